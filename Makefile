@@ -1,0 +1,143 @@
+# capmatch - match enterprises to partner regions.
+#
+#   make            build libcapmatch.a, libcapmatch.so and the capmatch command
+#   make test       build and run every test (installs missing Debian packages)
+#   make sanitize   the whole test suite under AddressSanitizer + UBSan
+#   make demo       run capmatch on the shipped examples
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      scripts/bench-load
+
+# ---- settings --------------------------------------------------------------
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD      ?= build
+OPT        ?= -O2 -g
+SAN_FLAGS  ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+VERSION    := 0.1.0
+SOMAJOR    := 0
+
+WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wpointer-arith -Wcast-align -Wwrite-strings -Wformat=2 -Wvla \
+          -Wundef -Wno-missing-field-initializers
+DEPS_PC := jansson
+CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
+LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
+
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
+             -fvisibility=hidden -Iinclude -Icore $(CFLAGS_DEPS) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+# ---- objects ----------------------------------------------------------------
+LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
+           core/rates.c core/rates_default.c core/vocab.c core/diag.c \
+           core/store.c core/record.c core/load.c core/load_json.c \
+           core/load_csv.c core/engine.c
+CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/util.c
+UNIT_TESTS := test_alloc test_strpool test_isic test_iso test_rates test_vocab \
+              test_load test_faults
+TOOLS := bench_load
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/%)
+TOOL_BIN := $(TOOLS:%=$(BUILD)/tools/%)
+
+STATIC := $(BUILD)/libcapmatch.a
+SHARED := $(BUILD)/libcapmatch.so.$(VERSION)
+SONAME := libcapmatch.so.$(SOMAJOR)
+CLI    := $(BUILD)/capmatch
+
+.PHONY: all test check sanitize demo install uninstall clean bench deps tools
+all: $(STATIC) $(SHARED) $(CLI)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+	ln -sf libcapmatch.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libcapmatch.so
+
+# The command links the static library: it is a client of the public header only.
+$(CLI): $(CLI_OBJ) $(STATIC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS)
+
+# Unit tests see the internal headers and link the objects directly, so that
+# they can test hidden functions too.
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS_DEPS) -lcmocka
+
+$(BUILD)/tools/%: tests/tools/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS_DEPS)
+
+tools: $(TOOL_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
+	@tests/run-tests.sh $(BUILD)
+
+check: test
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
+	    EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" all \
+	    build/san/tests/test_alloc $(UNIT_TESTS:%=build/san/tests/%) $(TOOLS:%=build/san/tools/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    tests/run-tests.sh build/san
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(CLI)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BIN)
+	@scripts/bench-load
+
+# ---- install ----------------------------------------------------------------
+BINDIR := $(PREFIX)/bin
+LIBDIR := $(PREFIX)/lib
+INCDIR := $(PREFIX)/include
+MANDIR := $(PREFIX)/share/man
+DATADIR := $(PREFIX)/share/capmatch
+
+$(BUILD)/capmatch.pc: core/capmatch.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+install: all $(BUILD)/capmatch.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/rules
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/capmatch
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libcapmatch.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libcapmatch.so.$(VERSION)
+	ln -sf libcapmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcapmatch.so
+	install -m 644 include/capmatch.h $(DESTDIR)$(INCDIR)/capmatch.h
+	install -m 644 $(BUILD)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
+	install -m 644 core/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
+	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
+	    $(DESTDIR)$(MANDIR)/man1/capmatch.1
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,98 @@
+/*
+ * alloc.c - process-wide allocation hooks (see alloc.h).
+ *
+ * The hooks start as the C library's; cm_set_allocator() replaces them for
+ * capmatch and for jansson alike. Set them before any other call: changing
+ * allocators while objects are alive would free memory with the wrong hook.
+ */
+#include "alloc.h"
+#include "capmatch.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *libc_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
+static void *libc_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
+static void libc_free(void *p, void *ud) { (void)ud; free(p); }
+
+static cm_allocator hooks = { libc_malloc, libc_realloc, libc_free, NULL };
+
+/* jansson's hooks take no user data, so they go through ours. */
+static void *json_malloc_hook(size_t n) { return cm_malloc(n); }
+static void json_free_hook(void *p) { cm_free(p); }
+
+CM_API void cm_set_allocator(const cm_allocator *a)
+{
+    if (a == NULL || a->malloc_fn == NULL || a->realloc_fn == NULL || a->free_fn == NULL) {
+        hooks = (cm_allocator){ libc_malloc, libc_realloc, libc_free, NULL };
+        json_set_alloc_funcs(malloc, free);
+        return;
+    }
+    hooks = *a;
+    json_set_alloc_funcs(json_malloc_hook, json_free_hook);
+}
+
+void *cm_malloc(size_t n)
+{
+    return hooks.malloc_fn(n ? n : 1, hooks.ud);
+}
+
+void *cm_calloc(size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size)
+        return NULL;
+    void *p = cm_malloc(count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *cm_realloc(void *p, size_t n)
+{
+    if (p == NULL)
+        return cm_malloc(n);
+    return hooks.realloc_fn(p, n ? n : 1, hooks.ud);
+}
+
+void cm_free(void *p)
+{
+    if (p)
+        hooks.free_fn(p, hooks.ud);
+}
+
+char *cm_strndup(const char *s, size_t n)
+{
+    char *d = cm_malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+char *cm_strdup(const char *s)
+{
+    return cm_strndup(s, strlen(s));
+}
+
+int cm_grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem)
+        return -1;
+    void *nb = cm_realloc(*buf, ncap * elem);
+    if (nb == NULL)
+        return -1;
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}

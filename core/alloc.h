@@ -1,0 +1,25 @@
+/*
+ * alloc.h - the one allocator every module of core/ goes through.
+ *
+ * Owns the process-wide allocation hooks set by cm_set_allocator() (public
+ * API) and installs them into jansson too, so that fault injection in tests
+ * reaches every allocation made during a load. Depends on nothing.
+ */
+#ifndef CM_ALLOC_H
+#define CM_ALLOC_H
+
+#include <stddef.h>
+
+void *cm_malloc(size_t n);
+void *cm_calloc(size_t count, size_t size);   /* overflow-checked */
+void *cm_realloc(void *p, size_t n);
+void cm_free(void *p);
+char *cm_strndup(const char *s, size_t n);
+char *cm_strdup(const char *s);
+
+/* Grow *buf (element size elem) so that it holds at least need elements;
+ * doubles the capacity. Returns 0 or -1 on overflow/out of memory, leaving
+ * *buf and *cap untouched. */
+int cm_grow(void **buf, size_t *cap, size_t need, size_t elem);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * cli.h - what the subcommands of the capmatch command share: the command
+ * table entry, option parsing for loading, and output helpers.
+ *
+ * The command is a client of include/capmatch.h only; nothing here may
+ * include a header of core/.
+ */
+#ifndef CM_CLI_H
+#define CM_CLI_H
+
+#include "capmatch.h"
+#include <stdio.h>
+
+/* Exit statuses, the same for every subcommand (documented in capmatch(1)). */
+enum {
+    EXIT_OK = 0,
+    EXIT_NOMATCH = 1,         /* no result / a test failed */
+    EXIT_INPUT = 2,           /* usage or input error */
+    EXIT_INTERNAL = 3         /* out of memory, missing data dependency */
+};
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *usage;        /* full --help text */
+} command;
+
+extern const command cmd_validate, cmd_stats;
+
+/* Options every command that loads profiles takes. */
+typedef struct load_args {
+    cm_load_options opts;
+    const char *rejects;      /* --rejects PATH */
+    const char *rates;        /* --rates FILE */
+    int json_output;          /* --format json */
+} load_args;
+
+void load_args_init(load_args *a);
+/* Handle a loading option; returns 1 if taken, 0 if not one, -1 on error. */
+int load_args_option(load_args *a, int opt, const char *arg, const char *prog);
+#define LOAD_LONG_OPTIONS                                              \
+    { "kind", required_argument, NULL, 'k' },                          \
+    { "input-format", required_argument, NULL, 'F' },                  \
+    { "skip-invalid", no_argument, NULL, 'S' },                        \
+    { "rejects", required_argument, NULL, 'R' },                       \
+    { "max-errors", required_argument, NULL, 'M' },                    \
+    { "rates", required_argument, NULL, 'r' },                         \
+    { "format", required_argument, NULL, 'f' }
+
+/* Result of loading files. */
+typedef struct load_report {
+    size_t files_ok, files_bad, problems, rejected;
+    int internal;             /* out of memory or I/O */
+} load_report;
+
+/* Load every file (or "-" for stdin) into e. Problems go to out as text
+ * lines, or are gathered into the JSON array diags_json when json is set. */
+cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diags *all,
+                      load_report *rep, const char *prog);
+
+/* Print a JSON string literal. */
+void json_print_string(FILE *f, const char *s);
+/* Print one diagnostic as a JSON object. */
+void json_print_diag(FILE *f, const cm_diag *d);
+
+void die_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * util.c - shared parts of the capmatch subcommands: loading options,
+ * loading files with their problems reported, JSON output helpers.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void die_usage(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "capmatch %s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'capmatch %s --help'.\n", prog);
+    exit(EXIT_INPUT);
+}
+
+void load_args_init(load_args *a)
+{
+    memset(a, 0, sizeof *a);
+    cm_load_options_init(&a->opts);
+}
+
+int load_args_option(load_args *a, int opt, const char *arg, const char *prog)
+{
+    switch (opt) {
+    case 'k':
+        if (strcmp(arg, "regions") == 0)
+            a->opts.kind = CM_KIND_REGIONS;
+        else if (strcmp(arg, "enterprises") == 0)
+            a->opts.kind = CM_KIND_ENTERPRISES;
+        else
+            die_usage(prog, "--kind must be regions or enterprises, not '%s'", arg);
+        return 1;
+    case 'F':
+        if (strcmp(arg, "json") == 0)
+            a->opts.format = CM_FORMAT_JSON;
+        else if (strcmp(arg, "jsonl") == 0)
+            a->opts.format = CM_FORMAT_JSONL;
+        else if (strcmp(arg, "csv") == 0)
+            a->opts.format = CM_FORMAT_CSV;
+        else
+            die_usage(prog, "--input-format must be json, jsonl or csv, not '%s'", arg);
+        return 1;
+    case 'S':
+        a->opts.skip_invalid = 1;
+        return 1;
+    case 'R':
+        a->rejects = arg;
+        return 1;
+    case 'M': {
+        char *end;
+        errno = 0;
+        long n = strtol(arg, &end, 10);
+        if (errno || *end || n < 1 || n > 1000000)
+            die_usage(prog, "--max-errors must be a number from 1 to 1000000, not '%s'", arg);
+        a->opts.max_errors = (unsigned)n;
+        return 1;
+    }
+    case 'r':
+        a->rates = arg;
+        return 1;
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            a->json_output = 1;
+        else if (strcmp(arg, "text") == 0 || strcmp(arg, "table") == 0)
+            a->json_output = 0;
+        else
+            die_usage(prog, "--format must be text or json, not '%s'", arg);
+        return 1;
+    }
+    return 0;
+}
+
+void json_print_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\r')
+            fputs("\\r", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_member(FILE *f, const char *key, const char *value, int *first)
+{
+    if (value == NULL)
+        return;
+    fprintf(f, "%s\"%s\":", *first ? "" : ",", key);
+    json_print_string(f, value);
+    *first = 0;
+}
+
+void json_print_diag(FILE *f, const cm_diag *d)
+{
+    int first = 1;
+    fputc('{', f);
+    json_member(f, "file", d->file, &first);
+    if (d->line)
+        fprintf(f, ",\"line\":%lu", d->line);
+    if (d->column)
+        fprintf(f, ",\"column\":%lu", d->column);
+    if (d->record)
+        fprintf(f, ",\"record\":%ld", d->record);
+    json_member(f, "id", d->id, &first);
+    json_member(f, "field", d->field, &first);
+    json_member(f, "expected", d->expected, &first);
+    json_member(f, "found", d->found, &first);
+    json_member(f, "message", d->message, &first);
+    fputc('}', f);
+}
+
+/* Read all of standard input. */
+static char *read_stdin(size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            char *nb = cap > (SIZE_MAX >> 1) ? NULL : realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, stdin);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diags *all,
+                      load_report *rep, const char *prog)
+{
+    memset(rep, 0, sizeof *rep);
+    if (a->rejects && nfiles > 1)
+        die_usage(prog, "--rejects names one file; with several inputs each one's rejects "
+                        "go to INPUT.rejects.jsonl");
+    if (a->rejects && !a->opts.skip_invalid)
+        die_usage(prog, "--rejects goes with --skip-invalid");
+    cm_status st;
+    cm_engine *e = cm_engine_new(&st);
+    if (e == NULL) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
+        rep->internal = 1;
+        return NULL;
+    }
+    if (a->rates && cm_engine_load_rates(e, a->rates) != CM_OK) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        rep->files_bad++;
+        rep->problems++;
+        return e;
+    }
+    for (int i = 0; i < nfiles; i++) {
+        cm_load_options o = a->opts;
+        char rejects[4096];
+        if (o.skip_invalid) {
+            if (a->rejects)
+                snprintf(rejects, sizeof rejects, "%s", a->rejects);
+            else
+                snprintf(rejects, sizeof rejects, "%s.rejects.jsonl",
+                         strcmp(files[i], "-") == 0 ? "stdin" : files[i]);
+            o.rejects_path = rejects;
+        }
+        size_t before = cm_diags_count(all);
+        cm_status s;
+        if (strcmp(files[i], "-") == 0) {
+            size_t len = 0;
+            char *buf = read_stdin(&len);
+            if (buf == NULL) {
+                fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
+                rep->internal = 1;
+                continue;
+            }
+            s = cm_engine_load_buffer(e, "-", buf, len, &o, all);
+            free(buf);
+        } else {
+            s = cm_engine_load_file(e, files[i], &o, all);
+        }
+        size_t after = cm_diags_count(all);
+        rep->problems += after - before;
+        if (out && !a->json_output)
+            for (size_t k = before; k < after; k++)
+                fprintf(out, "%s\n", cm_diags_at(all, k)->message);
+        if (s == CM_OK) {
+            rep->files_ok++;
+            if (after > before) {
+                rep->rejected += after - before;
+                fprintf(stderr, "capmatch %s: %s (rejects in %s)\n", prog,
+                        cm_engine_errmsg(e), o.rejects_path);
+            }
+        } else if (s == CM_EINPUT) {
+            rep->files_bad++;
+            if (after == before)
+                fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        } else {
+            rep->files_bad++;
+            if (s == CM_EIO) {
+                /* a file that cannot be read is an input problem the user can fix */
+                rep->problems++;
+            } else {
+                rep->internal = 1;
+            }
+            fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        }
+    }
+    if (cm_diags_dropped(all) && !a->json_output)
+        fprintf(out ? out : stderr, "(%zu more problems not listed: raise --max-errors)\n",
+                cm_diags_dropped(all));
+    return e;
+}

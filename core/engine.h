@@ -1,0 +1,21 @@
+/*
+ * engine.h - the engine handle's insides, for the modules of core/ that
+ * work on it (loaders). The public face is cm_engine in capmatch.h.
+ *
+ * Owns the per-engine error message. Depends on store.h and rates.h.
+ */
+#ifndef CM_ENGINE_H
+#define CM_ENGINE_H
+
+#include "capmatch.h"
+#include "store.h"
+#include "rates.h"
+
+store *engine_store(cm_engine *e);
+/* Set the engine's message (printf-style) and return status. */
+cm_status engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A load finished: trim the store's spare capacity. */
+void engine_loaded(cm_engine *e);
+
+#endif

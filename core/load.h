@@ -1,0 +1,54 @@
+/*
+ * load.h - what the format loaders share: the source text, the options, the
+ * line map that turns byte offsets into lines and columns, and the hooks for
+ * records that are rejected.
+ *
+ * load.c owns reading files, choosing format and kind, the all-or-nothing
+ * rule and the rejects file; load_json.c and load_csv.c own their syntax.
+ * Neither knows the schema: that is record.c.
+ */
+#ifndef CM_LOAD_H
+#define CM_LOAD_H
+
+#include "capmatch.h"
+#include "record.h"
+
+#include <stdio.h>
+
+typedef struct load_run {
+    load_ctx ctx;
+    const char *data;         /* the whole source, BOM skipped */
+    size_t len;
+    size_t bom;               /* bytes skipped at the start */
+    const cm_load_options *opts;
+    size_t max_record;        /* bytes */
+    int name_kind;            /* kind from the file name, or -1 */
+    int fatal;                /* the source cannot be read further */
+    long records;             /* records seen */
+    long rejected;
+    FILE *rejects;            /* with skip_invalid, or NULL */
+    /* line map cursor */
+    size_t lm_off, lm_line_start;
+    unsigned long lm_line;
+} load_run;
+
+/* 1-based line of a byte offset into data (monotonic offsets are cheap). */
+unsigned long run_line(load_run *r, size_t off);
+/* 1-based character (not byte) column of an offset. */
+unsigned long run_column(load_run *r, size_t off);
+
+/* Fix the kind of records (from a JSON wrapper key); reports a conflict. */
+int run_set_kind(load_run *r, int kind, size_t off);
+/* The kind is still unknown when the first record arrives: report, fatal. */
+int run_need_kind(load_run *r, size_t off);
+
+/* A record was rejected: with skip_invalid, write it with the reasons that
+ * were reported since diag_start to the rejects file. */
+void run_reject(load_run *r, long record, unsigned long line, const char *raw,
+                size_t raw_len, size_t diag_start);
+
+int load_json(load_run *r);
+int load_jsonl(load_run *r);
+int load_csv(load_run *r);
+
+#endif

@@ -1,0 +1,425 @@
+/*
+ * load_json.c - JSON and JSON Lines sources.
+ *
+ * A JSON document is never parsed whole: a small scanner walks the outer
+ * array (or the {"regions": [...]} wrapper) and hands jansson one record at
+ * a time, so memory holds one record's tree, not the file's. Syntax errors
+ * end the file (there is no safe place to resume); in JSON Lines each line
+ * stands alone, so a bad line is one rejected record.
+ */
+#include "load.h"
+#include "alloc.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Scratch space for list items of one field. */
+typedef struct items_buf {
+    val *v;
+    size_t cap;
+} items_buf;
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const load_run *r, size_t i)
+{
+    while (i < r->len && is_ws(r->data[i]))
+        i++;
+    return i;
+}
+
+/* Turn a jansson value into a val; arrays use the scratch buffer. */
+static int to_val(const json_t *j, val *out, items_buf *ib)
+{
+    memset(out, 0, sizeof *out);
+    switch (json_typeof(j)) {
+    case JSON_NULL: out->t = V_NULL; break;
+    case JSON_TRUE: out->t = V_BOOL; out->b = 1; break;
+    case JSON_FALSE: out->t = V_BOOL; out->b = 0; break;
+    case JSON_STRING:
+        out->t = V_STRING;
+        out->s = json_string_value(j);
+        out->len = json_string_length(j);
+        break;
+    case JSON_INTEGER:
+        out->t = V_NUMBER;
+        out->num = (double)json_integer_value(j);
+        out->is_int = 1;
+        break;
+    case JSON_REAL:
+        out->t = V_NUMBER;
+        out->num = json_real_value(j);
+        break;
+    case JSON_OBJECT: out->t = V_OBJECT; break;
+    case JSON_ARRAY: {
+        size_t n = json_array_size(j);
+        out->t = V_LIST;
+        out->n = n;
+        if (ib == NULL) {      /* a list inside a list: only its type matters */
+            out->n = 0;
+            break;
+        }
+        if (cm_grow((void **)&ib->v, &ib->cap, n, sizeof *ib->v) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            to_val(json_array_get(j, i), &ib->v[i], NULL);
+        out->items = ib->v;
+        break;
+    }
+    }
+    return 0;
+}
+
+static void json_found(char *buf, size_t n, const json_t *j)
+{
+    static const char *const names[] = { "an object", "a list", "a string", "an integer",
+                                         "a number", "true", "false", "null" };
+    snprintf(buf, n, "%s", names[json_typeof(j)]);
+}
+
+/* One record: a JSON object. Returns 1 stored, 0 rejected, -1 out of memory. */
+static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
+                            unsigned long line, items_buf *ib)
+{
+    load_ctx *ctx = &r->ctx;
+    if (!json_is_object(obj)) {
+        char found[32];
+        json_found(found, sizeof found, obj);
+        rb_begin(b, record, line, NULL, 0);
+        rb_error(b, NULL, "a JSON object (one profile)", found);
+        return rb_end(b);
+    }
+    const json_t *idv = json_object_get(obj, "id");
+    if (json_is_string(idv))
+        rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
+    else
+        rb_begin(b, record, line, NULL, 0);
+
+    const char *key;
+    json_t *value;
+    val v;
+    json_object_foreach((json_t *)obj, key, value) {
+        size_t klen = strlen(key);
+        const field_def *f = schema_field(ctx->kind, key, klen);
+        if (f == NULL) {
+            if (to_val(value, &v, ib) < 0)
+                return -1;
+            rb_attr(b, key, klen, &v);
+        } else if (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS) {
+            if (json_is_null(value))
+                continue;
+            if (!json_is_object(value)) {
+                char found[32];
+                json_found(found, sizeof found, value);
+                rb_error(b, key, "an object", found);
+                continue;
+            }
+            const char *mkey;
+            json_t *mval;
+            json_object_foreach(value, mkey, mval) {
+                if (to_val(mval, &v, ib) < 0)
+                    return -1;
+                if (f->shape == SHAPE_ATTRS) {
+                    rb_attr(b, mkey, strlen(mkey), &v);
+                    continue;
+                }
+                char path[128], q[96];
+                snprintf(path, sizeof path, "%s.%s", key, mkey);
+                const field_def *m = schema_field(ctx->kind, path, strlen(path));
+                if (m == NULL) {
+                    char exp[96];
+                    snprintf(exp, sizeof exp, "one of %s", schema_group_members(ctx->kind, key));
+                    rb_error(b, path, exp, diag_quote(q, sizeof q, mkey, strlen(mkey)));
+                    continue;
+                }
+                rb_field(b, m, &v);
+            }
+        } else {
+            if (to_val(value, &v, ib) < 0)
+                return -1;
+            rb_field(b, f, &v);
+        }
+        if (ctx->nomem)
+            return -1;
+    }
+    return rb_end(b);
+}
+
+static void syntax_error(load_run *r, size_t base, const json_error_t *err, long record)
+{
+    /* jansson counts lines and character columns from base */
+    unsigned long line = run_line(r, base);
+    unsigned long col = run_column(r, base);
+    unsigned long eline = err->line > 0 ? (unsigned long)err->line : 1;
+    unsigned long ecol = err->column > 0 ? (unsigned long)err->column : 1;
+    char note[256];
+    snprintf(note, sizeof note, "invalid JSON: %s", err->text);
+    ctx_error(&r->ctx, line + eline - 1, eline == 1 ? col + ecol - 1 : ecol, record, NULL,
+              NULL, NULL, note);
+    r->fatal = 1;
+}
+
+static void unexpected(load_run *r, size_t at, long record, const char *expected)
+{
+    char found[32];
+    if (at >= r->len)
+        snprintf(found, sizeof found, "the end of the file");
+    else
+        snprintf(found, sizeof found, "'%c'", r->data[at]);
+    ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, expected, found, NULL);
+    r->fatal = 1;
+}
+
+/* Stream the elements of an array whose '[' is at data[at]. */
+static int stream_array(load_run *r, size_t at, size_t *end)
+{
+    size_t i = skip_ws(r, at + 1);
+    items_buf ib = { NULL, 0 };
+    rb *b = rb_new(&r->ctx);
+    int rc = 0;
+    if (b == NULL)
+        return -1;
+    if (i < r->len && r->data[i] == ']') {
+        *end = i + 1;
+        goto out;
+    }
+    for (;;) {
+        if (i >= r->len) {
+            unexpected(r, i, 0, "a record or ']'");
+            goto out;
+        }
+        long record = ++r->records;
+        json_error_t err;
+        json_t *j = json_loadb(r->data + i, r->len - i,
+                               JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                               &err);
+        if (j == NULL) {
+            syntax_error(r, i, &err, record);
+            goto out;
+        }
+        size_t used = (size_t)err.position;
+        unsigned long line = run_line(r, i);
+        if (run_need_kind(r, i) < 0) {
+            json_decref(j);
+            goto out;
+        }
+        size_t diag_start = r->ctx.diags ? r->ctx.diags->count : 0;
+        int got;
+        if (used > r->max_record) {
+            rb_begin(b, record, line, NULL, 0);
+            char found[64];
+            snprintf(found, sizeof found, "%zu bytes", used);
+            char exp[64];
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
+            rb_error(b, NULL, exp, found);
+            got = rb_end(b);
+        } else {
+            got = record_from_json(r, b, j, record, line, &ib);
+        }
+        json_decref(j);
+        if (got < 0) {
+            rc = -1;
+            goto out;
+        }
+        if (got == 0)
+            run_reject(r, record, line, r->data + i, used, diag_start);
+        i = skip_ws(r, i + used);
+        if (i < r->len && r->data[i] == ',') {
+            i = skip_ws(r, i + 1);
+            if (i < r->len && r->data[i] == ']') {
+                unexpected(r, i, 0, "a record after ','");
+                goto out;
+            }
+            continue;
+        }
+        if (i < r->len && r->data[i] == ']') {
+            *end = i + 1;
+            break;
+        }
+        unexpected(r, i, 0, "',' or ']' after a record");
+        goto out;
+    }
+out:
+    rb_free(b);
+    cm_free(ib.v);
+    return rc;
+}
+
+/* A JSON string token at data[at]; sets *end past it. Returns 0 or -1. */
+static int scan_string(const load_run *r, size_t at, size_t *end)
+{
+    for (size_t i = at + 1; i < r->len; i++) {
+        if (r->data[i] == '\\')
+            i++;
+        else if (r->data[i] == '"') {
+            *end = i + 1;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* {"regions": [...]} or {"enterprises": [...]}, possibly with other keys. */
+static int load_wrapper(load_run *r, size_t at, size_t *end)
+{
+    size_t i = skip_ws(r, at + 1);
+    int lists = 0;
+    if (i < r->len && r->data[i] == '}') {
+        *end = i + 1;
+        goto check;
+    }
+    for (;;) {
+        size_t kend;
+        if (i >= r->len || r->data[i] != '"' || scan_string(r, i, &kend) < 0) {
+            unexpected(r, i, 0, "a key in quotes");
+            return 0;
+        }
+        const char *key = r->data + i + 1;
+        size_t klen = kend - i - 2;
+        size_t key_at = i;
+        i = skip_ws(r, kend);
+        if (i >= r->len || r->data[i] != ':') {
+            unexpected(r, i, 0, "':' after the key");
+            return 0;
+        }
+        i = skip_ws(r, i + 1);
+        int kind = (klen == 7 && memcmp(key, "regions", 7) == 0) ? 0
+                 : (klen == 11 && memcmp(key, "enterprises", 11) == 0) ? 1 : -1;
+        if (kind >= 0) {
+            if (i >= r->len || r->data[i] != '[') {
+                unexpected(r, i, 0, "a list of profiles '['");
+                return 0;
+            }
+            if (lists++) {
+                ctx_error(&r->ctx, run_line(r, key_at), run_column(r, key_at), 0, NULL,
+                          "one list of profiles per file", "a second one", NULL);
+                r->fatal = 1;
+                return 0;
+            }
+            if (run_set_kind(r, kind, key_at) < 0)
+                return 0;
+            size_t aend;
+            if (stream_array(r, i, &aend) < 0)
+                return -1;
+            if (r->fatal)
+                return 0;
+            i = aend;
+        } else {
+            /* other keys (metadata) are parsed and skipped */
+            json_error_t err;
+            json_t *j = json_loadb(r->data + i, r->len - i,
+                                   JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
+            if (j == NULL) {
+                syntax_error(r, i, &err, 0);
+                return 0;
+            }
+            json_decref(j);
+            i += (size_t)err.position;
+        }
+        i = skip_ws(r, i);
+        if (i < r->len && r->data[i] == ',') {
+            i = skip_ws(r, i + 1);
+            continue;
+        }
+        if (i < r->len && r->data[i] == '}') {
+            *end = i + 1;
+            break;
+        }
+        unexpected(r, i, 0, "',' or '}'");
+        return 0;
+    }
+check:
+    if (!lists) {
+        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), 0, NULL,
+                  "a key \"regions\" or \"enterprises\" holding the list of profiles",
+                  "neither", NULL);
+        r->fatal = 1;
+    }
+    return 0;
+}
+
+int load_json(load_run *r)
+{
+    size_t i = skip_ws(r, 0), end = 0;
+    int rc;
+    if (r->data[i] == '[')
+        rc = stream_array(r, i, &end);
+    else if (r->data[i] == '{')
+        rc = load_wrapper(r, i, &end);
+    else {
+        unexpected(r, i, 0, "a JSON list of profiles '[' or an object {\"regions\": [...]}");
+        return 0;
+    }
+    if (rc < 0 || r->fatal)
+        return rc;
+    i = skip_ws(r, end);
+    if (i < r->len)
+        unexpected(r, i, 0, "the end of the file after the JSON document");
+    return 0;
+}
+
+int load_jsonl(load_run *r)
+{
+    items_buf ib = { NULL, 0 };
+    rb *b = rb_new(&r->ctx);
+    int rc = 0;
+    if (b == NULL)
+        return -1;
+    size_t i = 0;
+    unsigned long line = 0;
+    while (i < r->len) {
+        const char *nl = memchr(r->data + i, '\n', r->len - i);
+        size_t eol = nl ? (size_t)(nl - r->data) : r->len;
+        size_t next = nl ? eol + 1 : r->len;
+        size_t len = eol - i;
+        line++;
+        if (len && r->data[i + len - 1] == '\r')
+            len--;
+        size_t s = i;
+        while (s < i + len && is_ws(r->data[s]))
+            s++;
+        if (s == i + len) {     /* blank line */
+            i = next;
+            continue;
+        }
+        long record = ++r->records;
+        size_t diag_start = r->ctx.diags ? r->ctx.diags->count : 0;
+        if (run_need_kind(r, i) < 0)
+            break;
+        int got;
+        if (len > r->max_record) {
+            char found[64], exp[64];
+            snprintf(found, sizeof found, "a line of %zu bytes", len);
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
+            ctx_error(&r->ctx, line, 0, record, NULL, exp, found, NULL);
+            got = 0;
+        } else {
+            json_error_t err;
+            json_t *j = json_loadb(r->data + i, len, JSON_REJECT_DUPLICATES, &err);
+            if (j == NULL) {
+                char note[256];
+                snprintf(note, sizeof note, "invalid JSON: %s", err.text);
+                ctx_error(&r->ctx, line, err.column > 0 ? (unsigned long)err.column : 0,
+                          record, NULL, NULL, NULL, note);
+                got = 0;
+            } else {
+                got = record_from_json(r, b, j, record, line, &ib);
+                json_decref(j);
+            }
+        }
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        if (got == 0)
+            run_reject(r, record, line, r->data + i, len, diag_start);
+        i = next;
+    }
+    rb_free(b);
+    cm_free(ib.v);
+    return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * record.h - the profile schema of SCHEMA.md and the record builder that
+ * validates one record's fields and turns them into a compact profile.
+ *
+ * Owns the field table (names, kinds, value shapes) and every field rule.
+ * Loaders (load_json.c, load_csv.c) only turn their syntax into `val`s and
+ * call rb_field()/rb_attr(); all validation and all schema messages live
+ * here, so that JSON and CSV report the same problem the same way.
+ */
+#ifndef CM_RECORD_H
+#define CM_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "diag.h"
+
+/* A value as a loader found it. */
+typedef enum vtype { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_LIST, V_OBJECT } vtype;
+
+typedef struct val {
+    vtype t;
+    const char *s;            /* V_STRING: UTF-8, not necessarily NUL-terminated */
+    size_t len;
+    double num;               /* V_NUMBER */
+    int is_int;               /* V_NUMBER written without fraction or exponent */
+    int b;                    /* V_BOOL */
+    const struct val *items;  /* V_LIST */
+    size_t n;
+} val;
+
+/* How a CSV cell of the field is read. */
+enum shape { SHAPE_STRING, SHAPE_NUMBER, SHAPE_BOOL, SHAPE_LIST, SHAPE_GROUP, SHAPE_ATTRS };
+
+typedef struct field_def {
+    const char *path;         /* "revenue.amount" */
+    int id;                   /* enum field_id in record.c */
+    unsigned kinds;           /* bit 0 regions, bit 1 enterprises */
+    enum shape shape;
+} field_def;
+
+/* The field of a kind (0 regions, 1 enterprises) with this path, or NULL. */
+const field_def *schema_field(int kind, const char *path, size_t len);
+/* The members a group accepts, for messages ("amount or currency"). */
+const char *schema_group_members(int kind, const char *group);
+
+/* Where records come from, shared by all records of one load. */
+typedef struct load_ctx {
+    store *st;
+    int kind;                 /* 0 regions, 1 enterprises */
+    const char *file;         /* name for messages */
+    uint16_t file_index;      /* in store.files */
+    cm_diags *diags;
+    size_t errors;            /* problems found in this load */
+    int nomem;                /* an allocation failed: stop */
+} load_ctx;
+
+typedef struct rb rb;         /* a record being built */
+
+rb *rb_new(load_ctx *ctx);
+void rb_free(rb *b);
+
+/* Start record `record` (1-based) at `line`. id is the raw id text when the
+ * loader can see it up front (for messages), else NULL. */
+void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len);
+/* Set a known field; `path` is the path to print (may carry an index). */
+void rb_field(rb *b, const field_def *f, const val *v);
+/* Set an extra attribute. */
+void rb_attr(rb *b, const char *key, size_t key_len, const val *v);
+/* Report a problem with the record that is not about one value. */
+void rb_error(rb *b, const char *field, const char *expected, const char *found);
+/* Finish: cross-field checks, id uniqueness, then store the profile.
+ * Returns 1 stored, 0 invalid (problems reported, pools rolled back),
+ * -1 out of memory. */
+int rb_end(rb *b);
+/* Problems reported for the current record so far. */
+size_t rb_error_count(const rb *b);
+
+/* Report a problem outside any record (syntax, header, file). */
+void ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record,
+               const char *field, const char *expected, const char *found,
+               const char *note);
+
+/* Field access for the public API: by path, for one profile. */
+int record_get(const store *s, int kind, size_t index, const char *path,
+               int *type, const char **str, double *num, int *boolean, size_t *count);
+int record_item(const store *s, int kind, size_t index, const char *path, size_t i,
+                const char **out);
+
+/* UTF-8 validation: returns the byte offset of the first invalid sequence,
+ * or len when the text is valid. */
+size_t utf8_check(const char *s, size_t len);
+
+#endif

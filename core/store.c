@@ -1,0 +1,234 @@
+/*
+ * store.c - the profile store (see store.h).
+ *
+ * Profiles and pools are plain growable arrays; rollback is truncation. The
+ * id index is open addressing over interned id refs, rebuilt after a
+ * rollback (a rare path: a load that failed).
+ */
+#include "store.h"
+#include "alloc.h"
+
+#include <string.h>
+
+int store_init(store *s)
+{
+    memset(s, 0, sizeof *s);
+    s->kinds[0].item_size = sizeof(struct region);
+    s->kinds[1].item_size = sizeof(struct enterprise);
+    if (strpool_init(&s->strings) < 0)
+        return -1;
+    if (cm_grow((void **)&s->text, &s->text_cap, 1, 1) < 0) {
+        strpool_free(&s->strings);
+        return -1;
+    }
+    s->text[0] = '\0';
+    s->text_len = 1;
+    return 0;
+}
+
+void store_free(store *s)
+{
+    strpool_free(&s->strings);
+    cm_free(s->text);
+    cm_free(s->u16);
+    cm_free(s->refs);
+    cm_free(s->attrs);
+    for (size_t i = 0; i < s->nfiles; i++)
+        cm_free(s->files[i]);
+    cm_free(s->files);
+    for (int k = 0; k < 2; k++) {
+        cm_free(s->kinds[k].items);
+        cm_free(s->kinds[k].slots);
+    }
+    memset(s, 0, sizeof *s);
+}
+
+store_mark store_mark_now(const store *s)
+{
+    store_mark m;
+    m.strings = strpool_mark_now(&s->strings);
+    m.text_len = s->text_len;
+    m.u16_len = s->u16_len;
+    m.refs_len = s->refs_len;
+    m.attrs_len = s->attrs_len;
+    m.nfiles = s->nfiles;
+    m.count[0] = s->kinds[0].count;
+    m.count[1] = s->kinds[1].count;
+    return m;
+}
+
+static uint32_t id_hash(str_ref r)
+{
+    uint32_t h = r * 2654435761u;
+    return h ^ (h >> 15);
+}
+
+static const str_ref *id_of(const struct kind_store *k, size_t i)
+{
+    return &((const struct common *)((const char *)k->items + i * k->item_size))->id;
+}
+
+static void index_insert(struct kind_store *k, size_t i)
+{
+    size_t mask = k->nslots - 1;
+    size_t h = id_hash(*id_of(k, i)) & mask;
+    while (k->slots[h])
+        h = (h + 1) & mask;
+    k->slots[h] = (uint32_t)(i + 1);
+}
+
+static int index_rebuild(struct kind_store *k, size_t nslots)
+{
+    uint32_t *ns = cm_calloc(nslots, sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    cm_free(k->slots);
+    k->slots = ns;
+    k->nslots = nslots;
+    for (size_t i = 0; i < k->count; i++)
+        index_insert(k, i);
+    return 0;
+}
+
+void store_rollback_pools(store *s, store_mark m)
+{
+    strpool_rollback(&s->strings, m.strings);
+    s->text_len = m.text_len;
+    s->u16_len = m.u16_len;
+    s->refs_len = m.refs_len;
+    s->attrs_len = m.attrs_len;
+}
+
+void store_rollback(store *s, store_mark m)
+{
+    store_rollback_pools(s, m);
+    while (s->nfiles > m.nfiles)
+        cm_free(s->files[--s->nfiles]);
+    for (int k = 0; k < 2; k++) {
+        struct kind_store *ks = &s->kinds[k];
+        if (ks->count == m.count[k])
+            continue;
+        ks->count = m.count[k];
+        /* Clearing and re-inserting needs no memory: keep the table size. */
+        if (ks->nslots) {
+            memset(ks->slots, 0, ks->nslots * sizeof *ks->slots);
+            for (size_t i = 0; i < ks->count; i++)
+                index_insert(ks, i);
+        }
+    }
+}
+
+int store_add_file(store *s, const char *name, uint16_t *out)
+{
+    if (s->nfiles >= UINT16_MAX)
+        return -1;
+    if (cm_grow((void **)&s->files, &s->files_cap, s->nfiles + 1, sizeof *s->files) < 0)
+        return -1;
+    char *copy = cm_strdup(name);
+    if (copy == NULL)
+        return -1;
+    s->files[s->nfiles] = copy;
+    *out = (uint16_t)s->nfiles++;
+    return 0;
+}
+
+int store_push_u16(store *s, uint16_t v)
+{
+    if (s->u16_len >= UINT32_MAX ||
+        cm_grow((void **)&s->u16, &s->u16_cap, s->u16_len + 1, sizeof *s->u16) < 0)
+        return -1;
+    s->u16[s->u16_len++] = v;
+    return 0;
+}
+
+int store_push_ref(store *s, uint32_t v)
+{
+    if (s->refs_len >= UINT32_MAX ||
+        cm_grow((void **)&s->refs, &s->refs_cap, s->refs_len + 1, sizeof *s->refs) < 0)
+        return -1;
+    s->refs[s->refs_len++] = v;
+    return 0;
+}
+
+int store_push_attr(store *s, const struct attr *a)
+{
+    if (s->attrs_len >= UINT32_MAX ||
+        cm_grow((void **)&s->attrs, &s->attrs_cap, s->attrs_len + 1, sizeof *s->attrs) < 0)
+        return -1;
+    s->attrs[s->attrs_len++] = *a;
+    return 0;
+}
+
+int store_add_text(store *s, const char *t, size_t len, uint32_t *out)
+{
+    if (len == 0) {
+        *out = 0;
+        return 0;
+    }
+    if (s->text_len + len + 1 > UINT32_MAX ||
+        cm_grow((void **)&s->text, &s->text_cap, s->text_len + len + 1, 1) < 0)
+        return -1;
+    memcpy(s->text + s->text_len, t, len);
+    s->text[s->text_len + len] = '\0';
+    *out = (uint32_t)s->text_len;
+    s->text_len += len + 1;
+    return 0;
+}
+
+int store_append(store *s, int kind, const void *profile)
+{
+    struct kind_store *k = &s->kinds[kind];
+    if (k->count >= UINT32_MAX - 1)
+        return -1;
+    if (cm_grow(&k->items, &k->cap, k->count + 1, k->item_size) < 0)
+        return -1;
+    /* keep the index at most half full */
+    if ((k->count + 1) * 2 > k->nslots) {
+        size_t n = k->nslots ? k->nslots * 2 : 64;
+        uint32_t *old = k->slots;
+        size_t oldn = k->nslots;
+        k->slots = NULL;
+        if (index_rebuild(k, n) < 0) {
+            k->slots = old;
+            k->nslots = oldn;
+            return -1;
+        }
+        cm_free(old);
+    }
+    memcpy((char *)k->items + k->count * k->item_size, profile, k->item_size);
+    index_insert(k, k->count);
+    k->count++;
+    return 0;
+}
+
+size_t store_find(const store *s, int kind, str_ref id)
+{
+    const struct kind_store *k = &s->kinds[kind];
+    if (k->nslots == 0 || id == STR_NONE)
+        return SIZE_MAX;
+    size_t mask = k->nslots - 1;
+    for (size_t h = id_hash(id) & mask; k->slots[h]; h = (h + 1) & mask) {
+        size_t i = k->slots[h] - 1;
+        if (*id_of(k, i) == id)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+size_t store_memory(const store *s, int kind, size_t *text)
+{
+    const struct kind_store *k = &s->kinds[kind];
+    size_t total = s->kinds[0].count + s->kinds[1].count;
+    size_t own = k->cap * k->item_size + k->nslots * sizeof *k->slots;
+    size_t shared = strpool_memory(&s->strings) + s->u16_cap * sizeof *s->u16 +
+                    s->refs_cap * sizeof *s->refs + s->attrs_cap * sizeof *s->attrs;
+    size_t text_share = 0;
+    if (total) {
+        /* descriptions belong to enterprises only */
+        text_share = kind == 1 ? s->text_cap : 0;
+        own += (size_t)((double)shared * (double)k->count / (double)total);
+    }
+    if (text)
+        *text = text_share;
+    return own + text_share;
+}

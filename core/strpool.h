@@ -1,0 +1,44 @@
+/*
+ * strpool.h - interned strings: each distinct string stored once in an arena
+ * and named by a 32-bit offset, so that profiles hold 4 bytes per string and
+ * equal strings compare by number.
+ *
+ * Owns the arena and its hash index. Supports marks and rollback, so that a
+ * load that fails leaves the pool as it was. Depends only on alloc.h.
+ */
+#ifndef CM_STRPOOL_H
+#define CM_STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t str_ref;    /* offset into the arena; 0 is the empty string */
+#define STR_NONE ((str_ref)0)
+
+typedef struct strpool {
+    char *arena;             /* strings, each NUL-terminated */
+    size_t len, cap;
+    struct strpool_entry *entries;
+    size_t nentries, entries_cap;
+    uint32_t *buckets;       /* entry index + 1; 0 = empty chain */
+    size_t nbuckets;         /* power of two */
+} strpool;
+
+typedef struct strpool_mark { size_t len, nentries; } strpool_mark;
+
+int strpool_init(strpool *p);
+void strpool_free(strpool *p);
+
+/* Intern s[0..len); returns 0 and sets *out, or -1 when out of memory or when
+ * the arena would pass 4 GiB. */
+int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out);
+/* The ref of s if it is already interned, else STR_NONE (STR_NONE also for ""). */
+str_ref strpool_find(const strpool *p, const char *s, size_t len);
+
+static inline const char *strpool_get(const strpool *p, str_ref r) { return p->arena + r; }
+
+strpool_mark strpool_mark_now(const strpool *p);
+void strpool_rollback(strpool *p, strpool_mark m);
+size_t strpool_memory(const strpool *p);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * vocab.h - the closed word lists of the profile schema: vocabularies A-E of
+ * SCHEMA.md and the enums (region level, ownership). Words are stored in
+ * profiles as bits of a set or as small indexes.
+ *
+ * Owns the word tables. Depends on nothing.
+ */
+#ifndef CM_VOCAB_H
+#define CM_VOCAB_H
+
+#include <stddef.h>
+
+enum vocab_id {
+    VOCAB_A,          /* needs, offers, seeks */
+    VOCAB_B,          /* programmes */
+    VOCAB_C,          /* cooperation areas */
+    VOCAB_D,          /* funds */
+    VOCAB_E,          /* instruments */
+    VOCAB_LEVEL,      /* region level */
+    VOCAB_OWNERSHIP,  /* enterprise ownership */
+    VOCAB_COUNT
+};
+
+/* Index of the word in its vocabulary, or -1. */
+int vocab_lookup(int vocab, const char *word, size_t len);
+const char *vocab_word(int vocab, int index);
+int vocab_size(int vocab);
+/* "one of technology, capital, ..." for messages. */
+const char *vocab_expected(int vocab);
+
+#endif

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Install the Debian packages capmatch needs to build, test and run its demo.
+# Does nothing when everything is already there; otherwise runs apt-get (as
+# root, or through sudo when it is available). Usage: install-deps.sh [--check]
+set -eu
+
+PACKAGES="gcc make pkg-config libc6-dev
+libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
+libcmocka-dev iso-codes man-db"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+    echo "missing Debian packages:$missing" >&2
+    exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "install-deps: need root to install:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
