@@ -38,7 +38,7 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c
 CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/util.c
-UNIT_TESTS := test_alloc test_strpool test_isic test_iso test_rates test_vocab \
+UNIT_TESTS := test_strpool test_isic test_iso test_rates test_vocab \
               test_load test_faults
 TOOLS := bench_load
 
@@ -60,7 +60,8 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -79,16 +80,18 @@ $(CLI): $(CLI_OBJ) $(STATIC)
 # they can test hidden functions too.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS_DEPS) -lcmocka
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS_DEPS) -lcmocka
 
 $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS_DEPS)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS_DEPS)
 
 tools: $(TOOL_BIN)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
+	@$(MAKE) -s --no-print-directory all $(UNIT_BIN)
 	@tests/run-tests.sh $(BUILD)
 
 check: test
@@ -96,7 +99,7 @@ check: test
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
 	    EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" all \
-	    build/san/tests/test_alloc $(UNIT_TESTS:%=build/san/tests/%) $(TOOLS:%=build/san/tools/%)
+	    $(UNIT_TESTS:%=build/san/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    tests/run-tests.sh build/san
 
