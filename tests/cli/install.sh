@@ -1,0 +1,38 @@
+# make install into a staging root, then build and run a small C program
+# against the installed library with pkg-config, statically and shared.
+. tests/cli/lib.sh
+
+ROOTDIR="$TMP/root"
+run make -s install DESTDIR="$ROOTDIR" PREFIX=/usr
+expect_status "make install" 0
+
+for f in usr/bin/capmatch usr/include/capmatch.h usr/lib/libcapmatch.a \
+         usr/lib/libcapmatch.so.0 usr/lib/pkgconfig/capmatch.pc usr/share/man/man1/capmatch.1; do
+    if [ -e "$ROOTDIR/$f" ]; then ok "installed $f"; else not_ok "installed $f" "missing"; fi
+done
+
+soname=$(objdump -p "$ROOTDIR/usr/lib/libcapmatch.so.0" 2>/dev/null | awk '/SONAME/ {print $2}')
+if [ "$soname" = "libcapmatch.so.0" ]; then ok "soname"; else not_ok "soname" "got '$soname'"; fi
+
+# only the API is exported
+bad=$(nm -D --defined-only "$ROOTDIR/usr/lib/libcapmatch.so.0" | awk '$2 == "T" && $3 !~ /^cm_/ {print $3}')
+if [ -z "$bad" ]; then ok "exports only cm_ symbols"; else not_ok "exports only cm_ symbols" "$bad"; fi
+
+export PKG_CONFIG_PATH="$ROOTDIR/usr/lib/pkgconfig"
+export PKG_CONFIG_SYSROOT_DIR="$ROOTDIR"
+run sh -c "cc examples/embed/load_profiles.c \$(pkg-config --cflags --libs capmatch) -o '$TMP/embed'"
+expect_status "compile against installed library (shared)" 0
+run env LD_LIBRARY_PATH="$ROOTDIR/usr/lib" "$TMP/embed" examples/data/regions.json examples/data/enterprises.csv
+expect_status "embedded program runs" 0
+expect_grep "embedded program loads the examples" out "regions, "
+expect_grep "embedded program reads a region" out "ph-catanduanes resource: abaca fiber"
+
+run sh -c "cc examples/embed/load_profiles.c \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs --static capmatch | sed 's/-lcapmatch//') -o '$TMP/embed-static'"
+expect_status "compile against installed static library" 0
+run "$TMP/embed-static" examples/data/regions.json
+expect_status "static program runs" 0
+
+run "$ROOTDIR/usr/bin/capmatch" --version
+expect_grep "installed command runs" out "capmatch 0.1.0"
+run man -l "$ROOTDIR/usr/share/man/man1/capmatch.1"
+expect_grep "man page renders with exit codes" out "EXIT STATUS"
