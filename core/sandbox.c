@@ -1,0 +1,531 @@
+/*
+ * sandbox.c - the Lua sandbox for policies and feed configurations (see
+ * sandbox.h).
+ *
+ * What a chunk can reach is an allow-list (the tables below), copied into a
+ * fresh environment: no io, os, debug, package, dofile, loadfile, string.dump,
+ * collectgarbage, rawset or math.random (results must not depend on chance).
+ * The count hook enforces the budget; once a budget is spent the state stays
+ * "spent" and the wrapped pcall/xpcall rethrow, so rule code cannot catch its
+ * way out. Lua runs finalizers without hooks, so setmetatable refuses __gc;
+ * Lua patterns run in C without hooks, so a pattern whose backtracking could
+ * explode is refused before it runs (PCRE2 via re.* has real match limits).
+ */
+#include "sandbox.h"
+#include "alloc.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOOK_EVERY 1000       /* instructions between budget checks */
+#define PATTERN_COST_LIMIT 1e8
+
+struct sandbox {
+    lua_State *L;
+    size_t used, limit;
+    long load_budget, call_budget;
+    long remaining;
+    int spent;                /* the running budget is used up */
+    int memory_hit;           /* an allocation was refused */
+    char *rules_path;
+    int env_ref;              /* registry ref of the environment */
+    int loaded_ref;           /* registry ref of require's cache */
+};
+
+/* Base functions a chunk keeps as they are. */
+static const char *const base_allowed[] = {
+    "assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
+    "select", "tonumber", "tostring", "type", "getmetatable", "_VERSION", NULL
+};
+/* Libraries copied in, and the members each one loses. */
+static const struct {
+    const char *name;
+    lua_CFunction open;
+    const char *const denied[4];
+} libs_allowed[] = {
+    { LUA_STRLIBNAME, luaopen_string, { "dump", NULL } },
+    { LUA_TABLIBNAME, luaopen_table, { NULL } },
+    { LUA_MATHLIBNAME, luaopen_math, { "random", "randomseed", NULL } },
+    { LUA_UTF8LIBNAME, luaopen_utf8, { NULL } },
+};
+
+sandbox *sandbox_of(lua_State *L)
+{
+    return *(sandbox **)lua_getextraspace(L);
+}
+
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sandbox *sb = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        cm_free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (nsize > old && sb->used - old + nsize > sb->limit) {
+        sb->memory_hit = 1;
+        return NULL;
+    }
+    void *p = cm_realloc(ptr, nsize);
+    if (p)
+        sb->used = sb->used - old + nsize;
+    return p;
+}
+
+static int spent_error(lua_State *L);
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    sandbox *sb = sandbox_of(L);
+    sb->remaining -= HOOK_EVERY;
+    if (sb->remaining <= 0 || sb->spent) {
+        sb->spent = 1;
+        spent_error(L);
+    }
+}
+
+static void start_budget(sandbox *sb, long budget)
+{
+    sb->remaining = budget;
+    sb->spent = 0;
+    sb->memory_hit = 0;
+    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+}
+
+/* pcall and xpcall that cannot swallow a spent budget. */
+static int spent_error(lua_State *L)
+{
+    return luaL_error(L, "instruction limit reached: the code ran too long (endless loop?)");
+}
+
+static int sb_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (sandbox_of(L)->spent)
+        return spent_error(L);
+    lua_pushboolean(L, st == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+static int sb_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_replace(L, 1);
+    lua_replace(L, 2);        /* handler first, then the function */
+    int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    if (sandbox_of(L)->spent)
+        return spent_error(L);
+    lua_pushboolean(L, st == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+static int sb_setmetatable(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_istable(L, 2)) {
+        lua_getfield(L, 2, "__gc");
+        if (!lua_isnil(L, -1))
+            return luaL_error(L, "__gc metamethods are not allowed in rules");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+/* load(chunk [, name [, mode [, env]]]): text only, in the sandbox by default. */
+static int sb_load(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    if (luaL_loadbufferx(L, s, len, name, "t") != LUA_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (!lua_isnoneornil(L, 4))
+        lua_pushvalue(L, 4);
+    else
+        sandbox_push_env(sandbox_of(L));
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
+    return 1;
+}
+
+static int sb_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    fputs("[policy]", stderr);
+    for (int i = 1; i <= n; i++)
+        fprintf(stderr, " %s", luaL_tolstring(L, i, NULL));
+    fputc('\n', stderr);
+    return 0;
+}
+
+/* ---- Lua pattern guard --------------------------------------------------- */
+
+/* A bound on the steps the backtracking matcher may take: each ? doubles
+ * the paths, each repeated item multiplies them by the subject length, and
+ * an unanchored search tries every start. Cautious on long subjects, which
+ * is what re.* (PCRE2, with real match limits) is for. */
+static double pattern_cost(const char *p, size_t plen, size_t n, int anchored)
+{
+    double cost = 1, ln = (double)n + 1;
+    int stars = 0, questions = 0;
+    for (size_t i = 0; i < plen; i++) {
+        char c = p[i];
+        if (c == '%') {
+            i++;
+            if (i < plen && (p[i] == 'b'))
+                i += 2;
+            else if (i < plen && p[i] == 'f' && i + 1 < plen && p[i + 1] == '[') {
+                i++;
+                while (i < plen && p[i] != ']')
+                    i++;
+            }
+            continue;
+        }
+        if (c == '[') {
+            i++;
+            if (i < plen && p[i] == '^')
+                i++;
+            if (i < plen && p[i] == ']')
+                i++;
+            while (i < plen && p[i] != ']') {
+                if (p[i] == '%')
+                    i++;
+                i++;
+            }
+            continue;
+        }
+        if (c == '*' || c == '+' || c == '-')
+            stars++;
+        else if (c == '?')
+            questions++;
+    }
+    cost *= pow(ln, stars);
+    cost *= pow(2, questions);
+    if (!anchored)
+        cost *= ln;
+    return cost;
+}
+
+static int guarded(lua_State *L, int anchored_ok)
+{
+    size_t n, plen;
+    luaL_checklstring(L, 1, &n);
+    const char *p = luaL_checklstring(L, 2, &plen);
+    int plain = anchored_ok == 2 && lua_toboolean(L, 4);
+    if (!plain) {
+        int anchored = anchored_ok && plen && p[0] == '^';
+        double cost = pattern_cost(p, plen, n, anchored);
+        if (cost > PATTERN_COST_LIMIT) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "Lua pattern too costly for a %zu-byte subject (up to "
+                     "%.3g steps, limit %.3g): simplify it, or use re.find (PCRE2, with match "
+                     "limits)", n, cost, PATTERN_COST_LIMIT);
+            return luaL_error(L, "%s", msg);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int sb_find(lua_State *L) { return guarded(L, 2); }
+static int sb_match(lua_State *L) { return guarded(L, 1); }
+static int sb_gmatch(lua_State *L) { return guarded(L, 0); }
+static int sb_gsub(lua_State *L) { return guarded(L, 0); }
+
+/* ---- require from the rules path ------------------------------------------ */
+
+static int valid_module(const char *m)
+{
+    if (!*m)
+        return 0;
+    for (; *m; m++)
+        if (!((*m >= 'a' && *m <= 'z') || (*m >= 'A' && *m <= 'Z') ||
+              (*m >= '0' && *m <= '9') || *m == '_' || *m == '.'))
+            return 0;
+    return 1;
+}
+
+static int sb_require(lua_State *L)
+{
+    sandbox *sb = sandbox_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->loaded_ref);
+    lua_getfield(L, -1, name);
+    if (!lua_isnil(L, -1))
+        return 1;
+    lua_pop(L, 1);
+    if (!valid_module(name) || strstr(name, ".."))
+        return luaL_error(L, "module '%s': a module name is letters, digits, '_' and '.'", name);
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s", name);
+    for (char *c = rel; *c; c++)
+        if (*c == '.')
+            *c = '/';
+    const char *dirs = sb->rules_path ? sb->rules_path : "";
+    char tried[1024] = "";
+    size_t tl = 0;
+    while (*dirs) {
+        const char *end = strchr(dirs, ':');
+        size_t dl = end ? (size_t)(end - dirs) : strlen(dirs);
+        char path[1024];
+        snprintf(path, sizeof path, "%.*s/%s.lua", (int)dl, dirs, rel);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            fclose(f);
+            if (luaL_loadfilex(L, path, "t") != LUA_OK)
+                return lua_error(L);
+            sandbox_push_env(sb);
+            lua_setupvalue(L, -2, 1);
+            lua_pushstring(L, name);
+            lua_call(L, 1, 1);
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                lua_pushboolean(L, 1);
+            }
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, name);
+            return 1;
+        }
+        int w = snprintf(tried + tl, sizeof tried - tl, "%s%s", tl ? ", " : "", path);
+        if (w > 0 && (size_t)w < sizeof tried - tl)
+            tl += (size_t)w;
+        dirs += dl + (end ? 1 : 0);
+    }
+    return luaL_error(L, "module '%s' not found in the rules path (tried %s); the sandbox has "
+                         "no io, os, debug or package", name, tl ? tried : "no directory");
+}
+
+/* ---- the environment -------------------------------------------------------- */
+
+static int env_index(lua_State *L)
+{
+    return luaL_error(L, "undeclared global '%s'", luaL_checkstring(L, 2));
+}
+
+static int env_newindex(lua_State *L)
+{
+    return luaL_error(L, "assignment to undeclared global '%s' (declare it local)",
+                      luaL_checkstring(L, 2));
+}
+
+static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open,
+                     const char *const *denied)
+{
+    luaL_requiref(L, name, open, 0);   /* the real library, not global */
+    lua_newtable(L);                   /* the sandbox copy */
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        const char *k = lua_tostring(L, -2);
+        int deny = 0;
+        for (int i = 0; denied[i]; i++)
+            deny |= strcmp(k, denied[i]) == 0;
+        if (deny) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    if (strcmp(name, LUA_STRLIBNAME) == 0) {
+        static const struct { const char *n; lua_CFunction f; } wrap[] = {
+            { "find", sb_find }, { "match", sb_match }, { "gmatch", sb_gmatch },
+            { "gsub", sb_gsub }
+        };
+        for (size_t i = 0; i < sizeof wrap / sizeof wrap[0]; i++) {
+            lua_getfield(L, -2, wrap[i].n);
+            lua_pushcclosure(L, wrap[i].f, 1);
+            lua_setfield(L, -2, wrap[i].n);
+        }
+        /* methods on strings ("x"):rep() use the sandbox copy */
+        lua_pushliteral(L, "");
+        if (lua_getmetatable(L, -1)) {
+            lua_pushvalue(L, -3);
+            lua_setfield(L, -2, "__index");
+            lua_pushboolean(L, 0);
+            lua_setfield(L, -2, "__metatable");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_setfield(L, env, name);
+    lua_pop(L, 1);
+}
+
+static int build_env(lua_State *L)
+{
+    sandbox *sb = sandbox_of(L);
+    lua_newtable(L);
+    int env = lua_gettop(L);
+    luaL_requiref(L, "_G", luaopen_base, 0);
+    for (int i = 0; base_allowed[i]; i++) {
+        lua_getfield(L, -1, base_allowed[i]);
+        lua_setfield(L, env, base_allowed[i]);
+    }
+    lua_getfield(L, -1, "setmetatable");
+    lua_pushcclosure(L, sb_setmetatable, 1);
+    lua_setfield(L, env, "setmetatable");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, sb_pcall);
+    lua_setfield(L, env, "pcall");
+    lua_pushcfunction(L, sb_xpcall);
+    lua_setfield(L, env, "xpcall");
+    lua_pushcfunction(L, sb_load);
+    lua_setfield(L, env, "load");
+    lua_pushcfunction(L, sb_print);
+    lua_setfield(L, env, "print");
+    lua_pushcfunction(L, sb_require);
+    lua_setfield(L, env, "require");
+    for (size_t i = 0; i < sizeof libs_allowed / sizeof libs_allowed[0]; i++)
+        copy_lib(L, env, libs_allowed[i].name, libs_allowed[i].open, libs_allowed[i].denied);
+    lua_getfield(L, env, LUA_TABLIBNAME);
+    lua_getfield(L, -1, "unpack");
+    lua_setfield(L, env, "unpack");
+    lua_pop(L, 1);
+    lua_pushvalue(L, env);
+    lua_setfield(L, env, "_G");
+    /* strict globals */
+    lua_newtable(L);
+    lua_pushcfunction(L, env_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, env);
+    lua_pushvalue(L, env);
+    sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    sb->loaded_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
+{
+    sandbox *sb = cm_calloc(1, sizeof *sb);
+    if (sb == NULL)
+        return NULL;
+    sb->limit = limits && limits->memory ? limits->memory : (size_t)64 << 20;
+    sb->load_budget = limits && limits->load_budget ? limits->load_budget : 10000000L;
+    sb->call_budget = limits && limits->call_budget ? limits->call_budget : 1000000L;
+    if (rules_path && (sb->rules_path = cm_strdup(rules_path)) == NULL) {
+        cm_free(sb);
+        return NULL;
+    }
+    sb->L = lua_newstate(sb_alloc, sb);
+    if (sb->L == NULL) {
+        cm_free(sb->rules_path);
+        cm_free(sb);
+        return NULL;
+    }
+    *(sandbox **)lua_getextraspace(sb->L) = sb;
+    lua_pushcfunction(sb->L, build_env);
+    if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+        sandbox_free(sb);
+        return NULL;
+    }
+    return sb;
+}
+
+void sandbox_free(sandbox *sb)
+{
+    if (sb == NULL)
+        return;
+    if (sb->L)
+        lua_close(sb->L);
+    cm_free(sb->rules_path);
+    cm_free(sb);
+}
+
+lua_State *sandbox_lua(sandbox *sb) { return sb->L; }
+size_t sandbox_memory(const sandbox *sb) { return sb->used; }
+
+void sandbox_push_env(sandbox *sb)
+{
+    lua_rawgeti(sb->L, LUA_REGISTRYINDEX, sb->env_ref);
+}
+
+static int traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL)
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    /* keep the message; the first frame's place is already in it */
+    lua_pushstring(L, msg);
+    return 1;
+}
+
+static void error_text(sandbox *sb, char *err, size_t errlen)
+{
+    const char *m = lua_tostring(sb->L, -1);
+    if (sb->memory_hit && (m == NULL || strstr(m, "not enough memory")))
+        snprintf(err, errlen, "memory limit of %zu MiB reached", sb->limit >> 20);
+    else if (sb->spent)
+        snprintf(err, errlen, "%s", m && strstr(m, "instruction limit") ? m
+                 : "instruction limit reached: the code ran too long (endless loop?)");
+    else
+        snprintf(err, errlen, "%s", m ? m : "error without a message");
+    lua_pop(sb->L, 1);
+}
+
+static int protected_call(sandbox *sb, int nargs, int nresults, long budget, char *err,
+                          size_t errlen)
+{
+    lua_State *L = sb->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, traceback);
+    lua_insert(L, base);
+    start_budget(sb, budget);
+    int st = lua_pcall(L, nargs, nresults, base);
+    lua_sethook(L, NULL, 0, 0);
+    lua_remove(L, base);
+    if (st != LUA_OK || sb->spent) {
+        if (st == LUA_OK) {
+            lua_pop(L, nresults == LUA_MULTRET ? lua_gettop(L) - base + 1 : nresults);
+            lua_pushliteral(L, "instruction limit reached");
+        }
+        error_text(sb, err, errlen);
+        sb->spent = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
+{
+    return protected_call(sb, nargs, nresults, sb->call_budget, err, errlen);
+}
+
+int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen)
+{
+    lua_State *L = sb->L;
+    int st = luaL_loadfilex(L, path, "t");
+    if (st != LUA_OK) {
+        error_text(sb, err, errlen);
+        return -1;
+    }
+    sandbox_push_env(sb);
+    lua_setupvalue(L, -2, 1);
+    return protected_call(sb, 0, nresults, sb->load_budget, err, errlen);
+}

@@ -1,0 +1,49 @@
+/*
+ * sandbox.h - a Lua 5.4 state for untrusted rule code: a memory cap, an
+ * instruction budget per load and per call that pcall cannot swallow, only
+ * safe libraries, text chunks only, a `require` limited to the rules path,
+ * and guards on the C code the count hook never interrupts (Lua patterns,
+ * finalizers).
+ *
+ * Owns the state, its allocator accounting and its hook. Knows nothing of
+ * profiles or policies (policy.c builds on it).
+ */
+#ifndef CM_SANDBOX_H
+#define CM_SANDBOX_H
+
+#include <stddef.h>
+#include <lua.h>
+
+typedef struct sandbox_limits {
+    size_t memory;            /* bytes per state; 0 = 64 MiB */
+    long load_budget;         /* VM instructions to run a file; 0 = 10 million */
+    long call_budget;         /* VM instructions per call; 0 = 1 million */
+} sandbox_limits;
+
+typedef struct sandbox sandbox;
+
+/* rules_path: directories searched by require, separated by ':' (may be NULL). */
+sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path);
+void sandbox_free(sandbox *sb);
+lua_State *sandbox_lua(sandbox *sb);
+/* The sandbox of a state made by sandbox_new. */
+sandbox *sandbox_of(lua_State *L);
+
+/* Run a file in the sandbox environment (text only) under the load budget,
+ * leaving nresults values. Returns 0, or -1 with a message ("FILE:LINE: ...")
+ * in err. */
+int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen);
+
+/* Call the function below nargs arguments on the stack under the call
+ * budget. Returns 0, or -1 with the error message in err (a traceback line
+ * "FILE:LINE:" first when Lua has one). The stack is left with nresults
+ * values on success, nothing on failure. */
+int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen);
+
+/* Push the sandbox's global environment table. */
+void sandbox_push_env(sandbox *sb);
+
+/* Bytes the state holds now. */
+size_t sandbox_memory(const sandbox *sb);
+
+#endif
