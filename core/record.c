@@ -14,22 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum field_id {
-    F_ID, F_NAME, F_COUNTRY, F_SUBDIVISION, F_LOCATION, F_LAT, F_LON, F_LANGUAGES,
-    F_ATTRS,
-    /* regions */
-    F_LEVEL, F_SECTORS_OFFERED, F_SECTORS_SOUGHT, F_RESOURCES, F_NEEDS, F_OFFERS,
-    F_PROGRAMMES, F_COOPERATION, F_FUNDS, F_CONNECTIVITY, F_PORT, F_AIRPORT, F_RAIL,
-    F_FLIGHTS, F_CAPACITY,
-    /* enterprises */
-    F_SECTOR, F_SECTORS, F_EMPLOYEES, F_REVENUE, F_REVENUE_AMOUNT, F_REVENUE_CURRENCY,
-    F_ASSETS, F_ASSETS_AMOUNT, F_ASSETS_CURRENCY, F_CAPITAL, F_CAPITAL_AMOUNT,
-    F_CAPITAL_CURRENCY, F_SUBSIDIARY, F_OWNERSHIP, F_LISTED, F_SEEKS, F_INVESTMENT,
-    F_INV_MIN, F_INV_MAX, F_INV_CURRENCY, F_INSTRUMENTS, F_TARGETS, F_FUNDS_INTEREST,
-    F_DESCRIPTION,
-    F_COUNT
-};
-
 #define R 1u
 #define E 2u
 #define RE 3u
@@ -845,21 +829,6 @@ int rb_end(rb *b)
 
 /* ---- reading fields back (public API) ------------------------------------- */
 
-enum { T_NONE = 0, T_STRING = 1, T_NUMBER = 2, T_BOOL = 3, T_LIST = 4 };
-
-struct field_read {
-    int type;
-    const char *str;
-    double num;
-    int boolean;
-    uint32_t off;             /* lists */
-    size_t count;
-    int pool;                 /* 0 u16 isic, 1 u16 country, 2 u16 language, 3 u16 place,
-                                 4 refs, 5 vocab bitset, 6 attr list */
-    uint32_t bits;
-    int vocab;
-};
-
 static void rd_str(struct field_read *o, const char *s)
 {
     if (s && *s) {
@@ -895,19 +864,16 @@ static void rd_list(struct field_read *o, int pool, uint32_t off, size_t n)
 static void rd_set(struct field_read *o, int vocab, uint32_t bits)
 {
     o->type = T_LIST;
-    o->pool = 5;
+    o->pool = POOL_VOCAB;
     o->vocab = vocab;
     o->bits = bits;
     o->count = (size_t)__builtin_popcount(bits);
 }
 
-static int read_field(const store *s, int kind, size_t index, const char *path,
-                      struct field_read *o)
+void record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o)
 {
     memset(o, 0, sizeof *o);
-    const struct common *c = store_common(s, kind, index);
-    if (strncmp(path, "attrs.", 6) == 0) {
-        str_ref key = strpool_find(&s->strings, path + 6, strlen(path + 6));
+    {
         for (uint32_t i = 0; key && i < c->attrs_n; i++) {
             const struct attr *a = &s->attrs[c->attrs_off + i];
             if (a->key != key)
@@ -916,14 +882,16 @@ static int read_field(const store *s, int kind, size_t index, const char *path,
             case ATTR_STRING: o->type = T_STRING; o->str = strpool_get(&s->strings, a->v.str); break;
             case ATTR_NUMBER: o->type = T_NUMBER; o->num = a->v.num; break;
             case ATTR_BOOL: o->type = T_BOOL; o->boolean = a->v.boolean; break;
-            case ATTR_LIST: rd_list(o, 6, a->v.list_off, a->n); break;
+            case ATTR_LIST: rd_list(o, POOL_ATTR_LIST, a->v.list_off, a->n); break;
             }
         }
-        return 0;
     }
-    const field_def *f = schema_field(kind, path, strlen(path));
-    if (f == NULL)
-        return -1;
+}
+
+int record_read(const store *s, int kind, const struct common *c, const field_def *f,
+                struct field_read *o)
+{
+    memset(o, 0, sizeof *o);
     const struct region *r = (const struct region *)c;
     const struct enterprise *e = (const struct enterprise *)c;
     switch ((enum field_id)f->id) {
@@ -933,11 +901,11 @@ static int read_field(const store *s, int kind, size_t index, const char *path,
     case F_SUBDIVISION: rd_str(o, iso_subdivision_code(c->subdivision)); break;
     case F_LAT: rd_num(o, c->lat); break;
     case F_LON: rd_num(o, c->lon); break;
-    case F_LANGUAGES: rd_list(o, 2, c->langs_off, c->langs_n); break;
+    case F_LANGUAGES: rd_list(o, POOL_LANGUAGE, c->langs_off, c->langs_n); break;
     case F_LEVEL: rd_str(o, r->level ? vocab_word(VOCAB_LEVEL, r->level - 1) : NULL); break;
-    case F_SECTORS_OFFERED: rd_list(o, 0, r->offered_off, r->offered_n); break;
-    case F_SECTORS_SOUGHT: rd_list(o, 0, r->sought_off, r->sought_n); break;
-    case F_RESOURCES: rd_list(o, 4, r->resources_off, r->resources_n); break;
+    case F_SECTORS_OFFERED: rd_list(o, POOL_ISIC, r->offered_off, r->offered_n); break;
+    case F_SECTORS_SOUGHT: rd_list(o, POOL_ISIC, r->sought_off, r->sought_n); break;
+    case F_RESOURCES: rd_list(o, POOL_TAGS, r->resources_off, r->resources_n); break;
     case F_NEEDS: rd_set(o, VOCAB_A, r->needs); break;
     case F_OFFERS: rd_set(o, VOCAB_A, kind == 0 ? r->offers : e->offers); break;
     case F_PROGRAMMES: rd_set(o, VOCAB_B, r->programmes); break;
@@ -946,10 +914,10 @@ static int read_field(const store *s, int kind, size_t index, const char *path,
     case F_PORT: rd_tri(o, r->port); break;
     case F_AIRPORT: rd_tri(o, r->airport); break;
     case F_RAIL: rd_tri(o, r->rail); break;
-    case F_FLIGHTS: rd_list(o, 3, r->flights_off, r->flights_n); break;
+    case F_FLIGHTS: rd_list(o, POOL_PLACE, r->flights_off, r->flights_n); break;
     case F_CAPACITY: if (r->capacity != ABSENT_U32) rd_num(o, r->capacity); break;
     case F_SECTOR: rd_str(o, e->sector ? isic_code(e->sector) : NULL); break;
-    case F_SECTORS: rd_list(o, 0, e->sectors_off, e->sectors_n); break;
+    case F_SECTORS: rd_list(o, POOL_ISIC, e->sectors_off, e->sectors_n); break;
     case F_EMPLOYEES: if (e->employees != ABSENT_U32) rd_num(o, e->employees); break;
     case F_REVENUE_AMOUNT: rd_num(o, e->revenue); break;
     case F_ASSETS_AMOUNT: rd_num(o, e->assets); break;
@@ -968,13 +936,29 @@ static int read_field(const store *s, int kind, size_t index, const char *path,
     case F_SEEKS: rd_set(o, VOCAB_A, e->seeks); break;
     case F_INSTRUMENTS: rd_set(o, VOCAB_E, e->instruments); break;
     case F_FUNDS_INTEREST: rd_set(o, VOCAB_D, e->funds_interest); break;
-    case F_TARGETS: rd_list(o, 1, e->targets_off, e->targets_n); break;
+    case F_TARGETS: rd_list(o, POOL_COUNTRY, e->targets_off, e->targets_n); break;
     case F_DESCRIPTION: rd_str(o, e->description ? s->text + e->description : NULL); break;
     case F_LOCATION: case F_CONNECTIVITY: case F_REVENUE: case F_ASSETS: case F_CAPITAL:
     case F_INVESTMENT: case F_ATTRS: case F_COUNT:
         return -1;            /* a group: read its members */
     }
     return 0;
+}
+
+static int read_field(const store *s, int kind, size_t index, const char *path,
+                      struct field_read *o)
+{
+    const struct common *c = store_common(s, kind, index);
+    if (strncmp(path, "attrs.", 6) == 0) {
+        record_attr(s, c, strpool_find(&s->strings, path + 6, strlen(path + 6)), o);
+        return 0;
+    }
+    const field_def *f = schema_field(kind, path, strlen(path));
+    if (f == NULL) {
+        memset(o, 0, sizeof *o);
+        return -1;
+    }
+    return record_read(s, kind, c, f, o);
 }
 
 int record_get(const store *s, int kind, size_t index, const char *path,
@@ -991,34 +975,36 @@ int record_get(const store *s, int kind, size_t index, const char *path,
     return 0;
 }
 
+const char *record_list_item(const store *s, const struct field_read *o, size_t i)
+{
+    if (o->type != T_LIST || i >= o->count)
+        return NULL;
+    if (o->pool == POOL_VOCAB) {
+        size_t seen = 0;
+        for (int w = 0; w < 32; w++)
+            if ((o->bits >> w) & 1 && seen++ == i)
+                return vocab_word(o->vocab, w);
+        return NULL;
+    }
+    if (o->pool == POOL_TAGS || o->pool == POOL_ATTR_LIST)
+        return strpool_get(&s->strings, s->refs[o->off + i]);
+    uint16_t v = s->u16[o->off + i];
+    switch (o->pool) {
+    case POOL_ISIC: return isic_code(v);
+    case POOL_COUNTRY: return iso_country_code(v);
+    case POOL_LANGUAGE: return iso_language_code(v);
+    default:
+        return (v & PLACE_COUNTRY) ? iso_country_code((iso_id)(v & ~PLACE_COUNTRY))
+                                   : iso_subdivision_code(v);
+    }
+}
+
 int record_item(const store *s, int kind, size_t index, const char *path, size_t i,
                 const char **out)
 {
     struct field_read o;
-    if (read_field(s, kind, index, path, &o) < 0 || o.type != T_LIST || i >= o.count)
+    if (read_field(s, kind, index, path, &o) < 0)
         return -1;
-    if (o.pool == 5) {
-        size_t seen = 0;
-        for (int w = 0; w < 32; w++)
-            if ((o.bits >> w) & 1 && seen++ == i) {
-                *out = vocab_word(o.vocab, w);
-                return 0;
-            }
-        return -1;
-    }
-    if (o.pool == 4 || o.pool == 6) {
-        *out = strpool_get(&s->strings, s->refs[o.off + i]);
-        return 0;
-    }
-    uint16_t v = s->u16[o.off + i];
-    switch (o.pool) {
-    case 0: *out = isic_code(v); break;
-    case 1: *out = iso_country_code(v); break;
-    case 2: *out = iso_language_code(v); break;
-    default:
-        *out = (v & PLACE_COUNTRY) ? iso_country_code((iso_id)(v & ~PLACE_COUNTRY))
-                                   : iso_subdivision_code(v);
-        break;
-    }
-    return 0;
+    *out = record_list_item(s, &o, i);
+    return *out ? 0 : -1;
 }

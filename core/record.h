@@ -82,6 +82,48 @@ void ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record
                const char *field, const char *expected, const char *found,
                const char *note);
 
+enum field_id {
+    F_ID, F_NAME, F_COUNTRY, F_SUBDIVISION, F_LOCATION, F_LAT, F_LON, F_LANGUAGES,
+    F_ATTRS,
+    /* regions */
+    F_LEVEL, F_SECTORS_OFFERED, F_SECTORS_SOUGHT, F_RESOURCES, F_NEEDS, F_OFFERS,
+    F_PROGRAMMES, F_COOPERATION, F_FUNDS, F_CONNECTIVITY, F_PORT, F_AIRPORT, F_RAIL,
+    F_FLIGHTS, F_CAPACITY,
+    /* enterprises */
+    F_SECTOR, F_SECTORS, F_EMPLOYEES, F_REVENUE, F_REVENUE_AMOUNT, F_REVENUE_CURRENCY,
+    F_ASSETS, F_ASSETS_AMOUNT, F_ASSETS_CURRENCY, F_CAPITAL, F_CAPITAL_AMOUNT,
+    F_CAPITAL_CURRENCY, F_SUBSIDIARY, F_OWNERSHIP, F_LISTED, F_SEEKS, F_INVESTMENT,
+    F_INV_MIN, F_INV_MAX, F_INV_CURRENCY, F_INSTRUMENTS, F_TARGETS, F_FUNDS_INTEREST,
+    F_DESCRIPTION,
+    F_COUNT
+};
+
+/* where a list read by record_read lives */
+enum pool { POOL_ISIC, POOL_COUNTRY, POOL_LANGUAGE, POOL_PLACE, POOL_TAGS, POOL_VOCAB,
+            POOL_ATTR_LIST };
+
+/* what record_read found */
+enum { T_NONE = 0, T_STRING = 1, T_NUMBER = 2, T_BOOL = 3, T_LIST = 4 };
+
+struct field_read {
+    int type;
+    const char *str;
+    double num;
+    int boolean;
+    uint32_t off;             /* lists */
+    size_t count;
+    int pool;                 /* enum pool below */
+    uint32_t bits;
+    int vocab;
+};
+
+/* Read field f of a profile (attrs: record_attr). -1 for a group field. */
+int record_read(const store *s, int kind, const struct common *c, const field_def *f,
+                struct field_read *o);
+void record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o);
+/* Item i of a list read by record_read, as text. */
+const char *record_list_item(const store *s, const struct field_read *o, size_t i);
+
 /* Field access for the public API: by path, for one profile. */
 int record_get(const store *s, int kind, size_t index, const char *path,
                int *type, const char **str, double *num, int *boolean, size_t *count);
