@@ -22,22 +22,23 @@ SOMAJOR    := 0
 WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
           -Wpointer-arith -Wcast-align -Wwrite-strings -Wformat=2 -Wvla \
           -Wundef -Wno-missing-field-initializers
-DEPS_PC := jansson lua5.4 libpcre2-8
+DEPS_PC := jansson lua5.4 libpcre2-8 nettle
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
 CFLAGS  ?=
 LDFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DCM_DATADIR=\"$(DATADIR)\" $(OPT) $(WARN) -fPIC \
              -fvisibility=hidden -Iinclude -Icore $(CFLAGS_DEPS) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
-LIB_SRC := core/sandbox.c core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
+LIB_SRC := core/sandbox.c core/policy.c core/policy_state.c core/scorer.c core/match.c core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/rates.c core/rates_default.c core/vocab.c core/diag.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c
-CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/util.c
+CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
+           core/cli/util.c
 UNIT_TESTS := test_sandbox test_strpool test_isic test_iso test_rates test_vocab \
               test_load test_faults
 TOOLS := bench_load

@@ -164,7 +164,8 @@ static int open_source(struct source *src, const char *dir, int optional,
     int read_failed = ferror(fp);
     fclose(fp);
     if (doc == NULL) {
-        if (json_error_code(&je) == json_error_out_of_memory)
+        /* jansson leaves the text empty when an allocation fails early */
+        if (json_error_code(&je) == json_error_out_of_memory || je.text[0] == '\0')
             set_err(src->err, src->errlen, "%s: out of memory", src->path);
         else if (read_failed)
             set_err(src->err, src->errlen, "%s: read error", src->path);

@@ -14,12 +14,12 @@
 
 static const struct rates_row default_rows[] = {
     { "AED", 3.6725 },    /* pegged */
-    { "AUD", 1.525 },
+    { "AUD", 1.518 },
     { "BND", 1.273 },     /* at par with SGD */
-    { "CAD", 1.366 },
-    { "CHF", 0.795 },
+    { "CAD", 1.363 },
+    { "CHF", 0.793 },
     { "CNY", 7.165 },
-    { "EUR", 0.852 },
+    { "EUR", 0.849 },
     { "GBP", 0.729 },
     { "HKD", 7.85 },      /* weak side of the peg band */
     { "IDR", 16235.0 },
@@ -31,7 +31,7 @@ static const struct rates_row default_rows[] = {
     { "MMK", 2100.0 },    /* official central-bank rate; market rates are far weaker */
     { "MOP", 8.086 },     /* HKD x 1.03 */
     { "MYR", 4.212 },
-    { "NZD", 1.645 },
+    { "NZD", 1.641 },
     { "PHP", 56.35 },
     { "SAR", 3.75 },      /* pegged */
     { "SGD", 1.273 },

@@ -529,3 +529,16 @@ int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_
     lua_setupvalue(L, -2, 1);
     return protected_call(sb, 0, nresults, sb->load_budget, err, errlen);
 }
+
+int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
+                     int nresults, char *err, size_t errlen)
+{
+    lua_State *L = sb->L;
+    if (luaL_loadbufferx(L, buf, len, chunkname, "t") != LUA_OK) {
+        error_text(sb, err, errlen);
+        return -1;
+    }
+    sandbox_push_env(sb);
+    lua_setupvalue(L, -2, 1);
+    return protected_call(sb, 0, nresults, sb->load_budget, err, errlen);
+}

@@ -34,6 +34,10 @@ sandbox *sandbox_of(lua_State *L);
  * in err. */
 int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen);
 
+/* The same for a chunk in memory, named `chunkname` ("@file" for a file). */
+int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
+                     int nresults, char *err, size_t errlen);
+
 /* Call the function below nargs arguments on the stack under the call
  * budget. Returns 0, or -1 with the error message in err (a traceback line
  * "FILE:LINE:" first when Lua has one). The stack is left with nresults

@@ -192,6 +192,120 @@ CM_API const char *cm_profile_source(const cm_engine *e, cm_kind k, size_t index
  * lists, interned strings, indexes), and the part that is description text. */
 CM_API size_t cm_engine_memory(const cm_engine *e, cm_kind k, size_t *text_bytes);
 
+
+/* ---- policies --------------------------------------------------------------
+ * A policy is a Lua file (see "Writing a policy" in the README and
+ * capmatch-policy(5)): parameters, filters that veto pairs, weighted rules
+ * scoring pairs in [0, 1], values derived once per profile. Loading runs it
+ * in a sandbox and compiles every built-in scorer and regex; matching then
+ * never parses or compiles. A policy belongs to the engine it was loaded for
+ * and must be freed before it. */
+typedef struct cm_policy cm_policy;
+
+typedef struct cm_policy_options {
+    const char *rules_path;       /* dirs for require, ':'-separated; NULL: beside the
+                                     policy (DIR/lib, DIR), then the installed rules */
+    const char *const *set;       /* "name=value" overrides of parameters, NULL-ended */
+    size_t memory_limit;          /* bytes per Lua state; 0 = 64 MiB */
+    long load_budget;             /* VM instructions to load; 0 = 10 million */
+    long call_budget;             /* VM instructions per rule call; 0 = 1 million */
+} cm_policy_options;
+
+CM_API void cm_policy_options_init(cm_policy_options *o);
+/* NULL on failure, with the reason ("FILE:LINE: ...") in cm_engine_errmsg(e). */
+CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o);
+CM_API void cm_policy_free(cm_policy *p);
+CM_API const char *cm_policy_name(const cm_policy *p);
+CM_API const char *cm_policy_description(const cm_policy *p);
+CM_API const char *cm_policy_path(const cm_policy *p);
+CM_API const char *cm_policy_sha256(const cm_policy *p);   /* of the file, hex */
+CM_API size_t cm_policy_top(const cm_policy *p);
+CM_API double cm_policy_min_score(const cm_policy *p);
+CM_API size_t cm_policy_rule_count(const cm_policy *p);
+CM_API const char *cm_policy_rule_name(const cm_policy *p, size_t i);
+CM_API double cm_policy_rule_weight(const cm_policy *p, size_t i);
+CM_API size_t cm_policy_param_count(const cm_policy *p);
+CM_API const char *cm_policy_param_name(const cm_policy *p, size_t i);
+/* The value as text, written into buf. */
+CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf, size_t n);
+/* 1 when the value came from cm_policy_options.set (--set). */
+CM_API int cm_policy_param_is_set(const cm_policy *p, size_t i);
+
+/* ---- matching ----------------------------------------------------------------
+ * Thread safety: cm_match uses its own threads, one Lua state each. Several
+ * threads may call cm_match, cm_match_one and cm_explain_pair on one engine
+ * with *different* policies at once; one policy is used by one call at a
+ * time (its own Lua state is not shared). */
+typedef enum cm_on_error {
+    CM_ON_ERROR_STOP = 0,         /* a rule that raises an error stops the run */
+    CM_ON_ERROR_SKIP = 1          /* the rule scores 0 for that pair, reported */
+} cm_on_error;
+
+typedef struct cm_match_options {
+    cm_kind by;                   /* ENTERPRISES: best regions of each enterprise;
+                                     REGIONS: best enterprises of each region */
+    size_t top;                   /* partners kept per profile; 0: the policy's */
+    double min_score;             /* < 0: the policy's */
+    int threads;                  /* 0: one per core */
+    int explain;                  /* keep every rule's score and reason */
+    cm_on_error on_error;
+    unsigned shard_index, shard_count;   /* take every shard_count-th profile */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;
+} cm_match_options;
+
+typedef struct cm_match_row {
+    const char *enterprise;       /* ids, owned by the engine */
+    const char *region;
+    double score;                 /* in [0, 1] */
+    unsigned rank;                /* 1 = best, per enterprise (or per region) */
+    int vetoed;                   /* cm_explain_pair: a filter rejected the pair */
+} cm_match_row;
+
+typedef struct cm_explain_item {
+    const char *rule;
+    const char *group;            /* or NULL */
+    double score, weight, contribution;   /* contributions add up to the score */
+    const char *reason;
+    int error;                    /* the rule failed (--on-error=skip) */
+} cm_explain_item;
+
+typedef struct cm_filter_item {
+    const char *filter;
+    int pass;
+    const char *reason;
+    int error;
+} cm_filter_item;
+
+typedef struct cm_result cm_result;
+
+CM_API void cm_match_options_init(cm_match_options *o);
+CM_API cm_status cm_match(cm_engine *e, cm_policy *p, const cm_match_options *o,
+                          cm_result **out);
+/* The partners of one profile: kind names the side of id. */
+CM_API cm_status cm_match_one(cm_engine *e, cm_policy *p, cm_kind kind, const char *id,
+                              const cm_match_options *o, cm_result **out);
+/* The full trace of one pair: every filter's verdict, every rule's score. */
+CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterprise,
+                                 const char *region, cm_result **out);
+CM_API void cm_result_free(cm_result *r);
+/* Rows: by enterprise (or region) in load order, then by rank. */
+CM_API size_t cm_result_count(const cm_result *r);
+CM_API const cm_match_row *cm_result_row(const cm_result *r, size_t i);
+CM_API size_t cm_result_rule_count(const cm_result *r);
+/* Rule i of row `row`, in declaration order; NULL without explain. */
+CM_API const cm_explain_item *cm_result_explain(const cm_result *r, size_t row, size_t i);
+CM_API size_t cm_result_filter_count(const cm_result *r);
+CM_API const cm_filter_item *cm_result_filter(const cm_result *r, size_t i);
+/* Rule errors skipped with CM_ON_ERROR_SKIP: how many, and the first ones. */
+CM_API size_t cm_result_error_count(const cm_result *r);
+CM_API const char *cm_result_error(const cm_result *r, size_t i);
+/* Pairs scored, and how many of them filters vetoed. */
+CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed);
+
+/* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
+CM_API cm_status cm_sha256_file(const char *path, char hex[65]);
+
 /* ---- reference tables ------------------------------------------------------ */
 /* ISIC Rev.4: title of a code, its parent code ("" for a section), its level
  * (0 section .. 3 class), and the hierarchy distance between two codes

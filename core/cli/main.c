@@ -10,6 +10,8 @@
 static const command *const commands[] = {
     &cmd_validate,
     &cmd_stats,
+    &cmd_match,
+    &cmd_explain,
     NULL
 };
 

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "iso.h"
 
 #define CHILD_FLAG "--iso-init-child"
+#define THREADS_FLAG "--iso-threads-child"
 
 static iso_id country(const char *s) { return iso_country(s, strlen(s)); }
 static iso_id subdivision(const char *s) { return iso_subdivision(s, strlen(s)); }
@@ -416,9 +418,44 @@ static int child_main(void)
     return 0;
 }
 
-static void test_init_bad_dir(void **state)
+/* Several threads make their first lookups at once, without iso_init(). */
+#define NTHREADS 8
+static pthread_barrier_t barrier;
+
+static void *thread_main(void *arg)
 {
-    (void)state;
+    iso_id *out = arg;
+    pthread_barrier_wait(&barrier);
+    out[0] = country("PH");
+    out[1] = subdivision("PH-CAT");
+    out[2] = iso_subdivision_country(out[1]);
+    out[3] = currency("PHP");
+    return NULL;
+}
+
+static int threads_main(void)
+{
+    pthread_t th[NTHREADS];
+    iso_id got[NTHREADS][4];
+    pthread_barrier_init(&barrier, NULL, NTHREADS);
+    for (int i = 0; i < NTHREADS; i++)
+        if (pthread_create(&th[i], NULL, thread_main, got[i]) != 0)
+            return 1;
+    for (int i = 0; i < NTHREADS; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&barrier);
+    for (int i = 0; i < NTHREADS; i++)
+        if (got[i][0] == 0 || got[i][1] == 0 || got[i][2] != got[i][0] || got[i][3] == 0
+            || memcmp(got[i], got[0], sizeof got[0]) != 0)
+            return 1;
+    printf("ok %s\n", iso_subdivision_code(got[0][1]));
+    return 0;
+}
+
+/* Runs this binary again with flag (and dir in CAPMATCH_ISO_CODES_DIR unless
+ * NULL); returns its standard output. */
+static void run_child(const char *flag, const char *dir, char *out, size_t outlen)
+{
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
@@ -427,15 +464,15 @@ static void test_init_bad_dir(void **state)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        setenv("CAPMATCH_ISO_CODES_DIR", "/nonexistent/capmatch-iso", 1);
-        execl("/proc/self/exe", "test_iso", CHILD_FLAG, (char *)NULL);
+        if (dir != NULL)
+            setenv("CAPMATCH_ISO_CODES_DIR", dir, 1);
+        execl("/proc/self/exe", "test_iso", flag, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
-    char out[2048];
     size_t n = 0;
     ssize_t got;
-    while (n < sizeof out - 1 && (got = read(fds[0], out + n, sizeof out - 1 - n)) > 0)
+    while (n < outlen - 1 && (got = read(fds[0], out + n, outlen - 1 - n)) > 0)
         n += (size_t)got;
     out[n] = '\0';
     close(fds[0]);
@@ -443,18 +480,35 @@ static void test_init_bad_dir(void **state)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_init_bad_dir(void **state)
+{
+    (void)state;
+    char out[2048];
+    run_child(CHILD_FLAG, "/nonexistent/capmatch-iso", out, sizeof out);
     assert_string_equal(out,
         "-1 -1 /nonexistent/capmatch-iso/iso_3166-1.json: cannot open: No such file or "
         "directory (install the iso-codes package or set CAPMATCH_ISO_CODES_DIR)\n"
         "0 0 |\n");
 }
 
+static void test_first_use_from_threads(void **state)
+{
+    (void)state;
+    char out[256];
+    run_child(THREADS_FLAG, NULL, out, sizeof out);
+    assert_string_equal(out, "ok PH-CAT\n");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], CHILD_FLAG) == 0)
         return child_main();
+    if (argc > 1 && strcmp(argv[1], THREADS_FLAG) == 0)
+        return threads_main();
 
-    const struct CMUnitTest lookups[] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_is_idempotent),
         cmocka_unit_test(test_known_countries),
         cmocka_unit_test(test_every_country_round_trips),
@@ -464,14 +518,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_currencies),
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_bad_ids),
-    };
-    const struct CMUnitTest loading[] = {
-        cmocka_unit_test(test_check_dir_good),
-        cmocka_unit_test(test_check_dir_missing_files),
-        cmocka_unit_test(test_check_dir_malformed),
+        cmocka_unit_test_setup_teardown(test_check_dir_good, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_check_dir_missing_files, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_check_dir_malformed, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test(test_init_bad_dir),
+        cmocka_unit_test(test_first_use_from_threads),
     };
-    int failed = cmocka_run_group_tests_name("iso lookups", lookups, group_setup, NULL);
-    failed += cmocka_run_group_tests_name("iso loading", loading, tmpdir_setup, tmpdir_teardown);
-    return failed != 0;
+    return cmocka_run_group_tests_name("iso", tests, group_setup, NULL);
 }

@@ -1,0 +1,619 @@
+/*
+ * cmd_match.c - capmatch match and capmatch explain: load profiles and a
+ * policy, score every pair (or one), and write the ranked partners with
+ * their explanations as a table, JSON, JSON Lines or CSV, each with the
+ * provenance of the run. Output to -o goes to a temporary file renamed when
+ * complete, so a failed run leaves nothing behind.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV };
+
+typedef struct match_args {
+    load_args load;
+    const char **regions, **enterprises;
+    int nregions, nenterprises;
+    const char *policy;
+    const char **set;
+    int nset;
+    const char *rules_path;
+    const char *output;
+    enum fmt fmt;
+    cm_match_options mo;
+    const char *enterprise_id, *region_id;   /* explain */
+} match_args;
+
+static const char match_usage[] =
+    "usage: capmatch match --regions FILE --enterprises FILE --policy POLICY [OPTIONS]\n"
+    "\n"
+    "Score every enterprise against every region with a policy and print each\n"
+    "one's best partners (or, with --by region, each region's best enterprises).\n"
+    "\n"
+    "options:\n"
+    "  --regions FILE, --enterprises FILE   profiles (JSON, JSONL, CSV; repeatable)\n"
+    "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua)\n"
+    "  --set NAME=VALUE       override a policy parameter (repeatable)\n"
+    "  --top K                partners per profile (default: the policy's)\n"
+    "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
+    "  --by enterprise|region rank regions per enterprise (default) or the reverse\n"
+    "  --format table|json|jsonl|csv   output (default table)\n"
+    "  --explain              every rule's score, weight, contribution and reason\n"
+    "  --threads N            worker threads (default: one per core); the output is\n"
+    "                         the same for any number\n"
+    "  --on-error stop|skip   a rule that raises an error stops the run (default)\n"
+    "                         or scores 0 for that pair and is reported\n"
+    "  --shard I/N            only every N-th profile, starting at I (0-based)\n"
+    "  -o FILE                write to FILE (complete or not at all)\n"
+    "  --rules-path DIRS      where require finds modules (':'-separated)\n"
+    "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
+    "\n"
+    "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
+    "2 usage, input, policy or rule error, 3 internal error.\n";
+
+static const char explain_usage[] =
+    "usage: capmatch explain --policy POLICY --enterprise ID --region ID\n"
+    "                        --regions FILE --enterprises FILE [OPTIONS]\n"
+    "\n"
+    "The full trace of one pair: each filter's verdict with its reason, each\n"
+    "rule's score, weight, contribution and reason, and the total.\n"
+    "\n"
+    "options: --set, --format table|json, --rules-path, --rates as for match.\n"
+    "\n"
+    "exit status: 0 the pair passes the filters, 1 a filter vetoes it,\n"
+    "2 usage, input or policy error, 3 internal error.\n";
+
+static void push(const char ***list, int *n, const char *v)
+{
+    const char **nl = realloc(*list, (size_t)(*n + 2) * sizeof **list);
+    if (nl == NULL) {
+        fprintf(stderr, "capmatch: out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    nl[(*n)++] = v;
+    nl[*n] = NULL;
+    *list = nl;
+}
+
+static void parse_args(int argc, char **argv, match_args *a, const char *prog)
+{
+    static const struct option longopts[] = {
+        LOAD_LONG_OPTIONS,
+        { "regions", required_argument, NULL, 1 },
+        { "enterprises", required_argument, NULL, 2 },
+        { "policy", required_argument, NULL, 3 },
+        { "set", required_argument, NULL, 4 },
+        { "top", required_argument, NULL, 5 },
+        { "min-score", required_argument, NULL, 6 },
+        { "by", required_argument, NULL, 7 },
+        { "explain", no_argument, NULL, 8 },
+        { "threads", required_argument, NULL, 9 },
+        { "on-error", required_argument, NULL, 10 },
+        { "shard", required_argument, NULL, 11 },
+        { "rules-path", required_argument, NULL, 12 },
+        { "enterprise", required_argument, NULL, 13 },
+        { "region", required_argument, NULL, 14 },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 }
+    };
+    memset(a, 0, sizeof *a);
+    load_args_init(&a->load);
+    cm_match_options_init(&a->mo);
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case 1: push(&a->regions, &a->nregions, optarg); break;
+        case 2: push(&a->enterprises, &a->nenterprises, optarg); break;
+        case 3: a->policy = optarg; break;
+        case 4: push(&a->set, &a->nset, optarg); break;
+        case 5: {
+            long k = strtol(optarg, &end, 10);
+            if (*end || k < 1 || k > 100000)
+                die_usage(prog, "--top must be a number from 1 to 100000, not '%s'", optarg);
+            a->mo.top = (size_t)k;
+            break;
+        }
+        case 6: {
+            double s = strtod(optarg, &end);
+            if (*end || !(s >= 0 && s <= 1))
+                die_usage(prog, "--min-score must be a number in [0, 1], not '%s'", optarg);
+            a->mo.min_score = s;
+            break;
+        }
+        case 7:
+            if (strcmp(optarg, "enterprise") == 0 || strcmp(optarg, "enterprises") == 0)
+                a->mo.by = CM_KIND_ENTERPRISES;
+            else if (strcmp(optarg, "region") == 0 || strcmp(optarg, "regions") == 0)
+                a->mo.by = CM_KIND_REGIONS;
+            else
+                die_usage(prog, "--by must be enterprise or region, not '%s'", optarg);
+            break;
+        case 8: a->mo.explain = 1; break;
+        case 9: {
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 1 || t > 256)
+                die_usage(prog, "--threads must be a number from 1 to 256, not '%s'", optarg);
+            a->mo.threads = (int)t;
+            break;
+        }
+        case 10:
+            if (strcmp(optarg, "stop") == 0)
+                a->mo.on_error = CM_ON_ERROR_STOP;
+            else if (strcmp(optarg, "skip") == 0)
+                a->mo.on_error = CM_ON_ERROR_SKIP;
+            else
+                die_usage(prog, "--on-error must be stop or skip, not '%s'", optarg);
+            break;
+        case 11: {
+            unsigned i, n;
+            char c;
+            if (sscanf(optarg, "%u/%u%c", &i, &n, &c) != 2 || n < 1 || i >= n)
+                die_usage(prog, "--shard must be I/N with 0 <= I < N, not '%s'", optarg);
+            a->mo.shard_index = i;
+            a->mo.shard_count = n;
+            break;
+        }
+        case 12: a->rules_path = optarg; break;
+        case 13: a->enterprise_id = optarg; break;
+        case 14: a->region_id = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
+                a->fmt = FMT_TABLE;
+            else if (strcmp(optarg, "json") == 0)
+                a->fmt = FMT_JSON;
+            else if (strcmp(optarg, "jsonl") == 0)
+                a->fmt = FMT_JSONL;
+            else if (strcmp(optarg, "csv") == 0)
+                a->fmt = FMT_CSV;
+            else
+                die_usage(prog, "--format must be table, json, jsonl or csv, not '%s'", optarg);
+            a->load.json_output = a->fmt == FMT_JSON;
+            break;
+        default:
+            if (opt == '?' || load_args_option(&a->load, opt, optarg, prog) == 0)
+                die_usage(prog, "unknown option");
+        }
+    }
+    if (optind < argc)
+        die_usage(prog, "unexpected argument '%s'", argv[optind]);
+    if (a->policy == NULL)
+        die_usage(prog, "give the policy with --policy FILE");
+    if (a->nregions == 0 || a->nenterprises == 0)
+        die_usage(prog, "give profiles with --regions FILE and --enterprises FILE");
+}
+
+/* Shortest decimal that reads back as the same double. */
+static const char *num(char *buf, size_t n, double d)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+/* Load profiles and the policy; exits with a status on failure. */
+static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
+{
+    cm_status st;
+    cm_engine *e = cm_engine_new(&st);
+    if (e == NULL) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
+        exit(EXIT_INTERNAL);
+    }
+    if (a->load.rates && cm_engine_load_rates(e, a->load.rates) != CM_OK) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        exit(EXIT_INPUT);
+    }
+    cm_diags *d = cm_diags_new();
+    for (int side = 0; side < 2; side++) {
+        const char **files = side == 0 ? a->regions : a->enterprises;
+        int n = side == 0 ? a->nregions : a->nenterprises;
+        for (int i = 0; i < n; i++) {
+            cm_load_options o = a->load.opts;
+            o.kind = side == 0 ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
+            char rejects[4096];
+            if (o.skip_invalid) {
+                snprintf(rejects, sizeof rejects, "%s.rejects.jsonl", files[i]);
+                o.rejects_path = rejects;
+            }
+            cm_status s = cm_engine_load_file(e, files[i], &o, d);
+            for (size_t k = 0; k < cm_diags_count(d); k++)
+                fprintf(stderr, "%s\n", cm_diags_at(d, k)->message);
+            cm_diags_clear(d);
+            if (s != CM_OK) {
+                fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
+            }
+        }
+    }
+    cm_diags_free(d);
+    cm_policy_options po;
+    cm_policy_options_init(&po);
+    po.rules_path = a->rules_path;
+    po.set = a->set;
+    *pol = cm_policy_load(e, a->policy, &po);
+    if (*pol == NULL) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        exit(EXIT_INPUT);
+    }
+    return e;
+}
+
+/* ---- provenance ------------------------------------------------------------------ */
+
+static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const match_args *a)
+{
+    char buf[64], hex[65];
+    fprintf(f, "{\"capmatch\":\"%s\",\"policy\":{\"name\":", cm_version());
+    json_print_string(f, cm_policy_name(p));
+    fputs(",\"file\":", f);
+    json_print_string(f, cm_policy_path(p));
+    fprintf(f, ",\"sha256\":\"%s\"},\"inputs\":[", cm_policy_sha256(p));
+    int first = 1;
+    for (int side = 0; side < 2; side++) {
+        const char **files = side == 0 ? a->regions : a->enterprises;
+        int n = side == 0 ? a->nregions : a->nenterprises;
+        for (int i = 0; i < n; i++) {
+            if (cm_sha256_file(files[i], hex) != CM_OK)
+                snprintf(hex, sizeof hex, "unreadable");
+            fprintf(f, "%s{\"kind\":\"%s\",\"file\":", first ? "" : ",",
+                    side == 0 ? "regions" : "enterprises");
+            json_print_string(f, files[i]);
+            fprintf(f, ",\"sha256\":\"%s\"}", hex);
+            first = 0;
+        }
+    }
+    fputs("],\"set\":{", f);
+    first = 1;
+    for (size_t i = 0; i < cm_policy_param_count(p); i++) {
+        if (!cm_policy_param_is_set(p, i))
+            continue;
+        fprintf(f, "%s", first ? "" : ",");
+        json_print_string(f, cm_policy_param_name(p, i));
+        fputc(':', f);
+        char v[256];
+        json_print_string(f, cm_policy_param_value(p, i, v, sizeof v));
+        first = 0;
+    }
+    fprintf(f, "},\"rates\":{\"date\":");
+    json_print_string(f, cm_engine_rates_date(e));
+    fputs(",\"source\":", f);
+    json_print_string(f, cm_engine_rates_source(e));
+    fprintf(f, ",\"reference\":\"%s\"},\"by\":\"%s\",\"top\":%zu,\"min_score\":%s",
+            cm_engine_rates_reference(e), a->mo.by == CM_KIND_REGIONS ? "region" : "enterprise",
+            a->mo.top ? a->mo.top : cm_policy_top(p),
+            num(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
+    if (a->mo.shard_count > 1)
+        fprintf(f, ",\"shard\":\"%u/%u\"", a->mo.shard_index, a->mo.shard_count);
+    fputc('}', f);
+}
+
+static void meta_lines(FILE *f, const char *lead, const cm_engine *e, const cm_policy *p,
+                       const match_args *a)
+{
+    char hex[65];
+    fprintf(f, "%scapmatch %s\n", lead, cm_version());
+    fprintf(f, "%spolicy: %s (%s, sha256 %s)\n", lead, cm_policy_name(p), cm_policy_path(p),
+            cm_policy_sha256(p));
+    for (int side = 0; side < 2; side++) {
+        const char **files = side == 0 ? a->regions : a->enterprises;
+        int n = side == 0 ? a->nregions : a->nenterprises;
+        for (int i = 0; i < n; i++) {
+            if (cm_sha256_file(files[i], hex) != CM_OK)
+                snprintf(hex, sizeof hex, "unreadable");
+            fprintf(f, "%s%s: %s (sha256 %s)\n", lead, side == 0 ? "regions" : "enterprises",
+                    files[i], hex);
+        }
+    }
+    for (size_t i = 0; i < cm_policy_param_count(p); i++)
+        if (cm_policy_param_is_set(p, i)) {
+            char v[256];
+            fprintf(f, "%s--set %s=%s\n", lead, cm_policy_param_name(p, i),
+                    cm_policy_param_value(p, i, v, sizeof v));
+        }
+    fprintf(f, "%srates: %s, %s\n", lead, cm_engine_rates_date(e), cm_engine_rates_source(e));
+}
+
+/* ---- writers ------------------------------------------------------------------------ */
+
+static void json_row(FILE *f, const cm_result *r, size_t i, int explain)
+{
+    char b1[32], b2[32], b3[32];
+    const cm_match_row *row = cm_result_row(r, i);
+    fputs("{\"enterprise\":", f);
+    json_print_string(f, row->enterprise);
+    fputs(",\"region\":", f);
+    json_print_string(f, row->region);
+    fprintf(f, ",\"score\":%s,\"rank\":%u", num(b1, sizeof b1, row->score), row->rank);
+    if (explain) {
+        fputs(",\"explain\":[", f);
+        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+            const cm_explain_item *it = cm_result_explain(r, i, k);
+            fprintf(f, "%s{\"rule\":", k ? "," : "");
+            json_print_string(f, it->rule);
+            fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
+                    num(b1, sizeof b1, it->score), num(b2, sizeof b2, it->weight),
+                    num(b3, sizeof b3, it->contribution));
+            json_print_string(f, it->reason);
+            if (it->error)
+                fputs(",\"error\":true", f);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+}
+
+static void csv_cell(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
+                      const match_args *a)
+{
+    char b[32];
+    meta_lines(f, "# ", e, p, a);
+    fputs("enterprise,region,score,rank", f);
+    if (a->mo.explain) {
+        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+            fputc(',', f);
+            csv_cell(f, cm_policy_rule_name(p, k));
+        }
+        fputs(",reasons", f);
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        csv_cell(f, row->enterprise);
+        fputc(',', f);
+        csv_cell(f, row->region);
+        fprintf(f, ",%s,%u", num(b, sizeof b, row->score), row->rank);
+        if (a->mo.explain) {
+            size_t len = 0;
+            for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+                const cm_explain_item *it = cm_result_explain(r, i, k);
+                fprintf(f, ",%s", num(b, sizeof b, it->contribution));
+                len += strlen(it->rule) + strlen(it->reason) + 5;
+            }
+            char *reasons = malloc(len + 1);
+            if (reasons) {
+                size_t o = 0;
+                for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+                    const cm_explain_item *it = cm_result_explain(r, i, k);
+                    o += (size_t)sprintf(reasons + o, "%s%s: %s", k ? " | " : "", it->rule,
+                                         it->reason);
+                }
+                fputc(',', f);
+                csv_cell(f, reasons);
+                free(reasons);
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
+                        const match_args *a)
+{
+    int by_region = a->mo.by == CM_KIND_REGIONS;
+    const char *last = NULL;
+    for (size_t i = 0; i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        const char *who = by_region ? row->region : row->enterprise;
+        const char *partner = by_region ? row->enterprise : row->region;
+        if (last == NULL || strcmp(last, who) != 0) {
+            fprintf(f, "%s%s %s\n", last ? "\n" : "", by_region ? "region" : "enterprise", who);
+            last = who;
+        }
+        fprintf(f, "  %2u. %-34s %.3f\n", row->rank, partner, row->score);
+        if (a->mo.explain)
+            for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+                const cm_explain_item *it = cm_result_explain(r, i, k);
+                fprintf(f, "        %-20s %.2f x %-4g = %.3f  %s\n", it->rule, it->score,
+                        it->weight, it->contribution, it->reason);
+            }
+    }
+    size_t vetoed, pairs = cm_result_pairs(r, &vetoed);
+    fprintf(f, "%s-- %zu rows; %zu pairs scored, %zu vetoed by filters\n",
+            cm_result_count(r) ? "\n" : "", cm_result_count(r), pairs, vetoed);
+    meta_lines(f, "-- ", e, p, a);
+}
+
+static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
+                         const match_args *a)
+{
+    switch (a->fmt) {
+    case FMT_JSON:
+        fputs("{\"meta\":", f);
+        meta_json(f, e, p, a);
+        fputs(",\"results\":[", f);
+        for (size_t i = 0; i < cm_result_count(r); i++) {
+            fputs(i ? ",\n" : "\n", f);
+            json_row(f, r, i, a->mo.explain);
+        }
+        fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
+        break;
+    case FMT_JSONL:
+        fputs("{\"meta\":", f);
+        meta_json(f, e, p, a);
+        fputs("}\n", f);
+        for (size_t i = 0; i < cm_result_count(r); i++) {
+            json_row(f, r, i, a->mo.explain);
+            fputc('\n', f);
+        }
+        break;
+    case FMT_CSV:
+        write_csv(f, e, p, r, a);
+        break;
+    case FMT_TABLE:
+        write_table(f, e, p, r, a);
+        break;
+    }
+}
+
+static void progress(size_t done, size_t total, void *ud)
+{
+    (void)ud;
+    fprintf(stderr, "\r  scoring: %zu of %zu (%.0f%%)", done, total,
+            total ? 100.0 * (double)done / (double)total : 100.0);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+}
+
+static int run_match(int argc, char **argv)
+{
+    match_args a;
+    parse_args(argc, argv, &a, "match");
+    cm_policy *p;
+    cm_engine *e = setup(&a, &p, "match");
+    if (isatty(STDERR_FILENO))
+        a.mo.progress = progress;
+    cm_result *r = NULL;
+    cm_status s = cm_match(e, p, &a.mo, &r);
+    if (s != CM_OK) {
+        fprintf(stderr, "capmatch match: %s\n", cm_engine_errmsg(e));
+        cm_policy_free(p);
+        cm_engine_free(e);
+        return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    FILE *out = stdout;
+    char tmp[4096];
+    if (a.output) {
+        snprintf(tmp, sizeof tmp, "%s.tmp%ld", a.output, (long)getpid());
+        out = fopen(tmp, "w");
+        if (out == NULL) {
+            fprintf(stderr, "capmatch match: cannot write %s: %s\n", tmp, strerror(errno));
+            cm_result_free(r);
+            cm_policy_free(p);
+            cm_engine_free(e);
+            return EXIT_INPUT;
+        }
+    }
+    write_result(out, e, p, r, &a);
+    int rc = cm_result_count(r) ? EXIT_OK : EXIT_NOMATCH;
+    if (a.output) {
+        int bad = ferror(out) | fclose(out);
+        if (bad || rename(tmp, a.output) != 0) {
+            fprintf(stderr, "capmatch match: cannot write %s: %s\n", a.output, strerror(errno));
+            remove(tmp);
+            rc = EXIT_INPUT;
+        }
+    } else if (fflush(stdout) != 0) {
+        rc = EXIT_INPUT;
+    }
+    size_t errors = cm_result_error_count(r);
+    if (errors) {
+        fprintf(stderr, "capmatch match: %zu rule error%s skipped (scored 0); the first:\n",
+                errors, errors == 1 ? "" : "s");
+        for (size_t i = 0; cm_result_error(r, i); i++)
+            fprintf(stderr, "  %s\n", cm_result_error(r, i));
+    }
+    cm_result_free(r);
+    cm_policy_free(p);
+    cm_engine_free(e);
+    free(a.regions);
+    free(a.enterprises);
+    free(a.set);
+    return rc;
+}
+
+static int run_explain(int argc, char **argv)
+{
+    match_args a;
+    parse_args(argc, argv, &a, "explain");
+    if (a.enterprise_id == NULL || a.region_id == NULL)
+        die_usage("explain", "give the pair with --enterprise ID and --region ID");
+    cm_policy *p;
+    cm_engine *e = setup(&a, &p, "explain");
+    cm_result *r = NULL;
+    cm_status s = cm_explain_pair(e, p, a.enterprise_id, a.region_id, &r);
+    if (s != CM_OK) {
+        fprintf(stderr, "capmatch explain: %s\n", cm_engine_errmsg(e));
+        cm_policy_free(p);
+        cm_engine_free(e);
+        return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    const cm_match_row *row = cm_result_row(r, 0);
+    char b1[32], b2[32], b3[32];
+    if (a.fmt == FMT_JSON) {
+        fputs("{\"meta\":", stdout);
+        meta_json(stdout, e, p, &a);
+        fputs(",\"enterprise\":", stdout);
+        json_print_string(stdout, row->enterprise);
+        fputs(",\"region\":", stdout);
+        json_print_string(stdout, row->region);
+        printf(",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
+        for (size_t i = 0; i < cm_result_filter_count(r); i++) {
+            const cm_filter_item *f = cm_result_filter(r, i);
+            printf("%s{\"filter\":", i ? "," : "");
+            json_print_string(stdout, f->filter);
+            printf(",\"pass\":%s,\"reason\":", f->pass ? "true" : "false");
+            json_print_string(stdout, f->reason);
+            printf("}");
+        }
+        printf("],\"score\":%s,\"explain\":[", num(b1, sizeof b1, row->score));
+        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+            const cm_explain_item *it = cm_result_explain(r, 0, k);
+            printf("%s{\"rule\":", k ? "," : "");
+            json_print_string(stdout, it->rule);
+            printf(",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
+                   num(b1, sizeof b1, it->score), num(b2, sizeof b2, it->weight),
+                   num(b3, sizeof b3, it->contribution));
+            json_print_string(stdout, it->reason);
+            printf("}");
+        }
+        printf("]}\n");
+    } else {
+        printf("enterprise %s and region %s, policy %s\n\nfilters:\n", row->enterprise,
+               row->region, cm_policy_name(p));
+        if (cm_result_filter_count(r) == 0)
+            printf("  (none)\n");
+        for (size_t i = 0; i < cm_result_filter_count(r); i++) {
+            const cm_filter_item *f = cm_result_filter(r, i);
+            printf("  %-4s %-22s %s\n", f->pass ? "pass" : "VETO", f->filter, f->reason);
+        }
+        printf("\nrules:%*sscore  weight  contribution\n", 18, "");
+        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+            const cm_explain_item *it = cm_result_explain(r, 0, k);
+            printf("  %-22s %.3f  %6g  %.4f  %s\n", it->rule, it->score, it->weight,
+                   it->contribution, it->reason);
+        }
+        printf("\nscore: %s%s\n", num(b1, sizeof b1, row->score),
+               row->vetoed ? " (but vetoed by a filter: no row in match output)" : "");
+    }
+    int rc = row->vetoed ? EXIT_NOMATCH : EXIT_OK;
+    cm_result_free(r);
+    cm_policy_free(p);
+    cm_engine_free(e);
+    free(a.regions);
+    free(a.enterprises);
+    free(a.set);
+    return rc;
+}
+
+const command cmd_match = { "match", run_match, "rank partners with a policy, with reasons",
+                            match_usage };
+const command cmd_explain = { "explain", run_explain, "trace one pair through a policy",
+                              explain_usage };

@@ -1,0 +1,754 @@
+/*
+ * match.c - the scoring engine: every (enterprise, region) pair through the
+ * policy's filters (cheapest first) and rules, keeping only the top k
+ * partners of each profile, on every core.
+ *
+ * Work is handed out in chunks of profiles; each worker has its own Lua
+ * state and writes only the slots of the profiles it took, so the result
+ * does not depend on the number of threads. Ties break by id (a rank
+ * precomputed once). Reasons are formatted only for the pairs that are
+ * kept, after their profile's top k is known. Never holds the N x M matrix.
+ */
+#include "policy.h"
+#include "alloc.h"
+#include "engine.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 16
+#define REASON_MAX 512
+#define ERRORS_KEPT 20
+
+typedef struct kept {
+    uint32_t partner;
+    double score;
+} kept;
+
+typedef struct slot_expl {    /* explanations of one profile's kept pairs */
+    cm_explain_item *items;   /* count * nrules */
+    char *text;               /* reasons, NUL-separated */
+} slot_expl;
+
+typedef struct rule_error {
+    size_t outer, inner;
+    char *msg;
+} rule_error;
+
+typedef struct job {
+    cm_policy *p;
+    const store *st;
+    const cm_match_options *o;
+    int outer_side;           /* enum side of the profiles being ranked for */
+    size_t nouter, ninner;
+    size_t k;
+    double min_score;
+    const uint32_t *rank;     /* id order of the inner side */
+    const uint32_t *outer_list;  /* the outer profiles to do, or NULL: all */
+    kept *slots;              /* nouter * k */
+    uint32_t *counts;
+    slot_expl *expl;
+    atomic_size_t next;
+    atomic_size_t done;
+    atomic_size_t stop_after; /* outer index: stop work at or after it */
+    atomic_size_t pairs, vetoed;
+    pthread_mutex_t lock;     /* errors */
+    rule_error *errors;
+    size_t nerrors, errors_cap, errors_total;
+    int nomem;
+    int filters_order[256];   /* built-ins first */
+} job;
+
+typedef struct worker {
+    job *j;
+    pstate ps;
+    pstate *use;
+    int open_failed;
+    char err[1024];
+} worker;
+
+static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
+{
+    return s1 > s2 || (s1 == s2 && j->rank[p1] < j->rank[p2]);
+}
+
+static void record_error(job *j, size_t outer, size_t inner, const char *msg)
+{
+    pthread_mutex_lock(&j->lock);
+    j->errors_total++;
+    /* keep the earliest ones (by pair, not by time) so the report is stable */
+    if (cm_grow((void **)&j->errors, &j->errors_cap, j->nerrors + 1, sizeof *j->errors) == 0) {
+        char *m = cm_strdup(msg);
+        if (m)
+            j->errors[j->nerrors++] = (rule_error){ outer, inner, m };
+    }
+    if (j->o->on_error == CM_ON_ERROR_STOP) {
+        size_t cur = atomic_load(&j->stop_after);
+        while (outer + 1 < cur && !atomic_compare_exchange_weak(&j->stop_after, &cur, outer + 1))
+            ;
+    }
+    pthread_mutex_unlock(&j->lock);
+}
+
+static void pair_message(const job *j, uint32_t ei, uint32_t ri, const prule *r,
+                         const char *kind, const char *msg, char *out, size_t n)
+{
+    const store *st = j->st;
+    snprintf(out, n, "%s:%d: %s '%s' (enterprise \"%s\", region \"%s\"): %s", j->p->path, r->line,
+             kind, r->name, strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id),
+             strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id), msg);
+}
+
+/* Evaluate one rule; -1 on an error that stops the run. */
+static int eval_rule(job *j, worker *w, const prule *r, uint32_t ei, uint32_t ri, size_t outer,
+                     size_t inner, double *s, char *reason, size_t rlen, int *errored)
+{
+    char msg[700];
+    *errored = 0;
+    if (r->b.kind != B_LUA) {
+        int error = 0;
+        *s = scorer_eval(j->p, w->use, &r->b, ei, ri, reason, rlen, &error);
+        if (!error)
+            return 0;
+        char why[REASON_MAX];
+        scorer_eval(j->p, w->use, &r->b, ei, ri, why, sizeof why, &error);
+        snprintf(msg, sizeof msg, "%s", why);
+    } else if (pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg,
+                                sizeof msg) == 0) {
+        return 0;
+    }
+    char full[1024];
+    pair_message(j, ei, ri, r, "rule", msg, full, sizeof full);
+    *s = 0;
+    *errored = 1;
+    if (reason)
+        snprintf(reason, rlen, "error: %.480s", msg);
+    if (!reason)
+        record_error(j, outer, inner, full);
+    return j->o->on_error == CM_ON_ERROR_STOP ? -1 : 0;
+}
+
+/* Filters of a pair: 1 pass, 0 veto, -1 error that stops. */
+static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
+                        cm_filter_item *verdicts, char *text, size_t *text_len)
+{
+    const cm_policy *p = j->p;
+    for (size_t n = 0; n < p->nfilters; n++) {
+        const prule *f = &p->filters[j->filters_order[n]];
+        char reason[REASON_MAX], msg[700];
+        char *rbuf = verdicts ? reason : NULL;
+        int pass;
+        if (f->b.kind != B_LUA) {
+            int error = 0;
+            double s = scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error);
+            if (error) {
+                scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
+                snprintf(msg, sizeof msg, "%s", reason);
+                goto failed;
+            }
+            pass = f->threshold > 0 ? s >= f->threshold : s > 0;
+        } else if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, rbuf, sizeof reason, msg,
+                                      sizeof msg) < 0) {
+            goto failed;
+        }
+        if (verdicts) {
+            cm_filter_item *v = &verdicts[j->filters_order[n]];
+            v->filter = f->name;
+            v->pass = pass;
+            v->reason = (const char *)(uintptr_t)*text_len;  /* offset, fixed later */
+            size_t l = strlen(reason);
+            memcpy(text + *text_len, reason, l + 1);
+            *text_len += l + 1;
+        }
+        if (!pass && !verdicts)
+            return 0;
+        continue;
+    failed: {
+            char full[1024];
+            pair_message(j, ei, ri, f, "filter", msg, full, sizeof full);
+            if (verdicts) {
+                cm_filter_item *v = &verdicts[j->filters_order[n]];
+                v->filter = f->name;
+                v->pass = 0;
+                v->error = 1;
+                v->reason = (const char *)(uintptr_t)*text_len;
+                int l = snprintf(text + *text_len, REASON_MAX, "error: %.*s", REASON_MAX - 8, msg);
+                *text_len += (size_t)l + 1;
+            } else {
+                record_error(j, outer, inner, full);
+            }
+            if (j->o->on_error == CM_ON_ERROR_STOP)
+                return -1;
+            if (!verdicts)
+                return 0;     /* a filter that fails rejects the pair */
+        }
+    }
+    if (verdicts)
+        for (size_t n = 0; n < p->nfilters; n++)
+            if (!verdicts[n].pass)
+                return 0;
+    return 1;
+}
+
+/* Score a pair; 1 scored, 0 vetoed, -1 stop. */
+static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
+                      double *score)
+{
+    int f = eval_filters(j, w, ei, ri, outer, inner, NULL, NULL, NULL);
+    if (f <= 0)
+        return f;
+    const cm_policy *p = j->p;
+    double sum = 0;
+    for (size_t n = 0; n < p->nrules; n++) {
+        double s;
+        int errored;
+        if (eval_rule(j, w, &p->rules[n], ei, ri, outer, inner, &s, NULL, 0, &errored) < 0)
+            return -1;
+        sum += p->rules[n].weight * s;
+    }
+    *score = sum / p->weight_sum;
+    return 1;
+}
+
+/* Reasons of the kept pairs of one outer profile. */
+static int explain_slot(job *j, worker *w, size_t outer)
+{
+    const cm_policy *p = j->p;
+    size_t count = j->counts[outer];
+    if (count == 0)
+        return 0;
+    slot_expl *x = &j->expl[outer];
+    x->items = cm_calloc(count * p->nrules, sizeof *x->items);
+    x->text = cm_malloc(count * p->nrules * REASON_MAX + 1);
+    if (x->items == NULL || x->text == NULL)
+        return -1;
+    size_t used = 0;
+    uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
+    for (size_t k = 0; k < count; k++) {
+        uint32_t partner = j->slots[outer * j->k + k].partner;
+        uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : partner;
+        uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? partner : o;
+        for (size_t n = 0; n < p->nrules; n++) {
+            const prule *r = &p->rules[n];
+            cm_explain_item *it = &x->items[k * p->nrules + n];
+            double s;
+            int errored;
+            char *reason = x->text + used;
+            reason[0] = '\0';
+            eval_rule(j, w, r, ei, ri, outer, partner, &s, reason, REASON_MAX, &errored);
+            it->rule = r->name;
+            it->group = r->group;
+            it->score = s;
+            it->weight = r->weight;
+            it->contribution = r->weight * s / p->weight_sum;
+            it->error = errored;
+            it->reason = (const char *)(uintptr_t)used;
+            used += strlen(reason) + 1;
+        }
+    }
+    /* turn offsets into pointers once the text has its final place */
+    char *t = cm_realloc(x->text, used ? used : 1);
+    if (t)
+        x->text = t;
+    for (size_t i = 0; i < count * p->nrules; i++)
+        x->items[i].reason = x->text + (uintptr_t)x->items[i].reason;
+    return 0;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    job *j = w->j;
+    const cm_policy *p = j->p;
+    for (;;) {
+        size_t start = atomic_fetch_add(&j->next, CHUNK);
+        if (start >= j->nouter)
+            break;
+        size_t end = start + CHUNK < j->nouter ? start + CHUNK : j->nouter;
+        for (size_t outer = start; outer < end; outer++) {
+            if (outer >= atomic_load(&j->stop_after))
+                goto out;
+            uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
+            kept *top = j->slots + outer * j->k;
+            uint32_t count = 0;
+            size_t pairs = 0, vetoed = 0;
+            for (size_t inner = 0; inner < j->ninner; inner++) {
+                uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
+                uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
+                double score;
+                pairs++;
+                int r = score_pair(j, w, ei, ri, outer, inner, &score);
+                if (r < 0)
+                    goto out;
+                if (r == 0) {
+                    vetoed++;
+                    continue;
+                }
+                if (score < j->min_score)
+                    continue;
+                uint32_t partner = (uint32_t)inner;
+                if (count == j->k &&
+                    !better(j, score, partner, top[count - 1].score, top[count - 1].partner))
+                    continue;
+                size_t at = count < j->k ? count++ : j->k - 1;
+                while (at > 0 && better(j, score, partner, top[at - 1].score, top[at - 1].partner)) {
+                    top[at] = top[at - 1];
+                    at--;
+                }
+                top[at] = (kept){ partner, score };
+            }
+            j->counts[outer] = count;
+            atomic_fetch_add(&j->pairs, pairs);
+            atomic_fetch_add(&j->vetoed, vetoed);
+            if (j->o->explain && explain_slot(j, w, outer) < 0) {
+                j->nomem = 1;
+                atomic_store(&j->stop_after, 0);
+                goto out;
+            }
+            atomic_fetch_add(&j->done, 1);
+        }
+    }
+out:
+    (void)p;
+    return NULL;
+}
+
+/* ---- results ------------------------------------------------------------------- */
+
+struct cm_result {
+    cm_match_row *rows;
+    size_t nrows;
+    size_t nrules;
+    slot_expl *expl;          /* per outer profile */
+    size_t nexpl;
+    cm_explain_item **row_items;  /* per row: its nrules items */
+    cm_filter_item *filters;  /* cm_explain_pair only */
+    size_t nfilters;
+    char *filter_text;
+    char **errors;
+    size_t nerrors, errors_total;
+    size_t pairs, vetoed;
+};
+
+CM_API void cm_match_options_init(cm_match_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->by = CM_KIND_ENTERPRISES;
+    o->min_score = -1;
+}
+
+CM_API void cm_result_free(cm_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nexpl; i++) {
+        cm_free(r->expl[i].items);
+        cm_free(r->expl[i].text);
+    }
+    cm_free(r->expl);
+    cm_free(r->row_items);
+    cm_free(r->rows);
+    cm_free(r->filters);
+    cm_free(r->filter_text);
+    for (size_t i = 0; i < r->nerrors; i++)
+        cm_free(r->errors[i]);
+    cm_free(r->errors);
+    cm_free(r);
+}
+
+CM_API size_t cm_result_count(const cm_result *r) { return r ? r->nrows : 0; }
+CM_API const cm_match_row *cm_result_row(const cm_result *r, size_t i)
+{
+    return r && i < r->nrows ? &r->rows[i] : NULL;
+}
+CM_API size_t cm_result_rule_count(const cm_result *r) { return r ? r->nrules : 0; }
+CM_API const cm_explain_item *cm_result_explain(const cm_result *r, size_t row, size_t i)
+{
+    if (r == NULL || row >= r->nrows || i >= r->nrules || r->row_items == NULL ||
+        r->row_items[row] == NULL)
+        return NULL;
+    return &r->row_items[row][i];
+}
+CM_API size_t cm_result_filter_count(const cm_result *r) { return r ? r->nfilters : 0; }
+CM_API const cm_filter_item *cm_result_filter(const cm_result *r, size_t i)
+{
+    return r && i < r->nfilters ? &r->filters[i] : NULL;
+}
+CM_API size_t cm_result_error_count(const cm_result *r) { return r ? r->errors_total : 0; }
+CM_API const char *cm_result_error(const cm_result *r, size_t i)
+{
+    return r && i < r->nerrors ? r->errors[i] : NULL;
+}
+CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed)
+{
+    if (vetoed)
+        *vetoed = r ? r->vetoed : 0;
+    return r ? r->pairs : 0;
+}
+
+static int cmp_error(const void *a, const void *b)
+{
+    const rule_error *x = a, *y = b;
+    if (x->outer != y->outer)
+        return x->outer < y->outer ? -1 : 1;
+    return x->inner < y->inner ? -1 : x->inner > y->inner;
+}
+
+static const store *rank_store;
+static int rank_side;
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return strcmp(strpool_get(&rank_store->strings, store_common(rank_store, rank_side, x)->id),
+                  strpool_get(&rank_store->strings, store_common(rank_store, rank_side, y)->id));
+}
+
+static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* rank[i] = position of profile i of a side in id order */
+static uint32_t *id_ranks(const store *st, int side)
+{
+    size_t n = st->kinds[side].count;
+    uint32_t *order = cm_malloc((n ? n : 1) * sizeof *order);
+    uint32_t *rank = cm_malloc((n ? n : 1) * sizeof *rank);
+    if (order == NULL || rank == NULL) {
+        cm_free(order);
+        cm_free(rank);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    pthread_mutex_lock(&rank_lock);
+    rank_store = st;
+    rank_side = side;
+    qsort(order, n, sizeof *order, cmp_id);
+    pthread_mutex_unlock(&rank_lock);
+    for (size_t i = 0; i < n; i++)
+        rank[order[i]] = (uint32_t)i;
+    cm_free(order);
+    return rank;
+}
+
+static int cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+}
+
+static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, int outer_side,
+                         const uint32_t *outer_list, size_t nouter, cm_result **out)
+{
+    const store *st = engine_store(e);
+    char err[1200];
+    *out = NULL;
+    if (policy_derive(p, err, sizeof err) < 0)
+        return engine_fail(e, CM_EINPUT, "%s", err);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.p = p;
+    j.st = st;
+    j.o = o;
+    j.outer_side = outer_side;
+    j.outer_list = outer_list;
+    j.nouter = nouter;
+    j.ninner = st->kinds[!outer_side].count;
+    j.k = o->top ? o->top : p->top;
+    j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    atomic_init(&j.stop_after, nouter);
+    atomic_init(&j.pairs, 0);
+    atomic_init(&j.vetoed, 0);
+    pthread_mutex_init(&j.lock, NULL);
+    /* built-in filters first: they are cheap and may spare the Lua ones */
+    size_t nf = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->nfilters && nf < 256; i++)
+            if ((p->filters[i].b.kind == B_LUA) == pass)
+                j.filters_order[nf++] = (int)i;
+
+    cm_status status = CM_OK;
+    uint32_t *rank = id_ranks(st, !outer_side);
+    j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
+    j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
+    j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
+    j.rank = rank;
+    int nthreads = o->threads > 0 ? o->threads : cpu_count();
+    if ((size_t)nthreads > (nouter + CHUNK - 1) / CHUNK)
+        nthreads = (int)((nouter + CHUNK - 1) / CHUNK);
+    if (nthreads < 1)
+        nthreads = 1;
+    worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
+    pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
+    if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
+        workers == NULL || tids == NULL) {
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* one Lua state per worker; a single worker uses the policy's own */
+    for (int i = 0; i < nthreads; i++) {
+        workers[i].j = &j;
+        if (nthreads == 1) {
+            workers[i].use = &p->main;
+        } else if (pstate_open(p, &workers[i].ps, err, sizeof err) < 0) {
+            status = engine_fail(e, CM_EINPUT, "%s", err);
+            for (int k = 0; k <= i; k++)
+                pstate_close(&workers[k].ps);
+            goto cleanup;
+        } else {
+            workers[i].use = &workers[i].ps;
+        }
+    }
+    int started = 0;
+    for (int i = 1; i < nthreads; i++) {
+        if (pthread_create(&tids[i], NULL, work, &workers[i]) != 0)
+            break;
+        started = i;
+    }
+    if (o->progress && nthreads > 1) {
+        /* the calling thread reports progress while the others work */
+        while (atomic_load(&j.next) < nouter && atomic_load(&j.stop_after) == nouter) {
+            o->progress(atomic_load(&j.done), nouter, o->progress_ud);
+            struct timespec ts = { 0, 200 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    work(&workers[0]);
+    for (int i = 1; i <= started; i++)
+        pthread_join(tids[i], NULL);
+    if (o->progress)
+        o->progress(atomic_load(&j.done), nouter, o->progress_ud);
+    if (nthreads > 1)
+        for (int i = 0; i < nthreads; i++)
+            pstate_close(&workers[i].ps);
+
+    qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
+    if (j.nomem) {
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (o->on_error == CM_ON_ERROR_STOP && j.nerrors) {
+        status = engine_fail(e, CM_EINPUT, "%s", j.errors[0].msg);
+        goto cleanup;
+    }
+
+    cm_result *r = cm_calloc(1, sizeof *r);
+    size_t nrows = 0;
+    for (size_t i = 0; i < nouter; i++)
+        nrows += j.counts[i];
+    if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
+        (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
+        cm_result_free(r);
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    r->nrules = p->nrules;
+    r->pairs = atomic_load(&j.pairs);
+    r->vetoed = atomic_load(&j.vetoed);
+    r->errors_total = j.errors_total;
+    size_t row = 0;
+    for (size_t i = 0; i < nouter; i++) {
+        uint32_t oi = outer_list ? outer_list[i] : (uint32_t)i;
+        for (uint32_t k = 0; k < j.counts[i]; k++) {
+            const kept *kp = &j.slots[i * j.k + k];
+            uint32_t ei = outer_side == SIDE_ENTERPRISE ? oi : kp->partner;
+            uint32_t ri = outer_side == SIDE_ENTERPRISE ? kp->partner : oi;
+            cm_match_row *rw = &r->rows[row];
+            rw->enterprise = strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id);
+            rw->region = strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id);
+            rw->score = kp->score;
+            rw->rank = k + 1;
+            if (o->explain)
+                r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
+            row++;
+        }
+    }
+    r->nrows = nrows;
+    r->expl = j.expl;
+    r->nexpl = o->explain ? nouter : 0;
+    j.expl = NULL;
+    /* errors skipped with --on-error=skip, the earliest first */
+    size_t keep = j.nerrors < ERRORS_KEPT ? j.nerrors : ERRORS_KEPT;
+    r->errors = cm_calloc(keep ? keep : 1, sizeof *r->errors);
+    if (r->errors) {
+        for (size_t i = 0; i < keep; i++) {
+            r->errors[i] = j.errors[i].msg;
+            j.errors[i].msg = NULL;
+        }
+        r->nerrors = keep;
+    }
+    *out = r;
+
+cleanup:
+    for (size_t i = 0; i < j.nerrors; i++)
+        cm_free(j.errors[i].msg);
+    cm_free(j.errors);
+    if (j.expl) {
+        for (size_t i = 0; i < nouter; i++) {
+            cm_free(j.expl[i].items);
+            cm_free(j.expl[i].text);
+        }
+        cm_free(j.expl);
+    }
+    cm_free(rank);
+    cm_free(j.slots);
+    cm_free(j.counts);
+    cm_free(workers);
+    cm_free(tids);
+    pthread_mutex_destroy(&j.lock);
+    return status;
+}
+
+static int side_of(cm_kind k)
+{
+    return k == CM_KIND_REGIONS ? SIDE_REGION : SIDE_ENTERPRISE;
+}
+
+CM_API cm_status cm_match(cm_engine *e, cm_policy *p, const cm_match_options *o, cm_result **out)
+{
+    cm_match_options d;
+    if (e == NULL || p == NULL || out == NULL || p->engine != e)
+        return CM_EUSAGE;
+    if (o == NULL) {
+        cm_match_options_init(&d);
+        o = &d;
+    }
+    int side = side_of(o->by);
+    const store *st = engine_store(e);
+    size_t n = st->kinds[side].count;
+    if (o->shard_count > 1) {
+        if (o->shard_index >= o->shard_count)
+            return engine_fail(e, CM_EUSAGE, "shard %u of %u does not exist", o->shard_index,
+                               o->shard_count);
+        uint32_t *list = cm_malloc((n / o->shard_count + 1) * sizeof *list);
+        if (list == NULL)
+            return engine_fail(e, CM_ENOMEM, "out of memory");
+        size_t m = 0;
+        for (size_t i = o->shard_index; i < n; i += o->shard_count)
+            list[m++] = (uint32_t)i;
+        cm_status s = run_job(e, p, o, side, list, m, out);
+        cm_free(list);
+        return s;
+    }
+    return run_job(e, p, o, side, NULL, n, out);
+}
+
+CM_API cm_status cm_match_one(cm_engine *e, cm_policy *p, cm_kind kind, const char *id,
+                              const cm_match_options *o, cm_result **out)
+{
+    cm_match_options d;
+    if (e == NULL || p == NULL || id == NULL || out == NULL || p->engine != e)
+        return CM_EUSAGE;
+    if (o == NULL) {
+        cm_match_options_init(&d);
+        o = &d;
+    }
+    size_t i = cm_engine_find(e, kind, id);
+    if (i == (size_t)-1)
+        return engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
+                           kind == CM_KIND_REGIONS ? "region" : "enterprise", id);
+    uint32_t one = (uint32_t)i;
+    cm_match_options single = *o;
+    single.threads = 1;
+    return run_job(e, p, &single, side_of(kind), &one, 1, out);
+}
+
+CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterprise,
+                                 const char *region, cm_result **out)
+{
+    if (e == NULL || p == NULL || enterprise == NULL || region == NULL || out == NULL ||
+        p->engine != e)
+        return CM_EUSAGE;
+    *out = NULL;
+    size_t ei = cm_engine_find(e, CM_KIND_ENTERPRISES, enterprise);
+    size_t ri = cm_engine_find(e, CM_KIND_REGIONS, region);
+    if (ei == (size_t)-1 || ri == (size_t)-1)
+        return engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
+                           ei == (size_t)-1 ? "enterprise" : "region",
+                           ei == (size_t)-1 ? enterprise : region);
+    char err[1200];
+    if (policy_derive(p, err, sizeof err) < 0)
+        return engine_fail(e, CM_EINPUT, "%s", err);
+    cm_match_options o;
+    cm_match_options_init(&o);
+    o.on_error = CM_ON_ERROR_SKIP;
+    o.explain = 1;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.p = p;
+    j.st = engine_store(e);
+    j.o = &o;
+    atomic_init(&j.stop_after, 1);
+    pthread_mutex_init(&j.lock, NULL);
+    for (size_t i = 0; i < p->nfilters; i++)
+        j.filters_order[i] = (int)i;
+    worker w;
+    memset(&w, 0, sizeof w);
+    w.j = &j;
+    w.use = &p->main;
+    cm_result *r = cm_calloc(1, sizeof *r);
+    uint32_t partner = (uint32_t)ri;
+    kept k1;
+    uint32_t count = 1;
+    slot_expl x;
+    memset(&x, 0, sizeof x);
+    j.slots = &k1;
+    j.counts = &count;
+    j.expl = &x;
+    j.k = 1;
+    uint32_t outer = (uint32_t)ei;
+    j.outer_list = &outer;
+    j.outer_side = SIDE_ENTERPRISE;
+    if (r == NULL)
+        goto nomem;
+    r->nfilters = p->nfilters;
+    r->filters = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *r->filters);
+    r->filter_text = cm_malloc((p->nfilters + 1) * REASON_MAX);
+    r->rows = cm_calloc(1, sizeof *r->rows);
+    r->row_items = cm_calloc(1, sizeof *r->row_items);
+    r->expl = cm_calloc(1, sizeof *r->expl);
+    if (!r->filters || !r->filter_text || !r->rows || !r->row_items || !r->expl)
+        goto nomem;
+    size_t used = 0;
+    int pass = eval_filters(&j, &w, (uint32_t)ei, (uint32_t)ri, 0, 0, r->filters, r->filter_text,
+                            &used);
+    for (size_t i = 0; i < p->nfilters; i++)
+        r->filters[i].reason = r->filter_text + (uintptr_t)r->filters[i].reason;
+    double sum = 0;
+    k1 = (kept){ partner, 0 };
+    if (explain_slot(&j, &w, 0) < 0)
+        goto nomem;
+    for (size_t i = 0; i < p->nrules; i++)
+        sum += x.items[i].weight * x.items[i].score;
+    r->nrules = p->nrules;
+    r->expl[0] = x;
+    r->nexpl = 1;
+    r->nrows = 1;
+    r->row_items[0] = x.items;
+    r->rows[0].enterprise = strpool_get(&j.st->strings, store_common(j.st, SIDE_ENTERPRISE, ei)->id);
+    r->rows[0].region = strpool_get(&j.st->strings, store_common(j.st, SIDE_REGION, ri)->id);
+    r->rows[0].score = sum / p->weight_sum;
+    r->rows[0].rank = 0;
+    r->rows[0].vetoed = pass <= 0;
+    r->pairs = 1;
+    r->vetoed = pass <= 0;
+    for (size_t i = 0; i < j.nerrors; i++)
+        cm_free(j.errors[i].msg);
+    cm_free(j.errors);
+    pthread_mutex_destroy(&j.lock);
+    *out = r;
+    return CM_OK;
+nomem:
+    cm_free(x.items);
+    cm_free(x.text);
+    cm_result_free(r);
+    pthread_mutex_destroy(&j.lock);
+    return engine_fail(e, CM_ENOMEM, "out of memory");
+}

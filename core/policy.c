@@ -1,0 +1,954 @@
+/*
+ * policy.c - loading a policy: the policy language (policy, params, rule,
+ * filter, derive, builtin.*), the checks a policy must pass before it runs,
+ * and the values derived once per profile.
+ *
+ * The policy file runs once in each Lua state (one per worker); only the
+ * first run collects declarations into C structures. Built-in rule specs
+ * are compiled here (fields resolved, regexes compiled with JIT), so that
+ * matching never parses or compiles anything.
+ */
+#include "policy.h"
+#include "alloc.h"
+#include "engine.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The keys each declaration accepts, for "unknown key" errors. */
+static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
+static const char *const rule_keys[] = { "name", "weight", "group", "score", NULL };
+static const char *const filter_keys[] = { "name", "check", "threshold", NULL };
+static const char *const derive_keys[] = { "name", "side", "value", NULL };
+
+static const struct {
+    const char *name;
+    enum builtin_kind kind;
+    const char *const keys[8];
+} builtins[] = {
+    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", NULL } },
+    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", NULL } },
+    { "distance", B_DISTANCE, { "scale_km", NULL } },
+    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", NULL } },
+    { "member", B_MEMBER, { "enterprise", "region", "empty", NULL } },
+    { "equals", B_EQUALS, { "enterprise", "region", "value", NULL } },
+    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", NULL } },
+};
+#define NBUILTINS (sizeof builtins / sizeof builtins[0])
+
+static cm_policy *policy_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static int collecting(lua_State *L)
+{
+    return lua_toboolean(L, lua_upvalueindex(2));
+}
+
+/* Raise "unknown key" for any key of the table at idx not in keys. */
+static void check_keys(lua_State *L, int idx, const char *what, const char *const *keys)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "%s: keys must be names", what);
+        const char *k = lua_tostring(L, -1);
+        int known = 0;
+        for (int i = 0; keys[i]; i++)
+            known |= strcmp(keys[i], k) == 0;
+        if (!known) {
+            char list[256] = "";
+            size_t o = 0;
+            for (int i = 0; keys[i]; i++) {
+                int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", keys[i]);
+                if (w > 0 && (size_t)w < sizeof list - o)
+                    o += (size_t)w;
+            }
+            luaL_error(L, "%s: unknown key '%s' (known: %s)", what, k, list);
+        }
+    }
+}
+
+static char *opt_string(lua_State *L, int idx, const char *key, const char *what, int required)
+{
+    lua_getfield(L, idx, key);
+    char *s = NULL;
+    if (lua_isstring(L, -1) && lua_type(L, -1) == LUA_TSTRING) {
+        s = cm_strdup(lua_tostring(L, -1));
+        if (s == NULL)
+            luaL_error(L, "out of memory");
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "%s: '%s' must be a string, not a %s", what, key, luaL_typename(L, -1));
+    } else if (required) {
+        luaL_error(L, "%s: '%s' is required", what, key);
+    }
+    lua_pop(L, 1);
+    return s;
+}
+
+static int opt_number(lua_State *L, int idx, const char *key, const char *what, double *out)
+{
+    lua_getfield(L, idx, key);
+    int t = lua_type(L, -1);
+    if (t == LUA_TNUMBER)
+        *out = lua_tonumber(L, -1);
+    else if (t != LUA_TNIL)
+        luaL_error(L, "%s: '%s' must be a number, not a %s", what, key, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return t == LUA_TNUMBER;
+}
+
+/* Line of the Lua code that called the declaring function. */
+static int caller_line(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
+        return ar.currentline;
+    return 0;
+}
+
+/* Append the function at idx to the state's list; returns its index. */
+static int keep_function(lua_State *L, int idx)
+{
+    cm_policy *p = policy_of(L);
+    (void)p;
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
+    lua_Integer n = luaL_len(L, -1);
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, -2, n + 1);
+    lua_pop(L, 1);
+    return (int)n;
+}
+
+/* ---- policy { ... } --------------------------------------------------------- */
+
+static int l_policy(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!collecting(L))
+        return 0;
+    cm_policy *p = policy_of(L);
+    if (p->name)
+        return luaL_error(L, "policy: declared twice");
+    check_keys(L, 1, "policy", policy_keys);
+    p->name = opt_string(L, 1, "name", "policy", 1);
+    p->description = opt_string(L, 1, "description", "policy", 0);
+    double d;
+    if (opt_number(L, 1, "min_score", "policy", &d)) {
+        if (!(d >= 0 && d <= 1))
+            return luaL_error(L, "policy: min_score must be in [0, 1], not %f", d);
+        p->min_score = d;
+    }
+    if (opt_number(L, 1, "top", "policy", &d)) {
+        if (!(d >= 1 && d <= 1e6) || d != floor(d))
+            return luaL_error(L, "policy: top must be a whole number from 1, not %f", d);
+        p->top = (size_t)d;
+    }
+    return 0;
+}
+
+/* ---- params { name = default, ... } ------------------------------------------ */
+
+static int param_index(const cm_policy *p, const char *name)
+{
+    for (size_t i = 0; i < p->nparams; i++)
+        if (strcmp(p->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void push_param(lua_State *L, const param *pa)
+{
+    if (pa->type == T_NUMBER)
+        lua_pushnumber(L, pa->num);
+    else if (pa->type == T_BOOL)
+        lua_pushboolean(L, pa->num != 0);
+    else
+        lua_pushstring(L, pa->str);
+}
+
+static int l_params(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    cm_policy *p = policy_of(L);
+    if (collecting(L)) {
+        /* defaults, in name order so that output does not depend on pairs() */
+        lua_pushnil(L);
+        while (lua_next(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                return luaL_error(L, "params: names must be strings");
+            const char *k = lua_tostring(L, -2);
+            int t = lua_type(L, -1);
+            if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+                return luaL_error(L, "params: '%s' must default to a number, string or boolean", k);
+            int i = param_index(p, k);
+            if (i >= 0 && p->params[i].set) {
+                /* given with --set: its type must fit the default's */
+                param *pa = &p->params[i];
+                int want = t == LUA_TNUMBER ? T_NUMBER : t == LUA_TBOOLEAN ? T_BOOL : T_STRING;
+                if (want == T_NUMBER && pa->type != T_NUMBER)
+                    return luaL_error(L, "--set %s=%s: expected a number", k, pa->str);
+                if (want == T_BOOL && pa->type != T_BOOL)
+                    return luaL_error(L, "--set %s=%s: expected true or false", k,
+                                      pa->str ? pa->str : "?");
+                if (want == T_STRING && pa->type != T_STRING) {
+                    /* a number or boolean given for a string: keep the text */
+                    pa->type = T_STRING;
+                }
+                pa->set = 2;  /* declared */
+            } else if (i >= 0) {
+                return luaL_error(L, "params: '%s' declared twice", k);
+            } else {
+                if (cm_grow((void **)&p->params, &(size_t){ p->nparams }, p->nparams + 1,
+                            sizeof *p->params) < 0)
+                    return luaL_error(L, "out of memory");
+                param *pa = &p->params[p->nparams];
+                memset(pa, 0, sizeof *pa);
+                pa->name = cm_strdup(k);
+                if (t == LUA_TNUMBER) {
+                    pa->type = T_NUMBER;
+                    pa->num = lua_tonumber(L, -1);
+                } else if (t == LUA_TBOOLEAN) {
+                    pa->type = T_BOOL;
+                    pa->num = lua_toboolean(L, -1);
+                } else {
+                    pa->type = T_STRING;
+                    pa->str = cm_strdup(lua_tostring(L, -1));
+                }
+                pa->set = 2;
+                p->nparams++;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    /* the effective table, read-only by convention; the same in every state */
+    lua_newtable(L);
+    for (size_t i = 0; i < p->nparams; i++) {
+        push_param(L, &p->params[i]);
+        lua_setfield(L, -2, p->params[i].name);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.params");
+    return 1;
+}
+
+/* ---- builtin.KIND { ... } ------------------------------------------------------ */
+
+static int l_builtin(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setfield(L, -2, "__builtin");
+    return 1;
+}
+
+static void fref_from(lua_State *L, cm_policy *p, int idx, const char *key, int side,
+                      fref *out, const char *def, const char *what)
+{
+    lua_getfield(L, idx, key);
+    const char *path = lua_isstring(L, -1) ? lua_tostring(L, -1) : def;
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "%s: '%s' must name a field", what, key);
+    char err[256];
+    if (path == NULL)
+        luaL_error(L, "%s: '%s' is required", what, key);
+    if (fref_resolve(p, out, side, path, err, sizeof err) < 0)
+        luaL_error(L, "%s: %s", what, err);
+    lua_pop(L, 1);
+}
+
+static int has_key(lua_State *L, int idx, const char *key)
+{
+    int t = lua_getfield(L, idx, key);
+    lua_pop(L, 1);
+    return t != LUA_TNIL;
+}
+
+/* Compile the spec table at idx into b. Raises a Lua error naming what. */
+static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    lua_getfield(L, idx, "__builtin");
+    const char *kind = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    size_t k = 0;
+    while (k < NBUILTINS && strcmp(builtins[k].name, kind) != 0)
+        k++;
+    if (k == NBUILTINS)
+        luaL_error(L, "%s: unknown built-in '%s'", what, kind);
+    memset(b, 0, sizeof *b);
+    b->kind = builtins[k].kind;
+    b->a.derived = b->b.derived = -1;
+    /* the marker key is ours, not the policy's */
+    lua_pushnil(L);
+    lua_setfield(L, idx, "__builtin");
+    check_keys(L, idx, what, builtins[k].keys);
+    lua_pushstring(L, kind);
+    lua_setfield(L, idx, "__builtin");
+
+    switch (b->kind) {
+    case B_ISIC_FIT:
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "sectors", what);
+        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "sectors_sought", what);
+        b->has_b = 1;
+        break;
+    case B_OVERLAP: {
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "offers", what);
+        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "needs", what);
+        b->has_b = 1;
+        char *mode = opt_string(L, idx, "mode", what, 0);
+        if (mode && strcmp(mode, "jaccard") == 0)
+            b->jaccard = 1;
+        else if (mode && strcmp(mode, "coverage") != 0) {
+            cm_free(mode);
+            luaL_error(L, "%s: mode must be coverage or jaccard", what);
+        }
+        cm_free(mode);
+        break;
+    }
+    case B_DISTANCE:
+        if (!opt_number(L, idx, "scale_km", what, &b->scale) || !(b->scale > 0))
+            luaL_error(L, "%s: scale_km, a distance > 0 in km where the score reaches 0, "
+                          "is required", what);
+        break;
+    case B_RANGE: {
+        int side = has_key(L, idx, "region") ? SIDE_REGION : SIDE_ENTERPRISE;
+        fref_from(L, p, idx, side == SIDE_REGION ? "region" : "enterprise", side, &b->a, NULL,
+                  what);
+        b->lo = -HUGE_VAL;
+        b->hi = HUGE_VAL;
+        int hl = opt_number(L, idx, "min", what, &b->lo);
+        int hh = opt_number(L, idx, "max", what, &b->hi);
+        if (!hl && !hh)
+            luaL_error(L, "%s: give min, max or both", what);
+        if (b->lo > b->hi)
+            luaL_error(L, "%s: min %f is above max %f", what, b->lo, b->hi);
+        b->tolerance = 10;
+        if (opt_number(L, idx, "tolerance", what, &b->tolerance) && !(b->tolerance > 1))
+            luaL_error(L, "%s: tolerance must be a factor > 1", what);
+        char *cur = opt_string(L, idx, "currency", what, 0);
+        if (cur) {
+            b->currency = iso_currency(cur, strlen(cur));
+            cm_free(cur);
+            if (b->currency == 0)
+                luaL_error(L, "%s: currency must be an ISO 4217 code", what);
+        }
+        int money = b->a.f && (b->a.f->shape == SHAPE_GROUP);
+        if (money && !b->currency)
+            luaL_error(L, "%s: '%s' is an amount of money: give the band's currency", what,
+                       b->a.path);
+        break;
+    }
+    case B_MEMBER: {
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "target_countries", what);
+        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "country", what);
+        b->has_b = 1;
+        char *empty = opt_string(L, idx, "empty", what, 0);
+        if (empty && strcmp(empty, "pass") == 0)
+            b->empty_passes = 1;
+        else if (empty && strcmp(empty, "fail") != 0) {
+            cm_free(empty);
+            luaL_error(L, "%s: empty must be pass or fail", what);
+        }
+        cm_free(empty);
+        break;
+    }
+    case B_EQUALS: {
+        int he = has_key(L, idx, "enterprise"), hr = has_key(L, idx, "region");
+        if (he)
+            fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
+        if (hr)
+            fref_from(L, p, idx, hr && he ? "region" : "region", SIDE_REGION,
+                      he ? &b->b : &b->a, NULL, what);
+        b->has_b = he && hr;
+        lua_getfield(L, idx, "value");
+        if (lua_type(L, -1) == LUA_TNUMBER) {
+            b->constant_is_num = 1;
+            b->constant_num = lua_tonumber(L, -1);
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
+            b->constant = cm_strdup(lua_tostring(L, -1));
+        } else if (lua_type(L, -1) == LUA_TBOOLEAN) {
+            b->constant = cm_strdup(lua_toboolean(L, -1) ? "true" : "false");
+        }
+        lua_pop(L, 1);
+        if (!he && !hr)
+            luaL_error(L, "%s: name an enterprise or region field", what);
+        if (!b->has_b && !b->constant && !b->constant_is_num)
+            luaL_error(L, "%s: give a value, or fields of both sides", what);
+        if (b->has_b && (b->constant || b->constant_is_num))
+            luaL_error(L, "%s: give a value or two fields, not both", what);
+        break;
+    }
+    case B_REGEX: {
+        int hr = has_key(L, idx, "region");
+        fref_from(L, p, idx, hr ? "region" : "enterprise", hr ? SIDE_REGION : SIDE_ENTERPRISE,
+                  &b->a, "description", what);
+        b->pattern = opt_string(L, idx, "pattern", what, 1);
+        char *flags = opt_string(L, idx, "flags", what, 0);
+        uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+        for (const char *f = flags; f && *f; f++) {
+            if (*f == 'i')
+                opts |= PCRE2_CASELESS;
+            else if (*f == 'x')
+                opts |= PCRE2_EXTENDED;
+            else {
+                cm_free(flags);
+                luaL_error(L, "%s: unknown regex flag '%c' (i, x)", what, *f);
+            }
+        }
+        cm_free(flags);
+        int ec;
+        PCRE2_SIZE eo;
+        b->re = pcre2_compile((PCRE2_SPTR)b->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
+        if (b->re == NULL) {
+            PCRE2_UCHAR msg[160];
+            pcre2_get_error_message(ec, msg, sizeof msg);
+            luaL_error(L, "%s: regex /%s/ at offset %d: %s", what, b->pattern, (int)eo,
+                       (const char *)msg);
+        }
+        pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+        break;
+    }
+    case B_LUA:
+        break;
+    }
+}
+
+/* A filter's check or a rule's score: a function or a built-in spec. */
+static void take_scorer(lua_State *L, cm_policy *p, int idx, const char *key, prule *r,
+                        const char *what)
+{
+    lua_getfield(L, idx, key);
+    int top = lua_gettop(L);
+    if (lua_isfunction(L, top)) {
+        r->b.kind = B_LUA;
+        r->fn = keep_function(L, top);
+        p->nfns++;
+    } else if (lua_istable(L, top) && has_key(L, top, "__builtin")) {
+        if (collecting(L))
+            compile_builtin(L, p, top, &r->b, what);
+        r->fn = -1;
+    } else {
+        luaL_error(L, "%s: '%s' must be a function or a builtin.* spec, not a %s", what, key,
+                   luaL_typename(L, top));
+    }
+    lua_pop(L, 1);
+}
+
+static int declare(lua_State *L, int filter)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    cm_policy *p = policy_of(L);
+    prule tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.fn = -1;
+    char what[160];
+    lua_getfield(L, 1, "name");
+    snprintf(what, sizeof what, "%s '%s'", filter ? "filter" : "rule",
+             lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
+    lua_pop(L, 1);
+    if (!collecting(L)) {
+        /* other states only keep the functions, in the same order */
+        lua_getfield(L, 1, filter ? "check" : "score");
+        if (lua_isfunction(L, -1))
+            keep_function(L, lua_gettop(L));
+        lua_pop(L, 1);
+        return 0;
+    }
+    check_keys(L, 1, what, filter ? filter_keys : rule_keys);
+    tmp.line = caller_line(L);
+    prule **list = filter ? &p->filters : &p->rules;
+    size_t *n = filter ? &p->nfilters : &p->nrules;
+    /* grow first so that a failure below leaves nothing half-made in the list */
+    size_t cap = *n;
+    if (cm_grow((void **)list, &cap, *n + 1, sizeof **list) < 0)
+        return luaL_error(L, "out of memory");
+    tmp.name = opt_string(L, 1, "name", what, 1);
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*list)[i].name, tmp.name) == 0) {
+            int line = (*list)[i].line;
+            cm_free(tmp.name);
+            return luaL_error(L, "%s: a %s of that name is declared on line %d", what,
+                              filter ? "filter" : "rule", line);
+        }
+    (*list)[*n] = tmp;        /* owned by the policy from here on */
+    prule *r = &(*list)[(*n)++];
+    if (filter) {
+        r->threshold = 0;
+        opt_number(L, 1, "threshold", what, &r->threshold);
+        take_scorer(L, p, 1, "check", r, what);
+    } else {
+        r->group = opt_string(L, 1, "group", what, 0);
+        if (!opt_number(L, 1, "weight", what, &r->weight))
+            return luaL_error(L, "%s: 'weight' is required (a number > 0)", what);
+        if (!(r->weight > 0) || !isfinite(r->weight))
+            return luaL_error(L, "%s: weight must be > 0, not %f", what, r->weight);
+        take_scorer(L, p, 1, "score", r, what);
+    }
+    return 0;
+}
+
+static int l_rule(lua_State *L) { return declare(L, 0); }
+static int l_filter(lua_State *L) { return declare(L, 1); }
+
+static int l_derive(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    cm_policy *p = policy_of(L);
+    lua_getfield(L, 1, "value");
+    if (!lua_isfunction(L, -1))
+        return luaL_error(L, "derive: 'value' must be a function of the profile");
+    int fn = keep_function(L, lua_gettop(L));
+    lua_pop(L, 1);
+    if (!collecting(L))
+        return 0;
+    check_keys(L, 1, "derive", derive_keys);
+    p->nfns++;
+    derive_def d = { NULL, 0, caller_line(L), fn };
+    char *side = opt_string(L, 1, "side", "derive", 1);
+    if (strcmp(side, "enterprise") == 0)
+        d.side = SIDE_ENTERPRISE;
+    else if (strcmp(side, "region") == 0)
+        d.side = SIDE_REGION;
+    else {
+        cm_free(side);
+        return luaL_error(L, "derive: side must be enterprise or region");
+    }
+    cm_free(side);
+    size_t cap = p->nderived;
+    if (cm_grow((void **)&p->derived, &cap, p->nderived + 1, sizeof *p->derived) < 0)
+        return luaL_error(L, "out of memory");
+    d.name = opt_string(L, 1, "name", "derive", 1);
+    const field_def *clash = schema_field(d.side == SIDE_REGION ? 0 : 1, d.name, strlen(d.name));
+    for (size_t i = 0; i < p->nderived && !clash; i++)
+        if (p->derived[i].side == d.side && strcmp(p->derived[i].name, d.name) == 0) {
+            cm_free(d.name);
+            return luaL_error(L, "derive: '%s' is already derived on line %d",
+                              p->derived[i].name, p->derived[i].line);
+        }
+    if (clash) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", d.name);
+        cm_free(d.name);
+        return luaL_error(L, "derive: '%s' is a field of the profile schema; pick another name",
+                          name);
+    }
+    p->derived[p->nderived++] = d;
+    return 0;
+}
+
+/* Set env[name] = top without the strict-globals metamethod. */
+static void env_set(lua_State *L, const char *name)
+{
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+void policy_lang_open(cm_policy *p, pstate *ps, int collect)
+{
+    lua_State *L = sandbox_lua(ps->sb);
+    static const struct { const char *name; lua_CFunction f; } fns[] = {
+        { "policy", l_policy }, { "params", l_params }, { "rule", l_rule },
+        { "filter", l_filter }, { "derive", l_derive },
+    };
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
+    sandbox_push_env(ps->sb);
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        lua_pushlightuserdata(L, p);
+        lua_pushboolean(L, collect);
+        lua_pushcclosure(L, fns[i].f, 2);
+        env_set(L, fns[i].name);
+    }
+    lua_newtable(L);
+    for (size_t i = 0; i < NBUILTINS; i++) {
+        lua_pushstring(L, builtins[i].name);
+        lua_pushcclosure(L, l_builtin, 1);
+        lua_setfield(L, -2, builtins[i].name);
+    }
+    env_set(L, "builtin");
+    lua_pop(L, 1);
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+#ifndef CM_DATADIR
+#define CM_DATADIR "/usr/local/share/capmatch"
+#endif
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open the policy: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = cm_malloc(cap);
+    while (buf) {
+        if (n == cap) {
+            char *nb = cap > ((size_t)64 << 20) ? NULL : cm_realloc(buf, cap * 2);
+            if (nb == NULL) {
+                cm_free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (buf == NULL || bad) {
+        cm_free(buf);
+        snprintf(err, errlen, "%s: cannot read the policy (too large, or out of memory)", path);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)data);
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* "name=value" from --set: a number, true/false, or text. */
+static int apply_set(cm_policy *p, const char *kv, char *err, size_t errlen)
+{
+    const char *eq = strchr(kv, '=');
+    if (eq == NULL || eq == kv) {
+        snprintf(err, errlen, "--set %s: expected name=value", kv);
+        return -1;
+    }
+    size_t cap = p->nparams;
+    if (cm_grow((void **)&p->params, &cap, p->nparams + 1, sizeof *p->params) < 0)
+        return -1;
+    param *pa = &p->params[p->nparams];
+    memset(pa, 0, sizeof *pa);
+    pa->name = cm_strndup(kv, (size_t)(eq - kv));
+    pa->str = cm_strdup(eq + 1);
+    if (pa->name == NULL || pa->str == NULL)
+        return -1;
+    for (size_t i = 0; i < p->nparams; i++)
+        if (strcmp(p->params[i].name, pa->name) == 0) {
+            snprintf(err, errlen, "--set %s: given twice", pa->name);
+            cm_free(pa->name);
+            cm_free(pa->str);
+            return -1;
+        }
+    char *end;
+    double d = strtod(pa->str, &end);
+    if (*pa->str && *end == '\0' && isfinite(d)) {
+        pa->type = T_NUMBER;
+        pa->num = d;
+    } else if (strcmp(pa->str, "true") == 0 || strcmp(pa->str, "false") == 0) {
+        pa->type = T_BOOL;
+        pa->num = strcmp(pa->str, "true") == 0;
+    } else {
+        pa->type = T_STRING;
+    }
+    pa->set = 1;
+    pa->cli = 1;
+    p->nparams++;
+    return 0;
+}
+
+int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->sb = sandbox_new(&p->limits, p->rules_path);
+    if (ps->sb == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int collect = ps == &p->main;
+    policy_views_open(p, ps);
+    policy_lang_open(p, ps, collect);
+    char chunk[1100];
+    snprintf(chunk, sizeof chunk, "@%s", p->path);
+    if (sandbox_dobuffer(ps->sb, p->source, p->source_len, chunk, 0, err, errlen) < 0)
+        return -1;
+    lua_State *L = sandbox_lua(ps->sb);
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
+    if ((int)luaL_len(L, -1) != p->nfns && !collect) {
+        lua_pop(L, 1);
+        snprintf(err, errlen, "%s: the policy declared different functions in another state "
+                 "(declarations must not depend on chance or state)", p->path);
+        return -1;
+    }
+    ps->fns_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.params");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);      /* a policy without params gets an empty table */
+    }
+    ps->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    ps->md = pcre2_match_data_create(16, NULL);
+    ps->mctx = pcre2_match_context_create(NULL);
+    ps->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    if (ps->md == NULL || ps->mctx == NULL || ps->jit == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pcre2_set_match_limit(ps->mctx, 1000000);
+    pcre2_set_depth_limit(ps->mctx, 10000);
+    pcre2_jit_stack_assign(ps->mctx, NULL, ps->jit);
+    return 0;
+}
+
+void pstate_close(pstate *ps)
+{
+    sandbox_free(ps->sb);
+    pcre2_match_data_free(ps->md);
+    pcre2_match_context_free(ps->mctx);
+    pcre2_jit_stack_free(ps->jit);
+    memset(ps, 0, sizeof *ps);
+}
+
+CM_API void cm_policy_options_init(cm_policy_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+static cm_policy *load_fail(cm_engine *e, cm_policy *p, const char *msg)
+{
+    engine_fail(e, CM_EINPUT, "%s", msg);
+    cm_policy_free(p);
+    return NULL;
+}
+
+CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o)
+{
+    cm_policy_options defaults;
+    if (e == NULL || path == NULL)
+        return NULL;
+    if (o == NULL) {
+        cm_policy_options_init(&defaults);
+        o = &defaults;
+    }
+    char err[1024];
+    cm_policy *p = cm_calloc(1, sizeof *p);
+    if (p == NULL || strpool_init(&p->strings) < 0) {
+        cm_free(p);
+        engine_fail(e, CM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    p->engine = e;
+    p->st = engine_store(e);
+    p->top = 10;
+    p->min_score = 0;
+    p->limits.memory = o->memory_limit;
+    p->limits.load_budget = o->load_budget;
+    p->limits.call_budget = o->call_budget;
+    p->path = cm_strdup(path);
+    if (p->path == NULL)
+        return load_fail(e, p, "out of memory");
+    p->source = read_file(path, &p->source_len, err, sizeof err);
+    if (p->source == NULL)
+        return load_fail(e, p, err);
+    sha256_hex(p->source, p->source_len, p->sha256);
+
+    /* rules path: given, else $CAPMATCH_RULES_PATH, else beside the policy and installed */
+    const char *rp = o->rules_path ? o->rules_path : getenv("CAPMATCH_RULES_PATH");
+    char dflt[2048];
+    if (rp == NULL) {
+        const char *slash = strrchr(path, '/');
+        int dl = slash ? (int)(slash - path) : 1;
+        const char *dir = slash ? path : ".";
+        snprintf(dflt, sizeof dflt, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir,
+                 CM_DATADIR, CM_DATADIR);
+        rp = dflt;
+    }
+    p->rules_path = cm_strdup(rp);
+    if (p->rules_path == NULL)
+        return load_fail(e, p, "out of memory");
+    for (const char *const *kv = o->set; kv && *kv; kv++)
+        if (apply_set(p, *kv, err, sizeof err) < 0)
+            return load_fail(e, p, err[0] ? err : "out of memory");
+
+    if (pstate_open(p, &p->main, err, sizeof err) < 0)
+        return load_fail(e, p, err);
+
+    /* what the file must have declared */
+    for (size_t i = 0; i < p->nparams; i++)
+        if (p->params[i].set == 1) {
+            char known[512] = "";
+            size_t k = 0;
+            for (size_t j = 0; j < p->nparams; j++)
+                if (p->params[j].set != 1) {
+                    int w = snprintf(known + k, sizeof known - k, "%s%s", k ? ", " : "",
+                                     p->params[j].name);
+                    if (w > 0 && (size_t)w < sizeof known - k)
+                        k += (size_t)w;
+                }
+            snprintf(err, sizeof err, "--set %s: %s has no parameter '%s' (it has: %s)",
+                     p->params[i].name, path, p->params[i].name, k ? known : "none");
+            return load_fail(e, p, err);
+        }
+    if (p->name == NULL) {
+        snprintf(err, sizeof err, "%s: the policy has no policy { name = ... } declaration", path);
+        return load_fail(e, p, err);
+    }
+    if (p->nrules == 0) {
+        snprintf(err, sizeof err, "%s: the policy declares no rule { ... }", path);
+        return load_fail(e, p, err);
+    }
+    p->weight_sum = 0;
+    for (size_t i = 0; i < p->nrules; i++)
+        p->weight_sum += p->rules[i].weight;
+    return p;
+}
+
+static void free_prules(prule *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cm_free(r[i].name);
+        cm_free(r[i].group);
+        builtin_free(&r[i].b);
+    }
+    cm_free(r);
+}
+
+CM_API void cm_policy_free(cm_policy *p)
+{
+    if (p == NULL)
+        return;
+    pstate_close(&p->main);
+    free_prules(p->filters, p->nfilters);
+    free_prules(p->rules, p->nrules);
+    for (size_t i = 0; i < p->nderived; i++)
+        cm_free(p->derived[i].name);
+    cm_free(p->derived);
+    for (size_t i = 0; i < p->nparams; i++) {
+        cm_free(p->params[i].name);
+        cm_free(p->params[i].str);
+    }
+    cm_free(p->params);
+    cm_free(p->dvals[0]);
+    cm_free(p->dvals[1]);
+    strpool_free(&p->strings);
+    cm_free(p->name);
+    cm_free(p->description);
+    cm_free(p->path);
+    cm_free(p->source);
+    cm_free(p->rules_path);
+    cm_free(p);
+}
+
+/* ---- derived values -------------------------------------------------------- */
+
+/* Compute every derived value of every profile not computed yet, in the
+ * policy's own state. Returns 0, or -1 with a message naming the profile. */
+int policy_derive(cm_policy *p, char *err, size_t errlen)
+{
+    if (p->nderived == 0)
+        return 0;
+    for (int side = 0; side < 2; side++) {
+        size_t count = p->st->kinds[side].count;
+        if (p->dcount[side] == count)
+            continue;
+        size_t n = 0;
+        for (size_t d = 0; d < p->nderived; d++)
+            n += p->derived[d].side == side;
+        if (n == 0) {
+            p->dcount[side] = count;
+            continue;
+        }
+        dval *nv = cm_realloc(p->dvals[side], (count ? count : 1) * p->nderived * sizeof *nv);
+        if (nv == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        p->dvals[side] = nv;
+        for (size_t i = p->dcount[side]; i < count; i++) {
+            for (size_t d = 0; d < p->nderived; d++) {
+                dval *out = &nv[i * p->nderived + d];
+                memset(out, 0, sizeof *out);
+                if (p->derived[d].side != side)
+                    continue;
+                char msg[700];
+                if (pstate_call_derive(p, &p->main, p->derived[d].fn, side, (uint32_t)i, out, msg,
+                                       sizeof msg) < 0) {
+                    const struct common *c = store_common(p->st, side, i);
+                    snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", p->path,
+                             p->derived[d].line, p->derived[d].name,
+                             side ? "enterprise" : "region",
+                             strpool_get(&p->st->strings, c->id), msg);
+                    return -1;
+                }
+            }
+        }
+        p->dcount[side] = count;
+    }
+    return 0;
+}
+
+/* ---- reading a policy -------------------------------------------------------- */
+
+CM_API const char *cm_policy_name(const cm_policy *p) { return p ? p->name : NULL; }
+CM_API const char *cm_policy_description(const cm_policy *p)
+{
+    return p && p->description ? p->description : "";
+}
+CM_API const char *cm_policy_sha256(const cm_policy *p) { return p ? p->sha256 : NULL; }
+CM_API const char *cm_policy_path(const cm_policy *p) { return p ? p->path : NULL; }
+CM_API size_t cm_policy_rule_count(const cm_policy *p) { return p ? p->nrules : 0; }
+CM_API const char *cm_policy_rule_name(const cm_policy *p, size_t i)
+{
+    return p && i < p->nrules ? p->rules[i].name : NULL;
+}
+CM_API double cm_policy_rule_weight(const cm_policy *p, size_t i)
+{
+    return p && i < p->nrules ? p->rules[i].weight : 0;
+}
+CM_API size_t cm_policy_top(const cm_policy *p) { return p ? p->top : 0; }
+CM_API double cm_policy_min_score(const cm_policy *p) { return p ? p->min_score : 0; }
+CM_API size_t cm_policy_param_count(const cm_policy *p) { return p ? p->nparams : 0; }
+CM_API const char *cm_policy_param_name(const cm_policy *p, size_t i)
+{
+    return p && i < p->nparams ? p->params[i].name : NULL;
+}
+CM_API int cm_policy_param_is_set(const cm_policy *p, size_t i)
+{
+    return p && i < p->nparams ? p->params[i].cli : 0;
+}
+
+/* The value of parameter i as text ("2500", "true", "SME"). */
+CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf, size_t n)
+{
+    if (p == NULL || i >= p->nparams)
+        return NULL;
+    const param *pa = &p->params[i];
+    if (pa->type == T_NUMBER)
+        snprintf(buf, n, "%.17g", pa->num);
+    else if (pa->type == T_BOOL)
+        snprintf(buf, n, "%s", pa->num != 0 ? "true" : "false");
+    else
+        snprintf(buf, n, "%s", pa->str ? pa->str : "");
+    return buf;
+}

@@ -1,0 +1,674 @@
+/*
+ * policy_state.c - the Lua side of a policy at match time: read-only views
+ * of profiles, the `cm` and `re` modules, and the protected calls of rule,
+ * filter and derive functions.
+ *
+ * A view is a small userdata naming (side, profile index); fields are read
+ * from the compact store on access, never copied into tables. Each state
+ * keeps one view per side and moves it from pair to pair, so a rule call
+ * allocates nothing for its arguments.
+ */
+#include "policy.h"
+#include "alloc.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VIEW_MT "capmatch.profile"
+#define LIST_MT "capmatch.list"
+#define REGEX_MT "capmatch.regex"
+
+struct pview {
+    cm_policy *p;
+    int side;
+    uint32_t index;
+    const field_def *group;   /* a view of revenue, location ...; NULL: the profile */
+    int attrs;                /* a view of attrs */
+};
+
+struct lview {
+    const store *st;
+    struct field_read fr;
+};
+
+static pstate *pstate_of(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.pstate");
+    pstate *ps = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return ps;
+}
+
+static const char *side_name(int side)
+{
+    return side == SIDE_ENTERPRISE ? "enterprise" : "region";
+}
+
+static void push_number(lua_State *L, double d)
+{
+    if (d == floor(d) && fabs(d) < 9007199254740992.0)
+        lua_pushinteger(L, (lua_Integer)d);
+    else
+        lua_pushnumber(L, d);
+}
+
+static void push_read(lua_State *L, const store *st, const struct field_read *o)
+{
+    switch (o->type) {
+    case T_STRING: lua_pushstring(L, o->str); break;
+    case T_NUMBER: push_number(L, o->num); break;
+    case T_BOOL: lua_pushboolean(L, o->boolean); break;
+    case T_LIST: {
+        struct lview *lv = lua_newuserdatauv(L, sizeof *lv, 0);
+        lv->st = st;
+        lv->fr = *o;
+        luaL_setmetatable(L, LIST_MT);
+        break;
+    }
+    default: lua_pushnil(L); break;
+    }
+}
+
+static void push_dval(lua_State *L, const cm_policy *p, const dval *d)
+{
+    switch (d->type) {
+    case T_STRING: lua_pushstring(L, strpool_get(&p->strings, d->str)); break;
+    case T_NUMBER: push_number(L, d->num); break;
+    case T_BOOL: lua_pushboolean(L, (int)d->num); break;
+    default: lua_pushnil(L); break;
+    }
+}
+
+static struct pview *new_view(lua_State *L, cm_policy *p, int side, uint32_t index)
+{
+    struct pview *v = lua_newuserdatauv(L, sizeof *v, 0);
+    memset(v, 0, sizeof *v);
+    v->p = p;
+    v->side = side;
+    v->index = index;
+    luaL_setmetatable(L, VIEW_MT);
+    return v;
+}
+
+/* Read a field of a profile by name into o. 1 found, 0 not a field. */
+static int read_named(const cm_policy *p, int side, uint32_t index, const char *name,
+                      struct field_read *o)
+{
+    const store *st = p->st;
+    const struct common *c = store_common(st, side, index);
+    const field_def *f = schema_field(side, name, strlen(name));
+    if (f == NULL || f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS)
+        return 0;
+    record_read(st, side, c, f, o);
+    return 1;
+}
+
+static int view_has(lua_State *L);
+static int view_within(lua_State *L);
+static int view_money(lua_State *L);
+
+static int view_index(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    const char *key = luaL_checkstring(L, 2);
+    cm_policy *p = v->p;
+    const store *st = p->st;
+    const struct common *c = store_common(st, v->side, v->index);
+    struct field_read o;
+    if (v->attrs) {
+        record_attr(st, c, strpool_find(&st->strings, key, strlen(key)), &o);
+        push_read(L, st, &o);
+        return 1;
+    }
+    if (v->group) {
+        char path[96];
+        snprintf(path, sizeof path, "%s.%s", v->group->path, key);
+        const field_def *f = schema_field(v->side, path, strlen(path));
+        if (f == NULL)
+            return luaL_error(L, "%s has no member '%s' (it has %s)", v->group->path, key,
+                              schema_group_members(v->side, v->group->path));
+        record_read(st, v->side, c, f, &o);
+        push_read(L, st, &o);
+        return 1;
+    }
+    const field_def *f = schema_field(v->side, key, strlen(key));
+    if (f) {
+        if (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS) {
+            struct pview *g = new_view(L, p, v->side, v->index);
+            g->group = f->shape == SHAPE_GROUP ? f : NULL;
+            g->attrs = f->shape == SHAPE_ATTRS;
+            return 1;
+        }
+        record_read(st, v->side, c, f, &o);
+        push_read(L, st, &o);
+        return 1;
+    }
+    for (size_t d = 0; d < p->nderived; d++)
+        if (p->derived[d].side == v->side && strcmp(p->derived[d].name, key) == 0) {
+            if (v->index < p->dcount[v->side])
+                push_dval(L, p, &p->dvals[v->side][v->index * p->nderived + d]);
+            else
+                lua_pushnil(L);
+            return 1;
+        }
+    static const luaL_Reg methods[] = {
+        { "has", view_has }, { "within", view_within }, { "money", view_money }, { NULL, NULL }
+    };
+    for (const luaL_Reg *m = methods; m->name; m++)
+        if (strcmp(m->name, key) == 0) {
+            lua_pushcfunction(L, m->func);
+            return 1;
+        }
+    return luaL_error(L, "%s profiles have no field '%s'", side_name(v->side), key);
+}
+
+static int view_newindex(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    return luaL_error(L, "profiles are read-only: cannot set '%s' of %s \"%s\"",
+                      luaL_optstring(L, 2, "?"), side_name(v->side),
+                      strpool_get(&v->p->st->strings,
+                                  store_common(v->p->st, v->side, v->index)->id));
+}
+
+static int view_tostring(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    lua_pushfstring(L, "%s \"%s\"", side_name(v->side),
+                    strpool_get(&v->p->st->strings, store_common(v->p->st, v->side, v->index)->id));
+    return 1;
+}
+
+/* e:has("sectors", "2826") */
+static int view_has(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    const char *field = luaL_checkstring(L, 2);
+    const char *want = luaL_checkstring(L, 3);
+    struct field_read o;
+    if (!read_named(v->p, v->side, v->index, field, &o))
+        return luaL_error(L, "has: '%s' is not a field of %s profiles", field, side_name(v->side));
+    if (o.type == T_LIST) {
+        for (size_t i = 0; i < o.count; i++)
+            if (strcmp(record_list_item(v->p->st, &o, i), want) == 0) {
+                lua_pushboolean(L, 1);
+                return 1;
+            }
+        lua_pushboolean(L, 0);
+    } else {
+        lua_pushboolean(L, o.type == T_STRING && strcmp(o.str, want) == 0);
+    }
+    return 1;
+}
+
+/* e:within("sectors", "28"): a code of the field lies within the ISIC code */
+static int view_within(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    const char *field = luaL_checkstring(L, 2);
+    size_t len;
+    const char *code = luaL_checklstring(L, 3, &len);
+    isic_id anc = isic_lookup(code, len);
+    if (anc == ISIC_NONE)
+        return luaL_error(L, "within: '%s' is not an ISIC Rev.4 code", code);
+    struct field_read o;
+    if (!read_named(v->p, v->side, v->index, field, &o))
+        return luaL_error(L, "within: '%s' is not a field of %s profiles", field,
+                          side_name(v->side));
+    int found = 0;
+    if (o.type == T_LIST && o.pool == POOL_ISIC) {
+        for (size_t i = 0; i < o.count && !found; i++)
+            found = isic_is_within(v->p->st->u16[o.off + i], anc);
+    } else if (o.type == T_STRING) {
+        isic_id c = isic_lookup(o.str, strlen(o.str));
+        found = c && isic_is_within(c, anc);
+    }
+    lua_pushboolean(L, found);
+    return 1;
+}
+
+/* e:money("revenue" [, "USD"]): the amount in a currency (default: the
+ * rates table's reference), or nil when absent or without a rate. */
+static int view_money(lua_State *L)
+{
+    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    const char *group = luaL_checkstring(L, 2);
+    const char *to = luaL_optstring(L, 3, NULL);
+    char pa[64], pc[64];
+    snprintf(pa, sizeof pa, "%s.%s", group, strcmp(group, "investment") == 0 ? "max" : "amount");
+    snprintf(pc, sizeof pc, "%s.currency", group);
+    struct field_read a, c;
+    if (!read_named(v->p, v->side, v->index, pa, &a) || !read_named(v->p, v->side, v->index, pc, &c))
+        return luaL_error(L, "money: '%s' is not an amount of %s profiles", group,
+                          side_name(v->side));
+    double out;
+    if (a.type != T_NUMBER || c.type != T_STRING ||
+        cm_engine_convert(v->p->engine, a.num, c.str, to, &out) != CM_OK) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushnumber(L, out);
+    return 1;
+}
+
+/* ---- list views ---------------------------------------------------------- */
+
+static int list_index(lua_State *L)
+{
+    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > lv->fr.count) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, record_list_item(lv->st, &lv->fr, (size_t)i - 1));
+    return 1;
+}
+
+static int list_len(lua_State *L)
+{
+    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    lua_pushinteger(L, (lua_Integer)lv->fr.count);
+    return 1;
+}
+
+static int list_tostring(lua_State *L)
+{
+    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addchar(&b, '[');
+    for (size_t i = 0; i < lv->fr.count; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, record_list_item(lv->st, &lv->fr, i));
+    }
+    luaL_addchar(&b, ']');
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int list_newindex(lua_State *L)
+{
+    return luaL_error(L, "profile lists are read-only");
+}
+
+/* ---- the cm module ----------------------------------------------------------- */
+
+static isic_id check_isic(lua_State *L, int idx)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    return isic_lookup(s, len);
+}
+
+static int cm_isic_title_l(lua_State *L)
+{
+    isic_id c = check_isic(L, 1);
+    if (c)
+        lua_pushstring(L, isic_title(c));
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int cm_isic_parent_l(lua_State *L)
+{
+    isic_id c = check_isic(L, 1);
+    if (c && isic_parent(c))
+        lua_pushstring(L, isic_code(isic_parent(c)));
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int cm_isic_distance_l(lua_State *L)
+{
+    isic_id a = check_isic(L, 1), b = check_isic(L, 2);
+    if (a && b)
+        lua_pushinteger(L, isic_distance(a, b));
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int cm_isic_within_l(lua_State *L)
+{
+    isic_id a = check_isic(L, 1), b = check_isic(L, 2);
+    lua_pushboolean(L, a && b && isic_is_within(a, b));
+    return 1;
+}
+
+static int cm_convert_l(lua_State *L)
+{
+    pstate *ps = pstate_of(L);
+    (void)ps;
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.policy");
+    cm_policy *p = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    double amount = luaL_checknumber(L, 1), out;
+    const char *from = luaL_checkstring(L, 2);
+    const char *to = luaL_optstring(L, 3, NULL);
+    if (cm_engine_convert(p->engine, amount, from, to, &out) != CM_OK)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, out);
+    return 1;
+}
+
+double geo_km(double lat1, double lon1, double lat2, double lon2);
+
+static int cm_distance_l(lua_State *L)
+{
+    struct pview *a = luaL_checkudata(L, 1, VIEW_MT);
+    struct pview *b = luaL_checkudata(L, 2, VIEW_MT);
+    const struct common *ca = store_common(a->p->st, a->side, a->index);
+    const struct common *cb = store_common(b->p->st, b->side, b->index);
+    if (isnan(ca->lat) || isnan(cb->lat))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, geo_km(ca->lat, ca->lon, cb->lat, cb->lon));
+    return 1;
+}
+
+/* ---- the re module (PCRE2, compiled once per pattern and state) ------------- */
+
+static pcre2_code **check_regex(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, REGEX_MT);
+}
+
+static int regex_gc(lua_State *L)
+{
+    pcre2_code **c = check_regex(L, 1);
+    pcre2_code_free(*c);
+    *c = NULL;
+    return 0;
+}
+
+/* The compiled pattern for (pattern, flags), from the state's cache. */
+static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
+    lua_pushfstring(L, "%s/%s", flags, pat);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
+        pcre2_code *c = *check_regex(L, -1);
+        lua_pop(L, 3);
+        return c;
+    }
+    lua_pop(L, 1);
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    for (const char *f = flags; *f; f++) {
+        if (*f == 'i')
+            opts |= PCRE2_CASELESS;
+        else if (*f == 'x')
+            opts |= PCRE2_EXTENDED;
+        else
+            luaL_error(L, "re: unknown flag '%c' (i, x)", *f);
+    }
+    pcre2_code **slot = lua_newuserdatauv(L, sizeof *slot, 0);
+    *slot = NULL;
+    luaL_setmetatable(L, REGEX_MT);
+    int ec;
+    PCRE2_SIZE eo;
+    *slot = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
+    if (*slot == NULL) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        luaL_error(L, "re: /%s/ at offset %d: %s", pat, (int)eo, (const char *)msg);
+    }
+    pcre2_jit_compile(*slot, PCRE2_JIT_COMPLETE);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return compiled(L, pat, plen, flags);
+}
+
+/* Run the pattern; returns the number of captures + 1, or 0 for no match. */
+static int run_regex(lua_State *L, pcre2_code *c, const char *s, size_t len, size_t start)
+{
+    pstate *ps = pstate_of(L);
+    int rc = pcre2_match(c, (PCRE2_SPTR)s, len, start, 0, ps->md, ps->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        luaL_error(L, "re: the pattern reached its match limit on a %d-byte subject "
+                      "(catastrophic backtracking?)", (int)len);
+    if (rc < 0) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        luaL_error(L, "re: %s", (const char *)msg);
+    }
+    return rc == 0 ? 16 : rc;
+}
+
+/* re.find(s, pattern [, flags [, init]]) -> start, end (1-based) or nil */
+static int re_find(lua_State *L)
+{
+    size_t len, plen;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    const char *flags = luaL_optstring(L, 3, "");
+    lua_Integer init = luaL_optinteger(L, 4, 1);
+    if (init < 1 || (size_t)init > len + 1) {
+        lua_pushnil(L);
+        return 1;
+    }
+    pcre2_code *c = compiled(L, pat, plen, flags);
+    if (!run_regex(L, c, s, len, (size_t)init - 1)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(pstate_of(L)->md);
+    lua_pushinteger(L, (lua_Integer)ov[0] + 1);
+    lua_pushinteger(L, (lua_Integer)ov[1]);
+    return 2;
+}
+
+/* re.match(s, pattern [, flags]) -> the captures (or the whole match), or nil */
+static int re_match(lua_State *L)
+{
+    size_t len, plen;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    const char *flags = luaL_optstring(L, 3, "");
+    pcre2_code *c = compiled(L, pat, plen, flags);
+    int n = run_regex(L, c, s, len, 0);
+    if (n == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(pstate_of(L)->md);
+    if (n == 1) {
+        lua_pushlstring(L, s + ov[0], ov[1] - ov[0]);
+        return 1;
+    }
+    for (int i = 1; i < n; i++) {
+        if (ov[2 * i] == PCRE2_UNSET)
+            lua_pushnil(L);
+        else
+            lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    }
+    return n - 1;
+}
+
+/* re.test(s, pattern [, flags]) -> boolean */
+static int re_test(lua_State *L)
+{
+    size_t len, plen;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    const char *flags = luaL_optstring(L, 3, "");
+    lua_pushboolean(L, run_regex(L, compiled(L, pat, plen, flags), s, len, 0) > 0);
+    return 1;
+}
+
+static void env_set(lua_State *L, const char *name)
+{
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+void policy_views_open(cm_policy *p, pstate *ps)
+{
+    lua_State *L = sandbox_lua(ps->sb);
+    static const luaL_Reg view_meta[] = {
+        { "__index", view_index }, { "__newindex", view_newindex },
+        { "__tostring", view_tostring }, { NULL, NULL }
+    };
+    static const luaL_Reg list_meta[] = {
+        { "__index", list_index }, { "__len", list_len }, { "__newindex", list_newindex },
+        { "__tostring", list_tostring }, { NULL, NULL }
+    };
+    static const luaL_Reg regex_meta[] = { { "__gc", regex_gc }, { NULL, NULL } };
+    static const luaL_Reg cm_funcs[] = {
+        { "isic_title", cm_isic_title_l }, { "isic_parent", cm_isic_parent_l },
+        { "isic_distance", cm_isic_distance_l }, { "isic_within", cm_isic_within_l },
+        { "convert", cm_convert_l }, { "distance_km", cm_distance_l }, { NULL, NULL }
+    };
+    static const luaL_Reg re_funcs[] = {
+        { "find", re_find }, { "match", re_match }, { "test", re_test }, { NULL, NULL }
+    };
+    luaL_newmetatable(L, VIEW_MT);
+    luaL_setfuncs(L, view_meta, 0);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LIST_MT);
+    luaL_setfuncs(L, list_meta, 0);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, REGEX_MT);
+    luaL_setfuncs(L, regex_meta, 0);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
+    lua_pushlightuserdata(L, ps);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.pstate");
+    lua_pushlightuserdata(L, p);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.policy");
+
+    ps->eview = new_view(L, p, SIDE_ENTERPRISE, 0);
+    ps->eview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    ps->rview = new_view(L, p, SIDE_REGION, 0);
+    ps->rview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    sandbox_push_env(ps->sb);
+    luaL_newlib(L, cm_funcs);
+    env_set(L, "cm");
+    luaL_newlib(L, re_funcs);
+    env_set(L, "re");
+    lua_pop(L, 1);
+}
+
+/* ---- calls ------------------------------------------------------------------------ */
+
+static void push_fn(lua_State *L, pstate *ps, int fn)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->fns_ref);
+    lua_rawgeti(L, -1, fn + 1);
+    lua_remove(L, -2);
+}
+
+static void copy_reason(lua_State *L, int idx, char *reason, size_t n)
+{
+    if (reason == NULL || n == 0)
+        return;
+    const char *s = lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER
+                        ? lua_tostring(L, idx) : "";
+    snprintf(reason, n, "%s", s);
+}
+
+int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
+                     char *reason, size_t reason_len, char *err, size_t errlen)
+{
+    (void)p;
+    lua_State *L = sandbox_lua(ps->sb);
+    push_fn(L, ps, fn);
+    ps->eview->index = ei;
+    ps->rview->index = ri;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
+        return -1;
+    int isnum;
+    double s = lua_tonumberx(L, -2, &isnum);
+    if (!isnum || !(s >= 0 && s <= 1)) {
+        snprintf(err, errlen, "returned %s, expected a score in [0, 1] and a reason",
+                 isnum ? lua_tostring(L, -2) : luaL_typename(L, -2));
+        lua_pop(L, 2);
+        return -1;
+    }
+    *score = s;
+    copy_reason(L, -1, reason, reason_len);
+    lua_pop(L, 2);
+    return 0;
+}
+
+int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
+                       char *reason, size_t reason_len, char *err, size_t errlen)
+{
+    (void)p;
+    lua_State *L = sandbox_lua(ps->sb);
+    push_fn(L, ps, fn);
+    ps->eview->index = ei;
+    ps->rview->index = ri;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
+        return -1;
+    if (!lua_isboolean(L, -2)) {
+        snprintf(err, errlen, "returned %s, expected true or false and a reason",
+                 luaL_typename(L, -2));
+        lua_pop(L, 2);
+        return -1;
+    }
+    *pass = lua_toboolean(L, -2);
+    copy_reason(L, -1, reason, reason_len);
+    lua_pop(L, 2);
+    return 0;
+}
+
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dval *out,
+                       char *err, size_t errlen)
+{
+    lua_State *L = sandbox_lua(ps->sb);
+    push_fn(L, ps, fn);
+    struct pview *v = side == SIDE_ENTERPRISE ? ps->eview : ps->rview;
+    v->index = index;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, side == SIDE_ENTERPRISE ? ps->eview_ref : ps->rview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    if (sandbox_call(ps->sb, 2, 1, err, errlen) < 0)
+        return -1;
+    memset(out, 0, sizeof *out);
+    switch (lua_type(L, -1)) {
+    case LUA_TNIL: break;
+    case LUA_TNUMBER: out->type = T_NUMBER; out->num = lua_tonumber(L, -1); break;
+    case LUA_TBOOLEAN: out->type = T_BOOL; out->num = lua_toboolean(L, -1); break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        out->type = T_STRING;
+        if (strpool_intern(&p->strings, s, len, &out->str) < 0) {
+            lua_pop(L, 1);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        break;
+    }
+    default:
+        snprintf(err, errlen, "returned a %s, expected a number, string, boolean or nil",
+                 luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}

@@ -1,0 +1,507 @@
+/*
+ * scorer.c - the built-in scorers, in C: ISIC sector fit along the
+ * hierarchy, overlap of lists, great-circle distance, a number or an amount
+ * of money against a band, membership, equality, and PCRE2 regexes.
+ *
+ * Each returns a score in [0, 1]; the reason is written only when asked
+ * for (the explanation pass), so the scoring pass formats no text. Missing
+ * data scores 0 with a reason naming what is missing.
+ */
+#include "policy.h"
+#include "alloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_CODES 64
+
+double geo_km(double lat1, double lon1, double lat2, double lon2);
+
+double geo_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371.0088, rad = 3.14159265358979323846 / 180;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * r * asin(fmin(1, sqrt(a)));
+}
+
+int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->side = side;
+    r->derived = -1;
+    r->path = cm_strdup(path);
+    if (r->path == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (strncmp(path, "attrs.", 6) == 0 && path[6]) {
+        r->attr = cm_strdup(path + 6);
+        return r->attr ? 0 : -1;
+    }
+    r->f = schema_field(side, path, strlen(path));
+    if (r->f && r->f->shape != SHAPE_ATTRS)
+        return 0;
+    r->f = NULL;
+    for (size_t d = 0; d < p->nderived; d++)
+        if (p->derived[d].side == side && strcmp(p->derived[d].name, path) == 0) {
+            r->derived = (int)d;
+            return 0;
+        }
+    snprintf(err, errlen, "'%s' is not a field of %s profiles (nor attrs.NAME, nor a value "
+             "derived before this line)", path, side == SIDE_ENTERPRISE ? "enterprise" : "region");
+    cm_free(r->path);
+    r->path = NULL;
+    return -1;
+}
+
+void fref_free(fref *r)
+{
+    cm_free(r->path);
+    cm_free(r->attr);
+    r->path = r->attr = NULL;
+}
+
+void builtin_free(builtin *b)
+{
+    fref_free(&b->a);
+    fref_free(&b->b);
+    cm_free(b->constant);
+    cm_free(b->pattern);
+    pcre2_code_free(b->re);
+    b->constant = b->pattern = NULL;
+    b->re = NULL;
+}
+
+/* Read what a field reference names for one profile. */
+static void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
+{
+    const store *st = p->st;
+    const struct common *c = store_common(st, r->side, idx);
+    if (r->f) {
+        record_read(st, r->side, c, r->f, o);
+    } else if (r->attr) {
+        record_attr(st, c, strpool_find(&st->strings, r->attr, strlen(r->attr)), o);
+    } else {
+        memset(o, 0, sizeof *o);
+        if (idx < p->dcount[r->side]) {
+            const dval *d = &p->dvals[r->side][idx * p->nderived + (size_t)r->derived];
+            o->type = d->type;
+            o->num = d->num;
+            if (d->type == T_STRING)
+                o->str = strpool_get(&p->strings, d->str);
+            o->boolean = (int)d->num;
+        }
+    }
+}
+
+static uint32_t pair_index(const fref *r, uint32_t ei, uint32_t ri)
+{
+    return r->side == SIDE_ENTERPRISE ? ei : ri;
+}
+
+static const char *who(const fref *r)
+{
+    return r->side == SIDE_ENTERPRISE ? "enterprise" : "region";
+}
+
+/* ISIC codes of a list or a single code. */
+static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id *out)
+{
+    if (o->type == T_LIST && o->pool == POOL_ISIC) {
+        size_t n = o->count < MAX_CODES ? o->count : MAX_CODES;
+        memcpy(out, p->st->u16 + o->off, n * sizeof *out);
+        return n;
+    }
+    if (o->type == T_STRING) {
+        out[0] = isic_lookup(o->str, strlen(o->str));
+        return out[0] ? 1 : 0;
+    }
+    return 0;
+}
+
+/* 1 when one contains the other, else by the level they share. */
+static double isic_pair(isic_id a, isic_id b, int *shared)
+{
+    if (isic_is_within(a, b) || isic_is_within(b, a)) {
+        *shared = 4;
+        return 1;
+    }
+    for (int level = ISIC_GROUP; level >= ISIC_SECTION; level--) {
+        isic_id x = isic_ancestor(a, level), y = isic_ancestor(b, level);
+        if (x && x == y && isic_level(x) == level) {
+            *shared = level;
+            return 0.25 * (level + 1);
+        }
+    }
+    *shared = -1;
+    return 0;
+}
+
+static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                       char *reason, size_t n)
+{
+    struct field_read oa, ob;
+    isic_id ca[MAX_CODES], cb[MAX_CODES];
+    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    size_t na = isic_codes(p, &oa, ca), nb = isic_codes(p, &ob, cb);
+    if (na == 0 || nb == 0) {
+        if (reason)
+            snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
+                     na == 0 ? who(&b->a) : who(&b->b));
+        return 0;
+    }
+    double best = -1;
+    size_t bi = 0, bj = 0;
+    int bshared = -1;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++) {
+            int shared;
+            double s = isic_pair(ca[i], cb[j], &shared);
+            if (s > best) {
+                best = s;
+                bi = i;
+                bj = j;
+                bshared = shared;
+            }
+        }
+    if (reason) {
+        const char *x = isic_code(ca[bi]), *y = isic_code(cb[bj]);
+        if (bshared == 4)
+            snprintf(reason, n, "%s %s (%s) fits %s %s (%s)", b->a.path, x, isic_title(ca[bi]),
+                     b->b.path, y, isic_title(cb[bj]));
+        else if (bshared >= 0) {
+            isic_id common = isic_ancestor(ca[bi], bshared);
+            snprintf(reason, n, "%s %s and %s %s share the %s %s (%s)", b->a.path, x, b->b.path,
+                     y, bshared == ISIC_GROUP ? "group" : bshared == ISIC_DIVISION ? "division"
+                                                                              : "section",
+                     isic_code(common), isic_title(common));
+        } else
+            snprintf(reason, n, "no %s of the %s is near %s of the %s", b->a.path, who(&b->a),
+                     b->b.path, who(&b->b));
+    }
+    return best;
+}
+
+/* Items of a list (or the single value) as strings. */
+static size_t items_of(const cm_policy *p, const struct field_read *o, const char **out,
+                       size_t max, char *numbuf, size_t numlen)
+{
+    if (o->type == T_LIST) {
+        size_t n = o->count < max ? o->count : max;
+        for (size_t i = 0; i < n; i++)
+            out[i] = record_list_item(p->st, o, i);
+        return n;
+    }
+    if (o->type == T_STRING) {
+        out[0] = o->str;
+        return 1;
+    }
+    if (o->type == T_NUMBER) {
+        snprintf(numbuf, numlen, "%.17g", o->num);
+        out[0] = numbuf;
+        return 1;
+    }
+    if (o->type == T_BOOL) {
+        out[0] = o->boolean ? "true" : "false";
+        return 1;
+    }
+    return 0;
+}
+
+static void join(char *buf, size_t n, const char *const *items, size_t count)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && o < n; i++) {
+        int w = snprintf(buf + o, n - o, "%s%s", i ? ", " : "", items[i]);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+}
+
+static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                      char *reason, size_t n)
+{
+    struct field_read oa, ob;
+    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    size_t common, na, nb;
+    const char *ia[MAX_CODES], *ib[MAX_CODES], *shared[MAX_CODES];
+    char n1[32], n2[32];
+    if (oa.type == T_LIST && ob.type == T_LIST && oa.pool == POOL_VOCAB &&
+        ob.pool == POOL_VOCAB && oa.vocab == ob.vocab && !reason) {
+        /* the hot path: two word sets are two bitsets */
+        uint32_t both = oa.bits & ob.bits, any = oa.bits | ob.bits;
+        common = (size_t)__builtin_popcount(both);
+        na = oa.count;
+        nb = ob.count;
+        if (b->jaccard)
+            return any ? (double)common / __builtin_popcount(any) : 0;
+        return nb ? (double)common / (double)nb : 0;
+    }
+    na = items_of(p, &oa, ia, MAX_CODES, n1, sizeof n1);
+    nb = items_of(p, &ob, ib, MAX_CODES, n2, sizeof n2);
+    common = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (strcmp(ia[i], ib[j]) == 0) {
+                int dup = 0;
+                for (size_t k = 0; k < common; k++)
+                    dup |= strcmp(shared[k], ia[i]) == 0;
+                if (!dup)
+                    shared[common++] = ia[i];
+                break;
+            }
+    size_t uni = na + nb - common;
+    double s = b->jaccard ? (uni ? (double)common / (double)uni : 0)
+                          : (nb ? (double)common / (double)nb : 0);
+    if (reason) {
+        if (na == 0 || nb == 0)
+            snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
+                     na == 0 ? who(&b->a) : who(&b->b));
+        else if (common == 0)
+            snprintf(reason, n, "%s share nothing with %s", b->a.path, b->b.path);
+        else {
+            char list[256];
+            join(list, sizeof list, shared, common);
+            snprintf(reason, n, "%s meet %zu of %zu %s: %s", b->a.path, common,
+                     b->jaccard ? uni : nb, b->jaccard ? "in all" : b->b.path, list);
+        }
+    }
+    return s;
+}
+
+static double distance(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                       char *reason, size_t n)
+{
+    const struct common *e = store_common(p->st, SIDE_ENTERPRISE, ei);
+    const struct common *r = store_common(p->st, SIDE_REGION, ri);
+    if (isnan(e->lat) || isnan(r->lat)) {
+        if (reason)
+            snprintf(reason, n, "no location for the %s", isnan(e->lat) ? "enterprise" : "region");
+        return 0;
+    }
+    double d = geo_km(e->lat, e->lon, r->lat, r->lon);
+    double s = d >= b->scale ? 0 : 1 - d / b->scale;
+    if (reason)
+        snprintf(reason, n, "%.0f km apart (0 from %.0f km)", d, b->scale);
+    return s;
+}
+
+static void fmt_amount(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (a >= 1e9)
+        snprintf(buf, n, "%.3gbn", v / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, n, "%.3gm", v / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, n, "%.3gk", v / 1e3);
+    else
+        snprintf(buf, n, "%.6g", v);
+}
+
+static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri, char *reason,
+                    size_t n)
+{
+    uint32_t idx = pair_index(&b->a, ei, ri);
+    double lo, hi;            /* the value, as an interval */
+    const char *unit = "";
+    if (b->a.f && b->a.f->shape == SHAPE_GROUP) {
+        /* money: amount (or investment min..max) in the band's currency */
+        char pa[64], pb[64], pc[64];
+        int inv = strcmp(b->a.f->path, "investment") == 0;
+        snprintf(pa, sizeof pa, "%s.%s", b->a.f->path, inv ? "min" : "amount");
+        snprintf(pb, sizeof pb, "%s.%s", b->a.f->path, inv ? "max" : "amount");
+        snprintf(pc, sizeof pc, "%s.currency", b->a.f->path);
+        const struct common *c = store_common(p->st, b->a.side, idx);
+        struct field_read va, vb, vc;
+        record_read(p->st, b->a.side, c, schema_field(b->a.side, pa, strlen(pa)), &va);
+        record_read(p->st, b->a.side, c, schema_field(b->a.side, pb, strlen(pb)), &vb);
+        record_read(p->st, b->a.side, c, schema_field(b->a.side, pc, strlen(pc)), &vc);
+        if ((va.type != T_NUMBER && vb.type != T_NUMBER) || vc.type != T_STRING) {
+            if (reason)
+                snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
+            return 0;
+        }
+        lo = va.type == T_NUMBER ? va.num : vb.num;
+        hi = vb.type == T_NUMBER ? vb.num : va.num;
+        const char *to = iso_currency_code(b->currency);
+        if (cm_engine_convert(p->engine, lo, vc.str, to, &lo) != CM_OK ||
+            cm_engine_convert(p->engine, hi, vc.str, to, &hi) != CM_OK) {
+            if (reason)
+                snprintf(reason, n, "no rate from %s to %s in the rates table", vc.str, to);
+            return 0;
+        }
+        unit = to;
+    } else {
+        struct field_read o;
+        fref_read(p, &b->a, idx, &o);
+        if (o.type != T_NUMBER) {
+            if (reason)
+                snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
+            return 0;
+        }
+        lo = hi = o.num;
+    }
+    double s;
+    const char *where;
+    double gap;
+    if (hi >= b->lo && lo <= b->hi) {
+        s = 1;
+        where = "within";
+        gap = 1;
+    } else {
+        /* how many times too small or too large, on a log scale */
+        gap = hi < b->lo ? (hi > 0 ? b->lo / hi : HUGE_VAL) : (b->hi > 0 ? lo / b->hi : HUGE_VAL);
+        s = gap >= b->tolerance ? 0 : 1 - log(gap) / log(b->tolerance);
+        where = hi < b->lo ? "below" : "above";
+    }
+    if (reason) {
+        char x[32], y[32], l[32], h[32];
+        fmt_amount(x, sizeof x, lo);
+        fmt_amount(y, sizeof y, hi);
+        fmt_amount(l, sizeof l, b->lo);
+        fmt_amount(h, sizeof h, b->hi);
+        char valtxt[80];
+        if (lo == hi)
+            snprintf(valtxt, sizeof valtxt, "%s%s%s", x, *unit ? " " : "", unit);
+        else
+            snprintf(valtxt, sizeof valtxt, "%s-%s%s%s", x, y, *unit ? " " : "", unit);
+        if (isinf(b->lo))
+            snprintf(l, sizeof l, "-");
+        if (isinf(b->hi))
+            snprintf(h, sizeof h, "-");
+        if (s == 1)
+            snprintf(reason, n, "%s %s %s the band %s..%s", b->a.path, valtxt, where, l, h);
+        else
+            snprintf(reason, n, "%s %s %s the band %s..%s (%.3gx off)", b->a.path, valtxt, where, l,
+                     h, gap);
+    }
+    return s;
+}
+
+static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                     char *reason, size_t n)
+{
+    struct field_read oa, ob;
+    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    const char *ia[MAX_CODES], *ib[MAX_CODES];
+    char n1[32], n2[32];
+    size_t na = items_of(p, &oa, ia, MAX_CODES, n1, sizeof n1);
+    size_t nb = items_of(p, &ob, ib, MAX_CODES, n2, sizeof n2);
+    if (na == 0 || nb == 0) {
+        int pass = b->empty_passes && (na == 0 || nb == 0);
+        if (reason)
+            snprintf(reason, n, "no %s for the %s%s", na == 0 ? b->a.path : b->b.path,
+                     na == 0 ? who(&b->a) : who(&b->b), pass ? ": any is accepted" : "");
+        return pass;
+    }
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (strcmp(ia[i], ib[j]) == 0) {
+                if (reason)
+                    snprintf(reason, n, "%s %s is among %s %s", b->b.path, ib[j], b->a.path,
+                             oa.type == T_LIST ? "listed" : "too");
+                return 1;
+            }
+    if (reason) {
+        char la[200], lb[200];
+        join(la, sizeof la, ia, na);
+        join(lb, sizeof lb, ib, nb);
+        snprintf(reason, n, "%s %s not among %s %s", b->b.path, lb, b->a.path, la);
+    }
+    return 0;
+}
+
+static double equals(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                     char *reason, size_t n)
+{
+    struct field_read oa, ob;
+    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    const char *x[1], *y[1];
+    char n1[32], n2[32];
+    if (items_of(p, &oa, x, 1, n1, sizeof n1) == 0 || oa.type == T_LIST) {
+        if (reason)
+            snprintf(reason, n, oa.type == T_LIST ? "%s is a list: use member"
+                                                  : "no %s for the %s", b->a.path, who(&b->a));
+        return 0;
+    }
+    int eq;
+    if (b->has_b) {
+        fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+        if (items_of(p, &ob, y, 1, n2, sizeof n2) == 0) {
+            if (reason)
+                snprintf(reason, n, "no %s for the %s", b->b.path, who(&b->b));
+            return 0;
+        }
+        eq = oa.type == T_NUMBER && ob.type == T_NUMBER ? oa.num == ob.num : strcmp(x[0], y[0]) == 0;
+    } else if (b->constant_is_num) {
+        eq = oa.type == T_NUMBER && oa.num == b->constant_num;
+        snprintf(n2, sizeof n2, "%.17g", b->constant_num);
+        y[0] = n2;
+    } else {
+        eq = strcmp(x[0], b->constant) == 0;
+        y[0] = b->constant;
+    }
+    if (reason)
+        snprintf(reason, n, "%s is %s%s %s", b->a.path, x[0], eq ? "," : ", not", y[0]);
+    return eq;
+}
+
+static double regex(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                    char *reason, size_t n, int *error)
+{
+    struct field_read o;
+    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &o);
+    if (o.type != T_STRING) {
+        if (reason)
+            snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
+        return 0;
+    }
+    size_t len = strlen(o.str);
+    int rc = pcre2_match(b->re, (PCRE2_SPTR)o.str, len, 0, 0, ps->md, ps->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        if (reason)
+            snprintf(reason, n, "%s does not match /%s/", b->a.path, b->pattern);
+        return 0;
+    }
+    if (rc < 0) {
+        *error = 1;
+        if (reason) {
+            PCRE2_UCHAR msg[120];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            snprintf(reason, n, "/%s/ on %s: %s", b->pattern, b->a.path, (const char *)msg);
+        }
+        return 0;
+    }
+    if (reason) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
+        int mlen = (int)(ov[1] - ov[0]);
+        snprintf(reason, n, "%s matches /%s/ at \"%.*s\"", b->a.path, b->pattern,
+                 mlen > 60 ? 60 : mlen, o.str + ov[0]);
+    }
+    return 1;
+}
+
+double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                   char *reason, size_t reason_len, int *error)
+{
+    switch (b->kind) {
+    case B_ISIC_FIT: return isic_fit(p, b, ei, ri, reason, reason_len);
+    case B_OVERLAP: return overlap(p, b, ei, ri, reason, reason_len);
+    case B_DISTANCE: return distance(p, b, ei, ri, reason, reason_len);
+    case B_RANGE: return range(p, b, ei, ri, reason, reason_len);
+    case B_MEMBER: return member(p, b, ei, ri, reason, reason_len);
+    case B_EQUALS: return equals(p, b, ei, ri, reason, reason_len);
+    case B_REGEX: return regex(p, ps, b, ei, ri, reason, reason_len, error);
+    case B_LUA: break;
+    }
+    return 0;
+}
