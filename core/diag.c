@@ -42,6 +42,37 @@ CM_API const cm_diag *cm_diags_at(const cm_diags *d, size_t i)
     return d && i < d->count ? &d->items[i] : NULL;
 }
 
+size_t utf8_check(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
+        else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
+        else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
+        else return i;
+        if (i + n >= len)
+            return i;
+        unsigned cp = c & (0x3f >> n);
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += n + 1;
+    }
+    return len;
+}
+
 const char *diag_quote(char *buf, size_t n, const char *s, size_t len)
 {
     size_t o = 0;
@@ -66,6 +97,22 @@ const char *diag_quote(char *buf, size_t n, const char *s, size_t len)
             memcpy(esc, "\\t", 2); el = 2;
         } else if (c < 0x20 || c == 0x7f) {
             snprintf(esc, sizeof esc, "\\u%04x", c); el = 6;
+        } else if (c >= 0x80) {
+            /* a whole valid UTF-8 character, or the stray byte as \xNN */
+            size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+            if (i + want <= len && utf8_check(s + i, want) == want) {
+                memcpy(esc, s + i, want);
+                el = want;
+                if (o + el + 5 > n) {
+                    cut = 1;
+                    break;
+                }
+                memcpy(buf + o, esc, el);
+                o += el;
+                i += want - 1;
+                continue;
+            }
+            snprintf(esc, sizeof esc, "\\x%02x", c); el = 4;
         } else {
             esc[0] = (char)c; el = 1;
         }

@@ -80,9 +80,12 @@ int run_need_kind(load_run *r, size_t off)
         return 0;
     }
     ctx_error(&r->ctx, run_line(r, off), 0, 0, NULL, NULL, NULL,
-              "cannot tell whether this file holds regions or enterprises: give --kind "
-              "regions|enterprises, wrap the list as {\"regions\": [...]}, or name the file "
-              "regions*.json / enterprises*.json");
+              r->format == CM_FORMAT_JSON
+                  ? "cannot tell whether this file holds regions or enterprises: give --kind "
+                    "regions|enterprises, wrap the list as {\"regions\": [...]}, or name the "
+                    "file regions*.json / enterprises*.json"
+                  : "cannot tell whether this file holds regions or enterprises: give --kind "
+                    "regions|enterprises, or start the file name with regions or enterprises");
     r->fatal = 1;
     return -1;
 }
@@ -201,6 +204,7 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
     r.ctx.diags = diags;
     r.ctx.kind = o->kind == CM_KIND_REGIONS ? 0 : o->kind == CM_KIND_ENTERPRISES ? 1 : -1;
     r.name_kind = kind_of_name(name);
+    r.format = fmt;
     r.opts = o;
     r.max_record = o->max_record_bytes ? o->max_record_bytes : (size_t)1 << 20;
     r.lm_line = 1;
@@ -213,8 +217,8 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
     char *tmp_rejects = NULL;
     if (fmt == CM_FORMAT_AUTO) {
         ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
-                  "cannot tell the format from the file name: give --format json|jsonl|csv "
-                  "or use the extension .json, .jsonl or .csv");
+                  "cannot tell the format from the file name: give --input-format "
+                  "json|jsonl|csv or use the extension .json, .jsonl or .csv");
         st_out = CM_EINPUT;
         goto done;
     }
@@ -321,11 +325,17 @@ CM_API cm_status cm_engine_load_file(cm_engine *e, const char *path,
     if (fd < 0)
         return engine_fail(e, CM_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+    if (fstat(fd, &sb) < 0) {
         int err = errno;
         close(fd);
+        return engine_fail(e, CM_EIO, "%s: %s", path, strerror(err));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
         return engine_fail(e, CM_EIO, "%s: %s", path,
-                           S_ISDIR(sb.st_mode) ? "is a directory, not a file" : strerror(err));
+                           S_ISDIR(sb.st_mode) ? "is a directory, not a file"
+                                               : "is not a regular file (a pipe or a device): "
+                                                 "give it on standard input as '-'");
     }
     size_t len = (size_t)sb.st_size;
     const char *data = "";

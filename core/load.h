@@ -23,6 +23,7 @@ typedef struct load_run {
     const cm_load_options *opts;
     size_t max_record;        /* bytes */
     int name_kind;            /* kind from the file name, or -1 */
+    cm_format format;
     int fatal;                /* the source cannot be read further */
     long records;             /* records seen */
     long rejected;

@@ -104,8 +104,10 @@ static void read_header(csv_state *s)
     }
     s->ncols = s->ncells;
     if (s->row_too_long) {
-        ctx_error(ctx, s->row_line, 0, 0, NULL, "a header row of reasonable size",
-                  "a header longer than the record limit", NULL);
+        char exp[64], found[64];
+        snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
+        snprintf(found, sizeof found, "%zu bytes", s->row_bytes);
+        ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
         s->r->fatal = 1;
         return;
     }
@@ -128,7 +130,10 @@ static void read_header(csv_state *s)
             continue;
         }
         if (utf8_check(name, len) != len) {
-            header_error(s, num, "a UTF-8 column name", "invalid UTF-8");
+            char field[48];
+            snprintf(field, sizeof field, "column %zu", i + 1);
+            ctx_error(ctx, s->row_line, 0, 0, field, "a UTF-8 column name", "invalid UTF-8", NULL);
+            s->r->fatal = 1;
             continue;
         }
         for (size_t k = 0; k < i; k++)
@@ -304,7 +309,7 @@ static void read_row(csv_state *s)
     if (s->row_too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a row of at most %zu bytes", r->max_record);
-        snprintf(found, sizeof found, "a longer row");
+        snprintf(found, sizeof found, "%zu bytes", s->row_bytes);
         rb_error(b, NULL, exp, found);
     } else if (s->ncells != s->ncols) {
         char exp[64], found[64];
@@ -323,7 +328,10 @@ static void read_row(csv_state *s)
                 char found[64];
                 snprintf(found, sizeof found, "byte 0x%02x at byte %zu of the cell",
                          (unsigned char)t[bad], bad + 1);
-                rb_error(b, c->name, "UTF-8 text", found);
+                if (c->field)
+                    rb_field_error(b, c->field, "UTF-8 text", found);
+                else
+                    rb_error(b, c->name, "UTF-8 text", found);
                 continue;
             }
             val v;
@@ -410,7 +418,8 @@ int load_csv(load_run *r)
                 s.nomem = 1;
                 break;
             }
-            ctx_error(&r->ctx, line, run_column(r, i + done), r->records + 1, NULL, NULL, NULL,
+            ctx_error(&r->ctx, line, run_column(r, i + done), s.header_done ? r->records + 1 : 0,
+                      NULL, NULL, NULL,
                       "invalid CSV: a quote inside a field that is not quoted, or text after "
                       "a closing quote (quote the whole field and double inner quotes: "
                       "\"say \"\"yes\"\"\")");
@@ -425,7 +434,7 @@ int load_csv(load_run *r)
         snprintf(note, sizeof note,
                  "invalid CSV: a quoted field is never closed (the record starts on line %lu)",
                  from);
-        ctx_error(&r->ctx, line, 0, r->records + 1, NULL, NULL, NULL, note);
+        ctx_error(&r->ctx, line, 0, s.header_done ? r->records + 1 : 0, NULL, NULL, NULL, note);
         r->fatal = 1;
     }
     if (!s.header_done && !r->fatal && !s.nomem) {

@@ -133,7 +133,7 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
                 if (m == NULL) {
                     char exp[96];
                     snprintf(exp, sizeof exp, "one of %s", schema_group_members(ctx->kind, key));
-                    rb_error(b, path, exp, diag_quote(q, sizeof q, mkey, strlen(mkey)));
+                    rb_group_error(b, f, path, exp, diag_quote(q, sizeof q, mkey, strlen(mkey)));
                     continue;
                 }
                 rb_field(b, m, &v);
@@ -156,6 +156,9 @@ static void syntax_error(load_run *r, size_t base, const json_error_t *err, long
     unsigned long col = run_column(r, base);
     unsigned long eline = err->line > 0 ? (unsigned long)err->line : 1;
     unsigned long ecol = err->column > 0 ? (unsigned long)err->column : 1;
+    /* jansson counts the characters before an undecodable byte: point at it */
+    if (json_error_code(err) == json_error_invalid_utf8)
+        ecol++;
     char note[256];
     snprintf(note, sizeof note, "invalid JSON: %s", err->text);
     ctx_error(&r->ctx, line + eline - 1, eline == 1 ? col + ecol - 1 : ecol, record, NULL,
@@ -166,10 +169,16 @@ static void syntax_error(load_run *r, size_t base, const json_error_t *err, long
 static void unexpected(load_run *r, size_t at, long record, const char *expected)
 {
     char found[32];
+    unsigned char c = at < r->len ? (unsigned char)r->data[at] : 0;
+    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
     if (at >= r->len)
         snprintf(found, sizeof found, "the end of the file");
+    else if (c >= 0x20 && c < 0x7f)
+        snprintf(found, sizeof found, "'%c'", c);
+    else if (c >= 0x80 && at + want <= r->len && utf8_check(r->data + at, want) == want)
+        snprintf(found, sizeof found, "'%.*s'", (int)want, r->data + at);
     else
-        snprintf(found, sizeof found, "'%c'", r->data[at]);
+        snprintf(found, sizeof found, "the byte 0x%02x", c);
     ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, expected, found, NULL);
     r->fatal = 1;
 }
@@ -403,8 +412,10 @@ int load_jsonl(load_run *r)
             if (j == NULL) {
                 char note[256];
                 snprintf(note, sizeof note, "invalid JSON: %s", err.text);
-                ctx_error(&r->ctx, line, err.column > 0 ? (unsigned long)err.column : 0,
-                          record, NULL, NULL, NULL, note);
+                unsigned long col = err.column > 0 ? (unsigned long)err.column : 0;
+                if (json_error_code(&err) == json_error_invalid_utf8)
+                    col++;
+                ctx_error(&r->ctx, line, col, record, NULL, NULL, NULL, note);
                 got = 0;
             } else {
                 got = record_from_json(r, b, j, record, line, &ib);

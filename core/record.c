@@ -111,6 +111,7 @@ struct rb {
     size_t errors;
     uint64_t seen;            /* bit per field_id */
     int sectors_given;
+    int whole;                /* a problem with the whole record: skip field checks */
 };
 
 rb *rb_new(load_ctx *ctx)
@@ -158,10 +159,21 @@ void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_
     b->errors = 0;
     b->seen = 0;
     b->sectors_given = 0;
+    b->whole = 0;
     b->id_len = 0;
     if (id) {
-        b->id_len = id_len < sizeof b->id ? id_len : sizeof b->id;
-        memcpy(b->id, id, b->id_len);
+        /* keep it whole for messages, or cut it on a character boundary */
+        if (id_len > sizeof b->id - 4) {
+            id_len = sizeof b->id - 4;
+            while (id_len && ((unsigned char)id[id_len] & 0xc0) == 0x80)
+                id_len--;
+            memcpy(b->id, id, id_len);
+            memcpy(b->id + id_len, "...", 3);
+            b->id_len = id_len + 3;
+        } else {
+            memcpy(b->id, id, id_len);
+            b->id_len = id_len;
+        }
     }
 }
 
@@ -188,7 +200,23 @@ static void report(rb *b, const char *field, const char *expected, const char *f
 
 void rb_error(rb *b, const char *field, const char *expected, const char *found)
 {
+    if (field == NULL)
+        b->whole = 1;
     report(b, field, expected, found, NULL);
+}
+
+void rb_field_error(rb *b, const field_def *f, const char *expected, const char *found)
+{
+    b->seen |= 1ull << f->id;
+    report(b, f->path, expected, found, NULL);
+}
+
+void rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
+                    const char *found)
+{
+    /* the group is spoken for: no follow-on "missing member" errors */
+    b->seen |= 1ull << group->id;
+    report(b, path, expected, found, NULL);
 }
 
 /* Describe a value for "found". */
@@ -217,37 +245,6 @@ static void oom(rb *b)
 }
 
 /* ---- value rules ----------------------------------------------------------- */
-
-size_t utf8_check(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n;
-        unsigned min;
-        if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
-        else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
-        else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
-        else return i;
-        if (i + n >= len)
-            return i;
-        unsigned cp = c & (0x3f >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
 
 static int want_string(rb *b, const char *path, const val *v, const char *expected)
 {
@@ -726,6 +723,8 @@ static void money_pair(rb *b, const char *group, double amount, iso_id cur, int 
 {
     char path[64];
     int ha = has(b, amount_id), hc = has(b, cur_id);
+    if (has(b, amount_id - 1))
+        return;               /* the group itself was reported */
     if (ha && !hc && !isnan(amount)) {
         snprintf(path, sizeof path, "%s.currency", group);
         report(b, path, "an ISO 4217 currency code beside the amount", "nothing", NULL);
@@ -747,6 +746,10 @@ int rb_end(rb *b)
     store *st = ctx->st;
     struct common *c = common_of(b);
 
+    if (b->whole) {
+        store_rollback_pools(st, b->mark);
+        return ctx->nomem ? -1 : 0;
+    }
     required(b, F_ID, "id", "a required id");
     required(b, F_NAME, "name", "a required name");
     required(b, F_COUNTRY, "country", "a required ISO 3166-1 alpha-2 country code");
@@ -758,7 +761,7 @@ int rb_end(rb *b)
                  iso_country_code(iso_subdivision_country(c->subdivision)));
         report(b, "subdivision", exp, found, NULL);
     }
-    if (has(b, F_LAT) != has(b, F_LON))
+    if (has(b, F_LAT) != has(b, F_LON) && !has(b, F_LOCATION))
         report(b, has(b, F_LAT) ? "location.lon" : "location.lat",
                "both lat and lon", "only one of them", NULL);
 
@@ -768,7 +771,9 @@ int rb_end(rb *b)
         money_pair(b, "revenue", e->revenue, e->revenue_cur, F_REVENUE_AMOUNT, F_REVENUE_CURRENCY);
         money_pair(b, "assets", e->assets, e->assets_cur, F_ASSETS_AMOUNT, F_ASSETS_CURRENCY);
         money_pair(b, "capital", e->capital, e->capital_cur, F_CAPITAL_AMOUNT, F_CAPITAL_CURRENCY);
-        if ((has(b, F_INV_MIN) || has(b, F_INV_MAX)) && !has(b, F_INV_CURRENCY))
+        if (has(b, F_INVESTMENT))
+            ;                 /* the group itself was reported */
+        else if ((has(b, F_INV_MIN) || has(b, F_INV_MAX)) && !has(b, F_INV_CURRENCY))
             report(b, "investment.currency", "an ISO 4217 currency code beside min/max",
                    "nothing", NULL);
         else if (has(b, F_INV_CURRENCY) && !has(b, F_INV_MIN) && !has(b, F_INV_MAX))

@@ -70,6 +70,11 @@ void rb_field(rb *b, const field_def *f, const val *v);
 void rb_attr(rb *b, const char *key, size_t key_len, const val *v);
 /* Report a problem with the record that is not about one value. */
 void rb_error(rb *b, const char *field, const char *expected, const char *found);
+/* Report a problem with a field's value as given (it counts as present). */
+void rb_field_error(rb *b, const field_def *f, const char *expected, const char *found);
+/* Report a problem inside a group (unknown member): no follow-on errors. */
+void rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
+                    const char *found);
 /* Finish: cross-field checks, id uniqueness, then store the profile.
  * Returns 1 stored, 0 invalid (problems reported, pools rolled back),
  * -1 out of memory. */
@@ -130,8 +135,5 @@ int record_get(const store *s, int kind, size_t index, const char *path,
 int record_item(const store *s, int kind, size_t index, const char *path, size_t i,
                 const char **out);
 
-/* UTF-8 validation: returns the byte offset of the first invalid sequence,
- * or len when the text is valid. */
-size_t utf8_check(const char *s, size_t len);
 
 #endif

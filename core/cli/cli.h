@@ -50,7 +50,7 @@ int load_args_option(load_args *a, int opt, const char *arg, const char *prog);
 
 /* Result of loading files. */
 typedef struct load_report {
-    size_t files_ok, files_bad, problems, rejected;
+    size_t files_ok, files_bad, problems, rejected, files_with_problems;
     int internal;             /* out of memory or I/O */
 } load_report;
 

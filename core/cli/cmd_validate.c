@@ -68,8 +68,7 @@ static int run(int argc, char **argv)
     } else {
         printf("%zu problem%s in %zu of %d file%s\n", rep.problems + cm_diags_dropped(all),
                rep.problems + cm_diags_dropped(all) == 1 ? "" : "s",
-               rep.files_bad + (rep.rejected ? 1 : 0), argc - optind,
-               argc - optind == 1 ? "" : "s");
+               rep.files_with_problems, argc - optind, argc - optind == 1 ? "" : "s");
     }
     cm_diags_free(all);
     cm_engine_free(e);

@@ -82,8 +82,23 @@ int load_args_option(load_args *a, int opt, const char *arg, const char *prog)
 void json_print_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
+        if (c >= 0x80) {
+            /* whole UTF-8 characters pass; a stray byte becomes U+FFFD */
+            int n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+            int ok = n > 0;
+            for (int i = 1; ok && i < n; i++)
+                ok = ((unsigned char)s[i] & 0xc0) == 0x80;
+            if (ok) {
+                fwrite(s, 1, (size_t)n, f);
+                s += n;
+            } else {
+                fputs("\\ufffd", f);
+                s++;
+            }
+            continue;
+        }
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
         else if (c == '\n')
@@ -92,10 +107,11 @@ void json_print_string(FILE *f, const char *s)
             fputs("\\r", f);
         else if (c == '\t')
             fputs("\\t", f);
-        else if (c < 0x20)
+        else if (c < 0x20 || c == 0x7f)
             fprintf(f, "\\u%04x", c);
         else
             fputc(c, f);
+        s++;
     }
     fputc('"', f);
 }
@@ -208,6 +224,8 @@ cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diag
         }
         size_t after = cm_diags_count(all);
         rep->problems += after - before;
+        if (after > before || s != CM_OK)
+            rep->files_with_problems++;
         if (out && !a->json_output)
             for (size_t k = before; k < after; k++)
                 fprintf(out, "%s\n", cm_diags_at(all, k)->message);
