@@ -71,8 +71,10 @@ static void on_field(void *data, size_t len, void *ud)
         s->ncells++;
         return;
     }
-    if (cm_grow((void **)&s->buf, &s->buf_cap, s->buf_len + len + 1, 1) < 0 ||
-        cm_grow((void **)&s->cells, &s->cells_cap, s->ncells + 1, sizeof *s->cells) < 0) {
+    if ((s->buf_len + len + 1 > s->buf_cap &&
+         cm_grow((void **)&s->buf, &s->buf_cap, s->buf_len + len + 1, 1) < 0) ||
+        (s->ncells + 1 > s->cells_cap &&
+         cm_grow((void **)&s->cells, &s->cells_cap, s->ncells + 1, sizeof *s->cells) < 0)) {
         s->nomem = 1;
         return;
     }
@@ -221,6 +223,16 @@ static int parse_number(const char *t, size_t len, double *out, int *is_int)
     }
     if (i != len)
         return 0;
+    if (integer && len < 16) {
+        /* most cells are plain integers: no strtod */
+        const char *d = t + (t[0] == '-');
+        long long v = 0;
+        for (; d < t + len; d++)
+            v = v * 10 + (*d - '0');
+        *out = t[0] == '-' ? -(double)v : (double)v;
+        *is_int = 1;
+        return 1;
+    }
     *out = strtod(t, NULL);    /* cells are NUL-terminated */
     *is_int = integer;
     return 1;

@@ -112,6 +112,7 @@ struct rb {
     uint64_t seen;            /* bit per field_id */
     int sectors_given;
     int whole;                /* a problem with the whole record: skip field checks */
+    int id_is_new;            /* the id string was interned by this record */
 };
 
 rb *rb_new(load_ctx *ctx)
@@ -160,6 +161,7 @@ void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_
     b->seen = 0;
     b->sectors_given = 0;
     b->whole = 0;
+    b->id_is_new = 0;
     b->id_len = 0;
     if (id) {
         /* keep it whole for messages, or cut it on a character boundary */
@@ -327,30 +329,47 @@ static int want_list(rb *b, const char *path, const val *v, const char *expected
     return 0;
 }
 
+/* "path[i]" for messages: on every list item of every record, so no printf. */
 static void item_path(char *buf, size_t n, const char *path, size_t i)
 {
-    snprintf(buf, n, "%s[%zu]", path, i);
+    char digits[24];
+    size_t nd = 0;
+    do {
+        digits[nd++] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    size_t pl = strlen(path);
+    if (pl + nd + 3 > n)
+        pl = n > nd + 3 ? n - nd - 3 : 0;
+    memcpy(buf, path, pl);
+    buf[pl++] = '[';
+    while (nd)
+        buf[pl++] = digits[--nd];
+    buf[pl++] = ']';
+    buf[pl] = '\0';
 }
 
 /* A list of words of one vocabulary, as a bitset. */
 static uint32_t vocab_set(rb *b, const char *path, const val *v, int vocab)
 {
-    char expected[96];
-    snprintf(expected, sizeof expected, "a list of %s words", vocab == VOCAB_A ? "needs/offers"
-             : vocab == VOCAB_B ? "programme" : vocab == VOCAB_C ? "cooperation area"
-             : vocab == VOCAB_D ? "fund" : "instrument");
-    if (!want_list(b, path, v, expected))
+    static const char *const expected[] = {
+        [VOCAB_A] = "a list of needs/offers words", [VOCAB_B] = "a list of programme words",
+        [VOCAB_C] = "a list of cooperation area words", [VOCAB_D] = "a list of fund words",
+        [VOCAB_E] = "a list of instrument words"
+    };
+    if (!want_list(b, path, v, expected[vocab]))
         return 0;
     uint32_t set = 0;
     for (size_t i = 0; i < v->n; i++) {
         const val *it = &v->items[i];
-        char p[96];
-        item_path(p, sizeof p, path, i);
         int w = it->t == V_STRING ? vocab_lookup(vocab, it->s, it->len) : -1;
-        if (w < 0)
+        if (w < 0) {
+            char p[96];
+            item_path(p, sizeof p, path, i);
             bad(b, p, vocab_expected(vocab), it);
-        else
+        } else {
             set |= 1u << w;
+        }
     }
     return set;
 }
@@ -493,10 +512,14 @@ void rb_field(rb *b, const field_def *f, const val *v)
 
     switch ((enum field_id)f->id) {
     case F_ID:
-        if (v->t != V_STRING || !valid_id(v->s, v->len))
+        if (v->t != V_STRING || !valid_id(v->s, v->len)) {
             bad(b, path, "1-64 characters of A-Za-z0-9._:-", v);
-        else
+        } else {
+            size_t before = b->ctx->st->strings.nentries;
             intern(b, v->s, v->len, &c->id);
+            /* a string never seen before cannot be a duplicate id */
+            b->id_is_new = b->ctx->st->strings.nentries != before;
+        }
         break;
     case F_NAME:
         if (v->t != V_STRING || v->len == 0)
@@ -808,7 +831,7 @@ int rb_end(rb *b)
         store_rollback_pools(st, b->mark);
         return -1;
     }
-    if (b->errors == 0 && c->id) {
+    if (b->errors == 0 && c->id && !b->id_is_new) {
         size_t other = store_find(st, ctx->kind, c->id);
         if (other != SIZE_MAX) {
             const struct common *o = store_common(st, ctx->kind, other);

@@ -1,30 +1,36 @@
 /*
  * strpool.c - the string interner (see strpool.h).
  *
- * Chained hashing with chains threaded through the entry array: a new entry
- * is always pushed at the head of its chain, so a rollback pops entries in
- * reverse order and restores every chain exactly, unless the table was
- * resized since the mark, in which case the buckets are rebuilt.
+ * Open addressing with linear probing over (hash, offset) slots. Strings sit
+ * in the arena in the order they came, so a rollback walks the arena from
+ * the mark and takes each newer string out of the index (backward-shift
+ * deletion), and a rehash walks the whole arena.
  */
 #include "strpool.h"
 #include "alloc.h"
 
 #include <string.h>
 
-struct strpool_entry {
-    uint32_t off;
-    uint32_t hash;
-    uint32_t next;           /* entry index + 1 */
-};
+/* A slot of the open-addressing index: the string's hash beside its arena
+ * offset, so that a probe compares hashes without touching the arena (one
+ * cache miss for a string not seen before). 0 = empty (offset 0 is "",
+ * never stored). The arena itself lists the strings in order, which is all
+ * that a rehash or a rollback needs. */
+#define SLOT(hash, off) (((uint64_t)(hash) << 32) | (uint64_t)(off))
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+#define SLOT_OFF(s) ((uint32_t)(s))
 
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    /* FNV-1a: short strings dominate (ids, tags, attribute names). */
+    /* FNV-1a, then a final mix so that the low bits (the slot) vary */
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= 16777619u;
     }
+    h ^= h >> 16;
+    h *= 0x45d9f3bu;
+    h ^= h >> 16;
     return h;
 }
 
@@ -48,43 +54,53 @@ int strpool_init(strpool *p)
 void strpool_free(strpool *p)
 {
     cm_free(p->arena);
-    cm_free(p->entries);
     cm_free(p->buckets);
     memset(p, 0, sizeof *p);
 }
 
-static void link_entry(strpool *p, size_t i)
+static void place(uint64_t *slots, size_t mask, uint32_t hash, uint32_t off)
 {
-    struct strpool_entry *e = &p->entries[i];
-    uint32_t *b = &p->buckets[e->hash & (p->nbuckets - 1)];
-    e->next = *b;
-    *b = (uint32_t)(i + 1);
+    size_t i = hash & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = SLOT(hash, off);
 }
 
 static int rehash(strpool *p, size_t nbuckets)
 {
-    uint32_t *nb = cm_calloc(nbuckets, sizeof *nb);
+    uint64_t *nb = cm_calloc(nbuckets, sizeof *nb);
     if (nb == NULL)
         return -1;
     cm_free(p->buckets);
     p->buckets = nb;
     p->nbuckets = nbuckets;
-    for (size_t i = 0; i < p->nentries; i++)
-        link_entry(p, i);
+    for (size_t off = 1; off < p->len;) {
+        size_t len = strlen(p->arena + off);
+        place(nb, nbuckets - 1, hash_bytes(p->arena + off, len), (uint32_t)off);
+        off += len + 1;
+    }
     return 0;
+}
+
+static str_ref find_hashed(const strpool *p, const char *s, size_t len, uint32_t h)
+{
+    size_t mask = p->nbuckets - 1;
+    for (size_t i = h & mask; p->buckets[i]; i = (i + 1) & mask) {
+        uint64_t slot = p->buckets[i];
+        if (SLOT_HASH(slot) != h)
+            continue;
+        uint32_t off = SLOT_OFF(slot);
+        if (memcmp(p->arena + off, s, len) == 0 && p->arena[off + len] == '\0')
+            return off;
+    }
+    return STR_NONE;
 }
 
 str_ref strpool_find(const strpool *p, const char *s, size_t len)
 {
     if (len == 0)
         return STR_NONE;
-    uint32_t h = hash_bytes(s, len);
-    for (uint32_t i = p->buckets[h & (p->nbuckets - 1)]; i; i = p->entries[i - 1].next) {
-        const struct strpool_entry *e = &p->entries[i - 1];
-        if (e->hash == h && memcmp(p->arena + e->off, s, len) == 0 && p->arena[e->off + len] == '\0')
-            return e->off;
-    }
-    return STR_NONE;
+    return find_hashed(p, s, len, hash_bytes(s, len));
 }
 
 int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
@@ -93,25 +109,24 @@ int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
         *out = STR_NONE;
         return 0;
     }
-    str_ref found = strpool_find(p, s, len);
+    uint32_t h = hash_bytes(s, len);
+    str_ref found = find_hashed(p, s, len, h);
     if (found != STR_NONE) {
         *out = found;
         return 0;
     }
-    if (p->len + len + 1 > UINT32_MAX)
+    if (p->len + len + 1 > UINT32_MAX || p->nentries >= UINT32_MAX - 1)
         return -1;
     if (cm_grow((void **)&p->arena, &p->cap, p->len + len + 1, 1) < 0)
         return -1;
-    if (cm_grow((void **)&p->entries, &p->entries_cap, p->nentries + 1, sizeof *p->entries) < 0)
-        return -1;
-    if (p->nentries + 1 > p->nbuckets && rehash(p, p->nbuckets * 2) < 0)
+    /* at most three quarters full: probes stay short with a mixed hash */
+    if ((p->nentries + 1) * 4 > p->nbuckets * 3 && rehash(p, p->nbuckets * 2) < 0)
         return -1;
     uint32_t off = (uint32_t)p->len;
     memcpy(p->arena + off, s, len);
     p->arena[off + len] = '\0';
     p->len += len + 1;
-    p->entries[p->nentries] = (struct strpool_entry){ off, hash_bytes(s, len), 0 };
-    link_entry(p, p->nentries);
+    place(p->buckets, p->nbuckets - 1, h, off);
     p->nentries++;
     *out = off;
     return 0;
@@ -122,26 +137,41 @@ strpool_mark strpool_mark_now(const strpool *p)
     return (strpool_mark){ p->len, p->nentries };
 }
 
-void strpool_rollback(strpool *p, strpool_mark m)
+/* Remove the string at off from the index (linear probing: shift the
+ * followers back into the hole). */
+static void unplace(strpool *p, uint32_t off)
 {
-    while (p->nentries > m.nentries) {
-        struct strpool_entry *e = &p->entries[--p->nentries];
-        uint32_t *b = &p->buckets[e->hash & (p->nbuckets - 1)];
-        if (*b == p->nentries + 1) {
-            *b = e->next;
-        } else {
-            /* The table grew since the mark: chains are in a new order. */
-            memset(p->buckets, 0, p->nbuckets * sizeof *p->buckets);
-            p->nentries = m.nentries;
-            for (size_t i = 0; i < p->nentries; i++)
-                link_entry(p, i);
-            break;
+    size_t mask = p->nbuckets - 1;
+    size_t i = hash_bytes(p->arena + off, strlen(p->arena + off)) & mask;
+    while (p->buckets[i] && SLOT_OFF(p->buckets[i]) != off)
+        i = (i + 1) & mask;
+    if (!p->buckets[i])
+        return;
+    size_t hole = i;
+    for (size_t j = (hole + 1) & mask; p->buckets[j]; j = (j + 1) & mask) {
+        size_t home = SLOT_HASH(p->buckets[j]) & mask;
+        /* move j into the hole unless its home lies cyclically in (hole, j] */
+        int stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!stays) {
+            p->buckets[hole] = p->buckets[j];
+            hole = j;
         }
     }
+    p->buckets[hole] = 0;
+}
+
+void strpool_rollback(strpool *p, strpool_mark m)
+{
+    for (size_t off = m.len; off < p->len;) {
+        size_t len = strlen(p->arena + off);
+        unplace(p, (uint32_t)off);
+        off += len + 1;
+    }
+    p->nentries = m.nentries;
     p->len = m.len;
 }
 
 size_t strpool_memory(const strpool *p)
 {
-    return p->cap + p->entries_cap * sizeof *p->entries + p->nbuckets * sizeof *p->buckets;
+    return p->cap + p->nbuckets * sizeof *p->buckets;
 }

@@ -18,10 +18,9 @@ typedef uint32_t str_ref;    /* offset into the arena; 0 is the empty string */
 typedef struct strpool {
     char *arena;             /* strings, each NUL-terminated */
     size_t len, cap;
-    struct strpool_entry *entries;
-    size_t nentries, entries_cap;
-    uint32_t *buckets;       /* entry index + 1; 0 = empty chain */
-    size_t nbuckets;         /* power of two */
+    size_t nentries;         /* strings held */
+    uint64_t *buckets;       /* open addressing: hash << 32 | arena offset */
+    size_t nbuckets;         /* power of two, at most 3/4 full */
 } strpool;
 
 typedef struct strpool_mark { size_t len, nentries; } strpool_mark;
