@@ -19,10 +19,11 @@ struct cm_engine {
     store st;
     rates *own_rates;         /* a table loaded by the user, or NULL */
     const rates *rates;
-    char errmsg[1024];
 };
 
-static char last_error[512];
+/* Messages are per thread, so that threads sharing an engine never write
+ * one buffer (SQLite keeps one per connection; capmatch engines are shared). */
+static _Thread_local char last_error[1024];
 
 CM_API const char *cm_version(void) { return CAPMATCH_VERSION; }
 CM_API int cm_version_number(void) { return CAPMATCH_VERSION_NUMBER; }
@@ -93,7 +94,8 @@ CM_API void cm_engine_free(cm_engine *e)
 
 CM_API const char *cm_engine_errmsg(const cm_engine *e)
 {
-    return e ? e->errmsg : last_error;
+    (void)e;
+    return last_error;
 }
 
 store *engine_store(cm_engine *e) { return &e->st; }
@@ -102,7 +104,8 @@ cm_status engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->errmsg, sizeof e->errmsg, fmt, ap);
+    (void)e;
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
     return status;
 }

@@ -131,7 +131,6 @@ struct cm_policy {
     size_t top;
     int nfns;
     pstate main;              /* the state the policy was loaded in */
-    char errmsg[1024];
 };
 
 /* policy_state.c */

@@ -7,8 +7,9 @@
  * fail return a cm_status and leave a message for cm_engine_errmsg().
  *
  * Thread safety: an engine is read-only once loading is finished; reading
- * (lookups, counts, field access) from several threads at once is safe.
- * Loading into one engine from two threads at once is not.
+ * (lookups, counts, field access) and matching from several threads at once
+ * is safe, each thread with its own cm_policy. Loading into an engine while
+ * another thread uses it is not. Error messages are kept per thread.
  */
 #ifndef CAPMATCH_H
 #define CAPMATCH_H
@@ -111,7 +112,9 @@ typedef struct cm_engine cm_engine;
  * reason is then in *status and, for iso-codes, printed by cm_last_error()). */
 CM_API cm_engine *cm_engine_new(cm_status *status);
 CM_API void cm_engine_free(cm_engine *e);
-/* Message of the last failed call on this engine ("" when none). */
+/* Message of the last failed call made by this thread ("" when none): each
+ * thread has its own, so threads sharing an engine do not overwrite each
+ * other's. */
 CM_API const char *cm_engine_errmsg(const cm_engine *e);
 /* Message for a failure where no engine exists (cm_engine_new). */
 CM_API const char *cm_last_error(void);
