@@ -170,8 +170,14 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
         }
     if (reason) {
         const char *x = isic_code(ca[bi]), *y = isic_code(cb[bj]);
-        if (bshared == 4)
-            snprintf(reason, n, "%s %s (%s) fits %s %s (%s)", b->a.path, x, isic_title(ca[bi]),
+        if (ca[bi] == cb[bj])
+            snprintf(reason, n, "%s %s (%s) is in %s", b->a.path, x, isic_title(ca[bi]),
+                     b->b.path);
+        else if (bshared == 4 && isic_is_within(ca[bi], cb[bj]))
+            snprintf(reason, n, "%s %s (%s) lies within %s %s (%s)", b->a.path, x,
+                     isic_title(ca[bi]), b->b.path, y, isic_title(cb[bj]));
+        else if (bshared == 4)
+            snprintf(reason, n, "%s %s (%s) covers %s %s (%s)", b->a.path, x, isic_title(ca[bi]),
                      b->b.path, y, isic_title(cb[bj]));
         else if (bshared >= 0) {
             isic_id common = isic_ancestor(ca[bi], bshared);

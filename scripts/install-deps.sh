@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
-libcmocka-dev iso-codes man-db"
+libcmocka-dev nettle-dev iso-codes man-db binutils"
 
 missing=""
 for p in $PACKAGES; do
