@@ -34,9 +34,14 @@ CM_API void cm_set_allocator(const cm_allocator *a)
     json_set_alloc_funcs(json_malloc_hook, json_free_hook);
 }
 
+_Thread_local unsigned long cm_alloc_failures;
+
 void *cm_malloc(size_t n)
 {
-    return hooks.malloc_fn(n ? n : 1, hooks.ud);
+    void *p = hooks.malloc_fn(n ? n : 1, hooks.ud);
+    if (p == NULL)
+        cm_alloc_failures++;
+    return p;
 }
 
 void *cm_calloc(size_t count, size_t size)
@@ -53,7 +58,10 @@ void *cm_realloc(void *p, size_t n)
 {
     if (p == NULL)
         return cm_malloc(n);
-    return hooks.realloc_fn(p, n ? n : 1, hooks.ud);
+    void *q = hooks.realloc_fn(p, n ? n : 1, hooks.ud);
+    if (q == NULL)
+        cm_alloc_failures++;
+    return q;
 }
 
 void cm_free(void *p)

@@ -10,6 +10,11 @@
 
 #include <stddef.h>
 
+/* Allocations refused so far in this thread: a library that reports a
+ * failed allocation as something else (jansson: as a syntax error) is
+ * caught by comparing this before and after the call. */
+extern _Thread_local unsigned long cm_alloc_failures;
+
 void *cm_malloc(size_t n);
 void *cm_calloc(size_t count, size_t size);   /* overflow-checked */
 void *cm_realloc(void *p, size_t n);

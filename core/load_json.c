@@ -203,9 +203,16 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         }
         long record = ++r->records;
         json_error_t err;
+        unsigned long failures = cm_alloc_failures;
         json_t *j = json_loadb(r->data + i, r->len - i,
                                JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
                                &err);
+        if (cm_alloc_failures != failures) {
+            /* jansson may word a failed allocation as a syntax error */
+            json_decref(j);
+            rc = -1;
+            goto out;
+        }
         if (j == NULL) {
             syntax_error(r, i, &err, record);
             goto out;
@@ -320,8 +327,13 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
         } else {
             /* other keys (metadata) are parsed and skipped */
             json_error_t err;
+            unsigned long failures = cm_alloc_failures;
             json_t *j = json_loadb(r->data + i, r->len - i,
                                    JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
+            if (cm_alloc_failures != failures) {
+                json_decref(j);
+                return -1;
+            }
             if (j == NULL) {
                 syntax_error(r, i, &err, 0);
                 return 0;
@@ -408,7 +420,13 @@ int load_jsonl(load_run *r)
             got = 0;
         } else {
             json_error_t err;
+            unsigned long failures = cm_alloc_failures;
             json_t *j = json_loadb(r->data + i, len, JSON_REJECT_DUPLICATES, &err);
+            if (cm_alloc_failures != failures) {
+                json_decref(j);
+                rc = -1;
+                break;
+            }
             if (j == NULL) {
                 char note[256];
                 snprintf(note, sizeof note, "invalid JSON: %s", err.text);
