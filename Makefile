@@ -135,6 +135,8 @@ install: all $(BUILD)/capmatch.pc
 	install -m 644 include/capmatch.h $(DESTDIR)$(INCDIR)/capmatch.h
 	install -m 644 $(BUILD)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
 	install -m 644 core/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 644 core/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
 	for f in rules/lib/*.lua; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/rules/lib/ || true; done
@@ -142,7 +144,7 @@ install: all $(BUILD)/capmatch.pc
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
-	    $(DESTDIR)$(MANDIR)/man1/capmatch.1
+	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
