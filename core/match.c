@@ -61,7 +61,7 @@ typedef struct job {
     pthread_mutex_t lock;     /* errors */
     rule_error *errors;
     size_t nerrors, errors_cap, errors_total;
-    int nomem;
+    atomic_int nomem;
     int filters_order[256];   /* built-ins first */
 } job;
 
@@ -307,7 +307,7 @@ static void *work(void *arg)
             atomic_fetch_add(&j->pairs, pairs);
             atomic_fetch_add(&j->vetoed, vetoed);
             if (j->o->explain && explain_slot(j, w, outer) < 0) {
-                j->nomem = 1;
+                atomic_store(&j->nomem, 1);
                 atomic_store(&j->stop_after, 0);
                 goto out;
             }
@@ -466,6 +466,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     atomic_init(&j.stop_after, nouter);
     atomic_init(&j.pairs, 0);
     atomic_init(&j.vetoed, 0);
+    atomic_init(&j.nomem, 0);
     pthread_mutex_init(&j.lock, NULL);
     /* built-in filters first: they are cheap and may spare the Lua ones */
     size_t nf = 0;
@@ -530,7 +531,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             pstate_close(&workers[i].ps);
 
     qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
-    if (j.nomem) {
+    if (atomic_load(&j.nomem)) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
