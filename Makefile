@@ -38,7 +38,7 @@ LIB_SRC := core/sandbox.c core/policy.c core/policy_state.c core/scorer.c core/m
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c
 CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
-           core/cli/util.c
+           core/cli/cmd_check.c core/cli/util.c
 UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_isic test_iso test_rates test_vocab \
               test_load test_faults
 TOOLS := bench_load

@@ -13,6 +13,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <nettle/sha2.h>
@@ -51,6 +52,30 @@ static int collecting(lua_State *L)
     return lua_toboolean(L, lua_upvalueindex(2));
 }
 
+static int caller_line(lua_State *L);
+
+/* A problem with a declaration: an error, or in lint mode (capmatch check)
+ * a finding kept with its line, so that every problem is reported at once. */
+static void problem(lua_State *L, const char *fmt, ...)
+{
+    cm_policy *p = policy_of(L);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!p->lint) {
+        luaL_error(L, "%s", msg);
+        return;
+    }
+    size_t cap = p->nproblems;
+    if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
+        luaL_error(L, "out of memory");
+    p->problems[p->nproblems].line = caller_line(L);
+    p->problems[p->nproblems].msg = cm_strdup(msg);
+    p->nproblems++;
+}
+
 /* Raise "unknown key" for any key of the table at idx not in keys. */
 static void check_keys(lua_State *L, int idx, const char *what, const char *const *keys)
 {
@@ -71,7 +96,7 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
                 if (w > 0 && (size_t)w < sizeof list - o)
                     o += (size_t)w;
             }
-            luaL_error(L, "%s: unknown key '%s' (known: %s)", what, k, list);
+            problem(L, "%s: unknown key '%s' (known: %s)", what, k, list);
         }
     }
 }
@@ -492,10 +517,13 @@ static int declare(lua_State *L, int filter)
         take_scorer(L, p, 1, "check", r, what);
     } else {
         r->group = opt_string(L, 1, "group", what, 0);
-        if (!opt_number(L, 1, "weight", what, &r->weight))
-            return luaL_error(L, "%s: 'weight' is required (a number > 0)", what);
-        if (!(r->weight > 0) || !isfinite(r->weight))
-            return luaL_error(L, "%s: weight must be > 0, not %f", what, r->weight);
+        if (!opt_number(L, 1, "weight", what, &r->weight)) {
+            problem(L, "%s: 'weight' is required (a number > 0)", what);
+            r->weight = 1;    /* lint mode goes on */
+        } else if (!(r->weight > 0) || !isfinite(r->weight)) {
+            problem(L, "%s: weight must be > 0, not %g", what, r->weight);
+            r->weight = 1;
+        }
         take_scorer(L, p, 1, "score", r, what);
     }
     return 0;
@@ -762,6 +790,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     p->st = engine_store(e);
     p->top = 10;
     p->min_score = 0;
+    p->lint = o->lint;
     p->limits.memory = o->memory_limit;
     p->limits.load_budget = o->load_budget;
     p->limits.call_budget = o->call_budget;
@@ -849,6 +878,9 @@ CM_API void cm_policy_free(cm_policy *p)
         cm_free(p->params[i].str);
     }
     cm_free(p->params);
+    for (size_t i = 0; i < p->nproblems; i++)
+        cm_free(p->problems[i].msg);
+    cm_free(p->problems);
     cm_free(p->dvals[0]);
     cm_free(p->dvals[1]);
     strpool_free(&p->strings);
@@ -951,4 +983,35 @@ CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf
     else
         snprintf(buf, n, "%s", pa->str ? pa->str : "");
     return buf;
+}
+
+CM_API size_t cm_policy_filter_count(const cm_policy *p) { return p ? p->nfilters : 0; }
+CM_API const char *cm_policy_filter_name(const cm_policy *p, size_t i)
+{
+    return p && i < p->nfilters ? p->filters[i].name : NULL;
+}
+CM_API int cm_policy_rule_line(const cm_policy *p, size_t i)
+{
+    return p && i < p->nrules ? p->rules[i].line : 0;
+}
+CM_API int cm_policy_filter_line(const cm_policy *p, size_t i)
+{
+    return p && i < p->nfilters ? p->filters[i].line : 0;
+}
+CM_API size_t cm_policy_problem_count(const cm_policy *p) { return p ? p->nproblems : 0; }
+CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line)
+{
+    if (p == NULL || i >= p->nproblems)
+        return NULL;
+    if (line)
+        *line = p->problems[i].line;
+    return p->problems[i].msg;
+}
+CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
+{
+    if (p == NULL)
+        return NULL;
+    if (len)
+        *len = p->source_len;
+    return p->source;
 }

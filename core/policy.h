@@ -130,6 +130,9 @@ struct cm_policy {
     double min_score;
     size_t top;
     int nfns;
+    int lint;                 /* keep declaration problems instead of failing */
+    struct { int line; char *msg; } *problems;
+    size_t nproblems;
     pstate main;              /* the state the policy was loaded in */
 };
 

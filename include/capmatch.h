@@ -212,6 +212,8 @@ typedef struct cm_policy_options {
     size_t memory_limit;          /* bytes per Lua state; 0 = 64 MiB */
     long load_budget;             /* VM instructions to load; 0 = 10 million */
     long call_budget;             /* VM instructions per rule call; 0 = 1 million */
+    int lint;                     /* keep declaration problems (unknown keys, bad
+                                     weights) as findings instead of failing */
 } cm_policy_options;
 
 CM_API void cm_policy_options_init(cm_policy_options *o);
@@ -233,6 +235,15 @@ CM_API const char *cm_policy_param_name(const cm_policy *p, size_t i);
 CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf, size_t n);
 /* 1 when the value came from cm_policy_options.set (--set). */
 CM_API int cm_policy_param_is_set(const cm_policy *p, size_t i);
+CM_API int cm_policy_rule_line(const cm_policy *p, size_t i);
+CM_API size_t cm_policy_filter_count(const cm_policy *p);
+CM_API const char *cm_policy_filter_name(const cm_policy *p, size_t i);
+CM_API int cm_policy_filter_line(const cm_policy *p, size_t i);
+/* With cm_policy_options.lint: the declaration problems found, with lines. */
+CM_API size_t cm_policy_problem_count(const cm_policy *p);
+CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line);
+/* The policy file's text as loaded. */
+CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
 
 /* ---- matching ----------------------------------------------------------------
  * Thread safety: cm_match uses its own threads, one Lua state each. Several

@@ -26,7 +26,7 @@ typedef struct command {
     const char *usage;        /* full --help text */
 } command;
 
-extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain;
+extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check, cmd_test;
 
 /* Options every command that loads profiles takes. */
 typedef struct load_args {
