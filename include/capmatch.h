@@ -317,6 +317,24 @@ CM_API const char *cm_result_error(const cm_result *r, size_t i);
 /* Pairs scored, and how many of them filters vetoed. */
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed);
 
+/* ---- policy tests -----------------------------------------------------------
+ * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
+ * enterprises, set, expect }); see capmatch-policy(5). Each case is reported
+ * to fn as it finishes. */
+typedef struct cm_test_event {
+    const char *file;
+    const char *name;             /* the case's name */
+    int line;                     /* where the case is declared */
+    int passed;
+    const char *details;          /* what failed, one line each: expected against actual */
+} cm_test_event;
+typedef void (*cm_test_fn)(const cm_test_event *ev, void *ud);
+
+/* Run the cases of one test file whose name contains pattern (NULL: all),
+ * adding to *passed and *failed. CM_EINPUT when the file itself fails. */
+CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test_fn fn,
+                                  void *ud, size_t *passed, size_t *failed);
+
 /* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
 CM_API cm_status cm_sha256_file(const char *path, char hex[65]);
 

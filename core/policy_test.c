@@ -1,0 +1,611 @@
+/*
+ * policy_test.c - policy tests that analysts write in Lua (capmatch test):
+ *
+ *     suite { policy = "../sme_support.lua", set = { max_km = 2000 } }
+ *     case { name = "...", regions = {...} or "file.json", enterprises = ...,
+ *            set = {...}, expect = { { enterprise = "e1", top = "r1" }, ... } }
+ *
+ * A test file runs in the policy sandbox; each case gets a fresh engine with
+ * its profiles (Lua tables are written out as JSON and loaded like any file,
+ * so they are validated the same way), the policy, a full ranking both ways
+ * when asked, and the trace of each pair an expectation names.
+ */
+#include "policy.h"
+#include "alloc.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a growing text buffer ----------------------------------------------- */
+
+typedef struct buf {
+    char *s;
+    size_t len, cap;
+    int nomem;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (cm_grow((void **)&b->s, &b->cap, b->len + n + 1, 1) < 0) {
+        b->nomem = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void printf_(buf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* ---- Lua tables as JSON --------------------------------------------------------- */
+
+static void json_str(buf *b, const char *s, size_t n)
+{
+    puts_(b, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = { '\\', (char)c };
+            put(b, e, 2);
+        } else if (c < 0x20) {
+            printf_(b, "\\u%04x", c);
+        } else {
+            put(b, (const char *)&c, 1);
+        }
+    }
+    puts_(b, "\"");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Write the value at idx; tables with keys 1..n are arrays, others objects
+ * with their keys in sorted order (pairs() order is not stable). */
+static int to_json(lua_State *L, int idx, buf *b, int depth, char *err, size_t errlen)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        json_str(b, s, n);
+        return 0;
+    }
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            printf_(b, "%lld", (long long)lua_tointeger(L, idx));
+        else
+            printf_(b, "%.17g", lua_tonumber(L, idx));
+        return 0;
+    case LUA_TBOOLEAN:
+        puts_(b, lua_toboolean(L, idx) ? "true" : "false");
+        return 0;
+    case LUA_TTABLE:
+        break;
+    default:
+        snprintf(err, errlen, "a profile holds a %s, which has no JSON form", luaL_typename(L, idx));
+        return -1;
+    }
+    if (depth > 20) {
+        snprintf(err, errlen, "profiles nest too deep");
+        return -1;
+    }
+    size_t n = lua_rawlen(L, idx), keys = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        keys++;
+        lua_pop(L, 1);
+    }
+    if (keys == n) {          /* an array (an empty table is an empty list) */
+        puts_(b, "[");
+        for (size_t i = 1; i <= n; i++) {
+            if (i > 1)
+                puts_(b, ",");
+            lua_rawgeti(L, idx, (lua_Integer)i);
+            int rc = to_json(L, -1, b, depth + 1, err, errlen);
+            lua_pop(L, 1);
+            if (rc < 0)
+                return -1;
+        }
+        puts_(b, "]");
+        return 0;
+    }
+    const char **names = cm_malloc(keys * sizeof *names);
+    if (names == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            cm_free(names);
+            snprintf(err, errlen, "a profile mixes list items and named fields");
+            return -1;
+        }
+        names[k++] = lua_tostring(L, -1);   /* keys stay alive in the table */
+    }
+    qsort(names, k, sizeof *names, cmp_str);
+    puts_(b, "{");
+    int rc = 0;
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        if (i)
+            puts_(b, ",");
+        json_str(b, names[i], strlen(names[i]));
+        puts_(b, ":");
+        lua_getfield(L, idx, names[i]);
+        rc = to_json(L, -1, b, depth + 1, err, errlen);
+        lua_pop(L, 1);
+    }
+    puts_(b, "}");
+    cm_free(names);
+    return rc;
+}
+
+/* ---- declarations ------------------------------------------------------------ */
+
+static int l_suite(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.suite");
+    if (!lua_isnil(L, -1))
+        return luaL_error(L, "suite: declared twice");
+    lua_pushvalue(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.suite");
+    return 0;
+}
+
+static int l_case(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Debug ar;
+    int line = lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) ? ar.currentline : 0;
+    lua_pushinteger(L, line);
+    lua_setfield(L, 1, "__line");
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
+    lua_Integer n = luaL_len(L, -1);
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, n + 1);
+    return 0;
+}
+
+/* ---- running a case ------------------------------------------------------------ */
+
+typedef struct ctx {
+    const char *file;
+    char dir[1024];
+    lua_State *L;
+} ctx;
+
+static void resolve(const ctx *c, const char *rel, char *out, size_t n)
+{
+    if (rel[0] == '/')
+        snprintf(out, n, "%s", rel);
+    else
+        snprintf(out, n, "%s/%s", c->dir, rel);
+}
+
+/* Load the case's regions or enterprises (field at the top of the stack). */
+static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname, buf *out)
+{
+    lua_State *L = c->L;
+    cm_load_options o;
+    cm_load_options_init(&o);
+    o.kind = kind;
+    cm_diags *d = cm_diags_new();
+    cm_status st = CM_OK;
+    if (d == NULL)
+        return -1;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        char path[2048];
+        resolve(c, lua_tostring(L, -1), path, sizeof path);
+        st = cm_engine_load_file(e, path, &o, d);
+    } else if (lua_istable(L, -1)) {
+        buf j = { 0 };
+        char err[256] = "";
+        if (to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
+            printf_(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
+            cm_free(j.s);
+            cm_diags_free(d);
+            return -1;
+        }
+        char name[512];
+        snprintf(name, sizeof name, "%s: case '%s' %s", c->file, cname, cm_kind_name(kind));
+        o.format = CM_FORMAT_JSON;
+        st = cm_engine_load_buffer(e, name, j.s, j.len, &o, d);
+        cm_free(j.s);
+    } else if (!lua_isnil(L, -1)) {
+        printf_(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
+        cm_diags_free(d);
+        return -1;
+    }
+    for (size_t i = 0; i < cm_diags_count(d); i++)
+        printf_(out, "%s\n", cm_diags_at(d, i)->message);
+    if (st != CM_OK && cm_diags_count(d) == 0)
+        printf_(out, "%s\n", cm_engine_errmsg(e));
+    cm_diags_free(d);
+    return st == CM_OK ? 0 : -1;
+}
+
+/* Collect "name=value" strings from the set table at the top of the stack. */
+static void collect_set(lua_State *L, char ***list, size_t *n)
+{
+    if (!lua_istable(L, -1))
+        return;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            char v[256], kv[512];
+            if (lua_isboolean(L, -1))
+                snprintf(v, sizeof v, "%s", lua_toboolean(L, -1) ? "true" : "false");
+            else if (lua_isinteger(L, -1))
+                snprintf(v, sizeof v, "%lld", (long long)lua_tointeger(L, -1));
+            else if (lua_type(L, -1) == LUA_TNUMBER)
+                snprintf(v, sizeof v, "%.17g", lua_tonumber(L, -1));
+            else
+                snprintf(v, sizeof v, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
+            snprintf(kv, sizeof kv, "%s=%s", lua_tostring(L, -2), v);
+            char **nl = cm_realloc(*list, (*n + 2) * sizeof **list);
+            if (nl) {
+                *list = nl;
+                nl[(*n)++] = cm_strdup(kv);
+                nl[*n] = NULL;
+            }
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static const char *opt_field(lua_State *L, int t, const char *key)
+{
+    lua_getfield(L, t, key);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1);      /* the string stays alive in the table */
+    return s;
+}
+
+static const cm_match_row *find_row(const cm_result *r, const char *ent, const char *reg)
+{
+    for (size_t i = 0; r && i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        if ((ent == NULL || strcmp(row->enterprise, ent) == 0) &&
+            (reg == NULL || strcmp(row->region, reg) == 0))
+            return row;
+    }
+    return NULL;
+}
+
+static const cm_match_row *top_row(const cm_result *r, const char *ent, const char *reg)
+{
+    for (size_t i = 0; r && i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        if (row->rank == 1 && ((ent && strcmp(row->enterprise, ent) == 0) ||
+                               (reg && strcmp(row->region, reg) == 0)))
+            return row;
+    }
+    return NULL;
+}
+
+/* score = { lo, hi } */
+static int range_of(lua_State *L, int t, double *lo, double *hi)
+{
+    lua_getfield(L, t, "score");
+    int ok = 0;
+    if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        if (lua_isnumber(L, -2) && lua_isnumber(L, -1)) {
+            *lo = lua_tonumber(L, -2);
+            *hi = lua_tonumber(L, -1);
+            ok = 1;
+        }
+        lua_pop(L, 2);
+    } else if (lua_isnumber(L, -1)) {
+        *lo = *hi = lua_tonumber(L, -1);
+        ok = 1;
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+static int in_range(double s, double lo, double hi)
+{
+    return s >= lo - 1e-9 && s <= hi + 1e-9;
+}
+
+/* Check one expectation (table at index t); failures go to out. */
+static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
+                              const cm_result *by_e, const cm_result *by_r, size_t n, buf *out)
+{
+    lua_State *L = c->L;
+    const char *ent = opt_field(L, t, "enterprise");
+    const char *reg = opt_field(L, t, "region");
+    const char *top = opt_field(L, t, "top");
+    const char *rule = opt_field(L, t, "rule");
+    const char *filter = opt_field(L, t, "filter");
+    const char *reason = opt_field(L, t, "reason");
+    double lo = 0, hi = 1;
+    int has_range = range_of(L, t, &lo, &hi);
+    lua_getfield(L, t, "rank");
+    int has_rank = lua_isinteger(L, -1);
+    long rank = has_rank ? (long)lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
+    lua_getfield(L, t, "vetoed");
+    int has_veto = lua_isboolean(L, -1), want_veto = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    char where[300];
+    snprintf(where, sizeof where, "expect #%zu (%s%s%s%s%s)", n, ent ? "enterprise " : "",
+             ent ? ent : "", ent && reg ? ", " : "", reg ? "region " : "", reg ? reg : "");
+
+    if (top) {
+        const cm_match_row *row = ent ? top_row(by_e, ent, NULL) : top_row(by_r, NULL, reg);
+        const char *got = row ? (ent ? row->region : row->enterprise) : NULL;
+        if (got == NULL || strcmp(got, top) != 0)
+            printf_(out, "%s: expected the best %s to be %s, got %s\n", where,
+                    ent ? "region" : "enterprise", top, got ? got : "none (all vetoed)");
+    }
+    if (ent == NULL || reg == NULL) {
+        if (!top)
+            printf_(out, "%s: name an enterprise and a region, or top\n", where);
+        return;
+    }
+    if (has_rank || (has_range && !rule)) {
+        const cm_match_row *row = find_row(by_e, ent, reg);
+        if (row == NULL)
+            printf_(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
+                    where);
+        else if (has_rank && (long)row->rank != rank)
+            printf_(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
+                    row->rank, row->score);
+        else if (has_range && !rule && !in_range(row->score, lo, hi))
+            printf_(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
+    }
+    if (!has_veto && !rule && !filter && !reason)
+        return;
+    cm_result *t1 = NULL;
+    if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
+        printf_(out, "%s: %s\n", where, cm_engine_errmsg(e));
+        return;
+    }
+    const cm_match_row *row = cm_result_row(t1, 0);
+    if (has_veto && (row->vetoed != 0) != (want_veto != 0)) {
+        buf why = { 0 };
+        for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
+            const cm_filter_item *f = cm_result_filter(t1, i);
+            if (!f->pass)
+                printf_(&why, " %s: %s;", f->filter, f->reason);
+        }
+        printf_(out, "%s: expected the pair %s, but it is %s%s\n", where,
+                want_veto ? "vetoed" : "to pass the filters", row->vetoed ? "vetoed:" : "not vetoed",
+                why.s ? why.s : "");
+        cm_free(why.s);
+    }
+    if (filter) {
+        const cm_filter_item *f = NULL;
+        for (size_t i = 0; i < cm_result_filter_count(t1); i++)
+            if (strcmp(cm_result_filter(t1, i)->filter, filter) == 0)
+                f = cm_result_filter(t1, i);
+        if (f == NULL)
+            printf_(out, "%s: the policy has no filter '%s'\n", where, filter);
+        else if (has_veto && want_veto && f->pass)
+            printf_(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
+                    f->reason);
+        else if (reason && !strstr(f->reason, reason))
+            printf_(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
+                    where, filter, reason, f->reason);
+    }
+    if (rule) {
+        const cm_explain_item *it = NULL;
+        for (size_t i = 0; i < cm_result_rule_count(t1); i++)
+            if (strcmp(cm_result_explain(t1, 0, i)->rule, rule) == 0)
+                it = cm_result_explain(t1, 0, i);
+        if (it == NULL)
+            printf_(out, "%s: the policy has no rule '%s'\n", where, rule);
+        else {
+            if (has_range && !in_range(it->score, lo, hi))
+                printf_(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
+                        rule, lo, hi, it->score, it->reason);
+            if (reason && !strstr(it->reason, reason))
+                printf_(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
+                        where, rule, reason, it->reason);
+        }
+    }
+    if (reason && !rule && !filter) {
+        int found = 0;
+        for (size_t i = 0; i < cm_result_rule_count(t1) && !found; i++)
+            found = strstr(cm_result_explain(t1, 0, i)->reason, reason) != NULL;
+        for (size_t i = 0; i < cm_result_filter_count(t1) && !found; i++)
+            found = strstr(cm_result_filter(t1, i)->reason, reason) != NULL;
+        if (!found)
+            printf_(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
+    }
+    cm_result_free(t1);
+}
+
+static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, void *ud,
+                     size_t *passed, size_t *failed)
+{
+    lua_State *L = c->L;
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
+    lua_rawgeti(L, -1, idx);
+    int t = lua_gettop(L);
+    const char *name = opt_field(L, t, "name");
+    lua_getfield(L, t, "__line");
+    int line = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    char dflt[64];
+    if (name == NULL) {
+        snprintf(dflt, sizeof dflt, "case on line %d", line);
+        name = dflt;
+    }
+    if (pattern && !strstr(name, pattern)) {
+        lua_settop(L, t - 2);
+        return;
+    }
+    buf out = { 0 };
+    char **set = NULL;
+    size_t nset = 0;
+    cm_status st;
+    cm_engine *e = cm_engine_new(&st);
+    cm_policy *p = NULL;
+    cm_result *by_e = NULL, *by_r = NULL;
+    if (e == NULL) {
+        printf_(&out, "%s\n", cm_last_error());
+        goto done;
+    }
+    lua_getfield(L, t, "regions");
+    int bad = load_side(c, e, CM_KIND_REGIONS, name, &out);
+    lua_pop(L, 1);
+    lua_getfield(L, t, "enterprises");
+    bad |= load_side(c, e, CM_KIND_ENTERPRISES, name, &out);
+    lua_pop(L, 1);
+    if (bad)
+        goto done;
+    const char *pol = opt_field(L, t, "policy");
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.suite");
+    int suite = lua_gettop(L);
+    if (pol == NULL && lua_istable(L, suite))
+        pol = opt_field(L, suite, "policy");
+    if (pol == NULL) {
+        printf_(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
+        lua_pop(L, 1);
+        goto done;
+    }
+    if (lua_istable(L, suite)) {
+        lua_getfield(L, suite, "set");
+        collect_set(L, &set, &nset);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, t, "set");
+    collect_set(L, &set, &nset);
+    lua_pop(L, 2);
+    char path[2048];
+    resolve(c, pol, path, sizeof path);
+    cm_policy_options po;
+    cm_policy_options_init(&po);
+    po.set = (const char *const *)set;
+    p = cm_policy_load(e, path, &po);
+    if (p == NULL) {
+        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        goto done;
+    }
+    cm_match_options mo;
+    cm_match_options_init(&mo);
+    mo.threads = 1;
+    mo.top = cm_engine_count(e, CM_KIND_REGIONS) + cm_engine_count(e, CM_KIND_ENTERPRISES) + 1;
+    if (cm_match(e, p, &mo, &by_e) != CM_OK) {
+        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        goto done;
+    }
+    mo.by = CM_KIND_REGIONS;
+    if (cm_match(e, p, &mo, &by_r) != CM_OK) {
+        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        goto done;
+    }
+    lua_getfield(L, t, "expect");
+    if (!lua_istable(L, -1)) {
+        printf_(&out, "no expect = { ... } list\n");
+    } else {
+        int ex = lua_gettop(L);
+        size_t n = lua_rawlen(L, ex);
+        for (size_t i = 1; i <= n; i++) {
+            lua_rawgeti(L, ex, (lua_Integer)i);
+            if (lua_istable(L, -1))
+                check_expectation(c, e, p, lua_gettop(L), by_e, by_r, i, &out);
+            else
+                printf_(&out, "expect #%zu: expected a table\n", i);
+            lua_pop(L, 1);
+        }
+        if (n == 0)
+            printf_(&out, "the expect list is empty\n");
+    }
+    lua_pop(L, 1);
+
+done:;
+    cm_test_event ev = { c->file, name, line, out.len == 0 && !out.nomem,
+                         out.nomem ? "out of memory" : out.s ? out.s : "" };
+    if (ev.passed)
+        (*passed)++;
+    else
+        (*failed)++;
+    fn(&ev, ud);
+    cm_free(out.s);
+    for (size_t i = 0; i < nset; i++)
+        cm_free(set[i]);
+    cm_free(set);
+    cm_result_free(by_e);
+    cm_result_free(by_r);
+    cm_policy_free(p);
+    cm_engine_free(e);
+    lua_settop(L, t - 2);
+}
+
+CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test_fn fn, void *ud,
+                                  size_t *passed, size_t *failed)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.file = path;
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(c.dir, sizeof c.dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(c.dir, sizeof c.dir, ".");
+    char rules_path[3200];
+    snprintf(rules_path, sizeof rules_path, "%s/lib:%s/../lib:%s", c.dir, c.dir, c.dir);
+    sandbox *sb = sandbox_new(NULL, rules_path);
+    if (sb == NULL)
+        return CM_ENOMEM;
+    lua_State *L = c.L = sandbox_lua(sb);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
+    sandbox_push_env(sb);
+    lua_pushstring(L, "suite");
+    lua_pushcfunction(L, l_suite);
+    lua_rawset(L, -3);
+    lua_pushstring(L, "case");
+    lua_pushcfunction(L, l_case);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    char err[1024];
+    if (sandbox_dofile(sb, path, 0, err, sizeof err) < 0) {
+        cm_test_event ev = { path, "(loading the test file)", 0, 0, err };
+        (*failed)++;
+        fn(&ev, ud);
+        sandbox_free(sb);
+        return CM_EINPUT;
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
+    int n = (int)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    if (n == 0) {
+        cm_test_event ev = { path, "(the test file)", 0, 0, "declares no case { ... }" };
+        (*failed)++;
+        fn(&ev, ud);
+    }
+    for (int i = 1; i <= n; i++)
+        run_case(&c, i, pattern, fn, ud, passed, failed);
+    sandbox_free(sb);
+    return CM_OK;
+}
