@@ -203,6 +203,7 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
     r.ctx.file = name;
     r.ctx.diags = diags;
     r.ctx.kind = o->kind == CM_KIND_REGIONS ? 0 : o->kind == CM_KIND_ENTERPRISES ? 1 : -1;
+    r.ctx.keep_first = o->duplicates == CM_DUPLICATES_KEEP_FIRST;
     r.name_kind = kind_of_name(name);
     r.format = fmt;
     r.opts = o;

@@ -833,6 +833,12 @@ int rb_end(rb *b)
     }
     if (b->errors == 0 && c->id && !b->id_is_new) {
         size_t other = store_find(st, ctx->kind, c->id);
+        if (other != SIZE_MAX && ctx->keep_first) {
+            /* merging sources: the profile already loaded takes precedence */
+            ctx->skipped++;
+            store_rollback_pools(st, b->mark);
+            return 2;
+        }
         if (other != SIZE_MAX) {
             const struct common *o = store_common(st, ctx->kind, other);
             const char *id = strpool_get(&st->strings, c->id);

@@ -53,6 +53,8 @@ typedef struct load_ctx {
     uint16_t file_index;      /* in store.files */
     cm_diags *diags;
     size_t errors;            /* problems found in this load */
+    int keep_first;           /* a duplicate id is skipped, not an error */
+    size_t skipped;           /* records skipped that way */
     int nomem;                /* an allocation failed: stop */
 } load_ctx;
 
@@ -77,7 +79,7 @@ void rb_group_error(rb *b, const field_def *group, const char *path, const char 
                     const char *found);
 /* Finish: cross-field checks, id uniqueness, then store the profile.
  * Returns 1 stored, 0 invalid (problems reported, pools rolled back),
- * -1 out of memory. */
+ * 2 skipped (an id already loaded, with keep_first), -1 out of memory. */
 int rb_end(rb *b);
 /* Problems reported for the current record so far. */
 size_t rb_error_count(const rb *b);

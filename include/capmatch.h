@@ -126,7 +126,13 @@ typedef struct cm_load_options {
     const char *rejects_path;  /* with skip_invalid: write rejected records here */
     unsigned max_errors;       /* problems kept per load; 0 = 100 */
     size_t max_record_bytes;   /* one record or line; 0 = 1 MiB */
+    int duplicates;            /* CM_DUPLICATES_ERROR (default): an id loaded twice is
+                                  an error naming both places; CM_DUPLICATES_KEEP_FIRST:
+                                  the record is skipped, the profile loaded first wins
+                                  (merging several sources of one kind) */
 } cm_load_options;
+
+enum { CM_DUPLICATES_ERROR = 0, CM_DUPLICATES_KEEP_FIRST = 1 };
 
 CM_API void cm_load_options_init(cm_load_options *o);
 
