@@ -59,6 +59,9 @@ typedef struct load_report {
 cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diags *all,
                       load_report *rep, const char *prog);
 
+/* All of standard input (malloc'd), or NULL. */
+char *read_stdin(size_t *len);
+
 /* Print a JSON string literal. */
 void json_print_string(FILE *f, const char *s);
 /* Print one diagnostic as a JSON object. */

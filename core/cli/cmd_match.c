@@ -37,7 +37,8 @@ static const char match_usage[] =
     "one's best partners (or, with --by region, each region's best enterprises).\n"
     "\n"
     "options:\n"
-    "  --regions FILE, --enterprises FILE   profiles (JSON, JSONL, CSV; repeatable)\n"
+    "  --regions FILE, --enterprises FILE   profiles (JSON, JSONL, CSV; repeatable;\n"
+    "                         '-' reads JSON Lines, or --input-format, from stdin)\n"
     "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua)\n"
     "  --set NAME=VALUE       override a policy parameter (repeatable)\n"
     "  --top K                partners per profile (default: the policy's)\n"
@@ -227,7 +228,22 @@ static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
                 snprintf(rejects, sizeof rejects, "%s.rejects.jsonl", files[i]);
                 o.rejects_path = rejects;
             }
-            cm_status s = cm_engine_load_file(e, files[i], &o, d);
+            cm_status s;
+            if (strcmp(files[i], "-") == 0) {
+                /* a stream of profiles, one JSON object a line unless told otherwise */
+                size_t len = 0;
+                char *data = read_stdin(&len);
+                if (data == NULL) {
+                    fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
+                    exit(EXIT_INPUT);
+                }
+                if (o.format == CM_FORMAT_AUTO)
+                    o.format = CM_FORMAT_JSONL;
+                s = cm_engine_load_buffer(e, "-", data, len, &o, d);
+                free(data);
+            } else {
+                s = cm_engine_load_file(e, files[i], &o, d);
+            }
             for (size_t k = 0; k < cm_diags_count(d); k++)
                 fprintf(stderr, "%s\n", cm_diags_at(d, k)->message);
             cm_diags_clear(d);

@@ -145,7 +145,7 @@ void json_print_diag(FILE *f, const cm_diag *d)
 }
 
 /* Read all of standard input. */
-static char *read_stdin(size_t *len)
+char *read_stdin(size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
