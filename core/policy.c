@@ -278,7 +278,56 @@ static int l_builtin(lua_State *L)
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_setfield(L, -2, "__builtin");
+    luaL_setmetatable(L, "capmatch.spec");
     return 1;
+}
+
+static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what);
+
+static int builtin_gc(lua_State *L)
+{
+    builtin_free(luaL_checkudata(L, 1, "capmatch.builtin"));
+    return 0;
+}
+
+/* A spec called as a function, spec(e, r): the same C scorer a declarative
+ * rule runs, compiled on first use in this state, returning score, reason. */
+static int l_builtin_call(lua_State *L)
+{
+    cm_policy *p = policy_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    uint32_t ei = pview_index(L, 2, SIDE_ENTERPRISE);
+    uint32_t ri = pview_index(L, 3, SIDE_REGION);
+    lua_pushliteral(L, "__compiled");
+    lua_rawget(L, 1);
+    builtin *b = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (b == NULL) {
+        b = lua_newuserdatauv(L, sizeof *b, 0);
+        memset(b, 0, sizeof *b);
+        luaL_setmetatable(L, "capmatch.builtin");
+        int u = lua_gettop(L);
+        lua_getfield(L, 1, "__builtin");
+        char what[64];
+        snprintf(what, sizeof what, "builtin.%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        compile_builtin(L, p, 1, b, what);
+        lua_pushliteral(L, "__compiled");
+        lua_pushvalue(L, u);
+        lua_rawset(L, 1);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.pstate");
+    pstate *ps = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    char reason[512];
+    int error = 0;
+    double s = scorer_eval(p, ps, b, ei, ri, reason, sizeof reason, &error);
+    if (error)
+        return luaL_error(L, "%s", reason);
+    lua_pushnumber(L, s);
+    lua_pushstring(L, reason);
+    return 2;
 }
 
 static void fref_from(lua_State *L, cm_policy *p, int idx, const char *key, int side,
@@ -602,6 +651,16 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
         lua_pushcclosure(L, fns[i].f, 2);
         env_set(L, fns[i].name);
     }
+    luaL_newmetatable(L, "capmatch.builtin");
+    lua_pushcfunction(L, builtin_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, "capmatch.spec");
+    lua_pushlightuserdata(L, p);
+    lua_pushboolean(L, 0);
+    lua_pushcclosure(L, l_builtin_call, 2);
+    lua_setfield(L, -2, "__call");
+    lua_pop(L, 1);
     lua_newtable(L);
     for (size_t i = 0; i < NBUILTINS; i++) {
         lua_pushstring(L, builtins[i].name);

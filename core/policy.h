@@ -149,6 +149,8 @@ int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t inde
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
 void policy_lang_open(cm_policy *p, pstate *ps, int collect);
+/* The profile index of the view at idx, which must be of this side. */
+uint32_t pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
 void policy_views_open(cm_policy *p, pstate *ps);
 

@@ -33,6 +33,15 @@ struct lview {
     struct field_read fr;
 };
 
+uint32_t pview_index(lua_State *L, int idx, int side)
+{
+    struct pview *v = luaL_checkudata(L, idx, VIEW_MT);
+    if (v->side != side || v->group || v->attrs)
+        luaL_argerror(L, idx, side == SIDE_ENTERPRISE ? "expected an enterprise profile"
+                                                      : "expected a region profile");
+    return v->index;
+}
+
 static pstate *pstate_of(lua_State *L)
 {
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.pstate");

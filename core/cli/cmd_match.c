@@ -186,6 +186,9 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
     }
     if (optind < argc)
         die_usage(prog, "unexpected argument '%s'", argv[optind]);
+    /* the CSV contract has a column per rule and the reasons */
+    if (a->fmt == FMT_CSV)
+        a->mo.explain = 1;
     if (a->policy == NULL)
         die_usage(prog, "give the policy with --policy FILE");
     if (a->nregions == 0 || a->nenterprises == 0)
