@@ -28,7 +28,8 @@
 
 typedef struct kept {
     uint32_t partner;
-    double score;
+    double score;             /* what the ranking goes by */
+    double other;             /* the other side's score */
 } kept;
 
 typedef struct slot_expl {    /* explanations of one profile's kept pairs */
@@ -63,6 +64,7 @@ typedef struct job {
     size_t nerrors, errors_cap, errors_total;
     atomic_int nomem;
     int filters_order[256];   /* built-ins first */
+    int by_region_view;       /* ranking enterprises for regions by the region's view */
 } job;
 
 typedef struct worker {
@@ -196,23 +198,29 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
     return 1;
 }
 
-/* Score a pair; 1 scored, 0 vetoed, -1 stop. */
+/* Score a pair: the score (enterprise-side rules) and the region's view
+ * (region-side rules, or the score when the policy has none).
+ * 1 scored, 0 vetoed, -1 stop. */
 static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                      double *score)
+                      double *score, double *rscore)
 {
     int f = eval_filters(j, w, ei, ri, outer, inner, NULL, NULL, NULL);
     if (f <= 0)
         return f;
     const cm_policy *p = j->p;
-    double sum = 0;
+    double sum = 0, rsum = 0;
     for (size_t n = 0; n < p->nrules; n++) {
         double s;
         int errored;
         if (eval_rule(j, w, &p->rules[n], ei, ri, outer, inner, &s, NULL, 0, &errored) < 0)
             return -1;
-        sum += p->rules[n].weight * s;
+        if (p->rules[n].region_side)
+            rsum += p->rules[n].weight * s;
+        else
+            sum += p->rules[n].weight * s;
     }
     *score = sum / p->weight_sum;
+    *rscore = p->has_region_rules ? rsum / p->region_weight_sum : *score;
     return 1;
 }
 
@@ -246,7 +254,9 @@ static int explain_slot(job *j, worker *w, size_t outer)
             it->group = r->group;
             it->score = s;
             it->weight = r->weight;
-            it->contribution = r->weight * s / p->weight_sum;
+            it->contribution =
+                r->weight * s / (r->region_side ? p->region_weight_sum : p->weight_sum);
+            it->region_side = r->region_side;
             it->error = errored;
             it->reason = (const char *)(uintptr_t)used;
             used += strlen(reason) + 1;
@@ -281,14 +291,19 @@ static void *work(void *arg)
             for (size_t inner = 0; inner < j->ninner; inner++) {
                 uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
                 uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
-                double score;
+                double score, rscore;
                 pairs++;
-                int r = score_pair(j, w, ei, ri, outer, inner, &score);
+                int r = score_pair(j, w, ei, ri, outer, inner, &score, &rscore);
                 if (r < 0)
                     goto out;
                 if (r == 0) {
                     vetoed++;
                     continue;
+                }
+                if (j->by_region_view) {
+                    double t = score;
+                    score = rscore;
+                    rscore = t;
                 }
                 if (score < j->min_score)
                     continue;
@@ -301,7 +316,7 @@ static void *work(void *arg)
                     top[at] = top[at - 1];
                     at--;
                 }
-                top[at] = (kept){ partner, score };
+                top[at] = (kept){ partner, score, rscore };
             }
             j->counts[outer] = count;
             atomic_fetch_add(&j->pairs, pairs);
@@ -461,6 +476,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.ninner = st->kinds[!outer_side].count;
     j.k = o->top ? o->top : p->top;
     j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
+    j.by_region_view = outer_side == SIDE_REGION && p->has_region_rules;
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     atomic_init(&j.stop_after, nouter);
@@ -564,7 +580,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             cm_match_row *rw = &r->rows[row];
             rw->enterprise = strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id);
             rw->region = strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id);
-            rw->score = kp->score;
+            rw->score = j.by_region_view ? kp->other : kp->score;
+            rw->region_score = j.by_region_view ? kp->score : kp->other;
             rw->rank = k + 1;
             if (o->explain)
                 r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
@@ -722,12 +739,16 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
                             &used);
     for (size_t i = 0; i < p->nfilters; i++)
         r->filters[i].reason = r->filter_text + (uintptr_t)r->filters[i].reason;
-    double sum = 0;
-    k1 = (kept){ partner, 0 };
+    double sum = 0, rsum = 0;
+    k1 = (kept){ partner, 0, 0 };
     if (explain_slot(&j, &w, 0) < 0)
         goto nomem;
-    for (size_t i = 0; i < p->nrules; i++)
-        sum += x.items[i].weight * x.items[i].score;
+    for (size_t i = 0; i < p->nrules; i++) {
+        if (p->rules[i].region_side)
+            rsum += x.items[i].weight * x.items[i].score;
+        else
+            sum += x.items[i].weight * x.items[i].score;
+    }
     r->nrules = p->nrules;
     r->expl[0] = x;
     r->nexpl = 1;
@@ -736,6 +757,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     r->rows[0].enterprise = strpool_get(&j.st->strings, store_common(j.st, SIDE_ENTERPRISE, ei)->id);
     r->rows[0].region = strpool_get(&j.st->strings, store_common(j.st, SIDE_REGION, ri)->id);
     r->rows[0].score = sum / p->weight_sum;
+    r->rows[0].region_score = p->has_region_rules ? rsum / p->region_weight_sum : r->rows[0].score;
     r->rows[0].rank = 0;
     r->rows[0].vetoed = pass <= 0;
     r->pairs = 1;

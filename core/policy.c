@@ -23,7 +23,7 @@
 
 /* The keys each declaration accepts, for "unknown key" errors. */
 static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
-static const char *const rule_keys[] = { "name", "weight", "group", "score", NULL };
+static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", NULL };
 static const char *const filter_keys[] = { "name", "check", "threshold", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
@@ -566,6 +566,13 @@ static int declare(lua_State *L, int filter)
         take_scorer(L, p, 1, "check", r, what);
     } else {
         r->group = opt_string(L, 1, "group", what, 0);
+        char *side = opt_string(L, 1, "side", what, 0);
+        if (side && strcmp(side, "region") == 0)
+            r->region_side = 1;
+        else if (side && strcmp(side, "enterprise") != 0)
+            problem(L, "%s: side must be enterprise (the score) or region (how the region "
+                       "ranks enterprises), not '%s'", what, side);
+        cm_free(side);
         if (!opt_number(L, 1, "weight", what, &r->weight)) {
             problem(L, "%s: 'weight' is required (a number > 0)", what);
             r->weight = 1;    /* lint mode goes on */
@@ -906,9 +913,19 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
         snprintf(err, sizeof err, "%s: the policy declares no rule { ... }", path);
         return load_fail(e, p, err);
     }
-    p->weight_sum = 0;
-    for (size_t i = 0; i < p->nrules; i++)
-        p->weight_sum += p->rules[i].weight;
+    p->weight_sum = p->region_weight_sum = 0;
+    for (size_t i = 0; i < p->nrules; i++) {
+        if (p->rules[i].region_side)
+            p->region_weight_sum += p->rules[i].weight;
+        else
+            p->weight_sum += p->rules[i].weight;
+    }
+    p->has_region_rules = p->region_weight_sum > 0;
+    if (p->weight_sum == 0) {
+        snprintf(err, sizeof err, "%s: every rule is on the region side: the score needs at least "
+                 "one rule of the enterprise side", path);
+        return load_fail(e, p, err);
+    }
     return p;
 }
 
@@ -1074,3 +1091,5 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
         *len = p->source_len;
     return p->source;
 }
+
+CM_API int cm_policy_has_region_view(const cm_policy *p) { return p ? p->has_region_rules : 0; }

@@ -66,6 +66,7 @@ typedef struct prule {        /* a filter or a rule */
     char *name;
     char *group;              /* rules: group name, or NULL */
     double weight;            /* rules */
+    int region_side;          /* rules: part of the region's view, not the score */
     double threshold;         /* filters over a built-in: pass when score >= threshold */
     int line;                 /* where it is declared */
     builtin b;
@@ -121,7 +122,9 @@ struct cm_policy {
     size_t nparams;
     prule *filters, *rules;
     size_t nfilters, nrules;
-    double weight_sum;
+    double weight_sum;        /* of the enterprise-side rules (the score) */
+    double region_weight_sum; /* of the region-side rules (the region's view) */
+    int has_region_rules;
     derive_def *derived;
     size_t nderived;
     dval *dvals[2];           /* [side][profile * nderived + i] */

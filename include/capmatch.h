@@ -233,6 +233,8 @@ CM_API const char *cm_policy_sha256(const cm_policy *p);   /* of the file, hex *
 CM_API size_t cm_policy_top(const cm_policy *p);
 CM_API double cm_policy_min_score(const cm_policy *p);
 CM_API size_t cm_policy_rule_count(const cm_policy *p);
+/* 1 when the policy has region-side rules (its own view of enterprises). */
+CM_API int cm_policy_has_region_view(const cm_policy *p);
 CM_API const char *cm_policy_rule_name(const cm_policy *p, size_t i);
 CM_API double cm_policy_rule_weight(const cm_policy *p, size_t i);
 CM_API size_t cm_policy_param_count(const cm_policy *p);
@@ -280,6 +282,9 @@ typedef struct cm_match_row {
     double score;                 /* in [0, 1] */
     unsigned rank;                /* 1 = best, per enterprise (or per region) */
     int vetoed;                   /* cm_explain_pair: a filter rejected the pair */
+    double region_score;          /* the region's view (rules with side = "region"),
+                                     or the score when the policy has none; ranking
+                                     by region goes by it */
 } cm_match_row;
 
 typedef struct cm_explain_item {
@@ -288,6 +293,7 @@ typedef struct cm_explain_item {
     double score, weight, contribution;   /* contributions add up to the score */
     const char *reason;
     int error;                    /* the rule failed (--on-error=skip) */
+    int region_side;              /* part of region_score, not of score */
 } cm_explain_item;
 
 typedef struct cm_filter_item {

@@ -346,7 +346,7 @@ static void meta_lines(FILE *f, const char *lead, const cm_engine *e, const cm_p
 
 /* ---- writers ------------------------------------------------------------------------ */
 
-static void json_row(FILE *f, const cm_result *r, size_t i, int explain)
+static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view)
 {
     char b1[32], b2[32], b3[32];
     const cm_match_row *row = cm_result_row(r, i);
@@ -355,6 +355,8 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain)
     fputs(",\"region\":", f);
     json_print_string(f, row->region);
     fprintf(f, ",\"score\":%s,\"rank\":%u", num(b1, sizeof b1, row->score), row->rank);
+    if (region_view)
+        fprintf(f, ",\"region_score\":%s", num(b1, sizeof b1, row->region_score));
     if (explain) {
         fputs(",\"explain\":[", f);
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
@@ -365,6 +367,8 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain)
                     num(b1, sizeof b1, it->score), num(b2, sizeof b2, it->weight),
                     num(b3, sizeof b3, it->contribution));
             json_print_string(f, it->reason);
+            if (it->region_side)
+                fputs(",\"side\":\"region\"", f);
             if (it->error)
                 fputs(",\"error\":true", f);
             fputc('}', f);
@@ -446,7 +450,11 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
             fprintf(f, "%s%s %s\n", last ? "\n" : "", by_region ? "region" : "enterprise", who);
             last = who;
         }
-        fprintf(f, "  %2u. %-34s %.3f\n", row->rank, partner, row->score);
+        if (cm_policy_has_region_view(p))
+            fprintf(f, "  %2u. %-34s %.3f  (region's view %.3f)\n", row->rank, partner,
+                    row->score, row->region_score);
+        else
+            fprintf(f, "  %2u. %-34s %.3f\n", row->rank, partner, row->score);
         if (a->mo.explain)
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);
@@ -470,7 +478,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a->mo.explain);
+            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p));
         }
         fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
         break;
@@ -479,7 +487,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a->mo.explain);
+            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p));
             fputc('\n', f);
         }
         break;
