@@ -69,6 +69,8 @@ typedef struct job {
 
 typedef struct worker {
     job *j;
+    int reports;              /* call the progress callback (the calling thread) */
+    double last_report;
     pstate ps;
     pstate *use;
     int open_failed;
@@ -327,6 +329,15 @@ static void *work(void *arg)
                 goto out;
             }
             atomic_fetch_add(&j->done, 1);
+            if (w->reports) {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+                if (now - w->last_report >= 0.2) {
+                    w->last_report = now;
+                    j->o->progress(atomic_load(&j->done), j->nouter, j->o->progress_ud);
+                }
+            }
         }
     }
 out:
@@ -349,7 +360,50 @@ struct cm_result {
     char **errors;
     size_t nerrors, errors_total;
     size_t pairs, vetoed;
+    char *names;              /* copies of rule and filter names: results outlive policies */
 };
+
+/* Point the explanations at the result's own copies of the policy's names. */
+static int own_names(cm_result *r, const cm_policy *p)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < p->nrules; i++)
+        len += strlen(p->rules[i].name) + 1 + (p->rules[i].group ? strlen(p->rules[i].group) + 1 : 0);
+    for (size_t i = 0; i < p->nfilters; i++)
+        len += strlen(p->filters[i].name) + 1;
+    r->names = cm_malloc(len);
+    if (r->names == NULL)
+        return -1;
+    char *o = r->names;
+    const char **rule = cm_malloc((p->nrules + 1) * sizeof *rule);
+    const char **group = cm_malloc((p->nrules + 1) * sizeof *group);
+    if (rule == NULL || group == NULL) {
+        cm_free(rule);
+        cm_free(group);
+        return -1;
+    }
+    for (size_t i = 0; i < p->nrules; i++) {
+        rule[i] = strcpy(o, p->rules[i].name);
+        o += strlen(o) + 1;
+        group[i] = NULL;
+        if (p->rules[i].group) {
+            group[i] = strcpy(o, p->rules[i].group);
+            o += strlen(o) + 1;
+        }
+    }
+    for (size_t row = 0; row < r->nrows; row++)
+        for (size_t i = 0; r->row_items && r->row_items[row] && i < p->nrules; i++) {
+            r->row_items[row][i].rule = rule[i];
+            r->row_items[row][i].group = group[i];
+        }
+    for (size_t i = 0; i < r->nfilters; i++) {
+        r->filters[i].filter = strcpy(o, p->filters[i].name);
+        o += strlen(o) + 1;
+    }
+    cm_free(rule);
+    cm_free(group);
+    return 0;
+}
 
 CM_API void cm_match_options_init(cm_match_options *o)
 {
@@ -371,6 +425,7 @@ CM_API void cm_result_free(cm_result *r)
     cm_free(r->rows);
     cm_free(r->filters);
     cm_free(r->filter_text);
+    cm_free(r->names);
     for (size_t i = 0; i < r->nerrors; i++)
         cm_free(r->errors[i]);
     cm_free(r->errors);
@@ -475,6 +530,11 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.nouter = nouter;
     j.ninner = st->kinds[!outer_side].count;
     j.k = o->top ? o->top : p->top;
+    if (j.k > 10000000 || (nouter && j.k > SIZE_MAX / sizeof(kept) / nouter))
+        return engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
+                           j.k);
+    if (j.k > j.ninner)
+        j.k = j.ninner ? j.ninner : 1;   /* no more partners than there are */
     j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
     j.by_region_view = outer_side == SIDE_REGION && p->has_region_rules;
     atomic_init(&j.next, 0);
@@ -529,14 +589,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             break;
         started = i;
     }
-    if (o->progress && nthreads > 1) {
-        /* the calling thread reports progress while the others work */
-        while (atomic_load(&j.next) < nouter && atomic_load(&j.stop_after) == nouter) {
-            o->progress(atomic_load(&j.done), nouter, o->progress_ud);
-            struct timespec ts = { 0, 200 * 1000 * 1000 };
-            nanosleep(&ts, NULL);
-        }
-    }
+    workers[0].reports = o->progress != NULL;   /* the calling thread reports */
     work(&workers[0]);
     for (int i = 1; i <= started; i++)
         pthread_join(tids[i], NULL);
@@ -546,7 +599,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         for (int i = 0; i < nthreads; i++)
             pstate_close(&workers[i].ps);
 
-    qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
+    if (j.nerrors > 1)
+        qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
     if (atomic_load(&j.nomem)) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
@@ -601,6 +655,11 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             j.errors[i].msg = NULL;
         }
         r->nerrors = keep;
+    }
+    if (o->explain && own_names(r, p) < 0) {
+        cm_result_free(r);
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
     }
     *out = r;
 
@@ -762,12 +821,18 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     r->rows[0].vetoed = pass <= 0;
     r->pairs = 1;
     r->vetoed = pass <= 0;
+    if (own_names(r, p) < 0)
+        goto nomem_after;
     for (size_t i = 0; i < j.nerrors; i++)
         cm_free(j.errors[i].msg);
     cm_free(j.errors);
     pthread_mutex_destroy(&j.lock);
     *out = r;
     return CM_OK;
+nomem_after:
+    cm_result_free(r);
+    pthread_mutex_destroy(&j.lock);
+    return engine_fail(e, CM_ENOMEM, "out of memory");
 nomem:
     cm_free(x.items);
     cm_free(x.text);

@@ -204,7 +204,7 @@ static int l_params(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     cm_policy *p = policy_of(L);
     if (collecting(L)) {
-        /* defaults, in name order so that output does not depend on pairs() */
+        /* defaults (sorted by name once loading is done) */
         lua_pushnil(L);
         while (lua_next(L, 1)) {
             if (lua_type(L, -2) != LUA_TSTRING)
@@ -824,6 +824,11 @@ void pstate_close(pstate *ps)
     memset(ps, 0, sizeof *ps);
 }
 
+static int cmp_param(const void *a, const void *b)
+{
+    return strcmp(((const param *)a)->name, ((const param *)b)->name);
+}
+
 CM_API void cm_policy_options_init(cm_policy_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -888,6 +893,8 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
 
     if (pstate_open(p, &p->main, err, sizeof err) < 0)
         return load_fail(e, p, err);
+    /* parameters in name order: Lua's table order changes from state to state */
+    qsort(p->params, p->nparams, sizeof *p->params, cmp_param);
 
     /* what the file must have declared */
     for (size_t i = 0; i < p->nparams; i++)
@@ -1052,8 +1059,17 @@ CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf
     if (p == NULL || i >= p->nparams)
         return NULL;
     const param *pa = &p->params[i];
-    if (pa->type == T_NUMBER)
-        snprintf(buf, n, "%.17g", pa->num);
+    if (pa->cli && pa->str)
+        snprintf(buf, n, "%s", pa->str);     /* as the user wrote it */
+    else if (pa->type == T_NUMBER && pa->num == floor(pa->num) && fabs(pa->num) < 1e15)
+        snprintf(buf, n, "%.0f", pa->num);
+    else if (pa->type == T_NUMBER) {
+        for (int prec = 1; prec <= 17; prec++) {   /* the shortest form that reads back */
+            snprintf(buf, n, "%.*g", prec, pa->num);
+            if (strtod(buf, NULL) == pa->num)
+                break;
+        }
+    }
     else if (pa->type == T_BOOL)
         snprintf(buf, n, "%s", pa->num != 0 ? "true" : "false");
     else

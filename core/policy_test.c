@@ -12,156 +12,13 @@
  */
 #include "policy.h"
 #include "alloc.h"
+#include "luajson.h"
 
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- a growing text buffer ----------------------------------------------- */
-
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-    int nomem;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->nomem)
-        return;
-    if (cm_grow((void **)&b->s, &b->cap, b->len + n + 1, 1) < 0) {
-        b->nomem = 1;
-        return;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_(buf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-/* ---- Lua tables as JSON --------------------------------------------------------- */
-
-static void json_str(buf *b, const char *s, size_t n)
-{
-    puts_(b, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            char e[2] = { '\\', (char)c };
-            put(b, e, 2);
-        } else if (c < 0x20) {
-            printf_(b, "\\u%04x", c);
-        } else {
-            put(b, (const char *)&c, 1);
-        }
-    }
-    puts_(b, "\"");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Write the value at idx; tables with keys 1..n are arrays, others objects
- * with their keys in sorted order (pairs() order is not stable). */
-static int to_json(lua_State *L, int idx, buf *b, int depth, char *err, size_t errlen)
-{
-    idx = lua_absindex(L, idx);
-    switch (lua_type(L, idx)) {
-    case LUA_TSTRING: {
-        size_t n;
-        const char *s = lua_tolstring(L, idx, &n);
-        json_str(b, s, n);
-        return 0;
-    }
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx))
-            printf_(b, "%lld", (long long)lua_tointeger(L, idx));
-        else
-            printf_(b, "%.17g", lua_tonumber(L, idx));
-        return 0;
-    case LUA_TBOOLEAN:
-        puts_(b, lua_toboolean(L, idx) ? "true" : "false");
-        return 0;
-    case LUA_TTABLE:
-        break;
-    default:
-        snprintf(err, errlen, "a profile holds a %s, which has no JSON form", luaL_typename(L, idx));
-        return -1;
-    }
-    if (depth > 20) {
-        snprintf(err, errlen, "profiles nest too deep");
-        return -1;
-    }
-    size_t n = lua_rawlen(L, idx), keys = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        keys++;
-        lua_pop(L, 1);
-    }
-    if (keys == n) {          /* an array (an empty table is an empty list) */
-        puts_(b, "[");
-        for (size_t i = 1; i <= n; i++) {
-            if (i > 1)
-                puts_(b, ",");
-            lua_rawgeti(L, idx, (lua_Integer)i);
-            int rc = to_json(L, -1, b, depth + 1, err, errlen);
-            lua_pop(L, 1);
-            if (rc < 0)
-                return -1;
-        }
-        puts_(b, "]");
-        return 0;
-    }
-    const char **names = cm_malloc(keys * sizeof *names);
-    if (names == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    size_t k = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            lua_pop(L, 1);
-            cm_free(names);
-            snprintf(err, errlen, "a profile mixes list items and named fields");
-            return -1;
-        }
-        names[k++] = lua_tostring(L, -1);   /* keys stay alive in the table */
-    }
-    qsort(names, k, sizeof *names, cmp_str);
-    puts_(b, "{");
-    int rc = 0;
-    for (size_t i = 0; i < k && rc == 0; i++) {
-        if (i)
-            puts_(b, ",");
-        json_str(b, names[i], strlen(names[i]));
-        puts_(b, ":");
-        lua_getfield(L, idx, names[i]);
-        rc = to_json(L, -1, b, depth + 1, err, errlen);
-        lua_pop(L, 1);
-    }
-    puts_(b, "}");
-    cm_free(names);
-    return rc;
-}
 
 /* ---- declarations ------------------------------------------------------------ */
 
@@ -207,7 +64,7 @@ static void resolve(const ctx *c, const char *rel, char *out, size_t n)
 }
 
 /* Load the case's regions or enterprises (field at the top of the stack). */
-static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname, buf *out)
+static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname, lj_buf *out)
 {
     lua_State *L = c->L;
     cm_load_options o;
@@ -222,10 +79,10 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
         resolve(c, lua_tostring(L, -1), path, sizeof path);
         st = cm_engine_load_file(e, path, &o, d);
     } else if (lua_istable(L, -1)) {
-        buf j = { 0 };
+        lj_buf j = { 0 };
         char err[256] = "";
-        if (to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
-            printf_(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
+        if (lj_to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
+            lj_printf(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
             cm_free(j.s);
             cm_diags_free(d);
             return -1;
@@ -236,14 +93,14 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
         st = cm_engine_load_buffer(e, name, j.s, j.len, &o, d);
         cm_free(j.s);
     } else if (!lua_isnil(L, -1)) {
-        printf_(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
+        lj_printf(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
         cm_diags_free(d);
         return -1;
     }
     for (size_t i = 0; i < cm_diags_count(d); i++)
-        printf_(out, "%s\n", cm_diags_at(d, i)->message);
+        lj_printf(out, "%s\n", cm_diags_at(d, i)->message);
     if (st != CM_OK && cm_diags_count(d) == 0)
-        printf_(out, "%s\n", cm_engine_errmsg(e));
+        lj_printf(out, "%s\n", cm_engine_errmsg(e));
     cm_diags_free(d);
     return st == CM_OK ? 0 : -1;
 }
@@ -336,7 +193,7 @@ static int in_range(double s, double lo, double hi)
 
 /* Check one expectation (table at index t); failures go to out. */
 static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
-                              const cm_result *by_e, const cm_result *by_r, size_t n, buf *out)
+                              const cm_result *by_e, const cm_result *by_r, size_t n, lj_buf *out)
 {
     lua_State *L = c->L;
     const char *ent = opt_field(L, t, "enterprise");
@@ -362,41 +219,41 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         const cm_match_row *row = ent ? top_row(by_e, ent, NULL) : top_row(by_r, NULL, reg);
         const char *got = row ? (ent ? row->region : row->enterprise) : NULL;
         if (got == NULL || strcmp(got, top) != 0)
-            printf_(out, "%s: expected the best %s to be %s, got %s\n", where,
+            lj_printf(out, "%s: expected the best %s to be %s, got %s\n", where,
                     ent ? "region" : "enterprise", top, got ? got : "none (all vetoed)");
     }
     if (ent == NULL || reg == NULL) {
         if (!top)
-            printf_(out, "%s: name an enterprise and a region, or top\n", where);
+            lj_printf(out, "%s: name an enterprise and a region, or top\n", where);
         return;
     }
     if (has_rank || (has_range && !rule)) {
         const cm_match_row *row = find_row(by_e, ent, reg);
         if (row == NULL)
-            printf_(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
+            lj_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
                     where);
         else if (has_rank && (long)row->rank != rank)
-            printf_(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
+            lj_printf(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
                     row->rank, row->score);
         else if (has_range && !rule && !in_range(row->score, lo, hi))
-            printf_(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
+            lj_printf(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
     }
     if (!has_veto && !rule && !filter && !reason)
         return;
     cm_result *t1 = NULL;
     if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
-        printf_(out, "%s: %s\n", where, cm_engine_errmsg(e));
+        lj_printf(out, "%s: %s\n", where, cm_engine_errmsg(e));
         return;
     }
     const cm_match_row *row = cm_result_row(t1, 0);
     if (has_veto && (row->vetoed != 0) != (want_veto != 0)) {
-        buf why = { 0 };
+        lj_buf why = { 0 };
         for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
             const cm_filter_item *f = cm_result_filter(t1, i);
             if (!f->pass)
-                printf_(&why, " %s: %s;", f->filter, f->reason);
+                lj_printf(&why, " %s: %s;", f->filter, f->reason);
         }
-        printf_(out, "%s: expected the pair %s, but it is %s%s\n", where,
+        lj_printf(out, "%s: expected the pair %s, but it is %s%s\n", where,
                 want_veto ? "vetoed" : "to pass the filters", row->vetoed ? "vetoed:" : "not vetoed",
                 why.s ? why.s : "");
         cm_free(why.s);
@@ -407,12 +264,12 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_filter(t1, i)->filter, filter) == 0)
                 f = cm_result_filter(t1, i);
         if (f == NULL)
-            printf_(out, "%s: the policy has no filter '%s'\n", where, filter);
+            lj_printf(out, "%s: the policy has no filter '%s'\n", where, filter);
         else if (has_veto && want_veto && f->pass)
-            printf_(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
+            lj_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
                     f->reason);
         else if (reason && !strstr(f->reason, reason))
-            printf_(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
+            lj_printf(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
                     where, filter, reason, f->reason);
     }
     if (rule) {
@@ -421,13 +278,13 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_explain(t1, 0, i)->rule, rule) == 0)
                 it = cm_result_explain(t1, 0, i);
         if (it == NULL)
-            printf_(out, "%s: the policy has no rule '%s'\n", where, rule);
+            lj_printf(out, "%s: the policy has no rule '%s'\n", where, rule);
         else {
             if (has_range && !in_range(it->score, lo, hi))
-                printf_(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
+                lj_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
                         rule, lo, hi, it->score, it->reason);
             if (reason && !strstr(it->reason, reason))
-                printf_(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
+                lj_printf(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
                         where, rule, reason, it->reason);
         }
     }
@@ -438,7 +295,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         for (size_t i = 0; i < cm_result_filter_count(t1) && !found; i++)
             found = strstr(cm_result_filter(t1, i)->reason, reason) != NULL;
         if (!found)
-            printf_(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
+            lj_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
     }
     cm_result_free(t1);
 }
@@ -463,7 +320,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
         lua_settop(L, t - 2);
         return;
     }
-    buf out = { 0 };
+    lj_buf out = { 0 };
     char **set = NULL;
     size_t nset = 0;
     cm_status st;
@@ -471,7 +328,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     cm_policy *p = NULL;
     cm_result *by_e = NULL, *by_r = NULL;
     if (e == NULL) {
-        printf_(&out, "%s\n", cm_last_error());
+        lj_printf(&out, "%s\n", cm_last_error());
         goto done;
     }
     lua_getfield(L, t, "regions");
@@ -488,7 +345,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     if (pol == NULL && lua_istable(L, suite))
         pol = opt_field(L, suite, "policy");
     if (pol == NULL) {
-        printf_(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
+        lj_printf(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
         lua_pop(L, 1);
         goto done;
     }
@@ -507,7 +364,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     po.set = (const char *const *)set;
     p = cm_policy_load(e, path, &po);
     if (p == NULL) {
-        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     cm_match_options mo;
@@ -515,17 +372,17 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     mo.threads = 1;
     mo.top = cm_engine_count(e, CM_KIND_REGIONS) + cm_engine_count(e, CM_KIND_ENTERPRISES) + 1;
     if (cm_match(e, p, &mo, &by_e) != CM_OK) {
-        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     mo.by = CM_KIND_REGIONS;
     if (cm_match(e, p, &mo, &by_r) != CM_OK) {
-        printf_(&out, "%s\n", cm_engine_errmsg(e));
+        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     lua_getfield(L, t, "expect");
     if (!lua_istable(L, -1)) {
-        printf_(&out, "no expect = { ... } list\n");
+        lj_printf(&out, "no expect = { ... } list\n");
     } else {
         int ex = lua_gettop(L);
         size_t n = lua_rawlen(L, ex);
@@ -534,11 +391,11 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
             if (lua_istable(L, -1))
                 check_expectation(c, e, p, lua_gettop(L), by_e, by_r, i, &out);
             else
-                printf_(&out, "expect #%zu: expected a table\n", i);
+                lj_printf(&out, "expect #%zu: expected a table\n", i);
             lua_pop(L, 1);
         }
         if (n == 0)
-            printf_(&out, "the expect list is empty\n");
+            lj_printf(&out, "the expect list is empty\n");
     }
     lua_pop(L, 1);
 

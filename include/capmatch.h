@@ -314,6 +314,7 @@ CM_API cm_status cm_match_one(cm_engine *e, cm_policy *p, cm_kind kind, const ch
 /* The full trace of one pair: every filter's verdict, every rule's score. */
 CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterprise,
                                  const char *region, cm_result **out);
+/* A result owns everything it points to: it may outlive its policy. */
 CM_API void cm_result_free(cm_result *r);
 /* Rows: by enterprise (or region) in load order, then by rank. */
 CM_API size_t cm_result_count(const cm_result *r);
@@ -360,6 +361,327 @@ CM_API const char *cm_isic_parent(const char *code);
 CM_API int cm_isic_level(const char *code);
 CM_API int cm_isic_distance(const char *a, const char *b);
 CM_API const char *cm_isic_section(const char *code);
+
+/* ---- batch assignment ------------------------------------------------------
+ * Before a dialogue or a matchmaking fair: who meets whom. A cm_pairs holds
+ * candidate pairs, each with the enterprise's score of the region and the
+ * region's score of the enterprise (the same number when no region-side view
+ * exists), the region capacities (SCHEMA.md `capacity`; absent: unlimited)
+ * and every party known from profiles. cm_assign chooses pairs under the
+ * capacities: stable (deferred acceptance, either side proposing; no pair
+ * would both rather be together) or optimal (min-cost flow: the greatest
+ * total score). Preferences: higher score first, ties by id. Strings of
+ * results belong to the cm_pairs they came from: free results first. */
+typedef struct cm_pairs cm_pairs;
+
+CM_API cm_pairs *cm_pairs_new(void);
+CM_API void cm_pairs_free(cm_pairs *p);
+/* Message of the last failed call on p ("" when none). */
+CM_API const char *cm_pairs_errmsg(const cm_pairs *p);
+/* One pair; scores in [0, 1]; region_score < 0: the same as score; reasons
+ * (NULL: none) is kept for output. A pair given twice is CM_EINPUT. After
+ * cm_pairs_add_profiles, an id the profiles do not have is CM_ENOTFOUND. */
+CM_API cm_status cm_pairs_add(cm_pairs *p, const char *enterprise, const char *region,
+                              double score, double region_score, const char *reasons);
+/* Every row of a match result (either direction); a pair already held is
+ * kept as it is. Reasons come from the result's explanations, if any. */
+CM_API cm_status cm_pairs_add_result(cm_pairs *p, const cm_result *r);
+/* Every profile of the engine becomes a party (so that one left out is
+ * reported), regions with their `capacity`. Call before adding pairs. */
+CM_API cm_status cm_pairs_add_profiles(cm_pairs *p, const cm_engine *e);
+/* Capacity of a region (added when new); < 0: unlimited. */
+CM_API cm_status cm_pairs_set_capacity(cm_pairs *p, const char *region, long capacity);
+/* A file of scored pairs, all or nothing: CSV with a header (columns
+ * enterprise, region, score, optional region_score and reasons; others and
+ * '#' lines ignored), JSON Lines (objects with those keys, "explain" arrays
+ * read as reasons; {"meta": ...} and {"unassigned": ...} lines skipped) or
+ * JSON (an array, or an object with "results", "assignments" or "pairs").
+ * So the output of capmatch match and assign reads back. Problems go to
+ * diags (may be NULL) with file, line, column and field. */
+CM_API cm_status cm_pairs_load_file(cm_pairs *p, const char *path, cm_format format,
+                                    cm_diags *diags);
+CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void *data,
+                                      size_t len, cm_format format, cm_diags *diags);
+CM_API size_t cm_pairs_count(const cm_pairs *p);
+/* Distinct enterprises or regions known (from pairs and profiles). */
+CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k);
+
+typedef enum cm_assign_method {
+    CM_ASSIGN_STABLE = 0,         /* deferred acceptance */
+    CM_ASSIGN_OPTIMAL = 1         /* greatest total score (min-cost flow) */
+} cm_assign_method;
+
+typedef struct cm_assign_options {
+    cm_assign_method method;
+    cm_kind proposer;             /* STABLE: CM_KIND_ENTERPRISES (default) or REGIONS */
+    unsigned per_enterprise;      /* regions an enterprise may take; 0: 1 */
+    double min_score;             /* pairs below it (either side's score) are not
+                                     acceptable; default 0 */
+    long default_capacity;        /* for regions without a capacity; < 0 (default):
+                                     unlimited, as the schema says */
+} cm_assign_options;
+
+typedef struct cm_assign_row {
+    const char *enterprise, *region;
+    double score, region_score;
+    unsigned enterprise_rank;     /* the region's place among the enterprise's
+                                     acceptable regions (1 = first choice) */
+    unsigned region_rank;         /* the enterprise's place in the region's list */
+    unsigned enterprise_choices;  /* how many acceptable regions it had */
+    unsigned region_choices;      /* how many acceptable enterprises the region had */
+    const char *reasons;          /* as given with the pair, or NULL */
+} cm_assign_row;
+
+typedef enum cm_left_reason {
+    CM_LEFT_NO_PAIR = 1,          /* no candidate pair at all */
+    CM_LEFT_BELOW_MIN = 2,        /* candidates, none at or above the minimum score */
+    CM_LEFT_FULL = 3,             /* enterprise: its acceptable regions are full */
+    CM_LEFT_TAKEN = 4,            /* region: its acceptable enterprises went elsewhere */
+    CM_LEFT_NO_CAPACITY = 5       /* region: capacity 0 */
+} cm_left_reason;
+
+/* A party that got no partner, with the reason. */
+typedef struct cm_left {
+    cm_kind kind;
+    const char *id;
+    cm_left_reason reason;
+    size_t npartners;             /* FULL: the full regions; TAKEN: the enterprises;
+                                     BELOW_MIN: the candidates */
+    const char *const *partners;  /* best first */
+    const char *message;          /* one sentence naming them */
+} cm_left;
+
+typedef struct cm_assignment cm_assignment;
+
+CM_API void cm_assign_options_init(cm_assign_options *o);
+/* CM_EUSAGE for bad options, CM_ENOMEM; the message in cm_pairs_errmsg(p). */
+CM_API cm_status cm_assign(const cm_pairs *p, const cm_assign_options *o, cm_assignment **out);
+CM_API void cm_assignment_free(cm_assignment *a);
+/* Rows by enterprise id, then by the enterprise's preference. */
+CM_API size_t cm_assignment_count(const cm_assignment *a);
+CM_API const cm_assign_row *cm_assignment_row(const cm_assignment *a, size_t i);
+/* Parties left out: enterprises by id, then regions by id. */
+CM_API size_t cm_assignment_left_count(const cm_assignment *a);
+CM_API const cm_left *cm_assignment_left(const cm_assignment *a, size_t i);
+CM_API double cm_assignment_total(const cm_assignment *a, double *region_total);
+/* Capacity of a region as used (< 0 unlimited), and its partners; -2 when unknown. */
+CM_API long cm_assignment_capacity(const cm_assignment *a, const char *region, size_t *used);
+/* Blocking pairs: acceptable pairs not assigned that both parties would
+ * rather have (a free place, or a worse partner to drop). 0 for STABLE.
+ * *first (may be NULL) names one: "enterprise E and region R". */
+CM_API size_t cm_assignment_blocking(const cm_assignment *a, const char **first);
+
+/* ---- meeting schedules ----------------------------------------------------
+ * The pairs of an assignment (all pairs of a cm_pairs) as meetings in
+ * sessions of slots, at tables: nobody is in two meetings at once, at most
+ * `tables` meetings a slot, and as few slots as the data allow: the largest
+ * number of meetings of any participant, or more when the tables bind
+ * (meetings / tables, rounded up). Meetings that do not fit are listed with
+ * the reason, the lowest-scored ones first to go. */
+typedef struct cm_schedule_options {
+    const char *const *sessions;  /* start of each session, "YYYY-MM-DDTHH:MM",
+                                     NULL-ended; at least one */
+    unsigned slots;               /* slots per session; 0: as many as needed */
+    unsigned meeting_minutes;     /* 0: 20 */
+    unsigned break_minutes;       /* between two slots of a session */
+    unsigned tables;              /* meetings at once; 0: unlimited */
+} cm_schedule_options;
+
+typedef struct cm_meeting {
+    const char *enterprise, *region;
+    double score;
+    unsigned session, slot;       /* 1-based; slot within its session */
+    unsigned table;               /* 1-based */
+    char start[17], end[17];      /* "YYYY-MM-DDTHH:MM", local time of the event */
+    const char *unplaced;         /* why it has no place (then session = 0), or NULL */
+} cm_meeting;
+
+typedef struct cm_schedule cm_schedule;
+
+CM_API void cm_schedule_options_init(cm_schedule_options *o);
+CM_API cm_status cm_schedule_make(const cm_pairs *meetings, const cm_schedule_options *o,
+                                  cm_schedule **out, char *err, size_t errlen);
+CM_API void cm_schedule_free(cm_schedule *s);
+/* Placed meetings by start, then table. */
+CM_API size_t cm_schedule_count(const cm_schedule *s);
+CM_API const cm_meeting *cm_schedule_meeting(const cm_schedule *s, size_t i);
+CM_API size_t cm_schedule_unplaced_count(const cm_schedule *s);
+CM_API const cm_meeting *cm_schedule_unplaced(const cm_schedule *s, size_t i);
+/* Slots used, the fewest possible for the placed meetings, and available. */
+CM_API unsigned cm_schedule_slots(const cm_schedule *s, unsigned *minimum, unsigned *available);
+/* Participants of a side, by id, and one participant's meetings by start. */
+CM_API size_t cm_schedule_participants(const cm_schedule *s, cm_kind k);
+CM_API const char *cm_schedule_participant(const cm_schedule *s, cm_kind k, size_t i);
+CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
+                                 const cm_meeting **out, size_t max);
+
+/* Output sink for writers: 0 on success, nonzero stops the writer (CM_EIO). */
+typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
+
+/* One participant's agenda as iCalendar (RFC 5545, via libical): a VEVENT a
+ * meeting, floating local times; names from e when given (may be NULL);
+ * dtstamp: seconds since 1970 for DTSTAMP (pass a fixed one for output that
+ * is the same from run to run). */
+CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
+                                  long long dtstamp, cm_write_fn fn, void *ud);
+
+/* ---- report -----------------------------------------------------------------
+ * One self-contained HTML file (inline CSS and SVG, no script, no network):
+ * totals, matches by country pair (heatmap) and by sector group (ISIC section
+ * of the enterprise), the score distribution, each region's and each
+ * enterprise's partners with their reasons, parties left out and why, and the
+ * provenance. Names, countries and sectors come from the engine (may be NULL). */
+typedef struct cm_report cm_report;
+
+CM_API cm_report *cm_report_new(const cm_engine *e, const char *title);
+CM_API void cm_report_free(cm_report *r);
+/* A pair; ranks 0 when unknown; region_score < 0: as score; reasons may be NULL. */
+CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const char *region,
+                                   double score, double region_score, unsigned enterprise_rank,
+                                   unsigned region_rank, const char *reasons);
+/* Every row of a match result, and the enterprises (or regions, by the
+ * result's direction) of the engine that have none, as left out. */
+CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kind by);
+/* Every row and every party left out of an assignment. */
+CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a);
+CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id,
+                                    const char *why);
+/* A provenance line (policy, input files and hashes, options ...). */
+CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value);
+CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud);
+
+/* ---- feeds ----
+ * Feeds pull profiles from other systems (http, https or file URLs) into a
+ * cache of validated snapshots, so that matching keeps working from the last
+ * good data when a source is slow, down or wrong. Feeds are declared in a
+ * Lua file run in the policy sandbox (defaults { ... }, feed { ... }; see
+ * the "Feeds" section of the README) or added one at a time. A cm_feeds
+ * handle holds the definitions and the cache directory; one thread uses it
+ * at a time. A body replaces a feed's snapshot only once it has fully
+ * arrived, parsed and validated; it is written to a temporary file, synced
+ * and renamed, and the last few snapshots are kept. */
+typedef struct cm_feeds cm_feeds;
+
+/* cache_dir NULL: $XDG_CACHE_HOME/capmatch, else $HOME/.cache/capmatch.
+ * NULL when out of memory. */
+CM_API cm_feeds *cm_feeds_new(const char *cache_dir);
+CM_API void cm_feeds_free(cm_feeds *f);
+/* Message of the last failed call on f ("" when none). */
+CM_API const char *cm_feeds_errmsg(const cm_feeds *f);
+CM_API const char *cm_feeds_cache_dir(const cm_feeds *f);
+
+/* Run a feed configuration file in the sandbox and add its feeds. CM_EINPUT
+ * with "FILE:LINE: ..." in the message on a mistake; nothing is added then. */
+CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path);
+/* Add one feed without a configuration file (format CM_FORMAT_AUTO: told
+ * by the Content-Type, the URL and the body). */
+CM_API cm_status cm_feeds_add(cm_feeds *f, const char *name, const char *url, cm_kind kind,
+                              cm_format format);
+/* Also add the feeds found only in the cache (fetched earlier from another
+ * configuration or from the command line), with their URL, kind and format:
+ * status, rollback and loading then see them too. */
+CM_API cm_status cm_feeds_add_cached(cm_feeds *f);
+/* Change a setting, by its key in feed { ... } ("timeout", "retries",
+ * "retry_delay", "max_bytes", "ca_file", "skip_invalid", "header" with
+ * "Name: value", ...), of one feed or, with feed NULL, of every feed added
+ * so far. CM_EUSAGE with a message for an unknown key or a bad value. */
+CM_API cm_status cm_feeds_set(cm_feeds *f, const char *feed, const char *key,
+                              const char *value);
+
+CM_API size_t cm_feeds_count(const cm_feeds *f);
+/* Index of the feed with this name, or (size_t)-1. */
+CM_API size_t cm_feeds_find(const cm_feeds *f, const char *name);
+CM_API const char *cm_feeds_name(const cm_feeds *f, size_t i);
+CM_API cm_kind cm_feeds_kind(const cm_feeds *f, size_t i);
+/* The URL with any user:password part hidden. */
+CM_API const char *cm_feeds_url(const cm_feeds *f, size_t i);
+
+typedef enum cm_fetch_outcome {
+    CM_FETCH_NONE = 0,        /* not fetched by the last cm_feeds_fetch */
+    CM_FETCH_UPDATED = 1,     /* a new snapshot is in use */
+    CM_FETCH_UNCHANGED = 2,   /* 304 Not Modified, or the same content again */
+    CM_FETCH_HELD_BACK = 3,   /* valid, but far fewer records: kept aside, not applied */
+    CM_FETCH_FAILED = 4,      /* transfer or validation failed: the last good snapshot stays */
+    CM_FETCH_NOT_DUE = 5      /* with due_only: fetched recently enough */
+} cm_fetch_outcome;
+
+CM_API const char *cm_fetch_outcome_name(cm_fetch_outcome o);   /* "updated", ... */
+
+typedef struct cm_fetch_progress {
+    size_t feeds_total, feeds_done;
+    size_t bytes;             /* body bytes received so far by all feeds */
+    double rate;              /* bytes per second, recent */
+    double elapsed;           /* seconds since the fetch started */
+} cm_fetch_progress;
+
+typedef struct cm_fetch_options {
+    const char *const *names; /* feeds to fetch, NULL-ended; NULL: every feed */
+    int accept_shrink;        /* apply a body even when its record count shrinks sharply */
+    int due_only;             /* only the feeds whose refresh interval has passed */
+    double lock_wait;         /* seconds to wait for another fetch's lock; 0: do not wait */
+    void (*progress)(const cm_fetch_progress *p, void *ud);   /* a few times a second */
+    void *progress_ud;
+} cm_fetch_options;
+
+typedef struct cm_fetch_report {
+    const char *name;
+    cm_fetch_outcome outcome;
+    const char *message;      /* one line; a failure names the feed, the URL, the HTTP
+                                 status and what was wrong, and the snapshot kept */
+    const char *details;      /* more lines (validation problems), or NULL */
+    int tries;                /* requests for the page that decided the outcome */
+    int requests;             /* requests in all (pages, retries) */
+    long http_status;         /* of the last response; 0 when none */
+    size_t pages;             /* pages received */
+    size_t bytes;             /* body bytes received (decoded) */
+    size_t records;           /* records of the snapshot in use after the fetch */
+    size_t fetched_records;   /* valid records of the body fetched, when it was read */
+    size_t rejected;          /* invalid records left out (skip_invalid) */
+    const char *snapshot;     /* path of the snapshot in use, or NULL */
+} cm_fetch_report;
+
+CM_API void cm_fetch_options_init(cm_fetch_options *o);
+/* Fetch feeds, all at once. CM_OK when every feed is updated, unchanged or
+ * not due; CM_EIO when some failed or were held back (their reports say
+ * why; the others were applied); CM_ELIMIT when another fetch holds the
+ * cache's lock; CM_ENOTFOUND for an unknown name; CM_EINPUT for a feed that
+ * cannot be requested (an unset environment variable in a header). */
+CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o);
+/* Feed i's report from the last cm_feeds_fetch (valid until the next). */
+CM_API const cm_fetch_report *cm_feeds_report(const cm_feeds *f, size_t i);
+
+typedef struct cm_feed_status {
+    const char *name;
+    cm_kind kind;
+    const char *url;
+    const char *snapshot;     /* path of the snapshot in use; NULL: never fetched */
+    size_t records, bytes, rejected;
+    const char *sha256;       /* of the snapshot, hex; NULL with no snapshot */
+    const char *etag, *last_modified;   /* or NULL */
+    long long fetched;        /* Unix time the snapshot in use was fetched; 0: none */
+    long long last_success;   /* last fetch that left the feed up to date; 0: never */
+    long long last_attempt;   /* 0: never */
+    const char *last_error;   /* of the last attempt; NULL when it succeeded */
+    long long last_error_time;
+    double refresh;           /* seconds between fetches (the feed's refresh) */
+    int due;                  /* the refresh interval has passed since last_success */
+    size_t snapshots;         /* kept, the one in use included */
+} cm_feed_status;
+
+/* Feed i's state as the cache holds it (strings valid until the next call
+ * on f). */
+CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out);
+/* Put back the snapshot before the one in use; the one in use is kept as
+ * NAME/rolled-back.EXT in the cache. CM_ENOTFOUND when there is none. */
+CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name);
+/* Load every feed's snapshot into e, in the order the feeds were added,
+ * each named "feed:NAME" (cm_profile_source). o may be NULL; kind and
+ * format are the feed's, and o->duplicates is forced to
+ * CM_DUPLICATES_KEEP_FIRST: when feeds of one kind share an id, the profile
+ * of the feed added first wins. Feeds without a snapshot are skipped and
+ * counted in *missing (may be NULL), and named in cm_feeds_errmsg(). */
+CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_options *o,
+                                    cm_diags *diags, size_t *missing);
 
 #ifdef __cplusplus
 }

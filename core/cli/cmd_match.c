@@ -198,6 +198,10 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
 /* Shortest decimal that reads back as the same double. */
 static const char *num(char *buf, size_t n, double d)
 {
+    if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+        snprintf(buf, n, "%lld", (long long)d);
+        return buf;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)

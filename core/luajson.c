@@ -1,0 +1,219 @@
+/*
+ * luajson.c - Lua values as JSON text and JSON values as Lua tables, and
+ * the text buffer they use (see luajson.h).
+ *
+ * Used by policy tests (inline profiles written out and loaded like files)
+ * and by feeds (records handed to map functions and their results). Every
+ * allocation goes through alloc.h; Lua allocations go through the state's
+ * own allocator.
+ */
+#include "luajson.h"
+#include "alloc.h"
+
+#include <jansson.h>
+#include <lauxlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the text buffer ------------------------------------------------------ */
+
+void lj_put(lj_buf *b, const char *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (cm_grow((void **)&b->s, &b->cap, b->len + n + 1, 1) < 0) {
+        b->nomem = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void lj_puts(lj_buf *b, const char *s) { lj_put(b, s, strlen(s)); }
+
+void lj_printf(lj_buf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        lj_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* ---- Lua tables as JSON --------------------------------------------------------- */
+
+static void json_str(lj_buf *b, const char *s, size_t n)
+{
+    lj_puts(b, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = { '\\', (char)c };
+            lj_put(b, e, 2);
+        } else if (c < 0x20) {
+            lj_printf(b, "\\u%04x", c);
+        } else {
+            lj_put(b, (const char *)&c, 1);
+        }
+    }
+    lj_puts(b, "\"");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t errlen)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        json_str(b, s, n);
+        return 0;
+    }
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            lj_printf(b, "%lld", (long long)lua_tointeger(L, idx));
+        else
+            lj_printf(b, "%.17g", lua_tonumber(L, idx));
+        return 0;
+    case LUA_TBOOLEAN:
+        lj_puts(b, lua_toboolean(L, idx) ? "true" : "false");
+        return 0;
+    case LUA_TTABLE:
+        break;
+    default:
+        snprintf(err, errlen, "a profile holds a %s, which has no JSON form", luaL_typename(L, idx));
+        return -1;
+    }
+    if (depth > 20) {
+        snprintf(err, errlen, "profiles nest too deep");
+        return -1;
+    }
+    size_t n = lua_rawlen(L, idx), keys = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        keys++;
+        lua_pop(L, 1);
+    }
+    if (keys == n) {          /* an array (an empty table is an empty list) */
+        lj_puts(b, "[");
+        for (size_t i = 1; i <= n; i++) {
+            if (i > 1)
+                lj_puts(b, ",");
+            lua_rawgeti(L, idx, (lua_Integer)i);
+            int rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
+            lua_pop(L, 1);
+            if (rc < 0)
+                return -1;
+        }
+        lj_puts(b, "]");
+        return 0;
+    }
+    const char **names = cm_malloc(keys * sizeof *names);
+    if (names == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            cm_free(names);
+            snprintf(err, errlen, "a profile mixes list items and named fields");
+            return -1;
+        }
+        names[k++] = lua_tostring(L, -1);   /* keys stay alive in the table */
+    }
+    qsort(names, k, sizeof *names, cmp_str);
+    lj_puts(b, "{");
+    int rc = 0;
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        if (i)
+            lj_puts(b, ",");
+        json_str(b, names[i], strlen(names[i]));
+        lj_puts(b, ":");
+        lua_getfield(L, idx, names[i]);
+        rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
+        lua_pop(L, 1);
+    }
+    lj_puts(b, "}");
+    cm_free(names);
+    return rc;
+}
+
+/* ---- JSON values as Lua tables ---------------------------------------------- */
+
+static int push(lua_State *L, const json_t *v, int depth)
+{
+    if (depth > 64 || !lua_checkstack(L, 4))
+        return -1;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        lua_createtable(L, 0, (int)(json_object_size(v) < 1000 ? json_object_size(v) : 1000));
+        const char *key;
+        size_t klen;
+        json_t *item;
+        json_object_keylen_foreach((json_t *)v, key, klen, item) {
+            if (json_is_null(item))
+                continue;
+            lua_pushlstring(L, key, klen);
+            if (push(L, item, depth + 1) < 0) {
+                lua_pop(L, 2);
+                return -1;
+            }
+            lua_rawset(L, -3);
+        }
+        return 0;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        lua_createtable(L, n < 100000 ? (int)n : 100000, 0);
+        for (size_t i = 0; i < n; i++) {
+            const json_t *item = json_array_get(v, i);
+            if (json_is_null(item))
+                continue;
+            if (push(L, item, depth + 1) < 0) {
+                lua_pop(L, 1);
+                return -1;
+            }
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        return 0;
+    }
+    case JSON_STRING:
+        lua_pushlstring(L, json_string_value(v), json_string_length(v));
+        return 0;
+    case JSON_INTEGER:
+        lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+        return 0;
+    case JSON_REAL:
+        lua_pushnumber(L, json_real_value(v));
+        return 0;
+    case JSON_TRUE:
+        lua_pushboolean(L, 1);
+        return 0;
+    case JSON_FALSE:
+        lua_pushboolean(L, 0);
+        return 0;
+    case JSON_NULL:
+        lua_pushnil(L);
+        return 0;
+    }
+    return -1;
+}
+
+int lj_push_json(lua_State *L, const json_t *v)
+{
+    return push(L, v, 0);
+}
