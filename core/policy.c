@@ -781,12 +781,30 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         return -1;
     }
     int collect = ps == &p->main;
+    /* regex matching state first: re.* may run while the file loads */
+    ps->md = pcre2_match_data_create(16, NULL);
+    ps->mctx = pcre2_match_context_create(NULL);
+    ps->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    if (ps->md == NULL || ps->mctx == NULL || ps->jit == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pcre2_set_match_limit(ps->mctx, 1000000);
+    pcre2_set_depth_limit(ps->mctx, 10000);
+    pcre2_jit_stack_assign(ps->mctx, NULL, ps->jit);
     policy_views_open(p, ps);
     policy_lang_open(p, ps, collect);
     char chunk[1100];
     snprintf(chunk, sizeof chunk, "@%s", p->path);
-    if (sandbox_dobuffer(ps->sb, p->source, p->source_len, chunk, 0, err, errlen) < 0)
+    if (sandbox_dobuffer(ps->sb, p->source, p->source_len, chunk, 0, err, errlen) < 0) {
+        /* errors raised in C (limits, binary chunks) carry no position: name the file */
+        if (strncmp(err, p->path, strlen(p->path)) != 0) {
+            char tmp[1024];
+            snprintf(tmp, sizeof tmp, "%s", err);
+            snprintf(err, errlen, "%s: while loading: %s", p->path, tmp);
+        }
         return -1;
+    }
     lua_State *L = sandbox_lua(ps->sb);
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
     if ((int)luaL_len(L, -1) != p->nfns && !collect) {
@@ -802,16 +820,6 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         lua_newtable(L);      /* a policy without params gets an empty table */
     }
     ps->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    ps->md = pcre2_match_data_create(16, NULL);
-    ps->mctx = pcre2_match_context_create(NULL);
-    ps->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-    if (ps->md == NULL || ps->mctx == NULL || ps->jit == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    pcre2_set_match_limit(ps->mctx, 1000000);
-    pcre2_set_depth_limit(ps->mctx, 10000);
-    pcre2_jit_stack_assign(ps->mctx, NULL, ps->jit);
     return 0;
 }
 
@@ -894,7 +902,8 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     if (pstate_open(p, &p->main, err, sizeof err) < 0)
         return load_fail(e, p, err);
     /* parameters in name order: Lua's table order changes from state to state */
-    qsort(p->params, p->nparams, sizeof *p->params, cmp_param);
+    if (p->nparams > 1)
+        qsort(p->params, p->nparams, sizeof *p->params, cmp_param);
 
     /* what the file must have declared */
     for (size_t i = 0; i < p->nparams; i++)

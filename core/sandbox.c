@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define HOOK_EVERY 1000       /* instructions between budget checks */
 #define PATTERN_COST_LIMIT 1e8
@@ -29,7 +30,9 @@ struct sandbox {
     size_t used, limit;
     long load_budget, call_budget;
     long remaining;
+    double deadline;          /* monotonic seconds: a second per load or call */
     int spent;                /* the running budget is used up */
+    unsigned calls;           /* function calls seen by the hook */
     int memory_hit;           /* an allocation was refused */
     char *rules_path;
     int env_ref;              /* registry ref of the environment */
@@ -79,12 +82,30 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 static int spent_error(lua_State *L);
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The instruction count is the budget; the clock is a backstop for code
+ * that spends its time in C functions between instructions (pcall(error)
+ * in a loop), so that a runaway always stops within a second. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     sandbox *sb = sandbox_of(L);
+    if (ar->event != LUA_HOOKCOUNT) {
+        /* a call: C functions (string.rep, patterns, re.*) can take long
+         * between two instructions, so look at the clock every 16 calls */
+        if ((++sb->calls & 15) != 0 || now_seconds() <= sb->deadline)
+            return;
+        sb->spent = 1;
+        spent_error(L);
+        return;
+    }
     sb->remaining -= HOOK_EVERY;
-    if (sb->remaining <= 0 || sb->spent) {
+    if (sb->remaining <= 0 || sb->spent || now_seconds() > sb->deadline) {
         sb->spent = 1;
         spent_error(L);
     }
@@ -93,9 +114,10 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 static void start_budget(sandbox *sb, long budget)
 {
     sb->remaining = budget;
+    sb->deadline = now_seconds() + 0.9;
     sb->spent = 0;
     sb->memory_hit = 0;
-    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
 }
 
 /* pcall and xpcall that cannot swallow a spent budget. */
@@ -294,7 +316,7 @@ static int sb_require(lua_State *L)
         if (f) {
             fclose(f);
             if (luaL_loadfilex(L, path, "t") != LUA_OK)
-                return lua_error(L);
+                return luaL_error(L, "module '%s' (%s): %s", name, path, lua_tostring(L, -1));
             sandbox_push_env(sb);
             lua_setupvalue(L, -2, 1);
             lua_pushstring(L, name);
@@ -466,12 +488,23 @@ void sandbox_push_env(sandbox *sb)
     lua_rawgeti(sb->L, LUA_REGISTRYINDEX, sb->env_ref);
 }
 
+/* The message handler: errors raised in C (limits, a binary module, an
+ * error inside a load()ed chunk) carry no place in the policy file, so the
+ * first frame of a file on the stack is put in front of them. */
 static int traceback(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL)
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    /* keep the message; the first frame's place is already in it */
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || ar.source[0] != '@')
+            continue;
+        const char *file = ar.source + 1;
+        if (strncmp(msg, file, strlen(file)) != 0)
+            msg = lua_pushfstring(L, "%s:%d: %s", file, ar.currentline, msg);
+        break;
+    }
     lua_pushstring(L, msg);
     return 1;
 }

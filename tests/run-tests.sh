@@ -7,7 +7,6 @@ BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 export CAPMATCH="$ROOT/$BUILD/capmatch"
-export BUILD
 passed=0
 failed=0
 log=$(mktemp)

@@ -513,6 +513,13 @@ static void progress(size_t done, size_t total, void *ud)
         fputs("\r\033[K", stderr);
 }
 
+static void free_args(match_args *a)
+{
+    free(a->regions);
+    free(a->enterprises);
+    free(a->set);
+}
+
 static int run_match(int argc, char **argv)
 {
     match_args a;
@@ -527,6 +534,7 @@ static int run_match(int argc, char **argv)
         fprintf(stderr, "capmatch match: %s\n", cm_engine_errmsg(e));
         cm_policy_free(p);
         cm_engine_free(e);
+        free_args(&a);
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     FILE *out = stdout;
@@ -539,6 +547,7 @@ static int run_match(int argc, char **argv)
             cm_result_free(r);
             cm_policy_free(p);
             cm_engine_free(e);
+            free_args(&a);
             return EXIT_INPUT;
         }
     }
@@ -564,9 +573,7 @@ static int run_match(int argc, char **argv)
     cm_result_free(r);
     cm_policy_free(p);
     cm_engine_free(e);
-    free(a.regions);
-    free(a.enterprises);
-    free(a.set);
+    free_args(&a);
     return rc;
 }
 
@@ -584,6 +591,7 @@ static int run_explain(int argc, char **argv)
         fprintf(stderr, "capmatch explain: %s\n", cm_engine_errmsg(e));
         cm_policy_free(p);
         cm_engine_free(e);
+        free_args(&a);
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     const cm_match_row *row = cm_result_row(r, 0);
@@ -638,9 +646,7 @@ static int run_explain(int argc, char **argv)
     cm_result_free(r);
     cm_policy_free(p);
     cm_engine_free(e);
-    free(a.regions);
-    free(a.enterprises);
-    free(a.set);
+    free_args(&a);
     return rc;
 }
 

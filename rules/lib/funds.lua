@@ -1,0 +1,368 @@
+-- funds.lua - can a pair (an enterprise's project in a region) draw on the
+-- AIIB, the Silk Road Fund, the China-ASEAN Investment Cooperation Fund or
+-- the China-ASEAN Maritime Cooperation Fund?
+--
+-- For analysts. funds.assess(e, r, opts) checks every fund against five
+-- things, in this order, and says which one failed:
+--   territory   the region's country is in the fund's territory table (and,
+--               for SRF, the enterprise is from another country);
+--   sector      one of the enterprise's ISIC sectors is a sector the fund
+--               finances ("core", factor 1) or one it finances as a related
+--               line ("related", factor 0.5);
+--   maritime    CAMCF only: the project is maritime (a maritime sector, or a
+--               maritime word in the description: marine, seafood, port,
+--               vessel ...) and the region has a port (connectivity.port;
+--               false vetoes, absent counts half);
+--   instrument  the enterprise accepts an instrument the fund uses
+--               (instruments; none stated counts half);
+--   size        the project (investment min..max, converted to US$) against
+--               the fund's band, where the fund states one (CAF only): 1 when
+--               the ranges overlap, falling on a log scale to 0 at
+--               opts.tolerance (default 10) times outside.
+-- A fund that passes is "eligible"; its fit in [0, 1] is the product of the
+-- factors above and two soft ones that never veto:
+--   listed      the region lists the fund among its funds: 1; lists other
+--               funds but not this one: 0.5; lists none: 0.8;
+--   wished      the enterprise names the fund in funds_interest: 1; names
+--               none: 0.8; names only others: 0.7.
+-- funds.best(e, r, opts) returns the best eligible fund's fit, a reason that
+-- names the fund and what made it fit (and the other eligible funds), and the
+-- list of eligible fund ids; with none eligible, 0 and why each fund fails.
+--
+-- The tables are hand-made, dated and replaceable (edit FUNDS below):
+--   AIIB   territory: AIIB members list, "Members and Prospective Members of
+--          the Bank" (aiib.org), as of 2025-06, approved members only. All ten
+--          ASEAN members and China are members (DOMAIN.md); the rest of the
+--          list was entered by hand and should be checked against aiib.org
+--          before it is relied on. Sectors: infrastructure (energy, transport,
+--          water, ICT, urban development) core; "other productive sectors"
+--          (agriculture, manufacturing, finance, health) related.
+--          Instruments: sovereign and non-sovereign loans, equity. No stated
+--          size band. Environmental and social standards are not checked.
+--   SRF    territory: countries that have signed Belt and Road cooperation
+--          documents with China, from the Belt and Road Portal
+--          (yidaiyilu.gov.cn) list, as of 2025-06; China and all ten ASEAN
+--          members are in it (DOMAIN.md), the rest entered by hand. Sectors:
+--          infrastructure, resource development (mining), industrial capacity
+--          cooperation (manufacturing), financial cooperation: core.
+--          Belt and Road cooperation is cross-border: the enterprise and the
+--          region must be in different countries.
+--          Instruments: mainly medium- to long-term equity (1), also debt
+--          (loan, 0.75). No stated size band.
+--   CAF    territory: the ten ASEAN members. Sectors: CAF's stated focus,
+--          infrastructure, energy and natural resources, ports, telecoms,
+--          mining, building materials, medicine (core); farming, fisheries,
+--          chemicals and metals as natural-resource lines (related).
+--          Instrument: equity, minority stakes. Band: about US$50-150m a
+--          company (CAF's stated focus), as of 2025-06.
+--   CAMCF  territory: China and the ten ASEAN members. Sectors: CAMCF's
+--          project areas as announced (maritime research and environment,
+--          navigation safety and rescue, maritime connectivity, fishery
+--          bases, seafood industry, port cities, marine science), as of
+--          2025-06: fishing and aquaculture, seafood processing, ships and
+--          ship repair, water transport and port services are core; any
+--          other sector with a maritime description is related.
+--          Instrument: government project funding (grant), not equity or
+--          loans. No size band.
+
+local ind = require "industries"
+
+local M = {}
+
+M.as_of = "2025-06"
+
+local ASEAN = { "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN" }
+
+local function set_of(...)
+  local s = {}
+  for _, list in ipairs({ ... }) do
+    for i = 1, #list do s[list[i]] = true end
+  end
+  return s
+end
+
+-- AIIB approved members (hand-made, as of 2025-06; see the header).
+local AIIB_MEMBERS = set_of(ASEAN, { "CN" }, {
+  -- prospective founding members (2015) that became members
+  "AU", "AT", "AZ", "BD", "BR", "DK", "EG", "FI", "FR", "GE", "DE", "IS", "IN", "IR", "IL", "IT",
+  "JO", "KZ", "KR", "KW", "KG", "LU", "MV", "MT", "MN", "NP", "NL", "NZ", "NO", "OM", "PK", "PL",
+  "PT", "QA", "RU", "SA", "ZA", "ES", "LK", "SE", "CH", "TJ", "TR", "AE", "GB", "UZ",
+  -- later members
+  "AF", "AM", "BH", "BY", "BE", "BJ", "CA", "CL", "CK", "CI", "HR", "CY", "DJ", "EC", "ET", "FJ",
+  "GH", "GR", "GN", "HK", "HU", "IE", "IQ", "LR", "MA", "NR", "PE", "RO", "RW", "WS", "RS", "SD",
+  "TL", "TG", "TO", "TN", "UY", "VU", "DZ",
+})
+
+-- Countries with Belt and Road cooperation documents (hand-made, as of
+-- 2025-06; see the header).
+local BRI_COUNTRIES = set_of(ASEAN, { "CN" }, {
+  "AF", "AL", "AM", "AZ", "BA", "BD", "BG", "BH", "BO", "BY", "CL", "CK", "CR", "CU", "CZ", "DZ",
+  "EC", "EE", "EG", "ET", "FJ", "GE", "GR", "HR", "HU", "IQ", "IR", "KE", "KG", "KZ", "KW", "LK",
+  "LT", "LU", "LV", "MA", "ME", "MK", "MN", "MV", "NG", "NP", "NZ", "OM", "PA", "PE", "PG", "PK",
+  "PL", "PT", "QA", "RO", "RS", "RU", "SA", "SI", "SK", "TJ", "TL", "TM", "TN", "TO", "TR", "UY",
+  "UZ", "VE", "VU", "WS", "AE", "ZA",
+})
+
+M.FUNDS = {
+  {
+    id = "AIIB", name = "Asian Infrastructure Investment Bank",
+    territory = AIIB_MEMBERS, territory_name = "an AIIB member",
+    source = "AIIB members list (aiib.org), as of 2025-06",
+    core = {
+      { "35", "energy" }, { "36", "water" }, { "37", "water" }, { "38", "urban services" },
+      { "39", "environment" }, { "41", "urban development" }, { "42", "transport and urban infrastructure" },
+      { "43", "urban development" }, { "49", "transport" }, { "50", "transport" }, { "51", "transport" },
+      { "52", "transport" }, { "61", "ICT" }, { "6311", "ICT (data centres)" },
+    },
+    related = {
+      { "A", "other productive sectors (agriculture)" }, { "C", "other productive sectors (manufacturing)" },
+      { "62", "ICT services" }, { "63", "ICT services" }, { "64", "other productive sectors (finance)" },
+      { "7110", "infrastructure engineering" }, { "86", "other productive sectors (health)" },
+    },
+    instruments = { loan = 1, equity = 1 }, instruments_name = "loans and equity",
+  },
+  {
+    id = "SRF", name = "Silk Road Fund",
+    territory = BRI_COUNTRIES, territory_name = "a Belt and Road country",
+    source = "Belt and Road Portal list of cooperation documents, as of 2025-06",
+    core = {
+      { "35", "infrastructure (energy)" }, { "36", "infrastructure (water)" }, { "37", "infrastructure" },
+      { "38", "infrastructure" }, { "39", "infrastructure" }, { "41", "infrastructure" },
+      { "42", "infrastructure" }, { "43", "infrastructure" }, { "49", "infrastructure (transport)" },
+      { "50", "infrastructure (transport)" }, { "51", "infrastructure (transport)" },
+      { "52", "infrastructure (logistics)" }, { "61", "infrastructure (telecoms)" },
+      { "B", "resource development" }, { "C", "industrial capacity cooperation" },
+      { "K", "financial cooperation" },
+    },
+    related = {
+      { "A", "agricultural cooperation" }, { "62", "digital economy" }, { "63", "digital economy" },
+      { "71", "engineering services" },
+    },
+    instruments = { equity = 1, loan = 0.75 }, instruments_name = "equity, also debt",
+    cross_border = true,
+  },
+  {
+    id = "CAF", name = "China-ASEAN Investment Cooperation Fund",
+    territory = set_of(ASEAN), territory_name = "an ASEAN member",
+    source = "CAF's stated focus (US$50-150m a company, minority stakes), as of 2025-06",
+    core = {
+      { "41", "infrastructure" }, { "42", "infrastructure" }, { "43", "infrastructure" },
+      { "36", "infrastructure (water)" }, { "37", "infrastructure" }, { "38", "infrastructure" },
+      { "39", "infrastructure" }, { "49", "infrastructure (transport)" }, { "50", "ports and shipping" },
+      { "51", "infrastructure (transport)" }, { "52", "ports and logistics" },
+      { "35", "energy" }, { "B", "mining, energy and natural resources" }, { "19", "energy" },
+      { "02", "natural resources (forestry)" }, { "61", "telecoms" }, { "23", "building materials" },
+      { "21", "medicine" }, { "86", "medicine" },
+    },
+    related = {
+      { "01", "natural resources (plantations)" }, { "03", "natural resources (fisheries)" },
+      { "20", "natural resource processing (chemicals)" }, { "24", "natural resource processing (metals)" },
+    },
+    instruments = { equity = 1 }, instruments_name = "minority equity",
+    band = { min = 50e6, max = 150e6, text = "US$50-150m" },
+  },
+  {
+    id = "CAMCF", name = "China-ASEAN Maritime Cooperation Fund",
+    territory = set_of(ASEAN, { "CN" }), territory_name = "in China or ASEAN",
+    source = "CAMCF project areas as announced, as of 2025-06",
+    core = {
+      { "03", "fishery bases" }, { "1020", "seafood industry" }, { "3011", "maritime connectivity (ships)" },
+      { "3315", "maritime connectivity (ship repair)" }, { "50", "maritime connectivity" },
+      { "5222", "port cities and navigation safety" },
+    },
+    related = {},
+    maritime = true,
+    instruments = { grant = 1 }, instruments_name = "government project funding (grants)",
+  },
+}
+
+local MARITIME = [[\b(marine|maritime|oceans?|oceanic|seas?|seafood|seaweeds?|fish\w*|shrimps?|squid|tuna|ports?|vessels?|ships?|shipping|shipyards?|navigation|coast\w*|mangroves?|harbou?rs?)\b]]
+
+local function fmt_num(x)
+  if x >= 10 then return string.format("%.0f", x) end
+  return (string.format("%.1f", x):gsub("%.0$", ""))
+end
+
+-- "US$60-120m", "US$20-80k", "US$500k-1.5m"
+local function fmt_range(lo, hi)
+  local function part(x, unit)
+    if unit == "m" then return fmt_num(x / 1e6) end
+    return fmt_num(x / 1e3)
+  end
+  local ul = lo >= 1e6 and "m" or "k"
+  local uh = hi >= 1e6 and "m" or "k"
+  if ul == uh then return "US$" .. part(lo, ul) .. "-" .. part(hi, uh) .. uh end
+  return "US$" .. part(lo, ul) .. ul .. "-" .. part(hi, uh) .. uh
+end
+
+-- The project's size in US$: lo, hi (nil when not given or not convertible).
+local function project_usd(e)
+  local inv = e.investment
+  if inv == nil or inv.currency == nil then return nil end
+  local hi = e:money("investment", "USD")
+  local lo = inv.min and cm.convert(inv.min, inv.currency, "USD") or nil
+  if hi == nil and lo == nil then return nil end
+  return lo or hi, hi or lo
+end
+
+local function sector_level(fund, sectors)
+  for i = 1, #fund.core do
+    local c = fund.core[i]
+    for j = 1, #sectors do
+      if ind.within(sectors[j], c[1]) then return 1, sectors[j] .. " is " .. c[2] end
+    end
+  end
+  for i = 1, #fund.related do
+    local c = fund.related[i]
+    for j = 1, #sectors do
+      if ind.within(sectors[j], c[1]) then return 0.5, sectors[j] .. " is " .. c[2] .. " (related, x0.5)" end
+    end
+  end
+  return 0, nil
+end
+
+-- One fund against one pair: { fund, ok, fit, reason } with reason either
+-- why it fits or the first check that failed.
+function M.check(fund, e, r, opts)
+  local tol = (opts and opts.tolerance) or 10
+  local id = fund.id
+  local country = r.country
+  if not fund.territory[country] then
+    return { fund = fund, ok = false, fit = 0, reason = id .. ": " .. tostring(country) .. " is not " .. fund.territory_name }
+  end
+  if fund.cross_border and e.country == country then
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": finances cross-border cooperation, and both sides are in " .. country }
+  end
+  local notes = { country .. " is " .. fund.territory_name }
+  local sectors = ind.list(e.sectors)
+  local fit, why = sector_level(fund, sectors)
+  -- CAMCF: a maritime project in a coastal region.
+  if fund.maritime then
+    if fit == 0 and e.description then
+      local word = re.match(e.description, MARITIME, "i")
+      if word then fit, why = 0.5, "maritime topic in the description (" .. word:lower() .. ", x0.5)" end
+    end
+    if fit == 0 then
+      return { fund = fund, ok = false, fit = 0,
+               reason = id .. ": no maritime topic (sectors " .. ind.join(sectors, 3) .. ")" }
+    end
+    local port = r.connectivity and r.connectivity.port
+    if port == false then
+      return { fund = fund, ok = false, fit = 0, reason = id .. ": the region has no port" }
+    elseif port == nil then
+      fit = fit * 0.5
+      notes[#notes + 1] = why
+      notes[#notes + 1] = "port unknown (x0.5)"
+    else
+      notes[#notes + 1] = why
+    end
+  elseif fit == 0 then
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": " .. ind.join(sectors, 3) .. " not in its sectors" }
+  else
+    notes[#notes + 1] = why
+  end
+  -- Instruments.
+  local inst = ind.list(e.instruments)
+  if #inst == 0 then
+    fit = fit * 0.5
+    notes[#notes + 1] = "instruments not stated (x0.5)"
+  else
+    local best, used = 0, nil
+    for i = 1, #inst do
+      local f = fund.instruments[inst[i]]
+      if f and f > best then best, used = f, inst[i] end
+    end
+    if best == 0 then
+      return { fund = fund, ok = false, fit = 0,
+               reason = id .. ": uses " .. fund.instruments_name .. ", the enterprise accepts " .. ind.join(inst) }
+    end
+    fit = fit * best
+    notes[#notes + 1] = used .. " accepted" .. (best < 1 and (" (x" .. best .. ")") or "")
+  end
+  -- Size band.
+  if fund.band then
+    local lo, hi = project_usd(e)
+    if lo == nil then
+      fit = fit * 0.5
+      notes[#notes + 1] = "no investment size to check against " .. fund.band.text .. " (x0.5)"
+    else
+      local size = fmt_range(lo, hi)
+      local factor, ratio = 1, 1
+      if hi < fund.band.min then ratio = fund.band.min / hi
+      elseif lo > fund.band.max then ratio = lo / fund.band.max end
+      if ratio > 1 then factor = 1 - math.log(ratio) / math.log(tol) end
+      if factor <= 0 then
+        local times = (string.format("%.1f", ratio):gsub("%.0$", ""))
+        return { fund = fund, ok = false, fit = 0,
+                 reason = string.format("%s: %s is %sx outside its %s band", id, size, times, fund.band.text) }
+      end
+      fit = fit * factor
+      if factor < 1 then
+        notes[#notes + 1] = string.format("%s is %.1fx outside %s (x%.2f)", size, ratio, fund.band.text, factor)
+      else
+        notes[#notes + 1] = size .. " within " .. fund.band.text
+      end
+    end
+  end
+  -- Soft factors: the region's funds list and the enterprise's wishes.
+  local rf = ind.list(r.funds)
+  if #rf == 0 then
+    fit = fit * 0.8
+    notes[#notes + 1] = "region lists no funds (x0.8)"
+  elseif not ind.has(rf, id) then
+    fit = fit * 0.5
+    notes[#notes + 1] = "region does not list " .. id .. " (x0.5)"
+  else
+    notes[#notes + 1] = "region lists " .. id
+  end
+  local wish = ind.list(e.funds_interest)
+  if #wish == 0 then
+    fit = fit * 0.8
+    notes[#notes + 1] = "enterprise names no funds (x0.8)"
+  elseif not ind.has(wish, id) then
+    fit = fit * 0.7
+    notes[#notes + 1] = "enterprise names " .. ind.join(wish) .. " (x0.7)"
+  else
+    notes[#notes + 1] = "enterprise names " .. id
+  end
+  return { fund = fund, ok = true, fit = fit, reason = table.concat(notes, "; ") }
+end
+
+-- Every fund against the pair, in table order.
+function M.assess(e, r, opts)
+  local out = {}
+  for i = 1, #M.FUNDS do out[i] = M.check(M.FUNDS[i], e, r, opts) end
+  return out
+end
+
+-- The best eligible fund: fit, reason (naming the fund), the list of
+-- eligible ids; or 0 and a reason listing why each fund fails.
+function M.best(e, r, opts)
+  local all = M.assess(e, r, opts)
+  local best, eligible, fails = nil, {}, {}
+  for i = 1, #all do
+    local a = all[i]
+    if a.ok then
+      eligible[#eligible + 1] = a.fund.id
+      if best == nil or a.fit > best.fit then best = a end
+    else
+      fails[#fails + 1] = a.reason
+    end
+  end
+  if best == nil then
+    return 0, "no fund can finance this pair: " .. table.concat(fails, "; "), eligible
+  end
+  local others = {}
+  for i = 1, #all do
+    if all[i].ok and all[i] ~= best then
+      others[#others + 1] = string.format("%s %.2f", all[i].fund.id, all[i].fit)
+    end
+  end
+  local reason = string.format("%s (%s) fits %.2f: %s", best.fund.id, best.fund.name, best.fit, best.reason)
+  if #others > 0 then reason = reason .. "; also " .. table.concat(others, ", ") end
+  return best.fit, reason, eligible
+end
+
+return M

@@ -1,0 +1,590 @@
+-- industries.lua - ISIC Rev.4 helpers and the hand-made industry tables that
+-- the sector-fit rules use: the Joint Statement industry groups, the value
+-- chain links between sectors, and the resources linked to the sectors that
+-- grow, process or use them.
+--
+-- For analysts. Every table below is hand-made (as of 2025-06) and meant to
+-- be read, argued with and extended; nothing here is fetched or learnt.
+--
+--   JOINT      the industries named in the Governors' and Mayors' Joint
+--              Statement, with the ISIC Rev.4 divisions that cover them (as
+--              listed in the project's domain notes, DOMAIN.md). A code
+--              belongs to a group when it lies within one of the group's
+--              codes: 2826 is in "equipment manufacturing" (25-30, 33);
+--              2910 is in both "equipment manufacturing" and "new energy
+--              vehicles".
+--   CHAIN      value-chain links "up supplies down": 0116 fibre crops feed
+--              1311 spinning; 2826 textile machinery equips 13 textile
+--              mills. Used both ways: a region offering the sector upstream
+--              of an enterprise supplies it; a region offering a sector
+--              downstream of an enterprise is its market.
+--   RESOURCES  a region's resource tags (free text such as "abaca fiber",
+--              "rubber (latex; smoked sheet)") linked to the ISIC sectors
+--              that grow, process or use them. The first entry whose
+--              keyword occurs in the tag applies, so specific entries
+--              ("abaca residue") come before general ones ("abaca"). The
+--              link is what lets a textile machinery maker whose
+--              description never says "abaca" reach an abaca province:
+--              "abaca fiber is processed by 2826 Textile machinery".
+--
+-- Codes at any level are accepted (section letter, division, group, class);
+-- "within" follows the ISIC hierarchy (2826 lies within 282, 28 and C).
+
+local M = {}
+
+M.as_of = "2025-06"
+
+-- ---------------------------------------------------------------------------
+-- ISIC helpers
+
+local SECTIONS = {
+  { 1, 3, "A" }, { 5, 9, "B" }, { 10, 33, "C" }, { 35, 35, "D" }, { 36, 39, "E" },
+  { 41, 43, "F" }, { 45, 47, "G" }, { 49, 53, "H" }, { 55, 56, "I" }, { 58, 63, "J" },
+  { 64, 66, "K" }, { 68, 68, "L" }, { 69, 75, "M" }, { 77, 82, "N" }, { 84, 84, "O" },
+  { 85, 85, "P" }, { 86, 88, "Q" }, { 90, 93, "R" }, { 94, 96, "S" }, { 97, 98, "T" },
+  { 99, 99, "U" },
+}
+
+-- The section letter of any ISIC code ("2826" -> "C", "C" -> "C"), or nil.
+function M.section(code)
+  if code == nil then return nil end
+  if code:match("^%a$") then return code:upper() end
+  local d = tonumber(code:sub(1, 2))
+  if d == nil then return nil end
+  for i = 1, #SECTIONS do
+    local s = SECTIONS[i]
+    if d >= s[1] and d <= s[2] then return s[3] end
+  end
+  return nil
+end
+
+-- True when code lies within anc (equal, or a descendant of it).
+function M.within(code, anc)
+  if code == nil or anc == nil then return false end
+  if anc:match("^%a$") then return M.section(code) == anc:upper() end
+  if code:match("^%a$") then return false end
+  return #code >= #anc and code:sub(1, #anc) == anc
+end
+
+-- True when one code lies within the other.
+function M.related(a, b)
+  return M.within(a, b) or M.within(b, a)
+end
+
+-- "2826 Textile, clothing and leather machinery" (the project's short title).
+function M.label(code)
+  local t = cm.isic_title(code)
+  if t then return code .. " " .. t end
+  return code
+end
+
+-- A list view (or nil) as a plain Lua array of strings.
+function M.list(v)
+  local out = {}
+  if v == nil then return out end
+  for i = 1, #v do out[i] = v[i] end
+  return out
+end
+
+function M.has(list, value)
+  for i = 1, #list do
+    if list[i] == value then return true end
+  end
+  return false
+end
+
+-- ---------------------------------------------------------------------------
+-- Joint Statement industry groups (DOMAIN.md, "Joint Statement industries,
+-- with ISIC Rev.4 divisions that cover them").
+
+M.JOINT = {
+  { name = "equipment manufacturing", codes = { "25", "26", "27", "28", "29", "30", "33" } },
+  { name = "light building materials", codes = { "16", "23" } },
+  { name = "energy resources", codes = { "05", "06", "07", "08", "09", "35" } },
+  { name = "infrastructure", codes = { "42" } },
+  { name = "high technology", codes = { "26", "62", "63", "72" } },
+  { name = "trade and logistics", codes = { "46", "49", "50", "51", "52", "53" } },
+  { name = "aerospace", codes = { "3030" } },
+  { name = "new materials", codes = { "20", "22", "24" } },
+  { name = "biomedicine", codes = { "21", "72" } },
+  { name = "new energy vehicles", codes = { "2910", "2720" } },
+  { name = "modern agriculture", codes = { "01", "02", "03", "10" } },
+  { name = "marine industry", codes = { "03", "3011", "50" } },
+}
+-- Note: DOMAIN.md lists modern agriculture as "01-03, 10", so 02 (forestry)
+-- is included above.
+
+local function in_group(code, g)
+  for i = 1, #g.codes do
+    if M.within(code, g.codes[i]) then return true end
+  end
+  return false
+end
+
+-- The Joint Statement groups a code belongs to (names, in table order).
+function M.joint_groups(code)
+  local out = {}
+  for i = 1, #M.JOINT do
+    if in_group(code, M.JOINT[i]) then out[#out + 1] = M.JOINT[i].name end
+  end
+  return out
+end
+
+-- ---------------------------------------------------------------------------
+-- Value chain: up supplies down (hand-made, as of 2025-06).
+
+M.CHAIN = {
+  { up = "0116", down = "1311", why = "fibre crops are prepared and spun" },
+  { up = "0116", down = "1394", why = "fibre crops are made into rope and twine" },
+  { up = "0116", down = "1701", why = "fibre crops are pulped for speciality paper" },
+  { up = "131", down = "1312", why = "yarn is woven" },
+  { up = "131", down = "139", why = "yarn and fabric go into made-up textiles" },
+  { up = "131", down = "14", why = "fabric is made into clothing" },
+  { up = "2826", down = "13", why = "textile machinery equips fibre, spinning and weaving mills" },
+  { up = "2826", down = "14", why = "textile machinery equips garment makers" },
+  { up = "2826", down = "0116", why = "decorticating machines strip fibre where it is grown" },
+  { up = "2825", down = "10", why = "food processing machinery equips food processors" },
+  { up = "2825", down = "11", why = "food processing machinery equips beverage makers" },
+  { up = "0126", down = "1040", why = "coconut and oil palm are pressed for oil" },
+  { up = "0126", down = "1030", why = "coconut is desiccated and processed" },
+  { up = "0126", down = "1394", why = "coconut husks are spun into coir" },
+  { up = "0129", down = "2211", why = "natural rubber makes tyres" },
+  { up = "0129", down = "2219", why = "natural rubber makes rubber goods" },
+  { up = "03", down = "1020", why = "caught and farmed fish and shrimp are processed" },
+  { up = "0321", down = "2100", why = "seaweed yields marine medicines" },
+  { up = "0122", down = "1030", why = "tropical fruit is processed" },
+  { up = "0124", down = "1030", why = "fruit is processed" },
+  { up = "0125", down = "1030", why = "fruit and nuts are processed" },
+  { up = "0111", down = "1061", why = "grain is milled" },
+  { up = "0112", down = "1061", why = "rice is milled" },
+  { up = "0113", down = "1062", why = "cassava is made into starch" },
+  { up = "0114", down = "1072", why = "sugarcane is made into sugar" },
+  { up = "0114", down = "1701", why = "bagasse is pulped" },
+  { up = "0127", down = "1079", why = "coffee and tea are processed" },
+  { up = "06", down = "19", why = "crude oil and gas are refined" },
+  { up = "06", down = "2011", why = "oil and gas feed petrochemicals" },
+  { up = "07", down = "24", why = "ores are smelted" },
+  { up = "08", down = "23", why = "stone, sand and clay make building materials" },
+  { up = "2394", down = "2395", why = "cement makes concrete products" },
+  { up = "23", down = "41", why = "building materials go into buildings" },
+  { up = "23", down = "42", why = "building materials go into civil works" },
+  { up = "24", down = "25", why = "metals go into metal products" },
+  { up = "24", down = "28", why = "metals go into machinery" },
+  { up = "24", down = "29", why = "metals go into vehicles" },
+  { up = "24", down = "30", why = "metals go into ships and aircraft" },
+  { up = "2720", down = "29", why = "batteries power electric vehicles" },
+  { up = "2610", down = "26", why = "electronic components go into electronic products" },
+  { up = "2610", down = "29", why = "electronic components go into vehicles" },
+  { up = "2930", down = "2910", why = "parts go into vehicle assembly" },
+  { up = "2011", down = "222", why = "basic chemicals make plastics" },
+  { up = "3011", down = "50", why = "shipyards build for shipping lines" },
+  { up = "3315", down = "50", why = "ship repair serves shipping lines" },
+  { up = "7911", down = "55", why = "tour operators bring guests to hotels" },
+  { up = "7210", down = "21", why = "research feeds pharmaceuticals" },
+  { up = "7210", down = "26", why = "research feeds electronics" },
+}
+
+-- ---------------------------------------------------------------------------
+-- Resources and the sectors that grow, process or use them (hand-made, as of
+-- 2025-06). keys: lower-case words looked for in the region's tag (and in the
+-- enterprise's description); links: { ISIC code, verb, what the sector does }.
+-- The reason reads "<tag> is <verb> <code> <what>".
+
+M.RESOURCES = {
+  { keys = { "abaca residue", "fibre residue", "fiber residue" }, links = {
+      { "1701", "pulped by", "Pulp and paper mills" },
+      { "1709", "made into paper by", "Paper articles" },
+      { "2392", "used in bricks by", "Bricks and clay materials" },
+      { "2395", "used in hollow blocks by", "Concrete and plaster articles (hollow blocks)" } } },
+  { keys = { "abaca", "manila hemp" }, links = {
+      { "0116", "grown by", "Fibre crop farming" },
+      { "1311", "prepared and spun by", "Fibre preparation and spinning" },
+      { "1394", "made into rope by", "Ropes, cords and nets" },
+      { "1701", "pulped by", "Pulp and paper mills" },
+      { "1709", "made into paper by", "Paper articles" },
+      { "2392", "used in bricks by", "Bricks and clay materials (hollow bricks from residue)" },
+      { "2395", "used in hollow blocks by", "Concrete and plaster articles (hollow blocks from residue)" },
+      { "2826", "processed by", "Textile machinery (decorticating, stripping and spinning machines)" } } },
+  { keys = { "coir", "coconut husk" }, links = {
+      { "1394", "twisted into twine and nets by", "Ropes, cords and nets" },
+      { "1311", "prepared by", "Fibre preparation and spinning" },
+      { "2826", "processed by", "Textile machinery (husk decorticating lines)" } } },
+  { keys = { "coconut" }, links = {
+      { "0126", "grown by", "Oleaginous fruit farming" },
+      { "1040", "pressed into oil by", "Vegetable oils" },
+      { "1030", "desiccated by", "Fruit and vegetable processing" },
+      { "2825", "processed by", "Food processing machinery (oil expellers, desiccators)" } } },
+  { keys = { "palm oil", "oil palm" }, links = {
+      { "0126", "grown by", "Oleaginous fruit farming" },
+      { "1040", "milled and refined by", "Vegetable oils" },
+      { "2011", "made into oleochemicals by", "Basic chemicals" } } },
+  { keys = { "rubber", "latex" }, links = {
+      { "0129", "grown by", "Perennial crop farming (rubber)" },
+      { "2211", "made into tyres by", "Tyres" },
+      { "2219", "made into rubber goods by", "Other rubber products" } } },
+  { keys = { "seaweed" }, links = {
+      { "0321", "farmed by", "Marine aquaculture" },
+      { "1079", "processed by", "Other food products" },
+      { "2100", "extracted for medicines by", "Pharmaceuticals (marine biomedicine)" } } },
+  { keys = { "shrimp", "prawn" }, links = {
+      { "0321", "farmed by", "Marine aquaculture" },
+      { "0322", "farmed by", "Freshwater aquaculture" },
+      { "1020", "processed by", "Fish and seafood processing" } } },
+  { keys = { "seafood", "fish", "tuna", "squid" }, links = {
+      { "0311", "caught by", "Marine fishing" },
+      { "0321", "farmed by", "Marine aquaculture" },
+      { "1020", "processed by", "Fish and seafood processing" } } },
+  { keys = { "salt" }, links = {
+      { "0893", "harvested by", "Salt extraction" },
+      { "1079", "refined by", "Other food products" },
+      { "2011", "made into chemicals by", "Basic chemicals (chlor-alkali)" } } },
+  { keys = { "natural gas" }, links = {
+      { "0620", "extracted by", "Natural gas extraction" },
+      { "3520", "distributed by", "Gas supply" },
+      { "3510", "burned for power by", "Electric power" },
+      { "2011", "made into chemicals by", "Basic chemicals" } } },
+  { keys = { "crude oil", "petroleum" }, links = {
+      { "0610", "extracted by", "Crude petroleum extraction" },
+      { "1920", "refined by", "Refined petroleum products" },
+      { "2011", "made into petrochemicals by", "Basic chemicals" } } },
+  { keys = { "coal" }, links = {
+      { "0510", "mined by", "Hard coal mining" },
+      { "1910", "coked by", "Coke ovens" },
+      { "3510", "burned for power by", "Electric power" } } },
+  { keys = { "tin" }, links = {
+      { "0729", "mined by", "Non-ferrous metal ore mining" },
+      { "2420", "smelted by", "Precious and non-ferrous metals" } } },
+  { keys = { "manganese" }, links = {
+      { "0729", "mined by", "Non-ferrous metal ore mining" },
+      { "2410", "alloyed into steel by", "Basic iron and steel" },
+      { "2720", "used in batteries by", "Batteries" } } },
+  { keys = { "potash" }, links = {
+      { "0891", "mined by", "Chemical and fertilizer minerals" },
+      { "2012", "made into fertiliser by", "Fertilizers" } } },
+  { keys = { "limestone" }, links = {
+      { "0810", "quarried by", "Quarrying of stone, sand and clay" },
+      { "2394", "burned into cement by", "Cement and lime" },
+      { "2395", "made into concrete by", "Concrete and plaster articles" } } },
+  { keys = { "granite", "marble", "stone" }, links = {
+      { "0810", "quarried by", "Quarrying of stone, sand and clay" },
+      { "2396", "cut and finished by", "Stone cutting and finishing" } } },
+  { keys = { "hydropower" }, links = {
+      { "3510", "generated by", "Electric power" },
+      { "4220", "built by", "Utility projects (dams, power lines)" } } },
+  { keys = { "rice" }, links = {
+      { "0112", "grown by", "Rice growing" },
+      { "1061", "milled by", "Grain mill products" },
+      { "2825", "processed by", "Food processing machinery (rice mills)" } } },
+  { keys = { "cassava" }, links = {
+      { "0113", "grown by", "Root and tuber farming" },
+      { "1062", "made into starch by", "Starches" },
+      { "1080", "made into feed by", "Animal feeds" } } },
+  { keys = { "cashew" }, links = {
+      { "0125", "grown by", "Tree nut farming" },
+      { "1030", "processed by", "Fruit and nut processing" } } },
+  { keys = { "maize", "corn" }, links = {
+      { "0111", "grown by", "Cereal farming" },
+      { "1061", "milled by", "Grain mill products" },
+      { "1080", "made into feed by", "Animal feeds" } } },
+  { keys = { "coffee", "tea" }, links = {
+      { "0127", "grown by", "Beverage crop farming" },
+      { "1079", "roasted and processed by", "Other food products (coffee, tea)" } } },
+  { keys = { "sugarcane", "bagasse" }, links = {
+      { "0114", "grown by", "Sugarcane farming" },
+      { "1072", "made into sugar by", "Sugar" },
+      { "1701", "pulped by", "Pulp and paper mills (bagasse pulp)" },
+      { "2395", "used as filler by", "Concrete and plaster articles" } } },
+  { keys = { "silk" }, links = {
+      { "0149", "raised by", "Silkworm raising" },
+      { "1311", "reeled and spun by", "Fibre preparation and spinning" },
+      { "1312", "woven by", "Weaving" } } },
+  { keys = { "tropical fruit", "pineapple", "durian", "pomelo", "mango", "kiwifruit", "apple" }, links = {
+      { "0122", "grown by", "Tropical fruit farming" },
+      { "0124", "grown by", "Pome and stone fruit farming" },
+      { "0125", "grown by", "Other tree fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "flower" }, links = {
+      { "0119", "grown by", "Other non-perennial crops (flowers)" } } },
+  { keys = { "port" }, links = {
+      { "5012", "served by", "Sea freight transport" },
+      { "5222", "run by", "Port and water transport services" },
+      { "5224", "worked by", "Cargo handling" },
+      { "5210", "served by", "Warehousing and storage" } } },
+  { keys = { "financial services" }, links = {
+      { "64", "provided by", "Financial services" },
+      { "66", "provided by", "Auxiliary financial services" } } },
+  { keys = { "engineer" }, links = {
+      { "26", "employed by", "Electronics" },
+      { "7110", "employed by", "Architecture and engineering" },
+      { "72", "employed by", "Research and development" } } },
+  { keys = { "beach", "heritage", "scenery" }, links = {
+      { "5510", "draw guests to", "Hotels and resorts" },
+      { "7911", "sold by", "Travel agencies and tour operators" } } },
+}
+
+-- True when the lower-case text holds key as a word (or its plural): "port"
+-- is found in "deep-water port" but not in "export"; "beach" in "beaches".
+local function is_letter(c)
+  return c ~= "" and c:match("%a") ~= nil
+end
+
+function M.word_find(text, key)
+  local init = 1
+  while true do
+    local i, j = text:find(key, init, true)
+    if i == nil then return false end
+    if not is_letter(text:sub(i - 1, i - 1)) then
+      local after = text:sub(j + 1, j + 1)
+      if not is_letter(after) then return true end
+      if after == "s" and not is_letter(text:sub(j + 2, j + 2)) then return true end
+      if text:sub(j + 1, j + 2) == "es" and not is_letter(text:sub(j + 3, j + 3)) then return true end
+    end
+    init = i + 1
+  end
+end
+
+-- The first RESOURCES entry one of whose keywords is a word of the tag.
+function M.resource_entry(tag)
+  local t = tag:lower()
+  for i = 1, #M.RESOURCES do
+    local entry = M.RESOURCES[i]
+    for k = 1, #entry.keys do
+      if M.word_find(t, entry.keys[k]) then return entry, entry.keys[k] end
+    end
+  end
+  return nil
+end
+
+-- The first keyword of the entry that the lower-case text names, or nil.
+local function names(text, entry)
+  for k = 1, #entry.keys do
+    if M.word_find(text, entry.keys[k]) then return entry.keys[k] end
+  end
+  return nil
+end
+
+-- ---------------------------------------------------------------------------
+-- Scorers. Each takes the enterprise and region views and returns a score in
+-- [0, 1] and a reason. Missing data scores 0 with a reason saying what is
+-- missing.
+
+local function join(list, n)
+  if n and #list > n then
+    local head = {}
+    for i = 1, n do head[i] = list[i] end
+    return table.concat(head, ", ") .. " and " .. (#list - n) .. " more"
+  end
+  return table.concat(list, ", ")
+end
+M.join = join
+
+-- Joint Statement groups: the enterprise's sectors and the region's sectors
+-- in the same group. 1 when the region seeks a sector of that group, 0.5 when
+-- it only offers one (a cluster of the same industry).
+function M.score_joint(e, r)
+  local es = M.list(e.sectors)
+  if #es == 0 then return 0, "the enterprise has no sectors" end
+  local sought, offered = M.list(r.sectors_sought), M.list(r.sectors_offered)
+  if #sought == 0 and #offered == 0 then
+    return 0, "the region lists no sectors sought or offered"
+  end
+  local best, why = 0, nil
+  local egroups, names, first = {}, {}, {}
+  for i = 1, #es do
+    for k = 1, #M.JOINT do
+      local g = M.JOINT[k]
+      if first[k] == nil and in_group(es[i], g) then
+        first[k] = es[i]
+        egroups[#egroups + 1] = k
+        names[#names + 1] = g.name
+      end
+    end
+  end
+  if #egroups == 0 then
+    return 0, "sectors " .. join(es, 3) .. " are in none of the Joint Statement industries"
+  end
+  local function scan(list, score, verb)
+    if score <= best then return end
+    for i = 1, #egroups do
+      local g = M.JOINT[egroups[i]]
+      for j = 1, #list do
+        if score > best and in_group(list[j], g) then
+          best = score
+          why = "both in the Joint Statement's " .. g.name .. " group: " ..
+                first[egroups[i]] .. ", and the region " .. verb .. " " .. list[j]
+        end
+      end
+    end
+  end
+  scan(sought, 1, "seeks")
+  scan(offered, 0.5, "offers")
+  if best > 0 then return best, why end
+  return 0, "no Joint Statement industry in common (the enterprise is in " .. join(names, 3) .. ")"
+end
+
+-- CHAIN indexed by endpoint, built once at load: BY_END[code] lists the
+-- link ends equal to code, UNDER[code] the link ends strictly within it.
+local BY_END, UNDER = {}, {}
+local function index_end(code, k, side)
+  local item = { k = k, side = side }
+  BY_END[code] = BY_END[code] or {}
+  table.insert(BY_END[code], item)
+  if code:match("^%a$") then return end
+  local sec = M.section(code)
+  UNDER[sec] = UNDER[sec] or {}
+  table.insert(UNDER[sec], item)
+  for len = 2, #code - 1 do
+    local pre = code:sub(1, len)
+    UNDER[pre] = UNDER[pre] or {}
+    table.insert(UNDER[pre], item)
+  end
+end
+for k = 1, #M.CHAIN do
+  index_end(M.CHAIN[k].up, k, "up")
+  index_end(M.CHAIN[k].down, k, "down")
+end
+
+-- The chain links one of whose ends is related to code (one within the
+-- other): adds code to ups[k] / downs[k] unless already set.
+local function chain_ends(code, ups, downs)
+  local function add(list)
+    if list == nil then return end
+    for i = 1, #list do
+      local it = list[i]
+      local t = it.side == "up" and ups or downs
+      if t[it.k] == nil then t[it.k] = code end
+    end
+  end
+  if code:match("^%a$") then
+    add(BY_END[code:upper()])
+    add(UNDER[code:upper()])
+    return
+  end
+  add(BY_END[M.section(code)])
+  for len = 2, #code do add(BY_END[code:sub(1, len)]) end
+  add(UNDER[code])
+end
+
+-- Region's offered sectors against the enterprise's sectors: value-chain links
+-- both ways, else a cluster of the enterprise's own industry.
+--   the region supplies the enterprise (its sector is upstream): 1 when the
+--     enterprise seeks raw materials, else 0.8;
+--   the region's industry buys from the enterprise (downstream): 1 when the
+--     enterprise seeks market access, else 0.8;
+--   the same sector: 0.6 (same class or within), 0.45 same group, 0.3 same
+--     division.
+function M.score_offered(e, r)
+  local es, os = M.list(e.sectors), M.list(r.sectors_offered)
+  if #os == 0 then return 0, "the region lists no sectors offered" end
+  if #es == 0 then return 0, "the enterprise has no sectors" end
+  local wants_inputs = e:has("seeks", "raw_materials")
+  local wants_market = e:has("seeks", "market_access")
+  local e_up, e_down, o_up, o_down = {}, {}, {}, {}
+  for j = 1, #es do chain_ends(es[j], e_up, e_down) end
+  for i = 1, #os do chain_ends(os[i], o_up, o_down) end
+  local best, why = 0, nil
+  for k = 1, #M.CHAIN do
+    local l = M.CHAIN[k]
+    if o_up[k] and e_down[k] then
+      local sc = wants_inputs and 1 or 0.8
+      if sc > best then
+        best = sc
+        why = "the region offers " .. M.label(o_up[k]) .. ", upstream of " .. e_down[k] .. " (" .. l.why .. ")" ..
+              (wants_inputs and "; the enterprise seeks raw materials" or "")
+      end
+    end
+    if e_up[k] and o_down[k] then
+      local sc = wants_market and 1 or 0.8
+      if sc > best then
+        best = sc
+        why = "the region offers " .. M.label(o_down[k]) .. ", a market for " .. e_up[k] .. " (" .. l.why .. ")" ..
+              (wants_market and "; the enterprise seeks market access" or "")
+      end
+    end
+  end
+  if best < 0.6 then
+    for i = 1, #os do
+      local o = os[i]
+      for j = 1, #es do
+        local s = es[j]
+        local sc, what = 0, nil
+        if M.related(o, s) then sc, what = 0.6, "its own sector"
+        elseif #o >= 3 and #s >= 3 and o:sub(1, 3) == s:sub(1, 3) then sc, what = 0.45, "its group"
+        elseif #o >= 2 and #s >= 2 and not o:match("%a") and not s:match("%a") and o:sub(1, 2) == s:sub(1, 2) then
+          sc, what = 0.3, "its division"
+        end
+        if sc > best then
+          best = sc
+          why = "the region offers " .. M.label(o) .. ", a cluster of " .. what .. " " .. s
+        end
+      end
+    end
+  end
+  if best > 0 then return best, why end
+  return 0, "none of the sectors offered (" .. join(os, 4) .. ") supplies, buys from or clusters with " ..
+            join(es, 3)
+end
+
+-- Region's resources linked to the enterprise's sectors (RESOURCES), or named
+-- in the enterprise's description. 1 for a sector within a linked code (or a
+-- description naming the resource), 0.75 when the enterprise's code is
+-- broader than the link, 0.5 in the same ISIC group.
+function M.score_resources(e, r)
+  local tags = M.list(r.resources)
+  if #tags == 0 then return 0, "the region lists no resources" end
+  local es = M.list(e.sectors)
+  local text = e.description and e.description:lower() or nil
+  local best, why, mention = 0, nil, nil
+  for i = 1, #tags do
+    local tag = tags[i]
+    local entry, key = M.resource_entry(tag)
+    if entry then
+      for k = 1, #entry.links do
+        local l = entry.links[k]
+        for j = 1, #es do
+          local s, sc = es[j], 0
+          if M.within(s, l[1]) then sc = 1
+          elseif M.within(l[1], s) then sc = 0.75
+          elseif #s == 4 and #l[1] == 4 and s:sub(1, 3) == l[1]:sub(1, 3) then sc = 0.5 end
+          if sc > best then
+            best = sc
+            why = tag .. " is " .. l[2] .. " " .. l[1] .. " " .. l[3] ..
+                  (sc == 1 and "" or (" (the enterprise is in " .. s .. ")"))
+          end
+        end
+      end
+      if text and mention == nil then
+        local said = names(text, entry)
+        if said then mention = said == key and tag or (tag .. " (" .. said .. ")") end
+      end
+    elseif text and mention == nil then
+      local word = tag:lower():match("^(%a+)")
+      if word and #word >= 4 and M.word_find(text, word) then mention = tag end
+    end
+  end
+  if mention then
+    if best == 1 then return 1, why .. "; the description mentions " .. mention end
+    return 1, "the description mentions " .. mention .. (why and ("; " .. why) or "")
+  end
+  if best > 0 then return best, why end
+  return 0, "none of the region's resources (" .. join(tags, 4) .. ") is linked to " .. join(es, 3) ..
+            " or named in the description"
+end
+
+-- The share of what the enterprise seeks that the region offers.
+function M.score_seeks(e, r)
+  local seeks = M.list(e.seeks)
+  if #seeks == 0 then return 0, "the enterprise lists nothing it seeks" end
+  local offers = M.list(r.offers)
+  if #offers == 0 then return 0, "the region lists no offers" end
+  local met = {}
+  for i = 1, #seeks do
+    if M.has(offers, seeks[i]) then met[#met + 1] = seeks[i] end
+  end
+  if #met == 0 then
+    return 0, "the region offers none of what the enterprise seeks (" .. join(seeks) .. ")"
+  end
+  return #met / #seeks, "the region offers " .. #met .. " of " .. #seeks .. " things sought: " .. join(met)
+end
+
+return M

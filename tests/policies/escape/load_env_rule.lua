@@ -1,0 +1,10 @@
+-- escape attempt: a chunk from load() looking for the real globals, inside a rule.
+-- capmatch match must stop it with a clear error (exit 2) naming this file
+-- and the line marked "attempt", within a second, touching nothing: run by
+-- tests/cli/policy.sh with --set target=$TMP/pwned, that file must not appear.
+policy { name = "escape" }
+local p = params { target = "/nonexistent/capmatch-pwned" }
+rule { name = "escape", weight = 1, score = function(e, r, p) -- attempt
+  load("local t = ... os.execute(\"touch \" .. t)")(p.target)
+  return 1, "escaped"
+end }

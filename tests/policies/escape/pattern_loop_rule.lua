@@ -1,0 +1,11 @@
+-- escape attempt: an endless loop of Lua patterns each just under the cost limit, inside a rule.
+-- capmatch match must stop it with a clear error (exit 2) naming this file
+-- and the line marked "attempt", within a second, touching nothing: run by
+-- tests/cli/policy.sh with --set target=$TMP/pwned, that file must not appear.
+policy { name = "escape" }
+local p = params { target = "/nonexistent/capmatch-pwned" }
+rule { name = "escape", weight = 1, score = function(e, r, p) -- attempt
+  local s, pat = ("a"):rep(24), ("a?"):rep(21) .. ("a"):rep(24)
+  while true do string.find(s, pat) end
+  return 1, "escaped"
+end }
