@@ -99,7 +99,10 @@ static void collect(const char *path, char ***files, size_t *n)
         if (de->d_name[0] == '.')
             continue;
         char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        size_t pl = strlen(path);
+        while (pl > 1 && path[pl - 1] == '/')
+            pl--;
+        snprintf(sub, sizeof sub, "%.*s/%s", (int)pl, path, de->d_name);
         if (stat(sub, &sb) != 0)
             continue;
         if (S_ISDIR(sb.st_mode) || ends_with(de->d_name, ".test.lua"))
