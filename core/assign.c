@@ -171,10 +171,10 @@ static int party_get(cm_pairs *p, int side, const char *id, size_t len, int crea
         return 1;
     if (p->nside[side] >= UINT32_MAX - 1 || strpool_intern(&p->pool, id, len, &ref) < 0 ||
         map_reserve(&p->ids) < 0 ||
-        cm_grow((void **)&p->side[side], &p->capside[side], p->nside[side] + 1, sizeof(party)) < 0)
+        cm_grow((void **)&p->side[side], &p->capside[side], p->nside[side] + 1, sizeof(pairs_party)) < 0)
         return -1;
     uint32_t idx = (uint32_t)p->nside[side]++;
-    p->side[side][idx] = (party){ ref, -1 };
+    p->side[side][idx] = (pairs_party){ ref, -1 };
     map_insert(&p->ids, (uint64_t)side << 32 | ref, idx);
     *out = idx;
     return 0;
@@ -285,7 +285,7 @@ static char *join_reasons(const cm_result *r, size_t row)
         return NULL;
     for (size_t k = 0; k < n; k++) {
         const cm_explain_item *it = cm_result_explain(r, row, k);
-        len += strlen(it->rule) + strlen(it->reason) + 5;
+        len += strlen(it->rule) + strlen(it->reason) + 24;
     }
     char *s = cm_malloc(len);
     if (s == NULL)
@@ -293,7 +293,8 @@ static char *join_reasons(const cm_result *r, size_t row)
     size_t o = 0;
     for (size_t k = 0; k < n; k++) {
         const cm_explain_item *it = cm_result_explain(r, row, k);
-        o += (size_t)snprintf(s + o, len - o, "%s%s: %s", k ? " | " : "", it->rule, it->reason);
+        o += (size_t)snprintf(s + o, len - o, "%s%s%s: %s", k ? " | " : "",
+                              it->region_side ? "region's view, " : "", it->rule, it->reason);
     }
     return s;
 }
@@ -308,7 +309,8 @@ CM_API cm_status cm_pairs_add_result(cm_pairs *p, const cm_result *r)
         uint32_t dup;
         int side;
         int k = pair_put(p, row->enterprise, strlen(row->enterprise), row->region,
-                         strlen(row->region), row->score, row->score, why, why ? strlen(why) : 0,
+                         strlen(row->region), row->score, row->region_score, why,
+                         why ? strlen(why) : 0,
                          &dup, &side);
         cm_free(why);
         if (k < 0)

@@ -28,7 +28,7 @@ typedef struct u64map {
 typedef struct party {
     str_ref id;
     long capacity;            /* regions: < 0 unlimited */
-} party;
+} pairs_party;
 
 typedef struct pair {
     uint32_t e, r;            /* party indices of each side */
@@ -38,7 +38,7 @@ typedef struct pair {
 
 struct cm_pairs {
     strpool pool;             /* ids and reasons */
-    party *side[2];
+    pairs_party *side[2];
     size_t nside[2], capside[2];
     int closed[2];            /* the side's parties come from profiles: no new ones */
     u64map ids;               /* side << 32 | str_ref -> party index */
