@@ -22,7 +22,7 @@ SOMAJOR    := 0
 WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
           -Wpointer-arith -Wcast-align -Wwrite-strings -Wformat=2 -Wvla \
           -Wundef -Wno-missing-field-initializers
-DEPS_PC := jansson lua5.4 libpcre2-8 nettle
+DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
@@ -38,13 +38,14 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c core/sandbox.c core/policy.c \
            core/policy_state.c core/scorer.c core/match.c core/policy_test.c \
-           core/luajson.c \
-           core/assign.c
+           core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
+           core/assign.c core/schedule.c core/report.c
 CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
-           core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c
+           core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c core/cli/cmd_fetch.c \
+           core/cli/cmd_assign.c
 UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign
-TOOLS := bench_load
+TOOLS := bench_load bench_match
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

@@ -1195,6 +1195,16 @@ out:
 
 /* ==== min-cost flow =============================================================== */
 
+static double best_of(const prep *x, uint32_t e)
+{
+    return x->eoff[e + 1] > x->eoff[e] ? x->p->pairs[x->src[x->elist[x->eoff[e]]]].score : -1;
+}
+static int cmp_best_desc(const void *a, const void *b)
+{
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    double x = best_of(sort_prep, i), y = best_of(sort_prep, j);
+    return x != y ? (x > y ? -1 : 1) : (i < j ? -1 : i > j);
+}
 typedef struct hnode {
     int64_t d;
     uint32_t v;
@@ -1205,6 +1215,8 @@ typedef struct minheap {
     size_t n, cap;
 } minheap;
 
+/* ties: the sink (numbered 0 in the heap) first, so that a plateau of equal
+ * distances is not explored before the path that ends there */
 static int hless(hnode x, hnode y) { return x.d < y.d || (x.d == y.d && x.v < y.v); }
 
 static int mh_push(minheap *h, int64_t d, uint32_t v)
@@ -1262,7 +1274,7 @@ static int run_optimal(const prep *x, uint8_t *matched)
     uint32_t *alen = cm_calloc(nR + 1, sizeof *alen);
     uint32_t *apos = cm_malloc((x->na ? x->na : 1) * sizeof *apos);
     uint32_t *used = cm_calloc(nR + 1, sizeof *used);
-    uint32_t *asg = NULL;
+    uint32_t *asg = NULL, *eorder = NULL;
     minheap h = { 0 };
     int rc = -1;
     if (!pi || !dist || !seen || !done || !pred || !settled || !cost || !aoff || !alen || !apos ||
@@ -1278,7 +1290,18 @@ static int run_optimal(const prep *x, uint8_t *matched)
     memset(matched, 0, x->na ? x->na : 1);
     uint32_t gen = 0, predT = NONE;
     int predT_region = 0;
-    for (size_t e0 = 0; e0 < nE; e0++) {
+    eorder = cm_malloc((nE + 1) * sizeof *eorder);
+    if (eorder == NULL)
+        goto out;
+    for (size_t i = 0; i < nE; i++)
+        eorder[i] = (uint32_t)i;
+    /* the enterprises with the best pairs first: they settle the contested
+     * regions early, and later paths have less to undo (half the work, in
+     * scripts/bench-assign, of going in id order) */
+    sort_prep = x;
+    qsort(eorder, nE, sizeof *eorder, cmp_best_desc);
+    for (size_t oi = 0; oi < nE; oi++) {
+        size_t e0 = eorder[oi];
         uint32_t deg = x->eoff[e0 + 1] - x->eoff[e0];
         unsigned units = x->K < deg ? x->K : deg;   /* the rest stays unplaced */
         for (unsigned unit = 0; unit < units; unit++) {
@@ -1287,12 +1310,12 @@ static int run_optimal(const prep *x, uint8_t *matched)
             size_t ns = 0;
             dist[e0] = 0;
             seen[e0] = gen;
-            if (mh_push(&h, 0, (uint32_t)e0) < 0)
+            if (mh_push(&h, 0, (uint32_t)e0 + 1) < 0)
                 goto out;
             int64_t D = 0;
             while (h.n) {
                 hnode top = mh_pop(&h);
-                uint32_t v = top.v;
+                uint32_t v = top.v == 0 ? T : top.v - 1;
                 if (done[v] == gen || top.d != dist[v])
                     continue;
                 done[v] = gen;
@@ -1310,7 +1333,7 @@ static int run_optimal(const prep *x, uint8_t *matched)
             seen[n_] = gen;                                                    \
             dist[n_] = nd_;                                                    \
             how;                                                               \
-            if (mh_push(&h, nd_, n_) < 0)                                      \
+            if (mh_push(&h, nd_, n_ == T ? 0 : n_ + 1) < 0)                    \
                 goto out;                                                      \
         }                                                                      \
     } while (0)
@@ -1335,6 +1358,7 @@ static int run_optimal(const prep *x, uint8_t *matched)
                 }
 #undef RELAX
             }
+            if (getenv("CM_MCF_STATS")) { static size_t tot, aug; tot += ns; aug++; if (aug % 5000 == 0) fprintf(stderr, "aug %zu avg settled %.1f last %zu\n", aug, (double)tot / aug, ns); }
             /* potentials: settled nodes move by their distance less D */
             for (size_t i = 0; i < ns; i++)
                 pi[settled[i]] += dist[settled[i]] - D;
@@ -1367,6 +1391,7 @@ static int run_optimal(const prep *x, uint8_t *matched)
     }
     rc = 0;
 out:
+    cm_free(eorder);
     cm_free(pi); cm_free(dist); cm_free(seen); cm_free(done); cm_free(pred); cm_free(settled);
     cm_free(cost); cm_free(aoff); cm_free(alen); cm_free(apos); cm_free(used); cm_free(asg);
     cm_free(h.a);

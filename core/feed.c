@@ -8,6 +8,7 @@
  * expanded by feed_fetch.c when the request is made. Depends on sandbox.h;
  * the transfers, bodies and cache are feed_fetch.c, feed_body.c, feed_cache.c.
  */
+#define _XOPEN_SOURCE 700     /* realpath */
 #include "feed.h"
 #include "alloc.h"
 
@@ -388,6 +389,12 @@ static char *normalize_url(const char *url, const char *dir, char *err, size_t e
                 snprintf(buf, sizeof buf, "file://%s/%s", dir, path);
             }
         }
+        /* file:///a/b/../c.json reads better as file:///a/c.json */
+        char *real = realpath(buf + 7, NULL);
+        if (real) {
+            snprintf(buf, sizeof buf, "file://%s", real);
+            free(real);       /* realpath's, not ours */
+        }
         return cm_strdup(buf);
     }
     snprintf(err, errlen, "url \"%.200s\": only http://, https:// and file: URLs are allowed",
@@ -433,15 +440,15 @@ static int set_number(feed_def *d, const struct setting *s, double v, char *err,
             snprintf(err, errlen, "'%s' must be a whole number, not %g", s->key, v);
             return -1;
         }
-        *(long *)at = (long)v;
+        *(long *)(void *)at = (long)v;
         return 0;
     case S_BOOL:
-        *(int *)at = v != 0;
+        *(int *)(void *)at = v != 0;
         return 0;
     case S_SECONDS:
     case S_BYTES:
     case S_FRACTION:
-        *(double *)at = v;
+        *(double *)(void *)at = v;
         return 0;
     case S_STRING:
     case S_PATH:
@@ -453,7 +460,7 @@ static int set_number(feed_def *d, const struct setting *s, double v, char *err,
 
 static int set_string(feed_def *d, const struct setting *s, const char *v, const char *dir)
 {
-    char **at = (char **)((char *)d + s->off);
+    char **at = (char **)(void *)((char *)d + s->off);
     char *nv;
     if (s->type == S_PATH && v[0] != '/' && dir && *dir) {
         size_t n = strlen(dir) + strlen(v) + 2;
@@ -750,9 +757,9 @@ static void apply_table(lua_State *L, int t, feed_def *d, const char *what, cons
             if (ty != LUA_TBOOLEAN)
                 luaL_error(L, "%s: '%s' must be true or false, not a %s", what, s->key,
                            luaL_typename(L, -1));
-            *(int *)((char *)d + s->off) = lua_toboolean(L, -1);
+            *(int *)(void *)((char *)d + s->off) = lua_toboolean(L, -1);
         } else {
-            double v;
+            double v = 0;
             if (ty == LUA_TNUMBER)
                 v = lua_tonumber(L, -1);
             else if (ty == LUA_TSTRING && s->type == S_BYTES &&
@@ -947,6 +954,16 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     size_t before = f->ndefs;
     char err[1024];
     int rc = sandbox_dofile(f->sb, path, 0, err, sizeof err);
+    if (rc == 0) {
+        /* the map functions are in this text: a new text, a new definition */
+        size_t len;
+        char *text = cache_read_file(path, &len), sum[65] = "";
+        if (text)
+            cache_sha256(text, len, sum);
+        cm_free(text);
+        for (size_t i = before; i < f->ndefs; i++)
+            memcpy(f->defs[i].config_sha, sum, sizeof sum);
+    }
     /* the closures point at c, which is going away */
     sandbox_push_env(f->sb);
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -47,6 +47,7 @@ typedef struct feed_def {
     char *config;             /* file and line it was declared at, or NULL */
     int line;
     int cached_only;          /* known from the cache only: not fetched */
+    char config_sha[65];      /* of the configuration file's text, or "" */
 } feed_def;
 
 struct cm_feeds;
@@ -93,6 +94,7 @@ typedef struct feed_snap {
     size_t bytes, records, rejected, pages;
     char sha256[65];
     char *etag, *last_modified, *url;
+    char *definition;         /* fingerprint of the feed's definition when fetched */
     cm_format format;
 } feed_snap;
 
@@ -124,6 +126,11 @@ cm_status cache_list(cm_feeds *f, char ***names, size_t *n);
 /* Write a file completely or not at all: temporary file, fsync, rename,
  * fsync of the directory. Returns 0, or -1 with errno set. */
 int cache_write_file(const char *path, const void *data, size_t len);
+/* Fingerprint of what a feed's definition makes of a body (URL, kind,
+ * format, records, pages, headers, and the configuration file's text for
+ * its map): a body fetched under another definition is not asked for with
+ * conditional headers. */
+void feed_fingerprint(const feed_def *d, char hex[65]);
 /* SHA-256 of a buffer as hex. */
 void cache_sha256(const void *data, size_t len, char hex[65]);
 /* Apply a validated body as feed i's new snapshot (meta updated, old

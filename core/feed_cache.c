@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <lauxlib.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,29 @@ char *cache_read_file(const char *path, size_t *len)
     return buf;
 }
 
+void feed_fingerprint(const feed_def *d, char hex[65])
+{
+    struct sha256_ctx c;
+    uint8_t dg[SHA256_DIGEST_SIZE];
+    char num[64];
+    sha256_init(&c);
+#define ADD(s) sha256_update(&c, strlen(s) + 1, (const uint8_t *)(s))
+    ADD(d->name);
+    ADD(d->url);
+    snprintf(num, sizeof num, "%d %d %d %ld", (int)d->kind, (int)d->format, d->pages_link,
+             d->max_pages);
+    ADD(num);
+    ADD(d->records ? d->records : "");
+    ADD(d->pages_next ? d->pages_next : "");
+    for (size_t i = 0; i < d->nheaders; i++)
+        ADD(d->headers[i]);
+    ADD(d->map_ref != LUA_NOREF ? d->config_sha : "");
+#undef ADD
+    sha256_digest(&c, sizeof dg, dg);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", dg[i]);
+}
+
 void cache_sha256(const void *data, size_t len, char hex[65])
 {
     struct sha256_ctx c;
@@ -271,6 +295,7 @@ void cache_meta_free(feed_meta *m)
         cm_free(s->etag);
         cm_free(s->last_modified);
         cm_free(s->url);
+        cm_free(s->definition);
     }
     cm_free(m->snaps);
     memset(m, 0, sizeof *m);
@@ -366,6 +391,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
         s->etag = jstr(o, "etag");
         s->last_modified = jstr(o, "last_modified");
         s->url = jstr(o, "url");
+        s->definition = jstr(o, "definition");
         s->format = format_of_ext(file);
     }
     json_decref(root);
@@ -374,7 +400,21 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
 
 static int set_str(json_t *o, const char *key, const char *v)
 {
-    return json_object_set_new(o, key, v ? json_string(v) : json_null());
+    if (v == NULL)
+        return json_object_set_new(o, key, json_null());
+    json_t *s = json_string(v);
+    if (s == NULL) {
+        /* text from a server may be invalid UTF-8: keep what can be kept */
+        char *clean = cm_strdup(v);
+        if (clean == NULL)
+            return -1;
+        for (unsigned char *p = (unsigned char *)clean; *p; p++)
+            if (*p >= 0x80)
+                *p = '?';
+        s = json_string(clean);
+        cm_free(clean);
+    }
+    return json_object_set_new(o, key, s);
 }
 
 cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
@@ -409,6 +449,7 @@ cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
             bad |= set_str(o, "etag", s->etag);
             bad |= set_str(o, "last_modified", s->last_modified);
             bad |= set_str(o, "url", s->url);
+            bad |= set_str(o, "definition", s->definition);
             bad |= json_array_append_new(snaps, o);
         }
         bad |= json_object_set(root, "snapshots", snaps);
@@ -480,6 +521,7 @@ static void snap_free(feed_snap *s)
     cm_free(s->etag);
     cm_free(s->last_modified);
     cm_free(s->url);
+    cm_free(s->definition);
 }
 
 cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
@@ -508,8 +550,10 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
     snap.etag = info->etag ? cm_strdup(info->etag) : NULL;
     snap.last_modified = info->last_modified ? cm_strdup(info->last_modified) : NULL;
     snap.url = cm_strdup(d->shown_url);
+    snap.definition = info->definition ? cm_strdup(info->definition) : NULL;
     snap.format = fmt;
     if (snap.file == NULL || snap.url == NULL || (info->etag && !snap.etag) ||
+        (info->definition && !snap.definition) ||
         (info->last_modified && !snap.last_modified)) {
         snap_free(&snap);
         unlink(path);

@@ -82,8 +82,17 @@ int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t er
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx))
             lj_printf(b, "%lld", (long long)lua_tointeger(L, idx));
-        else
-            lj_printf(b, "%.17g", lua_tonumber(L, idx));
+        else {
+            /* the shortest text that reads back as the same number */
+            double d = lua_tonumber(L, idx);
+            char t[40];
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(t, sizeof t, "%.*g", prec, d);
+                if (strtod(t, NULL) == d)
+                    break;
+            }
+            lj_puts(b, t);
+        }
         return 0;
     case LUA_TBOOLEAN:
         lj_puts(b, lua_toboolean(L, idx) ? "true" : "false");

@@ -986,9 +986,30 @@ CM_API void cm_policy_free(cm_policy *p)
 
 /* ---- derived values -------------------------------------------------------- */
 
+static int policy_derive_values(cm_policy *p, char *err, size_t errlen);
+
 /* Compute every derived value of every profile not computed yet, in the
- * policy's own state. Returns 0, or -1 with a message naming the profile. */
+ * policy's own state, then the built-ins' per-profile values. Returns 0, or
+ * -1 with a message naming the profile. */
 int policy_derive(cm_policy *p, char *err, size_t errlen)
+{
+    if (policy_derive_values(p, err, errlen) < 0)
+        return -1;
+    /* then what built-ins can compute from one profile alone (they may read
+     * derived values) */
+    for (int list = 0; list < 2; list++) {
+        prule *r = list ? p->rules : p->filters;
+        size_t n = list ? p->nrules : p->nfilters;
+        for (size_t i = 0; i < n; i++)
+            if (builtin_prepare(p, &r[i].b) < 0) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
 {
     if (p->nderived == 0)
         return 0;

@@ -60,6 +60,9 @@ typedef struct builtin {
     int constant_is_num;
     pcre2_code *re;           /* regex: compiled once, at load, JIT when available */
     char *pattern;
+    double *cache_lo;         /* range: each profile's score, computed once before
+                                 matching (it depends on that profile alone) */
+    size_t cache_n;
 } builtin;
 
 typedef struct prule {        /* a filter or a rule */
@@ -103,6 +106,8 @@ typedef struct pstate {
     int params_ref;           /* registry: the params table */
     int eview_ref, rview_ref; /* registry: reusable profile views */
     struct pview *eview, *rview;
+    int cached_refs[2][F_COUNT];  /* registry: reusable group and list views per
+                                     side and field (0: not made yet) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -163,6 +168,9 @@ int policy_derive(cm_policy *p, char *err, size_t errlen);
 /* scorer.c: evaluate a built-in for a pair; reason may be NULL. */
 double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error);
+/* Compute what a built-in can know of each profile alone (range values),
+ * for profiles loaded since the last call. Single-threaded, before matching. */
+int builtin_prepare(const cm_policy *p, builtin *b);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);

@@ -13,6 +13,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 
 struct pview {
     cm_policy *p;
+    pstate *ps;
     int side;
     uint32_t index;
     const field_def *group;   /* a view of revenue, location ...; NULL: the profile */
@@ -33,6 +35,25 @@ struct lview {
     struct field_read fr;
 };
 
+/* A group or list view of (side, field), made once per state and moved
+ * from profile to profile like the profile views: no allocation per access.
+ * Views are valid during the call that got them. */
+static void *cached_view(lua_State *L, pstate *ps, int side, int field, size_t size,
+                         const char *mt)
+{
+    int *ref = &ps->cached_refs[side][field];
+    if (*ref) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
+        return lua_touserdata(L, -1);
+    }
+    void *u = lua_newuserdatauv(L, size, 0);
+    memset(u, 0, size);
+    luaL_setmetatable(L, mt);
+    lua_pushvalue(L, -1);
+    *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return u;
+}
+
 uint32_t pview_index(lua_State *L, int idx, int side)
 {
     struct pview *v = luaL_checkudata(L, idx, VIEW_MT);
@@ -42,12 +63,20 @@ uint32_t pview_index(lua_State *L, int idx, int side)
     return v->index;
 }
 
+/* The cm and re functions carry the policy, the state and the view
+ * metatable as upvalues: no registry lookup by name on every call. */
 static pstate *pstate_of(lua_State *L)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.pstate");
-    pstate *ps = lua_touserdata(L, -1);
+    return lua_touserdata(L, lua_upvalueindex(2));
+}
+
+static struct pview *check_view(lua_State *L, int idx)
+{
+    struct pview *v = lua_touserdata(L, idx);
+    if (v == NULL || !lua_getmetatable(L, idx) || !lua_rawequal(L, -1, lua_upvalueindex(3)))
+        luaL_typeerror(L, idx, "profile");
     lua_pop(L, 1);
-    return ps;
+    return v;
 }
 
 static const char *side_name(int side)
@@ -63,21 +92,30 @@ static void push_number(lua_State *L, double d)
         lua_pushnumber(L, d);
 }
 
-static void push_read(lua_State *L, const store *st, const struct field_read *o)
+static void push_read_cached(lua_State *L, const store *st, const struct field_read *o,
+                             pstate *ps, int side, int field)
 {
     switch (o->type) {
     case T_STRING: lua_pushstring(L, o->str); break;
     case T_NUMBER: push_number(L, o->num); break;
     case T_BOOL: lua_pushboolean(L, o->boolean); break;
     case T_LIST: {
-        struct lview *lv = lua_newuserdatauv(L, sizeof *lv, 0);
+        struct lview *lv = ps && field >= 0
+                               ? cached_view(L, ps, side, field, sizeof *lv, LIST_MT)
+                               : lua_newuserdatauv(L, sizeof *lv, 0);
         lv->st = st;
         lv->fr = *o;
-        luaL_setmetatable(L, LIST_MT);
+        if (!(ps && field >= 0))
+            luaL_setmetatable(L, LIST_MT);
         break;
     }
     default: lua_pushnil(L); break;
     }
+}
+
+static void push_read(lua_State *L, const store *st, const struct field_read *o)
+{
+    push_read_cached(L, st, o, NULL, 0, -1);
 }
 
 static void push_dval(lua_State *L, const cm_policy *p, const dval *d)
@@ -120,7 +158,8 @@ static int view_money(lua_State *L);
 
 static int view_index(lua_State *L)
 {
-    struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    /* only ever called as the metamethod of a view (its metatable is hidden) */
+    struct pview *v = lua_touserdata(L, 1);
     const char *key = luaL_checkstring(L, 2);
     cm_policy *p = v->p;
     const store *st = p->st;
@@ -133,25 +172,56 @@ static int view_index(lua_State *L)
     }
     if (v->group) {
         char path[96];
-        snprintf(path, sizeof path, "%s.%s", v->group->path, key);
-        const field_def *f = schema_field(v->side, path, strlen(path));
+        size_t gl = strlen(v->group->path), kl = strlen(key);
+        const field_def *f = NULL;
+        if (gl + kl + 2 <= sizeof path) {   /* "group.key", without printf: per pair */
+            memcpy(path, v->group->path, gl);
+            path[gl] = '.';
+            memcpy(path + gl + 1, key, kl + 1);
+            f = schema_field(v->side, path, gl + 1 + kl);
+        }
         if (f == NULL)
             return luaL_error(L, "%s has no member '%s' (it has %s)", v->group->path, key,
                               schema_group_members(v->side, v->group->path));
         record_read(st, v->side, c, f, &o);
-        push_read(L, st, &o);
+        push_read_cached(L, st, &o, v->ps, v->side, f->id);
         return 1;
     }
-    const field_def *f = schema_field(v->side, key, strlen(key));
+    /* field names resolve through a Lua table per side (the key is an
+     * interned Lua string, hashed once), filled on first use */
+    static const char not_a_field;
+    const field_def *f;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1 + v->side)) == LUA_TLIGHTUSERDATA) {
+        f = lua_touserdata(L, -1);
+        if ((const void *)f == &not_a_field)
+            f = NULL;
+        lua_pop(L, 1);
+    } else {
+        lua_pop(L, 1);
+        f = schema_field(v->side, key, strlen(key));
+        lua_pushvalue(L, 2);
+        lua_pushlightuserdata(L, f ? (void *)(uintptr_t)f : (void *)(uintptr_t)&not_a_field);
+        lua_rawset(L, lua_upvalueindex(1 + v->side));
+    }
     if (f) {
         if (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS) {
-            struct pview *g = new_view(L, p, v->side, v->index);
+            struct pview *g;
+            if (v->ps) {
+                g = cached_view(L, v->ps, v->side, f->id, sizeof *g, VIEW_MT);
+                g->p = p;
+                g->ps = v->ps;
+                g->side = v->side;
+            } else {
+                g = new_view(L, p, v->side, v->index);
+            }
+            g->index = v->index;
             g->group = f->shape == SHAPE_GROUP ? f : NULL;
             g->attrs = f->shape == SHAPE_ATTRS;
             return 1;
         }
         record_read(st, v->side, c, f, &o);
-        push_read(L, st, &o);
+        push_read_cached(L, st, &o, v->ps, v->side, f->id);
         return 1;
     }
     for (size_t d = 0; d < p->nderived; d++)
@@ -266,7 +336,7 @@ static int view_money(lua_State *L)
 
 static int list_index(lua_State *L)
 {
-    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    struct lview *lv = lua_touserdata(L, 1);   /* metamethod only */
     lua_Integer i = luaL_checkinteger(L, 2);
     if (i < 1 || (size_t)i > lv->fr.count) {
         lua_pushnil(L);
@@ -278,7 +348,7 @@ static int list_index(lua_State *L)
 
 static int list_len(lua_State *L)
 {
-    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    struct lview *lv = lua_touserdata(L, 1);
     lua_pushinteger(L, (lua_Integer)lv->fr.count);
     return 1;
 }
@@ -352,11 +422,7 @@ static int cm_isic_within_l(lua_State *L)
 
 static int cm_convert_l(lua_State *L)
 {
-    pstate *ps = pstate_of(L);
-    (void)ps;
-    lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.policy");
-    cm_policy *p = lua_touserdata(L, -1);
-    lua_pop(L, 1);
+    cm_policy *p = lua_touserdata(L, lua_upvalueindex(1));
     double amount = luaL_checknumber(L, 1), out;
     const char *from = luaL_checkstring(L, 2);
     const char *to = luaL_optstring(L, 3, NULL);
@@ -371,8 +437,8 @@ double geo_km(double lat1, double lon1, double lat2, double lon2);
 
 static int cm_distance_l(lua_State *L)
 {
-    struct pview *a = luaL_checkudata(L, 1, VIEW_MT);
-    struct pview *b = luaL_checkudata(L, 2, VIEW_MT);
+    struct pview *a = check_view(L, 1);
+    struct pview *b = check_view(L, 2);
     const struct common *ca = store_common(a->p->st, a->side, a->index);
     const struct common *cb = store_common(b->p->st, b->side, b->index);
     if (isnan(ca->lat) || isnan(cb->lat))
@@ -439,6 +505,8 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
 static int run_regex(lua_State *L, pcre2_code *c, const char *s, size_t len, size_t start)
 {
     pstate *ps = pstate_of(L);
+    /* a match runs in C, up to its match limit: pay for it up front */
+    sandbox_charge(L, (long)(len / 16) + 256);
     int rc = pcre2_match(c, (PCRE2_SPTR)s, len, start, 0, ps->md, ps->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
@@ -543,7 +611,9 @@ void policy_views_open(cm_policy *p, pstate *ps)
         { "find", re_find }, { "match", re_match }, { "test", re_test }, { NULL, NULL }
     };
     luaL_newmetatable(L, VIEW_MT);
-    luaL_setfuncs(L, view_meta, 0);
+    lua_newtable(L);          /* field cache of regions */
+    lua_newtable(L);          /* and of enterprises */
+    luaL_setfuncs(L, view_meta, 2);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
@@ -563,15 +633,22 @@ void policy_views_open(cm_policy *p, pstate *ps)
     lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.policy");
 
     ps->eview = new_view(L, p, SIDE_ENTERPRISE, 0);
+    ps->eview->ps = ps;
     ps->eview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ps->rview = new_view(L, p, SIDE_REGION, 0);
+    ps->rview->ps = ps;
     ps->rview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     sandbox_push_env(ps->sb);
-    luaL_newlib(L, cm_funcs);
-    env_set(L, "cm");
-    luaL_newlib(L, re_funcs);
-    env_set(L, "re");
+    for (int m = 0; m < 2; m++) {
+        const luaL_Reg *funcs = m == 0 ? cm_funcs : re_funcs;
+        lua_newtable(L);
+        lua_pushlightuserdata(L, p);
+        lua_pushlightuserdata(L, ps);
+        luaL_getmetatable(L, VIEW_MT);
+        luaL_setfuncs(L, funcs, 3);
+        env_set(L, m == 0 ? "cm" : "re");
+    }
     lua_pop(L, 1);
 }
 

@@ -11,6 +11,7 @@
 #include "vocab.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,14 +72,42 @@ static const field_def schema[] = {
 };
 #define NSCHEMA (sizeof schema / sizeof schema[0])
 
+/* Field lookup runs for every key of every record loaded and every field a
+ * Lua rule reads: a small open-addressing table per kind, built once. */
+#define FIELD_SLOTS 128
+static const field_def *field_index[2][FIELD_SLOTS];
+static pthread_once_t field_index_once = PTHREAD_ONCE_INIT;
+
+static unsigned field_hash(const char *s, size_t len)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h ^ (h >> 13);
+}
+
+static void field_index_init(void)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t i = 0; i < NSCHEMA; i++) {
+            const field_def *f = &schema[i];
+            if (!(f->kinds & (kind == 0 ? R : E)))
+                continue;
+            unsigned h = field_hash(f->path, strlen(f->path)) & (FIELD_SLOTS - 1);
+            while (field_index[kind][h])
+                h = (h + 1) & (FIELD_SLOTS - 1);
+            field_index[kind][h] = f;
+        }
+}
+
 const field_def *schema_field(int kind, const char *path, size_t len)
 {
-    /* ~50 short names: a first-byte check keeps this a handful of compares. */
-    unsigned bit = kind == 0 ? R : E;
-    for (size_t i = 0; i < NSCHEMA; i++) {
-        const field_def *f = &schema[i];
-        if (f->path[0] == path[0] && (f->kinds & bit) && strncmp(f->path, path, len) == 0 &&
-            f->path[len] == '\0')
+    pthread_once(&field_index_once, field_index_init);
+    const field_def *const *slots = field_index[kind == 0 ? 0 : 1];
+    for (unsigned h = field_hash(path, len) & (FIELD_SLOTS - 1); slots[h];
+         h = (h + 1) & (FIELD_SLOTS - 1)) {
+        const field_def *f = slots[h];
+        if (strncmp(f->path, path, len) == 0 && f->path[len] == '\0')
             return f;
     }
     return NULL;
@@ -907,6 +936,7 @@ static void rd_set(struct field_read *o, int vocab, uint32_t bits)
 void record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o)
 {
     memset(o, 0, sizeof *o);
+    o->code_pool = -1;
     {
         for (uint32_t i = 0; key && i < c->attrs_n; i++) {
             const struct attr *a = &s->attrs[c->attrs_off + i];
@@ -926,12 +956,17 @@ int record_read(const store *s, int kind, const struct common *c, const field_de
                 struct field_read *o)
 {
     memset(o, 0, sizeof *o);
+    o->code_pool = -1;
     const struct region *r = (const struct region *)c;
     const struct enterprise *e = (const struct enterprise *)c;
     switch ((enum field_id)f->id) {
     case F_ID: rd_str(o, strpool_get(&s->strings, c->id)); break;
     case F_NAME: rd_str(o, strpool_get(&s->strings, c->name)); break;
-    case F_COUNTRY: rd_str(o, iso_country_code(c->country)); break;
+    case F_COUNTRY:
+        rd_str(o, iso_country_code(c->country));
+        o->code = c->country;
+        o->code_pool = POOL_COUNTRY;
+        break;
     case F_SUBDIVISION: rd_str(o, iso_subdivision_code(c->subdivision)); break;
     case F_LAT: rd_num(o, c->lat); break;
     case F_LON: rd_num(o, c->lon); break;
@@ -950,7 +985,11 @@ int record_read(const store *s, int kind, const struct common *c, const field_de
     case F_RAIL: rd_tri(o, r->rail); break;
     case F_FLIGHTS: rd_list(o, POOL_PLACE, r->flights_off, r->flights_n); break;
     case F_CAPACITY: if (r->capacity != ABSENT_U32) rd_num(o, r->capacity); break;
-    case F_SECTOR: rd_str(o, e->sector ? isic_code(e->sector) : NULL); break;
+    case F_SECTOR:
+        rd_str(o, e->sector ? isic_code(e->sector) : NULL);
+        o->code = e->sector;
+        o->code_pool = POOL_ISIC;
+        break;
     case F_SECTORS: rd_list(o, POOL_ISIC, e->sectors_off, e->sectors_n); break;
     case F_EMPLOYEES: if (e->employees != ABSENT_U32) rd_num(o, e->employees); break;
     case F_REVENUE_AMOUNT: rd_num(o, e->revenue); break;

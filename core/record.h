@@ -122,6 +122,8 @@ struct field_read {
     int pool;                 /* enum pool below */
     uint32_t bits;
     int vocab;
+    uint16_t code;            /* a code given as a string (country, sector): its id */
+    int code_pool;            /* and the pool a list of such codes would use, or -1 */
 };
 
 /* Read field f of a profile (attrs: record_attr). -1 for a group field. */

@@ -30,9 +30,8 @@ struct sandbox {
     size_t used, limit;
     long load_budget, call_budget;
     long remaining;
-    double deadline;          /* monotonic seconds: a second per load or call */
+    double deadline;          /* monotonic seconds, 0 until the first check */
     int spent;                /* the running budget is used up */
-    unsigned calls;           /* function calls seen by the hook */
     int memory_hit;           /* an allocation was refused */
     char *rules_path;
     int env_ref;              /* registry ref of the environment */
@@ -81,6 +80,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 }
 
 static int spent_error(lua_State *L);
+static int traceback(lua_State *L);
 
 static double now_seconds(void)
 {
@@ -89,23 +89,35 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The deadline starts at the first check, not at the call: a call too short
+ * to reach a check never reads the clock. */
+static int past_deadline(sandbox *sb)
+{
+    double now = now_seconds();
+    if (sb->deadline == 0)
+        sb->deadline = now + 0.9;
+    return now > sb->deadline;
+}
+
 /* The instruction count is the budget; the clock is a backstop for code
- * that spends its time in C functions between instructions (pcall(error)
- * in a loop), so that a runaway always stops within a second. */
+ * that spends its time in C functions between instructions, so that a
+ * runaway always stops within a second. */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
+    (void)ar;
     sandbox *sb = sandbox_of(L);
-    if (ar->event != LUA_HOOKCOUNT) {
-        /* a call: C functions (string.rep, patterns, re.*) can take long
-         * between two instructions, so look at the clock every 16 calls */
-        if ((++sb->calls & 15) != 0 || now_seconds() <= sb->deadline)
-            return;
+    sb->remaining -= HOOK_EVERY;
+    if (sb->remaining <= 0 || sb->spent || past_deadline(sb)) {
         sb->spent = 1;
         spent_error(L);
-        return;
     }
-    sb->remaining -= HOOK_EVERY;
-    if (sb->remaining <= 0 || sb->spent || now_seconds() > sb->deadline) {
+}
+
+void sandbox_charge(lua_State *L, long cost)
+{
+    sandbox *sb = sandbox_of(L);
+    sb->remaining -= cost;
+    if (sb->remaining <= 0 || sb->spent || (cost >= 256 && past_deadline(sb))) {
         sb->spent = 1;
         spent_error(L);
     }
@@ -114,10 +126,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 static void start_budget(sandbox *sb, long budget)
 {
     sb->remaining = budget;
-    sb->deadline = now_seconds() + 0.9;
+    sb->deadline = 0;
     sb->spent = 0;
     sb->memory_hit = 0;
-    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
 }
 
 /* pcall and xpcall that cannot swallow a spent budget. */
@@ -253,9 +264,10 @@ static int guarded(lua_State *L, int anchored_ok)
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &plen);
     int plain = anchored_ok == 2 && lua_toboolean(L, 4);
+    double cost = (double)n;
     if (!plain) {
         int anchored = anchored_ok && plen && p[0] == '^';
-        double cost = pattern_cost(p, plen, n, anchored);
+        cost = pattern_cost(p, plen, n, anchored);
         if (cost > PATTERN_COST_LIMIT) {
             char msg[256];
             snprintf(msg, sizeof msg, "Lua pattern too costly for a %zu-byte subject (up to "
@@ -264,10 +276,72 @@ static int guarded(lua_State *L, int anchored_ok)
             return luaL_error(L, "%s", msg);
         }
     }
+    /* the matcher runs in C, out of the hook's sight: pay for the steps it
+     * may take up front (a step is cheaper than a VM instruction) */
+    sandbox_charge(L, (long)(cost / 100) + (long)(n / 64) + 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+/* C library functions whose work grows with their input, metered. */
+enum { METER_REP, METER_SIZE, METER_CONCAT, METER_SORT };
+
+static int metered(lua_State *L)
+{
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    double cost = 1;
+    switch (kind) {
+    case METER_REP: {
+        size_t l = 0, sl = 0;
+        if (lua_type(L, 1) == LUA_TSTRING)
+            lua_tolstring(L, 1, &l);
+        if (lua_type(L, 3) == LUA_TSTRING)
+            lua_tolstring(L, 3, &sl);
+        double n = lua_isnumber(L, 2) ? lua_tonumber(L, 2) : 0;
+        double bytes = n > 0 ? n * (double)(l + sl) : 0;
+        sandbox *sb = sandbox_of(L);
+        if (bytes > (double)(sb->limit - sb->used)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "memory limit of %zu MiB reached (string.rep of %.0f bytes)",
+                     sb->limit >> 20, bytes);
+            return luaL_error(L, "%s", msg);
+        }
+        cost = bytes / 64 + 1;
+        break;
+    }
+    case METER_SIZE: {
+        size_t l = 0;
+        if (lua_type(L, 1) == LUA_TSTRING)
+            lua_tolstring(L, 1, &l);
+        cost = (double)l / 64 + 1;
+        break;
+    }
+    case METER_CONCAT:
+    case METER_SORT: {
+        double n = lua_istable(L, 1) ? (double)lua_rawlen(L, 1) : 0;
+        cost = kind == METER_SORT && n > 1 ? n * log2(n) : n + 1;
+        break;
+    }
+    }
+    sandbox_charge(L, cost > 1e12 ? (long)1e12 : (long)cost);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void meter(lua_State *L, int lib, const char *name, int kind)
+{
+    lua_getfield(L, lib, name);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushinteger(L, kind);
+    lua_pushcclosure(L, metered, 2);
+    lua_setfield(L, lib, name);
 }
 
 static int sb_find(lua_State *L) { return guarded(L, 2); }
@@ -380,6 +454,12 @@ static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open
             lua_pushcclosure(L, wrap[i].f, 1);
             lua_setfield(L, -2, wrap[i].n);
         }
+        int lib = lua_gettop(L);
+        meter(L, lib, "rep", METER_REP);
+        meter(L, lib, "format", METER_SIZE);
+        meter(L, lib, "upper", METER_SIZE);
+        meter(L, lib, "lower", METER_SIZE);
+        meter(L, lib, "reverse", METER_SIZE);
         /* methods on strings ("x"):rep() use the sandbox copy */
         lua_pushliteral(L, "");
         if (lua_getmetatable(L, -1)) {
@@ -390,6 +470,11 @@ static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
+    }
+    if (strcmp(name, LUA_TABLIBNAME) == 0) {
+        int lib = lua_gettop(L);
+        meter(L, lib, "concat", METER_CONCAT);
+        meter(L, lib, "sort", METER_SORT);
     }
     lua_setfield(L, env, name);
     lua_pop(L, 1);
@@ -467,6 +552,11 @@ sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
         sandbox_free(sb);
         return NULL;
     }
+    /* set once: every call through protected_call runs under them */
+    lua_settop(sb->L, 0);
+    lua_pushcfunction(sb->L, traceback);
+    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    sb->remaining = sb->load_budget;
     return sb;
 }
 
@@ -527,12 +617,9 @@ static int protected_call(sandbox *sb, int nargs, int nresults, long budget, cha
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, traceback);
-    lua_insert(L, base);
     start_budget(sb, budget);
-    int st = lua_pcall(L, nargs, nresults, base);
-    lua_sethook(L, NULL, 0, 0);
-    lua_remove(L, base);
+    /* the message handler stays at the bottom of the stack (index 1) */
+    int st = lua_pcall(L, nargs, nresults, 1);
     if (st != LUA_OK || sb->spent) {
         if (st == LUA_OK) {
             lua_pop(L, nresults == LUA_MULTRET ? lua_gettop(L) - base + 1 : nresults);

@@ -5,7 +5,8 @@
  * and guards on the C code the count hook never interrupts (Lua patterns,
  * finalizers).
  *
- * Owns the state, its allocator accounting and its hook. Knows nothing of
+ * Owns the state, its allocator accounting and its hook. The state's stack
+ * keeps the message handler at index 1: callers push above it. Knows nothing of
  * profiles or policies (policy.c builds on it).
  */
 #ifndef CM_SANDBOX_H
@@ -43,6 +44,12 @@ int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunk
  * "FILE:LINE:" first when Lua has one). The stack is left with nresults
  * values on success, nothing on failure. */
 int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen);
+
+/* Charge a C function's work (about one unit per VM instruction it stands
+ * for) to the running budget; raises the limit error when it is spent or the
+ * call has run for a second. For C functions whose cost grows with their
+ * input (string.rep, patterns, re.*), which the count hook cannot see. */
+void sandbox_charge(lua_State *L, long cost);
 
 /* Push the sandbox's global environment table. */
 void sandbox_push_env(sandbox *sb);

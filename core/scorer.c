@@ -11,6 +11,7 @@
 #include "alloc.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,8 +72,11 @@ void builtin_free(builtin *b)
     cm_free(b->constant);
     cm_free(b->pattern);
     pcre2_code_free(b->re);
+    cm_free(b->cache_lo);
     b->constant = b->pattern = NULL;
     b->re = NULL;
+    b->cache_lo = NULL;
+    b->cache_n = 0;
 }
 
 /* Read what a field reference names for one profile. */
@@ -122,16 +126,31 @@ static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id
     return 0;
 }
 
+/* Each code's ancestor at every level (itself at its own level and below),
+ * and its level: sector fit on every pair is then a few array reads. */
+static isic_id anc[1024][4];
+static signed char lvl[1024];
+static pthread_once_t anc_once = PTHREAD_ONCE_INIT;
+
+static void anc_init(void)
+{
+    for (size_t id = 1; id <= isic_count() && id < 1024; id++) {
+        lvl[id] = (signed char)isic_level((isic_id)id);
+        for (int l = 0; l < 4; l++)
+            anc[id][l] = isic_ancestor((isic_id)id, l);
+    }
+}
+
 /* 1 when one contains the other, else by the level they share. */
 static double isic_pair(isic_id a, isic_id b, int *shared)
 {
-    if (isic_is_within(a, b) || isic_is_within(b, a)) {
+    int la = lvl[a], lb = lvl[b];
+    if ((la >= lb && anc[a][lb] == b) || (lb >= la && anc[b][la] == a)) {
         *shared = 4;
         return 1;
     }
-    for (int level = ISIC_GROUP; level >= ISIC_SECTION; level--) {
-        isic_id x = isic_ancestor(a, level), y = isic_ancestor(b, level);
-        if (x && x == y && isic_level(x) == level) {
+    for (int level = (la < lb ? la : lb); level >= ISIC_SECTION; level--) {
+        if (level <= ISIC_GROUP && anc[a][level] == anc[b][level]) {
             *shared = level;
             return 0.25 * (level + 1);
         }
@@ -148,6 +167,7 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     size_t na = isic_codes(p, &oa, ca), nb = isic_codes(p, &ob, cb);
+    pthread_once(&anc_once, anc_init);
     if (na == 0 || nb == 0) {
         if (reason)
             snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
@@ -312,14 +332,17 @@ static void fmt_amount(char *buf, size_t n, double v)
         snprintf(buf, n, "%.6g", v);
 }
 
-static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri, char *reason,
-                    size_t n)
+static double range_compute(const cm_policy *p, const builtin *b, uint32_t idx, char *reason,
+                            size_t n);
+
+/* The value of a range built-in for one profile, as an interval (money in the
+ * band's currency; investment as min..max). 0, or -1 when missing (reason
+ * says why when given). */
+static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, double *lo, double *hi,
+                       const char **unit, char *reason, size_t n)
 {
-    uint32_t idx = pair_index(&b->a, ei, ri);
-    double lo, hi;            /* the value, as an interval */
-    const char *unit = "";
+    *unit = "";
     if (b->a.f && b->a.f->shape == SHAPE_GROUP) {
-        /* money: amount (or investment min..max) in the band's currency */
         char pa[64], pb[64], pc[64];
         int inv = strcmp(b->a.f->path, "investment") == 0;
         snprintf(pa, sizeof pa, "%s.%s", b->a.f->path, inv ? "min" : "amount");
@@ -333,28 +356,55 @@ static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t 
         if ((va.type != T_NUMBER && vb.type != T_NUMBER) || vc.type != T_STRING) {
             if (reason)
                 snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
-            return 0;
+            return -1;
         }
-        lo = va.type == T_NUMBER ? va.num : vb.num;
-        hi = vb.type == T_NUMBER ? vb.num : va.num;
+        *lo = va.type == T_NUMBER ? va.num : vb.num;
+        *hi = vb.type == T_NUMBER ? vb.num : va.num;
         const char *to = iso_currency_code(b->currency);
-        if (cm_engine_convert(p->engine, lo, vc.str, to, &lo) != CM_OK ||
-            cm_engine_convert(p->engine, hi, vc.str, to, &hi) != CM_OK) {
+        if (cm_engine_convert(p->engine, *lo, vc.str, to, lo) != CM_OK ||
+            cm_engine_convert(p->engine, *hi, vc.str, to, hi) != CM_OK) {
             if (reason)
                 snprintf(reason, n, "no rate from %s to %s in the rates table", vc.str, to);
-            return 0;
+            return -1;
         }
-        unit = to;
-    } else {
-        struct field_read o;
-        fref_read(p, &b->a, idx, &o);
-        if (o.type != T_NUMBER) {
-            if (reason)
-                snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
-            return 0;
-        }
-        lo = hi = o.num;
+        *unit = to;
+        return 0;
     }
+    struct field_read o;
+    fref_read(p, &b->a, idx, &o);
+    if (o.type != T_NUMBER) {
+        if (reason)
+            snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
+        return -1;
+    }
+    *lo = *hi = o.num;
+    return 0;
+}
+
+int builtin_prepare(const cm_policy *p, builtin *b)
+{
+    if (b->kind != B_RANGE)
+        return 0;
+    size_t count = p->st->kinds[b->a.side].count;
+    if (b->cache_lo && b->cache_n == count)
+        return 0;
+    double *score = cm_realloc(b->cache_lo, (count ? count : 1) * sizeof *score);
+    if (score == NULL)
+        return -1;
+    b->cache_lo = score;
+    for (size_t i = 0; i < count; i++)
+        score[i] = range_compute(p, b, (uint32_t)i, NULL, 0);
+    b->cache_n = count;
+    return 0;
+}
+
+static double range_compute(const cm_policy *p, const builtin *b, uint32_t idx, char *reason,
+                            size_t n)
+{
+    double lo, hi;            /* the value, as an interval */
+    const char *unit = "";
+    if (range_value(p, b, idx, &lo, &hi, &unit, reason, n) < 0)
+        return 0;
     double s;
     const char *where;
     double gap;
@@ -392,12 +442,37 @@ static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t 
     return s;
 }
 
+/* The score depends on one profile only: computed once per profile before
+ * matching (builtin_prepare); the reason is worked out only when asked for. */
+static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri, char *reason,
+                    size_t n)
+{
+    uint32_t idx = pair_index(&b->a, ei, ri);
+    if (!reason && idx < b->cache_n)
+        return b->cache_lo[idx];
+    return range_compute(p, b, idx, reason, n);
+}
+
 static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                      char *reason, size_t n)
 {
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    if (!reason) {
+        /* the hot path: a list of codes against one code, as ids */
+        const struct field_read *list = oa.type == T_LIST ? &oa : &ob;
+        const struct field_read *one = oa.type == T_LIST ? &ob : &oa;
+        if (list->type == T_LIST && one->type == T_STRING && one->code_pool >= 0 &&
+            list->pool == one->code_pool) {
+            if (list->count == 0)
+                return b->empty_passes;
+            for (size_t i = 0; i < list->count; i++)
+                if (p->st->u16[list->off + i] == one->code)
+                    return 1;
+            return 0;
+        }
+    }
     const char *ia[MAX_CODES], *ib[MAX_CODES];
     char n1[32], n2[32];
     size_t na = items_of(p, &oa, ia, MAX_CODES, n1, sizeof n1);

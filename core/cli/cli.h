@@ -27,6 +27,19 @@ typedef struct command {
 } command;
 
 extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check, cmd_test;
+extern const command cmd_fetch, cmd_feeds;
+extern const command cmd_assign, cmd_schedule;
+
+/* capmatch match --feeds FILE [--refresh]: load the cached snapshots of the
+ * feeds of FILE into e (fetching them first with refresh), in the order of
+ * the file; the first feed's profile of an id wins. Returns 0, or the exit
+ * status after printing why (cmd_fetch.c). */
+int feeds_load_into(cm_engine *e, const char *feeds_file, const char *cache_dir, int refresh,
+                    const char *prog);
+/* Provenance of a run on feeds: one line per feed with its snapshot's URL,
+ * records, fetch time and sha256, or a JSON array of the same. */
+void feeds_meta_lines(FILE *out, const char *lead, const char *feeds_file, const char *cache_dir);
+void feeds_meta_json(FILE *out, const char *feeds_file, const char *cache_dir);
 
 /* Options every command that loads profiles takes. */
 typedef struct load_args {

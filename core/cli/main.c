@@ -14,6 +14,10 @@ static const command *const commands[] = {
     &cmd_explain,
     &cmd_check,
     &cmd_test,
+    &cmd_fetch,
+    &cmd_feeds,
+    &cmd_assign,
+    &cmd_schedule,
     NULL
 };
 
