@@ -1215,8 +1215,6 @@ typedef struct minheap {
     size_t n, cap;
 } minheap;
 
-/* ties: the sink (numbered 0 in the heap) first, so that a plateau of equal
- * distances is not explored before the path that ends there */
 static int hless(hnode x, hnode y) { return x.d < y.d || (x.d == y.d && x.v < y.v); }
 
 static int mh_push(minheap *h, int64_t d, uint32_t v)
@@ -1310,21 +1308,30 @@ static int run_optimal(const prep *x, uint8_t *matched)
             size_t ns = 0;
             dist[e0] = 0;
             seen[e0] = gen;
-            if (mh_push(&h, 0, (uint32_t)e0 + 1) < 0)
+            if (mh_push(&h, 0, (uint32_t)e0) < 0)
                 goto out;
-            int64_t D = 0;
-            while (h.n) {
+            /* the sink is never in the heap: its best distance so far is
+             * kept aside, and it is reached once nothing nearer is left
+             * (it wins ties, so plateaus at its distance are not explored) */
+            int64_t D = INT64_MAX;
+            for (;;) {
+                while (h.n && (done[h.a[0].v] == gen || h.a[0].d != dist[h.a[0].v]))
+                    mh_pop(&h);
+                if (h.n == 0 || h.a[0].d >= D)
+                    break;
                 hnode top = mh_pop(&h);
-                uint32_t v = top.v == 0 ? T : top.v - 1;
-                if (done[v] == gen || top.d != dist[v])
-                    continue;
+                uint32_t v = top.v;
                 done[v] = gen;
                 settled[ns++] = v;
                 int64_t d = top.d;
-                if (v == T) {
-                    D = d;
-                    break;
-                }
+#define RELAX_T(nd, how)                                                       \
+    do {                                                                       \
+        int64_t nd_ = (nd);                                                    \
+        if (nd_ < D) {                                                         \
+            D = nd_;                                                           \
+            how;                                                               \
+        }                                                                      \
+    } while (0)
 #define RELAX(node, nd, how)                                                   \
     do {                                                                       \
         uint32_t n_ = (node);                                                  \
@@ -1333,12 +1340,12 @@ static int run_optimal(const prep *x, uint8_t *matched)
             seen[n_] = gen;                                                    \
             dist[n_] = nd_;                                                    \
             how;                                                               \
-            if (mh_push(&h, nd_, n_ == T ? 0 : n_ + 1) < 0)                    \
+            if (mh_push(&h, nd_, n_) < 0)                                      \
                 goto out;                                                      \
         }                                                                      \
     } while (0)
                 if (v < nE) {
-                    RELAX(T, d + SCALE + pi[v] - pi[T], (predT = v, predT_region = 0));
+                    RELAX_T(d + SCALE + pi[v] - pi[T], (predT = v, predT_region = 0));
                     for (uint32_t k = x->eoff[v]; k < x->eoff[v + 1]; k++) {
                         uint32_t q = x->elist[k];
                         if (matched[q])
@@ -1349,7 +1356,7 @@ static int run_optimal(const prep *x, uint8_t *matched)
                 } else {
                     uint32_t r = v - (uint32_t)nE;
                     if (used[r] < x->capeff[r])
-                        RELAX(T, d + pi[v] - pi[T], (predT = r, predT_region = 1));
+                        RELAX_T(d + pi[v] - pi[T], (predT = r, predT_region = 1));
                     for (uint32_t k = 0; k < alen[r]; k++) {
                         uint32_t q = asg[aoff[r] + k];
                         uint32_t en = x->ae[q];
@@ -1357,9 +1364,10 @@ static int run_optimal(const prep *x, uint8_t *matched)
                     }
                 }
 #undef RELAX
+#undef RELAX_T
             }
-            if (getenv("CM_MCF_STATS")) { static size_t tot, aug; tot += ns; aug++; if (aug % 5000 == 0) fprintf(stderr, "aug %zu avg settled %.1f last %zu\n", aug, (double)tot / aug, ns); }
-            /* potentials: settled nodes move by their distance less D */
+            /* potentials: settled nodes move by their distance less D (the
+             * sink, at D, does not move) */
             for (size_t i = 0; i < ns; i++)
                 pi[settled[i]] += dist[settled[i]] - D;
             /* augment back from T */

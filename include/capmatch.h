@@ -383,8 +383,9 @@ CM_API const char *cm_pairs_errmsg(const cm_pairs *p);
  * cm_pairs_add_profiles, an id the profiles do not have is CM_ENOTFOUND. */
 CM_API cm_status cm_pairs_add(cm_pairs *p, const char *enterprise, const char *region,
                               double score, double region_score, const char *reasons);
-/* Every row of a match result (either direction); a pair already held is
- * kept as it is. Reasons come from the result's explanations, if any. */
+/* Every row of a match result (either direction), with its region_score (the
+ * policy's region-side view, or the score); a pair already held is kept as
+ * it is. Reasons come from the result's explanations, if any. */
 CM_API cm_status cm_pairs_add_result(cm_pairs *p, const cm_result *r);
 /* Every profile of the engine becomes a party (so that one left out is
  * reported), regions with their `capacity`. Call before adding pairs. */
@@ -643,9 +644,11 @@ typedef struct cm_fetch_report {
 CM_API void cm_fetch_options_init(cm_fetch_options *o);
 /* Fetch feeds, all at once. CM_OK when every feed is updated, unchanged or
  * not due; CM_EIO when some failed or were held back (their reports say
- * why; the others were applied); CM_ELIMIT when another fetch holds the
- * cache's lock; CM_ENOTFOUND for an unknown name; CM_EINPUT for a feed that
- * cannot be requested (an unset environment variable in a header). */
+ * why, an unset environment variable in a header included; the others were
+ * applied); CM_ELIMIT when another fetch holds the cache's lock (nothing is
+ * fetched); CM_ENOTFOUND for an unknown name; CM_EDEPS when libcurl cannot
+ * start. libcurl is set up on first use with the allocator of
+ * cm_set_allocator. */
 CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o);
 /* Feed i's report from the last cm_feeds_fetch (valid until the next). */
 CM_API const cm_fetch_report *cm_feeds_report(const cm_feeds *f, size_t i);

@@ -1,12 +1,29 @@
 #!/bin/sh
 # Install the Debian packages capmatch needs to build, test and run its demo.
 # Does nothing when everything is already there; otherwise runs apt-get (as
-# root, or through sudo when it is available). Usage: install-deps.sh [--check]
+# root, or through sudo when it is available).
+#
+#   install-deps.sh [--check] [GROUP...]
+#
+# GROUPs add packages that only some tests need, kept out of the main list
+# because they are big: `report` (headless Chromium, ~100 MB, for
+# tests/cli/report.sh) and `shard` (GNU parallel, for tests/cli/shard.sh).
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
-libcmocka-dev nettle-dev iso-codes man-db binutils"
+libcmocka-dev nettle-dev libical-dev iso-codes man-db binutils
+libmicrohttpd-dev zlib1g-dev openssl"
+
+check=""
+for arg in "$@"; do
+    case $arg in
+        --check) check=1 ;;
+        report) PACKAGES="$PACKAGES chromium" ;;
+        shard) PACKAGES="$PACKAGES parallel" ;;
+        *) echo "install-deps: unknown group '$arg' (report, shard)" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for p in $PACKAGES; do
@@ -18,7 +35,7 @@ done
 if [ -z "$missing" ]; then
     exit 0
 fi
-if [ "${1:-}" = "--check" ]; then
+if [ -n "$check" ]; then
     echo "missing Debian packages:$missing" >&2
     exit 1
 fi

@@ -28,6 +28,8 @@ typedef struct match_args {
     enum fmt fmt;
     cm_match_options mo;
     const char *enterprise_id, *region_id;   /* explain */
+    const char *feeds, *cache;  /* --feeds FILE [--cache DIR] */
+    int refresh;
 } match_args;
 
 static const char match_usage[] =
@@ -53,6 +55,10 @@ static const char match_usage[] =
     "  --shard I/N            only every N-th profile, starting at I (0-based)\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --rules-path DIRS      where require finds modules (':'-separated)\n"
+    "  --feeds FILE           profiles from the feeds' cached snapshots (after the\n"
+    "                         files, which take precedence; feeds in config order)\n"
+    "  --cache DIR            the feeds' cache (default $XDG_CACHE_HOME/capmatch)\n"
+    "  --refresh              fetch the feeds first (a failed fetch keeps the cache)\n"
     "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
     "\n"
     "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
@@ -100,6 +106,9 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "rules-path", required_argument, NULL, 12 },
         { "enterprise", required_argument, NULL, 13 },
         { "region", required_argument, NULL, 14 },
+        { "feeds", required_argument, NULL, 15 },
+        { "cache", required_argument, NULL, 16 },
+        { "refresh", no_argument, NULL, 17 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -165,6 +174,9 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 12: a->rules_path = optarg; break;
         case 13: a->enterprise_id = optarg; break;
         case 14: a->region_id = optarg; break;
+        case 15: a->feeds = optarg; break;
+        case 16: a->cache = optarg; break;
+        case 17: a->refresh = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -191,8 +203,10 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         a->mo.explain = 1;
     if (a->policy == NULL)
         die_usage(prog, "give the policy with --policy FILE");
-    if (a->nregions == 0 || a->nenterprises == 0)
-        die_usage(prog, "give profiles with --regions FILE and --enterprises FILE");
+    if ((a->nregions == 0 || a->nenterprises == 0) && a->feeds == NULL)
+        die_usage(prog, "give profiles with --regions FILE and --enterprises FILE, or --feeds FILE");
+    if ((a->cache || a->refresh) && a->feeds == NULL)
+        die_usage(prog, "--cache and --refresh go with --feeds FILE");
 }
 
 /* Shortest decimal that reads back as the same double. */
@@ -232,7 +246,11 @@ static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
             o.kind = side == 0 ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
             char rejects[4096];
             if (o.skip_invalid) {
-                snprintf(rejects, sizeof rejects, "%s.rejects.jsonl", files[i]);
+                if (a->load.rejects && a->nregions + a->nenterprises == 1)
+                    snprintf(rejects, sizeof rejects, "%s", a->load.rejects);
+                else
+                    snprintf(rejects, sizeof rejects, "%s.rejects.jsonl",
+                             strcmp(files[i], "-") == 0 ? "stdin" : files[i]);
                 o.rejects_path = rejects;
             }
             cm_status s;
@@ -259,6 +277,12 @@ static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
                 exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
             }
         }
+    }
+    /* feeds after the files: a profile given in a file takes precedence */
+    if (a->feeds) {
+        int rc = feeds_load_into(e, a->feeds, a->cache, a->refresh, prog);
+        if (rc)
+            exit(rc);
     }
     cm_diags_free(d);
     cm_policy_options po;
@@ -297,7 +321,12 @@ static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const mat
             first = 0;
         }
     }
-    fputs("],\"set\":{", f);
+    fputs("]", f);
+    if (a->feeds) {
+        fputs(",\"feeds\":", f);
+        feeds_meta_json(f, a->feeds, a->cache);
+    }
+    fputs(",\"set\":{", f);
     first = 1;
     for (size_t i = 0; i < cm_policy_param_count(p); i++) {
         if (!cm_policy_param_is_set(p, i))
@@ -339,6 +368,8 @@ static void meta_lines(FILE *f, const char *lead, const cm_engine *e, const cm_p
                     files[i], hex);
         }
     }
+    if (a->feeds)
+        feeds_meta_lines(f, lead, a->feeds, a->cache);
     for (size_t i = 0; i < cm_policy_param_count(p); i++)
         if (cm_policy_param_is_set(p, i)) {
             char v[256];
@@ -350,7 +381,15 @@ static void meta_lines(FILE *f, const char *lead, const cm_engine *e, const cm_p
 
 /* ---- writers ------------------------------------------------------------------------ */
 
-static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view)
+/* Where a profile came from ("feed:NAME" or a file), for rows from feeds. */
+static const char *source_of(const cm_engine *e, cm_kind k, const char *id)
+{
+    size_t idx = cm_engine_find(e, k, id);
+    return idx == (size_t)-1 ? "" : cm_profile_source(e, k, idx, NULL, NULL);
+}
+
+static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
+                     const cm_engine *sources)
 {
     char b1[32], b2[32], b3[32];
     const cm_match_row *row = cm_result_row(r, i);
@@ -361,6 +400,13 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
     fprintf(f, ",\"score\":%s,\"rank\":%u", num(b1, sizeof b1, row->score), row->rank);
     if (region_view)
         fprintf(f, ",\"region_score\":%s", num(b1, sizeof b1, row->region_score));
+    if (sources) {
+        fputs(",\"sources\":{\"enterprise\":", f);
+        json_print_string(f, source_of(sources, CM_KIND_ENTERPRISES, row->enterprise));
+        fputs(",\"region\":", f);
+        json_print_string(f, source_of(sources, CM_KIND_REGIONS, row->region));
+        fputc('}', f);
+    }
     if (explain) {
         fputs(",\"explain\":[", f);
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
@@ -454,11 +500,15 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
             fprintf(f, "%s%s %s\n", last ? "\n" : "", by_region ? "region" : "enterprise", who);
             last = who;
         }
+        char from[300] = "";
+        if (a->feeds)
+            snprintf(from, sizeof from, "  [%s]",
+                     source_of(e, by_region ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS, partner));
         if (cm_policy_has_region_view(p))
-            fprintf(f, "  %2u. %-34s %.3f  (region's view %.3f)\n", row->rank, partner,
-                    row->score, row->region_score);
+            fprintf(f, "  %2u. %-34s %.3f  (region's view %.3f)%s\n", row->rank, partner,
+                    row->score, row->region_score, from);
         else
-            fprintf(f, "  %2u. %-34s %.3f\n", row->rank, partner, row->score);
+            fprintf(f, "  %2u. %-34s %.3f%s\n", row->rank, partner, row->score, from);
         if (a->mo.explain)
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);
@@ -482,7 +532,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p));
+            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
         }
         fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
         break;
@@ -491,7 +541,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p));
+            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
             fputc('\n', f);
         }
         break;
