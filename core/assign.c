@@ -809,7 +809,8 @@ static void rollback(cm_pairs *p, size_t npairs, const size_t nside[2], strpool_
     p->nside[1] = nside[1];
     strpool_rollback(&p->pool, m);
     /* the maps are rebuilt from the arrays: cheaper than undoing each insert */
-    memset(p->ids.keys, 0, p->ids.cap * sizeof *p->ids.keys);
+    if (p->ids.cap)
+        memset(p->ids.keys, 0, p->ids.cap * sizeof *p->ids.keys);
     p->ids.count = 0;
     for (int side = 0; side < 2; side++)
         for (size_t i = 0; i < p->nside[side]; i++)

@@ -169,6 +169,7 @@ CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 {
     if (r == NULL || a == NULL)
         return CM_EUSAGE;
+    r->assigned = 1;
     for (size_t i = 0; i < cm_assignment_count(a); i++) {
         const cm_assign_row *row = cm_assignment_row(a, i);
         cm_status s = cm_report_add_row(r, row->enterprise, row->region, row->score,
@@ -193,7 +194,8 @@ typedef struct out {
     void *ud;
     char *buf;
     size_t n;
-    int bad;
+    int bad;                  /* the sink refused */
+    int nomem;
 } out;
 
 #define OUTBUF 65536
@@ -236,7 +238,7 @@ static void pf(out *o, const char *fmt, ...)
     }
     char *big = cm_malloc((size_t)n + 1);
     if (big == NULL) {
-        o->bad = 1;
+        o->nomem = 1;
         return;
     }
     va_start(ap, fmt);
@@ -280,6 +282,8 @@ static void esc_reasons(out *o, const char *s)
         if (piece) {
             esc(o, piece);
             cm_free(piece);
+        } else {
+            o->nomem = 1;
         }
         if (!bar)
             break;
@@ -641,7 +645,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
 {
     if (r == NULL || fn == NULL)
         return CM_EUSAGE;
-    out o = { fn, ud, cm_malloc(OUTBUF), 0, 0 };
+    out o = { fn, ud, cm_malloc(OUTBUF), 0, 0, 0 };
     if (o.buf == NULL)
         return CM_ENOMEM;
     int nomem = 0;
@@ -709,7 +713,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     card(&o, "left-enterprises", "enterprises left out", v);
     snprintf(v, sizeof v, "%zu", rleft);
     card(&o, "left-regions", "regions left out", v);
-    if (capped) {
+    if (capped && r->assigned) {
         char key[120];
         snprintf(v, sizeof v, "%zu of %zu", in_capped, places);
         if (unlimited)
@@ -773,7 +777,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     strpool_free(&es);
     strpool_free(&rs);
     cm_free(o.buf);
-    if (nomem)
+    if (nomem || o.nomem)
         return CM_ENOMEM;
     return o.bad ? CM_EIO : CM_OK;
 }

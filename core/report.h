@@ -25,6 +25,7 @@ typedef struct report_left {
 } report_left;
 
 struct cm_report {
+    int assigned;             /* rows come from an assignment: capacities apply */
     const cm_engine *engine;
     strpool pool;
     str_ref title;

@@ -498,13 +498,20 @@ static void each_meta(const run *r, meta_fn fn, void *ud)
         snprintf(buf, sizeof buf, "%s (%s, sha256 %s)", cm_policy_name(r->pol),
                  cm_policy_path(r->pol), cm_policy_sha256(r->pol));
         fn(ud, "policy", buf);
-        for (size_t i = 0; i < cm_policy_param_count(r->pol); i++)
+        /* every --set value in one line, so that JSON keys stay unique */
+        size_t o = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < cm_policy_param_count(r->pol) && o < sizeof buf; i++)
             if (cm_policy_param_is_set(r->pol, i)) {
                 char v[256];
-                snprintf(buf, sizeof buf, "%s=%s", cm_policy_param_name(r->pol, i),
-                         cm_policy_param_value(r->pol, i, v, sizeof v));
-                fn(ud, "set", buf);
+                int n = snprintf(buf + o, sizeof buf - o, "%s%s=%s", o ? " " : "",
+                                 cm_policy_param_name(r->pol, i),
+                                 cm_policy_param_value(r->pol, i, v, sizeof v));
+                if (n > 0)
+                    o += (size_t)n;
             }
+        if (o)
+            fn(ud, "set", buf);
     }
     for (int side = 0; side < 3; side++) {
         const char *const *files = side == 0 ? a->regions : side == 1 ? a->enterprises : NULL;

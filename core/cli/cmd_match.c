@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV };
+enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML };
 
 typedef struct match_args {
     load_args load;
@@ -46,7 +46,8 @@ static const char match_usage[] =
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
     "  --by enterprise|region rank regions per enterprise (default) or the reverse\n"
-    "  --format table|json|jsonl|csv   output (default table)\n"
+    "  --format table|json|jsonl|csv|html   output (default table); html is one\n"
+    "                         self-contained report page\n"
     "  --explain              every rule's score, weight, contribution and reason\n"
     "  --threads N            worker threads (default: one per core); the output is\n"
     "                         the same for any number\n"
@@ -187,8 +188,11 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
                 a->fmt = FMT_JSONL;
             else if (strcmp(optarg, "csv") == 0)
                 a->fmt = FMT_CSV;
+            else if (strcmp(optarg, "html") == 0)
+                a->fmt = FMT_HTML;
             else
-                die_usage(prog, "--format must be table, json, jsonl or csv, not '%s'", optarg);
+                die_usage(prog, "--format must be table, json, jsonl, csv or html, not '%s'",
+                          optarg);
             a->load.json_output = a->fmt == FMT_JSON;
             break;
         default:
@@ -198,8 +202,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
     }
     if (optind < argc)
         die_usage(prog, "unexpected argument '%s'", argv[optind]);
-    /* the CSV contract has a column per rule and the reasons */
-    if (a->fmt == FMT_CSV)
+    /* the CSV contract has a column per rule and the reasons; the report shows them */
+    if (a->fmt == FMT_CSV || a->fmt == FMT_HTML)
         a->mo.explain = 1;
     if (a->policy == NULL)
         die_usage(prog, "give the policy with --policy FILE");
@@ -448,7 +452,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
 {
     char b[32];
     meta_lines(f, "# ", e, p, a);
-    fputs("enterprise,region,score,rank", f);
+    int rv = cm_policy_has_region_view(p);
+    fputs(rv ? "enterprise,region,score,rank,region_score" : "enterprise,region,score,rank", f);
     if (a->mo.explain) {
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
             fputc(',', f);
@@ -463,6 +468,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
         fputc(',', f);
         csv_cell(f, row->region);
         fprintf(f, ",%s,%u", num(b, sizeof b, row->score), row->rank);
+        if (rv)
+            fprintf(f, ",%s", num(b, sizeof b, row->region_score));
         if (a->mo.explain) {
             size_t len = 0;
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
@@ -522,10 +529,57 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
     meta_lines(f, "-- ", e, p, a);
 }
 
+static int write_to_file(const char *data, size_t len, void *ud)
+{
+    return fwrite(data, 1, len, ud) == len ? 0 : -1;
+}
+
+static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
+                       const match_args *a)
+{
+    char title[300], hex[65];
+    snprintf(title, sizeof title, "capmatch: %s", cm_policy_name(p));
+    cm_report *rep = cm_report_new(e, title);
+    if (rep == NULL || cm_report_add_result(rep, r, a->mo.by) != CM_OK) {
+        fprintf(stderr, "capmatch match: out of memory\n");
+        cm_report_free(rep);
+        exit(EXIT_INTERNAL);
+    }
+    char v[600];
+    cm_report_add_meta(rep, "capmatch", cm_version());
+    snprintf(v, sizeof v, "%s (%s, sha256 %s)", cm_policy_name(p), cm_policy_path(p),
+             cm_policy_sha256(p));
+    cm_report_add_meta(rep, "policy", v);
+    for (int side = 0; side < 2; side++) {
+        const char **files = side == 0 ? a->regions : a->enterprises;
+        int n = side == 0 ? a->nregions : a->nenterprises;
+        for (int i = 0; i < n; i++) {
+            if (cm_sha256_file(files[i], hex) != CM_OK)
+                snprintf(hex, sizeof hex, "unreadable");
+            snprintf(v, sizeof v, "%s (sha256 %s)", files[i], hex);
+            cm_report_add_meta(rep, side == 0 ? "regions" : "enterprises", v);
+        }
+    }
+    for (size_t i = 0; i < cm_policy_param_count(p); i++)
+        if (cm_policy_param_is_set(p, i)) {
+            char val[256];
+            snprintf(v, sizeof v, "%s=%s", cm_policy_param_name(p, i),
+                     cm_policy_param_value(p, i, val, sizeof val));
+            cm_report_add_meta(rep, "--set", v);
+        }
+    snprintf(v, sizeof v, "%s, %s", cm_engine_rates_date(e), cm_engine_rates_source(e));
+    cm_report_add_meta(rep, "rates", v);
+    cm_report_write_html(rep, write_to_file, f);
+    cm_report_free(rep);
+}
+
 static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
                          const match_args *a)
 {
     switch (a->fmt) {
+    case FMT_HTML:
+        write_html(f, e, p, r, a);
+        break;
     case FMT_JSON:
         fputs("{\"meta\":", f);
         meta_json(f, e, p, a);

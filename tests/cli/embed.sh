@@ -82,7 +82,7 @@ else
 fi
 
 # statically linked
-run sh -c "cc -std=c11 examples/embed/match_one.c \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs --static capmatch | sed 's/-lcapmatch//') -o '$TMP/match_one_static'"
+run sh -c "cc -std=c11 examples/embed/match_one.c \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs jansson lua5.4 libpcre2-8 nettle libcurl libical) -lcsv -lpthread -lm -o '$TMP/match_one_static'"
 expect_status "match_one compiles against the installed static library" 0
 run "$TMP/match_one_static" $R $E $P $X
 expect_status "static match_one runs" 0

@@ -27,7 +27,7 @@ expect_status "embedded program runs" 0
 expect_grep "embedded program loads the examples" out "regions, "
 expect_grep "embedded program reads a region" out "ph-catanduanes resource: abaca fiber"
 
-run sh -c "cc examples/embed/load_profiles.c \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs --static capmatch | sed 's/-lcapmatch//') -o '$TMP/embed-static'"
+run sh -c "cc examples/embed/load_profiles.c \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs jansson lua5.4 libpcre2-8 nettle libcurl libical) -lcsv -lpthread -lm -o '$TMP/embed-static'"
 expect_status "compile against installed static library" 0
 run "$TMP/embed-static" examples/data/regions.json
 expect_status "static program runs" 0

@@ -3,7 +3,9 @@
  * written here from the definition, capacities, optimality against brute
  * force on small random instances (and never below stable), ties and input
  * order, parties left out with their reasons, pair files (CSV, JSON Lines,
- * JSON) with their errors, and every allocation failing in turn. */
+ * JSON) with their errors; schedules (nobody twice at once, tables, the
+ * fewest slots, times, unplaced meetings, iCalendar), the HTML report; and
+ * every allocation failing in turn. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -469,7 +471,7 @@ static void test_default_capacity_and_k(void **state)
     cm_pairs *p = cm_pairs_new();
     for (int e = 0; e < 4; e++)
         for (int r = 0; r < 3; r++) {
-            char en[8], rn[8];
+            char en[16], rn[16];
             snprintf(en, sizeof en, "e%d", e);
             snprintf(rn, sizeof rn, "r%d", r);
             cm_pairs_add(p, en, rn, 0.1 + 0.2 * r + 0.01 * e, -1, NULL);
@@ -767,6 +769,261 @@ static void test_fault_injection(void **state)
     assert_true(completed);
 }
 
+/* ---- schedules ---- */
+
+static cm_pairs *random_meetings(int ne, int nr, int per, unsigned seed)
+{
+    rng = seed * 2654435761ULL + 1;
+    cm_pairs *p = cm_pairs_new();
+    for (int e = 0; e < ne; e++)
+        for (int k = 0; k < per; k++) {
+            char en[16], rn[16];
+            snprintf(en, sizeof en, "e%02d", e);
+            snprintf(rn, sizeof rn, "r%02d", (int)rnd((unsigned)nr));
+            cm_pairs_add(p, en, rn, (double)(1 + rnd(9)) / 10, -1, NULL);   /* repeats refused */
+        }
+    return p;
+}
+
+/* nobody twice in a slot, at most T a slot; returns the slots used */
+static unsigned check_schedule(const cm_schedule *s, unsigned T)
+{
+    size_t n = cm_schedule_count(s);
+    for (size_t i = 0; i < n; i++) {
+        const cm_meeting *a = cm_schedule_meeting(s, i);
+        unsigned at_once = 1;
+        for (size_t j = i + 1; j < n; j++) {
+            const cm_meeting *b = cm_schedule_meeting(s, j);
+            if (a->session != b->session || a->slot != b->slot)
+                continue;
+            at_once++;
+            assert_true(strcmp(a->enterprise, b->enterprise) != 0);
+            assert_true(strcmp(a->region, b->region) != 0);
+            assert_true(a->table != b->table);
+        }
+        if (T)
+            assert_true(a->table >= 1 && a->table <= T && at_once <= T);
+    }
+    unsigned used = cm_schedule_slots(s, NULL, NULL);
+    return used;
+}
+
+static void test_schedule(void **state)
+{
+    (void)state;
+    const char *one[] = { "2026-05-20T09:00", NULL };
+    const char *two[] = { "2026-05-20T09:00", "2026-05-21T14:30", NULL };
+    for (unsigned round = 0; round < 60; round++) {
+        cm_pairs *p = random_meetings(12, 6, 3, round);
+        size_t m = cm_pairs_count(p);
+        /* the busiest participant */
+        unsigned deg[64] = { 0 }, maxdeg = 0;
+        cm_schedule_options o;
+        cm_schedule_options_init(&o);
+        o.sessions = one;
+        cm_schedule *s;
+        char err[200];
+        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        assert_int_equal(cm_schedule_count(s), m);
+        for (size_t i = 0; i < cm_schedule_count(s); i++) {
+            const cm_meeting *mt = cm_schedule_meeting(s, i);
+            unsigned a = (unsigned)atoi(mt->enterprise + 1), b = 32 + (unsigned)atoi(mt->region + 1);
+            if (++deg[a] > maxdeg) maxdeg = deg[a];
+            if (++deg[b] > maxdeg) maxdeg = deg[b];
+        }
+        unsigned min;
+        assert_int_equal(check_schedule(s, 0), maxdeg);     /* fewest: the busiest one's count */
+        cm_schedule_slots(s, &min, NULL);
+        assert_int_equal(min, maxdeg);
+        cm_schedule_free(s);
+        /* tables binding: meetings / tables, rounded up */
+        o.tables = 2;
+        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        unsigned want = (unsigned)((m + 1) / 2) > maxdeg ? (unsigned)((m + 1) / 2) : maxdeg;
+        assert_int_equal(check_schedule(s, 2), want);
+        assert_int_equal(cm_schedule_count(s), m);
+        cm_schedule_free(s);
+        /* too few slots: the rest listed, the lowest-scored first to go */
+        o.sessions = two;
+        o.slots = 2;
+        o.tables = 3;
+        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        check_schedule(s, 3);
+        assert_int_equal(cm_schedule_count(s) + cm_schedule_unplaced_count(s), m);
+        assert_true(cm_schedule_count(s) <= 12);
+        for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++)
+            assert_non_null(cm_schedule_unplaced(s, i)->unplaced);
+        for (size_t i = 0; i < cm_schedule_count(s); i++) {
+            const cm_meeting *mt = cm_schedule_meeting(s, i);
+            assert_true(mt->slot >= 1 && mt->slot <= 2 && mt->session >= 1 && mt->session <= 2);
+            if (mt->session == 2 && mt->slot == 1)
+                assert_string_equal(mt->start, "2026-05-21T14:30");
+            if (mt->session == 1 && mt->slot == 2)
+                assert_string_equal(mt->end, "2026-05-20T09:40");
+        }
+        cm_schedule_free(s);
+        cm_pairs_free(p);
+    }
+}
+
+static int sink(const char *data, size_t len, void *ud)
+{
+    size_t *n = ud;
+    (void)data;
+    *n += len;
+    return 0;
+}
+
+static int failing_sink(const char *data, size_t len, void *ud)
+{
+    (void)data; (void)len; (void)ud;
+    return 1;
+}
+
+static void test_schedule_errors_and_ical(void **state)
+{
+    (void)state;
+    cm_pairs *p = random_meetings(4, 3, 2, 7);
+    cm_schedule_options o;
+    cm_schedule_options_init(&o);
+    cm_schedule *s = NULL;
+    char err[200];
+    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_EUSAGE);
+    assert_non_null(strstr(err, "give the start of each session"));
+    const char *bad[] = { "2026-02-29T09:00", NULL };
+    o.sessions = bad;
+    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_EUSAGE);
+    assert_non_null(strstr(err, "session 1: expected a start like 2026-05-20T09:00"));
+    const char *leap[] = { "2028-02-29T23:50", NULL };
+    o.sessions = leap;
+    o.meeting_minutes = 30;
+    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+    assert_string_equal(cm_schedule_meeting(s, 0)->end, "2028-03-01T00:20");
+    assert_true(cm_schedule_participants(s, CM_KIND_ENTERPRISES) == 4);
+    const cm_meeting *ag[8];
+    size_t n = cm_schedule_agenda(s, CM_KIND_ENTERPRISES, 0, ag, 8);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(ag[i]->enterprise, cm_schedule_participant(s, CM_KIND_ENTERPRISES, 0));
+    size_t bytes = 0;
+    assert_int_equal(cm_schedule_ical(s, CM_KIND_ENTERPRISES, 0, NULL, 0, sink, &bytes), CM_OK);
+    assert_true(bytes > 100);
+    assert_int_equal(cm_schedule_ical(s, CM_KIND_ENTERPRISES, 0, NULL, 0, failing_sink, NULL), CM_EIO);
+    assert_int_equal(cm_schedule_ical(s, CM_KIND_ENTERPRISES, 99, NULL, 0, sink, &bytes), CM_EUSAGE);
+    cm_schedule_free(s);
+    cm_schedule_free(NULL);
+    cm_pairs_free(p);
+}
+
+static void test_report(void **state)
+{
+    (void)state;
+    cm_pairs *p = cm_pairs_new();
+    cm_pairs_add(p, "e1", "r1", 0.75, -1, "a: <b> & c");
+    cm_pairs_add(p, "e2", "r1", 0.5, -1, NULL);
+    cm_pairs_add(p, "e3", "r2", 0.05, -1, NULL);
+    cm_pairs_set_capacity(p, "r1", 2);
+    cm_assign_options o;
+    cm_assign_options_init(&o);
+    o.min_score = 0.1;
+    cm_assignment *a;
+    assert_int_equal(cm_assign(p, &o, &a), CM_OK);
+    cm_report *r = cm_report_new(NULL, "t <1>");
+    assert_int_equal(cm_report_add_assignment(r, a), CM_OK);
+    assert_int_equal(cm_report_add_meta(r, "policy", "x & y"), CM_OK);
+    assert_int_equal(cm_report_add_row(NULL, "a", "b", 0, 0, 0, 0, NULL), CM_EUSAGE);
+    size_t bytes = 0;
+    assert_int_equal(cm_report_write_html(r, sink, &bytes), CM_OK);
+    assert_true(bytes > 2000);
+    assert_int_equal(cm_report_write_html(r, failing_sink, NULL), CM_EIO);
+    cm_report_free(r);
+    cm_report_free(NULL);
+    cm_assignment_free(a);
+    cm_pairs_free(p);
+}
+
+static void test_report_of_match(void **state)
+{
+    (void)state;
+    cm_status st;
+    cm_engine *e = cm_engine_new(&st);
+    assert_non_null(e);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/regions.json", NULL, NULL), CM_OK);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/enterprises.json", NULL, NULL), CM_OK);
+    cm_policy *pol = cm_policy_load(e, "tests/policies/basic.lua", NULL);
+    assert_non_null(pol);
+    cm_match_options mo;
+    cm_match_options_init(&mo);
+    mo.top = 2;
+    mo.explain = 1;
+    cm_result *res;
+    assert_int_equal(cm_match(e, pol, &mo, &res), CM_OK);
+    cm_report *r = cm_report_new(e, "match");
+    assert_int_equal(cm_report_add_result(r, res, CM_KIND_ENTERPRISES), CM_OK);
+    assert_int_equal(cm_report_add_result(NULL, res, CM_KIND_ENTERPRISES), CM_EUSAGE);
+    size_t bytes = 0;
+    assert_int_equal(cm_report_write_html(r, sink, &bytes), CM_OK);
+    assert_true(bytes > 10000);
+    /* and as candidate pairs */
+    cm_pairs *p = cm_pairs_new();
+    assert_int_equal(cm_pairs_add_profiles(p, e), CM_OK);
+    assert_int_equal(cm_pairs_add_result(p, res), CM_OK);
+    assert_int_equal(cm_pairs_add_result(p, res), CM_OK);    /* pairs held are kept */
+    assert_int_equal(cm_pairs_count(p), cm_result_count(res));
+    cm_assignment *a;
+    assert_int_equal(cm_assign(p, NULL, &a), CM_OK);
+    assert_non_null(cm_assignment_row(a, 0)->reasons);
+    cm_assignment_free(a);
+    cm_pairs_free(p);
+    cm_report_free(r);
+    cm_result_free(res);
+    cm_policy_free(pol);
+    cm_engine_free(e);
+}
+
+static void test_fault_injection_schedule_report(void **state)
+{
+    (void)state;
+    static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
+    const char *sessions[] = { "2026-05-20T09:00", NULL };
+    cm_pairs *p = random_meetings(6, 3, 2, 3);    /* made with the normal allocator */
+    cm_set_allocator(&counting);
+    int completed = 0;
+    for (fail_at = 1; !completed && fail_at < 20000; fail_at++) {
+        calls = 0;
+        live = 0;
+        cm_schedule_options o;
+        cm_schedule_options_init(&o);
+        o.sessions = sessions;
+        o.tables = 2;
+        cm_schedule *s = NULL;
+        char err[200];
+        cm_status st = cm_schedule_make(p, &o, &s, err, sizeof err);
+        cm_assignment *a = NULL;
+        if (st == CM_OK)
+            st = cm_assign(p, NULL, &a);
+        cm_report *r = NULL;
+        if (st == CM_OK) {
+            r = cm_report_new(NULL, "t");
+            st = r ? cm_report_add_assignment(r, a) : CM_ENOMEM;
+        }
+        size_t bytes = 0;
+        if (st == CM_OK)
+            st = cm_report_write_html(r, sink, &bytes);
+        assert_true(st == CM_OK || st == CM_ENOMEM);
+        if (st == CM_OK)
+            completed = 1;
+        cm_report_free(r);
+        cm_assignment_free(a);
+        cm_schedule_free(s);
+        assert_int_equal(live, 0);
+    }
+    cm_set_allocator(NULL);
+    fail_at = 0;
+    cm_pairs_free(p);
+    assert_true(completed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -781,6 +1038,11 @@ int main(void)
         cmocka_unit_test(test_load_formats),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_fault_injection),
+        cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_schedule_errors_and_ical),
+        cmocka_unit_test(test_report),
+        cmocka_unit_test(test_report_of_match),
+        cmocka_unit_test(test_fault_injection_schedule_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
