@@ -72,6 +72,12 @@ typedef struct load_report {
 cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diags *all,
                       load_report *rep, const char *prog);
 
+/* A new engine with the regions and enterprises files ("-": standard
+ * input) loaded; prints every problem and exits with the right status on
+ * failure. */
+cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
+                      const char **enterprises, int nenterprises, const char *prog);
+
 /* All of standard input (malloc'd), or NULL. */
 char *read_stdin(size_t *len);
 

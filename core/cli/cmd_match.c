@@ -231,64 +231,14 @@ static const char *num(char *buf, size_t n, double d)
 /* Load profiles and the policy; exits with a status on failure. */
 static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
 {
-    cm_status st;
-    cm_engine *e = cm_engine_new(&st);
-    if (e == NULL) {
-        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
-        exit(EXIT_INTERNAL);
-    }
-    if (a->load.rates && cm_engine_load_rates(e, a->load.rates) != CM_OK) {
-        fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
-        exit(EXIT_INPUT);
-    }
-    cm_diags *d = cm_diags_new();
-    for (int side = 0; side < 2; side++) {
-        const char **files = side == 0 ? a->regions : a->enterprises;
-        int n = side == 0 ? a->nregions : a->nenterprises;
-        for (int i = 0; i < n; i++) {
-            cm_load_options o = a->load.opts;
-            o.kind = side == 0 ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
-            char rejects[4096];
-            if (o.skip_invalid) {
-                if (a->load.rejects && a->nregions + a->nenterprises == 1)
-                    snprintf(rejects, sizeof rejects, "%s", a->load.rejects);
-                else
-                    snprintf(rejects, sizeof rejects, "%s.rejects.jsonl",
-                             strcmp(files[i], "-") == 0 ? "stdin" : files[i]);
-                o.rejects_path = rejects;
-            }
-            cm_status s;
-            if (strcmp(files[i], "-") == 0) {
-                /* a stream of profiles, one JSON object a line unless told otherwise */
-                size_t len = 0;
-                char *data = read_stdin(&len);
-                if (data == NULL) {
-                    fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
-                    exit(EXIT_INPUT);
-                }
-                if (o.format == CM_FORMAT_AUTO)
-                    o.format = CM_FORMAT_JSONL;
-                s = cm_engine_load_buffer(e, "-", data, len, &o, d);
-                free(data);
-            } else {
-                s = cm_engine_load_file(e, files[i], &o, d);
-            }
-            for (size_t k = 0; k < cm_diags_count(d); k++)
-                fprintf(stderr, "%s\n", cm_diags_at(d, k)->message);
-            cm_diags_clear(d);
-            if (s != CM_OK) {
-                fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
-                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
-            }
-        }
-    }
+    cm_engine *e = load_sides(&a->load, a->regions, a->nregions, a->enterprises,
+                              a->nenterprises, prog);
     /* feeds after the files: a profile given in a file takes precedence */
     if (a->feeds) {
         int rc = feeds_load_into(e, a->feeds, a->cache, a->refresh, prog);
         if (rc)
             exit(rc);
     }
-    cm_diags_free(d);
     cm_policy_options po;
     cm_policy_options_init(&po);
     po.rules_path = a->rules_path;

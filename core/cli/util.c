@@ -256,3 +256,68 @@ cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diag
                 cm_diags_dropped(all));
     return e;
 }
+
+cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
+                      const char **enterprises, int nenterprises, const char *prog)
+{
+    cm_status st;
+    cm_engine *e = cm_engine_new(&st);
+    if (e == NULL) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
+        exit(EXIT_INTERNAL);
+    }
+    if (a->rates && cm_engine_load_rates(e, a->rates) != CM_OK) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        exit(EXIT_INPUT);
+    }
+    cm_diags *d = cm_diags_new();
+    if (d == NULL) {
+        fprintf(stderr, "capmatch %s: out of memory\n", prog);
+        exit(EXIT_INTERNAL);
+    }
+    for (int side = 0; side < 2; side++) {
+        const char **files = side == 0 ? regions : enterprises;
+        int n = side == 0 ? nregions : nenterprises;
+        for (int i = 0; i < n; i++) {
+            cm_load_options o = a->opts;
+            o.kind = side == 0 ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
+            char rejects[4096];
+            if (o.skip_invalid) {
+                if (a->rejects && nregions + nenterprises == 1)
+                    snprintf(rejects, sizeof rejects, "%s", a->rejects);
+                else
+                    snprintf(rejects, sizeof rejects, "%s.rejects.jsonl",
+                             strcmp(files[i], "-") == 0 ? "stdin" : files[i]);
+                o.rejects_path = rejects;
+            }
+            cm_status s;
+            if (strcmp(files[i], "-") == 0) {
+                /* a stream of profiles, one JSON object a line unless told otherwise */
+                size_t len = 0;
+                char *data = read_stdin(&len);
+                if (data == NULL) {
+                    fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
+                    exit(EXIT_INPUT);
+                }
+                if (o.format == CM_FORMAT_AUTO)
+                    o.format = CM_FORMAT_JSONL;
+                s = cm_engine_load_buffer(e, "-", data, len, &o, d);
+                free(data);
+            } else {
+                s = cm_engine_load_file(e, files[i], &o, d);
+            }
+            for (size_t k = 0; k < cm_diags_count(d); k++)
+                fprintf(stderr, "%s\n", cm_diags_at(d, k)->message);
+            if (cm_diags_dropped(d))
+                fprintf(stderr, "(%zu more problems not listed: raise --max-errors)\n",
+                        cm_diags_dropped(d));
+            cm_diags_clear(d);
+            if (s != CM_OK) {
+                fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
+            }
+        }
+    }
+    cm_diags_free(d);
+    return e;
+}
