@@ -70,16 +70,19 @@ $(BUILD)/%.o: %.c
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(SHARED): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_DEPS)
-	ln -sf libcapmatch.so.$(VERSION) $(BUILD)/$(SONAME)
-	ln -sf $(SONAME) $(BUILD)/libcapmatch.so
+	@echo "  CCLD    $@"
+	@$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+	@ln -sf libcapmatch.so.$(VERSION) $(BUILD)/$(SONAME)
+	@ln -sf $(SONAME) $(BUILD)/libcapmatch.so
 
 # The command links the static library: it is a client of the public header only.
 $(CLI): $(CLI_OBJ) $(STATIC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS)
 
 # Unit tests see the internal headers and link the objects directly, so that
 # they can test hidden functions too.
