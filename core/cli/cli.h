@@ -78,6 +78,9 @@ cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diag
 cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
                       const char **enterprises, int nenterprises, const char *prog);
 
+/* Append an argument to a NULL-ended list (repeatable options). */
+void arg_push(const char ***list, int *n, const char *v);
+
 /* All of standard input (malloc'd), or NULL. */
 char *read_stdin(size_t *len);
 

@@ -97,18 +97,6 @@ static const char schedule_usage[] =
     "exit status: 0 schedule written, 1 no meeting placed, 2 usage or input error,\n"
     "3 internal error.\n";
 
-static void push(const char ***list, int *n, const char *v)
-{
-    const char **nl = realloc(*list, (size_t)(*n + 2) * sizeof **list);
-    if (nl == NULL) {
-        fprintf(stderr, "capmatch: out of memory\n");
-        exit(EXIT_INTERNAL);
-    }
-    nl[(*n)++] = v;
-    nl[*n] = NULL;
-    *list = nl;
-}
-
 static long number(const char *prog, const char *opt, const char *s, long lo, long hi)
 {
     char *end;
@@ -160,10 +148,10 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         if (!sched && opt >= 16 && opt <= 21)
             die_usage(prog, "unknown option (that one is for capmatch schedule)");
         switch (opt) {
-        case 1: push(&a->regions, &a->nregions, optarg); break;
-        case 2: push(&a->enterprises, &a->nenterprises, optarg); break;
+        case 1: arg_push(&a->regions, &a->nregions, optarg); break;
+        case 2: arg_push(&a->enterprises, &a->nenterprises, optarg); break;
         case 3: a->policy = optarg; break;
-        case 4: push(&a->set, &a->nset, optarg); break;
+        case 4: arg_push(&a->set, &a->nset, optarg); break;
         case 5: a->pairs = optarg; break;
         case 6:
             if (strcmp(optarg, "stable") == 0)
@@ -210,7 +198,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
                 if (c)
                     *c++ = '\0';
                 if (*s)
-                    push(&a->sessions, &a->nsessions, s);
+                    arg_push(&a->sessions, &a->nsessions, s);
             }
             break;
         }

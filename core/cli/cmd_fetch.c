@@ -164,18 +164,6 @@ static void print_problem(const cm_fetch_report *r, const char *prog, const char
 
 /* ---- capmatch fetch ------------------------------------------------------------------------ */
 
-static void push(const char ***list, int *n, const char *v)
-{
-    const char **nl = realloc(*list, (size_t)(*n + 2) * sizeof **list);
-    if (nl == NULL) {
-        fprintf(stderr, "capmatch: out of memory\n");
-        exit(EXIT_INTERNAL);
-    }
-    nl[(*n)++] = v;
-    nl[*n] = NULL;
-    *list = nl;
-}
-
 static void set_or_die(cm_feeds *f, const char *key, const char *value, const char *prog)
 {
     cm_status s = cm_feeds_set(f, NULL, key, value);
@@ -255,12 +243,12 @@ static int run_fetch(int argc, char **argv)
             kind = optarg;
             break;
         case 5: informat = optarg; break;
-        case 6: push(&sets, &nsets, "header"); push(&sets, &nsets, optarg); break;
-        case 7: push(&sets, &nsets, "ca_file"); push(&sets, &nsets, optarg); break;
-        case 8: push(&sets, &nsets, "timeout"); push(&sets, &nsets, optarg); break;
-        case 9: push(&sets, &nsets, "connect_timeout"); push(&sets, &nsets, optarg); break;
-        case 10: push(&sets, &nsets, "retries"); push(&sets, &nsets, optarg); break;
-        case 11: push(&sets, &nsets, "max_bytes"); push(&sets, &nsets, optarg); break;
+        case 6: arg_push(&sets, &nsets, "header"); arg_push(&sets, &nsets, optarg); break;
+        case 7: arg_push(&sets, &nsets, "ca_file"); arg_push(&sets, &nsets, optarg); break;
+        case 8: arg_push(&sets, &nsets, "timeout"); arg_push(&sets, &nsets, optarg); break;
+        case 9: arg_push(&sets, &nsets, "connect_timeout"); arg_push(&sets, &nsets, optarg); break;
+        case 10: arg_push(&sets, &nsets, "retries"); arg_push(&sets, &nsets, optarg); break;
+        case 11: arg_push(&sets, &nsets, "max_bytes"); arg_push(&sets, &nsets, optarg); break;
         case 12: {
             const char *eq = strchr(optarg, '=');
             if (eq == NULL || eq == optarg)
@@ -270,12 +258,12 @@ static int run_fetch(int argc, char **argv)
                 fprintf(stderr, "capmatch: out of memory\n");
                 return EXIT_INTERNAL;
             }
-            push((const char ***)&keys, &nkeys, key);
-            push(&sets, &nsets, key);
-            push(&sets, &nsets, eq + 1);
+            arg_push((const char ***)&keys, &nkeys, key);
+            arg_push(&sets, &nsets, key);
+            arg_push(&sets, &nsets, eq + 1);
             break;
         }
-        case 13: push(&sets, &nsets, "skip_invalid"); push(&sets, &nsets, "true"); break;
+        case 13: arg_push(&sets, &nsets, "skip_invalid"); arg_push(&sets, &nsets, "true"); break;
         case 14: fo.accept_shrink = 1; break;
         case 15: fo.due_only = 1; break;
         case 16: {

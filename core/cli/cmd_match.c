@@ -77,18 +77,6 @@ static const char explain_usage[] =
     "exit status: 0 the pair passes the filters, 1 a filter vetoes it,\n"
     "2 usage, input or policy error, 3 internal error.\n";
 
-static void push(const char ***list, int *n, const char *v)
-{
-    const char **nl = realloc(*list, (size_t)(*n + 2) * sizeof **list);
-    if (nl == NULL) {
-        fprintf(stderr, "capmatch: out of memory\n");
-        exit(EXIT_INTERNAL);
-    }
-    nl[(*n)++] = v;
-    nl[*n] = NULL;
-    *list = nl;
-}
-
 static void parse_args(int argc, char **argv, match_args *a, const char *prog)
 {
     static const struct option longopts[] = {
@@ -121,10 +109,10 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         char *end;
         switch (opt) {
-        case 1: push(&a->regions, &a->nregions, optarg); break;
-        case 2: push(&a->enterprises, &a->nenterprises, optarg); break;
+        case 1: arg_push(&a->regions, &a->nregions, optarg); break;
+        case 2: arg_push(&a->enterprises, &a->nenterprises, optarg); break;
         case 3: a->policy = optarg; break;
-        case 4: push(&a->set, &a->nset, optarg); break;
+        case 4: arg_push(&a->set, &a->nset, optarg); break;
         case 5: {
             long k = strtol(optarg, &end, 10);
             if (*end || k < 1 || k > 100000)

@@ -321,3 +321,15 @@ cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
     cm_diags_free(d);
     return e;
 }
+
+void arg_push(const char ***list, int *n, const char *v)
+{
+    const char **nl = realloc(*list, (size_t)(*n + 2) * sizeof **list);
+    if (nl == NULL) {
+        fprintf(stderr, "capmatch: out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    nl[(*n)++] = v;
+    nl[*n] = NULL;
+    *list = nl;
+}
