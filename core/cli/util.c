@@ -268,11 +268,13 @@ cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
     }
     if (a->rates && cm_engine_load_rates(e, a->rates) != CM_OK) {
         fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+        cm_engine_free(e);
         exit(EXIT_INPUT);
     }
     cm_diags *d = cm_diags_new();
     if (d == NULL) {
         fprintf(stderr, "capmatch %s: out of memory\n", prog);
+        cm_engine_free(e);
         exit(EXIT_INTERNAL);
     }
     for (int side = 0; side < 2; side++) {
@@ -297,6 +299,8 @@ cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
                 char *data = read_stdin(&len);
                 if (data == NULL) {
                     fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
+                    cm_diags_free(d);
+                    cm_engine_free(e);
                     exit(EXIT_INPUT);
                 }
                 if (o.format == CM_FORMAT_AUTO)
@@ -314,6 +318,8 @@ cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
             cm_diags_clear(d);
             if (s != CM_OK) {
                 fprintf(stderr, "capmatch %s: %s\n", prog, cm_engine_errmsg(e));
+                cm_diags_free(d);
+                cm_engine_free(e);
                 exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
             }
         }
