@@ -60,7 +60,7 @@ typedef struct builtin {
     int constant_is_num;
     pcre2_code *re;           /* regex: compiled once, at load, JIT when available */
     char *pattern;
-    double *cache_lo;         /* range: each profile's score, computed once before
+    double *cache_score;         /* range: each profile's score, computed once before
                                  matching (it depends on that profile alone) */
     size_t cache_n;
 } builtin;

@@ -72,10 +72,10 @@ void builtin_free(builtin *b)
     cm_free(b->constant);
     cm_free(b->pattern);
     pcre2_code_free(b->re);
-    cm_free(b->cache_lo);
+    cm_free(b->cache_score);
     b->constant = b->pattern = NULL;
     b->re = NULL;
-    b->cache_lo = NULL;
+    b->cache_score = NULL;
     b->cache_n = 0;
 }
 
@@ -386,12 +386,12 @@ int builtin_prepare(const cm_policy *p, builtin *b)
     if (b->kind != B_RANGE)
         return 0;
     size_t count = p->st->kinds[b->a.side].count;
-    if (b->cache_lo && b->cache_n == count)
+    if (b->cache_score && b->cache_n == count)
         return 0;
-    double *score = cm_realloc(b->cache_lo, (count ? count : 1) * sizeof *score);
+    double *score = cm_realloc(b->cache_score, (count ? count : 1) * sizeof *score);
     if (score == NULL)
         return -1;
-    b->cache_lo = score;
+    b->cache_score = score;
     for (size_t i = 0; i < count; i++)
         score[i] = range_compute(p, b, (uint32_t)i, NULL, 0);
     b->cache_n = count;
@@ -449,7 +449,7 @@ static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t 
 {
     uint32_t idx = pair_index(&b->a, ei, ri);
     if (!reason && idx < b->cache_n)
-        return b->cache_lo[idx];
+        return b->cache_score[idx];
     return range_compute(p, b, idx, reason, n);
 }
 
