@@ -104,7 +104,8 @@ static void pair_message(const job *j, uint32_t ei, uint32_t ri, const prule *r,
                          const char *kind, const char *msg, char *out, size_t n)
 {
     const store *st = j->st;
-    snprintf(out, n, "%s:%d: %s '%s' (enterprise \"%s\", region \"%s\"): %s", j->p->path, r->line,
+    snprintf(out, n, "%s:%d: %s '%s' (enterprise \"%s\", region \"%s\"): %s",
+             policy_file(j->p, r->file), r->line,
              kind, r->name, strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id),
              strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id), msg);
 }

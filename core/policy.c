@@ -53,6 +53,7 @@ static int collecting(lua_State *L)
 }
 
 static int caller_line(lua_State *L);
+static str_ref caller_file(lua_State *L);
 
 /* A problem with a declaration: an error, or in lint mode (capmatch check)
  * a finding kept with its line, so that every problem is reported at once. */
@@ -72,6 +73,7 @@ static void problem(lua_State *L, const char *fmt, ...)
     if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
         luaL_error(L, "out of memory");
     p->problems[p->nproblems].line = caller_line(L);
+    p->problems[p->nproblems].file = caller_file(L);
     p->problems[p->nproblems].msg = cm_strdup(msg);
     p->nproblems++;
 }
@@ -137,6 +139,25 @@ static int caller_line(lua_State *L)
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
         return ar.currentline;
     return 0;
+}
+
+/* The file of the Lua code that called the declaring function, when it is
+ * not the policy itself (a module of rules the policy required). */
+static str_ref caller_file(lua_State *L)
+{
+    cm_policy *p = policy_of(L);
+    lua_Debug ar;
+    str_ref r = STR_NONE;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@' &&
+        strcmp(ar.source + 1, p->path) != 0 &&
+        strpool_intern(&p->strings, ar.source + 1, strlen(ar.source + 1), &r) < 0)
+        luaL_error(L, "out of memory");
+    return r;
+}
+
+const char *policy_file(const cm_policy *p, str_ref file)
+{
+    return file == STR_NONE ? p->path : strpool_get(&p->strings, file);
 }
 
 /* Append the function at idx to the state's list; returns its index. */
@@ -544,6 +565,7 @@ static int declare(lua_State *L, int filter)
     }
     check_keys(L, 1, what, filter ? filter_keys : rule_keys);
     tmp.line = caller_line(L);
+    tmp.file = caller_file(L);
     prule **list = filter ? &p->filters : &p->rules;
     size_t *n = filter ? &p->nfilters : &p->nrules;
     /* grow first so that a failure below leaves nothing half-made in the list */
@@ -601,7 +623,7 @@ static int l_derive(lua_State *L)
         return 0;
     check_keys(L, 1, "derive", derive_keys);
     p->nfns++;
-    derive_def d = { NULL, 0, caller_line(L), fn };
+    derive_def d = { NULL, 0, caller_line(L), fn, caller_file(L) };
     char *side = opt_string(L, 1, "side", "derive", 1);
     if (strcmp(side, "enterprise") == 0)
         d.side = SIDE_ENTERPRISE;
@@ -1040,8 +1062,8 @@ static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
                 if (pstate_call_derive(p, &p->main, p->derived[d].fn, side, (uint32_t)i, out, msg,
                                        sizeof msg) < 0) {
                     const struct common *c = store_common(p->st, side, i);
-                    snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", p->path,
-                             p->derived[d].line, p->derived[d].name,
+                    snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s",
+                             policy_file(p, p->derived[d].file), p->derived[d].line, p->derived[d].name,
                              side ? "enterprise" : "region",
                              strpool_get(&p->st->strings, c->id), msg);
                     return -1;
@@ -1139,3 +1161,16 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
 }
 
 CM_API int cm_policy_has_region_view(const cm_policy *p) { return p ? p->has_region_rules : 0; }
+
+CM_API const char *cm_policy_rule_file(const cm_policy *p, size_t i)
+{
+    return p && i < p->nrules ? policy_file(p, p->rules[i].file) : NULL;
+}
+CM_API const char *cm_policy_filter_file(const cm_policy *p, size_t i)
+{
+    return p && i < p->nfilters ? policy_file(p, p->filters[i].file) : NULL;
+}
+CM_API const char *cm_policy_problem_file(const cm_policy *p, size_t i)
+{
+    return p && i < p->nproblems ? policy_file(p, p->problems[i].file) : NULL;
+}

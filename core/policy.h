@@ -72,6 +72,7 @@ typedef struct prule {        /* a filter or a rule */
     int region_side;          /* rules: part of the region's view, not the score */
     double threshold;         /* filters over a built-in: pass when score >= threshold */
     int line;                 /* where it is declared */
+    str_ref file;             /* in which file (policy.strings), STR_NONE: the policy's */
     builtin b;
     int fn;                   /* B_LUA: index of its function in every state */
 } prule;
@@ -81,6 +82,7 @@ typedef struct derive_def {
     int side;
     int line;
     int fn;
+    str_ref file;             /* as for prule */
 } derive_def;
 
 /* A derived value of one profile. */
@@ -139,7 +141,7 @@ struct cm_policy {
     size_t top;
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
-    struct { int line; char *msg; } *problems;
+    struct { int line; str_ref file; char *msg; } *problems;
     size_t nproblems;
     pstate main;              /* the state the policy was loaded in */
 };
@@ -161,6 +163,9 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect);
 uint32_t pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
 void policy_views_open(cm_policy *p, pstate *ps);
+
+/* The file a declaration was made in: the policy's, or a module it required. */
+const char *policy_file(const cm_policy *p, str_ref file);
 
 /* policy.c: compute derived values of profiles loaded since the last call. */
 int policy_derive(cm_policy *p, char *err, size_t errlen);

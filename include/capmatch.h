@@ -244,6 +244,11 @@ CM_API const char *cm_policy_param_value(const cm_policy *p, size_t i, char *buf
 /* 1 when the value came from cm_policy_options.set (--set). */
 CM_API int cm_policy_param_is_set(const cm_policy *p, size_t i);
 CM_API int cm_policy_rule_line(const cm_policy *p, size_t i);
+/* The file a rule, filter or problem was declared in: the policy's, or a
+ * module of rules it required. */
+CM_API const char *cm_policy_rule_file(const cm_policy *p, size_t i);
+CM_API const char *cm_policy_filter_file(const cm_policy *p, size_t i);
+CM_API const char *cm_policy_problem_file(const cm_policy *p, size_t i);
 CM_API size_t cm_policy_filter_count(const cm_policy *p);
 CM_API const char *cm_policy_filter_name(const cm_policy *p, size_t i);
 CM_API int cm_policy_filter_line(const cm_policy *p, size_t i);

@@ -41,32 +41,6 @@ policy {
 
 local ind = require "industries"
 
-rule {
-  name = "sectors sought", weight = 4, group = "sector",
-  score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" },
-}
-
-rule {
-  name = "sectors offered", weight = 2, group = "sector",
-  score = function(e, r) return ind.score_offered(e, r) end,
-}
-
-rule {
-  name = "resources", weight = 2, group = "sector",
-  score = function(e, r) return ind.score_resources(e, r) end,
-}
-
-rule {
-  name = "joint statement", weight = 1, group = "sector",
-  score = function(e, r) return ind.score_joint(e, r) end,
-}
-
-rule {
-  name = "needs met", weight = 2, group = "needs",
-  score = builtin.overlap { enterprise = "offers", region = "needs" },
-}
-
-rule {
-  name = "seeks met", weight = 1, group = "needs",
-  score = function(e, r) return ind.score_seeks(e, r) end,
-}
+-- sectors sought 4, sectors offered 2, resources 2, joint statement 1,
+-- needs met 2, seeks met 1: declared by rules/lib/industries.lua
+ind.declare_rules()

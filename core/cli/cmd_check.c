@@ -138,7 +138,7 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < cm_policy_problem_count(p); i++) {
         int line;
         const char *msg = cm_policy_problem(p, i, &line);
-        finding(&f, path, line, "%s", msg);
+        finding(&f, cm_policy_problem_file(p, i), line, "%s", msg);
     }
     /* a parameter whose name appears only where it is declared */
     size_t srclen;
@@ -170,7 +170,7 @@ static int run(int argc, char **argv)
                     hi = s > hi ? s : hi;
                 }
                 if (lo == hi)
-                    finding(&f, path, cm_policy_rule_line(p, k),
+                    finding(&f, cm_policy_rule_file(p, k), cm_policy_rule_line(p, k),
                             "rule '%s' scores %g on every one of the %zu pairs that pass the "
                             "filters: it does not tell partners apart on this data",
                             cm_policy_rule_name(p, k), lo, rows);
@@ -203,7 +203,7 @@ static int run(int argc, char **argv)
         }
         for (size_t k = 0; k < nf && passes; k++)
             if (pairs && passes[k] == 0)
-                finding(&f, path, cm_policy_filter_line(p, k),
+                finding(&f, cm_policy_filter_file(p, k), cm_policy_filter_line(p, k),
                         "filter '%s' rejects every one of the %zu pairs of the data",
                         cm_policy_filter_name(p, k), pairs);
         free(passes);

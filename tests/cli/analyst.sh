@@ -60,3 +60,10 @@ printf 'policy { name = "x" }\nrule { name = "a", weight = 1, score = function( 
 run "$CAPMATCH" check "$TMP/syntax.lua"
 expect_status "check: syntax error exits 1" 1
 expect_grep "check: syntax error names file and line" out "syntax.lua:2:"
+
+# rules declared by a module name the module's file and line in errors
+run "$CAPMATCH" match --regions examples/data/regions.json --enterprises examples/data/enterprises.json \
+    --policy tests/policies/cli_module_rules.lua
+expect_status "a rule from a module that fails: exit 2" 2
+expect_grep "a rule from a module names the module's line" err \
+    "tests/policies/lib/declared.lua:4: rule 'from a module' (enterprise"
