@@ -84,6 +84,13 @@ void arg_push(const char ***list, int *n, const char *v);
 /* All of standard input (malloc'd), or NULL. */
 char *read_stdin(size_t *len);
 
+/* The shortest decimal that reads back as the same double (integers plain). */
+const char *num_shortest(char *buf, size_t n, double d);
+/* One CSV cell, quoted when needed (RFC 4180). */
+void csv_print_cell(FILE *f, const char *s);
+/* A cm_write_fn writing to the FILE * in ud. */
+int file_sink(const char *data, size_t len, void *ud);
+
 /* Print a JSON string literal. */
 void json_print_string(FILE *f, const char *s);
 /* Print one diagnostic as a JSON object. */

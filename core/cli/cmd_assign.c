@@ -267,37 +267,6 @@ static void free_args(assign_args *a)
     free(a->sessions);
 }
 
-/* Shortest decimal that reads back as the same double. */
-static const char *num(char *buf, size_t n, double d)
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    return buf;
-}
-
-static void csv_cell(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL && *s != '#') {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static int file_sink(const char *data, size_t len, void *ud)
-{
-    return fwrite(data, 1, len, (FILE *)ud) != len;
-}
-
 /* ---- output files, complete or not at all ---- */
 
 typedef struct outfile {
@@ -425,7 +394,7 @@ static void each_meta(const run *r, meta_fn fn, void *ud)
         fn(ud, "proposer", a->ao.proposer == CM_KIND_REGIONS ? "regions" : "enterprises");
     snprintf(buf, sizeof buf, "%u", a->ao.per_enterprise ? a->ao.per_enterprise : 1);
     fn(ud, "per_enterprise", buf);
-    fn(ud, "min_score", num(n1, sizeof n1, a->ao.min_score));
+    fn(ud, "min_score", num_shortest(n1, sizeof n1, a->ao.min_score));
     if (a->ao.default_capacity >= 0) {
         snprintf(buf, sizeof buf, "%ld", a->ao.default_capacity);
         fn(ud, "default_capacity", buf);
@@ -505,10 +474,10 @@ static void meta_json(FILE *f, const run *r)
     for (size_t i = 0; i < cm_assignment_left_count(r->asg); i++)
         cm_assignment_left(r->asg, i)->kind == CM_KIND_REGIONS ? rleft++ : eleft++;
     fprintf(f, ",\"totals\":{\"pairs\":%zu,\"score\":%s", cm_assignment_count(r->asg),
-            num(b, sizeof b, t));
+            num_shortest(b, sizeof b, t));
     fprintf(f, ",\"region_score\":%s,\"blocking_pairs\":%zu,\"enterprises_left_out\":%zu,"
                "\"regions_left_out\":%zu,\"candidate_pairs\":%zu}}",
-            num(b, sizeof b, rt), cm_assignment_blocking(r->asg, NULL), eleft, rleft,
+            num_shortest(b, sizeof b, rt), cm_assignment_blocking(r->asg, NULL), eleft, rleft,
             cm_pairs_count(r->pairs));
 }
 
@@ -567,10 +536,10 @@ static void json_assign_row(FILE *f, const run *r, const cm_assign_row *row)
     json_print_string(f, row->enterprise);
     fputs(",\"region\":", f);
     json_print_string(f, row->region);
-    fprintf(f, ",\"score\":%s", num(b, sizeof b, row->score));
+    fprintf(f, ",\"score\":%s", num_shortest(b, sizeof b, row->score));
     fprintf(f, ",\"region_score\":%s,\"enterprise_rank\":%u,\"region_rank\":%u,"
                "\"enterprise_choices\":%u,\"region_choices\":%u",
-            num(b, sizeof b, row->region_score), row->enterprise_rank, row->region_rank,
+            num_shortest(b, sizeof b, row->region_score), row->enterprise_rank, row->region_rank,
             row->enterprise_choices, row->region_choices);
     char *why = reasons_of(res, row);
     if (why) {
@@ -586,8 +555,8 @@ static void json_assign_row(FILE *f, const run *r, const cm_assign_row *row)
             fprintf(f, "%s{\"rule\":", k ? "," : "");
             json_print_string(f, it->rule);
             fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                    num(b, sizeof b, it->score), num(b2, sizeof b2, it->weight),
-                    num(b3, sizeof b3, it->contribution));
+                    num_shortest(b, sizeof b, it->score), num_shortest(b2, sizeof b2, it->weight),
+                    num_shortest(b3, sizeof b3, it->contribution));
             json_print_string(f, it->reason);
             if (it->region_side)
                 fputs(",\"side\":\"region\"", f);
@@ -675,21 +644,21 @@ static void write_csv(FILE *f, const run *r)
     void *x[2] = { f, (void *)"# " };
     each_meta(r, meta_line, x);
     double rt, t = cm_assignment_total(as, &rt);
-    fprintf(f, "# total score: %s; blocking pairs: %zu\n", num(b, sizeof b, t),
+    fprintf(f, "# total score: %s; blocking pairs: %zu\n", num_shortest(b, sizeof b, t),
             cm_assignment_blocking(as, NULL));
     fputs("enterprise,region,score,region_score,enterprise_rank,region_rank,reasons\n", f);
     for (size_t i = 0; i < cm_assignment_count(as); i++) {
         const cm_assign_row *row = cm_assignment_row(as, i);
-        csv_cell(f, row->enterprise);
+        csv_print_cell(f, row->enterprise);
         fputc(',', f);
-        csv_cell(f, row->region);
-        fprintf(f, ",%s", num(b, sizeof b, row->score));
-        fprintf(f, ",%s,%u,%u,", num(b, sizeof b, row->region_score), row->enterprise_rank,
+        csv_print_cell(f, row->region);
+        fprintf(f, ",%s", num_shortest(b, sizeof b, row->score));
+        fprintf(f, ",%s,%u,%u,", num_shortest(b, sizeof b, row->region_score), row->enterprise_rank,
                 row->region_rank);
         cm_result *res = explain_pair(r, row);
         char *why = reasons_of(res, row);
         if (why)
-            csv_cell(f, why);
+            csv_print_cell(f, why);
         free(why);
         cm_result_free(res);
         fputc('\n', f);
@@ -880,19 +849,19 @@ static void schedule_csv(FILE *f, const cm_schedule *s)
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
         const cm_meeting *m = cm_schedule_meeting(s, i);
         fprintf(f, "%u,%u,%s,%s,%u,", m->session, m->slot, m->start, m->end, m->table);
-        csv_cell(f, m->enterprise);
+        csv_print_cell(f, m->enterprise);
         fputc(',', f);
-        csv_cell(f, m->region);
-        fprintf(f, ",%s,\n", num(b, sizeof b, m->score));
+        csv_print_cell(f, m->region);
+        fprintf(f, ",%s,\n", num_shortest(b, sizeof b, m->score));
     }
     for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
         const cm_meeting *m = cm_schedule_unplaced(s, i);
         fputs(",,,,,", f);
-        csv_cell(f, m->enterprise);
+        csv_print_cell(f, m->enterprise);
         fputc(',', f);
-        csv_cell(f, m->region);
-        fprintf(f, ",%s,", num(b, sizeof b, m->score));
-        csv_cell(f, m->unplaced);
+        csv_print_cell(f, m->region);
+        fprintf(f, ",%s,", num_shortest(b, sizeof b, m->score));
+        csv_print_cell(f, m->unplaced);
         fputc('\n', f);
     }
 }
@@ -922,7 +891,7 @@ static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
         json_print_string(f, m->enterprise);
         fputs(",\"region\":", f);
         json_print_string(f, m->region);
-        fprintf(f, ",\"score\":%s}", num(b, sizeof b, m->score));
+        fprintf(f, ",\"score\":%s}", num_shortest(b, sizeof b, m->score));
     }
     fputs("\n],\"unplaced\":[", f);
     for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
@@ -931,7 +900,7 @@ static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
         json_print_string(f, m->enterprise);
         fputs(",\"region\":", f);
         json_print_string(f, m->region);
-        fprintf(f, ",\"score\":%s,\"reason\":", num(b, sizeof b, m->score));
+        fprintf(f, ",\"score\":%s,\"reason\":", num_shortest(b, sizeof b, m->score));
         json_print_string(f, m->unplaced);
         fputc('}', f);
     }
@@ -1057,7 +1026,7 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
                 } else {
                     text_sink(wname, strlen(wname), &t);
                 }
-                len = snprintf(line, sizeof line, ",%s\n", num(b, sizeof b, m->score));
+                len = snprintf(line, sizeof line, ",%s\n", num_shortest(b, sizeof b, m->score));
                 text_sink(line, (size_t)len, &t);
             }
             free(ms);

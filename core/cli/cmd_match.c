@@ -201,21 +201,6 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         die_usage(prog, "--cache and --refresh go with --feeds FILE");
 }
 
-/* Shortest decimal that reads back as the same double. */
-static const char *num(char *buf, size_t n, double d)
-{
-    if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
-        snprintf(buf, n, "%lld", (long long)d);
-        return buf;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    return buf;
-}
-
 /* Load profiles and the policy; exits with a status on failure. */
 static cm_engine *setup(match_args *a, cm_policy **pol, const char *prog)
 {
@@ -287,7 +272,7 @@ static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const mat
     fprintf(f, ",\"reference\":\"%s\"},\"by\":\"%s\",\"top\":%zu,\"min_score\":%s",
             cm_engine_rates_reference(e), a->mo.by == CM_KIND_REGIONS ? "region" : "enterprise",
             a->mo.top ? a->mo.top : cm_policy_top(p),
-            num(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
+            num_shortest(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
     if (a->mo.shard_count > 1)
         fprintf(f, ",\"shard\":\"%u/%u\"", a->mo.shard_index, a->mo.shard_count);
     fputc('}', f);
@@ -339,9 +324,9 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
     json_print_string(f, row->enterprise);
     fputs(",\"region\":", f);
     json_print_string(f, row->region);
-    fprintf(f, ",\"score\":%s,\"rank\":%u", num(b1, sizeof b1, row->score), row->rank);
+    fprintf(f, ",\"score\":%s,\"rank\":%u", num_shortest(b1, sizeof b1, row->score), row->rank);
     if (region_view)
-        fprintf(f, ",\"region_score\":%s", num(b1, sizeof b1, row->region_score));
+        fprintf(f, ",\"region_score\":%s", num_shortest(b1, sizeof b1, row->region_score));
     if (sources) {
         fputs(",\"sources\":{\"enterprise\":", f);
         json_print_string(f, source_of(sources, CM_KIND_ENTERPRISES, row->enterprise));
@@ -356,8 +341,8 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
             fprintf(f, "%s{\"rule\":", k ? "," : "");
             json_print_string(f, it->rule);
             fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                    num(b1, sizeof b1, it->score), num(b2, sizeof b2, it->weight),
-                    num(b3, sizeof b3, it->contribution));
+                    num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
+                    num_shortest(b3, sizeof b3, it->contribution));
             json_print_string(f, it->reason);
             if (it->region_side)
                 fputs(",\"side\":\"region\"", f);
@@ -370,21 +355,6 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
     fputc('}', f);
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
                       const match_args *a)
 {
@@ -395,24 +365,24 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
     if (a->mo.explain) {
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
             fputc(',', f);
-            csv_cell(f, cm_policy_rule_name(p, k));
+            csv_print_cell(f, cm_policy_rule_name(p, k));
         }
         fputs(",reasons", f);
     }
     fputc('\n', f);
     for (size_t i = 0; i < cm_result_count(r); i++) {
         const cm_match_row *row = cm_result_row(r, i);
-        csv_cell(f, row->enterprise);
+        csv_print_cell(f, row->enterprise);
         fputc(',', f);
-        csv_cell(f, row->region);
-        fprintf(f, ",%s,%u", num(b, sizeof b, row->score), row->rank);
+        csv_print_cell(f, row->region);
+        fprintf(f, ",%s,%u", num_shortest(b, sizeof b, row->score), row->rank);
         if (rv)
-            fprintf(f, ",%s", num(b, sizeof b, row->region_score));
+            fprintf(f, ",%s", num_shortest(b, sizeof b, row->region_score));
         if (a->mo.explain) {
             size_t len = 0;
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);
-                fprintf(f, ",%s", num(b, sizeof b, it->contribution));
+                fprintf(f, ",%s", num_shortest(b, sizeof b, it->contribution));
                 len += strlen(it->rule) + strlen(it->reason) + 5;
             }
             char *reasons = malloc(len + 1);
@@ -424,7 +394,7 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
                                          it->reason);
                 }
                 fputc(',', f);
-                csv_cell(f, reasons);
+                csv_print_cell(f, reasons);
                 free(reasons);
             }
         }
@@ -467,11 +437,6 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
     meta_lines(f, "-- ", e, p, a);
 }
 
-static int write_to_file(const char *data, size_t len, void *ud)
-{
-    return fwrite(data, 1, len, ud) == len ? 0 : -1;
-}
-
 static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
                        const match_args *a)
 {
@@ -507,7 +472,7 @@ static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm
         }
     snprintf(v, sizeof v, "%s, %s", cm_engine_rates_date(e), cm_engine_rates_source(e));
     cm_report_add_meta(rep, "rates", v);
-    cm_report_write_html(rep, write_to_file, f);
+    cm_report_write_html(rep, file_sink, f);
     cm_report_free(rep);
 }
 
@@ -654,14 +619,14 @@ static int run_explain(int argc, char **argv)
             json_print_string(stdout, f->reason);
             printf("}");
         }
-        printf("],\"score\":%s,\"explain\":[", num(b1, sizeof b1, row->score));
+        printf("],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
             const cm_explain_item *it = cm_result_explain(r, 0, k);
             printf("%s{\"rule\":", k ? "," : "");
             json_print_string(stdout, it->rule);
             printf(",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                   num(b1, sizeof b1, it->score), num(b2, sizeof b2, it->weight),
-                   num(b3, sizeof b3, it->contribution));
+                   num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
+                   num_shortest(b3, sizeof b3, it->contribution));
             json_print_string(stdout, it->reason);
             printf("}");
         }
@@ -681,7 +646,7 @@ static int run_explain(int argc, char **argv)
             printf("  %-22s %.3f  %6g  %.4f  %s\n", it->rule, it->score, it->weight,
                    it->contribution, it->reason);
         }
-        printf("\nscore: %s%s\n", num(b1, sizeof b1, row->score),
+        printf("\nscore: %s%s\n", num_shortest(b1, sizeof b1, row->score),
                row->vetoed ? " (but vetoed by a filter: no row in match output)" : "");
     }
     int rc = row->vetoed ? EXIT_NOMATCH : EXIT_OK;

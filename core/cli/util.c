@@ -339,3 +339,39 @@ void arg_push(const char ***list, int *n, const char *v)
     nl[*n] = NULL;
     *list = nl;
 }
+
+const char *num_shortest(char *buf, size_t n, double d)
+{
+    if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+        snprintf(buf, n, "%lld", (long long)d);
+        return buf;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+void csv_print_cell(FILE *f, const char *s)
+{
+    /* quoted when it holds a separator, a quote or a line end, or starts with
+     * '#' (which would read as a comment line) */
+    if (strpbrk(s, ",\"\n\r") == NULL && *s != '#') {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int file_sink(const char *data, size_t len, void *ud)
+{
+    return fwrite(data, 1, len, (FILE *)ud) != len;
+}
