@@ -55,6 +55,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_rng.h"
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *prog = "bench_match";
@@ -123,37 +125,11 @@ static void *xrealloc(void *p, size_t n)
 
 /* ==== random numbers: splitmix64 (as bench_load) ============================ */
 
-typedef struct rng {
-    uint64_t s;
-} rng;
 
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
-static uint32_t rng_below(rng *r, uint32_t n)
-{
-    return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
 
-static long long rng_range(rng *r, long long lo, long long hi)
-{
-    return lo + (long long)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
 
-static double rng_unit(rng *r)
-{
-    return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
 
-static int rng_chance(rng *r, double p)
-{
-    return rng_unit(r) < p;
-}
 
 #define PICK(r, arr) ((arr)[rng_below((r), (uint32_t)NELEM(arr))])
 
