@@ -99,38 +99,7 @@ end
 
 -- True when one code lies within the other.
 function M.related(a, b)
-  -- The six sector-fit rules, declared in the calling policy (sector_fit.lua
--- and default.lua share them). Errors in them name this file and its lines.
---   sectors sought 4, sectors offered 2, resources 2, joint statement 1
---   (group "sector"); needs met 2, seeks met 1 (group "needs").
-function M.declare_rules()
-  rule {
-    name = "sectors sought", weight = 4, group = "sector",
-    score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" },
-  }
-  rule {
-    name = "sectors offered", weight = 2, group = "sector",
-    score = function(e, r) return M.score_offered(e, r) end,
-  }
-  rule {
-    name = "resources", weight = 2, group = "sector",
-    score = function(e, r) return M.score_resources(e, r) end,
-  }
-  rule {
-    name = "joint statement", weight = 1, group = "sector",
-    score = function(e, r) return M.score_joint(e, r) end,
-  }
-  rule {
-    name = "needs met", weight = 2, group = "needs",
-    score = builtin.overlap { enterprise = "offers", region = "needs" },
-  }
-  rule {
-    name = "seeks met", weight = 1, group = "needs",
-    score = function(e, r) return M.score_seeks(e, r) end,
-  }
-end
-
-return M.within(a, b) or M.within(b, a)
+  return M.within(a, b) or M.within(b, a)
 end
 
 -- "2826 Textile, clothing and leather machinery" (the project's short title).
