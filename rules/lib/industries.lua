@@ -61,38 +61,7 @@ end
 -- True when code lies within anc (equal, or a descendant of it).
 function M.within(code, anc)
   if code == nil or anc == nil then return false end
-  if anc:match("^%a$") then -- The six sector-fit rules, declared in the calling policy (sector_fit.lua
--- and default.lua share them). Errors in them name this file and its lines.
---   sectors sought 4, sectors offered 2, resources 2, joint statement 1
---   (group "sector"); needs met 2, seeks met 1 (group "needs").
-function M.declare_rules()
-  rule {
-    name = "sectors sought", weight = 4, group = "sector",
-    score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" },
-  }
-  rule {
-    name = "sectors offered", weight = 2, group = "sector",
-    score = function(e, r) return M.score_offered(e, r) end,
-  }
-  rule {
-    name = "resources", weight = 2, group = "sector",
-    score = function(e, r) return M.score_resources(e, r) end,
-  }
-  rule {
-    name = "joint statement", weight = 1, group = "sector",
-    score = function(e, r) return M.score_joint(e, r) end,
-  }
-  rule {
-    name = "needs met", weight = 2, group = "needs",
-    score = builtin.overlap { enterprise = "offers", region = "needs" },
-  }
-  rule {
-    name = "seeks met", weight = 1, group = "needs",
-    score = function(e, r) return M.score_seeks(e, r) end,
-  }
-end
-
-return M.section(code) == anc:upper() end
+  if anc:match("^%a$") then return M.section(code) == anc:upper() end
   if code:match("^%a$") then return false end
   return #code >= #anc and code:sub(1, #anc) == anc
 end
