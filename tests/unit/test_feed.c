@@ -1,0 +1,119 @@
+/* test_feed.c - the feed modules' pure parts: RFC 8288 Link headers, URL
+ * resolution, credentials hidden in messages, atomic cache writes, hashes. */
+#define _DEFAULT_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "feed.h"
+
+static void expect_next(const char *link, const char *want)
+{
+    char *got = body_link_next(link);
+    if (want == NULL) {
+        if (got)
+            fail_msg("%s: expected no next link, got %s", link, got);
+    } else {
+        if (got == NULL)
+            fail_msg("%s: expected %s, got none", link, want);
+        assert_string_equal(got, want);
+    }
+    cm_free(got);
+}
+
+static void test_link_header(void **state)
+{
+    (void)state;
+    expect_next("<https://api.example.org/r?page=2>; rel=\"next\"", "https://api.example.org/r?page=2");
+    expect_next("<https://x/1>; rel=\"prev\", <https://x/3>; rel=\"next\"", "https://x/3");
+    expect_next("<https://x/3>; rel=next", "https://x/3");
+    expect_next("<https://x/3>; REL=\"NEXT\"", "https://x/3");
+    expect_next("<https://x/last>; rel=\"last\"", NULL);
+    /* rel may hold several types */
+    expect_next("<https://x/2>; rel=\"next nofollow\"", "https://x/2");
+    /* other parameters, a quoted comma, spaces */
+    expect_next("<https://x/a>; title=\"a, b\"; rel=\"prev\" ,  <https://x/b> ; rel = \"next\"",
+                "https://x/b");
+    expect_next("", NULL);
+    expect_next("garbage", NULL);
+    expect_next("<https://x/unterminated; rel=next", NULL);
+}
+
+static void test_resolve_url(void **state)
+{
+    (void)state;
+    char *u = body_resolve_url("https://api.example.org/v1/regions?page=1", "?page=2");
+    assert_non_null(u);
+    assert_string_equal(u, "https://api.example.org/v1/regions?page=2");
+    cm_free(u);
+    u = body_resolve_url("https://api.example.org/v1/regions", "/v2/regions");
+    assert_non_null(u);
+    assert_string_equal(u, "https://api.example.org/v2/regions");
+    cm_free(u);
+    u = body_resolve_url("https://api.example.org/v1/regions", "https://other.example/x");
+    assert_non_null(u);
+    assert_string_equal(u, "https://other.example/x");
+    cm_free(u);
+}
+
+static void test_hide_credentials(void **state)
+{
+    (void)state;
+    char *s = feed_hide_credentials("https://user:secret@portal.example.gov/regions.json");
+    assert_non_null(s);
+    assert_null(strstr(s, "secret"));
+    assert_null(strstr(s, "user"));
+    assert_non_null(strstr(s, "portal.example.gov/regions.json"));
+    cm_free(s);
+    s = feed_hide_credentials("https://portal.example.gov/a@b");   /* '@' in the path */
+    assert_string_equal(s, "https://portal.example.gov/a@b");
+    cm_free(s);
+}
+
+static void test_atomic_write_and_hash(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/capmatch-feed-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/snapshot.json", dir);
+    assert_int_equal(cache_write_file(path, "[1,2,3]", 7), 0);
+    size_t len;
+    char *back = cache_read_file(path, &len);
+    assert_non_null(back);
+    assert_int_equal(len, 7);
+    assert_memory_equal(back, "[1,2,3]", 7);
+    cm_free(back);
+    /* no temporary file is left beside it */
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    assert_int_equal(access(tmp, F_OK), -1);
+    /* a write into a missing directory fails and leaves the old file alone */
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s/missing/snapshot.json", dir);
+    assert_int_equal(cache_write_file(bad, "x", 1), -1);
+    char hex[65];
+    cache_sha256("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_link_header),
+        cmocka_unit_test(test_resolve_url),
+        cmocka_unit_test(test_hide_credentials),
+        cmocka_unit_test(test_atomic_write_and_hash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
