@@ -55,24 +55,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench_rng.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *prog = "bench_match";
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+#include "bench_common.h"
 
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s: ", prog);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
 
 static void usage(void) __attribute__((noreturn));
 
@@ -87,16 +76,6 @@ static void usage(void)
             "       %s dump-lua --regions F --enterprises F --policy P OUT\n",
             prog, prog, prog, prog);
     exit(64);
-}
-
-static unsigned long long parse_count(const char *opt, const char *s)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '\0' || s[0] == '-')
-        die("%s: not a count: '%s'", opt, s);
-    return v;
 }
 
 static void *xmalloc(size_t n)
@@ -155,56 +134,9 @@ static int pick_distinct(rng *r, const char *const *pool, size_t n, size_t k, co
 
 /* ==== output buffer ========================================================== */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
 
-static void sb_reserve(sbuf *b, size_t extra)
-{
-    if (b->len + extra <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + extra)
-        cap *= 2;
-    b->p = xrealloc(b->p, cap);
-    b->cap = cap;
-}
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    sb_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_putc(sbuf *b, char c)
-{
-    sb_reserve(b, 1);
-    b->p[b->len++] = c;
-}
 
 static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        die("vsnprintf failed");
-    sb_reserve(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 static void sb_write(const sbuf *b, const char *path)
 {
