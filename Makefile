@@ -28,8 +28,10 @@ LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthr
 
 CFLAGS  ?=
 LDFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DCM_DATADIR=\"$(DATADIR)\" $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -Iinclude -Icore $(CFLAGS_DEPS) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+# The library sees its own headers; the command (cli/) sees include/ only.
+ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
+CLI_CFLAGS = $(BASE_CFLAGS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
@@ -40,9 +42,9 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/policy_state.c core/scorer.c core/match.c core/policy_test.c \
            core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
            core/assign.c core/schedule.c core/report.c
-CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
-           core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c core/cli/cmd_fetch.c \
-           core/cli/cmd_assign.c
+CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
+           cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
+           cli/cmd_assign.c
 UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign
 TOOLS := bench_load bench_match bench_assign
@@ -63,10 +65,15 @@ all: $(STATIC) $(SHARED) $(CLI)
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/%.o: %.c
+$(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
