@@ -35,7 +35,7 @@ CLI_CFLAGS = $(BASE_CFLAGS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
-LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
+LIB_SRC := core/alloc.c core/err.c core/buf.c core/file.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/rates.c core/rates_default.c core/vocab.c core/diag.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c core/sandbox.c core/policy.c \
@@ -45,7 +45,7 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c
-UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
+UNIT_TESTS := test_file test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign
 TOOLS := bench_load bench_match bench_assign
 

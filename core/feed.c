@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700     /* realpath */
 #include "feed.h"
 #include "alloc.h"
+#include "file.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -957,9 +958,9 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     if (rc == 0) {
         /* the map functions are in this text: a new text, a new definition */
         size_t len;
-        char *text = cache_read_file(path, &len), sum[65] = "";
+        char *text = file_read(path, 0, &len), sum[65] = "";
         if (text)
-            cache_sha256(text, len, sum);
+            file_sha256_hex(text, len, sum);
         cm_free(text);
         for (size_t i = before; i < f->ndefs; i++)
             memcpy(f->defs[i].config_sha, sum, sizeof sum);

@@ -123,22 +123,15 @@ cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m);
 void cache_meta_free(feed_meta *m);
 /* Names of the feed directories in the cache (caller frees each and the list). */
 cm_status cache_list(cm_feeds *f, char ***names, size_t *n);
-/* Write a file completely or not at all: temporary file, fsync, rename,
- * fsync of the directory. Returns 0, or -1 with errno set. */
-int cache_write_file(const char *path, const void *data, size_t len);
 /* Fingerprint of what a feed's definition makes of a body (URL, kind,
  * format, records, pages, headers, and the configuration file's text for
  * its map): a body fetched under another definition is not asked for with
  * conditional headers. */
 void feed_fingerprint(const feed_def *d, char hex[65]);
-/* SHA-256 of a buffer as hex. */
-void cache_sha256(const void *data, size_t len, char hex[65]);
 /* Apply a validated body as feed i's new snapshot (meta updated, old
  * snapshots pruned, rejects moved beside it). */
 cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
                       cm_format fmt, const feed_snap *info, const char *rejects_tmp);
-/* Read a whole file into memory (cm_malloc'd, NUL-terminated). */
-char *cache_read_file(const char *path, size_t *len);
 const char *cache_format_ext(cm_format fmt);
 
 /* ---- bodies (feed_body.c) --------------------------------------------------------------- */

@@ -5,10 +5,12 @@
  * rejects of the snapshot in use, and bodies held back or rolled back. Owns
  * the lock (.lock, a POSIX record lock that dies with its process), every
  * write (temporary file, fsync, rename, fsync of the directory), status,
- * rollback and loading snapshots into an engine.
+ * rollback and loading snapshots into an engine. Files are read and
+ * written through file.h.
  */
 #include "feed.h"
 #include "alloc.h"
+#include "file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -90,99 +92,6 @@ cm_status cache_prepare(cm_feeds *f)
     return CM_OK;
 }
 
-static int fsync_dir_of(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-int cache_write_file(const char *path, const void *data, size_t len)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) < 0)
-        goto fail;
-    if (close(fd) < 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail;
-    fsync_dir_of(path);
-    return 0;
-fail:;
-    int err = errno;
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    errno = err;
-    return -1;
-}
-
-char *cache_read_file(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    char *buf = cm_malloc(n + 1);
-    if (buf == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != n) {
-        cm_free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 void feed_fingerprint(const feed_def *d, char hex[65])
 {
     struct sha256_ctx c;
@@ -202,22 +111,31 @@ void feed_fingerprint(const feed_def *d, char hex[65])
     ADD(d->map_ref != LUA_NOREF ? d->config_sha : "");
 #undef ADD
     sha256_digest(&c, sizeof dg, dg);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(hex + 2 * i, 3, "%02x", dg[i]);
-}
-
-void cache_sha256(const void *data, size_t len, char hex[65])
-{
-    struct sha256_ctx c;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_init(&c);
-    sha256_update(&c, len, data);
-    sha256_digest(&c, sizeof d, d);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    file_hex(dg, sizeof dg, hex);
 }
 
 /* ---- the lock --------------------------------------------------------------------- */
+
+/* Temporary files of fetches that were killed (snapshot-N.json.tmpPID,
+ * rejects.pending.jsonl.tmpPID, ...) go once the lock is ours. */
+static void sweep_temps(cm_feeds *f)
+{
+    file_sweep_dir(f->cache_dir);
+    DIR *d = opendir(f->cache_dir);
+    if (d == NULL)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *sub = cache_path(f, de->d_name, NULL);
+        struct stat sb;
+        if (sub && lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+            file_sweep_dir(sub);
+        cm_free(sub);
+    }
+    closedir(d);
+}
 
 cm_status cache_lock(cm_feeds *f, double wait)
 {
@@ -265,6 +183,7 @@ cm_status cache_lock(cm_feeds *f, double wait)
     }
     cm_free(path);
     f->lock_fd = fd;
+    sweep_temps(f);
     return CM_OK;
 fail:
     close(fd);
@@ -334,7 +253,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
     if (path == NULL)
         return feeds_fail(f, CM_ENOMEM, "out of memory");
     size_t len;
-    char *text = cache_read_file(path, &len);
+    char *text = file_read(path, 0, &len);
     if (text == NULL) {
         cm_status s = CM_OK;
         if (errno != ENOENT)
@@ -467,7 +386,7 @@ cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
     cm_status s = CM_OK;
     if (path == NULL)
         s = feeds_fail(f, CM_ENOMEM, "out of memory");
-    else if (cache_write_file(path, text, need + 1) < 0)
+    else if (file_write(path, text, need + 1) < 0)
         s = feeds_fail(f, CM_EIO, "cannot write %s: %s", path, strerror(errno));
     cm_free(path);
     cm_free(text);
@@ -541,7 +460,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
         goto out;
     }
     m->snaps = ns;
-    if (cache_write_file(path, data, len) < 0) {
+    if (file_write(path, data, len) < 0) {
         s = feeds_fail(f, CM_EIO, "cannot write the snapshot %s: %s", path, strerror(errno));
         goto out;
     }
@@ -741,7 +660,7 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
         }
         char *path = cache_path(f, d->name, m.snaps[0].file);
         size_t len = 0;
-        char *data = path ? cache_read_file(path, &len) : NULL;
+        char *data = path ? file_read(path, 0, &len) : NULL;
         if (data == NULL) {
             s = path == NULL || errno == ENOMEM
                     ? feeds_fail(f, CM_ENOMEM, "out of memory")

@@ -10,6 +10,7 @@
  */
 #include "feed.h"
 #include "alloc.h"
+#include "file.h"
 #include "luajson.h"
 
 #include <curl/curl.h>
@@ -566,7 +567,7 @@ static void complete(fetch *F, xfer *x)
     r->rejected = rejected;
     size_t prev = x->meta.nsnaps ? x->meta.snaps[0].records : 0;
     char sha[65];
-    cache_sha256(text, len, sha);
+    file_sha256_hex(text, len, sha);
     char what[600];
     snprintf(what, sizeof what, "%zu page%s, %zu bytes, %d request%s", x->npages,
              x->npages == 1 ? "" : "s", x->bytes, x->requests, x->requests == 1 ? "" : "s");
@@ -575,7 +576,7 @@ static void complete(fetch *F, xfer *x)
         char held[64];
         snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
         char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
-        int saved = hp && cache_write_file(hp, text, len) == 0;
+        int saved = hp && file_write(hp, text, len) == 0;
         char msg[2000];
         snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
                  "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "

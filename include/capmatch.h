@@ -15,6 +15,7 @@
 #define CAPMATCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +51,9 @@ typedef enum cm_status {
 } cm_status;
 
 CM_API const char *cm_status_string(cm_status s);
+
+/* Output sink for writers: 0 on success, nonzero stops the writer (CM_EIO). */
+typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
 
 /* ---- allocation ----------------------------------------------------------
  * Optional: replace the allocator for capmatch and the libraries it drives
@@ -521,15 +525,39 @@ CM_API const char *cm_schedule_participant(const cm_schedule *s, cm_kind k, size
 CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
                                  const cm_meeting **out, size_t max);
 
-/* Output sink for writers: 0 on success, nonzero stops the writer (CM_EIO). */
-typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
-
 /* One participant's agenda as iCalendar (RFC 5545, via libical): a VEVENT a
  * meeting, floating local times; names from e when given (may be NULL);
  * dtstamp: seconds since 1970 for DTSTAMP (pass a fixed one for output that
  * is the same from run to run). */
 CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
                                   long long dtstamp, cm_write_fn fn, void *ud);
+
+/* ---- output files ----------------------------------------------------------
+ * Where results are written, by the rules every writer of capmatch follows:
+ * "-" is standard output; a regular file or a path that does not exist yet
+ * is written to a temporary file in the same directory, synced and renamed
+ * over it when complete (a failed run leaves the old file whole, or none);
+ * a symbolic link is followed and its target replaced that way; a character
+ * device, FIFO or socket is opened and written directly; a directory (or a
+ * block device) is an error. Temporary files left beside the target by a
+ * run that was killed are removed when it is next written. */
+typedef struct cm_output cm_output;
+
+/* NULL on failure (*status says why, may be NULL; message as for every call). */
+CM_API cm_output *cm_output_open(const char *path, cm_status *status);
+/* The stream to write to; owned by o. */
+CM_API FILE *cm_output_stream(cm_output *o);
+/* Finish and free o: flush, sync and rename into place. CM_EIO when any
+ * write failed; the target is then left as it was. */
+CM_API cm_status cm_output_close(cm_output *o);
+/* Free o without touching the target (the temporary file is removed). */
+CM_API void cm_output_discard(cm_output *o);
+
+/* s as a JSON string literal (quotes included; control characters escaped,
+ * invalid UTF-8 as U+FFFD), and as one CSV cell (RFC 4180, quoted when
+ * needed or when it starts with '#'): the escapes capmatch's own writers use. */
+CM_API cm_status cm_write_json_string(const char *s, cm_write_fn fn, void *ud);
+CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud);
 
 /* ---- report -----------------------------------------------------------------
  * One self-contained HTML file (inline CSS and SVG, no script, no network):

@@ -1,5 +1,5 @@
 /* test_feed.c - the feed modules' pure parts: RFC 8288 Link headers, URL
- * resolution, credentials hidden in messages, atomic cache writes, hashes. */
+ * resolution, credentials hidden in messages (atomic writes and hashes: test_file.c). */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,42 +78,12 @@ static void test_hide_credentials(void **state)
     cm_free(s);
 }
 
-static void test_atomic_write_and_hash(void **state)
-{
-    (void)state;
-    char dir[] = "/tmp/capmatch-feed-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof path, "%s/snapshot.json", dir);
-    assert_int_equal(cache_write_file(path, "[1,2,3]", 7), 0);
-    size_t len;
-    char *back = cache_read_file(path, &len);
-    assert_non_null(back);
-    assert_int_equal(len, 7);
-    assert_memory_equal(back, "[1,2,3]", 7);
-    cm_free(back);
-    /* no temporary file is left beside it */
-    char tmp[300];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    assert_int_equal(access(tmp, F_OK), -1);
-    /* a write into a missing directory fails and leaves the old file alone */
-    char bad[300];
-    snprintf(bad, sizeof bad, "%s/missing/snapshot.json", dir);
-    assert_int_equal(cache_write_file(bad, "x", 1), -1);
-    char hex[65];
-    cache_sha256("abc", 3, hex);
-    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    unlink(path);
-    rmdir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_link_header),
         cmocka_unit_test(test_resolve_url),
         cmocka_unit_test(test_hide_credentials),
-        cmocka_unit_test(test_atomic_write_and_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
