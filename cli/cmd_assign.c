@@ -4,7 +4,8 @@
  * scored pairs), and those meetings in sessions, slots and tables, with
  * per-participant agendas (CSV and iCalendar). Output as a table, JSON, JSON
  * Lines, CSV or (assign) a self-contained HTML report, each with the
- * provenance of the run; files are written to a temporary name and renamed.
+ * provenance of the run; every file is written by the output rules of
+ * cm_output_open.
  */
 #include "cli.h"
 

@@ -2,8 +2,8 @@
  * cmd_match.c - capmatch match and capmatch explain: load profiles and a
  * policy, score every pair (or one), and write the ranked partners with
  * their explanations as a table, JSON, JSON Lines or CSV, each with the
- * provenance of the run. Output to -o goes to a temporary file renamed when
- * complete, so a failed run leaves nothing behind.
+ * provenance of the run. -o follows the output rules of cm_output_open (a
+ * file is replaced only once complete, so a failed run leaves it as it was).
  */
 #include "cli.h"
 

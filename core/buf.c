@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-char *buf_reserve(buf *b, size_t n)
+char *buf_reserve(textbuf *b, size_t n)
 {
     if (b->nomem)
         return NULL;
@@ -20,7 +20,7 @@ char *buf_reserve(buf *b, size_t n)
     return b->s + b->len;
 }
 
-void buf_put(buf *b, const char *s, size_t n)
+void buf_put(textbuf *b, const char *s, size_t n)
 {
     char *p = buf_reserve(b, n);
     if (p == NULL)
@@ -31,11 +31,11 @@ void buf_put(buf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+void buf_puts(textbuf *b, const char *s) { buf_put(b, s, strlen(s)); }
 
-void buf_putc(buf *b, char c) { buf_put(b, &c, 1); }
+void buf_putc(textbuf *b, char c) { buf_put(b, &c, 1); }
 
-void buf_vprintf(buf *b, const char *fmt, va_list ap)
+void buf_vprintf(textbuf *b, const char *fmt, va_list ap)
 {
     va_list aq;
     va_copy(aq, ap);
@@ -50,7 +50,7 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
-void buf_printf(buf *b, const char *fmt, ...)
+void buf_printf(textbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -58,7 +58,7 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-void buf_clear(buf *b)
+void buf_clear(textbuf *b)
 {
     b->len = 0;
     b->nomem = 0;
@@ -66,7 +66,7 @@ void buf_clear(buf *b)
         b->s[0] = '\0';
 }
 
-void buf_free(buf *b)
+void buf_free(textbuf *b)
 {
     cm_free(b->s);
     b->s = NULL;
@@ -174,9 +174,9 @@ static void csv_escape(const char *s, size_t n, emit_fn put, void *ud)
     put(ud, "\"", 1);
 }
 
-void buf_json_string(buf *b, const char *s, size_t n) { json_escape(s, n, emit_buf, b); }
+void buf_json_string(textbuf *b, const char *s, size_t n) { json_escape(s, n, emit_buf, b); }
 
-void buf_csv_cell(buf *b, const char *s, size_t n) { csv_escape(s, n, emit_buf, b); }
+void buf_csv_cell(textbuf *b, const char *s, size_t n) { csv_escape(s, n, emit_buf, b); }
 
 typedef struct sink {
     cm_write_fn fn;
@@ -209,7 +209,7 @@ CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud)
     return k.bad ? CM_EIO : CM_OK;
 }
 
-void buf_html(buf *b, const char *s, size_t n)
+void buf_html(textbuf *b, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {

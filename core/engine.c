@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "alloc.h"
 #include "err.h"
+#include "file.h"
 #include "record.h"
 
 #include <math.h>
@@ -284,26 +285,7 @@ CM_API const char *cm_isic_section(const char *code)
 
 /* ---- provenance ------------------------------------------------------------- */
 
-#include <nettle/sha2.h>
-
 CM_API cm_status cm_sha256_file(const char *path, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return CM_EIO;
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sha256_update(&ctx, n, buf);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return CM_EIO;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof d, d);
-    for (size_t i = 0; i < sizeof d; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    return CM_OK;
+    return file_sha256_path(path, hex);
 }

@@ -121,20 +121,20 @@ void feed_fingerprint(const feed_def *d, char hex[65])
 static void sweep_temps(cm_feeds *f)
 {
     file_sweep_dir(f->cache_dir);
-    DIR *d = opendir(f->cache_dir);
-    if (d == NULL)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        char *sub = cache_path(f, de->d_name, NULL);
-        struct stat sb;
-        if (sub && lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+    char **names;
+    size_t n;
+    char save[sizeof f->err];
+    memcpy(save, f->err, sizeof save);
+    cache_list(f, &names, &n);
+    memcpy(f->err, save, sizeof save);      /* a sweep that fails is no news */
+    for (size_t i = 0; i < n; i++) {
+        char *sub = cache_path(f, names[i], NULL);
+        if (sub)
             file_sweep_dir(sub);
         cm_free(sub);
+        cm_free(names[i]);
     }
-    closedir(d);
+    cm_free(names);
 }
 
 cm_status cache_lock(cm_feeds *f, double wait)

@@ -44,12 +44,12 @@ typedef struct xfer {
     char **seen;              /* page URLs, for loops */
     size_t nseen;
     /* the response being received */
-    lj_buf body;
+    textbuf body;
     int too_big;
     long status;
     char reason[96];
     char *etag, *last_modified, *content_type, *location;
-    lj_buf link;
+    textbuf link;
     char errbuf[CURL_ERROR_SIZE];
     /* page 1's validators, kept with the snapshot */
     char *first_etag, *first_lm;
@@ -163,7 +163,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         x->too_big = 1;
         return 0;                      /* aborts the transfer */
     }
-    lj_put(&x->body, ptr, n);
+    buf_put(&x->body, ptr, n);
     if (x->body.nomem)
         return 0;
     fetch *F = NULL;
@@ -211,8 +211,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         set_str(&x->location, v, vn);
     else if (IS("Link")) {
         if (x->link.len)
-            lj_puts(&x->link, ", ");
-        lj_put(&x->link, v, vn);
+            buf_puts(&x->link, ", ");
+        buf_put(&x->link, v, vn);
     } else if (IS("Content-Length") && x->status >= 200 && x->status < 300) {
         double cl = strtod(v, NULL);
         if (cl > x->d->max_bytes) {
@@ -230,7 +230,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
  * message naming the variable (never the value) when one is not set. */
 static char *expand_header(const char *h, char *err, size_t errlen)
 {
-    lj_buf b = { 0 };
+    textbuf b = { 0 };
     const char *p = h;
     while (*p) {
         if (p[0] == '$' && p[1] == '{') {
@@ -255,10 +255,10 @@ static char *expand_header(const char *h, char *err, size_t errlen)
                 cm_free(b.s);
                 return NULL;
             }
-            lj_puts(&b, val);
+            buf_puts(&b, val);
             p = e + 1;
         } else {
-            lj_put(&b, p, 1);
+            buf_put(&b, p, 1);
             p++;
         }
     }
@@ -541,11 +541,11 @@ static void complete(fetch *F, xfer *x)
         snprintf(name, sizeof name, "%s", x->pages[0].url ? x->pages[0].url : d->shown_url);
     st = cm_engine_load_buffer(e, name, text, len, &lo, diags);
     if (st != CM_OK) {
-        lj_buf det = { 0 };
+        textbuf det = { 0 };
         for (size_t k = 0; k < cm_diags_count(diags); k++)
-            lj_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
+            buf_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
         if (cm_diags_dropped(diags))
-            lj_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
+            buf_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
         feeds_report_details(f, x->idx, det.s);
         cm_free(det.s);
         size_t n = cm_diags_count(diags) + cm_diags_dropped(diags);

@@ -100,7 +100,7 @@ void run_reject(load_run *r, long record, unsigned long line, const char *raw,
     r->rejected++;
     if (r->rejects == NULL)
         return;
-    buf b = BUF_INIT;
+    textbuf b = BUF_INIT;
     buf_puts(&b, "{\"file\":");
     buf_json_string(&b, r->ctx.file, strlen(r->ctx.file));
     buf_printf(&b, ",\"record\":%ld,\"line\":%lu,\"errors\":[", record, line);

@@ -8,6 +8,7 @@
  * output. Output is the same for the same input, byte for byte.
  */
 #include "report.h"
+#include "buf.h"
 #include "alloc.h"
 
 #include <math.h>
@@ -189,35 +190,28 @@ CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 
 /* ==== output ====================================================================== */
 
+/* The page is built in a text buffer handed to the sink every OUTBUF bytes. */
 typedef struct out {
     cm_write_fn fn;
     void *ud;
-    char *buf;
-    size_t n;
+    textbuf b;
     int bad;                  /* the sink refused */
-    int nomem;
 } out;
 
 #define OUTBUF 65536
 
 static void flush(out *o)
 {
-    if (o->n && !o->bad && o->fn(o->buf, o->n, o->ud) != 0)
+    if (o->b.len && !o->bad && !o->b.nomem && o->fn(o->b.s, o->b.len, o->ud) != 0)
         o->bad = 1;
-    o->n = 0;
+    o->b.len = 0;
 }
 
 static void put(out *o, const char *s, size_t n)
 {
-    while (n) {
-        if (o->n == OUTBUF)
-            flush(o);
-        size_t k = OUTBUF - o->n < n ? OUTBUF - o->n : n;
-        memcpy(o->buf + o->n, s, k);
-        o->n += k;
-        s += k;
-        n -= k;
-    }
+    buf_put(&o->b, s, n);
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
@@ -225,50 +219,20 @@ static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
 static void pf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void pf(out *o, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    buf_vprintf(&o->b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof buf) {
-        put(o, buf, (size_t)n);
-        return;
-    }
-    char *big = cm_malloc((size_t)n + 1);
-    if (big == NULL) {
-        o->nomem = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    put(o, big, (size_t)n);
-    cm_free(big);
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 /* HTML text and attribute values */
 static void esc(out *o, const char *s)
 {
-    const char *run = s;
-    for (; *s; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
-        }
-        if (rep) {
-            put(o, run, (size_t)(s - run));
-            puts_(o, rep);
-            run = s + 1;
-        }
-    }
-    put(o, run, (size_t)(s - run));
+    buf_html(&o->b, s, strlen(s));
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 /* reasons "a: x | b: y" as lines */
@@ -283,7 +247,7 @@ static void esc_reasons(out *o, const char *s)
             esc(o, piece);
             cm_free(piece);
         } else {
-            o->nomem = 1;
+            o->b.nomem = 1;
         }
         if (!bar)
             break;
@@ -645,8 +609,8 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
 {
     if (r == NULL || fn == NULL)
         return CM_EUSAGE;
-    out o = { fn, ud, cm_malloc(OUTBUF), 0, 0, 0 };
-    if (o.buf == NULL)
+    out o = { fn, ud, BUF_INIT, 0 };
+    if (buf_reserve(&o.b, OUTBUF) == NULL)
         return CM_ENOMEM;
     int nomem = 0;
     /* totals */
@@ -658,7 +622,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
         pools = 0;
     }
     if (!pools) {
-        cm_free(o.buf);
+        buf_free(&o.b);
         return CM_ENOMEM;
     }
     for (size_t i = 0; i < r->nrows; i++) {
@@ -776,8 +740,9 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     flush(&o);
     strpool_free(&es);
     strpool_free(&rs);
-    cm_free(o.buf);
-    if (nomem || o.nomem)
+    int nomem_out = o.b.nomem;
+    buf_free(&o.b);
+    if (nomem || nomem_out)
         return CM_ENOMEM;
     return o.bad ? CM_EIO : CM_OK;
 }

@@ -35,10 +35,11 @@ if grep -q '^A,E,' "$TMP/stdout.csv"; then ok "assign -o -: rows on standard out
     --policy "$ROOT/rules/default.lua" --top 1 --format csv -o - >"$TMP/match-stdout.csv" 2>"$TMP/err")
 if [ ! -e "$TMP/cwd/-" ] && [ -s "$TMP/match-stdout.csv" ]; then ok "match -o -: standard output"; else
     not_ok "match -o -: standard output" "$(ls "$TMP/cwd")"; fi
-# the references below, run from here (the provenance names the files as given)
-assign_to -
+# the references below: without -o, run from here (the provenance names the
+# files as given)
+run "$CAPMATCH" assign --pairs "$PAIRS" --default-capacity 1 --format csv
 cp "$TMP/out" "$TMP/stdout.csv"
-match_to -
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy rules/default.lua --top 1 --format csv
 cp "$TMP/out" "$TMP/match-stdout.csv"
 
 # ---- a symbolic link: the target is replaced, the link stays ----------------------

@@ -69,7 +69,7 @@ static void expect_content(const char *path, const char *want)
 
 static void expect_json(const char *in, size_t n, const char *want)
 {
-    buf b = BUF_INIT;
+    textbuf b = BUF_INIT;
     buf_json_string(&b, in, n);
     assert_false(b.nomem);
     assert_string_equal(b.s, want);
@@ -79,7 +79,7 @@ static void expect_json(const char *in, size_t n, const char *want)
 static void test_buf_grows(void **state)
 {
     (void)state;
-    buf b = BUF_INIT;
+    textbuf b = BUF_INIT;
     for (int i = 0; i < 1000; i++)
         buf_printf(&b, "%04d,", i);
     assert_int_equal(b.len, 5000);
@@ -125,7 +125,7 @@ static void test_buf_csv_html(void **state)
         { "", "", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        buf b = BUF_INIT;
+        textbuf b = BUF_INIT;
         buf_csv_cell(&b, cases[i].in, strlen(cases[i].in));
         buf_putc(&b, '|');
         buf_html(&b, cases[i].in, strlen(cases[i].in));
