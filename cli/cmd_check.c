@@ -1,13 +1,11 @@
 /*
- * cmd_check.c - capmatch check: load a policy and lint it. Reports every
- * declaration problem (unknown keys, weights), parameters never used, and,
- * on sample data, rules whose score never varies and filters that reject
- * every pair; each finding with its file and line.
+ * cmd_check.c - capmatch check: load a policy and lint it with
+ * cm_policy_lint (declaration problems, parameters never used, and on
+ * sample data rules whose score never varies and filters that reject every
+ * pair), printing each finding with its file and line.
  */
 #include "cli.h"
 
-#include <ctype.h>
-#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,47 +24,13 @@ static const char usage[] =
     "exit status: 0 no finding, 1 findings or a policy that does not load,\n"
     "2 usage or unreadable data.\n";
 
-typedef struct finding_list {
-    size_t n;
-} finding_list;
-
-static void finding(finding_list *f, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void finding(finding_list *f, const char *file, int line, const char *fmt, ...)
+static void print_finding(const cm_lint_finding *f, void *ud)
 {
-    va_list ap;
-    if (line > 0)
-        printf("%s:%d: ", file, line);
+    (void)ud;
+    if (f->line > 0)
+        printf("%s:%d: %s\n", f->file, f->line, f->message);
     else
-        printf("%s: ", file);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    f->n++;
-}
-
-/* Occurrences of name as a whole word in the source; *first_line gets the
- * line of the first. */
-static int word_count(const char *src, size_t len, const char *name, int *first_line)
-{
-    size_t nl = strlen(name);
-    int count = 0, line = 1;
-    *first_line = 0;
-    for (size_t i = 0; i + nl <= len; i++) {
-        if (src[i] == '\n')
-            line++;
-        if (memcmp(src + i, name, nl) != 0)
-            continue;
-        int before = i > 0 && (isalnum((unsigned char)src[i - 1]) || src[i - 1] == '_');
-        int after = i + nl < len && (isalnum((unsigned char)src[i + nl]) || src[i + nl] == '_');
-        if (before || after)
-            continue;
-        if (count++ == 0)
-            *first_line = line;
-    }
-    return count;
+        printf("%s: %s\n", f->file, f->message);
 }
 
 static int run(int argc, char **argv)
@@ -134,91 +98,27 @@ static int run(int argc, char **argv)
         free(set);
         return EXIT_NOMATCH;
     }
-    finding_list f = { 0 };
-    for (size_t i = 0; i < cm_policy_problem_count(p); i++) {
-        int line;
-        const char *msg = cm_policy_problem(p, i, &line);
-        finding(&f, cm_policy_problem_file(p, i), line, "%s", msg);
-    }
-    /* a parameter whose name appears only where it is declared */
-    size_t srclen;
-    const char *src = cm_policy_source(p, &srclen);
-    for (size_t i = 0; i < cm_policy_param_count(p); i++) {
-        int line;
-        const char *name = cm_policy_param_name(p, i);
-        if (word_count(src, srclen, name, &line) <= 1)
-            finding(&f, path, line, "parameter '%s' is declared but never used", name);
-    }
-
     size_t nr = cm_engine_count(e, CM_KIND_REGIONS), ne = cm_engine_count(e, CM_KIND_ENTERPRISES);
-    if (nr && ne) {
-        /* every rule's scores on every pair that passes the filters */
-        cm_match_options mo;
-        cm_match_options_init(&mo);
-        mo.top = nr;
-        mo.min_score = 0;
-        mo.explain = 1;
-        mo.on_error = CM_ON_ERROR_SKIP;
-        cm_result *r = NULL;
-        if (cm_match(e, p, &mo, &r) == CM_OK) {
-            size_t rows = cm_result_count(r), rules = cm_result_rule_count(r);
-            for (size_t k = 0; k < rules && rows > 1; k++) {
-                double lo = 2, hi = -1;
-                for (size_t i = 0; i < rows; i++) {
-                    double s = cm_result_explain(r, i, k)->score;
-                    lo = s < lo ? s : lo;
-                    hi = s > hi ? s : hi;
-                }
-                if (lo == hi)
-                    finding(&f, cm_policy_rule_file(p, k), cm_policy_rule_line(p, k),
-                            "rule '%s' scores %g on every one of the %zu pairs that pass the "
-                            "filters: it does not tell partners apart on this data",
-                            cm_policy_rule_name(p, k), lo, rows);
-            }
-            if (cm_result_error_count(r))
-                finding(&f, path, 0, "%zu rule errors on the data; the first: %s",
-                        cm_result_error_count(r), cm_result_error(r, 0));
-            cm_result_free(r);
-        } else {
-            finding(&f, path, 0, "matching the data failed: %s", cm_engine_errmsg(e));
-        }
-        /* filters: does any pair pass each one? */
-        size_t nf = cm_policy_filter_count(p);
-        size_t *passes = calloc(nf ? nf : 1, sizeof *passes);
-        size_t pairs = 0;
-        for (size_t ei = 0; ei < ne && passes; ei++) {
-            cm_value eid;
-            cm_profile_get(e, CM_KIND_ENTERPRISES, ei, "id", &eid);
-            for (size_t ri = 0; ri < nr; ri++) {
-                cm_value rid;
-                cm_profile_get(e, CM_KIND_REGIONS, ri, "id", &rid);
-                cm_result *t = NULL;
-                if (cm_explain_pair(e, p, eid.str, rid.str, &t) != CM_OK)
-                    continue;
-                pairs++;
-                for (size_t k = 0; k < nf; k++)
-                    passes[k] += cm_result_filter(t, k)->pass != 0;
-                cm_result_free(t);
-            }
-        }
-        for (size_t k = 0; k < nf && passes; k++)
-            if (pairs && passes[k] == 0)
-                finding(&f, cm_policy_filter_file(p, k), cm_policy_filter_line(p, k),
-                        "filter '%s' rejects every one of the %zu pairs of the data",
-                        cm_policy_filter_name(p, k), pairs);
-        free(passes);
+    size_t n = 0;
+    if (cm_policy_lint(e, p, print_finding, NULL, &n) != CM_OK) {
+        fprintf(stderr, "capmatch check: %s\n", cm_last_error());
+        cm_policy_free(p);
+        cm_engine_free(e);
+        free(data);
+        free(set);
+        return EXIT_INTERNAL;
     }
-    if (f.n == 0)
+    if (n == 0)
         printf("%s: ok: policy '%s', %zu rules, %zu filters, %zu parameters%s\n", path,
                cm_policy_name(p), cm_policy_rule_count(p), cm_policy_filter_count(p),
                cm_policy_param_count(p), nr && ne ? ", checked on the data" : "");
     else
-        printf("%s: %zu finding%s\n", path, f.n, f.n == 1 ? "" : "s");
+        printf("%s: %zu finding%s\n", path, n, n == 1 ? "" : "s");
     cm_policy_free(p);
     cm_engine_free(e);
     free(data);
     free(set);
-    return f.n ? EXIT_NOMATCH : EXIT_OK;
+    return n ? EXIT_NOMATCH : EXIT_OK;
 }
 
 const command cmd_check = { "check", run, "lint a policy (with --data: on sample profiles)", usage };

@@ -59,7 +59,7 @@ static const struct setting {
 static const char *const feed_keys[] = { "name", "url", "kind", "format", "headers", "map",
                                          "pages", NULL };
 
-static void def_defaults(feed_def *d)
+void feed_def_defaults(feed_def *d)
 {
     memset(d, 0, sizeof *d);
     d->map_ref = LUA_NOREF;
@@ -182,7 +182,7 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     if (f == NULL)
         return NULL;
     f->lock_fd = -1;
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     f->cache_dir = cache_dir ? cm_strdup(cache_dir) : default_cache_dir();
     if (f->cache_dir == NULL) {
         cm_free(f);
@@ -192,6 +192,25 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     while (n > 1 && f->cache_dir[n - 1] == '/')
         f->cache_dir[--n] = '\0';
     return f;
+}
+
+void feed_meta_free(feed_meta *m)
+{
+    if (m == NULL)
+        return;
+    cm_free(m->name);
+    cm_free(m->url);
+    cm_free(m->last_error);
+    for (size_t i = 0; i < m->nsnaps; i++) {
+        feed_snap *s = &m->snaps[i];
+        cm_free(s->file);
+        cm_free(s->etag);
+        cm_free(s->last_modified);
+        cm_free(s->url);
+        cm_free(s->definition);
+    }
+    cm_free(m->snaps);
+    memset(m, 0, sizeof *m);
 }
 
 static void state_clear_report(feed_state *s)
@@ -206,7 +225,7 @@ static void state_clear_report(feed_state *s)
 static void state_clear_status(feed_state *s)
 {
     if (s->meta) {
-        cache_meta_free(s->meta);
+        feed_meta_free(s->meta);
         cm_free(s->meta);
         s->meta = NULL;
     }
@@ -219,7 +238,8 @@ CM_API void cm_feeds_free(cm_feeds *f)
 {
     if (f == NULL)
         return;
-    cache_unlock(f);
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);     /* releases the cache lock of a fetch */
     for (size_t i = 0; i < f->ndefs; i++) {
         def_free(&f->defs[i]);
         state_clear_report(&f->states[i]);
@@ -605,7 +625,7 @@ CM_API cm_status cm_feeds_set(cm_feeds *f, const char *feed, const char *key, co
 /* ---- adding feeds --------------------------------------------------------------------- */
 
 /* A new definition at the end (a copy of the defaults); NULL when out of memory. */
-static feed_def *new_def(cm_feeds *f, const feed_def *tmpl)
+feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl)
 {
     if (f->ndefs == f->cap) {
         size_t ncap = f->cap ? f->cap * 2 : 8;
@@ -659,8 +679,8 @@ CM_API cm_status cm_feeds_add(cm_feeds *f, const char *name, const char *url, cm
     if (u == NULL)
         return feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EUSAGE, "feed '%s': %s", name, err);
     feed_def tmpl;
-    def_defaults(&tmpl);
-    feed_def *d = new_def(f, &tmpl);
+    feed_def_defaults(&tmpl);
+    feed_def *d = feeds_new_def(f, &tmpl);
     if (d == NULL) {
         cm_free(u);
         return feeds_fail(f, CM_ENOMEM, "out of memory");
@@ -873,7 +893,7 @@ static int l_feed(lua_State *L)
     if (cm_feeds_find(f, name) != (size_t)-1)
         return luaL_error(L, "%s: defined twice", what);
     check_table_keys(L, 1, what, 1);
-    feed_def *d = new_def(f, &f->base);
+    feed_def *d = feeds_new_def(f, &f->base);
     if (d == NULL || (d->name = cm_strdup(name)) == NULL)
         return luaL_error(L, "out of memory");
     lua_Debug ar;
@@ -939,7 +959,7 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     if (slash)
         snprintf(c.dir, sizeof c.dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     def_free(&f->base);
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     lua_State *L = sandbox_lua(f->sb);
     sandbox_push_env(f->sb);
     static const struct { const char *name; lua_CFunction fn; } fns[] = {
@@ -974,7 +994,7 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     }
     lua_pop(L, 1);
     def_free(&f->base);
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     if (rc < 0) {
         drop_defs(f, before);
         if (strncmp(err, "cannot open", 11) == 0)
@@ -985,40 +1005,4 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
         return feeds_fail(f, CM_EINPUT, "%s: declares no feed { name = ..., url = ..., "
                           "kind = ... }", path);
     return CM_OK;
-}
-
-CM_API cm_status cm_feeds_add_cached(cm_feeds *f)
-{
-    if (f == NULL)
-        return CM_EUSAGE;
-    char **names = NULL;
-    size_t n = 0;
-    cm_status s = cache_list(f, &names, &n);
-    if (s != CM_OK)
-        return s;
-    for (size_t k = 0; k < n && s == CM_OK; k++) {
-        if (cm_feeds_find(f, names[k]) != (size_t)-1)
-            continue;
-        feed_meta m;
-        if (cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
-            cache_meta_free(&m);
-            continue;     /* not a feed's directory */
-        }
-        feed_def tmpl;
-        def_defaults(&tmpl);
-        feed_def *d = new_def(f, &tmpl);
-        if (d == NULL || (d->name = cm_strdup(names[k])) == NULL ||
-            (d->url = cm_strdup(m.url)) == NULL || (d->shown_url = cm_strdup(m.url)) == NULL) {
-            s = feeds_fail(f, CM_ENOMEM, "out of memory");
-        } else {
-            d->kind = m.kind;
-            d->format = m.format;
-            d->cached_only = 1;
-        }
-        cache_meta_free(&m);
-    }
-    for (size_t k = 0; k < n; k++)
-        cm_free(names[k]);
-    cm_free(names);
-    return s;
 }

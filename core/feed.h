@@ -5,9 +5,12 @@
  *   feed_fetch.c  HTTP(S)/file transfers over curl's multi interface, retries
  *   feed_body.c   fetched pages to one loadable snapshot (format, records, map,
  *                 pagination links)
- *   feed_cache.c  the cache: snapshots, metadata, lock, status, rollback
+ *   feed_cache.c  the cache: snapshots, metadata, lock, and the public entry
+ *                 points on it (status, rollback, loading, cached feeds)
  *
- * None of them knows the matching engine; they load through the public API.
+ * feed.c is the bottom of the four and uses none of the others; feed_body.c
+ * and feed_cache.c use only feed.c; feed_fetch.c uses all three. None of
+ * them knows the matching engine; they load through the public API.
  */
 #ifndef CM_FEED_H
 #define CM_FEED_H
@@ -85,6 +88,10 @@ char *feed_hide_credentials(const char *url);
 /* Seconds since the epoch, and a monotonic clock in seconds. */
 long long feed_now(void);
 double feed_monotonic(void);
+/* A definition with the defaults, and a new one added to f from a template
+ * (NULL when out of memory). */
+void feed_def_defaults(feed_def *d);
+feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl);
 
 /* ---- the cache (feed_cache.c) ------------------------------------------------------ */
 
@@ -120,7 +127,8 @@ char *cache_path(const cm_feeds *f, const char *feed, const char *name);
  * CM_EIO with a message when the file exists but cannot be read. */
 cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m);
 cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m);
-void cache_meta_free(feed_meta *m);
+/* Free what a feed_meta holds (feed.c). */
+void feed_meta_free(feed_meta *m);
 /* Names of the feed directories in the cache (caller frees each and the list). */
 cm_status cache_list(cm_feeds *f, char ***names, size_t *n);
 /* Fingerprint of what a feed's definition makes of a body (URL, kind,

@@ -201,24 +201,6 @@ void cache_unlock(cm_feeds *f)
 
 /* ---- metadata ---------------------------------------------------------------------- */
 
-void cache_meta_free(feed_meta *m)
-{
-    if (m == NULL)
-        return;
-    cm_free(m->name);
-    cm_free(m->url);
-    cm_free(m->last_error);
-    for (size_t i = 0; i < m->nsnaps; i++) {
-        feed_snap *s = &m->snaps[i];
-        cm_free(s->file);
-        cm_free(s->etag);
-        cm_free(s->last_modified);
-        cm_free(s->url);
-        cm_free(s->definition);
-    }
-    cm_free(m->snaps);
-    memset(m, 0, sizeof *m);
-}
 
 static char *jstr(json_t *o, const char *key)
 {
@@ -289,7 +271,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
         m->snaps = cm_calloc(n, sizeof *m->snaps);
         if (m->snaps == NULL) {
             json_decref(root);
-            cache_meta_free(m);
+            feed_meta_free(m);
             return feeds_fail(f, CM_ENOMEM, "out of memory");
         }
     }
@@ -535,7 +517,7 @@ CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out)
     feed_state *st = &f->states[i];
     const feed_def *d = &f->defs[i];
     if (st->meta) {
-        cache_meta_free(st->meta);
+        feed_meta_free(st->meta);
         cm_free(st->meta);
         st->meta = NULL;
     }
@@ -628,7 +610,7 @@ CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name)
     cm_free(rjto);
     snap_free(&cur);
 out:
-    cache_meta_free(&m);
+    feed_meta_free(&m);
     cache_unlock(f);
     return s;
 }
@@ -655,7 +637,7 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
             int w = snprintf(names + nl, sizeof names - nl, "%s'%s'", nl ? ", " : "", d->name);
             if (w > 0 && (size_t)w < sizeof names - nl)
                 nl += (size_t)w;
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             continue;
         }
         char *path = cache_path(f, d->name, m.snaps[0].file);
@@ -667,7 +649,7 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
                     : feeds_fail(f, CM_EIO, "feed '%s': cannot read its snapshot %s: %s",
                                  d->name, path, strerror(errno));
             cm_free(path);
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             return s;
         }
         cm_load_options lo;
@@ -694,11 +676,11 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
             feeds_fail(f, s, "feed '%s': its snapshot %s does not load: %s", d->name, path,
                        cm_engine_errmsg(e));
             cm_free(path);
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             return s;
         }
         cm_free(path);
-        cache_meta_free(&m);
+        feed_meta_free(&m);
     }
     if (missing)
         *missing = nmissing;
@@ -706,4 +688,42 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
         feeds_fail(f, CM_OK, "no snapshot yet for %s in the cache %s: run capmatch fetch",
                    names, f->cache_dir);
     return CM_OK;
+}
+
+/* ---- feeds known only from the cache ------------------------------------------------------- */
+
+CM_API cm_status cm_feeds_add_cached(cm_feeds *f)
+{
+    if (f == NULL)
+        return CM_EUSAGE;
+    char **names = NULL;
+    size_t n = 0;
+    cm_status s = cache_list(f, &names, &n);
+    if (s != CM_OK)
+        return s;
+    for (size_t k = 0; k < n && s == CM_OK; k++) {
+        if (cm_feeds_find(f, names[k]) != (size_t)-1)
+            continue;
+        feed_meta m;
+        if (cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
+            feed_meta_free(&m);
+            continue;     /* not a feed's directory */
+        }
+        feed_def tmpl;
+        feed_def_defaults(&tmpl);
+        feed_def *d = feeds_new_def(f, &tmpl);
+        if (d == NULL || (d->name = cm_strdup(names[k])) == NULL ||
+            (d->url = cm_strdup(m.url)) == NULL || (d->shown_url = cm_strdup(m.url)) == NULL) {
+            s = feeds_fail(f, CM_ENOMEM, "out of memory");
+        } else {
+            d->kind = m.kind;
+            d->format = m.format;
+            d->cached_only = 1;
+        }
+        feed_meta_free(&m);
+    }
+    for (size_t k = 0; k < n; k++)
+        cm_free(names[k]);
+    cm_free(names);
+    return s;
 }

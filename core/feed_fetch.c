@@ -402,7 +402,7 @@ static void xfer_free(xfer *x)
     cm_free(x->location);
     cm_free(x->first_etag);
     cm_free(x->first_lm);
-    cache_meta_free(&x->meta);
+    feed_meta_free(&x->meta);
 }
 
 static int ensure_feed_dir(fetch *F, xfer *x)

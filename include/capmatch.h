@@ -262,6 +262,23 @@ CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line);
 /* The policy file's text as loaded. */
 CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
 
+/* ---- policy lint -------------------------------------------------------------
+ * What is wrong with a policy beyond what stops it loading: the declaration
+ * problems of a load with cm_policy_options.lint, parameters declared and
+ * never used, and, when the engine holds regions and enterprises, rules
+ * whose score is the same on every pair that passes the filters, filters
+ * that reject every pair, and rule errors. Each finding goes to fn as it is
+ * found (its strings are valid during the call); *count (may be NULL) gets
+ * how many. CM_ENOMEM when it could not finish. */
+typedef struct cm_lint_finding {
+    const char *file;             /* the policy's file or a module it required */
+    int line;                     /* 0 when the finding is about the whole file */
+    const char *message;
+} cm_lint_finding;
+typedef void (*cm_lint_fn)(const cm_lint_finding *f, void *ud);
+CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void *ud,
+                                size_t *count);
+
 /* ---- matching ----------------------------------------------------------------
  * Thread safety: cm_match uses its own threads, one Lua state each. Several
  * threads may call cm_match, cm_match_one and cm_explain_pair on one engine

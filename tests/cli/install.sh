@@ -36,3 +36,24 @@ run "$ROOTDIR/usr/bin/capmatch" --version
 expect_grep "installed command runs" out "capmatch 0.1.0"
 run man -l "$ROOTDIR/usr/share/man/man1/capmatch.1"
 expect_grep "man page renders with exit codes" out "EXIT STATUS"
+
+# ---- an install with another PREFIX than the build's (issue 10 row 14) ---------------------
+# The build above was made with the default PREFIX; installing elsewhere must
+# give a capmatch.pc and a command that know the new place.
+P2="$TMP/elsewhere"
+run make -s install PREFIX="$P2"
+expect_status "make install PREFIX=elsewhere" 0
+pc="$P2/lib/pkgconfig/capmatch.pc"
+if grep -qx "prefix=$P2" "$pc" && grep -qx "libdir=$P2/lib" "$pc"; then ok "capmatch.pc follows the install's PREFIX"; else
+    not_ok "capmatch.pc follows the install's PREFIX" "$(head -n 3 "$pc")"; fi
+dups=$(sed -n 's/^Requires.private://p' "$pc" | tr ' ' '\n' | sed '/^$/d' | sort | uniq -d)
+if [ -z "$dups" ]; then ok "Requires.private: each package once"; else not_ok "Requires.private: each package once" "twice: $dups"; fi
+# a policy away from the source tree finds its modules in the installed rules
+mkdir "$TMP/pol"
+cp rules/default.lua "$TMP/pol/"
+run env -u CAPMATCH_RULES_PATH "$P2/bin/capmatch" check "$TMP/pol/default.lua"
+expect_status "installed command finds the installed rules" 0
+expect_grep "installed command: policy checked" out "ok: policy 'default'"
+printf 'policy { name = "m" }\nlocal x = require "no_such_module"\n' >"$TMP/pol/missing-module.lua"
+run env -u CAPMATCH_RULES_PATH "$P2/bin/capmatch" check "$TMP/pol/missing-module.lua"
+expect_grep "installed command searches the installed rules" err "$P2/share/capmatch/rules/lib/no_such_module.lua"
