@@ -965,10 +965,9 @@ static int run_schedule(int argc, char **argv)
         e = load_profiles(&a, "schedule");
     cm_pairs *p = load_pairs(a.pairs, e, a.load.opts.format, "schedule");
     cm_schedule *s = NULL;
-    char err[300];
-    cm_status st = cm_schedule_make(p, &a.so, &s, err, sizeof err);
+    cm_status st = cm_schedule_make(p, &a.so, &s);
     if (st != CM_OK) {
-        fprintf(stderr, "capmatch schedule: %s\n", err);
+        fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
         cm_pairs_free(p);
         cm_engine_free(e);
         free_args(&a);

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "diag.h"
+#include "err.h"
 #include "record.h"
 
 #include <errno.h>
@@ -91,15 +92,16 @@ static int map_reserve(u64map *m)
 
 /* ==== pairs ======================================================================== */
 
-static cm_status pfail(const cm_pairs *cp, cm_status s, const char *fmt, ...)
+static cm_status pfail(const cm_pairs *p, cm_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static cm_status pfail(const cm_pairs *cp, cm_status s, const char *fmt, ...)
+static cm_status pfail(const cm_pairs *p, cm_status s, const char *fmt, ...)
 {
-    /* the message is the handle's mutable part, as SQLite's errmsg is */
-    cm_pairs *p = (cm_pairs *)(uintptr_t)cp;
+    /* the message is the calling thread's (err.h): a const handle stays
+     * untouched, so threads may assign from one cm_pairs at once */
+    (void)p;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->err, sizeof p->err, fmt, ap);
+    err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -129,7 +131,11 @@ CM_API void cm_pairs_free(cm_pairs *p)
     cm_free(p);
 }
 
-CM_API const char *cm_pairs_errmsg(const cm_pairs *p) { return p ? p->err : "no pairs"; }
+CM_API const char *cm_pairs_errmsg(const cm_pairs *p)
+{
+    (void)p;
+    return err_get();
+}
 CM_API size_t cm_pairs_count(const cm_pairs *p) { return p ? p->npairs : 0; }
 CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k)
 {

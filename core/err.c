@@ -9,7 +9,7 @@
 
 /* Per thread, as errno is: SQLite keeps one per connection, but capmatch
  * engines and pairs are shared between threads. */
-static _Thread_local char message[2048];
+static _Thread_local char message[ERR_MAX];
 
 cm_status err_vset(cm_status s, const char *fmt, va_list ap)
 {

@@ -13,6 +13,9 @@
 #include "capmatch.h"
 #include <stdarg.h>
 
+/* Longest message kept, with its NUL. */
+#define ERR_MAX 2048
+
 /* Set this thread's message and return s (so: return err_set(CM_EIO, ...)).
  * CM_OK is allowed: an informational message ("now on snapshot 3"). */
 cm_status err_set(cm_status s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

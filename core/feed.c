@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700     /* realpath */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
 #include "file.h"
 
 #include <errno.h>
@@ -123,9 +124,10 @@ static int def_copy(feed_def *to, const feed_def *from)
 
 cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
 {
+    (void)f;    /* the message is the calling thread's (err.h) */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->err, sizeof f->err, fmt, ap);
+    err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -253,7 +255,11 @@ CM_API void cm_feeds_free(cm_feeds *f)
     cm_free(f);
 }
 
-CM_API const char *cm_feeds_errmsg(const cm_feeds *f) { return f ? f->err : ""; }
+CM_API const char *cm_feeds_errmsg(const cm_feeds *f)
+{
+    (void)f;
+    return err_get();
+}
 CM_API const char *cm_feeds_cache_dir(const cm_feeds *f) { return f->cache_dir; }
 CM_API size_t cm_feeds_count(const cm_feeds *f) { return f ? f->ndefs : 0; }
 

@@ -72,10 +72,9 @@ struct cm_feeds {
     feed_def base;            /* defaults { ... } of the file being read */
     sandbox *sb;              /* configuration state: map functions live here */
     int lock_fd;
-    char err[2048];
 };
 
-/* Set the handle's message (printf-style) and return status. */
+/* Set the message (the calling thread's, err.h; printf-style) and return status. */
 cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Replace a feed's report message / details (NULL clears). */

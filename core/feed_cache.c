@@ -10,6 +10,7 @@
  */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
 #include "file.h"
 
 #include <dirent.h>
@@ -123,10 +124,10 @@ static void sweep_temps(cm_feeds *f)
     file_sweep_dir(f->cache_dir);
     char **names;
     size_t n;
-    char save[sizeof f->err];
-    memcpy(save, f->err, sizeof save);
+    char save[ERR_MAX];
+    snprintf(save, sizeof save, "%s", err_get());
     cache_list(f, &names, &n);
-    memcpy(f->err, save, sizeof save);      /* a sweep that fails is no news */
+    err_set(CM_OK, "%s", save);             /* a sweep that fails is no news */
     for (size_t i = 0; i < n; i++) {
         char *sub = cache_path(f, names[i], NULL);
         if (sub)
@@ -625,7 +626,7 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
     size_t nmissing = 0;
     char names[1024] = "";
     size_t nl = 0;
-    f->err[0] = '\0';
+    err_clear();
     for (size_t i = 0; i < f->ndefs; i++) {
         const feed_def *d = &f->defs[i];
         feed_meta m;

@@ -10,6 +10,7 @@
  */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
 #include "file.h"
 #include "luajson.h"
 
@@ -453,12 +454,12 @@ static void finish(fetch *F, xfer *x, cm_fetch_outcome out, const char *msg)
             cm_free(x->meta.last_error);
             x->meta.last_error = cm_strdup(msg);
             x->meta.last_error_time = x->meta.last_attempt;
-            char save[sizeof f->err];
-            memcpy(save, f->err, sizeof save);
+            char save[ERR_MAX];
+            snprintf(save, sizeof save, "%s", err_get());
             if (cache_write_meta(f, x->d->name, &x->meta) != CM_OK)
                 feeds_report_msg(f, x->idx, "%s%s (and the failure could not be recorded: %s)",
-                                 msg, kept, f->err);
-            memcpy(f->err, save, sizeof save);
+                                 msg, kept, err_get());
+            err_set(CM_OK, "%s", save);
         }
     } else {
         feeds_report_msg(f, x->idx, "%s", msg);
@@ -611,7 +612,7 @@ static void complete(fetch *F, xfer *x)
         if (rejects_tmp)
             unlink(rejects_tmp);
         if (cache_write_meta(f, d->name, &x->meta) != CM_OK) {
-            fail(F, x, "%s", f->err);
+            fail(F, x, "%s", err_get());
             goto out;
         }
         char msg[1200];
@@ -642,7 +643,7 @@ static void complete(fetch *F, xfer *x)
     if (st != CM_OK) {
         if (rejects_tmp)
             unlink(rejects_tmp);
-        fail(F, x, "%s", f->err);
+        fail(F, x, "%s", err_get());
         goto out;
     }
     char msg[1400];
@@ -826,7 +827,7 @@ static void on_done(fetch *F, xfer *x, CURLcode rc)
             cm_free(x->meta.last_error);
             x->meta.last_error = NULL;
             if (cache_write_meta(F->f, d->name, &x->meta) != CM_OK) {
-                fail(F, x, "%s", F->f->err);
+                fail(F, x, "%s", err_get());
                 return;
             }
             char msg[600];
@@ -924,7 +925,7 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
         cm_fetch_options_init(&defaults);
         o = &defaults;
     }
-    f->err[0] = '\0';
+    err_clear();
     for (size_t k = 0; o->names && o->names[k]; k++)
         if (cm_feeds_find(f, o->names[k]) == (size_t)-1)
             return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'%s", o->names[k],
@@ -977,7 +978,7 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
         F.total++;
         if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
             x->have_meta = 0;
-            fail(&F, x, "%s", f->err);
+            fail(&F, x, "%s", err_get());
             continue;
         }
         x->have_meta = 1;

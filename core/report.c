@@ -9,6 +9,7 @@
  */
 #include "report.h"
 #include "buf.h"
+#include "err.h"
 #include "alloc.h"
 
 #include <math.h>
@@ -63,12 +64,12 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
                                    unsigned region_rank, const char *reasons)
 {
     if (r == NULL || enterprise == NULL || region == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_row row = { 0 };
     if (intern(r, enterprise, &row.e) < 0 || intern(r, region, &row.r) < 0 ||
         intern(r, reasons, &row.why) < 0 ||
         cm_grow((void **)&r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     row.score = score;
     row.rscore = region_score < 0 ? score : region_score;
     row.erank = enterprise_rank;
@@ -80,11 +81,11 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
 CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, const char *why)
 {
     if (r == NULL || id == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_left l = { kind, STR_NONE, STR_NONE };
     if (intern(r, id, &l.id) < 0 || intern(r, why ? why : "", &l.why) < 0 ||
         cm_grow((void **)&r->left, &r->capleft, r->nleft + 1, sizeof *r->left) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     r->left[r->nleft++] = l;
     return CM_OK;
 }
@@ -92,11 +93,11 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, 
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value)
 {
     if (r == NULL || key == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     str_ref k, v;
     if (intern(r, key, &k) < 0 || intern(r, value ? value : "", &v) < 0 ||
         cm_grow((void **)&r->meta, &r->capmeta, r->nmeta + 2, sizeof *r->meta) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     r->meta[r->nmeta++] = k;
     r->meta[r->nmeta++] = v;
     return CM_OK;
@@ -105,7 +106,7 @@ CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *v
 CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kind by)
 {
     if (r == NULL || res == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     int by_region = by == CM_KIND_REGIONS;
     for (size_t i = 0; i < cm_result_count(res); i++) {
         const cm_match_row *row = cm_result_row(res, i);
@@ -119,7 +120,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
             }
             why = cm_malloc(len);
             if (why == NULL)
-                return CM_ENOMEM;
+                return err_set(CM_ENOMEM, "out of memory while making the report");
             size_t o = 0;
             for (size_t k = 0; k < n; k++) {
                 const cm_explain_item *it = cm_result_explain(res, i, k);
@@ -141,7 +142,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
         size_t n = cm_engine_count(r->engine, k);
         uint8_t *has = cm_calloc(n + 1, 1);
         if (has == NULL)
-            return CM_ENOMEM;
+            return err_set(CM_ENOMEM, "out of memory while making the report");
         for (size_t i = 0; i < cm_result_count(res); i++) {
             const cm_match_row *row = cm_result_row(res, i);
             size_t at = cm_engine_find(r->engine, k, by_region ? row->region : row->enterprise);
@@ -169,7 +170,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
 CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 {
     if (r == NULL || a == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     r->assigned = 1;
     for (size_t i = 0; i < cm_assignment_count(a); i++) {
         const cm_assign_row *row = cm_assignment_row(a, i);
@@ -608,10 +609,10 @@ static void card(out *o, const char *id, const char *key, const char *value)
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud)
 {
     if (r == NULL || fn == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     out o = { fn, ud, BUF_INIT, 0 };
     if (buf_reserve(&o.b, OUTBUF) == NULL)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     int nomem = 0;
     /* totals */
     double total = 0;
@@ -623,7 +624,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     }
     if (!pools) {
         buf_free(&o.b);
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     }
     for (size_t i = 0; i < r->nrows; i++) {
         str_ref x;
@@ -743,6 +744,6 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     int nomem_out = o.b.nomem;
     buf_free(&o.b);
     if (nomem || nomem_out)
-        return CM_ENOMEM;
-    return o.bad ? CM_EIO : CM_OK;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
+    return o.bad ? err_set(CM_EIO, "the report could not be written out") : CM_OK;
 }

@@ -9,6 +9,7 @@
  */
 #include "schedule.h"
 #include "alloc.h"
+#include "err.h"
 
 #include <libical/ical.h>
 #include <stdarg.h>
@@ -254,11 +255,9 @@ static int even_out(colouring *c, size_t nm, uint32_t a, uint32_t b)
     return -1;
 }
 
-static cm_status sfail(char *err, size_t n, cm_status s, const char *msg)
+static cm_status sfail(cm_status s, const char *msg)
 {
-    if (err && n)
-        snprintf(err, n, "%s", msg);
-    return s;
+    return err_set(s, "%s", msg);
 }
 
 static char *reason_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -295,34 +294,34 @@ static int cmp_placed(const void *a, const void *b)
 }
 
 CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *o,
-                                  cm_schedule **out, char *err, size_t errlen)
+                                  cm_schedule **out)
 {
     if (p == NULL || o == NULL || out == NULL)
-        return sfail(err, errlen, CM_EUSAGE, "no meetings or options");
+        return sfail(CM_EUSAGE, "no meetings or options");
     *out = NULL;
     size_t nsess = 0;
     long long *starts = NULL;
     for (; o->sessions && o->sessions[nsess]; nsess++)
         ;
     if (nsess == 0)
-        return sfail(err, errlen, CM_EUSAGE,
+        return sfail(CM_EUSAGE,
                      "give the start of each session, e.g. 2026-05-20T09:00");
     starts = cm_malloc(nsess * sizeof *starts);
     if (starts == NULL)
-        return sfail(err, errlen, CM_ENOMEM, "out of memory");
+        return sfail(CM_ENOMEM, "out of memory");
     for (size_t i = 0; i < nsess; i++)
         if (parse_time(o->sessions[i], &starts[i]) < 0) {
             char msg[200];
             snprintf(msg, sizeof msg, "session %zu: expected a start like 2026-05-20T09:00, found \"%.40s\"",
                      i + 1, o->sessions[i]);
             cm_free(starts);
-            return sfail(err, errlen, CM_EUSAGE, msg);
+            return sfail(CM_EUSAGE, msg);
         }
     unsigned len = o->meeting_minutes ? o->meeting_minutes : 20;
     unsigned step = len + o->break_minutes;
     if (len > 24 * 60 || o->break_minutes > 24 * 60 || o->slots > 10000) {
         cm_free(starts);
-        return sfail(err, errlen, CM_EUSAGE, "meeting or break longer than a day, or over 10000 slots");
+        return sfail(CM_EUSAGE, "meeting or break longer than a day, or over 10000 slots");
     }
     unsigned T = o->tables;
     size_t nm = p->npairs, nE = p->nside[PSIDE_E], nR = p->nside[PSIDE_R], nV = nE + nR;
@@ -598,7 +597,7 @@ fail:
     cm_free(slot_of);
     cm_free(taken);
     if (st != CM_OK)
-        sfail(err, errlen, st, why);
+        sfail(st, why);
     return st;
 }
 

@@ -3,8 +3,26 @@
  * enterprises to partner regions.
  *
  * One header, opaque handles, one status enum whose numbers never change.
- * Every handle has a create/free pair; free(NULL) is a no-op. Functions that
- * fail return a cm_status and leave a message for cm_engine_errmsg().
+ * Every handle has a create/free pair; free(NULL) is a no-op.
+ *
+ * Errors, one rule for the whole API: a call that can fail returns a
+ * cm_status (a constructor returns NULL, and the status through its
+ * cm_status * argument when it has one). A failed call leaves a one-line
+ * message saying what and where for the calling thread, kept until that
+ * thread's next failing call: cm_last_error(). cm_engine_errmsg(),
+ * cm_pairs_errmsg() and cm_feeds_errmsg() return that same message; they
+ * never write to the handle, so threads sharing a handle (even a const one)
+ * never race on it. A few successful calls leave a notice the same way
+ * (cm_feeds_rollback, cm_feeds_load_into with feeds missing, a load with
+ * skip_invalid that rejected records).
+ *
+ * Ownership: a string the library returns belongs to the handle it came
+ * from and stays valid until that handle is freed, unless its function says
+ * sooner ("until the next call on f"); messages belong to the thread and
+ * stay valid until its next call into capmatch; static strings (names of
+ * statuses, kinds, formats, versions) live forever. Strings passed in are
+ * copied when they are kept; the caller never frees what the library returns
+ * except through the matching *_free function.
  *
  * Thread safety: an engine is read-only once loading is finished; reading
  * (lookups, counts, field access) and matching from several threads at once
@@ -116,11 +134,9 @@ typedef struct cm_engine cm_engine;
  * reason is then in *status and, for iso-codes, printed by cm_last_error()). */
 CM_API cm_engine *cm_engine_new(cm_status *status);
 CM_API void cm_engine_free(cm_engine *e);
-/* Message of the last failed call made by this thread ("" when none): each
- * thread has its own, so threads sharing an engine do not overwrite each
- * other's. */
+/* This thread's message (see "Errors" above; "" when none). */
 CM_API const char *cm_engine_errmsg(const cm_engine *e);
-/* Message for a failure where no engine exists (cm_engine_new). */
+/* The same, where no handle exists (cm_engine_new, cm_output_open, ...). */
 CM_API const char *cm_last_error(void);
 
 typedef struct cm_load_options {
@@ -402,7 +418,7 @@ typedef struct cm_pairs cm_pairs;
 
 CM_API cm_pairs *cm_pairs_new(void);
 CM_API void cm_pairs_free(cm_pairs *p);
-/* Message of the last failed call on p ("" when none). */
+/* This thread's message (see "Errors" above). */
 CM_API const char *cm_pairs_errmsg(const cm_pairs *p);
 /* One pair; scores in [0, 1]; region_score < 0: the same as score; reasons
  * (NULL: none) is kept for output. A pair given twice is CM_EINPUT. After
@@ -481,7 +497,8 @@ typedef struct cm_left {
 typedef struct cm_assignment cm_assignment;
 
 CM_API void cm_assign_options_init(cm_assign_options *o);
-/* CM_EUSAGE for bad options, CM_ENOMEM; the message in cm_pairs_errmsg(p). */
+/* CM_EUSAGE for bad options, CM_ENOMEM. p is only read: several threads may
+ * assign from one cm_pairs at once. */
 CM_API cm_status cm_assign(const cm_pairs *p, const cm_assign_options *o, cm_assignment **out);
 CM_API void cm_assignment_free(cm_assignment *a);
 /* Rows by enterprise id, then by the enterprise's preference. */
@@ -527,7 +544,7 @@ typedef struct cm_schedule cm_schedule;
 
 CM_API void cm_schedule_options_init(cm_schedule_options *o);
 CM_API cm_status cm_schedule_make(const cm_pairs *meetings, const cm_schedule_options *o,
-                                  cm_schedule **out, char *err, size_t errlen);
+                                  cm_schedule **out);
 CM_API void cm_schedule_free(cm_schedule *s);
 /* Placed meetings by start, then table. */
 CM_API size_t cm_schedule_count(const cm_schedule *s);
@@ -617,7 +634,7 @@ typedef struct cm_feeds cm_feeds;
  * NULL when out of memory. */
 CM_API cm_feeds *cm_feeds_new(const char *cache_dir);
 CM_API void cm_feeds_free(cm_feeds *f);
-/* Message of the last failed call on f ("" when none). */
+/* This thread's message (see "Errors" above). */
 CM_API const char *cm_feeds_errmsg(const cm_feeds *f);
 CM_API const char *cm_feeds_cache_dir(const cm_feeds *f);
 
