@@ -10,6 +10,7 @@
 # ---- settings --------------------------------------------------------------
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY    ?= objcopy
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
@@ -80,10 +81,20 @@ $(BUILD)/cli/%.o: cli/%.c
 	@echo "  CC      $<"
 	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 
-$(STATIC): $(LIB_OBJ)
-	@rm -f $@
+# The static library is one relocatable object whose hidden symbols (all but
+# the CM_API ones) are made local: a program linking it may define its own
+# utf8_check or store_add, as with the shared library.
+define make_static
+	@rm -f $@ $@.o
 	@echo "  AR      $@"
-	@ar rcs $@ $^
+	@$(LD) -r -o $@.o $^
+	@$(OBJCOPY) --localize-hidden $@.o
+	@ar rcs $@ $@.o
+	@rm -f $@.o
+endef
+
+$(STATIC): $(LIB_OBJ)
+	$(make_static)
 
 $(SHARED): $(LIB_OBJ)
 	@echo "  CCLD    $@"
@@ -164,9 +175,7 @@ $(INST)/policy.o: core/policy.c $(INST)/prefix
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(INST)/libcapmatch.a: $(INST_LIB_OBJ)
-	@rm -f $@
-	@echo "  AR      $@"
-	@ar rcs $@ $^
+	$(make_static)
 
 $(INST)/libcapmatch.so.$(VERSION): $(INST_LIB_OBJ)
 	@echo "  CCLD    $@"
