@@ -45,7 +45,7 @@ LIB_PROFILES := core/isic.c core/isic_data.c core/iso.c core/rates.c core/rates_
                 core/load_json.c core/load_csv.c core/engine.c
 LIB_POLICY   := core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/scorer.c \
                 core/match.c core/policy_test.c core/policy_lint.c
-LIB_BATCH    := core/assign.c core/schedule.c core/report.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \

@@ -739,27 +739,16 @@ static int run_assign(int argc, char **argv)
     int rc = EXIT_OK;
     if (r.pol) {
         /* candidates: each enterprise's best L, then maybe each region's best M */
-        for (int pass = 0; pass < 2; pass++) {
-            if (pass == 1 && a.region_candidates == 0)
-                break;
-            cm_match_options mo;
-            cm_match_options_init(&mo);
-            mo.by = pass ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
-            mo.top = pass ? a.region_candidates : a.candidates;
-            mo.min_score = a.ao.min_score;
-            mo.threads = a.threads;
-            cm_result *res = NULL;
-            cm_status s = cm_match(r.e, r.pol, &mo, &res);
-            if (s != CM_OK) {
-                fprintf(stderr, "capmatch assign: %s\n", cm_engine_errmsg(r.e));
-                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
-            }
-            s = cm_pairs_add_result(r.pairs, res);
-            cm_result_free(res);
-            if (s != CM_OK) {
-                fprintf(stderr, "capmatch assign: %s\n", cm_pairs_errmsg(r.pairs));
-                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
-            }
+        cm_candidate_options co;
+        cm_candidate_options_init(&co);
+        co.per_enterprise = a.candidates;
+        co.per_region = a.region_candidates;
+        co.min_score = a.ao.min_score;
+        co.threads = a.threads;
+        cm_status s = cm_pairs_add_candidates(r.pairs, r.e, r.pol, &co);
+        if (s != CM_OK) {
+            fprintf(stderr, "capmatch assign: %s\n", cm_last_error());
+            exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
         }
     }
     cm_status s = cm_assign(r.pairs, &a.ao, &r.asg);

@@ -445,6 +445,19 @@ CM_API cm_status cm_pairs_load_file(cm_pairs *p, const char *path, cm_format for
                                     cm_diags *diags);
 CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void *data,
                                       size_t len, cm_format format, cm_diags *diags);
+/* Candidate pairs made by a policy, as capmatch assign --policy makes them:
+ * each enterprise's best per_enterprise regions and, with per_region > 0,
+ * also each region's best per_region enterprises, scored by p on e at or
+ * above min_score, added as by cm_pairs_add_result. */
+typedef struct cm_candidate_options {
+    size_t per_enterprise;        /* 0: the policy's top */
+    size_t per_region;            /* 0: none added from the regions' side */
+    double min_score;             /* < 0 (the default): the policy's */
+    int threads;                  /* 0: one per core */
+} cm_candidate_options;
+CM_API void cm_candidate_options_init(cm_candidate_options *o);
+CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_policy *p,
+                                         const cm_candidate_options *o);
 CM_API size_t cm_pairs_count(const cm_pairs *p);
 /* Distinct enterprises or regions known (from pairs and profiles). */
 CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k);

@@ -1021,9 +1021,56 @@ static void test_fault_injection_schedule_report(void **state)
     assert_true(completed);
 }
 
+/* cm_pairs_add_candidates gives the pairs of cm_match, both directions */
+static void test_candidates(void **state)
+{
+    (void)state;
+    cm_engine *e = cm_engine_new(NULL);
+    assert_non_null(e);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/regions.json", NULL, NULL), CM_OK);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/enterprises.json", NULL, NULL), CM_OK);
+    cm_policy *p = cm_policy_load(e, "examples/fair/fair.lua", NULL);
+    assert_non_null(p);
+    cm_match_options mo;
+    cm_match_options_init(&mo);
+    mo.top = 2;
+    mo.min_score = 0.1;
+    cm_result *r1 = NULL, *r2 = NULL;
+    assert_int_equal(cm_match(e, p, &mo, &r1), CM_OK);
+    mo.by = CM_KIND_REGIONS;
+    mo.top = 1;
+    assert_int_equal(cm_match(e, p, &mo, &r2), CM_OK);
+    cm_pairs *want = cm_pairs_new();
+    assert_int_equal(cm_pairs_add_result(want, r1), CM_OK);
+    size_t one_side = cm_pairs_count(want);
+    assert_int_equal(cm_pairs_add_result(want, r2), CM_OK);
+
+    cm_candidate_options co;
+    cm_candidate_options_init(&co);
+    assert_true(co.min_score < 0);
+    co.per_enterprise = 2;
+    co.min_score = 0.1;
+    cm_pairs *got = cm_pairs_new();
+    assert_int_equal(cm_pairs_add_candidates(got, e, p, &co), CM_OK);
+    assert_true(one_side > 0);
+    assert_int_equal(cm_pairs_count(got), one_side);
+    co.per_region = 1;
+    assert_int_equal(cm_pairs_add_candidates(got, e, p, &co), CM_OK);
+    assert_int_equal(cm_pairs_count(got), cm_pairs_count(want));
+    assert_int_equal(cm_pairs_add_candidates(got, NULL, p, &co), CM_EUSAGE);
+    assert_non_null(strstr(cm_last_error(), "cm_pairs_add_candidates"));
+    cm_pairs_free(got);
+    cm_pairs_free(want);
+    cm_result_free(r1);
+    cm_result_free(r2);
+    cm_policy_free(p);
+    cm_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_candidates),
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_proposer_optimal),
         cmocka_unit_test(test_random_instances),
