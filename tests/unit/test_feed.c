@@ -47,21 +47,43 @@ static void test_link_header(void **state)
     expect_next("<https://x/unterminated; rel=next", NULL);
 }
 
+/* Where the next page is (RFC 3986 section 5: a body's "next" link is
+ * resolved against the URL of the page it came in). */
 static void test_resolve_url(void **state)
 {
     (void)state;
-    char *u = body_resolve_url("https://api.example.org/v1/regions?page=1", "?page=2");
-    assert_non_null(u);
-    assert_string_equal(u, "https://api.example.org/v1/regions?page=2");
-    cm_free(u);
-    u = body_resolve_url("https://api.example.org/v1/regions", "/v2/regions");
-    assert_non_null(u);
-    assert_string_equal(u, "https://api.example.org/v2/regions");
-    cm_free(u);
-    u = body_resolve_url("https://api.example.org/v1/regions", "https://other.example/x");
-    assert_non_null(u);
-    assert_string_equal(u, "https://other.example/x");
-    cm_free(u);
+    static const struct { const char *base, *ref, *want; } cases[] = {
+        { "https://api.example.org/v1/regions?page=1", "?page=2",
+          "https://api.example.org/v1/regions?page=2" },
+        { "https://api.example.org/v1/regions", "/v2/regions", "https://api.example.org/v2/regions" },
+        { "https://api.example.org/v1/regions", "https://other.example/x", "https://other.example/x" },
+        /* relative to the page's directory, with dot segments */
+        { "https://api.example.org/v1/regions?page=1", "page2", "https://api.example.org/v1/page2" },
+        { "https://api.example.org/v1/regions", "./next?page=3", "https://api.example.org/v1/next?page=3" },
+        { "https://api.example.org/v1/list/regions", "../v2/regions",
+          "https://api.example.org/v1/v2/regions" },
+        { "https://api.example.org/v1/regions", "../../../x", "https://api.example.org/x" },
+        /* another host, keeping the scheme; a port kept from the base */
+        { "https://api.example.org/v1/regions", "//cdn.example.net/r?page=2",
+          "https://cdn.example.net/r?page=2" },
+        { "http://127.0.0.1:8080/a/b?x=1", "c?page=2", "http://127.0.0.1:8080/a/c?page=2" },
+        /* a file: base, as local feeds have */
+        { "file:///srv/feeds/regions.json", "regions-2.json", "file:///srv/feeds/regions-2.json" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *u = body_resolve_url(cases[i].base, cases[i].ref);
+        if (u == NULL || strcmp(u, cases[i].want) != 0)
+            fail_msg("%s + %s: expected %s, got %s", cases[i].base, cases[i].ref, cases[i].want,
+                     u ? u : "(none)");
+        cm_free(u);
+    }
+    /* what is no URL gives none, rather than a guess */
+    char *u = body_resolve_url("not a url", "page2");
+    if (u != NULL)
+        fail_msg("a base that is no URL: expected none, got %s", u);
+    u = body_resolve_url("https://api.example.org/v1/regions", "http://");
+    if (u != NULL)
+        fail_msg("an empty host: expected none, got %s", u);
 }
 
 static void test_hide_credentials(void **state)
