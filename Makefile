@@ -199,9 +199,9 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcapmatch.so
 	install -m 644 include/capmatch.h $(DESTDIR)$(INCDIR)/capmatch.h
 	install -m 644 $(INST)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
-	install -m 644 core/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
+	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -d $(DESTDIR)$(MANDIR)/man5
-	install -m 644 core/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
+	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
 	for f in rules/lib/*.lua; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/rules/lib/ || true; done
