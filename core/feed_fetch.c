@@ -701,6 +701,156 @@ static void where(const xfer *x, char *buf, size_t n)
 }
 
 /* A transfer ended: decide. */
+/* The next page's URL (next, taken): resolved, on the same kind of URL,
+ * not seen before, within max_pages; then the transfer waits for it. */
+static void follow_next(fetch *F, xfer *x, char *next, const char *eff, int is_file,
+                        const char *at)
+{
+    const feed_def *d = x->d;
+    char *abs = body_resolve_url(eff ? eff : x->url, next);
+    cm_free(next);
+    if (abs == NULL) {
+        fail(F, x, "%sthe link to the next page is not a URL", at);
+        return;
+    }
+    if ((is_file && !has_prefix_ci(abs, "file:")) ||
+        (!is_file && !has_prefix_ci(abs, "http://") && !has_prefix_ci(abs, "https://"))) {
+        char *shown = feed_hide_credentials(abs);
+        fail(F, x, "%sthe next page is %s: pages must stay on %s URLs", at,
+             shown ? shown : "?", is_file ? "file" : "http and https");
+        cm_free(shown);
+        cm_free(abs);
+        return;
+    }
+    for (size_t i = 0; i < x->nseen; i++)
+        if (strcmp(x->seen[i], abs) == 0) {
+            char *shown = feed_hide_credentials(abs);
+            fail(F, x, "pagination loops: page %zu links back to %s", x->npages,
+                 shown ? shown : "?");
+            cm_free(shown);
+            cm_free(abs);
+            return;
+        }
+    if ((long)x->npages >= d->max_pages) {
+        fail(F, x, "more than max_pages (%ld) pages", d->max_pages);
+        cm_free(abs);
+        return;
+    }
+    char **ns = cm_realloc(x->seen, (x->nseen + 1) * sizeof *ns);
+    if (ns == NULL) {
+        cm_free(abs);
+        fail(F, x, "out of memory");
+        return;
+    }
+    x->seen = ns;
+    x->seen[x->nseen++] = abs;
+    cm_free(x->url);
+    x->url = cm_strdup(abs);
+    x->tries = 0;
+    x->state = X_WAIT;
+    x->wake = 0;
+    if (x->url == NULL)
+        fail(F, x, "out of memory");
+    return;
+}
+
+/* A 2xx page (or a file) is in: keep it, then complete the body or go on to
+ * the next page. */
+static void page_in(fetch *F, xfer *x, const char *eff, int is_file, const char *at)
+{
+    const feed_def *d = x->d;
+    char why[1000];
+    end_request(F, x);
+    if (x->npages == x->pages_cap &&
+        cm_grow((void **)&x->pages, &x->pages_cap, x->npages + 1, sizeof *x->pages) < 0) {
+        fail(F, x, "out of memory");
+        return;
+    }
+    feed_page *p = &x->pages[x->npages++];
+    memset(p, 0, sizeof *p);
+    p->data = x->body.s ? x->body.s : cm_strdup("");
+    p->len = x->body.len;
+    p->content_type = x->content_type;
+    x->content_type = NULL;
+    p->url = feed_hide_credentials(eff ? eff : x->url);
+    x->body.s = NULL;
+    x->body.len = x->body.cap = 0;
+    x->bytes += p->len;
+    if (x->npages == 1) {
+        x->first_etag = x->etag;
+        x->first_lm = x->last_modified;
+        x->etag = x->last_modified = NULL;
+    }
+    char *next = NULL;
+    if (d->pages_link && x->link.len)
+        next = body_link_next(x->link.s);
+    if (d->pages_next && body_next_url(d, p, &next, why, sizeof why) < 0) {
+        fail(F, x, "%s%s", at, why);
+        return;
+    }
+    if (next == NULL) {
+        complete(F, x);
+        return;
+    }
+    follow_next(F, x, next, eff, is_file, at);
+}
+
+/* 304 Not Modified on the first page of a conditional request: the
+ * snapshot in use stays, its metadata is brought up to date. */
+static void not_modified(fetch *F, xfer *x)
+{
+    const feed_def *d = x->d;
+    end_request(F, x);
+    feed_snap *cur = &x->meta.snaps[0];
+    if (x->etag) {
+        cm_free(cur->etag);
+        cur->etag = cm_strdup(x->etag);
+    }
+    meta_identity(x);
+    x->meta.last_success = x->meta.last_attempt;
+    cm_free(x->meta.last_error);
+    x->meta.last_error = NULL;
+    if (cache_write_meta(F->f, d->name, &x->meta) != CM_OK) {
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    char msg[600];
+    snprintf(msg, sizeof msg, "feed '%s': unchanged: 304 Not Modified (%zu records "
+             "kept; %d request%s)", d->name, cur->records, x->requests,
+             x->requests == 1 ? "" : "s");
+    x->status = 304;
+    finish(F, x, CM_FETCH_UNCHANGED, msg);
+}
+
+/* A transient failure: wait and try again (Retry-After, or exponential
+ * back-off with jitter), unless the retries or the wait are used up. */
+static void retry_later(fetch *F, xfer *x, const char *at, const char *why, const char *tries,
+                        curl_off_t retry_after)
+{
+    const feed_def *d = x->d;
+    if (x->tries > d->retries) {
+        fail(F, x, "%s%s after %s", at, why, tries);
+        return;
+    }
+    double delay;
+    if (retry_after > 0) {
+        if ((double)retry_after > d->retry_max_delay) {
+            fail(F, x, "%s%s after %s; the server asks to retry after %lld s, longer than "
+                 "retry_max_delay (%g s)", at, why, tries, (long long)retry_after,
+                 d->retry_max_delay);
+            return;
+        }
+        delay = (double)retry_after;
+    } else {
+        delay = d->retry_delay * pow(2, x->tries - 1);
+        if (delay > d->retry_max_delay)
+            delay = d->retry_max_delay;
+        delay = delay / 2 + delay / 2 * jitter(F);   /* "equal jitter" */
+    }
+    x->state = X_WAIT;
+    x->wake = feed_monotonic() + delay;
+}
+
 static void on_done(fetch *F, xfer *x, CURLcode rc)
 {
     const feed_def *d = x->d;
@@ -736,106 +886,11 @@ static void on_done(fetch *F, xfer *x, CURLcode rc)
     }
     if (rc == CURLE_OK) {
         if (is_file || (status >= 200 && status < 300)) {
-            /* a page is in */
-            end_request(F, x);
-            if (x->npages == x->pages_cap &&
-                cm_grow((void **)&x->pages, &x->pages_cap, x->npages + 1, sizeof *x->pages) < 0) {
-                fail(F, x, "out of memory");
-                return;
-            }
-            feed_page *p = &x->pages[x->npages++];
-            memset(p, 0, sizeof *p);
-            p->data = x->body.s ? x->body.s : cm_strdup("");
-            p->len = x->body.len;
-            p->content_type = x->content_type;
-            x->content_type = NULL;
-            p->url = feed_hide_credentials(eff ? eff : x->url);
-            x->body.s = NULL;
-            x->body.len = x->body.cap = 0;
-            x->bytes += p->len;
-            if (x->npages == 1) {
-                x->first_etag = x->etag;
-                x->first_lm = x->last_modified;
-                x->etag = x->last_modified = NULL;
-            }
-            char *next = NULL;
-            if (d->pages_link && x->link.len)
-                next = body_link_next(x->link.s);
-            if (d->pages_next && body_next_url(d, p, &next, why, sizeof why) < 0) {
-                fail(F, x, "%s%s", at, why);
-                return;
-            }
-            if (next == NULL) {
-                complete(F, x);
-                return;
-            }
-            char *abs = body_resolve_url(eff ? eff : x->url, next);
-            cm_free(next);
-            if (abs == NULL) {
-                fail(F, x, "%sthe link to the next page is not a URL", at);
-                return;
-            }
-            if ((is_file && !has_prefix_ci(abs, "file:")) ||
-                (!is_file && !has_prefix_ci(abs, "http://") && !has_prefix_ci(abs, "https://"))) {
-                char *shown = feed_hide_credentials(abs);
-                fail(F, x, "%sthe next page is %s: pages must stay on %s URLs", at,
-                     shown ? shown : "?", is_file ? "file" : "http and https");
-                cm_free(shown);
-                cm_free(abs);
-                return;
-            }
-            for (size_t i = 0; i < x->nseen; i++)
-                if (strcmp(x->seen[i], abs) == 0) {
-                    char *shown = feed_hide_credentials(abs);
-                    fail(F, x, "pagination loops: page %zu links back to %s", x->npages,
-                         shown ? shown : "?");
-                    cm_free(shown);
-                    cm_free(abs);
-                    return;
-                }
-            if ((long)x->npages >= d->max_pages) {
-                fail(F, x, "more than max_pages (%ld) pages", d->max_pages);
-                cm_free(abs);
-                return;
-            }
-            char **ns = cm_realloc(x->seen, (x->nseen + 1) * sizeof *ns);
-            if (ns == NULL) {
-                cm_free(abs);
-                fail(F, x, "out of memory");
-                return;
-            }
-            x->seen = ns;
-            x->seen[x->nseen++] = abs;
-            cm_free(x->url);
-            x->url = cm_strdup(abs);
-            x->tries = 0;
-            x->state = X_WAIT;
-            x->wake = 0;
-            if (x->url == NULL)
-                fail(F, x, "out of memory");
+            page_in(F, x, eff, is_file, at);
             return;
         }
         if (status == 304 && x->conditional && x->npages == 0) {
-            end_request(F, x);
-            feed_snap *cur = &x->meta.snaps[0];
-            if (x->etag) {
-                cm_free(cur->etag);
-                cur->etag = cm_strdup(x->etag);
-            }
-            meta_identity(x);
-            x->meta.last_success = x->meta.last_attempt;
-            cm_free(x->meta.last_error);
-            x->meta.last_error = NULL;
-            if (cache_write_meta(F->f, d->name, &x->meta) != CM_OK) {
-                fail(F, x, "%s", err_get());
-                return;
-            }
-            char msg[600];
-            snprintf(msg, sizeof msg, "feed '%s': unchanged: 304 Not Modified (%zu records "
-                     "kept; %d request%s)", d->name, cur->records, x->requests,
-                     x->requests == 1 ? "" : "s");
-            x->status = 304;
-            finish(F, x, CM_FETCH_UNCHANGED, msg);
+            not_modified(F, x);
             return;
         }
         snprintf(why, sizeof why, "HTTP %ld%s%s", status, x->reason[0] ? " " : "", x->reason);
@@ -873,27 +928,7 @@ static void on_done(fetch *F, xfer *x, CURLcode rc)
                  ? " (a client error: not retried)" : "");
         return;
     }
-    if (x->tries > d->retries) {
-        fail(F, x, "%s%s after %s", at, why, tries);
-        return;
-    }
-    double delay;
-    if (retry_after > 0) {
-        if ((double)retry_after > d->retry_max_delay) {
-            fail(F, x, "%s%s after %s; the server asks to retry after %lld s, longer than "
-                 "retry_max_delay (%g s)", at, why, tries, (long long)retry_after,
-                 d->retry_max_delay);
-            return;
-        }
-        delay = (double)retry_after;
-    } else {
-        delay = d->retry_delay * pow(2, x->tries - 1);
-        if (delay > d->retry_max_delay)
-            delay = d->retry_max_delay;
-        delay = delay / 2 + delay / 2 * jitter(F);   /* "equal jitter" */
-    }
-    x->state = X_WAIT;
-    x->wake = feed_monotonic() + delay;
+    retry_later(F, x, at, why, tries, retry_after);
 }
 
 /* ---- the loop -------------------------------------------------------------------------------- */
