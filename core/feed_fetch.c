@@ -504,6 +504,113 @@ static size_t count_lines(const char *path)
 
 /* Every page is in: build the text, validate it, and apply it, hold it
  * back, or keep what was there. */
+/* A valid body with far fewer records than the snapshot in use: kept aside
+ * as held-back.EXT, not applied. */
+static void hold_back(fetch *F, xfer *x, cm_format fmt, const char *text, size_t len,
+                      size_t records, size_t prev, const char *rejects_tmp)
+{
+    cm_feeds *f = F->f;
+    const feed_def *d = x->d;
+    char held[64];
+    snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
+    char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
+    int saved = hp && file_write(hp, text, len) == 0;
+    char msg[2000];
+    snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
+             "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "
+             "with capmatch fetch --accept-shrink", d->name, d->shown_url, records,
+             records == 1 ? "" : "s", prev, d->shrink * 100, saved ? "it is kept as " : "",
+             saved ? hp : "it could not be kept aside");
+    cm_free(hp);
+    if (rejects_tmp)
+        unlink(rejects_tmp);
+    finish(F, x, CM_FETCH_HELD_BACK, msg);
+}
+
+/* The same content as the snapshot in use: keep it, refresh its validators. */
+static void same_content(fetch *F, xfer *x, size_t records, const char *what,
+                         const char *rejects_tmp)
+{
+    cm_feeds *f = F->f;
+    const feed_def *d = x->d;
+    feed_snap *cur = &x->meta.snaps[0];
+    char def[65];
+    feed_fingerprint(d, def);
+    cm_free(cur->definition);
+    cur->definition = cm_strdup(def);
+    if (x->first_etag) {
+        cm_free(cur->etag);
+        cur->etag = cm_strdup(x->first_etag);
+    }
+    if (x->first_lm) {
+        cm_free(cur->last_modified);
+        cur->last_modified = cm_strdup(x->first_lm);
+    }
+    meta_identity(x);
+    x->meta.last_success = x->meta.last_attempt;
+    cm_free(x->meta.last_error);
+    x->meta.last_error = NULL;
+    if (rejects_tmp)
+        unlink(rejects_tmp);
+    if (cache_write_meta(f, d->name, &x->meta) != CM_OK) {
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    char msg[1200];
+    snprintf(msg, sizeof msg, "feed '%s': unchanged: the same content as the snapshot in "
+             "use (%zu records; %s)", d->name, records, what);
+    finish(F, x, CM_FETCH_UNCHANGED, msg);
+}
+
+/* A new snapshot: written, synced and made the one in use (cache_apply). */
+static void apply_body(fetch *F, xfer *x, const char *text, size_t len, cm_format fmt,
+                       const char *sha, size_t records, size_t rejected, size_t prev,
+                       const char *what, const char *rejects_tmp)
+{
+    cm_feeds *f = F->f;
+    const feed_def *d = x->d;
+    cm_status st;
+    feed_snap info;
+    memset(&info, 0, sizeof info);
+    info.fetched = x->meta.last_attempt;
+    info.bytes = len;
+    info.records = records;
+    info.rejected = rejected;
+    info.pages = x->npages;
+    memcpy(info.sha256, sha, sizeof info.sha256);
+    info.etag = x->npages == 1 || d->pages_link || d->pages_next ? x->first_etag : NULL;
+    info.last_modified = x->first_lm;
+    char def[65];
+    feed_fingerprint(d, def);
+    info.definition = def;
+    if (ensure_feed_dir(F, x) < 0) {
+        fail(F, x, "cannot create the feed's directory in %s: %s", f->cache_dir, strerror(errno));
+        return;
+    }
+    meta_identity(x);
+    st = cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
+    if (st != CM_OK) {
+        if (rejects_tmp)
+            unlink(rejects_tmp);
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    char msg[1400];
+    if (prev || x->meta.nsnaps > 1)
+        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (%zu before)%s; %s", d->name,
+                 records, prev, rejected ? "" : "", what);
+    else
+        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (first snapshot); %s",
+                 d->name, records, what);
+    if (rejected) {
+        size_t l = strlen(msg);
+        snprintf(msg + l, sizeof msg - l, "; %zu invalid record%s left out, kept with the "
+                 "reasons in %s/%s/rejects.jsonl", rejected, rejected == 1 ? "" : "s",
+                 f->cache_dir, d->name);
+    }
+    finish(F, x, CM_FETCH_UPDATED, msg);
+}
+
 static void complete(fetch *F, xfer *x)
 {
     cm_feeds *f = F->f;
@@ -574,92 +681,14 @@ static void complete(fetch *F, xfer *x)
              x->npages == 1 ? "" : "s", x->bytes, x->requests, x->requests == 1 ? "" : "s");
     if (prev > 0 && d->shrink > 0 && (double)records < d->shrink * (double)prev &&
         !F->o->accept_shrink) {
-        char held[64];
-        snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
-        char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
-        int saved = hp && file_write(hp, text, len) == 0;
-        char msg[2000];
-        snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
-                 "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "
-                 "with capmatch fetch --accept-shrink", d->name, d->shown_url, records,
-                 records == 1 ? "" : "s", prev, d->shrink * 100, saved ? "it is kept as " : "",
-                 saved ? hp : "it could not be kept aside");
-        cm_free(hp);
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        finish(F, x, CM_FETCH_HELD_BACK, msg);
+        hold_back(F, x, fmt, text, len, records, prev, rejects_tmp);
         goto out;
     }
     if (x->meta.nsnaps && strcmp(sha, x->meta.snaps[0].sha256) == 0) {
-        /* the same content: keep the snapshot, refresh its validators */
-        feed_snap *cur = &x->meta.snaps[0];
-        char def[65];
-        feed_fingerprint(d, def);
-        cm_free(cur->definition);
-        cur->definition = cm_strdup(def);
-        if (x->first_etag) {
-            cm_free(cur->etag);
-            cur->etag = cm_strdup(x->first_etag);
-        }
-        if (x->first_lm) {
-            cm_free(cur->last_modified);
-            cur->last_modified = cm_strdup(x->first_lm);
-        }
-        meta_identity(x);
-        x->meta.last_success = x->meta.last_attempt;
-        cm_free(x->meta.last_error);
-        x->meta.last_error = NULL;
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        if (cache_write_meta(f, d->name, &x->meta) != CM_OK) {
-            fail(F, x, "%s", err_get());
-            goto out;
-        }
-        char msg[1200];
-        snprintf(msg, sizeof msg, "feed '%s': unchanged: the same content as the snapshot in "
-                 "use (%zu records; %s)", d->name, records, what);
-        finish(F, x, CM_FETCH_UNCHANGED, msg);
+        same_content(F, x, records, what, rejects_tmp);
         goto out;
     }
-    feed_snap info;
-    memset(&info, 0, sizeof info);
-    info.fetched = x->meta.last_attempt;
-    info.bytes = len;
-    info.records = records;
-    info.rejected = rejected;
-    info.pages = x->npages;
-    memcpy(info.sha256, sha, sizeof sha);
-    info.etag = x->npages == 1 || d->pages_link || d->pages_next ? x->first_etag : NULL;
-    info.last_modified = x->first_lm;
-    char def[65];
-    feed_fingerprint(d, def);
-    info.definition = def;
-    if (ensure_feed_dir(F, x) < 0) {
-        fail(F, x, "cannot create the feed's directory in %s: %s", f->cache_dir, strerror(errno));
-        goto out;
-    }
-    meta_identity(x);
-    st = cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
-    if (st != CM_OK) {
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        fail(F, x, "%s", err_get());
-        goto out;
-    }
-    char msg[1400];
-    if (prev || x->meta.nsnaps > 1)
-        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (%zu before)%s; %s", d->name,
-                 records, prev, rejected ? "" : "", what);
-    else
-        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (first snapshot); %s",
-                 d->name, records, what);
-    if (rejected) {
-        size_t l = strlen(msg);
-        snprintf(msg + l, sizeof msg - l, "; %zu invalid record%s left out, kept with the "
-                 "reasons in %s/%s/rejects.jsonl", rejected, rejected == 1 ? "" : "s",
-                 f->cache_dir, d->name);
-    }
-    finish(F, x, CM_FETCH_UPDATED, msg);
+    apply_body(F, x, text, len, fmt, sha, records, rejected, prev, what, rejects_tmp);
 out:
     cm_free(rejects_tmp);
     cm_diags_free(diags);
