@@ -980,6 +980,125 @@ static void progress(fetch *F, int last)
     F->o->progress(&p, F->o->progress_ud);
 }
 
+/* Every feed's report from the last fetch goes. */
+static void reset_reports(cm_feeds *f)
+{
+    for (size_t i = 0; i < f->ndefs; i++) {
+        feed_state *s = &f->states[i];
+        cm_free(s->msg);
+        cm_free(s->details);
+        cm_free(s->snapshot);
+        s->msg = s->details = s->snapshot = NULL;
+        memset(&s->rep, 0, sizeof s->rep);
+        s->rep.name = f->defs[i].name;
+        s->rep.message = "";
+    }
+}
+
+/* Feed i, as the fetch starts: not selected, failed, not due, or waiting
+ * for its first request. */
+static void queue_feed(fetch *F, xfer *x, size_t i, long long now)
+{
+    cm_feeds *f = F->f;
+    const cm_fetch_options *o = F->o;
+    x->idx = i;
+    x->d = &f->defs[i];
+    x->state = X_IDLE;
+    int selected = o->names == NULL;
+    for (size_t k = 0; o->names && o->names[k]; k++)
+        selected |= strcmp(o->names[k], x->d->name) == 0;
+    if (!selected || (o->names == NULL && x->d->cached_only))
+        return;
+    F->total++;
+    if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
+        x->have_meta = 0;
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    x->have_meta = 1;
+    if (x->d->cached_only) {
+        fail(F, x, "only known from the cache: give its configuration with --feeds to "
+                   "fetch it");
+        return;
+    }
+    if (o->due_only && x->meta.last_success &&
+        (double)(now - x->meta.last_success) < x->d->refresh) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "feed '%s': not due (fetched %llds ago, refresh %gs)",
+                 x->d->name, now - x->meta.last_success, x->d->refresh);
+        finish(F, x, CM_FETCH_NOT_DUE, msg);
+        return;
+    }
+    x->meta.last_attempt = now;
+    x->url = cm_strdup(x->d->url);
+    x->seen = cm_malloc(sizeof *x->seen);
+    if (x->url == NULL || x->seen == NULL || (x->seen[0] = cm_strdup(x->d->url)) == NULL) {
+        fail(F, x, "out of memory");
+        return;
+    }
+    x->nseen = 1;
+    x->state = X_WAIT;
+    x->wake = 0;
+}
+
+/* Run every transfer (requests, retries, pages) until every feed is done. */
+static void run_transfers(fetch *F)
+{
+    cm_feeds *f = F->f;
+    for (;;) {
+        double t = feed_monotonic();
+        double next_wake = -1;
+        size_t active = 0;
+        for (size_t i = 0; i < f->ndefs; i++) {
+            xfer *x = &F->x[i];
+            if (x->state == X_WAIT && x->wake <= t) {
+                char err[700];
+                if (start_request(F, x, err, sizeof err) < 0) {
+                    fail(F, x, "%s", err);
+                    continue;
+                }
+            }
+            if (x->state == X_WAIT && (next_wake < 0 || x->wake < next_wake))
+                next_wake = x->wake;
+            if (x->state == X_WAIT || x->state == X_RUN)
+                active++;
+        }
+        if (active == 0)
+            break;
+        int running = 0;
+        curl_multi_perform(F->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(F->multi, &left)) != NULL) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            for (size_t i = 0; i < f->ndefs; i++)
+                if (F->x[i].state == X_RUN && F->x[i].h == m->easy_handle) {
+                    on_done(F, &F->x[i], m->data.result);
+                    break;
+                }
+        }
+        progress(F, 0);
+        /* a retry or the next page may have been scheduled just now */
+        active = 0;
+        for (size_t i = 0; i < f->ndefs; i++) {
+            if (F->x[i].state == X_WAIT && (next_wake < 0 || F->x[i].wake < next_wake))
+                next_wake = F->x[i].wake;
+            if (F->x[i].state == X_WAIT || F->x[i].state == X_RUN)
+                active++;
+        }
+        if (active == 0)
+            break;
+        long wait_ms = 250;
+        if (next_wake >= 0) {
+            double dt = (next_wake - feed_monotonic()) * 1000;
+            if (dt < wait_ms)
+                wait_ms = dt < 0 ? 0 : (long)dt + 1;
+        }
+        curl_multi_poll(F->multi, NULL, 0, (int)wait_ms, NULL);
+    }
+}
+
 CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
 {
     if (f == NULL)
@@ -998,16 +1117,7 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
     if (curl_init_rc != CURLE_OK)
         return feeds_fail(f, CM_EDEPS, "libcurl cannot start: %s",
                           curl_easy_strerror(curl_init_rc));
-    for (size_t i = 0; i < f->ndefs; i++) {
-        feed_state *s = &f->states[i];
-        cm_free(s->msg);
-        cm_free(s->details);
-        cm_free(s->snapshot);
-        s->msg = s->details = s->snapshot = NULL;
-        memset(&s->rep, 0, sizeof s->rep);
-        s->rep.name = f->defs[i].name;
-        s->rep.message = "";
-    }
+    reset_reports(f);
     cm_status st = cache_lock(f, o->lock_wait);
     if (st != CM_OK)
         return st;
@@ -1031,98 +1141,9 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
     long long now = feed_now();
     for (size_t i = 0; i < f->ndefs; i++) {
         xfer *x = &F.x[i];
-        x->idx = i;
-        x->d = &f->defs[i];
-        x->state = X_IDLE;
-        int selected = o->names == NULL;
-        for (size_t k = 0; o->names && o->names[k]; k++)
-            selected |= strcmp(o->names[k], x->d->name) == 0;
-        if (!selected || (o->names == NULL && x->d->cached_only))
-            continue;
-        F.total++;
-        if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
-            x->have_meta = 0;
-            fail(&F, x, "%s", err_get());
-            continue;
-        }
-        x->have_meta = 1;
-        if (x->d->cached_only) {
-            fail(&F, x, "only known from the cache: give its configuration with --feeds to "
-                        "fetch it");
-            continue;
-        }
-        if (o->due_only && x->meta.last_success &&
-            (double)(now - x->meta.last_success) < x->d->refresh) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "feed '%s': not due (fetched %llds ago, refresh %gs)",
-                     x->d->name, now - x->meta.last_success, x->d->refresh);
-            finish(&F, x, CM_FETCH_NOT_DUE, msg);
-            continue;
-        }
-        x->meta.last_attempt = now;
-        x->url = cm_strdup(x->d->url);
-        x->seen = cm_malloc(sizeof *x->seen);
-        if (x->url == NULL || x->seen == NULL || (x->seen[0] = cm_strdup(x->d->url)) == NULL) {
-            fail(&F, x, "out of memory");
-            continue;
-        }
-        x->nseen = 1;
-        x->state = X_WAIT;
-        x->wake = 0;
+        queue_feed(&F, x, i, now);
     }
-    /* run until every feed is done */
-    for (;;) {
-        double t = feed_monotonic();
-        double next_wake = -1;
-        size_t active = 0;
-        for (size_t i = 0; i < f->ndefs; i++) {
-            xfer *x = &F.x[i];
-            if (x->state == X_WAIT && x->wake <= t) {
-                char err[700];
-                if (start_request(&F, x, err, sizeof err) < 0) {
-                    fail(&F, x, "%s", err);
-                    continue;
-                }
-            }
-            if (x->state == X_WAIT && (next_wake < 0 || x->wake < next_wake))
-                next_wake = x->wake;
-            if (x->state == X_WAIT || x->state == X_RUN)
-                active++;
-        }
-        if (active == 0)
-            break;
-        int running = 0;
-        curl_multi_perform(F.multi, &running);
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(F.multi, &left)) != NULL) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            for (size_t i = 0; i < f->ndefs; i++)
-                if (F.x[i].state == X_RUN && F.x[i].h == m->easy_handle) {
-                    on_done(&F, &F.x[i], m->data.result);
-                    break;
-                }
-        }
-        progress(&F, 0);
-        /* a retry or the next page may have been scheduled just now */
-        active = 0;
-        for (size_t i = 0; i < f->ndefs; i++) {
-            if (F.x[i].state == X_WAIT && (next_wake < 0 || F.x[i].wake < next_wake))
-                next_wake = F.x[i].wake;
-            if (F.x[i].state == X_WAIT || F.x[i].state == X_RUN)
-                active++;
-        }
-        if (active == 0)
-            break;
-        long wait_ms = 250;
-        if (next_wake >= 0) {
-            double dt = (next_wake - feed_monotonic()) * 1000;
-            if (dt < wait_ms)
-                wait_ms = dt < 0 ? 0 : (long)dt + 1;
-        }
-        curl_multi_poll(F.multi, NULL, 0, (int)wait_ms, NULL);
-    }
+    run_transfers(&F);
     progress(&F, 1);
     int bad = 0;
     for (size_t i = 0; i < f->ndefs; i++) {
