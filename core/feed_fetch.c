@@ -504,6 +504,21 @@ static size_t count_lines(const char *path)
 
 /* Every page is in: build the text, validate it, and apply it, hold it
  * back, or keep what was there. */
+/* The snapshot in use stays and is up to date as of this attempt: its
+ * metadata says so on disk. -1 (the feed failed) when it cannot be written. */
+static int meta_up_to_date(fetch *F, xfer *x)
+{
+    meta_identity(x);
+    x->meta.last_success = x->meta.last_attempt;
+    cm_free(x->meta.last_error);
+    x->meta.last_error = NULL;
+    if (cache_write_meta(F->f, x->d->name, &x->meta) != CM_OK) {
+        fail(F, x, "%s", err_get());
+        return -1;
+    }
+    return 0;
+}
+
 /* A valid body with far fewer records than the snapshot in use: kept aside
  * as held-back.EXT, not applied. */
 static void hold_back(fetch *F, xfer *x, cm_format fmt, const char *text, size_t len,
@@ -531,7 +546,6 @@ static void hold_back(fetch *F, xfer *x, cm_format fmt, const char *text, size_t
 static void same_content(fetch *F, xfer *x, size_t records, const char *what,
                          const char *rejects_tmp)
 {
-    cm_feeds *f = F->f;
     const feed_def *d = x->d;
     feed_snap *cur = &x->meta.snaps[0];
     char def[65];
@@ -546,16 +560,10 @@ static void same_content(fetch *F, xfer *x, size_t records, const char *what,
         cm_free(cur->last_modified);
         cur->last_modified = cm_strdup(x->first_lm);
     }
-    meta_identity(x);
-    x->meta.last_success = x->meta.last_attempt;
-    cm_free(x->meta.last_error);
-    x->meta.last_error = NULL;
     if (rejects_tmp)
         unlink(rejects_tmp);
-    if (cache_write_meta(f, d->name, &x->meta) != CM_OK) {
-        fail(F, x, "%s", err_get());
+    if (meta_up_to_date(F, x) < 0)
         return;
-    }
     char msg[1200];
     snprintf(msg, sizeof msg, "feed '%s': unchanged: the same content as the snapshot in "
              "use (%zu records; %s)", d->name, records, what);
@@ -835,14 +843,8 @@ static void not_modified(fetch *F, xfer *x)
         cm_free(cur->etag);
         cur->etag = cm_strdup(x->etag);
     }
-    meta_identity(x);
-    x->meta.last_success = x->meta.last_attempt;
-    cm_free(x->meta.last_error);
-    x->meta.last_error = NULL;
-    if (cache_write_meta(F->f, d->name, &x->meta) != CM_OK) {
-        fail(F, x, "%s", err_get());
+    if (meta_up_to_date(F, x) < 0)
         return;
-    }
     char msg[600];
     snprintf(msg, sizeof msg, "feed '%s': unchanged: 304 Not Modified (%zu records "
              "kept; %d request%s)", d->name, cur->records, x->requests,
