@@ -37,7 +37,7 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/rates.c core/rates_default.c core/vocab.c core/diag.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c core/sandbox.c core/policy.c \
-           core/policy_state.c core/scorer.c core/match.c core/policy_test.c \
+           core/policy_state.c core/memo.c core/scorer.c core/match.c core/policy_test.c \
            core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
            core/assign.c core/schedule.c core/report.c
 CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \

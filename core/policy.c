@@ -23,7 +23,8 @@
 
 /* The keys each declaration accepts, for "unknown key" errors. */
 static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
-static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", NULL };
+static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
+                                         "explain", NULL };
 static const char *const filter_keys[] = { "name", "check", "threshold", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
@@ -32,13 +33,14 @@ static const struct {
     enum builtin_kind kind;
     const char *const keys[8];
 } builtins[] = {
-    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", NULL } },
-    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", NULL } },
-    { "distance", B_DISTANCE, { "scale_km", NULL } },
-    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", NULL } },
-    { "member", B_MEMBER, { "enterprise", "region", "empty", NULL } },
-    { "equals", B_EQUALS, { "enterprise", "region", "value", NULL } },
-    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", NULL } },
+    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", "levels", "broader", "factor", NULL } },
+    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", "of", "factor", NULL } },
+    { "distance", B_DISTANCE, { "scale_km", "factor", NULL } },
+    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", "factor",
+                          NULL } },
+    { "member", B_MEMBER, { "enterprise", "region", "empty", "factor", NULL } },
+    { "equals", B_EQUALS, { "enterprise", "region", "value", "factor", NULL } },
+    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", "factor", NULL } },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -387,6 +389,10 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     memset(b, 0, sizeof *b);
     b->kind = builtins[k].kind;
     b->a.derived = b->b.derived = -1;
+    b->fn = -1;
+    b->factor = 1;
+    if (opt_number(L, idx, "factor", what, &b->factor) && !(b->factor > 0 && b->factor <= 1))
+        luaL_error(L, "%s: factor must be in (0, 1], not %g", what, b->factor);
     /* the marker key is ours, not the policy's */
     lua_pushnil(L);
     lua_setfield(L, idx, "__builtin");
@@ -395,11 +401,34 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     lua_setfield(L, idx, "__builtin");
 
     switch (b->kind) {
-    case B_ISIC_FIT:
+    case B_ISIC_FIT: {
         fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "sectors", what);
         fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "sectors_sought", what);
         b->has_b = 1;
+        /* levels = { within = 1, group = 0.75, division = 0.5, section = 0.25 } */
+        static const char *const level_keys[] = { "section", "division", "group", "within", NULL };
+        const double dflt[4] = { 0.25, 0.5, 0.75, 1 };
+        memcpy(b->levels, dflt, sizeof dflt);
+        if (lua_getfield(L, idx, "levels") == LUA_TTABLE) {
+            int t = lua_gettop(L);
+            char w[128];
+            snprintf(w, sizeof w, "%s: levels", what);
+            check_keys(L, t, w, level_keys);
+            for (int l = 0; l < 4; l++)
+                if (opt_number(L, t, level_keys[l], w, &b->levels[l]) &&
+                    !(b->levels[l] >= 0 && b->levels[l] <= 1))
+                    luaL_error(L, "%s.%s must be in [0, 1]", w, level_keys[l]);
+        } else if (!lua_isnil(L, -1)) {
+            luaL_error(L, "%s: levels must be a table { within =, group =, division =, "
+                          "section = }", what);
+        }
+        lua_pop(L, 1);
+        b->broader = b->levels[3];
+        if (opt_number(L, idx, "broader", what, &b->broader) &&
+            !(b->broader >= 0 && b->broader <= 1))
+            luaL_error(L, "%s: broader must be in [0, 1]", what);
         break;
+    }
     case B_OVERLAP: {
         fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "offers", what);
         fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "needs", what);
@@ -412,6 +441,14 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
             luaL_error(L, "%s: mode must be coverage or jaccard", what);
         }
         cm_free(mode);
+        char *of = opt_string(L, idx, "of", what, 0);
+        if (of && strcmp(of, "enterprise") == 0)
+            b->of_a = 1;
+        else if (of && strcmp(of, "region") != 0) {
+            cm_free(of);
+            luaL_error(L, "%s: of must be enterprise or region (whose list is covered)", what);
+        }
+        cm_free(of);
         break;
     }
     case B_DISTANCE:
@@ -522,23 +559,116 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     }
 }
 
-/* A filter's check or a rule's score: a function or a built-in spec. */
+/* One scorer at the top of the stack: a function or a built-in spec. */
+static void take_one(lua_State *L, cm_policy *p, prule *r, builtin *b, const char *key,
+                     const char *what)
+{
+    int top = lua_gettop(L);
+    if (lua_isfunction(L, top)) {
+        if (r->fn >= 0)
+            luaL_error(L, "%s: '%s' may hold one function (the others must be built-ins)",
+                       what, key);
+        memset(b, 0, sizeof *b);
+        b->kind = B_LUA;
+        b->factor = 1;
+        b->a.derived = b->b.derived = -1;
+        b->fn = r->fn = keep_function(L, top);
+        p->nfns++;
+    } else if (lua_istable(L, top) && has_key(L, top, "__builtin")) {
+        compile_builtin(L, p, top, b, what);
+    } else {
+        luaL_error(L, "%s: '%s' must be a function or a builtin.* spec, not a %s", what, key,
+                   luaL_typename(L, top));
+    }
+}
+
+/* A filter's check or a rule's score: a function, a built-in spec, or (rules)
+ * a list of them, the score being the best of them. */
 static void take_scorer(lua_State *L, cm_policy *p, int idx, const char *key, prule *r,
                         const char *what)
 {
     lua_getfield(L, idx, key);
     int top = lua_gettop(L);
-    if (lua_isfunction(L, top)) {
-        r->b.kind = B_LUA;
-        r->fn = keep_function(L, top);
-        p->nfns++;
-    } else if (lua_istable(L, top) && has_key(L, top, "__builtin")) {
-        if (collecting(L))
-            compile_builtin(L, p, top, &r->b, what);
-        r->fn = -1;
+    r->fn = -1;
+    if (lua_istable(L, top) && !has_key(L, top, "__builtin") && key[0] == 's') {
+        lua_Integer n = luaL_len(L, top);
+        if (n < 1 || n > 16)
+            luaL_error(L, "%s: '%s' as a list takes 1 to 16 scorers", what, key);
+        r->more = cm_calloc((size_t)n, sizeof *r->more);
+        if (r->more == NULL)
+            luaL_error(L, "out of memory");
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, top, i);
+            take_one(L, p, r, i == 1 ? &r->b : &r->more[i - 2], key, what);
+            if (i > 1)
+                r->nmore++;
+            lua_pop(L, 1);
+        }
     } else {
-        luaL_error(L, "%s: '%s' must be a function or a builtin.* spec, not a %s", what, key,
-                   luaL_typename(L, top));
+        take_one(L, p, r, &r->b, key, what);
+    }
+    lua_pop(L, 1);
+}
+
+/* In a state that does not collect: keep the same functions in the same
+ * order as the collecting one did. */
+static void keep_functions(lua_State *L, int idx, const char *key)
+{
+    lua_getfield(L, idx, key);
+    int top = lua_gettop(L);
+    if (lua_isfunction(L, top)) {
+        keep_function(L, top);
+    } else if (lua_istable(L, top) && !has_key(L, top, "__builtin")) {
+        lua_Integer n = luaL_len(L, top);
+        for (lua_Integer i = 1; i <= n && i <= 16; i++) {
+            lua_rawgeti(L, top, i);
+            if (lua_isfunction(L, -1))
+                keep_function(L, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* uses = { enterprise = { "sectors", ... }, region = { ... } } */
+static void take_uses(lua_State *L, cm_policy *p, int idx, prule *r, const char *what)
+{
+    static const char *const side_keys[] = { "enterprise", "region", NULL };
+    if (lua_getfield(L, idx, "uses") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t))
+        luaL_error(L, "%s: uses must be a table { enterprise = { fields }, region = { fields } }",
+                   what);
+    if (r->fn < 0)
+        luaL_error(L, "%s: uses is for rules whose score is a Lua function", what);
+    char w[200];
+    snprintf(w, sizeof w, "%s: uses", what);
+    check_keys(L, t, w, side_keys);
+    r->uses = cm_calloc(1, sizeof *r->uses);
+    if (r->uses == NULL)
+        luaL_error(L, "out of memory");
+    for (int k = 0; k < 2; k++) {
+        int side = k == 0 ? SIDE_ENTERPRISE : SIDE_REGION;
+        if (lua_getfield(L, t, side_keys[k]) == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (!lua_istable(L, -1))
+            luaL_error(L, "%s.%s must be a list of field names", w, side_keys[k]);
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "%s.%s[%d] must be a field name", w, side_keys[k], (int)i);
+            char err[256];
+            if (uses_add(p, r->uses, side, lua_tostring(L, -1), err, sizeof err) < 0)
+                luaL_error(L, "%s.%s: %s", w, side_keys[k], err);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
     }
     lua_pop(L, 1);
 }
@@ -549,7 +679,7 @@ static int declare(lua_State *L, int filter)
     cm_policy *p = policy_of(L);
     prule tmp;
     memset(&tmp, 0, sizeof tmp);
-    tmp.fn = -1;
+    tmp.fn = tmp.explain_fn = -1;
     char what[160];
     lua_getfield(L, 1, "name");
     snprintf(what, sizeof what, "%s '%s'", filter ? "filter" : "rule",
@@ -557,10 +687,9 @@ static int declare(lua_State *L, int filter)
     lua_pop(L, 1);
     if (!collecting(L)) {
         /* other states only keep the functions, in the same order */
-        lua_getfield(L, 1, filter ? "check" : "score");
-        if (lua_isfunction(L, -1))
-            keep_function(L, lua_gettop(L));
-        lua_pop(L, 1);
+        keep_functions(L, 1, filter ? "check" : "score");
+        if (!filter)
+            keep_functions(L, 1, "explain");
         return 0;
     }
     check_keys(L, 1, what, filter ? filter_keys : rule_keys);
@@ -603,6 +732,17 @@ static int declare(lua_State *L, int filter)
             r->weight = 1;
         }
         take_scorer(L, p, 1, "score", r, what);
+        lua_getfield(L, 1, "explain");
+        if (lua_isfunction(L, -1)) {
+            r->explain_fn = keep_function(L, lua_gettop(L));
+            p->nfns++;
+        } else if (!lua_isnil(L, -1)) {
+            luaL_error(L, "%s: explain must be a function (e, r, params, score) returning "
+                          "the reason", what);
+        }
+        lua_pop(L, 1);
+        take_uses(L, p, 1, r, what);
+        r->cost = r->fn < 0 ? 0 : r->uses ? 1 : 2;
     }
     return 0;
 }
@@ -887,6 +1027,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
         engine_fail(e, CM_ENOMEM, "out of memory");
         return NULL;
     }
+    scorer_init();
     p->engine = e;
     p->st = engine_store(e);
     p->top = 10;
@@ -973,6 +1114,11 @@ static void free_prules(prule *r, size_t n)
         cm_free(r[i].name);
         cm_free(r[i].group);
         builtin_free(&r[i].b);
+        for (size_t k = 0; k < r[i].nmore; k++)
+            builtin_free(&r[i].more[k]);
+        cm_free(r[i].more);
+        uses_free(r[i].uses);
+        memo_free(&r[i].memo);
     }
     cm_free(r);
 }
@@ -997,6 +1143,8 @@ CM_API void cm_policy_free(cm_policy *p)
     cm_free(p->problems);
     cm_free(p->dvals[0]);
     cm_free(p->dvals[1]);
+    cm_free(p->ditems);
+    cm_free(p->ditems_isic);
     strpool_free(&p->strings);
     cm_free(p->name);
     cm_free(p->description);
@@ -1022,11 +1170,17 @@ int policy_derive(cm_policy *p, char *err, size_t errlen)
     for (int list = 0; list < 2; list++) {
         prule *r = list ? p->rules : p->filters;
         size_t n = list ? p->nrules : p->nfilters;
-        for (size_t i = 0; i < n; i++)
-            if (builtin_prepare(p, &r[i].b) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            int rc = builtin_prepare(p, &r[i].b);
+            for (size_t k = 0; k < r[i].nmore && rc == 0; k++)
+                rc = builtin_prepare(p, &r[i].more[k]);
+            if (rc == 0)
+                rc = memo_prepare(p, &r[i]);
+            if (rc < 0) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
             }
+        }
     }
     return 0;
 }

@@ -80,7 +80,7 @@ void builtin_free(builtin *b)
 }
 
 /* Read what a field reference names for one profile. */
-static void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
+void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
 {
     const store *st = p->st;
     const struct common *c = store_common(st, r->side, idx);
@@ -93,12 +93,26 @@ static void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct fi
         if (idx < p->dcount[r->side]) {
             const dval *d = &p->dvals[r->side][idx * p->nderived + (size_t)r->derived];
             o->type = d->type;
-            o->num = d->num;
+            o->code_pool = -1;
             if (d->type == T_STRING)
                 o->str = strpool_get(&p->strings, d->str);
-            o->boolean = (int)d->num;
+            else if (d->type == T_LIST) {
+                o->pool = POOL_DERIVED;
+                o->off = d->u.list.off;
+                o->count = d->u.list.count;
+            } else {
+                o->num = d->u.num;
+                o->boolean = (int)d->u.num;
+            }
         }
     }
+}
+
+const char *fref_list_item(const cm_policy *p, const struct field_read *o, size_t i)
+{
+    if (o->pool == POOL_DERIVED)
+        return i < o->count ? strpool_get(&p->strings, p->ditems[o->off + i]) : NULL;
+    return record_list_item(p->st, o, i);
 }
 
 static uint32_t pair_index(const fref *r, uint32_t ei, uint32_t ri)
@@ -119,6 +133,13 @@ static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id
         memcpy(out, p->st->u16 + o->off, n * sizeof *out);
         return n;
     }
+    if (o->type == T_LIST && o->pool == POOL_DERIVED) {
+        size_t n = 0;
+        for (size_t i = 0; i < o->count && n < MAX_CODES; i++)
+            if (p->ditems_isic[o->off + i] != ISIC_NONE)
+                out[n++] = p->ditems_isic[o->off + i];
+        return n;
+    }
     if (o->type == T_STRING) {
         out[0] = isic_lookup(o->str, strlen(o->str));
         return out[0] ? 1 : 0;
@@ -132,6 +153,14 @@ static isic_id anc[1024][4];
 static signed char lvl[1024];
 static pthread_once_t anc_once = PTHREAD_ONCE_INIT;
 
+static void anc_init(void);
+
+/* Called when a policy is loaded, so the scoring loop never checks. */
+void scorer_init(void)
+{
+    pthread_once(&anc_once, anc_init);
+}
+
 static void anc_init(void)
 {
     for (size_t id = 1; id <= isic_count() && id < 1024; id++) {
@@ -141,18 +170,23 @@ static void anc_init(void)
     }
 }
 
-/* 1 when one contains the other, else by the level they share. */
-static double isic_pair(isic_id a, isic_id b, int *shared)
+/* By the builtin's levels: one within the other (a broader than b may
+ * score less), else the level they share. */
+static double isic_pair(const builtin *bt, isic_id a, isic_id b, int *shared)
 {
     int la = lvl[a], lb = lvl[b];
-    if ((la >= lb && anc[a][lb] == b) || (lb >= la && anc[b][la] == a)) {
+    if (lb >= la && anc[b][la] == a && a != b) {
         *shared = 4;
-        return 1;
+        return bt->broader;
+    }
+    if (la >= lb && anc[a][lb] == b) {
+        *shared = 4;
+        return bt->levels[3];
     }
     for (int level = (la < lb ? la : lb); level >= ISIC_SECTION; level--) {
         if (level <= ISIC_GROUP && anc[a][level] == anc[b][level]) {
             *shared = level;
-            return 0.25 * (level + 1);
+            return bt->levels[level];
         }
     }
     *shared = -1;
@@ -167,7 +201,6 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     size_t na = isic_codes(p, &oa, ca), nb = isic_codes(p, &ob, cb);
-    pthread_once(&anc_once, anc_init);
     if (na == 0 || nb == 0) {
         if (reason)
             snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
@@ -180,7 +213,7 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++) {
             int shared;
-            double s = isic_pair(ca[i], cb[j], &shared);
+            double s = isic_pair(b, ca[i], cb[j], &shared);
             if (s > best) {
                 best = s;
                 bi = i;
@@ -219,7 +252,7 @@ static size_t items_of(const cm_policy *p, const struct field_read *o, const cha
     if (o->type == T_LIST) {
         size_t n = o->count < max ? o->count : max;
         for (size_t i = 0; i < n; i++)
-            out[i] = record_list_item(p->st, o, i);
+            out[i] = fref_list_item(p, o, i);
         return n;
     }
     if (o->type == T_STRING) {
@@ -268,6 +301,8 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
         nb = ob.count;
         if (b->jaccard)
             return any ? (double)common / __builtin_popcount(any) : 0;
+        if (b->of_a)
+            return na ? (double)common / (double)na : 0;
         return nb ? (double)common / (double)nb : 0;
     }
     na = items_of(p, &oa, ia, MAX_CODES, n1, sizeof n1);
@@ -284,8 +319,9 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
                 break;
             }
     size_t uni = na + nb - common;
+    size_t of = b->of_a ? na : nb;
     double s = b->jaccard ? (uni ? (double)common / (double)uni : 0)
-                          : (nb ? (double)common / (double)nb : 0);
+                          : (of ? (double)common / (double)of : 0);
     if (reason) {
         if (na == 0 || nb == 0)
             snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
@@ -295,8 +331,9 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
         else {
             char list[256];
             join(list, sizeof list, shared, common);
-            snprintf(reason, n, "%s meet %zu of %zu %s: %s", b->a.path, common,
-                     b->jaccard ? uni : nb, b->jaccard ? "in all" : b->b.path, list);
+            snprintf(reason, n, "%s meet %zu of %zu %s: %s",
+                     b->of_a ? b->b.path : b->a.path, common, b->jaccard ? uni : of,
+                     b->jaccard ? "in all" : b->of_a ? b->a.path : b->b.path, list);
         }
     }
     return s;
@@ -459,6 +496,18 @@ static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    if (!reason && oa.type == T_LIST && ob.type == T_LIST && oa.pool == POOL_DERIVED &&
+        ob.pool == POOL_DERIVED) {
+        /* two derived sets: interned, so equal strings are equal refs */
+        if (oa.count == 0 || ob.count == 0)
+            return b->empty_passes;
+        const str_ref *x = p->ditems + oa.off, *y = p->ditems + ob.off;
+        for (size_t i = 0; i < oa.count; i++)
+            for (size_t k = 0; k < ob.count; k++)
+                if (x[i] == y[k])
+                    return 1;
+        return 0;
+    }
     if (!reason) {
         /* the hot path: a list of codes against one code, as ids */
         const struct field_read *list = oa.type == T_LIST ? &oa : &ob;
@@ -571,8 +620,8 @@ static double regex(const cm_policy *p, pstate *ps, const builtin *b, uint32_t e
     return 1;
 }
 
-double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
-                   char *reason, size_t reason_len, int *error)
+static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                        char *reason, size_t reason_len, int *error)
 {
     switch (b->kind) {
     case B_ISIC_FIT: return isic_fit(p, b, ei, ri, reason, reason_len);
@@ -585,4 +634,11 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
     case B_LUA: break;
     }
     return 0;
+}
+
+double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                   char *reason, size_t reason_len, int *error)
+{
+    double s = eval_kind(p, ps, b, ei, ri, reason, reason_len, error);
+    return b->factor == 1 ? s : s * b->factor;
 }

@@ -279,6 +279,9 @@ typedef struct cm_match_options {
     unsigned shard_index, shard_count;   /* take every shard_count-th profile */
     void (*progress)(size_t done, size_t total, void *ud);
     void *progress_ud;
+    int no_prune;                 /* score every rule of every pair (the results are the
+                                     same; pruning only skips rules of pairs that cannot
+                                     enter the top k) */
 } cm_match_options;
 
 typedef struct cm_match_row {
@@ -334,6 +337,9 @@ CM_API size_t cm_result_error_count(const cm_result *r);
 CM_API const char *cm_result_error(const cm_result *r, size_t i);
 /* Pairs scored, and how many of them filters vetoed. */
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed);
+/* Pairs left before their last rules once they could no longer enter a top k
+ * (counted in cm_result_pairs; 0 with no_prune). */
+CM_API size_t cm_result_pruned(const cm_result *r);
 
 /* ---- policy tests -----------------------------------------------------------
  * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
