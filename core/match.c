@@ -76,7 +76,7 @@ typedef struct job {
     int by_region_view;       /* ranking enterprises for regions by the region's view */
 } job;
 
-struct mslot { uint64_t key; double score; };
+struct mslot { uint64_t key; uint32_t rule; double score; };
 
 typedef struct worker {
     job *j;
@@ -124,8 +124,9 @@ static void pair_message(const job *j, uint32_t ei, uint32_t ri, const prule *r,
              strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id), msg);
 }
 
-/* A memoised rule's score: from the table (or the worker's cache), else one
- * call that may read only what its uses lists. 0, or -1 with msg. */
+/* A memoised rule's score (a filter's verdict, 1 or 0): from the table (or
+ * the worker's cache), else one call that may read only what its uses
+ * lists. `rule` numbers rules from 0 and filters after them. 0, or -1 with msg. */
 static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint32_t ei,
                       uint32_t ri, double *s, char *msg, size_t msglen)
 {
@@ -145,17 +146,23 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     } else {
         if (w->mcache == NULL)
             w->mcache = cm_calloc(MCACHE_SLOTS, sizeof *w->mcache);
-        key = ((uint64_t)rule << 56 | (uint64_t)ce << 28 | cr) + 1;
+        key = ((uint64_t)ce << 32 | cr) + 1;
         if (w->mcache) {
-            slot = &w->mcache[(key * 0x9E3779B97F4A7C15ULL) >> 49];
-            if (slot->key == key) {
+            slot = &w->mcache[((key ^ (uint64_t)rule << 40) * 0x9E3779B97F4A7C15ULL) >> 49];
+            if (slot->key == key && slot->rule == rule) {
                 *s = slot->score;
                 return 0;
             }
         }
     }
     w->use->restrict_to = r->uses;
-    int rc = pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+    int rc, pass;
+    if (rule >= j->p->nrules) {
+        rc = pstate_call_filter(j->p, w->use, r->fn, ei, ri, &pass, NULL, 0, msg, msglen);
+        *s = pass;
+    } else {
+        rc = pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+    }
     w->use->restrict_to = NULL;
     if (rc < 0)
         return -1;            /* errors are not kept: every pair of the class reports */
@@ -167,6 +174,7 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
         atomic_store_explicit(cell, v | MEMO_SET, memory_order_relaxed);
     } else if (slot) {
         slot->key = key;
+        slot->rule = (uint32_t)rule;
         slot->score = *s;
     }
     return 0;
@@ -276,6 +284,25 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
                 goto failed;
             }
             pass = f->threshold > 0 ? s >= f->threshold : s > 0;
+            if (verdicts && f->explain_fn >= 0 &&
+                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                                    sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
+        } else if (f->uses && (!verdicts || f->explain_fn >= 0)) {
+            double v;
+            if (memo_score(j, w, f, p->nrules + (size_t)j->filters_order[n], ei, ri, &v, msg,
+                           sizeof msg) < 0)
+                goto failed;
+            pass = v != 0;
+            if (verdicts && pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, v, reason,
+                                                sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
+        } else if (verdicts && f->explain_fn >= 0) {
+            if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, NULL, 0, msg,
+                                   sizeof msg) < 0 ||
+                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                                    sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
         } else if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, rbuf, sizeof reason, msg,
                                       sizeof msg) < 0) {
             goto failed;
@@ -350,8 +377,7 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
     double got = 0;
     for (size_t i = 0; i < j->nrank; i++) {
         size_t n = (size_t)j->rank_order[i];
-        if (j->prune && p->rules[n].cost > 0 &&
-            (got + j->rank_rest[i]) / wsum < bar - PRUNE_MARGIN) {
+        if (j->prune && i > 0 && (got + j->rank_rest[i]) / wsum < bar - PRUNE_MARGIN) {
             w->pruned++;
             return 0;
         }
@@ -713,6 +739,16 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         for (size_t i = 0; i < p->nrules && j.nrank < 1024; i++)
             if (p->rules[i].cost == cost && p->rules[i].region_side == j.by_region_view)
                 j.rank_order[j.nrank++] = (int)i;
+    /* among equals in cost, the heaviest first: the bound falls fastest */
+    for (size_t i = 1; i < j.nrank; i++)
+        for (size_t k = i; k > 0; k--) {
+            const prule *x = &p->rules[j.rank_order[k - 1]], *y = &p->rules[j.rank_order[k]];
+            if (x->cost != y->cost || x->weight >= y->weight)
+                break;
+            int t = j.rank_order[k];
+            j.rank_order[k] = j.rank_order[k - 1];
+            j.rank_order[k - 1] = t;
+        }
     j.rank_rest[j.nrank] = 0;
     for (size_t i = j.nrank; i-- > 0;)
         j.rank_rest[i] = j.rank_rest[i + 1] + p->rules[j.rank_order[i]].weight;

@@ -25,7 +25,7 @@
 static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
 static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
                                          "explain", NULL };
-static const char *const filter_keys[] = { "name", "check", "threshold", NULL };
+static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
 static const struct {
@@ -41,6 +41,7 @@ static const struct {
     { "member", B_MEMBER, { "enterprise", "region", "empty", "factor", NULL } },
     { "equals", B_EQUALS, { "enterprise", "region", "value", "factor", NULL } },
     { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", "factor", NULL } },
+    { "best_product", B_PRODUCT, { "enterprise", "region", "abroad", "factor", NULL } },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -554,6 +555,33 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
         pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
         break;
     }
+    case B_PRODUCT: {
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
+        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, NULL, what);
+        b->has_b = 1;
+        if (b->a.derived < 0 || b->b.derived < 0)
+            luaL_error(L, "%s: enterprise and region must name derived lists of \"NAME value\" "
+                          "items", what);
+        if (lua_getfield(L, idx, "abroad") == LUA_TTABLE) {
+            lua_Integer n = luaL_len(L, -1);
+            b->abroad = cm_calloc((size_t)(n > 0 ? n : 1), sizeof *b->abroad);
+            if (b->abroad == NULL)
+                luaL_error(L, "out of memory");
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, -1, i);
+                size_t len;
+                const char *name = lua_tolstring(L, -1, &len);
+                if (name == NULL || strpool_intern(&p->strings, name, len,
+                                                   &b->abroad[b->nabroad++]) < 0)
+                    luaL_error(L, "%s: abroad must list item names", what);
+                lua_pop(L, 1);
+            }
+        } else if (!lua_isnil(L, -1)) {
+            luaL_error(L, "%s: abroad must list item names", what);
+        }
+        lua_pop(L, 1);
+        break;
+    }
     case B_LUA:
         break;
     }
@@ -643,7 +671,7 @@ static void take_uses(lua_State *L, cm_policy *p, int idx, prule *r, const char 
         luaL_error(L, "%s: uses must be a table { enterprise = { fields }, region = { fields } }",
                    what);
     if (r->fn < 0)
-        luaL_error(L, "%s: uses is for rules whose score is a Lua function", what);
+        luaL_error(L, "%s: uses is for a Lua function (built-ins need none)", what);
     char w[200];
     snprintf(w, sizeof w, "%s: uses", what);
     check_keys(L, t, w, side_keys);
@@ -673,6 +701,20 @@ static void take_uses(lua_State *L, cm_policy *p, int idx, prule *r, const char 
     lua_pop(L, 1);
 }
 
+/* explain = function (e, r, params, score) returning the reason */
+static void take_explain(lua_State *L, cm_policy *p, prule *r, const char *what)
+{
+    lua_getfield(L, 1, "explain");
+    if (lua_isfunction(L, -1)) {
+        r->explain_fn = keep_function(L, lua_gettop(L));
+        p->nfns++;
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "%s: explain must be a function (e, r, params, score) returning the "
+                      "reason", what);
+    }
+    lua_pop(L, 1);
+}
+
 static int declare(lua_State *L, int filter)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -688,8 +730,7 @@ static int declare(lua_State *L, int filter)
     if (!collecting(L)) {
         /* other states only keep the functions, in the same order */
         keep_functions(L, 1, filter ? "check" : "score");
-        if (!filter)
-            keep_functions(L, 1, "explain");
+        keep_functions(L, 1, "explain");
         return 0;
     }
     check_keys(L, 1, what, filter ? filter_keys : rule_keys);
@@ -715,6 +756,8 @@ static int declare(lua_State *L, int filter)
         r->threshold = 0;
         opt_number(L, 1, "threshold", what, &r->threshold);
         take_scorer(L, p, 1, "check", r, what);
+        take_explain(L, p, r, what);
+        take_uses(L, p, 1, r, what);
     } else {
         r->group = opt_string(L, 1, "group", what, 0);
         char *side = opt_string(L, 1, "side", what, 0);
@@ -732,15 +775,7 @@ static int declare(lua_State *L, int filter)
             r->weight = 1;
         }
         take_scorer(L, p, 1, "score", r, what);
-        lua_getfield(L, 1, "explain");
-        if (lua_isfunction(L, -1)) {
-            r->explain_fn = keep_function(L, lua_gettop(L));
-            p->nfns++;
-        } else if (!lua_isnil(L, -1)) {
-            luaL_error(L, "%s: explain must be a function (e, r, params, score) returning "
-                          "the reason", what);
-        }
-        lua_pop(L, 1);
+        take_explain(L, p, r, what);
         take_uses(L, p, 1, r, what);
         r->cost = r->fn < 0 ? 0 : r->uses ? 1 : 2;
     }

@@ -42,8 +42,29 @@ enum builtin_kind {
     B_RANGE,                  /* a number (or money) against a band */
     B_MEMBER,                 /* a value of one side listed by the other */
     B_EQUALS,                 /* a value equal to a constant or the other side's */
-    B_REGEX                   /* a PCRE2 pattern over a text field */
+    B_REGEX,                  /* a PCRE2 pattern over a text field */
+    B_PRODUCT                 /* the best product of two "NAME value" lists, by name */
 };
+
+/* A built-in's field for every profile of its side, built once when the
+ * policy is prepared: the pair kernels read these int arrays, never the
+ * stored records. isic_fit holds ISIC ids; member and overlap the items
+ * interned in policy.strings (equal text, equal number). */
+typedef struct column {
+    uint32_t *off;            /* per profile: where its items start */
+    uint16_t *n;              /* and how many */
+    uint32_t *items;
+    size_t count;             /* profiles built */
+} column;
+
+/* best_product: each profile's "NAME value" items, parsed once */
+struct pitem { str_ref name; double value; };
+typedef struct pitems {
+    struct pitem *items;
+    uint32_t *off;            /* per profile: its items start here, count[i] of them */
+    uint16_t *count;
+    size_t n;                 /* profiles parsed */
+} pitems;
 
 typedef struct builtin {
     enum builtin_kind kind;
@@ -69,6 +90,10 @@ typedef struct builtin {
     double broader;           /* isic_fit: when the enterprise's code contains the region's */
     double factor;            /* every kind: the score is multiplied by it (default 1) */
     int of_a;                 /* overlap: coverage of the enterprise's list, not the region's */
+    str_ref *abroad;          /* best_product: names that count only across borders */
+    size_t nabroad;
+    pitems prod[2];           /* best_product: per side */
+    column col[2];            /* isic_fit, member, overlap: fields a and b */
 } builtin;
 
 /* What a memoised rule reads (`uses`): the fields of each side whose values
@@ -224,7 +249,7 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
                    char *reason, size_t reason_len, int *error);
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
-int builtin_prepare(const cm_policy *p, builtin *b);
+int builtin_prepare(cm_policy *p, builtin *b);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);

@@ -73,6 +73,21 @@ void builtin_free(builtin *b)
     cm_free(b->pattern);
     pcre2_code_free(b->re);
     cm_free(b->cache_score);
+    cm_free(b->abroad);
+    for (int side = 0; side < 2; side++) {
+        cm_free(b->prod[side].items);
+        cm_free(b->prod[side].off);
+        cm_free(b->prod[side].count);
+    }
+    memset(b->prod, 0, sizeof b->prod);
+    for (int k = 0; k < 2; k++) {
+        cm_free(b->col[k].off);
+        cm_free(b->col[k].n);
+        cm_free(b->col[k].items);
+    }
+    memset(b->col, 0, sizeof b->col);
+    b->abroad = NULL;
+    b->nabroad = 0;
     b->constant = b->pattern = NULL;
     b->re = NULL;
     b->cache_score = NULL;
@@ -172,7 +187,7 @@ static void anc_init(void)
 
 /* By the builtin's levels: one within the other (a broader than b may
  * score less), else the level they share. */
-static double isic_pair(const builtin *bt, isic_id a, isic_id b, int *shared)
+static inline double isic_pair(const builtin *bt, isic_id a, isic_id b, int *shared)
 {
     int la = lvl[a], lb = lvl[b];
     if (lb >= la && anc[b][la] == a && a != b) {
@@ -193,9 +208,39 @@ static double isic_pair(const builtin *bt, isic_id a, isic_id b, int *shared)
     return 0;
 }
 
+/* The column slices of a pair, when built: 1, else 0 (the slow path). */
+static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x, size_t *nx,
+                  const uint32_t **y, size_t *ny)
+{
+    uint32_t ia = pair_index(&b->a, ei, ri), ib = pair_index(&b->b, ei, ri);
+    if (ia >= b->col[0].count || ib >= b->col[1].count)
+        return 0;
+    *x = b->col[0].items + b->col[0].off[ia];
+    *nx = b->col[0].n[ia];
+    *y = b->col[1].items + b->col[1].off[ib];
+    *ny = b->col[1].n[ib];
+    return 1;
+}
+
 static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                        char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        double best = 0, top = b->broader > b->levels[3] ? b->broader : b->levels[3];
+        int shared;
+        for (size_t i = 0; i < nx; i++)
+            for (size_t j = 0; j < ny; j++) {
+                double s = isic_pair(b, (isic_id)xs[i], (isic_id)ys[j], &shared);
+                if (s > best) {
+                    best = s;
+                    if (best >= top)
+                        return best;  /* nothing scores more */
+                }
+            }
+        return best;
+    }
     struct field_read oa, ob;
     isic_id ca[MAX_CODES], cb[MAX_CODES];
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
@@ -283,9 +328,31 @@ static void join(char *buf, size_t n, const char *const *items, size_t count)
     }
 }
 
+/* Items of x found in y (items of one list are distinct). */
+static size_t shared_items(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
+{
+    size_t common = 0;
+    for (size_t i = 0; i < nx; i++)
+        for (size_t j = 0; j < ny; j++)
+            if (x[i] == y[j]) {
+                size_t k = 0;
+                while (k < i && x[k] != x[i])
+                    k++;
+                common += k == i;     /* each distinct item once */
+                break;
+            }
+    return common;
+}
+
 static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                       char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && !b->jaccard && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        size_t common = shared_items(xs, nx, ys, ny), of = b->of_a ? nx : ny;
+        return of ? (double)common / (double)of : 0;
+    }
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
@@ -418,8 +485,141 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
     return 0;
 }
 
-int builtin_prepare(const cm_policy *p, builtin *b)
+/* best_product: parse each profile's "NAME value" items of one side once.
+ * An item without a number after its last space counts as 0. */
+static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
 {
+    size_t count = p->st->kinds[r->side].count;
+    if (pi->off && pi->n == count)
+        return 0;
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        total += o.type == T_LIST ? o.count : 0;
+    }
+    struct pitem *items = cm_malloc((total ? total : 1) * sizeof *items);
+    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
+    uint16_t *cnt = cm_malloc((count ? count : 1) * sizeof *cnt);
+    if (items == NULL || off == NULL || cnt == NULL || total > UINT32_MAX) {
+        cm_free(items);
+        cm_free(off);
+        cm_free(cnt);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        off[i] = (uint32_t)k;
+        size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
+        for (size_t j = 0; j < n; j++) {
+            const char *s = fref_list_item(p, &o, j);
+            const char *sp = strrchr(s, ' ');
+            char *end;
+            double v = sp ? strtod(sp + 1, &end) : 0;
+            if (sp == NULL || *end || !isfinite(v))
+                v = 0;
+            size_t nl = sp ? (size_t)(sp - s) : strlen(s);
+            char buf[128];    /* s lives in the pool that interning may move */
+            nl = nl < sizeof buf ? nl : sizeof buf - 1;
+            memcpy(buf, s, nl);
+            str_ref name;
+            if (strpool_intern(&p->strings, buf, nl, &name) < 0) {
+                cm_free(items);
+                cm_free(off);
+                cm_free(cnt);
+                return -1;
+            }
+            items[k++] = (struct pitem){ name, v };
+        }
+        cnt[i] = (uint16_t)n;
+    }
+    cm_free(pi->items);
+    cm_free(pi->off);
+    cm_free(pi->count);
+    pi->items = items;
+    pi->off = off;
+    pi->count = cnt;
+    pi->n = count;
+    return 0;
+}
+
+/* Build field r of every profile into c: ISIC ids (isic) or interned items. */
+static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
+{
+    size_t count = p->st->kinds[r->side].count;
+    if (c->off && c->count == count)
+        return 0;
+    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
+    uint16_t *n = cm_malloc((count ? count : 1) * sizeof *n);
+    uint32_t *items = NULL;
+    size_t len = 0, cap = 0;
+    int rc = off && n ? 0 : -1;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        off[i] = (uint32_t)len;
+        if (isic) {
+            isic_id ids[MAX_CODES];
+            size_t k = isic_codes(p, &o, ids);
+            if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
+                rc = -1;
+            for (size_t j = 0; j < k && rc == 0; j++)
+                items[len++] = ids[j];
+            n[i] = (uint16_t)k;
+            continue;
+        }
+        const char *it[MAX_CODES];
+        char num[32];
+        size_t k = items_of(p, &o, it, MAX_CODES, num, sizeof num);
+        if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
+            rc = -1;
+        for (size_t j = 0; j < k && rc == 0; j++) {
+            char buf[512];    /* the item may live in the pool interning moves */
+            size_t l = strlen(it[j]);
+            l = l < sizeof buf ? l : sizeof buf - 1;
+            memcpy(buf, it[j], l);
+            str_ref ref;
+            if (strpool_intern(&p->strings, buf, l, &ref) < 0)
+                rc = -1;
+            else
+                items[len++] = ref;
+            if (j + 1 < k && o.pool == POOL_DERIVED) {
+                /* the pool may have moved: read the rest again */
+                it[j + 1] = fref_list_item(p, &o, j + 1);
+            }
+        }
+        n[i] = (uint16_t)k;
+    }
+    if (rc < 0 || len > UINT32_MAX) {
+        cm_free(off);
+        cm_free(n);
+        cm_free(items);
+        return -1;
+    }
+    cm_free(c->off);
+    cm_free(c->n);
+    cm_free(c->items);
+    c->off = off;
+    c->n = n;
+    c->items = items;
+    c->count = count;
+    return 0;
+}
+
+int builtin_prepare(cm_policy *p, builtin *b)
+{
+    if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
+        int isic = b->kind == B_ISIC_FIT;
+        if (column_prepare(p, &b->a, &b->col[0], isic) < 0 ||
+            column_prepare(p, &b->b, &b->col[1], isic) < 0)
+            return -1;
+        return 0;
+    }
+    if (b->kind == B_PRODUCT)
+        return product_prepare(p, &b->a, &b->prod[b->a.side]) < 0 ||
+               product_prepare(p, &b->b, &b->prod[b->b.side]) < 0 ? -1 : 0;
     if (b->kind != B_RANGE)
         return 0;
     size_t count = p->st->kinds[b->a.side].count;
@@ -493,6 +693,13 @@ static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t 
 static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                      char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        if (nx == 0 || ny == 0)
+            return b->empty_passes;
+        return shared_items(xs, nx, ys, ny) > 0;
+    }
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
@@ -620,6 +827,45 @@ static double regex(const cm_policy *p, pstate *ps, const builtin *b, uint32_t e
     return 1;
 }
 
+static int is_abroad(const builtin *b, str_ref name)
+{
+    for (size_t i = 0; i < b->nabroad; i++)
+        if (b->abroad[i] == name)
+            return 1;
+    return 0;
+}
+
+static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                           char *reason, size_t n)
+{
+    const pitems *pe = &b->prod[SIDE_ENTERPRISE], *pr = &b->prod[SIDE_REGION];
+    if (ei >= pe->n || ri >= pr->n) {
+        if (reason)
+            snprintf(reason, n, "not prepared");
+        return 0;
+    }
+    int home = store_common(p->st, SIDE_ENTERPRISE, ei)->country ==
+               store_common(p->st, SIDE_REGION, ri)->country;
+    const struct pitem *x = pe->items + pe->off[ei], *y = pr->items + pr->off[ri];
+    double best = 0;
+    str_ref which = STR_NONE;
+    for (size_t i = 0; i < pe->count[ei]; i++)
+        for (size_t k = 0; k < pr->count[ri]; k++)
+            if (x[i].name == y[k].name && x[i].name != STR_NONE &&
+                !(home && b->nabroad && is_abroad(b, x[i].name)) &&
+                x[i].value * y[k].value > best) {
+                best = x[i].value * y[k].value;
+                which = x[i].name;
+            }
+    if (reason) {
+        if (which == STR_NONE)
+            snprintf(reason, n, "no item of %s meets one of %s", b->a.path, b->b.path);
+        else
+            snprintf(reason, n, "%s: %.2f", strpool_get(&p->strings, which), best);
+    }
+    return best;
+}
+
 static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                         char *reason, size_t reason_len, int *error)
 {
@@ -631,6 +877,7 @@ static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32
     case B_MEMBER: return member(p, b, ei, ri, reason, reason_len);
     case B_EQUALS: return equals(p, b, ei, ri, reason, reason_len);
     case B_REGEX: return regex(p, ps, b, ei, ri, reason, reason_len, error);
+    case B_PRODUCT: return best_product(p, b, ei, ri, reason, reason_len);
     case B_LUA: break;
     }
     return 0;
