@@ -378,13 +378,30 @@ end
 
 local function num(x) return string.format("%.17g", x) end
 
+-- A fund's level for one code (1 core, 0.5 related, 0), once per code.
+local code_level = {}
+local function level_of(fund, code)
+  local t = code_level[fund.id]
+  if t == nil then t = {}; code_level[fund.id] = t end
+  local l = t[code]
+  if l == nil then
+    l = sector_level(fund, { code })
+    t[code] = l
+  end
+  return l
+end
+
 function M.enterprise_terms(e, opts)
   local tol = (opts and opts.tolerance) or 10
   local sectors, inst, wish = ind.list(e.sectors), ind.list(e.instruments), ind.list(e.funds_interest)
   local out = {}
   for i = 1, #M.FUNDS do
     local fund = M.FUNDS[i]
-    local f = sector_level(fund, sectors)
+    local f = 0               -- sector_level(): core if any code is core, else related
+    for j = 1, #sectors do
+      local l = level_of(fund, sectors[j])
+      if l > f then f = l end
+    end
     if fund.maritime and f == 0 and e.description and re.match(e.description, MARITIME, "i") then f = 0.5 end
     local f_inst = 0.5
     if #inst > 0 then

@@ -621,10 +621,20 @@ end
 
 -- The CHAIN links (as "k" strings, k its index) one of whose `side` ends
 -- ("up" or "down") is related to one of the codes.
+local code_ends = {}         -- code -> { up = {k = true}, down = {k = true} }, once per code
 function M.chain_links(codes, side)
-  local ups, downs = {}, {}
-  for i = 1, #codes do chain_ends(codes[i], ups, downs) end
-  local t, out = side == "up" and ups or downs, {}
+  local t = {}
+  for i = 1, #codes do
+    local ends = code_ends[codes[i]]
+    if ends == nil then
+      local ups, downs = {}, {}
+      chain_ends(codes[i], ups, downs)
+      ends = { up = ups, down = downs }
+      code_ends[codes[i]] = ends
+    end
+    for k in pairs(ends[side]) do t[k] = true end
+  end
+  local out = {}
   for k = 1, #M.CHAIN do
     if t[k] then out[#out + 1] = tostring(k) end
   end
@@ -679,6 +689,13 @@ function M.resource_words(tags)
   return out
 end
 
+local MULTIWORD = {}   -- keys of more than one word
+for i = 1, #M.RESOURCES do
+  for _, key in ipairs(M.RESOURCES[i].keys) do
+    if key:find("[^%a]") then MULTIWORD[key] = true end
+  end
+end
+
 -- Every word of a description (lower case, letters only), also without its
 -- plural ending, and "#k" for each RESOURCES entry it names: word_find finds
 -- a word w in the text exactly when w is one of these.
@@ -699,7 +716,7 @@ function M.description_words(text)
     for k = 1, #keys do
       -- a one-word key is found exactly when it is one of the words
       local found
-      if keys[k]:find("[^%a]") then found = M.word_find(text, keys[k]) else found = seen[keys[k]] end
+      if MULTIWORD[keys[k]] then found = M.word_find(text, keys[k]) else found = seen[keys[k]] end
       if found then add("#" .. i); break end
     end
   end
