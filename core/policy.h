@@ -177,7 +177,14 @@ typedef struct pstate {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     const uses *restrict_to;  /* a memoised rule's scoring call: what it may read */
+    struct trace *trace;      /* capmatch check: record what calls read */
 } pstate;
+
+/* What calls read (capmatch check's verification of uses). */
+struct trace {
+    const field_def *fields[2][64];   /* by field id, per side */
+    unsigned char derived[2][256];    /* by derived index (the first 256) */
+};
 
 struct cm_policy {
     cm_engine *engine;

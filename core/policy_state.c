@@ -142,6 +142,11 @@ static void push_dval(lua_State *L, const cm_policy *p, const dval *d)
 static void check_allowed(lua_State *L, const struct pview *v, const field_def *f, int derived,
                           const char *name)
 {
+    struct trace *t = v->ps ? v->ps->trace : NULL;
+    if (t && f && f->id < 64)
+        t->fields[v->side][f->id] = f;
+    else if (t && !f && derived >= 0 && derived < 256)
+        t->derived[v->side][derived] = 1;
     const uses *u = v->ps ? v->ps->restrict_to : NULL;
     if (u == NULL)
         return;
