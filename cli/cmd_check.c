@@ -19,7 +19,8 @@ static const char usage[] =
     "declared but never used, and with --data (profile files, regions and\n"
     "enterprises, kind from the file name or the JSON wrapper): rules whose score\n"
     "is the same on every pair, filters that reject every pair, rules that raise\n"
-    "errors.\n"
+    "errors, and memoised rules whose uses does not match what they read (each\n"
+    "is traced on up to 20000 pairs).\n"
     "\n"
     "exit status: 0 no finding, 1 findings or a policy that does not load,\n"
     "2 usage or unreadable data.\n";

@@ -117,6 +117,11 @@ static cm_status lint_rules(lint *l, cm_engine *e, cm_policy *p, size_t nr)
     return CM_OK;
 }
 
+static void uses_finding(const char *file, int line, const char *msg, void *ud)
+{
+    finding(ud, file, line, "%s", msg);
+}
+
 /* Filters: does any pair pass each one? */
 static cm_status lint_filters(lint *l, cm_engine *e, cm_policy *p, size_t nr, size_t ne)
 {
@@ -161,6 +166,10 @@ CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void 
     cm_status s = CM_OK;
     if (nr && ne) {
         s = lint_rules(&l, e, p, nr);
+        /* memoised rules: do they read exactly what their uses lists? (each
+         * traced on up to 20000 pairs) */
+        if (s == CM_OK)
+            cm_policy_check_uses(e, p, 20000, uses_finding, &l);
         if (s == CM_OK)
             s = lint_filters(&l, e, p, nr, ne);
     }
