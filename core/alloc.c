@@ -5,6 +5,7 @@
  * capmatch and for jansson alike. Set them before any other call: changing
  * allocators while objects are alive would free memory with the wrong hook.
  */
+#define _DEFAULT_SOURCE 1      /* MADV_HUGEPAGE */
 #include "alloc.h"
 #include "capmatch.h"
 
@@ -12,6 +13,29 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Large blocks that grow with the input (the store's arrays and pools, hash
+ * tables) are touched page by page as they fill: on this kind of machine a
+ * page fault costs microseconds, and a million-profile load took a third of
+ * its time in them. Asking for transparent huge pages on such blocks cuts
+ * the faults 512-fold; the kernel may refuse, which changes nothing else. */
+#define HUGE_ADVICE_MIN ((size_t)4 << 20)
+
+static void huge_advice(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t z = ((uintptr_t)p + n) & ~(huge - 1);
+    if (z > a)
+        madvise((void *)a, z - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static void *libc_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
 static void *libc_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
@@ -49,8 +73,11 @@ void *cm_calloc(size_t count, size_t size)
     if (size != 0 && count > SIZE_MAX / size)
         return NULL;
     void *p = cm_malloc(count * size);
-    if (p)
+    if (p) {
+        if (count * size >= HUGE_ADVICE_MIN && hooks.malloc_fn == libc_malloc)
+            huge_advice(p, count * size);
         memset(p, 0, count * size);
+    }
     return p;
 }
 
@@ -100,6 +127,8 @@ int cm_grow(void **buf, size_t *cap, size_t need, size_t elem)
     void *nb = cm_realloc(*buf, ncap * elem);
     if (nb == NULL)
         return -1;
+    if (ncap * elem >= HUGE_ADVICE_MIN && hooks.realloc_fn == libc_realloc)
+        huge_advice(nb, ncap * elem);
     *buf = nb;
     *cap = ncap;
     return 0;

@@ -107,8 +107,8 @@ const field_def *schema_field(int kind, const char *path, size_t len)
     for (unsigned h = field_hash(path, len) & (FIELD_SLOTS - 1); slots[h];
          h = (h + 1) & (FIELD_SLOTS - 1)) {
         const field_def *f = slots[h];
-        if (strncmp(f->path, path, len) == 0 && f->path[len] == '\0')
-            return f;
+        if (strlen(f->path) == len && memcmp(f->path, path, len) == 0)
+            return f;     /* lengths first: path may hold a NUL (no read past f->path) */
     }
     return NULL;
 }
