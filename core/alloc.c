@@ -124,11 +124,21 @@ int cm_grow(void **buf, size_t *cap, size_t need, size_t elem)
     }
     if (ncap > SIZE_MAX / elem)
         return -1;
-    void *nb = cm_realloc(*buf, ncap * elem);
-    if (nb == NULL)
-        return -1;
-    if (ncap * elem >= HUGE_ADVICE_MIN && hooks.realloc_fn == libc_realloc)
+    void *nb;
+    if (ncap * elem >= HUGE_ADVICE_MIN && *buf && hooks.realloc_fn == libc_realloc) {
+        /* a new block, advised before it is touched, then the copy: realloc
+         * would touch (and fault in) the new pages before we could advise */
+        nb = cm_malloc(ncap * elem);
+        if (nb == NULL)
+            return -1;
         huge_advice(nb, ncap * elem);
+        memcpy(nb, *buf, *cap * elem);
+        cm_free(*buf);
+    } else {
+        nb = cm_realloc(*buf, ncap * elem);
+        if (nb == NULL)
+            return -1;
+    }
     *buf = nb;
     *cap = ncap;
     return 0;
