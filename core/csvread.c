@@ -39,8 +39,9 @@ static int is_blank(unsigned ch)
     return ch == ' ' || ch == '\t';
 }
 
-/* Append text to the field being read (unless the record is over its limit). */
-static int put(csvr *c, const unsigned char *p, size_t n, size_t *flen)
+/* Append text to the field being read (unless the record is over its
+ * limit); room for its terminator too. */
+static inline int put(csvr *c, const unsigned char *p, size_t n, size_t *flen)
 {
     *flen += n;
     if (c->too_long)
@@ -58,7 +59,7 @@ static int put(csvr *c, const unsigned char *p, size_t n, size_t *flen)
 }
 
 /* The field that began at `at` with its text from text[fstart] is complete. */
-static int end_field(csvr *c, size_t at, size_t fstart, size_t flen, int trim)
+static inline int end_field(csvr *c, size_t at, size_t fstart, size_t flen, int trim)
 {
     size_t len = c->text_len - fstart;
     if (trim && !c->too_long) {
