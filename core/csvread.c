@@ -11,11 +11,16 @@
 
 #include <string.h>
 
-enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_UNQUOTED, FIELD_QUOTED, FIELD_MIGHT_END };
+enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_UNQUOTED, FIELD_QUOTED, FIELD_MIGHT_END,
+       FIELD_COMMENT };
 
 /* bytes that end a run of plain text in an unquoted field */
 static const unsigned char special[256] = {
     [0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,
+};
+/* the same where quotes are plain characters */
+static const unsigned char special_plain[256] = {
+    [0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1,
 };
 
 void csvr_init(csvr *c, source *src, size_t start, size_t max)
@@ -103,6 +108,8 @@ int csvr_next(csvr *c)
     c->bytes = 0;
     c->too_long = 0;
     c->too_many = 0;
+    c->is_comment = 0;
+    const unsigned char *stop = c->plain ? special_plain : special;
     int state = ROW_NOT_BEGUN;
     size_t i = c->pos;
     size_t field_at = 0, fstart = 0, flen = 0, spaces = 0, k;
@@ -126,7 +133,8 @@ int csvr_next(csvr *c)
                     return fail(c, CSVR_NOMEM, i);
                 return 1;
             case FIELD_MIGHT_END:
-                if (end_field(c, field_at, fstart, flen, 0) < 0)
+            case FIELD_COMMENT:
+                if (end_field(c, field_at, fstart, flen, state == FIELD_COMMENT) < 0)
                     return fail(c, CSVR_NOMEM, i);
                 return 1;
             default:
@@ -169,7 +177,13 @@ int csvr_next(csvr *c)
                 field_at = i + k;
                 fstart = c->text_len;
                 flen = 0;
-                if (ch == '"') {
+                if (state == FIELD_NOT_BEGUN && c->nfields == 0 && c->comment &&
+                    ch == (unsigned)c->comment) {
+                    c->is_comment = 1;
+                    state = FIELD_COMMENT;
+                    continue;
+                }
+                if (ch == '"' && !c->plain) {
                     state = FIELD_QUOTED;
                     k++;
                 } else {
@@ -178,7 +192,7 @@ int csvr_next(csvr *c)
                 continue;
             case FIELD_UNQUOTED: {
                 size_t k0 = k;
-                while (k < n && !special[p[k]])
+                while (k < n && !stop[p[k]])
                     k++;
                 if (k > k0 && put(c, p + k0, k - k0, &flen) < 0)
                     return fail(c, CSVR_NOMEM, i + k0);
@@ -211,6 +225,21 @@ int csvr_next(csvr *c)
                 spaces = 0;
                 k++;
                 continue;
+            }
+            case FIELD_COMMENT: {
+                /* the rest of the line, commas and quotes included */
+                size_t k0 = k;
+                while (k < n && p[k] != '\n' && p[k] != '\r' && p[k] != 0)
+                    k++;
+                if (k > k0 && put(c, p + k0, k - k0, &flen) < 0)
+                    return fail(c, CSVR_NOMEM, i + k0);
+                if (k == n)
+                    continue;
+                if (p[k] == 0)
+                    return fail(c, CSVR_NUL, i + k);
+                if (end_field(c, field_at, fstart, flen, 1) < 0)
+                    return fail(c, CSVR_NOMEM, i + k);
+                goto row_end;
             }
             default:    /* FIELD_MIGHT_END: after a quote in a quoted field */
                 if (ch == '"') {

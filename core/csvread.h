@@ -37,6 +37,9 @@ typedef struct csvr {
     size_t pos;               /* next byte to read */
     size_t max;               /* the most bytes a record may take */
     size_t max_fields;        /* the most fields a record may have (0: no limit) */
+    int plain;                /* quotes are plain characters (no quoted fields) */
+    int comment;              /* a line whose first non-blank byte is this one is a
+                                 comment: one field, the line's text (0: none) */
     /* the record read last */
     csvr_field *fields;
     size_t nfields, fields_cap;
@@ -46,6 +49,7 @@ typedef struct csvr {
     size_t bytes;             /* its size as counted for the limit: fields + separators */
     int too_long;             /* over max: fields not kept (nfields still counted) */
     int too_many;             /* over max_fields: later fields not kept */
+    int is_comment;           /* a comment line (see comment) */
     /* an error */
     enum csvr_error error;
     size_t error_at;          /* offset of the offending byte (or the end of input) */
