@@ -11,6 +11,7 @@
  */
 #include "assign.h"
 #include "alloc.h"
+#include "csvread.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -444,136 +445,69 @@ static int parse_score(const field *f, double *out)
     return 1;
 }
 
-static unsigned long char_column(const char *line_start, const char *at)
-{
-    unsigned long col = 1;
-    for (const char *c = line_start; c < at; c++)
-        if (((unsigned char)*c & 0xc0) != 0x80)
-            col++;
-    return col;
-}
-
 /* ---- CSV ---- */
 
-typedef struct csvrec {
-    field *f;
-    size_t n, cap;
-    char *buf;                /* unquoted text of every field */
-    size_t blen, bcap;
-} csvrec;
+/* The most bytes one record of a pairs file may take. */
+#define PAIRS_MAX_RECORD ((size_t)1 << 20)
 
-/* Parse the record at *pos. Returns 1 with a record, 0 at the end, -1 on an
- * unterminated quote, -2 out of memory. *line advances over its lines. */
-static int csv_record(const char *s, size_t len, size_t *pos, unsigned long *line,
-                      const char **line_start, csvrec *rec)
+/* Field i of the record as a field (NULL text when absent or empty). */
+static field csv_field(const csvr *c, long i)
 {
-    size_t i = *pos;
-    rec->n = 0;
-    rec->blen = 0;
-    /* offsets into buf first: it may move while growing */
-    size_t offs[256];
-    size_t nf = 0;
-    for (;;) {
-        if (nf == 256)
-            return -2;
-        size_t fstart = rec->blen;
-        unsigned long col = char_column(*line_start, s + i);
-        int quoted = i < len && s[i] == '"';
-        if (quoted) {
-            i++;
-            for (;;) {
-                if (i >= len)
-                    return -1;
-                if (s[i] == '"') {
-                    if (i + 1 < len && s[i + 1] == '"') {
-                        i++;
-                    } else {
-                        i++;
-                        break;
-                    }
-                }
-                if (s[i] == '\n') {
-                    (*line)++;
-                    *line_start = s + i + 1;
-                }
-                if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 2, 1) < 0)
-                    return -2;
-                rec->buf[rec->blen++] = s[i++];
-            }
-        }
-        while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
-            if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 2, 1) < 0)
-                return -2;
-            rec->buf[rec->blen++] = s[i++];
-        }
-        if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 1, 1) < 0 ||
-            cm_grow((void **)&rec->f, &rec->cap, nf + 1, sizeof *rec->f) < 0)
-            return -2;
-        rec->buf[rec->blen++] = '\0';
-        offs[nf] = fstart;
-        rec->f[nf].len = rec->blen - 1 - fstart;
-        rec->f[nf].column = col;
-        nf++;
-        if (i < len && s[i] == ',') {
-            i++;
-            continue;
-        }
-        if (i < len && s[i] == '\r')
-            i++;
-        if (i < len && s[i] == '\n')
-            i++;
-        break;
-    }
-    for (size_t k = 0; k < nf; k++)
-        rec->f[k].s = rec->buf + offs[k];
-    rec->n = nf;
-    *pos = i;
-    (*line)++;
-    *line_start = s + i;
-    return 1;
+    if (i < 0 || (size_t)i >= c->nfields || c->fields[i].len == 0)
+        return (field){ NULL, 0, 0 };
+    const csvr_field *f = &c->fields[i];
+    return (field){ c->text + f->off, f->len, src_column(c->src, f->at) };
 }
 
-static void load_csv(loader *L, const char *s, size_t len)
+static void load_csv(loader *L, source *src, size_t start)
 {
-    size_t pos = 0;
-    unsigned long line = 1;
-    const char *line_start = s;
-    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-        pos = 3, line_start = s + 3;
-    csvrec rec = { 0 };
+    csvr rec;
+    csvr_init(&rec, src, start, PAIRS_MAX_RECORD);
+    rec.comment = '#';
     enum { C_E, C_R, C_S, C_RS, C_WHY, NCOL };
     static const char *const colnames[NCOL] = { "enterprise", "region", "score", "region_score",
                                                 "reasons" };
     long col[NCOL] = { -1, -1, -1, -1, -1 };
     int have_header = 0;
     long record = 0;
-    while (pos < len && L->problems < 1000000 && !L->nomem) {
-        /* blank and comment lines */
-        if (s[pos] == '\n' || s[pos] == '\r' || s[pos] == '#') {
-            while (pos < len && s[pos] != '\n')
-                pos++;
-            if (pos < len)
-                pos++;
-            line++;
-            line_start = s + pos;
-            continue;
-        }
-        unsigned long at = line;
-        int k = csv_record(s, len, &pos, &line, &line_start, &rec);
-        if (k == -2) {
-            L->nomem = 1;
+    while (L->problems < 1000000 && !L->nomem) {
+        int k = csvr_next(&rec);
+        if (k == 0)
+            break;
+        if (k < 0) {
+            if (rec.error == CSVR_NOMEM) {
+                L->nomem = 1;
+            } else {
+                unsigned long at = src_line(src, rec.error_at);
+                unsigned long colno = src_column(src, rec.error_at);
+                if (rec.error == CSVR_UNCLOSED)
+                    problem(L, src_line(src, rec.start), 0, 0, NULL, NULL, "a closing quote",
+                            "the end of the file", NULL);
+                else if (rec.error == CSVR_NUL)
+                    problem(L, at, colno, 0, NULL, NULL, NULL, NULL, "NUL byte in cell");
+                else
+                    problem(L, at, colno, 0, NULL, NULL, "a quote only around a whole field",
+                            "a quote inside a field, or text after a closing quote", NULL);
+            }
             break;
         }
-        if (k == -1) {
-            problem(L, at, 0, 0, NULL, NULL, "a closing quote", "the end of the file", NULL);
+        if (rec.is_comment)
+            continue;
+        unsigned long at = src_line(src, rec.start);
+        if (rec.too_long) {
+            char exp[64], fnd[64];
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", (size_t)PAIRS_MAX_RECORD);
+            snprintf(fnd, sizeof fnd, "%zu bytes", rec.bytes);
+            problem(L, at, 0, have_header ? record + 1 : 0, NULL, NULL, exp, fnd, NULL);
             break;
         }
         if (!have_header) {
             have_header = 1;
-            for (size_t i = 0; i < rec.n; i++)
+            for (size_t i = 0; i < rec.nfields; i++)
                 for (int c = 0; c < NCOL; c++)
-                    if (rec.f[i].len == strlen(colnames[c]) &&
-                        memcmp(rec.f[i].s, colnames[c], rec.f[i].len) == 0 && col[c] < 0)
+                    if (rec.fields[i].len == strlen(colnames[c]) &&
+                        memcmp(rec.text + rec.fields[i].off, colnames[c], rec.fields[i].len) == 0 &&
+                        col[c] < 0)
                         col[c] = (long)i;
             for (int c = 0; c < C_RS; c++)
                 if (col[c] < 0) {
@@ -589,19 +523,16 @@ static void load_csv(loader *L, const char *s, size_t len)
         }
         record++;
         field fs[NCOL];
-        for (int c = 0; c < NCOL; c++) {
-            fs[c] = (field){ NULL, 0, 0 };
-            if (col[c] >= 0 && (size_t)col[c] < rec.n && rec.f[col[c]].len > 0)
-                fs[c] = rec.f[col[c]];
-        }
+        for (int c = 0; c < NCOL; c++)
+            fs[c] = csv_field(&rec, col[c]);
         size_t need = 0;
         for (int c = 0; c < C_RS; c++)
             if ((size_t)col[c] + 1 > need)
                 need = (size_t)col[c] + 1;
-        if (rec.n < need) {
+        if (rec.nfields < need) {
             char exp[64], fnd[64];
             snprintf(exp, sizeof exp, "at least %zu fields", need);
-            snprintf(fnd, sizeof fnd, "%zu", rec.n);
+            snprintf(fnd, sizeof fnd, "%zu", rec.nfields);
             problem(L, at, 0, record, &fs[C_E], NULL, exp, fnd, NULL);
             continue;
         }
@@ -613,8 +544,7 @@ static void load_csv(loader *L, const char *s, size_t len)
     if (!have_header && !L->nomem && L->problems == 0)
         problem(L, 1, 0, 0, NULL, "header", "a header row (enterprise,region,score)",
                 "an empty file", NULL);
-    cm_free(rec.f);
-    cm_free(rec.buf);
+    csvr_free(&rec);
 }
 
 /* ---- JSON ---- */
@@ -875,9 +805,11 @@ CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void 
     loader L = { p, name, diags, p->npairs, NULL, 0, 0, 0, 0 };
     size_t nside[2] = { p->nside[0], p->nside[1] };
     strpool_mark m = strpool_mark_now(&p->pool);
-    if (format == CM_FORMAT_CSV)
-        load_csv(&L, s, len);
-    else if (format == CM_FORMAT_JSONL)
+    if (format == CM_FORMAT_CSV) {
+        source src;
+        src_init_memory(&src, s, len);
+        load_csv(&L, &src, len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0);
+    } else if (format == CM_FORMAT_JSONL)
         load_jsonl(&L, s, len);
     else
         load_json(&L, s, len);
