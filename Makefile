@@ -36,7 +36,7 @@ ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/rates.c core/rates_default.c core/vocab.c core/diag.c \
            core/store.c core/record.c core/load.c core/load_json.c \
-           core/load_csv.c core/source.c core/csvread.c core/engine.c core/sandbox.c core/policy.c \
+           core/load_csv.c core/source.c core/csvread.c core/jsonread.c core/engine.c core/sandbox.c core/policy.c \
            core/policy_state.c core/scorer.c core/match.c core/policy_test.c \
            core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
            core/assign.c core/schedule.c core/report.c

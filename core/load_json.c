@@ -11,6 +11,7 @@
  */
 #include "load.h"
 #include "alloc.h"
+#include "jsonread.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -29,108 +30,7 @@ static int is_ws(char c)
 
 static size_t skip_ws(load_run *r, size_t i)
 {
-    for (;;) {
-        size_t n = src_avail(r->src, i);
-        if (n == 0)
-            return i;
-        const char *p = src_at(r->src, i);
-        size_t k = 0;
-        while (k < n && is_ws(p[k]))
-            k++;
-        i += k;
-        if (k < n)
-            return i;
-    }
-}
-
-static int scalar_char(unsigned c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '+' || c == '-' || c == '.';
-}
-
-enum { SCAN_OK = 0, SCAN_TOO_LONG = 1, SCAN_EOF = -1, SCAN_BAD = -2 };
-
-/*
- * The extent of the JSON value that starts at `at` (not white space), found
- * without parsing it: strings with their escapes, nesting of objects and
- * lists, or the characters of a scalar. Sets *end past the value. Returns
- *   SCAN_OK        [at, *end) is in the window (a byte that cannot be JSON
- *                  ends the span just after it: jansson says what is wrong)
- *   SCAN_TOO_LONG  over max bytes: the bytes were dropped as they were
- *                  scanned, never kept whole
- *   SCAN_EOF       the input ends inside the value: [at, *end) in the window
- *                  when not over max, else SCAN_BAD with *end at the end
- *   SCAN_BAD       over max, and a control byte (or the end of input) was met
- *                  at *end: the input cannot be JSON there
- * The caller has called src_keep(at).
- */
-static int scan_value(load_run *r, size_t at, size_t max, size_t *end)
-{
-    source *s = r->src;
-    int depth = 0, in_str = 0, esc = 0, scalar = 0, too_long = 0;
-    size_t i = at, k = 0;
-    int c0 = src_byte(s, at);
-    if (c0 != '{' && c0 != '[' && c0 != '"') {
-        scalar = 1;
-        i = at + 1;
-    }
-    for (;;) {
-        size_t n = src_avail(s, i);
-        if (n == 0) {
-            *end = i;
-            return too_long ? SCAN_BAD : SCAN_EOF;
-        }
-        const unsigned char *p = (const unsigned char *)src_at(s, i);
-        for (k = 0; k < n; k++) {
-            unsigned c = p[k];
-            if (in_str) {
-                if (esc)
-                    esc = 0;
-                else if (c == '\\')
-                    esc = 1;
-                else if (c == '"') {
-                    in_str = 0;
-                    if (depth == 0) {
-                        k++;
-                        goto done;
-                    }
-                } else if (c < 0x20)
-                    goto bad;
-            } else if (scalar) {
-                if (!scalar_char(c))
-                    goto done;
-            } else if (c == '"') {
-                in_str = 1;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth <= 0) {
-                    k++;
-                    goto done;
-                }
-            } else if (c < 0x20 && !is_ws((char)c)) {
-                goto bad;
-            }
-        }
-        i += k;
-        if (i - at > max && !too_long)
-            too_long = 1;
-        if (too_long)
-            src_keep(s, i);
-    }
-done:
-    i += k;
-    *end = i;
-    return i - at > max ? SCAN_TOO_LONG : SCAN_OK;
-bad:
-    i += k;
-    if (too_long || i - at >= max) {
-        *end = i;
-        return SCAN_BAD;
-    }
-    *end = i + 1;
-    return SCAN_OK;
+    return jsonr_skip_ws(r->src, i);
 }
 
 /* Turn a jansson value into a val; arrays use the scratch buffer. */
@@ -286,20 +186,10 @@ static void unexpected(load_run *r, size_t at, long record, const char *expected
     r->fatal = 1;
 }
 
-/* Parse [at, at + len) with jansson; NULL with *nomem set when an
- * allocation failed (jansson may word that as a syntax error). */
 static json_t *parse_span(load_run *r, size_t at, size_t len, size_t flags, json_error_t *err,
                           int *nomem)
 {
-    unsigned long failures = cm_alloc_failures;
-    json_t *j = json_loadb(src_at(r->src, at), len, flags, err);
-    *nomem = 0;
-    if (cm_alloc_failures != failures) {
-        json_decref(j);
-        *nomem = 1;
-        return NULL;
-    }
-    return j;
+    return jsonr_parse(r->src, at, len, flags, err, nomem);
 }
 
 static void too_long(load_run *r, rb *b, long record, unsigned long line, size_t used)
@@ -335,14 +225,14 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         src_keep(src, i);
         unsigned long line = run_line(r, i);
         size_t vend;
-        int sc = scan_value(r, i, r->max_record, &vend);
-        if (sc == SCAN_BAD) {
+        int sc = jsonr_value(src, i, r->max_record, &vend);
+        if (sc == JSONR_BAD) {
             unexpected(r, vend, record, "the rest of the record");
             goto out;
         }
         size_t used = vend - i;
         json_t *j = NULL;
-        if (sc != SCAN_TOO_LONG) {
+        if (sc != JSONR_TOO_LONG) {
             json_error_t err;
             int nomem;
             j = parse_span(r, i, used,
@@ -472,12 +362,12 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
              * keep is skipped unparsed */
             src_keep(src, i);
             size_t vend;
-            int sc = scan_value(r, i, r->max_record, &vend);
-            if (sc == SCAN_BAD) {
+            int sc = jsonr_value(src, i, r->max_record, &vend);
+            if (sc == JSONR_BAD) {
                 unexpected(r, vend, 0, "the rest of the value");
                 return 0;
             }
-            if (sc != SCAN_TOO_LONG) {
+            if (sc != JSONR_TOO_LONG) {
                 json_error_t err;
                 int nomem;
                 json_t *j = parse_span(r, i, vend - i, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
@@ -537,47 +427,6 @@ int load_json(load_run *r)
     return 0;
 }
 
-/*
- * The line that starts at `at`: sets *eol (the '\n' or the end of input) and
- * *next (past the '\n'). A line over max bytes is scanned to its end without
- * being kept (*long_line set); a NUL byte in such a line ends the input
- * there (returns -1, *eol at it): it cannot be JSON, and the line may be
- * endless (/dev/zero).
- */
-static int find_line(load_run *r, size_t at, size_t max, size_t *eol, size_t *next,
-                     int *long_line)
-{
-    source *src = r->src;
-    size_t i = at;
-    *long_line = 0;
-    for (;;) {
-        size_t n = src_avail(src, i);
-        if (n == 0) {
-            *eol = *next = i;
-            return 0;
-        }
-        const char *p = src_at(src, i);
-        const char *nl = memchr(p, '\n', n);
-        size_t upto = nl ? (size_t)(nl - p) : n;
-        if (*long_line || (i + upto) - at > max) {
-            *long_line = 1;
-            const char *z = memchr(p, '\0', upto);
-            if (z) {
-                *eol = i + (size_t)(z - p);
-                return -1;
-            }
-        }
-        if (nl) {
-            *eol = i + upto;
-            *next = *eol + 1;
-            return 0;
-        }
-        i += n;
-        if (*long_line)
-            src_keep(src, i);
-    }
-}
-
 int load_jsonl(load_run *r)
 {
     source *src = r->src;
@@ -595,7 +444,7 @@ int load_jsonl(load_run *r)
         size_t eol, next;
         int long_line;
         line++;
-        if (find_line(r, i, r->max_record + 1, &eol, &next, &long_line) < 0) {
+        if (jsonr_line(src, i, r->max_record + 1, &eol, &next, &long_line) < 0) {
             char found[64];
             snprintf(found, sizeof found, "a NUL byte after %zu bytes", eol - i);
             ctx_error(&r->ctx, line, 0, r->records + 1, NULL, "a line of JSON text", found,
