@@ -44,7 +44,7 @@ CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli
            core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c core/cli/cmd_fetch.c \
            core/cli/cmd_assign.c
 UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
-              test_load test_faults test_assign
+              test_load test_faults test_assign test_reader
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
