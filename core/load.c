@@ -1,6 +1,7 @@
 /*
- * load.c - loading one source of profiles into an engine's store: reading
- * the file (mmap), choosing format and kind, the all-or-nothing rule, and
+ * load.c - loading one source of profiles into an engine's store: opening
+ * the input (a file, a pipe, standard input, memory; read in bounded chunks
+ * through source.c), choosing format and kind, the all-or-nothing rule, and
  * the rejects file of --skip-invalid (see load.h).
  *
  * A load marks the store first; when it fails (strict mode and any
