@@ -38,7 +38,8 @@ unsigned long run_column(load_run *r, size_t off)
 
 int run_src_failed(load_run *r)
 {
-    if (r->src->nomem)
+    /* a read that failed for want of memory is out of memory, not bad input */
+    if (r->src->nomem || r->src->err == ENOMEM)
         return -1;
     if (r->src->err && !r->fatal) {
         char note[160];
