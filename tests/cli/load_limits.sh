@@ -11,13 +11,20 @@ case $CAPMATCH in
 */*) CAPMATCH=$PWD/$CAPMATCH ;;
 esac
 
+# A sanitizer build (CAPMATCH containing "/san/") reserves terabytes of
+# address space for its shadow memory: there the address-space limits below
+# cannot be set, the checks run without them, and the out-of-memory checks
+# are left to the plain build.
+SAN=0
+case $CAPMATCH in */san/*) SAN=1 ;; esac
+
 # run_limited SECONDS KB CMD...: run with a time limit and an address-space
-# limit (KB; 0 = none), standard input from $TMP/in when it exists
+# limit (KB; 0 = none)
 run_limited() {
     secs=$1
     kb=$2
     shift 2
-    if [ "$kb" -gt 0 ]; then
+    if [ "$kb" -gt 0 ] && [ "$SAN" -eq 0 ]; then
         (ulimit -v "$kb"; exec timeout -s KILL "$secs" "$@") >"$TMP/out" 2>"$TMP/err"
     else
         timeout -s KILL "$secs" "$@" >"$TMP/out" 2>"$TMP/err"
@@ -129,7 +136,9 @@ awk 'BEGIN { print "id,name,country,sector,description";
              for (i = 0; i < 200000; i++) printf "e-%d,Name %d,CN,2826,a description of some length %d\n", i, i, i }' \
     >"$TMP/enterprises-big.csv"
 oom=0
+[ "$SAN" -eq 1 ] && oom=1 && echo "# out-of-memory checks: plain build only (address-space limits)"
 for kb in 40000 60000 80000; do
+    [ "$SAN" -eq 1 ] && break
     run_limited 30 "$kb" "$CAPMATCH" validate "$TMP/enterprises-big.csv"
     # 0: enough memory; 127: too little to start the program at all
     [ "$RC" -eq 0 ] || [ "$RC" -eq 127 ] && continue
