@@ -494,17 +494,25 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
         b->pattern = opt_string(L, idx, "pattern", what, 1);
         char *flags = opt_string(L, idx, "flags", what, 0);
         uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-        for (const char *f = flags; f && *f; f++) {
+        unsigned char bad = 0;    /* read before the string is freed */
+        for (const char *f = flags; f && *f && !bad; f++) {
             if (*f == 'i')
                 opts |= PCRE2_CASELESS;
+            else if (*f == 'm')
+                opts |= PCRE2_MULTILINE;
+            else if (*f == 's')
+                opts |= PCRE2_DOTALL;
             else if (*f == 'x')
                 opts |= PCRE2_EXTENDED;
-            else {
-                cm_free(flags);
-                luaL_error(L, "%s: unknown regex flag '%c' (i, x)", what, *f);
-            }
+            else
+                bad = (unsigned char)*f;
         }
         cm_free(flags);
+        if (bad) {
+            char shown[8];
+            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
+            luaL_error(L, "%s: unknown regex flag '%s' (known: i, m, s, x)", what, shown);
+        }
         int ec;
         PCRE2_SIZE eo;
         b->re = pcre2_compile((PCRE2_SPTR)b->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
@@ -910,8 +918,13 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
         const char *slash = strrchr(path, '/');
         int dl = slash ? (int)(slash - path) : 1;
         const char *dir = slash ? path : ".";
-        snprintf(dflt, sizeof dflt, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir,
-                 CM_DATADIR, CM_DATADIR);
+        while (slash && dl > 0 && dir[dl - 1] == '/')
+            dl--;
+        if (slash && dl == 0)     /* a policy in /: /lib, never the whole file system */
+            snprintf(dflt, sizeof dflt, "/lib:%s/rules/lib:%s/rules", CM_DATADIR, CM_DATADIR);
+        else
+            snprintf(dflt, sizeof dflt, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir,
+                     CM_DATADIR, CM_DATADIR);
         rp = dflt;
     }
     p->rules_path = cm_strdup(rp);

@@ -479,10 +479,14 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
     for (const char *f = flags; *f; f++) {
         if (*f == 'i')
             opts |= PCRE2_CASELESS;
+        else if (*f == 'm')
+            opts |= PCRE2_MULTILINE;
+        else if (*f == 's')
+            opts |= PCRE2_DOTALL;
         else if (*f == 'x')
             opts |= PCRE2_EXTENDED;
         else
-            luaL_error(L, "re: unknown flag '%c' (i, x)", *f);
+            luaL_error(L, "re: unknown regex flag '%c' (known: i, m, s, x)", *f);
     }
     pcre2_code **slot = lua_newuserdatauv(L, sizeof *slot, 0);
     *slot = NULL;

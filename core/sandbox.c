@@ -384,6 +384,10 @@ static int sb_require(lua_State *L)
     while (*dirs) {
         const char *end = strchr(dirs, ':');
         size_t dl = end ? (size_t)(end - dirs) : strlen(dirs);
+        if (dl == 0) {            /* an empty entry is no directory, not "/" */
+            dirs += end ? 1 : 0;
+            continue;
+        }
         char path[1024];
         snprintf(path, sizeof path, "%.*s/%s.lua", (int)dl, dirs, rel);
         FILE *f = fopen(path, "r");
