@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #define CHUNK 16
-#define REASON_MAX 512
+#define REASON_MAX (CM_REASON_MAX + 1)
 #define ERRORS_KEPT 20
 
 typedef struct kept {
@@ -123,7 +123,7 @@ static int eval_rule(job *j, worker *w, const prule *r, uint32_t ei, uint32_t ri
             return 0;
         char why[REASON_MAX];
         scorer_eval(j->p, w->use, &r->b, ei, ri, why, sizeof why, &error);
-        snprintf(msg, sizeof msg, "%s", why);
+        snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, why);
     } else if (pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg,
                                 sizeof msg) == 0) {
         return 0;
@@ -154,7 +154,7 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             double s = scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error);
             if (error) {
                 scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
-                snprintf(msg, sizeof msg, "%s", reason);
+                snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, reason);
                 goto failed;
             }
             pass = f->threshold > 0 ? s >= f->threshold : s > 0;

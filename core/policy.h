@@ -147,6 +147,9 @@ struct cm_policy {
 };
 
 /* policy_state.c */
+/* Reasons from Lua are cut to this many bytes, ending with "..." (see
+ * capmatch-policy(5)); buffers for them hold CM_REASON_MAX + 1. */
+#define CM_REASON_MAX 1024
 int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen);
 void pstate_close(pstate *ps);
 /* Call function fn on (profile views, params); leaves its results. */

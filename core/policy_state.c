@@ -665,13 +665,27 @@ static void push_fn(lua_State *L, pstate *ps, int fn)
     lua_remove(L, -2);
 }
 
+/* A reason is cut to CM_REASON_MAX bytes ending with "...", on a UTF-8
+ * boundary; only what is kept is read. */
 static void copy_reason(lua_State *L, int idx, char *reason, size_t n)
 {
     if (reason == NULL || n == 0)
         return;
+    size_t len = 0;
     const char *s = lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER
-                        ? lua_tostring(L, idx) : "";
-    snprintf(reason, n, "%s", s);
+                        ? lua_tolstring(L, idx, &len) : "";
+    size_t cap = n - 1 < CM_REASON_MAX ? n - 1 : CM_REASON_MAX;
+    if (len > cap && cap >= 3) {
+        len = cap - 3;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+        memcpy(reason, s, len);
+        memcpy(reason + len, "...", 4);
+        return;
+    }
+    len = len < cap ? len : cap;
+    memcpy(reason, s, len);
+    reason[len] = '\0';
 }
 
 int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
