@@ -466,6 +466,7 @@ static int regex_gc(lua_State *L)
 /* The compiled pattern for (pattern, flags), from the state's cache. */
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
+    sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
