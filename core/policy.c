@@ -879,6 +879,22 @@ static cm_policy *load_fail(cm_engine *e, cm_policy *p, const char *msg)
     return NULL;
 }
 
+/* Beside the policy (DIR/lib, DIR), then the installed rules. A policy in /
+ * gets /lib, never the root: that would let require load any *.lua. */
+void policy_default_rules_path(const char *path, char *out, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    int dl = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    while (slash && dl > 0 && dir[dl - 1] == '/')
+        dl--;
+    if (slash && dl == 0)
+        snprintf(out, n, "/lib:%s/rules/lib:%s/rules", CM_DATADIR, CM_DATADIR);
+    else
+        snprintf(out, n, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir, CM_DATADIR,
+                 CM_DATADIR);
+}
+
 CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o)
 {
     cm_policy_options defaults;
@@ -915,16 +931,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     const char *rp = o->rules_path ? o->rules_path : getenv("CAPMATCH_RULES_PATH");
     char dflt[2048];
     if (rp == NULL) {
-        const char *slash = strrchr(path, '/');
-        int dl = slash ? (int)(slash - path) : 1;
-        const char *dir = slash ? path : ".";
-        while (slash && dl > 0 && dir[dl - 1] == '/')
-            dl--;
-        if (slash && dl == 0)     /* a policy in /: /lib, never the whole file system */
-            snprintf(dflt, sizeof dflt, "/lib:%s/rules/lib:%s/rules", CM_DATADIR, CM_DATADIR);
-        else
-            snprintf(dflt, sizeof dflt, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir,
-                     CM_DATADIR, CM_DATADIR);
+        policy_default_rules_path(path, dflt, sizeof dflt);
         rp = dflt;
     }
     p->rules_path = cm_strdup(rp);
