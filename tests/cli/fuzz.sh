@@ -15,11 +15,11 @@ if ! command -v clang >/dev/null 2>&1; then
     echo "not ok fuzz targets: no clang (scripts/install-deps.sh installs it)"
     exit 1
 fi
-if ! nice make -s --no-print-directory fuzz-build >build-fuzz.log.$$ 2>&1; then
+if ! nice make -s --no-print-directory fuzz-build >build/fuzz-build.log 2>&1; then
     echo "not ok fuzz targets: make fuzz-build failed"
-    grep -m 20 -e 'error' build-fuzz.log.$$ | sed 's/^/    /'
-    rm -f build-fuzz.log.$$
+    grep -m 20 -e 'error' build/fuzz-build.log | sed 's/^/    /'
+    rm -f build/fuzz-build.log
     exit 1
 fi
-rm -f build-fuzz.log.$$
+rm -f build/fuzz-build.log
 nice tests/fuzz/run.sh --quiet --seconds "${FUZZ_CI_SECONDS:-15}"
