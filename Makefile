@@ -42,14 +42,14 @@ LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
            core/rates.c core/rates_default.c core/vocab.c core/diag.c \
            core/store.c core/record.c core/load.c core/load_json.c \
            core/load_csv.c core/engine.c core/sandbox.c core/policy.c \
-           core/policy_state.c core/scorer.c core/match.c core/policy_test.c \
+           core/policy_state.c core/memo.c core/scorer.c core/match.c core/policy_test.c \
            core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
            core/assign.c core/schedule.c core/report.c
 CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
            core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c core/cli/cmd_fetch.c \
            core/cli/cmd_assign.c
 UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
-              test_load test_faults test_assign
+              test_load test_faults test_assign test_prune
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -22,8 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK 16
+#define CHUNK_MAX 64
 #define REASON_MAX (CM_REASON_MAX + 1)
+#define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
+#define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
+/* pruning compares bounds with a margin far above rounding, far below any score step */
+#define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
 
 typedef struct kept {
@@ -57,8 +61,13 @@ typedef struct job {
     slot_expl *expl;
     atomic_size_t next;
     atomic_size_t done;
+    size_t pairs, vetoed, pruned;
     atomic_size_t stop_after; /* outer index: stop work at or after it */
-    atomic_size_t pairs, vetoed;
+    size_t chunk;             /* outer profiles a worker takes at a time */
+    int prune;                /* skip rules of pairs that cannot enter the top k */
+    int rank_order[1024];     /* the ranking side's rules, cheapest first */
+    double rank_rest[1025];   /* weight of rank_order[i..] */
+    size_t nrank;
     pthread_mutex_t lock;     /* errors */
     rule_error *errors;
     size_t nerrors, errors_cap, errors_total;
@@ -66,6 +75,8 @@ typedef struct job {
     int filters_order[256];   /* built-ins first */
     int by_region_view;       /* ranking enterprises for regions by the region's view */
 } job;
+
+struct mslot { uint64_t key; uint32_t rule; double score; };
 
 typedef struct worker {
     job *j;
@@ -75,6 +86,9 @@ typedef struct worker {
     pstate *use;
     int open_failed;
     char err[1024];
+    struct mslot *mcache;     /* memoised scores past the dense tables, or NULL */
+    size_t pairs, vetoed, pruned;   /* merged into the job at the end */
+    double *scores;           /* one pair's rule scores, declaration order */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -110,24 +124,136 @@ static void pair_message(const job *j, uint32_t ei, uint32_t ri, const prule *r,
              strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id), msg);
 }
 
-/* Evaluate one rule; -1 on an error that stops the run. */
-static int eval_rule(job *j, worker *w, const prule *r, uint32_t ei, uint32_t ri, size_t outer,
-                     size_t inner, double *s, char *reason, size_t rlen, int *errored)
+/* A memoised rule's score (a filter's verdict, 1 or 0): from the table (or
+ * the worker's cache), else one call that may read only what its uses
+ * lists. `rule` numbers rules from 0 and filters after them. 0, or -1 with msg. */
+static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint32_t ei,
+                      uint32_t ri, double *s, char *msg, size_t msglen)
 {
-    char msg[700];
-    *errored = 0;
-    if (r->b.kind != B_LUA) {
+    memo *m = (memo *)&r->memo;
+    uint32_t ce = m->cls[SIDE_ENTERPRISE][ei], cr = m->cls[SIDE_REGION][ri];
+    _Atomic uint64_t *cell = NULL;
+    struct mslot *slot = NULL;
+    uint64_t key = 0;
+    if (m->table) {
+        cell = &m->table[(size_t)ce * m->ncls[SIDE_REGION] + cr];
+        uint64_t v = atomic_load_explicit(cell, memory_order_relaxed);
+        if (v) {
+            v &= ~MEMO_SET;
+            memcpy(s, &v, sizeof *s);
+            return 0;
+        }
+    } else {
+        if (w->mcache == NULL)
+            w->mcache = cm_calloc(MCACHE_SLOTS, sizeof *w->mcache);
+        key = ((uint64_t)ce << 32 | cr) + 1;
+        if (w->mcache) {
+            slot = &w->mcache[((key ^ (uint64_t)rule << 40) * 0x9E3779B97F4A7C15ULL) >> 49];
+            if (slot->key == key && slot->rule == rule) {
+                *s = slot->score;
+                return 0;
+            }
+        }
+    }
+    w->use->restrict_to = r->uses;
+    int rc, pass;
+    if (rule >= j->p->nrules) {
+        rc = pstate_call_filter(j->p, w->use, r->fn, ei, ri, &pass, NULL, 0, msg, msglen);
+        *s = pass;
+    } else {
+        rc = pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+    }
+    w->use->restrict_to = NULL;
+    if (rc < 0)
+        return -1;            /* errors are not kept: every pair of the class reports */
+    if (*s == 0)
+        *s = 0;               /* no negative zero: its bits would read as "set" */
+    if (cell) {
+        uint64_t v;
+        memcpy(&v, s, sizeof v);
+        atomic_store_explicit(cell, v | MEMO_SET, memory_order_relaxed);
+    } else if (slot) {
+        slot->key = key;
+        slot->rule = (uint32_t)rule;
+        slot->score = *s;
+    }
+    return 0;
+}
+
+/* One scorer of a rule, scoring pass. 0, or -1 with msg. */
+static int eval_part(const job *j, worker *w, const prule *r, size_t rule, const builtin *b,
+                     uint32_t ei, uint32_t ri, double *s, char *msg, size_t msglen)
+{
+    if (b->kind != B_LUA) {
         int error = 0;
-        *s = scorer_eval(j->p, w->use, &r->b, ei, ri, reason, rlen, &error);
+        *s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
         if (!error)
             return 0;
-        char why[REASON_MAX];
-        scorer_eval(j->p, w->use, &r->b, ei, ri, why, sizeof why, &error);
-        snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, why);
-    } else if (pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg,
-                                sizeof msg) == 0) {
+        scorer_eval(j->p, w->use, b, ei, ri, msg, msglen, &error);
+        return -1;
+    }
+    if (r->uses)
+        return memo_score(j, w, r, rule, ei, ri, s, msg, msglen);
+    return pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+}
+
+/* One scorer of a rule with its reason (explanations). */
+static int explain_part(const job *j, worker *w, const prule *r, const builtin *b, uint32_t ei,
+                        uint32_t ri, double *s, char *reason, size_t rlen, char *msg,
+                        size_t msglen)
+{
+    if (b->kind != B_LUA) {
+        int error = 0;
+        *s = scorer_eval(j->p, w->use, b, ei, ri, reason, rlen, &error);
+        if (error) {
+            snprintf(msg, msglen, "%.*s", (int)msglen - 1, reason);
+            return -1;
+        }
         return 0;
     }
+    return pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg, msglen);
+}
+
+/* Evaluate one rule: the best of its scorers; with a reason buffer, also
+ * the reason (its explain function's, or the best scorer's). -1 on an error
+ * that stops the run. */
+static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, size_t outer,
+                     size_t inner, double *s, char *reason, size_t rlen, int *errored)
+{
+    const prule *r = &j->p->rules[rule];
+    char msg[700];
+    int failed = 0;
+    *errored = 0;
+    *s = 0;
+    for (size_t k = 0; k <= r->nmore && !failed; k++) {
+        double v;
+        failed = eval_part(j, w, r, rule, k ? &r->more[k - 1] : &r->b, ei, ri, &v, msg,
+                           sizeof msg) < 0;
+        if (!failed && v > *s)
+            *s = v;
+    }
+    if (!failed && reason) {
+        reason[0] = '\0';
+        if (r->explain_fn >= 0) {
+            failed = pstate_call_explain(j->p, w->use, r->explain_fn, ei, ri, *s, reason, rlen,
+                                         msg, sizeof msg) < 0;
+        } else {
+            /* the first scorer that gives the score says why */
+            char tmp[REASON_MAX];
+            for (size_t k = 0; k <= r->nmore && !failed; k++) {
+                double v;
+                failed = explain_part(j, w, r, k ? &r->more[k - 1] : &r->b, ei, ri, &v, tmp,
+                                      sizeof tmp, msg, sizeof msg) < 0;
+                if (!failed && (k == 0 || v == *s) && (k == 0 || reason[0] == '\0' || v > 0)) {
+                    snprintf(reason, rlen, "%s", tmp);
+                    if (v == *s)
+                        break;
+                }
+            }
+        }
+    }
+    if (!failed)
+        return 0;
     char full[1024];
     pair_message(j, ei, ri, r, "rule", msg, full, sizeof full);
     *s = 0;
@@ -158,6 +284,25 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
                 goto failed;
             }
             pass = f->threshold > 0 ? s >= f->threshold : s > 0;
+            if (verdicts && f->explain_fn >= 0 &&
+                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                                    sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
+        } else if (f->uses && (!verdicts || f->explain_fn >= 0)) {
+            double v;
+            if (memo_score(j, w, f, p->nrules + (size_t)j->filters_order[n], ei, ri, &v, msg,
+                           sizeof msg) < 0)
+                goto failed;
+            pass = v != 0;
+            if (verdicts && pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, v, reason,
+                                                sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
+        } else if (verdicts && f->explain_fn >= 0) {
+            if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, NULL, 0, msg,
+                                   sizeof msg) < 0 ||
+                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                                    sizeof reason, msg, sizeof msg) < 0)
+                goto failed;
         } else if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, rbuf, sizeof reason, msg,
                                       sizeof msg) < 0) {
             goto failed;
@@ -201,29 +346,60 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
     return 1;
 }
 
-/* Score a pair: the score (enterprise-side rules) and the region's view
- * (region-side rules, or the score when the policy has none).
- * 1 scored, 0 vetoed, -1 stop. */
+/* The weighted mean of one side's rules, in declaration order (the order
+ * fixes the rounding, so pruning and threads never change a bit). */
+static double side_score(const cm_policy *p, const double *sc, int region_side)
+{
+    double sum = 0;
+    for (size_t n = 0; n < p->nrules; n++)
+        if (p->rules[n].region_side == region_side)
+            sum += p->rules[n].weight * sc[n];
+    return sum / (region_side ? p->region_weight_sum : p->weight_sum);
+}
+
+/* Score a pair: the score by which the outer profile ranks it, and the
+ * other view (the region's view, or the score when ranking by it; the same
+ * when the policy has no region-side rules). `bar` is what the pair must
+ * beat to be kept: rules are skipped once the best the pair could still
+ * reach is below it. 1 scored, 0 vetoed or pruned, -1 stop. */
 static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                      double *score, double *rscore)
+                      double bar, double *score, double *other)
 {
     int f = eval_filters(j, w, ei, ri, outer, inner, NULL, NULL, NULL);
-    if (f <= 0)
+    if (f <= 0) {
+        w->vetoed += f == 0;
         return f;
-    const cm_policy *p = j->p;
-    double sum = 0, rsum = 0;
-    for (size_t n = 0; n < p->nrules; n++) {
-        double s;
-        int errored;
-        if (eval_rule(j, w, &p->rules[n], ei, ri, outer, inner, &s, NULL, 0, &errored) < 0)
-            return -1;
-        if (p->rules[n].region_side)
-            rsum += p->rules[n].weight * s;
-        else
-            sum += p->rules[n].weight * s;
     }
-    *score = sum / p->weight_sum;
-    *rscore = p->has_region_rules ? rsum / p->region_weight_sum : *score;
+    const cm_policy *p = j->p;
+    double *sc = w->scores;
+    int rank_region = j->by_region_view;
+    double wsum = rank_region ? p->region_weight_sum : p->weight_sum;
+    double got = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        size_t n = (size_t)j->rank_order[i];
+        if (j->prune && i > 0 && (got + j->rank_rest[i]) / wsum < bar - PRUNE_MARGIN) {
+            w->pruned++;
+            return 0;
+        }
+        int errored;
+        if (eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+            return -1;
+        got += p->rules[n].weight * sc[n];
+    }
+    *score = side_score(p, sc, rank_region);
+    if (j->prune && *score < bar - PRUNE_MARGIN)
+        return 0;             /* cannot be kept: the other view is not needed */
+    if (!p->has_region_rules) {
+        *other = *score;
+        return 1;
+    }
+    for (size_t n = 0; n < p->nrules; n++) {
+        int errored;
+        if (p->rules[n].region_side != rank_region &&
+            eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+            return -1;
+    }
+    *other = side_score(p, sc, !rank_region);
     return 1;
 }
 
@@ -252,7 +428,7 @@ static int explain_slot(job *j, worker *w, size_t outer)
             int errored;
             char *reason = x->text + used;
             reason[0] = '\0';
-            eval_rule(j, w, r, ei, ri, outer, partner, &s, reason, REASON_MAX, &errored);
+            eval_rule(j, w, n, ei, ri, outer, partner, &s, reason, REASON_MAX, &errored);
             it->rule = r->name;
             it->group = r->group;
             it->score = s;
@@ -278,37 +454,28 @@ static void *work(void *arg)
 {
     worker *w = arg;
     job *j = w->j;
-    const cm_policy *p = j->p;
     for (;;) {
-        size_t start = atomic_fetch_add(&j->next, CHUNK);
+        size_t start = atomic_fetch_add(&j->next, j->chunk);
         if (start >= j->nouter)
             break;
-        size_t end = start + CHUNK < j->nouter ? start + CHUNK : j->nouter;
+        size_t end = start + j->chunk < j->nouter ? start + j->chunk : j->nouter;
         for (size_t outer = start; outer < end; outer++) {
             if (outer >= atomic_load(&j->stop_after))
                 goto out;
             uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
             kept *top = j->slots + outer * j->k;
             uint32_t count = 0;
-            size_t pairs = 0, vetoed = 0;
             for (size_t inner = 0; inner < j->ninner; inner++) {
                 uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
                 uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
-                double score, rscore;
-                pairs++;
-                int r = score_pair(j, w, ei, ri, outer, inner, &score, &rscore);
+                double score, other;
+                /* what a pair must reach: the k-th kept (ties go by id), else the floor */
+                double bar = count == j->k ? top[count - 1].score : j->min_score;
+                w->pairs++;
+                int r = score_pair(j, w, ei, ri, outer, inner, bar, &score, &other);
                 if (r < 0)
                     goto out;
-                if (r == 0) {
-                    vetoed++;
-                    continue;
-                }
-                if (j->by_region_view) {
-                    double t = score;
-                    score = rscore;
-                    rscore = t;
-                }
-                if (score < j->min_score)
+                if (r == 0 || score < j->min_score)
                     continue;
                 uint32_t partner = (uint32_t)inner;
                 if (count == j->k &&
@@ -319,17 +486,15 @@ static void *work(void *arg)
                     top[at] = top[at - 1];
                     at--;
                 }
-                top[at] = (kept){ partner, score, rscore };
+                top[at] = (kept){ partner, score, other };
             }
             j->counts[outer] = count;
-            atomic_fetch_add(&j->pairs, pairs);
-            atomic_fetch_add(&j->vetoed, vetoed);
             if (j->o->explain && explain_slot(j, w, outer) < 0) {
                 atomic_store(&j->nomem, 1);
                 atomic_store(&j->stop_after, 0);
                 goto out;
             }
-            atomic_fetch_add(&j->done, 1);
+            atomic_fetch_add_explicit(&j->done, 1, memory_order_relaxed);
             if (w->reports) {
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -342,7 +507,6 @@ static void *work(void *arg)
         }
     }
 out:
-    (void)p;
     return NULL;
 }
 
@@ -360,7 +524,7 @@ struct cm_result {
     char *filter_text;
     char **errors;
     size_t nerrors, errors_total;
-    size_t pairs, vetoed;
+    size_t pairs, vetoed, pruned;
     char *names;              /* copies of rule and filter names: results outlive policies */
 };
 
@@ -456,6 +620,8 @@ CM_API const char *cm_result_error(const cm_result *r, size_t i)
 {
     return r && i < r->nerrors ? r->errors[i] : NULL;
 }
+CM_API size_t cm_result_pruned(const cm_result *r) { return r ? r->pruned : 0; }
+
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed)
 {
     if (vetoed)
@@ -519,7 +685,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     const store *st = engine_store(e);
     char err[1200];
     *out = NULL;
-    if (policy_derive(p, err, sizeof err) < 0)
+    if (policy_derive(p, o->threads > 0 ? o->threads : cpu_count(), err, sizeof err) < 0)
         return engine_fail(e, CM_EINPUT, "%s", err);
     job j;
     memset(&j, 0, sizeof j);
@@ -541,8 +707,6 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     atomic_init(&j.stop_after, nouter);
-    atomic_init(&j.pairs, 0);
-    atomic_init(&j.vetoed, 0);
     atomic_init(&j.nomem, 0);
     pthread_mutex_init(&j.lock, NULL);
     /* built-in filters first: they are cheap and may spare the Lua ones */
@@ -552,6 +716,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             if ((p->filters[i].b.kind == B_LUA) == pass)
                 j.filters_order[nf++] = (int)i;
 
+    if (p->nrules > 1024)
+        return engine_fail(e, CM_EUSAGE, "%s: %zu rules (at most 1024)", p->path, p->nrules);
     cm_status status = CM_OK;
     uint32_t *rank = id_ranks(st, !outer_side);
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
@@ -559,10 +725,33 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
     j.rank = rank;
     int nthreads = o->threads > 0 ? o->threads : cpu_count();
-    if ((size_t)nthreads > (nouter + CHUNK - 1) / CHUNK)
-        nthreads = (int)((nouter + CHUNK - 1) / CHUNK);
+    if ((size_t)nthreads > nouter)
+        nthreads = (int)nouter;
     if (nthreads < 1)
         nthreads = 1;
+    /* chunks small enough that every core stays busy to the end, large
+     * enough that taking one costs nothing */
+    j.chunk = nouter / ((size_t)nthreads * 16);
+    j.chunk = j.chunk < 1 ? 1 : j.chunk > CHUNK_MAX ? CHUNK_MAX : j.chunk;
+    /* the ranking side's rules, built-ins first, then memoised, then Lua */
+    j.prune = !o->no_prune;
+    for (int cost = 0; cost <= 2; cost++)
+        for (size_t i = 0; i < p->nrules && j.nrank < 1024; i++)
+            if (p->rules[i].cost == cost && p->rules[i].region_side == j.by_region_view)
+                j.rank_order[j.nrank++] = (int)i;
+    /* among equals in cost, the heaviest first: the bound falls fastest */
+    for (size_t i = 1; i < j.nrank; i++)
+        for (size_t k = i; k > 0; k--) {
+            const prule *x = &p->rules[j.rank_order[k - 1]], *y = &p->rules[j.rank_order[k]];
+            if (x->cost != y->cost || x->weight >= y->weight)
+                break;
+            int t = j.rank_order[k];
+            j.rank_order[k] = j.rank_order[k - 1];
+            j.rank_order[k - 1] = t;
+        }
+    j.rank_rest[j.nrank] = 0;
+    for (size_t i = j.nrank; i-- > 0;)
+        j.rank_rest[i] = j.rank_rest[i + 1] + p->rules[j.rank_order[i]].weight;
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
@@ -573,6 +762,14 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     /* one Lua state per worker; a single worker uses the policy's own */
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
+        workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
+        if (workers[i].scores == NULL) {
+            status = engine_fail(e, CM_ENOMEM, "out of memory");
+            for (int k = 0; k < i; k++)
+                if (nthreads > 1)
+                    pstate_close(&workers[k].ps);
+            goto cleanup;
+        }
         if (nthreads == 1) {
             workers[i].use = &p->main;
         } else if (pstate_open(p, &workers[i].ps, err, sizeof err) < 0) {
@@ -596,9 +793,13 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         pthread_join(tids[i], NULL);
     if (o->progress)
         o->progress(atomic_load(&j.done), nouter, o->progress_ud);
-    if (nthreads > 1)
-        for (int i = 0; i < nthreads; i++)
+    for (int i = 0; i < nthreads; i++) {
+        j.pairs += workers[i].pairs;
+        j.vetoed += workers[i].vetoed;
+        j.pruned += workers[i].pruned;
+        if (nthreads > 1)
             pstate_close(&workers[i].ps);
+    }
 
     if (j.nerrors > 1)
         qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
@@ -622,8 +823,9 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         goto cleanup;
     }
     r->nrules = p->nrules;
-    r->pairs = atomic_load(&j.pairs);
-    r->vetoed = atomic_load(&j.vetoed);
+    r->pairs = j.pairs;
+    r->vetoed = j.vetoed;
+    r->pruned = j.pruned;
     r->errors_total = j.errors_total;
     size_t row = 0;
     for (size_t i = 0; i < nouter; i++) {
@@ -678,6 +880,10 @@ cleanup:
     cm_free(rank);
     cm_free(j.slots);
     cm_free(j.counts);
+    for (int i = 0; workers && i < nthreads; i++) {
+        cm_free(workers[i].scores);
+        cm_free(workers[i].mcache);
+    }
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j.lock);
@@ -752,7 +958,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
                            ei == (size_t)-1 ? "enterprise" : "region",
                            ei == (size_t)-1 ? enterprise : region);
     char err[1200];
-    if (policy_derive(p, err, sizeof err) < 0)
+    if (policy_derive(p, 1, err, sizeof err) < 0)
         return engine_fail(e, CM_EINPUT, "%s", err);
     cm_match_options o;
     cm_match_options_init(&o);

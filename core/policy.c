@@ -17,14 +17,16 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The keys each declaration accepts, for "unknown key" errors. */
 static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
-static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", NULL };
-static const char *const filter_keys[] = { "name", "check", "threshold", NULL };
+static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
+                                         "explain", NULL };
+static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
 static const struct {
@@ -32,13 +34,15 @@ static const struct {
     enum builtin_kind kind;
     const char *const keys[8];
 } builtins[] = {
-    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", NULL } },
-    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", NULL } },
-    { "distance", B_DISTANCE, { "scale_km", NULL } },
-    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", NULL } },
-    { "member", B_MEMBER, { "enterprise", "region", "empty", NULL } },
-    { "equals", B_EQUALS, { "enterprise", "region", "value", NULL } },
-    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", NULL } },
+    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", "levels", "broader", "factor", NULL } },
+    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", "of", "factor", NULL } },
+    { "distance", B_DISTANCE, { "scale_km", "factor", NULL } },
+    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", "factor",
+                          NULL } },
+    { "member", B_MEMBER, { "enterprise", "region", "empty", "factor", NULL } },
+    { "equals", B_EQUALS, { "enterprise", "region", "value", "factor", NULL } },
+    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", "factor", NULL } },
+    { "best_product", B_PRODUCT, { "enterprise", "region", "abroad", "factor", NULL } },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -387,6 +391,10 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     memset(b, 0, sizeof *b);
     b->kind = builtins[k].kind;
     b->a.derived = b->b.derived = -1;
+    b->fn = -1;
+    b->factor = 1;
+    if (opt_number(L, idx, "factor", what, &b->factor) && !(b->factor > 0 && b->factor <= 1))
+        luaL_error(L, "%s: factor must be in (0, 1], not %g", what, b->factor);
     /* the marker key is ours, not the policy's */
     lua_pushnil(L);
     lua_setfield(L, idx, "__builtin");
@@ -395,11 +403,34 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     lua_setfield(L, idx, "__builtin");
 
     switch (b->kind) {
-    case B_ISIC_FIT:
+    case B_ISIC_FIT: {
         fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "sectors", what);
         fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "sectors_sought", what);
         b->has_b = 1;
+        /* levels = { within = 1, group = 0.75, division = 0.5, section = 0.25 } */
+        static const char *const level_keys[] = { "section", "division", "group", "within", NULL };
+        const double dflt[4] = { 0.25, 0.5, 0.75, 1 };
+        memcpy(b->levels, dflt, sizeof dflt);
+        if (lua_getfield(L, idx, "levels") == LUA_TTABLE) {
+            int t = lua_gettop(L);
+            char w[128];
+            snprintf(w, sizeof w, "%s: levels", what);
+            check_keys(L, t, w, level_keys);
+            for (int l = 0; l < 4; l++)
+                if (opt_number(L, t, level_keys[l], w, &b->levels[l]) &&
+                    !(b->levels[l] >= 0 && b->levels[l] <= 1))
+                    luaL_error(L, "%s.%s must be in [0, 1]", w, level_keys[l]);
+        } else if (!lua_isnil(L, -1)) {
+            luaL_error(L, "%s: levels must be a table { within =, group =, division =, "
+                          "section = }", what);
+        }
+        lua_pop(L, 1);
+        b->broader = b->levels[3];
+        if (opt_number(L, idx, "broader", what, &b->broader) &&
+            !(b->broader >= 0 && b->broader <= 1))
+            luaL_error(L, "%s: broader must be in [0, 1]", what);
         break;
+    }
     case B_OVERLAP: {
         fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "offers", what);
         fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "needs", what);
@@ -412,6 +443,14 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
             luaL_error(L, "%s: mode must be coverage or jaccard", what);
         }
         cm_free(mode);
+        char *of = opt_string(L, idx, "of", what, 0);
+        if (of && strcmp(of, "enterprise") == 0)
+            b->of_a = 1;
+        else if (of && strcmp(of, "region") != 0) {
+            cm_free(of);
+            luaL_error(L, "%s: of must be enterprise or region (whose list is covered)", what);
+        }
+        cm_free(of);
         break;
     }
     case B_DISTANCE:
@@ -525,28 +564,162 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
         pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
         break;
     }
+    case B_PRODUCT: {
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
+        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, NULL, what);
+        b->has_b = 1;
+        if (b->a.derived < 0 || b->b.derived < 0)
+            luaL_error(L, "%s: enterprise and region must name derived lists of \"NAME value\" "
+                          "items", what);
+        if (lua_getfield(L, idx, "abroad") == LUA_TTABLE) {
+            lua_Integer n = luaL_len(L, -1);
+            b->abroad = cm_calloc((size_t)(n > 0 ? n : 1), sizeof *b->abroad);
+            if (b->abroad == NULL)
+                luaL_error(L, "out of memory");
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, -1, i);
+                size_t len;
+                const char *name = lua_tolstring(L, -1, &len);
+                if (name == NULL || strpool_intern(&p->strings, name, len,
+                                                   &b->abroad[b->nabroad++]) < 0)
+                    luaL_error(L, "%s: abroad must list item names", what);
+                lua_pop(L, 1);
+            }
+        } else if (!lua_isnil(L, -1)) {
+            luaL_error(L, "%s: abroad must list item names", what);
+        }
+        lua_pop(L, 1);
+        break;
+    }
     case B_LUA:
         break;
     }
 }
 
-/* A filter's check or a rule's score: a function or a built-in spec. */
+/* One scorer at the top of the stack: a function or a built-in spec. */
+static void take_one(lua_State *L, cm_policy *p, prule *r, builtin *b, const char *key,
+                     const char *what)
+{
+    int top = lua_gettop(L);
+    if (lua_isfunction(L, top)) {
+        if (r->fn >= 0)
+            luaL_error(L, "%s: '%s' may hold one function (the others must be built-ins)",
+                       what, key);
+        memset(b, 0, sizeof *b);
+        b->kind = B_LUA;
+        b->factor = 1;
+        b->a.derived = b->b.derived = -1;
+        b->fn = r->fn = keep_function(L, top);
+        p->nfns++;
+    } else if (lua_istable(L, top) && has_key(L, top, "__builtin")) {
+        compile_builtin(L, p, top, b, what);
+    } else {
+        luaL_error(L, "%s: '%s' must be a function or a builtin.* spec, not a %s", what, key,
+                   luaL_typename(L, top));
+    }
+}
+
+/* A filter's check or a rule's score: a function, a built-in spec, or (rules)
+ * a list of them, the score being the best of them. */
 static void take_scorer(lua_State *L, cm_policy *p, int idx, const char *key, prule *r,
                         const char *what)
 {
     lua_getfield(L, idx, key);
     int top = lua_gettop(L);
-    if (lua_isfunction(L, top)) {
-        r->b.kind = B_LUA;
-        r->fn = keep_function(L, top);
-        p->nfns++;
-    } else if (lua_istable(L, top) && has_key(L, top, "__builtin")) {
-        if (collecting(L))
-            compile_builtin(L, p, top, &r->b, what);
-        r->fn = -1;
+    r->fn = -1;
+    if (lua_istable(L, top) && !has_key(L, top, "__builtin") && key[0] == 's') {
+        lua_Integer n = luaL_len(L, top);
+        if (n < 1 || n > 16)
+            luaL_error(L, "%s: '%s' as a list takes 1 to 16 scorers", what, key);
+        r->more = cm_calloc((size_t)n, sizeof *r->more);
+        if (r->more == NULL)
+            luaL_error(L, "out of memory");
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, top, i);
+            take_one(L, p, r, i == 1 ? &r->b : &r->more[i - 2], key, what);
+            if (i > 1)
+                r->nmore++;
+            lua_pop(L, 1);
+        }
     } else {
-        luaL_error(L, "%s: '%s' must be a function or a builtin.* spec, not a %s", what, key,
-                   luaL_typename(L, top));
+        take_one(L, p, r, &r->b, key, what);
+    }
+    lua_pop(L, 1);
+}
+
+/* In a state that does not collect: keep the same functions in the same
+ * order as the collecting one did. */
+static void keep_functions(lua_State *L, int idx, const char *key)
+{
+    lua_getfield(L, idx, key);
+    int top = lua_gettop(L);
+    if (lua_isfunction(L, top)) {
+        keep_function(L, top);
+    } else if (lua_istable(L, top) && !has_key(L, top, "__builtin")) {
+        lua_Integer n = luaL_len(L, top);
+        for (lua_Integer i = 1; i <= n && i <= 16; i++) {
+            lua_rawgeti(L, top, i);
+            if (lua_isfunction(L, -1))
+                keep_function(L, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* uses = { enterprise = { "sectors", ... }, region = { ... } } */
+static void take_uses(lua_State *L, cm_policy *p, int idx, prule *r, const char *what)
+{
+    static const char *const side_keys[] = { "enterprise", "region", NULL };
+    if (lua_getfield(L, idx, "uses") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t))
+        luaL_error(L, "%s: uses must be a table { enterprise = { fields }, region = { fields } }",
+                   what);
+    if (r->fn < 0)
+        luaL_error(L, "%s: uses is for a Lua function (built-ins need none)", what);
+    char w[200];
+    snprintf(w, sizeof w, "%s: uses", what);
+    check_keys(L, t, w, side_keys);
+    r->uses = cm_calloc(1, sizeof *r->uses);
+    if (r->uses == NULL)
+        luaL_error(L, "out of memory");
+    for (int k = 0; k < 2; k++) {
+        int side = k == 0 ? SIDE_ENTERPRISE : SIDE_REGION;
+        if (lua_getfield(L, t, side_keys[k]) == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (!lua_istable(L, -1))
+            luaL_error(L, "%s.%s must be a list of field names", w, side_keys[k]);
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "%s.%s[%d] must be a field name", w, side_keys[k], (int)i);
+            char err[256];
+            if (uses_add(p, r->uses, side, lua_tostring(L, -1), err, sizeof err) < 0)
+                luaL_error(L, "%s.%s: %s", w, side_keys[k], err);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* explain = function (e, r, params, score) returning the reason */
+static void take_explain(lua_State *L, cm_policy *p, prule *r, const char *what)
+{
+    lua_getfield(L, 1, "explain");
+    if (lua_isfunction(L, -1)) {
+        r->explain_fn = keep_function(L, lua_gettop(L));
+        p->nfns++;
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "%s: explain must be a function (e, r, params, score) returning the "
+                      "reason", what);
     }
     lua_pop(L, 1);
 }
@@ -557,7 +730,7 @@ static int declare(lua_State *L, int filter)
     cm_policy *p = policy_of(L);
     prule tmp;
     memset(&tmp, 0, sizeof tmp);
-    tmp.fn = -1;
+    tmp.fn = tmp.explain_fn = -1;
     char what[160];
     lua_getfield(L, 1, "name");
     snprintf(what, sizeof what, "%s '%s'", filter ? "filter" : "rule",
@@ -565,10 +738,8 @@ static int declare(lua_State *L, int filter)
     lua_pop(L, 1);
     if (!collecting(L)) {
         /* other states only keep the functions, in the same order */
-        lua_getfield(L, 1, filter ? "check" : "score");
-        if (lua_isfunction(L, -1))
-            keep_function(L, lua_gettop(L));
-        lua_pop(L, 1);
+        keep_functions(L, 1, filter ? "check" : "score");
+        keep_functions(L, 1, "explain");
         return 0;
     }
     check_keys(L, 1, what, filter ? filter_keys : rule_keys);
@@ -594,6 +765,8 @@ static int declare(lua_State *L, int filter)
         r->threshold = 0;
         opt_number(L, 1, "threshold", what, &r->threshold);
         take_scorer(L, p, 1, "check", r, what);
+        take_explain(L, p, r, what);
+        take_uses(L, p, 1, r, what);
     } else {
         r->group = opt_string(L, 1, "group", what, 0);
         char *side = opt_string(L, 1, "side", what, 0);
@@ -611,6 +784,9 @@ static int declare(lua_State *L, int filter)
             r->weight = 1;
         }
         take_scorer(L, p, 1, "score", r, what);
+        take_explain(L, p, r, what);
+        take_uses(L, p, 1, r, what);
+        r->cost = r->fn < 0 ? 0 : r->uses ? 1 : 2;
     }
     return 0;
 }
@@ -911,6 +1087,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
         engine_fail(e, CM_ENOMEM, "out of memory");
         return NULL;
     }
+    scorer_init();
     p->engine = e;
     p->st = engine_store(e);
     p->top = 10;
@@ -993,6 +1170,11 @@ static void free_prules(prule *r, size_t n)
         cm_free(r[i].name);
         cm_free(r[i].group);
         builtin_free(&r[i].b);
+        for (size_t k = 0; k < r[i].nmore; k++)
+            builtin_free(&r[i].more[k]);
+        cm_free(r[i].more);
+        uses_free(r[i].uses);
+        memo_free(&r[i].memo);
     }
     cm_free(r);
 }
@@ -1017,6 +1199,8 @@ CM_API void cm_policy_free(cm_policy *p)
     cm_free(p->problems);
     cm_free(p->dvals[0]);
     cm_free(p->dvals[1]);
+    cm_free(p->ditems);
+    cm_free(p->ditems_isic);
     strpool_free(&p->strings);
     cm_free(p->name);
     cm_free(p->description);
@@ -1028,30 +1212,195 @@ CM_API void cm_policy_free(cm_policy *p)
 
 /* ---- derived values -------------------------------------------------------- */
 
-static int policy_derive_values(cm_policy *p, char *err, size_t errlen);
+static int policy_derive_values(cm_policy *p, int threads, char *err, size_t errlen);
 
-/* Compute every derived value of every profile not computed yet, in the
- * policy's own state, then the built-ins' per-profile values. Returns 0, or
- * -1 with a message naming the profile. */
-int policy_derive(cm_policy *p, char *err, size_t errlen)
+/* Compute every derived value of every profile not computed yet, then the
+ * built-ins' per-profile values and the memoised rules' classes. Returns 0,
+ * or -1 with a message naming the profile. */
+int policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 {
-    if (policy_derive_values(p, err, errlen) < 0)
+    if (policy_derive_values(p, threads, err, errlen) < 0)
         return -1;
     /* then what built-ins can compute from one profile alone (they may read
      * derived values) */
     for (int list = 0; list < 2; list++) {
         prule *r = list ? p->rules : p->filters;
         size_t n = list ? p->nrules : p->nfilters;
-        for (size_t i = 0; i < n; i++)
-            if (builtin_prepare(p, &r[i].b) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            int rc = builtin_prepare(p, &r[i].b);
+            for (size_t k = 0; k < r[i].nmore && rc == 0; k++)
+                rc = builtin_prepare(p, &r[i].more[k]);
+            if (rc == 0)
+                rc = memo_prepare(p, &r[i]);
+            if (rc < 0) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
             }
+        }
     }
     return 0;
 }
 
-static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
+/* One worker's share of the derive calls: profiles [from, to) of a side,
+ * every derived value of each in order, encoded into out. */
+typedef struct derive_job {
+    cm_policy *p;
+    pstate ps, *use;
+    int side;
+    size_t from, to;
+    dbuf out;
+    size_t failed_at;         /* the profile that failed (to when none) */
+    int failed_d;
+    int running;              /* on a thread of its own, to be joined */
+    char err[900];
+} derive_job;
+
+static void *derive_work(void *arg)
+{
+    derive_job *j = arg;
+    cm_policy *p = j->p;
+    j->failed_at = j->to;
+    for (size_t i = j->from; i < j->to; i++)
+        for (size_t d = 0; d < p->nderived; d++) {
+            if (p->derived[d].side != j->side)
+                continue;
+            if (pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
+                                   j->err, sizeof j->err) < 0) {
+                j->failed_at = i;
+                j->failed_d = (int)d;
+                return NULL;
+            }
+        }
+    return NULL;
+}
+
+/* Decode one encoded value into out, interning its strings. */
+static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
+{
+    const unsigned char *c = *cur;
+    memset(out, 0, sizeof *out);
+    out->type = *c++;
+    uint32_t n;
+    switch (out->type) {
+    case T_NUMBER: memcpy(&out->u.num, c, sizeof out->u.num); c += sizeof out->u.num; break;
+    case T_BOOL: out->u.num = *c++; break;
+    case T_STRING:
+        memcpy(&n, c, sizeof n);
+        c += sizeof n;
+        if (strpool_intern(&p->strings, (const char *)c, n, &out->str) < 0)
+            return -1;
+        c += n;
+        break;
+    case T_LIST: {
+        uint32_t count;
+        memcpy(&count, c, sizeof count);
+        c += sizeof count;
+        if (p->nditems + count > UINT32_MAX)
+            return -1;
+        size_t cap = p->ditems_cap, cap2 = p->ditems_cap;
+        if (cm_grow((void **)&p->ditems, &cap, p->nditems + count + 1, sizeof *p->ditems) < 0 ||
+            cm_grow((void **)&p->ditems_isic, &cap2, p->nditems + count + 1,
+                    sizeof *p->ditems_isic) < 0)
+            return -1;
+        p->ditems_cap = cap < cap2 ? cap : cap2;
+        out->u.list.off = (uint32_t)p->nditems;
+        out->u.list.count = count;
+        for (uint32_t i = 0; i < count; i++) {
+            memcpy(&n, c, sizeof n);
+            c += sizeof n;
+            str_ref ref;
+            if (strpool_intern(&p->strings, (const char *)c, n, &ref) < 0)
+                return -1;
+            p->ditems[p->nditems] = ref;
+            p->ditems_isic[p->nditems++] = isic_lookup((const char *)c, n);
+            c += n;
+        }
+        break;
+    }
+    default: break;
+    }
+    *cur = c;
+    return 0;
+}
+
+/* Below this many new profiles a side is derived on the policy's own state. */
+#define DERIVE_PARALLEL_MIN 512
+
+static int derive_side(cm_policy *p, int side, size_t from, size_t count, int threads, char *err,
+                       size_t errlen)
+{
+    size_t todo = count - from;
+    int nt = threads > 0 ? threads : 1;
+    if (todo < DERIVE_PARALLEL_MIN || nt < 2)
+        nt = 1;
+    if (nt > 64)
+        nt = 64;
+    derive_job *jobs = cm_calloc((size_t)nt, sizeof *jobs);
+    pthread_t *tids = cm_calloc((size_t)nt, sizeof *tids);
+    int rc = jobs && tids ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    int opened = 0;
+    for (int t = 0; t < nt && rc == 0; t++) {
+        jobs[t].p = p;
+        jobs[t].side = side;
+        jobs[t].from = from + todo * (size_t)t / (size_t)nt;
+        jobs[t].to = from + todo * (size_t)(t + 1) / (size_t)nt;
+        if (t == 0) {
+            jobs[t].use = &p->main;
+        } else if (pstate_open(p, &jobs[t].ps, err, errlen) < 0) {
+            rc = -1;
+        } else {
+            jobs[t].use = &jobs[t].ps;
+            opened = t;
+        }
+    }
+    for (int t = 1; t < nt && rc == 0; t++)
+        jobs[t].running = pthread_create(&tids[t], NULL, derive_work, &jobs[t]) == 0;
+    if (rc == 0)
+        derive_work(&jobs[0]);
+    for (int t = 1; t < nt && rc == 0; t++) {
+        if (jobs[t].running)
+            pthread_join(tids[t], NULL);
+        else
+            derive_work(&jobs[t]);            /* no thread could be had: do it here */
+    }
+    /* merge in profile order: the pools come out as a serial run makes them */
+    dval *vals = p->dvals[side];
+    for (int t = 0; t < nt && rc == 0; t++) {
+        const unsigned char *c = jobs[t].out.data;
+        for (size_t i = jobs[t].from; i < jobs[t].failed_at && rc == 0; i++)
+            for (size_t d = 0; d < p->nderived && rc == 0; d++) {
+                dval *out = &vals[i * p->nderived + d];
+                if (p->derived[d].side != side) {
+                    memset(out, 0, sizeof *out);
+                    continue;
+                }
+                if (dval_decode(p, &c, out) < 0) {
+                    snprintf(err, errlen, "out of memory");
+                    rc = -1;
+                }
+            }
+        if (rc == 0 && jobs[t].failed_at < jobs[t].to) {
+            const derive_def *dd = &p->derived[jobs[t].failed_d];
+            const struct common *cc = store_common(p->st, side, jobs[t].failed_at);
+            snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", policy_file(p, dd->file),
+                     dd->line, dd->name, side ? "enterprise" : "region",
+                     strpool_get(&p->st->strings, cc->id), jobs[t].err);
+            rc = -1;
+        }
+    }
+    for (int t = 0; jobs && t < nt; t++) {
+        cm_free(jobs[t].out.data);
+        if (t > 0 && t <= opened)
+            pstate_close(&jobs[t].ps);
+    }
+    cm_free(jobs);
+    cm_free(tids);
+    return rc;
+}
+
+static int policy_derive_values(cm_policy *p, int threads, char *err, size_t errlen)
 {
     if (p->nderived == 0)
         return 0;
@@ -1072,24 +1421,8 @@ static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
             return -1;
         }
         p->dvals[side] = nv;
-        for (size_t i = p->dcount[side]; i < count; i++) {
-            for (size_t d = 0; d < p->nderived; d++) {
-                dval *out = &nv[i * p->nderived + d];
-                memset(out, 0, sizeof *out);
-                if (p->derived[d].side != side)
-                    continue;
-                char msg[700];
-                if (pstate_call_derive(p, &p->main, p->derived[d].fn, side, (uint32_t)i, out, msg,
-                                       sizeof msg) < 0) {
-                    const struct common *c = store_common(p->st, side, i);
-                    snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s",
-                             policy_file(p, p->derived[d].file), p->derived[d].line, p->derived[d].name,
-                             side ? "enterprise" : "region",
-                             strpool_get(&p->st->strings, c->id), msg);
-                    return -1;
-                }
-            }
-        }
+        if (derive_side(p, side, p->dcount[side], count, threads, err, errlen) < 0)
+            return -1;
         p->dcount[side] = count;
     }
     return 0;

@@ -42,11 +42,33 @@ enum builtin_kind {
     B_RANGE,                  /* a number (or money) against a band */
     B_MEMBER,                 /* a value of one side listed by the other */
     B_EQUALS,                 /* a value equal to a constant or the other side's */
-    B_REGEX                   /* a PCRE2 pattern over a text field */
+    B_REGEX,                  /* a PCRE2 pattern over a text field */
+    B_PRODUCT                 /* the best product of two "NAME value" lists, by name */
 };
+
+/* A built-in's field for every profile of its side, built once when the
+ * policy is prepared: the pair kernels read these int arrays, never the
+ * stored records. isic_fit holds ISIC ids; member and overlap the items
+ * interned in policy.strings (equal text, equal number). */
+typedef struct column {
+    uint32_t *off;            /* per profile: where its items start */
+    uint16_t *n;              /* and how many */
+    uint32_t *items;
+    size_t count;             /* profiles built */
+} column;
+
+/* best_product: each profile's "NAME value" items, parsed once */
+struct pitem { str_ref name; double value; };
+typedef struct pitems {
+    struct pitem *items;
+    uint32_t *off;            /* per profile: its items start here, count[i] of them */
+    uint16_t *count;
+    size_t n;                 /* profiles parsed */
+} pitems;
 
 typedef struct builtin {
     enum builtin_kind kind;
+    int fn;                   /* B_LUA: index of its function in every state */
     fref a, b;                /* the fields compared; b unused by some kinds */
     int has_b;
     double scale;             /* distance: km at which the score reaches 0 */
@@ -63,7 +85,36 @@ typedef struct builtin {
     double *cache_score;         /* range: each profile's score, computed once before
                                  matching (it depends on that profile alone) */
     size_t cache_n;
+    double levels[4];         /* isic_fit: score when the codes share the section,
+                                 division, group; [3]: one lies within the other */
+    double broader;           /* isic_fit: when the enterprise's code contains the region's */
+    double factor;            /* every kind: the score is multiplied by it (default 1) */
+    int of_a;                 /* overlap: coverage of the enterprise's list, not the region's */
+    str_ref *abroad;          /* best_product: names that count only across borders */
+    size_t nabroad;
+    pitems prod[2];           /* best_product: per side */
+    column col[2];            /* isic_fit, member, overlap: fields a and b */
 } builtin;
+
+/* What a memoised rule reads (`uses`): the fields of each side whose values
+ * decide its score. The scoring pass calls it once per distinct combination
+ * and refuses reads of anything else. */
+typedef struct uses {
+    fref *f[2];               /* per side */
+    size_t n[2];
+    uint64_t fields[2];       /* schema field ids allowed (groups expanded) */
+    unsigned char *derived[2];/* derived values allowed, by index */
+    size_t nderived[2];
+} uses;
+
+/* Per-profile classes of a memoised rule: profiles with equal values of the
+ * fields in `uses` share a class, and a (class, class) pair one score. */
+typedef struct memo {
+    uint32_t *cls[2];         /* class of each profile, per side */
+    uint32_t ncls[2];
+    size_t counted[2];        /* profiles classed */
+    _Atomic uint64_t *table;  /* ncls[0] * ncls[1] scores (bits), or NULL: too big */
+} memo;
 
 typedef struct prule {        /* a filter or a rule */
     char *name;
@@ -73,8 +124,14 @@ typedef struct prule {        /* a filter or a rule */
     double threshold;         /* filters over a built-in: pass when score >= threshold */
     int line;                 /* where it is declared */
     str_ref file;             /* in which file (policy.strings), STR_NONE: the policy's */
-    builtin b;
-    int fn;                   /* B_LUA: index of its function in every state */
+    builtin b;                /* the score, or the first of several taken at their best */
+    builtin *more;            /* score = { a, b, ... }: the others */
+    size_t nmore;
+    int fn;                   /* the Lua function among them, or -1 */
+    int explain_fn;           /* rules: explain = function, or -1 */
+    uses *uses;               /* memoised, or NULL */
+    memo memo;
+    int cost;                 /* 0 built-ins only, 1 memoised Lua, 2 Lua on every pair */
 } prule;
 
 typedef struct derive_def {
@@ -87,10 +144,16 @@ typedef struct derive_def {
 
 /* A derived value of one profile. */
 typedef struct dval {
-    uint8_t type;             /* T_NONE, T_STRING, T_NUMBER, T_BOOL */
-    double num;
-    str_ref str;              /* in policy.strings */
+    uint8_t type;             /* T_NONE, T_STRING, T_NUMBER, T_BOOL, T_LIST */
+    str_ref str;              /* T_STRING: in policy.strings */
+    union {
+        double num;
+        struct { uint32_t off, count; } list;   /* T_LIST: policy.ditems[off ..] */
+    } u;
 } dval;
+
+/* where the items of a derived list live (a struct field_read's pool) */
+#define POOL_DERIVED 100
 
 typedef struct param {
     char *name;
@@ -113,7 +176,15 @@ typedef struct pstate {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    const uses *restrict_to;  /* a memoised rule's scoring call: what it may read */
+    struct trace *trace;      /* capmatch check: record what calls read */
 } pstate;
+
+/* What calls read (capmatch check's verification of uses). */
+struct trace {
+    const field_def *fields[2][64];   /* by field id, per side */
+    unsigned char derived[2][256];    /* by derived index (the first 256) */
+};
 
 struct cm_policy {
     cm_engine *engine;
@@ -135,6 +206,9 @@ struct cm_policy {
     derive_def *derived;
     size_t nderived;
     dval *dvals[2];           /* [side][profile * nderived + i] */
+    str_ref *ditems;          /* items of derived lists, in policy.strings */
+    isic_id *ditems_isic;     /* and each item as an ISIC code, or ISIC_NONE */
+    size_t nditems, ditems_cap;
     size_t dcount[2];         /* profiles the values were computed for */
     strpool strings;          /* derived strings */
     double min_score;
@@ -158,9 +232,14 @@ void pstate_close(pstate *ps);
 /* Call function fn on (profile views, params); leaves its results. */
 int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
                      char *reason, size_t reason_len, char *err, size_t errlen);
+/* A rule's explain function: its reason for a shown pair, given the score. */
+int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
+                        char *reason, size_t reason_len, char *err, size_t errlen);
 int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dval *out,
+/* Derived values of one call, encoded for the policy's thread to intern. */
+typedef struct dbuf { unsigned char *data; size_t len, cap; } dbuf;
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
                        char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
@@ -173,18 +252,37 @@ void policy_views_open(cm_policy *p, pstate *ps);
 /* The file a declaration was made in: the policy's, or a module it required. */
 const char *policy_file(const cm_policy *p, str_ref file);
 
-/* policy.c: compute derived values of profiles loaded since the last call. */
-int policy_derive(cm_policy *p, char *err, size_t errlen);
+/* policy.c: compute derived values of profiles loaded since the last call,
+ * on up to `threads` Lua states (the values and their order do not depend on it). */
+int policy_derive(cm_policy *p, int threads, char *err, size_t errlen);
 
+/* scorer.c: read what a field reference names for one profile. */
+void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o);
+/* Item i of a list read by fref_read, as text. */
+const char *fref_list_item(const cm_policy *p, const struct field_read *o, size_t i);
 /* scorer.c: evaluate a built-in for a pair; reason may be NULL. */
 double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error);
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
-int builtin_prepare(const cm_policy *p, builtin *b);
+int builtin_prepare(cm_policy *p, builtin *b);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);
 void builtin_free(builtin *b);
+/* Once per process, before any scoring: the ISIC ancestor table. */
+void scorer_init(void);
+
+/* memo.c: class the profiles of every memoised rule (single-threaded, before
+ * matching), and free what that made. */
+int memo_prepare(cm_policy *p, prule *r);
+void memo_free(memo *m);
+void uses_free(uses *u);
+/* Is field f (or derived d, or attrs) of a side allowed by u? */
+int uses_allows_field(const uses *u, int side, const field_def *f);
+int uses_allows_derived(const uses *u, int side, int d);
+int uses_allows_attr(const uses *u, int side, const char *name);
+/* Add a field (schema path, attrs.NAME or derived name) a memoised rule reads. */
+int uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_t errlen);
 
 #endif

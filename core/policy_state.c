@@ -31,7 +31,7 @@ struct pview {
 };
 
 struct lview {
-    const store *st;
+    const cm_policy *p;
     struct field_read fr;
 };
 
@@ -92,7 +92,7 @@ static void push_number(lua_State *L, double d)
         lua_pushnumber(L, d);
 }
 
-static void push_read_cached(lua_State *L, const store *st, const struct field_read *o,
+static void push_read_cached(lua_State *L, const cm_policy *p, const struct field_read *o,
                              pstate *ps, int side, int field)
 {
     switch (o->type) {
@@ -103,7 +103,7 @@ static void push_read_cached(lua_State *L, const store *st, const struct field_r
         struct lview *lv = ps && field >= 0
                                ? cached_view(L, ps, side, field, sizeof *lv, LIST_MT)
                                : lua_newuserdatauv(L, sizeof *lv, 0);
-        lv->st = st;
+        lv->p = p;
         lv->fr = *o;
         if (!(ps && field >= 0))
             luaL_setmetatable(L, LIST_MT);
@@ -113,19 +113,47 @@ static void push_read_cached(lua_State *L, const store *st, const struct field_r
     }
 }
 
-static void push_read(lua_State *L, const store *st, const struct field_read *o)
+static void push_read(lua_State *L, const cm_policy *p, const struct field_read *o)
 {
-    push_read_cached(L, st, o, NULL, 0, -1);
+    push_read_cached(L, p, o, NULL, 0, -1);
 }
 
 static void push_dval(lua_State *L, const cm_policy *p, const dval *d)
 {
     switch (d->type) {
     case T_STRING: lua_pushstring(L, strpool_get(&p->strings, d->str)); break;
-    case T_NUMBER: push_number(L, d->num); break;
-    case T_BOOL: lua_pushboolean(L, (int)d->num); break;
+    case T_NUMBER: push_number(L, d->u.num); break;
+    case T_BOOL: lua_pushboolean(L, (int)d->u.num); break;
+    case T_LIST: {
+        struct field_read o;
+        memset(&o, 0, sizeof o);
+        o.type = T_LIST;
+        o.pool = POOL_DERIVED;
+        o.off = d->u.list.off;
+        o.count = d->u.list.count;
+        push_read(L, p, &o);
+        break;
+    }
     default: lua_pushnil(L); break;
     }
+}
+
+/* A memoised rule's scoring call may read only what its `uses` lists. */
+static void check_allowed(lua_State *L, const struct pview *v, const field_def *f, int derived,
+                          const char *name)
+{
+    struct trace *t = v->ps ? v->ps->trace : NULL;
+    if (t && f && f->id < 64)
+        t->fields[v->side][f->id] = f;
+    else if (t && !f && derived >= 0 && derived < 256)
+        t->derived[v->side][derived] = 1;
+    const uses *u = v->ps ? v->ps->restrict_to : NULL;
+    if (u == NULL)
+        return;
+    if (f ? uses_allows_field(u, v->side, f) : uses_allows_derived(u, v->side, derived))
+        return;
+    luaL_error(L, "reads %s.%s, which its uses does not list (a memoised rule's score may "
+                  "depend only on the fields it names)", side_name(v->side), name);
 }
 
 static struct pview *new_view(lua_State *L, cm_policy *p, int side, uint32_t index)
@@ -139,16 +167,20 @@ static struct pview *new_view(lua_State *L, cm_policy *p, int side, uint32_t ind
     return v;
 }
 
-/* Read a field of a profile by name into o. 1 found, 0 not a field. */
-static int read_named(const cm_policy *p, int side, uint32_t index, const char *name,
+static void check_allowed(lua_State *L, const struct pview *v, const field_def *f, int derived,
+                          const char *name);
+
+/* Read a field of the view's profile by name into o. 1 found, 0 not a field. */
+static int read_named(lua_State *L, const struct pview *v, const char *name,
                       struct field_read *o)
 {
-    const store *st = p->st;
-    const struct common *c = store_common(st, side, index);
-    const field_def *f = schema_field(side, name, strlen(name));
+    const store *st = v->p->st;
+    const struct common *c = store_common(st, v->side, v->index);
+    const field_def *f = schema_field(v->side, name, strlen(name));
     if (f == NULL || f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS)
         return 0;
-    record_read(st, side, c, f, o);
+    check_allowed(L, v, f, -1, name);
+    record_read(st, v->side, c, f, o);
     return 1;
 }
 
@@ -166,8 +198,12 @@ static int view_index(lua_State *L)
     const struct common *c = store_common(st, v->side, v->index);
     struct field_read o;
     if (v->attrs) {
+        if (v->ps && v->ps->restrict_to && !uses_allows_attr(v->ps->restrict_to, v->side, key))
+            return luaL_error(L, "reads %s.attrs.%s, which its uses does not list (a memoised "
+                                 "rule's score may depend only on the fields it names)",
+                              side_name(v->side), key);
         record_attr(st, c, strpool_find(&st->strings, key, strlen(key)), &o);
-        push_read(L, st, &o);
+        push_read(L, p, &o);
         return 1;
     }
     if (v->group) {
@@ -183,8 +219,9 @@ static int view_index(lua_State *L)
         if (f == NULL)
             return luaL_error(L, "%s has no member '%s' (it has %s)", v->group->path, key,
                               schema_group_members(v->side, v->group->path));
+        check_allowed(L, v, f, -1, f->path);
         record_read(st, v->side, c, f, &o);
-        push_read_cached(L, st, &o, v->ps, v->side, f->id);
+        push_read_cached(L, p, &o, v->ps, v->side, f->id);
         return 1;
     }
     /* field names resolve through a Lua table per side (the key is an
@@ -206,6 +243,8 @@ static int view_index(lua_State *L)
     }
     if (f) {
         if (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS) {
+            if (f->shape == SHAPE_ATTRS)
+                check_allowed(L, v, f, -1, f->path);   /* then each name, in the view */
             struct pview *g;
             if (v->ps) {
                 g = cached_view(L, v->ps, v->side, f->id, sizeof *g, VIEW_MT);
@@ -220,12 +259,14 @@ static int view_index(lua_State *L)
             g->attrs = f->shape == SHAPE_ATTRS;
             return 1;
         }
+        check_allowed(L, v, f, -1, f->path);
         record_read(st, v->side, c, f, &o);
-        push_read_cached(L, st, &o, v->ps, v->side, f->id);
+        push_read_cached(L, p, &o, v->ps, v->side, f->id);
         return 1;
     }
     for (size_t d = 0; d < p->nderived; d++)
         if (p->derived[d].side == v->side && strcmp(p->derived[d].name, key) == 0) {
+            check_allowed(L, v, NULL, (int)d, key);
             if (v->index < p->dcount[v->side])
                 push_dval(L, p, &p->dvals[v->side][v->index * p->nderived + d]);
             else
@@ -255,6 +296,7 @@ static int view_newindex(lua_State *L)
 static int view_tostring(lua_State *L)
 {
     struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
+    check_allowed(L, v, schema_field(v->side, "id", 2), -1, "id");
     lua_pushfstring(L, "%s \"%s\"", side_name(v->side),
                     strpool_get(&v->p->st->strings, store_common(v->p->st, v->side, v->index)->id));
     return 1;
@@ -267,11 +309,11 @@ static int view_has(lua_State *L)
     const char *field = luaL_checkstring(L, 2);
     const char *want = luaL_checkstring(L, 3);
     struct field_read o;
-    if (!read_named(v->p, v->side, v->index, field, &o))
+    if (!read_named(L, v, field, &o))
         return luaL_error(L, "has: '%s' is not a field of %s profiles", field, side_name(v->side));
     if (o.type == T_LIST) {
         for (size_t i = 0; i < o.count; i++)
-            if (strcmp(record_list_item(v->p->st, &o, i), want) == 0) {
+            if (strcmp(fref_list_item(v->p, &o, i), want) == 0) {
                 lua_pushboolean(L, 1);
                 return 1;
             }
@@ -293,7 +335,7 @@ static int view_within(lua_State *L)
     if (anc == ISIC_NONE)
         return luaL_error(L, "within: '%s' is not an ISIC Rev.4 code", code);
     struct field_read o;
-    if (!read_named(v->p, v->side, v->index, field, &o))
+    if (!read_named(L, v, field, &o))
         return luaL_error(L, "within: '%s' is not a field of %s profiles", field,
                           side_name(v->side));
     int found = 0;
@@ -319,7 +361,7 @@ static int view_money(lua_State *L)
     snprintf(pa, sizeof pa, "%s.%s", group, strcmp(group, "investment") == 0 ? "max" : "amount");
     snprintf(pc, sizeof pc, "%s.currency", group);
     struct field_read a, c;
-    if (!read_named(v->p, v->side, v->index, pa, &a) || !read_named(v->p, v->side, v->index, pc, &c))
+    if (!read_named(L, v, pa, &a) || !read_named(L, v, pc, &c))
         return luaL_error(L, "money: '%s' is not an amount of %s profiles", group,
                           side_name(v->side));
     double out;
@@ -342,7 +384,7 @@ static int list_index(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    lua_pushstring(L, record_list_item(lv->st, &lv->fr, (size_t)i - 1));
+    lua_pushstring(L, fref_list_item(lv->p, &lv->fr, (size_t)i - 1));
     return 1;
 }
 
@@ -362,7 +404,7 @@ static int list_tostring(lua_State *L)
     for (size_t i = 0; i < lv->fr.count; i++) {
         if (i)
             luaL_addstring(&b, ", ");
-        luaL_addstring(&b, record_list_item(lv->st, &lv->fr, i));
+        luaL_addstring(&b, fref_list_item(lv->p, &lv->fr, i));
     }
     luaL_addchar(&b, ']');
     luaL_pushresult(&b);
@@ -439,6 +481,8 @@ static int cm_distance_l(lua_State *L)
 {
     struct pview *a = check_view(L, 1);
     struct pview *b = check_view(L, 2);
+    check_allowed(L, a, schema_field(a->side, "location", 8), -1, "location");
+    check_allowed(L, b, schema_field(b->side, "location", 8), -1, "location");
     const struct common *ca = store_common(a->p->st, a->side, a->index);
     const struct common *cb = store_common(b->p->st, b->side, b->index);
     if (isnan(ca->lat) || isnan(cb->lat))
@@ -741,9 +785,62 @@ int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t r
     return 0;
 }
 
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dval *out,
+int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
+                        char *reason, size_t reason_len, char *err, size_t errlen)
+{
+    (void)p;
+    lua_State *L = sandbox_lua(ps->sb);
+    push_fn(L, ps, fn);
+    ps->eview->index = ei;
+    ps->rview->index = ri;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    lua_pushnumber(L, score);
+    if (sandbox_call(ps->sb, 4, 1, err, errlen) < 0)
+        return -1;
+    if (lua_type(L, -1) != LUA_TSTRING) {
+        snprintf(err, errlen, "explain returned %s, expected the reason (a string)",
+                 luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    copy_reason(L, -1, reason, reason_len);
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* The value of one derive call, encoded (dbuf_*) for the policy's own
+ * thread to intern in profile order: a byte of type, then a double (number),
+ * a byte (boolean), a length and bytes (string), or a count and as many
+ * strings (list). Workers never touch the policy's pools. */
+static int dbuf_put(dbuf *b, const void *data, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *nb = cm_realloc(b->data, cap);
+        if (nb == NULL)
+            return -1;
+        b->data = nb;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    return 0;
+}
+
+static int dbuf_str(dbuf *b, const char *s, size_t len)
+{
+    uint32_t n = (uint32_t)len;
+    return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
+}
+
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
                        char *err, size_t errlen)
 {
+    (void)p;
     lua_State *L = sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
     struct pview *v = side == SIDE_ENTERPRISE ? ps->eview : ps->rview;
@@ -752,28 +849,62 @@ int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t inde
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
     if (sandbox_call(ps->sb, 2, 1, err, errlen) < 0)
         return -1;
-    memset(out, 0, sizeof *out);
+    int rc = 0;
+    unsigned char t = T_NONE;
     switch (lua_type(L, -1)) {
-    case LUA_TNIL: break;
-    case LUA_TNUMBER: out->type = T_NUMBER; out->num = lua_tonumber(L, -1); break;
-    case LUA_TBOOLEAN: out->type = T_BOOL; out->num = lua_toboolean(L, -1); break;
+    case LUA_TNIL: rc = dbuf_put(out, &t, 1); break;
+    case LUA_TNUMBER: {
+        double d = lua_tonumber(L, -1);
+        t = T_NUMBER;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &d, sizeof d) < 0 ? -1 : 0;
+        break;
+    }
+    case LUA_TBOOLEAN: {
+        unsigned char bv = (unsigned char)lua_toboolean(L, -1);
+        t = T_BOOL;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &bv, 1) < 0 ? -1 : 0;
+        break;
+    }
     case LUA_TSTRING: {
         size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        out->type = T_STRING;
-        if (strpool_intern(&p->strings, s, len, &out->str) < 0) {
+        const char *str = lua_tolstring(L, -1, &len);
+        t = T_STRING;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_str(out, str, len) < 0 ? -1 : 0;
+        break;
+    }
+    case LUA_TTABLE: {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        if (n > 4096) {
+            snprintf(err, errlen, "returned a list of %lld items (at most 4096)", (long long)n);
             lua_pop(L, 1);
-            snprintf(err, errlen, "out of memory");
             return -1;
+        }
+        uint32_t count = (uint32_t)n;
+        t = T_LIST;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &count, sizeof count) < 0 ? -1 : 0;
+        for (lua_Integer i = 1; i <= n && rc == 0; i++) {
+            int it = lua_rawgeti(L, -1, i);
+            if (it != LUA_TSTRING && it != LUA_TNUMBER) {
+                snprintf(err, errlen, "returned a list whose item %lld is a %s (lists hold strings)",
+                         (long long)i, lua_typename(L, it));
+                lua_pop(L, 2);
+                return -1;
+            }
+            size_t len;
+            const char *str = lua_tolstring(L, -1, &len);
+            rc = dbuf_str(out, str, len);
+            lua_pop(L, 1);
         }
         break;
     }
     default:
-        snprintf(err, errlen, "returned a %s, expected a number, string, boolean or nil",
-                 luaL_typename(L, -1));
+        snprintf(err, errlen, "returned a %s, expected a number, string, boolean, list of "
+                 "strings or nil", luaL_typename(L, -1));
         lua_pop(L, 1);
         return -1;
     }
     lua_pop(L, 1);
-    return 0;
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
 }

@@ -36,7 +36,9 @@
 
 #define HOOK_EVERY 1000       /* instructions between budget checks */
 #define PATTERN_COST_LIMIT 1e8
-#define TIME_LIMIT 1.0        /* seconds per load or call (the documented backstop) */
+#define TIME_LIMIT 0.9        /* seconds per load or call: the documented second, less
+                                 a margin for the last stretch between two checks */
+#define PCALL_COST 32         /* a protected call and its unwinding, in instructions */
 #define ALLOC_CHECK ((size_t)256 << 10) /* bytes allocated between clock reads */
 #define BIG_BLOCK ((size_t)64 << 10)    /* blocks from this size are tracked */
 #define HOOK_BYTES 256.0 * 1024 * 1024  /* hook interval x largest block */
@@ -252,6 +254,7 @@ static int spent_error(lua_State *L)
 static int sb_pcall(lua_State *L)
 {
     luaL_checkany(L, 1);
+    sandbox_charge(L, PCALL_COST);
     int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
     if (sandbox_of(L)->spent)
         return spent_error(L);
@@ -264,6 +267,7 @@ static int sb_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    sandbox_charge(L, PCALL_COST);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_replace(L, 1);

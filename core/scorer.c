@@ -73,6 +73,21 @@ void builtin_free(builtin *b)
     cm_free(b->pattern);
     pcre2_code_free(b->re);
     cm_free(b->cache_score);
+    cm_free(b->abroad);
+    for (int side = 0; side < 2; side++) {
+        cm_free(b->prod[side].items);
+        cm_free(b->prod[side].off);
+        cm_free(b->prod[side].count);
+    }
+    memset(b->prod, 0, sizeof b->prod);
+    for (int k = 0; k < 2; k++) {
+        cm_free(b->col[k].off);
+        cm_free(b->col[k].n);
+        cm_free(b->col[k].items);
+    }
+    memset(b->col, 0, sizeof b->col);
+    b->abroad = NULL;
+    b->nabroad = 0;
     b->constant = b->pattern = NULL;
     b->re = NULL;
     b->cache_score = NULL;
@@ -80,7 +95,7 @@ void builtin_free(builtin *b)
 }
 
 /* Read what a field reference names for one profile. */
-static void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
+void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
 {
     const store *st = p->st;
     const struct common *c = store_common(st, r->side, idx);
@@ -93,12 +108,26 @@ static void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct fi
         if (idx < p->dcount[r->side]) {
             const dval *d = &p->dvals[r->side][idx * p->nderived + (size_t)r->derived];
             o->type = d->type;
-            o->num = d->num;
+            o->code_pool = -1;
             if (d->type == T_STRING)
                 o->str = strpool_get(&p->strings, d->str);
-            o->boolean = (int)d->num;
+            else if (d->type == T_LIST) {
+                o->pool = POOL_DERIVED;
+                o->off = d->u.list.off;
+                o->count = d->u.list.count;
+            } else {
+                o->num = d->u.num;
+                o->boolean = (int)d->u.num;
+            }
         }
     }
+}
+
+const char *fref_list_item(const cm_policy *p, const struct field_read *o, size_t i)
+{
+    if (o->pool == POOL_DERIVED)
+        return i < o->count ? strpool_get(&p->strings, p->ditems[o->off + i]) : NULL;
+    return record_list_item(p->st, o, i);
 }
 
 static uint32_t pair_index(const fref *r, uint32_t ei, uint32_t ri)
@@ -119,6 +148,13 @@ static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id
         memcpy(out, p->st->u16 + o->off, n * sizeof *out);
         return n;
     }
+    if (o->type == T_LIST && o->pool == POOL_DERIVED) {
+        size_t n = 0;
+        for (size_t i = 0; i < o->count && n < MAX_CODES; i++)
+            if (p->ditems_isic[o->off + i] != ISIC_NONE)
+                out[n++] = p->ditems_isic[o->off + i];
+        return n;
+    }
     if (o->type == T_STRING) {
         out[0] = isic_lookup(o->str, strlen(o->str));
         return out[0] ? 1 : 0;
@@ -132,6 +168,14 @@ static isic_id anc[1024][4];
 static signed char lvl[1024];
 static pthread_once_t anc_once = PTHREAD_ONCE_INIT;
 
+static void anc_init(void);
+
+/* Called when a policy is loaded, so the scoring loop never checks. */
+void scorer_init(void)
+{
+    pthread_once(&anc_once, anc_init);
+}
+
 static void anc_init(void)
 {
     for (size_t id = 1; id <= isic_count() && id < 1024; id++) {
@@ -141,33 +185,67 @@ static void anc_init(void)
     }
 }
 
-/* 1 when one contains the other, else by the level they share. */
-static double isic_pair(isic_id a, isic_id b, int *shared)
+/* By the builtin's levels: one within the other (a broader than b may
+ * score less), else the level they share. */
+static inline double isic_pair(const builtin *bt, isic_id a, isic_id b, int *shared)
 {
     int la = lvl[a], lb = lvl[b];
-    if ((la >= lb && anc[a][lb] == b) || (lb >= la && anc[b][la] == a)) {
+    if (lb >= la && anc[b][la] == a && a != b) {
         *shared = 4;
-        return 1;
+        return bt->broader;
+    }
+    if (la >= lb && anc[a][lb] == b) {
+        *shared = 4;
+        return bt->levels[3];
     }
     for (int level = (la < lb ? la : lb); level >= ISIC_SECTION; level--) {
         if (level <= ISIC_GROUP && anc[a][level] == anc[b][level]) {
             *shared = level;
-            return 0.25 * (level + 1);
+            return bt->levels[level];
         }
     }
     *shared = -1;
     return 0;
 }
 
+/* The column slices of a pair, when built: 1, else 0 (the slow path). */
+static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x, size_t *nx,
+                  const uint32_t **y, size_t *ny)
+{
+    uint32_t ia = pair_index(&b->a, ei, ri), ib = pair_index(&b->b, ei, ri);
+    if (ia >= b->col[0].count || ib >= b->col[1].count)
+        return 0;
+    *x = b->col[0].items + b->col[0].off[ia];
+    *nx = b->col[0].n[ia];
+    *y = b->col[1].items + b->col[1].off[ib];
+    *ny = b->col[1].n[ib];
+    return 1;
+}
+
 static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                        char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        double best = 0, top = b->broader > b->levels[3] ? b->broader : b->levels[3];
+        int shared;
+        for (size_t i = 0; i < nx; i++)
+            for (size_t j = 0; j < ny; j++) {
+                double s = isic_pair(b, (isic_id)xs[i], (isic_id)ys[j], &shared);
+                if (s > best) {
+                    best = s;
+                    if (best >= top)
+                        return best;  /* nothing scores more */
+                }
+            }
+        return best;
+    }
     struct field_read oa, ob;
     isic_id ca[MAX_CODES], cb[MAX_CODES];
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     size_t na = isic_codes(p, &oa, ca), nb = isic_codes(p, &ob, cb);
-    pthread_once(&anc_once, anc_init);
     if (na == 0 || nb == 0) {
         if (reason)
             snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
@@ -180,7 +258,7 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++) {
             int shared;
-            double s = isic_pair(ca[i], cb[j], &shared);
+            double s = isic_pair(b, ca[i], cb[j], &shared);
             if (s > best) {
                 best = s;
                 bi = i;
@@ -219,7 +297,7 @@ static size_t items_of(const cm_policy *p, const struct field_read *o, const cha
     if (o->type == T_LIST) {
         size_t n = o->count < max ? o->count : max;
         for (size_t i = 0; i < n; i++)
-            out[i] = record_list_item(p->st, o, i);
+            out[i] = fref_list_item(p, o, i);
         return n;
     }
     if (o->type == T_STRING) {
@@ -250,9 +328,40 @@ static void join(char *buf, size_t n, const char *const *items, size_t count)
     }
 }
 
+/* Items of x found in y (items of one list are distinct). */
+static size_t shared_items(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
+{
+    size_t common = 0;
+    for (size_t i = 0; i < nx; i++)
+        for (size_t j = 0; j < ny; j++)
+            if (x[i] == y[j]) {
+                size_t k = 0;
+                while (k < i && x[k] != x[i])
+                    k++;
+                common += k == i;     /* each distinct item once */
+                break;
+            }
+    return common;
+}
+
+/* The word-set path counts bits: with the CPU's popcount instruction where
+ * it has one (chosen once, at load, by the dynamic linker). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define POPCOUNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define POPCOUNT_CLONES
+#endif
+
+POPCOUNT_CLONES
 static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                       char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && !b->jaccard && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        size_t common = shared_items(xs, nx, ys, ny), of = b->of_a ? nx : ny;
+        return of ? (double)common / (double)of : 0;
+    }
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
@@ -268,6 +377,8 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
         nb = ob.count;
         if (b->jaccard)
             return any ? (double)common / __builtin_popcount(any) : 0;
+        if (b->of_a)
+            return na ? (double)common / (double)na : 0;
         return nb ? (double)common / (double)nb : 0;
     }
     na = items_of(p, &oa, ia, MAX_CODES, n1, sizeof n1);
@@ -284,8 +395,9 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
                 break;
             }
     size_t uni = na + nb - common;
+    size_t of = b->of_a ? na : nb;
     double s = b->jaccard ? (uni ? (double)common / (double)uni : 0)
-                          : (nb ? (double)common / (double)nb : 0);
+                          : (of ? (double)common / (double)of : 0);
     if (reason) {
         if (na == 0 || nb == 0)
             snprintf(reason, n, "no %s for the %s", na == 0 ? b->a.path : b->b.path,
@@ -295,8 +407,9 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
         else {
             char list[256];
             join(list, sizeof list, shared, common);
-            snprintf(reason, n, "%s meet %zu of %zu %s: %s", b->a.path, common,
-                     b->jaccard ? uni : nb, b->jaccard ? "in all" : b->b.path, list);
+            snprintf(reason, n, "%s meet %zu of %zu %s: %s",
+                     b->of_a ? b->b.path : b->a.path, common, b->jaccard ? uni : of,
+                     b->jaccard ? "in all" : b->of_a ? b->a.path : b->b.path, list);
         }
     }
     return s;
@@ -381,8 +494,141 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
     return 0;
 }
 
-int builtin_prepare(const cm_policy *p, builtin *b)
+/* best_product: parse each profile's "NAME value" items of one side once.
+ * An item without a number after its last space counts as 0. */
+static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
 {
+    size_t count = p->st->kinds[r->side].count;
+    if (pi->off && pi->n == count)
+        return 0;
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        total += o.type == T_LIST ? o.count : 0;
+    }
+    struct pitem *items = cm_malloc((total ? total : 1) * sizeof *items);
+    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
+    uint16_t *cnt = cm_malloc((count ? count : 1) * sizeof *cnt);
+    if (items == NULL || off == NULL || cnt == NULL || total > UINT32_MAX) {
+        cm_free(items);
+        cm_free(off);
+        cm_free(cnt);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        off[i] = (uint32_t)k;
+        size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
+        for (size_t j = 0; j < n; j++) {
+            const char *s = fref_list_item(p, &o, j);
+            const char *sp = strrchr(s, ' ');
+            char *end;
+            double v = sp ? strtod(sp + 1, &end) : 0;
+            if (sp == NULL || *end || !isfinite(v))
+                v = 0;
+            size_t nl = sp ? (size_t)(sp - s) : strlen(s);
+            char buf[128];    /* s lives in the pool that interning may move */
+            nl = nl < sizeof buf ? nl : sizeof buf - 1;
+            memcpy(buf, s, nl);
+            str_ref name;
+            if (strpool_intern(&p->strings, buf, nl, &name) < 0) {
+                cm_free(items);
+                cm_free(off);
+                cm_free(cnt);
+                return -1;
+            }
+            items[k++] = (struct pitem){ name, v };
+        }
+        cnt[i] = (uint16_t)n;
+    }
+    cm_free(pi->items);
+    cm_free(pi->off);
+    cm_free(pi->count);
+    pi->items = items;
+    pi->off = off;
+    pi->count = cnt;
+    pi->n = count;
+    return 0;
+}
+
+/* Build field r of every profile into c: ISIC ids (isic) or interned items. */
+static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
+{
+    size_t count = p->st->kinds[r->side].count;
+    if (c->off && c->count == count)
+        return 0;
+    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
+    uint16_t *n = cm_malloc((count ? count : 1) * sizeof *n);
+    uint32_t *items = NULL;
+    size_t len = 0, cap = 0;
+    int rc = off && n ? 0 : -1;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        struct field_read o;
+        fref_read(p, r, (uint32_t)i, &o);
+        off[i] = (uint32_t)len;
+        if (isic) {
+            isic_id ids[MAX_CODES];
+            size_t k = isic_codes(p, &o, ids);
+            if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
+                rc = -1;
+            for (size_t j = 0; j < k && rc == 0; j++)
+                items[len++] = ids[j];
+            n[i] = (uint16_t)k;
+            continue;
+        }
+        const char *it[MAX_CODES];
+        char num[32];
+        size_t k = items_of(p, &o, it, MAX_CODES, num, sizeof num);
+        if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
+            rc = -1;
+        for (size_t j = 0; j < k && rc == 0; j++) {
+            char buf[512];    /* the item may live in the pool interning moves */
+            size_t l = strlen(it[j]);
+            l = l < sizeof buf ? l : sizeof buf - 1;
+            memcpy(buf, it[j], l);
+            str_ref ref;
+            if (strpool_intern(&p->strings, buf, l, &ref) < 0)
+                rc = -1;
+            else
+                items[len++] = ref;
+            if (j + 1 < k && o.pool == POOL_DERIVED) {
+                /* the pool may have moved: read the rest again */
+                it[j + 1] = fref_list_item(p, &o, j + 1);
+            }
+        }
+        n[i] = (uint16_t)k;
+    }
+    if (rc < 0 || len > UINT32_MAX) {
+        cm_free(off);
+        cm_free(n);
+        cm_free(items);
+        return -1;
+    }
+    cm_free(c->off);
+    cm_free(c->n);
+    cm_free(c->items);
+    c->off = off;
+    c->n = n;
+    c->items = items;
+    c->count = count;
+    return 0;
+}
+
+int builtin_prepare(cm_policy *p, builtin *b)
+{
+    if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
+        int isic = b->kind == B_ISIC_FIT;
+        if (column_prepare(p, &b->a, &b->col[0], isic) < 0 ||
+            column_prepare(p, &b->b, &b->col[1], isic) < 0)
+            return -1;
+        return 0;
+    }
+    if (b->kind == B_PRODUCT)
+        return product_prepare(p, &b->a, &b->prod[b->a.side]) < 0 ||
+               product_prepare(p, &b->b, &b->prod[b->b.side]) < 0 ? -1 : 0;
     if (b->kind != B_RANGE)
         return 0;
     size_t count = p->st->kinds[b->a.side].count;
@@ -456,9 +702,28 @@ static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t 
 static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                      char *reason, size_t n)
 {
+    const uint32_t *xs, *ys;
+    size_t nx, ny;
+    if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        if (nx == 0 || ny == 0)
+            return b->empty_passes;
+        return shared_items(xs, nx, ys, ny) > 0;
+    }
     struct field_read oa, ob;
     fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    if (!reason && oa.type == T_LIST && ob.type == T_LIST && oa.pool == POOL_DERIVED &&
+        ob.pool == POOL_DERIVED) {
+        /* two derived sets: interned, so equal strings are equal refs */
+        if (oa.count == 0 || ob.count == 0)
+            return b->empty_passes;
+        const str_ref *x = p->ditems + oa.off, *y = p->ditems + ob.off;
+        for (size_t i = 0; i < oa.count; i++)
+            for (size_t k = 0; k < ob.count; k++)
+                if (x[i] == y[k])
+                    return 1;
+        return 0;
+    }
     if (!reason) {
         /* the hot path: a list of codes against one code, as ids */
         const struct field_read *list = oa.type == T_LIST ? &oa : &ob;
@@ -571,8 +836,47 @@ static double regex(const cm_policy *p, pstate *ps, const builtin *b, uint32_t e
     return 1;
 }
 
-double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
-                   char *reason, size_t reason_len, int *error)
+static int is_abroad(const builtin *b, str_ref name)
+{
+    for (size_t i = 0; i < b->nabroad; i++)
+        if (b->abroad[i] == name)
+            return 1;
+    return 0;
+}
+
+static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                           char *reason, size_t n)
+{
+    const pitems *pe = &b->prod[SIDE_ENTERPRISE], *pr = &b->prod[SIDE_REGION];
+    if (ei >= pe->n || ri >= pr->n) {
+        if (reason)
+            snprintf(reason, n, "not prepared");
+        return 0;
+    }
+    int home = store_common(p->st, SIDE_ENTERPRISE, ei)->country ==
+               store_common(p->st, SIDE_REGION, ri)->country;
+    const struct pitem *x = pe->items + pe->off[ei], *y = pr->items + pr->off[ri];
+    double best = 0;
+    str_ref which = STR_NONE;
+    for (size_t i = 0; i < pe->count[ei]; i++)
+        for (size_t k = 0; k < pr->count[ri]; k++)
+            if (x[i].name == y[k].name && x[i].name != STR_NONE &&
+                !(home && b->nabroad && is_abroad(b, x[i].name)) &&
+                x[i].value * y[k].value > best) {
+                best = x[i].value * y[k].value;
+                which = x[i].name;
+            }
+    if (reason) {
+        if (which == STR_NONE)
+            snprintf(reason, n, "no item of %s meets one of %s", b->a.path, b->b.path);
+        else
+            snprintf(reason, n, "%s: %.2f", strpool_get(&p->strings, which), best);
+    }
+    return best;
+}
+
+static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                        char *reason, size_t reason_len, int *error)
 {
     switch (b->kind) {
     case B_ISIC_FIT: return isic_fit(p, b, ei, ri, reason, reason_len);
@@ -582,7 +886,15 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
     case B_MEMBER: return member(p, b, ei, ri, reason, reason_len);
     case B_EQUALS: return equals(p, b, ei, ri, reason, reason_len);
     case B_REGEX: return regex(p, ps, b, ei, ri, reason, reason_len, error);
+    case B_PRODUCT: return best_product(p, b, ei, ri, reason, reason_len);
     case B_LUA: break;
     }
     return 0;
+}
+
+double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+                   char *reason, size_t reason_len, int *error)
+{
+    double s = eval_kind(p, ps, b, ei, ri, reason, reason_len, error);
+    return b->factor == 1 ? s : s * b->factor;
 }

@@ -68,21 +68,8 @@ local ind = require "industries"
 local sme = require "sme"
 local funds = require "funds"
 
--- The enterprise's size class, once per profile.
-derive { name = "sme_class", side = "enterprise", value = function(e)
-  local class = sme.classify(e)
-  return class
-end }
-
-derive { name = "sme_basis", side = "enterprise", value = function(e)
-  local _, reason = sme.classify(e)
-  return reason
-end }
-
-derive { name = "is_sme", side = "enterprise", value = function(e)
-  local _, _, is_sme = sme.classify(e)
-  return is_sme
-end }
+-- The enterprise's size class, once per profile: sme_class, sme_basis, is_sme.
+sme.declare_derived()
 
 -- Sector fit -----------------------------------------------------------------
 
@@ -92,18 +79,18 @@ ind.declare_rules()
 
 -- SME support ----------------------------------------------------------------
 
-rule {
-  name = "SME programme", weight = 2, group = "sme",
-  score = function(e, r, params) return sme.score_programme(e, r, params.unknown_score) end,
-}
+sme.declare_programme_rule(2)
 
 -- Financing (a bonus) --------------------------------------------------------
 
+local best_fund = funds.declare_derived("band_tolerance")
+
 rule {
   name = "fund bonus", weight = 1, group = "funds",
-  score = function(e, r, params)
-    local fit, reason = funds.best(e, r, { tolerance = params.band_tolerance })
-    return fit, reason
+  score = best_fund,
+  explain = function(e, r, params)
+    local _, reason = funds.best(e, r, { tolerance = params.band_tolerance })
+    return reason
   end,
 }
 
@@ -111,6 +98,7 @@ rule {
 
 rule {
   name = "target country", weight = 3, group = "target",
+  uses = { enterprise = { "target_countries", "country" }, region = { "country" } },
   score = function(e, r)
     local targets = ind.list(e.target_countries)
     local c = r.country

@@ -32,28 +32,43 @@ local p = params { band_tolerance = 10 }
 local funds = require "funds"
 local ind = require "industries"
 
+local best_fund = funds.declare_derived("band_tolerance")
+
 filter {
   name = "fund",
-  check = function(e, r, params)
-    local fit, reason, eligible = funds.best(e, r, { tolerance = params.band_tolerance })
-    if #eligible == 0 then return false, reason end
-    return true, "can draw on " .. table.concat(eligible, ", ")
+  check = best_fund,
+  explain = function(e, r, params)
+    local _, reason, eligible = funds.best(e, r, { tolerance = params.band_tolerance })
+    if #eligible == 0 then return reason end
+    return "can draw on " .. table.concat(eligible, ", ")
   end,
 }
 
 rule {
   name = "best fund", weight = 3, group = "funds",
-  score = function(e, r, params)
-    local fit, reason = funds.best(e, r, { tolerance = params.band_tolerance })
-    return fit, reason
+  score = best_fund,
+  explain = function(e, r, params)
+    local _, reason = funds.best(e, r, { tolerance = params.band_tolerance })
+    return reason
   end,
 }
 
 rule {
   name = "funds wished", weight = 1, group = "funds",
-  score = function(e, r, params)
+  uses = { enterprise = { "fund_terms", "country", "funds_interest" },
+           region = { "fund_access", "country" } },
+  score = function(e, r)
     local wish = ind.list(e.funds_interest)
-    if #wish == 0 then return 0, "the enterprise names no funds it hopes to use" end
+    if #wish == 0 then return 0 end
+    local ok = 0
+    for i = 1, #wish do
+      if funds.can_finance(e, r, wish[i]) then ok = ok + 1 end
+    end
+    return ok / #wish
+  end,
+  explain = function(e, r, params)
+    local wish = ind.list(e.funds_interest)
+    if #wish == 0 then return "the enterprise names no funds it hopes to use" end
     local all = funds.assess(e, r, { tolerance = params.band_tolerance })
     local ok, no = {}, {}
     for i = 1, #all do
@@ -62,12 +77,11 @@ rule {
         if all[i].ok then ok[#ok + 1] = id else no[#no + 1] = all[i].reason end
       end
     end
-    local score = #ok / #wish
     if #ok == 0 then
-      return 0, "none of the funds it names can finance this pair: " .. table.concat(no, "; ")
+      return "none of the funds it names can finance this pair: " .. table.concat(no, "; ")
     end
     local reason = #ok .. " of " .. #wish .. " funds named can finance this pair: " .. table.concat(ok, ", ")
     if #no > 0 then reason = reason .. " (not " .. table.concat(no, "; ") .. ")" end
-    return score, reason
+    return reason
   end,
 }

@@ -35,22 +35,5 @@ local p = params { unknown_score = 0 }
 
 local sme = require "sme"
 
-derive { name = "sme_class", side = "enterprise", value = function(e)
-  local class = sme.classify(e)
-  return class
-end }
-
-derive { name = "sme_basis", side = "enterprise", value = function(e)
-  local _, reason = sme.classify(e)
-  return reason
-end }
-
-derive { name = "is_sme", side = "enterprise", value = function(e)
-  local _, _, is_sme = sme.classify(e)
-  return is_sme
-end }
-
-rule {
-  name = "SME programme", weight = 1, group = "sme",
-  score = function(e, r, params) return sme.score_programme(e, r, params.unknown_score) end,
-}
+sme.declare_derived()
+sme.declare_programme_rule(1)

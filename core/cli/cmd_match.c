@@ -60,6 +60,8 @@ static const char match_usage[] =
     "                         files, which take precedence; feeds in config order)\n"
     "  --cache DIR            the feeds' cache (default $XDG_CACHE_HOME/capmatch)\n"
     "  --refresh              fetch the feeds first (a failed fetch keeps the cache)\n"
+    "  --no-prune             score every rule of every pair (for checking: pruning skips\n"
+    "                         only the rules of pairs that cannot enter a top k)\n"
     "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
     "\n"
     "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
@@ -98,6 +100,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "feeds", required_argument, NULL, 15 },
         { "cache", required_argument, NULL, 16 },
         { "refresh", no_argument, NULL, 17 },
+        { "no-prune", no_argument, NULL, 18 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -166,6 +169,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 15: a->feeds = optarg; break;
         case 16: a->cache = optarg; break;
         case 17: a->refresh = 1; break;
+        case 18: a->mo.no_prune = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)

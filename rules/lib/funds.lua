@@ -365,4 +365,115 @@ function M.best(e, r, opts)
   return best.fit, reason, eligible
 end
 
+-- ---------------------------------------------------------------------------
+-- The fast form. check() mixes what the enterprise alone decides (sector,
+-- maritime topic, instruments, size, the funds it names) with what the
+-- region alone decides (territory, port, its funds list) and the pair (the
+-- Silk Road Fund's cross-border rule). Each side's part is derived once per
+-- profile as one "ID factor" item per fund it does not rule out, the factor
+-- being the product of that side's factors; the engine's best_product then
+-- takes, per pair, the best enterprise factor x region factor among the
+-- funds on both lists, across borders only for SRF. The fit is check()'s
+-- product in another order: equal to within rounding (1e-15).
+
+local function num(x) return string.format("%.17g", x) end
+
+-- A fund's level for one code (1 core, 0.5 related, 0), once per code.
+local code_level = {}
+local function level_of(fund, code)
+  local t = code_level[fund.id]
+  if t == nil then t = {}; code_level[fund.id] = t end
+  local l = t[code]
+  if l == nil then
+    l = sector_level(fund, { code })
+    t[code] = l
+  end
+  return l
+end
+
+function M.enterprise_terms(e, opts)
+  local tol = (opts and opts.tolerance) or 10
+  local sectors, inst, wish = ind.list(e.sectors), ind.list(e.instruments), ind.list(e.funds_interest)
+  local out = {}
+  for i = 1, #M.FUNDS do
+    local fund = M.FUNDS[i]
+    local f = 0               -- sector_level(): core if any code is core, else related
+    for j = 1, #sectors do
+      local l = level_of(fund, sectors[j])
+      if l > f then f = l end
+    end
+    if fund.maritime and f == 0 and e.description and re.match(e.description, MARITIME, "i") then f = 0.5 end
+    local f_inst = 0.5
+    if #inst > 0 then
+      f_inst = 0
+      for k = 1, #inst do
+        local x = fund.instruments[inst[k]]
+        if x and x > f_inst then f_inst = x end
+      end
+    end
+    local f_size = 1
+    if fund.band then
+      local lo, hi = project_usd(e)
+      if lo == nil then
+        f_size = 0.5
+      else
+        local ratio = 1
+        if hi < fund.band.min then ratio = fund.band.min / hi
+        elseif lo > fund.band.max then ratio = lo / fund.band.max end
+        if ratio > 1 then f_size = 1 - math.log(ratio) / math.log(tol) end
+      end
+    end
+    local f_wish = #wish == 0 and 0.8 or (ind.has(wish, fund.id) and 1 or 0.7)
+    if f > 0 and f_inst > 0 and f_size > 0 then
+      out[#out + 1] = fund.id .. " " .. num(f * f_inst * f_size * f_wish)
+    end
+  end
+  return out
+end
+
+function M.region_terms(r)
+  local rf, country = ind.list(r.funds), r.country
+  local port = r.connectivity and r.connectivity.port
+  local out = {}
+  for i = 1, #M.FUNDS do
+    local fund = M.FUNDS[i]
+    if fund.territory[country] and not (fund.maritime and port == false) then
+      local f_port = (fund.maritime and port == nil) and 0.5 or 1
+      local f_listed = #rf == 0 and 0.8 or (ind.has(rf, fund.id) and 1 or 0.5)
+      out[#out + 1] = fund.id .. " " .. num(f_port * f_listed)
+    end
+  end
+  return out
+end
+
+-- The funds that finance only across borders.
+M.ABROAD = {}
+for i = 1, #M.FUNDS do
+  if M.FUNDS[i].cross_border then M.ABROAD[#M.ABROAD + 1] = M.FUNDS[i].id end
+end
+
+-- Can fund `id` finance the pair? (from the derived values alone)
+function M.can_finance(e, r, id)
+  local function listed(list)
+    for i = 1, #list do
+      if list[i]:sub(1, #id + 1) == id .. " " then return true end
+    end
+    return false
+  end
+  if not (listed(e.fund_terms) and listed(r.fund_access)) then return false end
+  for i = 1, #M.ABROAD do
+    if M.ABROAD[i] == id and e.country == r.country then return false end
+  end
+  return true
+end
+
+-- Declare the derived values and return the built-in scoring the best fund.
+function M.declare_derived(tolerance_param)
+  derive { name = "fund_terms", side = "enterprise", value = function(e, params)
+    return M.enterprise_terms(e, { tolerance = params[tolerance_param] })
+  end }
+  derive { name = "fund_access", side = "region", value = M.region_terms }
+  return builtin.best_product { enterprise = "fund_terms", region = "fund_access", abroad = M.ABROAD }
+end
+
 return M

@@ -46,23 +46,24 @@ local SECTIONS = {
 }
 
 -- The section letter of any ISIC code ("2826" -> "C", "C" -> "C"), or nil.
+-- (Codes are a section letter or digits: the length tells which, without a
+-- pattern, as these run for every code of every profile.)
+local section_of = {}
+for i = 1, #SECTIONS do
+  local s = SECTIONS[i]
+  for d = s[1], s[2] do section_of[d] = s[3] end
+end
 function M.section(code)
   if code == nil then return nil end
-  if code:match("^%a$") then return code:upper() end
-  local d = tonumber(code:sub(1, 2))
-  if d == nil then return nil end
-  for i = 1, #SECTIONS do
-    local s = SECTIONS[i]
-    if d >= s[1] and d <= s[2] then return s[3] end
-  end
-  return nil
+  if #code == 1 and code:find("^%a$") then return code:upper() end
+  return section_of[tonumber(code:sub(1, 2))]
 end
 
 -- True when code lies within anc (equal, or a descendant of it).
 function M.within(code, anc)
   if code == nil or anc == nil then return false end
-  if anc:match("^%a$") then return M.section(code) == anc:upper() end
-  if code:match("^%a$") then return false end
+  if #anc == 1 then return M.section(code) == anc:upper() end
+  if #code == 1 then return false end
   return #code >= #anc and code:sub(1, #anc) == anc
 end
 
@@ -587,26 +588,243 @@ function M.score_seeks(e, r)
   return #met / #seeks, "the region offers " .. #met .. " of " .. #seeks .. " things sought: " .. join(met)
 end
 
+-- ---------------------------------------------------------------------------
+-- The fast form. What each scorer above finds by looping over a pair is
+-- split into what each side knows alone, derived once per profile (the Joint
+-- Statement groups of its sectors, the value-chain links its sectors are an
+-- end of, the resource links of a region's tags, the words of a description),
+-- and a pair step the engine runs in C (a shared item of two derived lists,
+-- ISIC fit against derived codes) or looks up in a memo. The scorers above
+-- stay the reference: they write the reasons of the pairs that are shown,
+-- and the policy tests check that both give the same scores.
+
+-- The Joint Statement groups of a list of codes (names, table order).
+local code_groups = {}       -- code -> the indexes of its groups, worked out once
+function M.groups_of(codes)
+  local out, seen = {}, {}
+  for i = 1, #codes do
+    local gs = code_groups[codes[i]]
+    if gs == nil then
+      gs = {}
+      for k = 1, #M.JOINT do
+        if in_group(codes[i], M.JOINT[k]) then gs[#gs + 1] = k end
+      end
+      code_groups[codes[i]] = gs
+    end
+    for j = 1, #gs do seen[gs[j]] = true end
+  end
+  for k = 1, #M.JOINT do
+    if seen[k] then out[#out + 1] = M.JOINT[k].name end
+  end
+  return out
+end
+
+-- The CHAIN links (as "k" strings, k its index) one of whose `side` ends
+-- ("up" or "down") is related to one of the codes.
+local code_ends = {}         -- code -> { up = {k = true}, down = {k = true} }, once per code
+function M.chain_links(codes, side)
+  local t = {}
+  for i = 1, #codes do
+    local ends = code_ends[codes[i]]
+    if ends == nil then
+      local ups, downs = {}, {}
+      chain_ends(codes[i], ups, downs)
+      ends = { up = ups, down = downs }
+      code_ends[codes[i]] = ends
+    end
+    for k in pairs(ends[side]) do t[k] = true end
+  end
+  local out = {}
+  for k = 1, #M.CHAIN do
+    if t[k] then out[#out + 1] = tostring(k) end
+  end
+  return out
+end
+
+-- The RESOURCES entry of a tag, by index (resource_entry gives the entry).
+local function entry_index(tag)
+  local t = tag:lower()
+  for i = 1, #M.RESOURCES do
+    local entry = M.RESOURCES[i]
+    for k = 1, #entry.keys do
+      if M.word_find(t, entry.keys[k]) then return i end
+    end
+  end
+  return nil
+end
+
+-- The ISIC codes the region's resource tags are linked to.
+function M.resource_codes(tags)
+  local out, seen = {}, {}
+  for i = 1, #tags do
+    local k = entry_index(tags[i])
+    if k then
+      local links = M.RESOURCES[k].links
+      for j = 1, #links do
+        if not seen[links[j][1]] then
+          seen[links[j][1]] = true
+          out[#out + 1] = links[j][1]
+        end
+      end
+    end
+  end
+  return out
+end
+
+-- The words a description must hold to mention the region's resources:
+-- "#k" for a tag with an entry (k its index; a description holds "#k" when
+-- it names any keyword of the entry), else the tag's first word of 4
+-- letters or more.
+function M.resource_words(tags)
+  local out = {}
+  for i = 1, #tags do
+    local k = entry_index(tags[i])
+    if k then
+      out[#out + 1] = "#" .. k
+    else
+      local word = tags[i]:lower():match("^(%a+)")
+      if word and #word >= 4 then out[#out + 1] = word end
+    end
+  end
+  return out
+end
+
+local MULTIWORD = {}   -- keys of more than one word
+for i = 1, #M.RESOURCES do
+  for _, key in ipairs(M.RESOURCES[i].keys) do
+    if key:find("[^%a]") then MULTIWORD[key] = true end
+  end
+end
+
+-- Every word of a description (lower case, letters only), also without its
+-- plural ending, and "#k" for each RESOURCES entry it names: word_find finds
+-- a word w in the text exactly when w is one of these.
+function M.description_words(text)
+  local out, seen = {}, {}
+  if text == nil then return out end
+  text = text:lower()
+  local function add(w)
+    if not seen[w] then seen[w] = true; out[#out + 1] = w end
+  end
+  for w in text:gmatch("%a+") do
+    add(w)
+    if w:sub(-1) == "s" then add(w:sub(1, -2)) end
+    if w:sub(-2) == "es" then add(w:sub(1, -3)) end
+  end
+  for i = 1, #M.RESOURCES do
+    local keys = M.RESOURCES[i].keys
+    for k = 1, #keys do
+      -- a one-word key is found exactly when it is one of the words
+      local found
+      if MULTIWORD[keys[k]] then found = M.word_find(text, keys[k]) else found = seen[keys[k]] end
+      if found then add("#" .. i); break end
+    end
+  end
+  return out
+end
+
+-- Work on one profile shared by several derived values: f(p) is computed
+-- once per profile (derive runs a profile's values one after the other).
+function M.per_profile(f)
+  local last_id, last
+  return function(p)
+    local id = tostring(p)
+    if id ~= last_id then last_id, last = id, f(p) end
+    return last
+  end
+end
+
+-- The enterprise's chain links, as up and down ends, and what it seeks.
+local enterprise_links = M.per_profile(function(e)
+  local codes = M.list(e.sectors)
+  return { up = M.chain_links(codes, "up"), down = M.chain_links(codes, "down"),
+           inputs = e:has("seeks", "raw_materials"), market = e:has("seeks", "market_access") }
+end)
+
+-- Links where the enterprise is downstream (supplied) or upstream (a market),
+-- kept only when it does (or does not) seek what they bring: a link it
+-- seeks counts 1, another 0.8.
+local function links_if(e, side, wanted)
+  local l = enterprise_links(e)
+  if (side == "down" and l.inputs or side == "up" and l.market or false) ~= wanted then return {} end
+  return l[side]
+end
+
+-- What the sector-fit rules read of each profile, once per profile.
+function M.declare_derived()
+  local function codes(field) return function(p) return M.list(p[field]) end end
+  local e_sectors, r_sought, r_offered = codes("sectors"), codes("sectors_sought"), codes("sectors_offered")
+  derive { name = "joint_groups", side = "enterprise", value = function(e) return M.groups_of(e_sectors(e)) end }
+  -- chain links where the enterprise is downstream (supplied) or upstream
+  -- (a market), split by whether it seeks raw materials / market access
+  derive { name = "supplied_sought", side = "enterprise", value = function(e) return links_if(e, "down", true) end }
+  derive { name = "supplied_other", side = "enterprise", value = function(e) return links_if(e, "down", false) end }
+  derive { name = "market_sought", side = "enterprise", value = function(e) return links_if(e, "up", true) end }
+  derive { name = "market_other", side = "enterprise", value = function(e) return links_if(e, "up", false) end }
+  derive { name = "description_words", side = "enterprise",
+           value = function(e) return M.description_words(e.description) end }
+  derive { name = "joint_sought", side = "region", value = function(r) return M.groups_of(r_sought(r)) end }
+  derive { name = "joint_offered", side = "region", value = function(r) return M.groups_of(r_offered(r)) end }
+  derive { name = "offered_up", side = "region", value = function(r) return M.chain_links(r_offered(r), "up") end }
+  derive { name = "offered_down", side = "region", value = function(r) return M.chain_links(r_offered(r), "down") end }
+  derive { name = "resource_codes", side = "region", value = function(r) return M.resource_codes(M.list(r.resources)) end }
+  derive { name = "resource_words", side = "region", value = function(r) return M.resource_words(M.list(r.resources)) end }
+end
+
+-- A scorer's reason alone: the explain function of a fast rule.
+local function reason_of(scorer)
+  return function(e, r)
+    local _, why = scorer(e, r)
+    return why
+  end
+end
+
 -- The six sector-fit rules, declared in the calling policy (sector_fit.lua
--- and default.lua share them). Errors in them name this file and its lines.
+-- and default.lua share them) with the values they derive. Errors in them
+-- name this file and its lines.
 --   sectors sought 4, sectors offered 2, resources 2, joint statement 1
 --   (group "sector"); needs met 2, seeks met 1 (group "needs").
 function M.declare_rules()
+  M.declare_derived()
   rule {
     name = "sectors sought", weight = 4, group = "sector",
     score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" },
   }
   rule {
     name = "sectors offered", weight = 2, group = "sector",
-    score = function(e, r) return M.score_offered(e, r) end,
+    -- the value chain (0.8, or 1 when the enterprise seeks what the link
+    -- brings), else a cluster of its own sector (0.6 / 0.45 / 0.3)
+    score = {
+      builtin.member { enterprise = "supplied_sought", region = "offered_up" },
+      builtin.member { enterprise = "supplied_other", region = "offered_up", factor = 0.8 },
+      builtin.member { enterprise = "market_sought", region = "offered_down" },
+      builtin.member { enterprise = "market_other", region = "offered_down", factor = 0.8 },
+      builtin.isic_fit { enterprise = "sectors", region = "sectors_offered",
+                         levels = { within = 0.6, group = 0.45, division = 0.3, section = 0 } },
+    },
+    explain = reason_of(M.score_offered),
   }
   rule {
     name = "resources", weight = 2, group = "sector",
-    score = function(e, r) return M.score_resources(e, r) end,
+    -- a sector within a linked code 1, broader 0.75, same group 0.5; or the
+    -- description names the resource
+    score = {
+      builtin.isic_fit { enterprise = "sectors", region = "resource_codes",
+                         levels = { within = 1, group = 0.5, division = 0, section = 0 },
+                         broader = 0.75 },
+      builtin.member { enterprise = "description_words", region = "resource_words" },
+    },
+    explain = reason_of(M.score_resources),
   }
   rule {
     name = "joint statement", weight = 1, group = "sector",
-    score = function(e, r) return M.score_joint(e, r) end,
+    -- 1 when the region seeks a sector of one of the enterprise's groups,
+    -- 0.5 when it only offers one
+    score = {
+      builtin.member { enterprise = "joint_groups", region = "joint_sought" },
+      builtin.member { enterprise = "joint_groups", region = "joint_offered", factor = 0.5 },
+    },
+    explain = reason_of(M.score_joint),
   }
   rule {
     name = "needs met", weight = 2, group = "needs",
@@ -614,7 +832,8 @@ function M.declare_rules()
   }
   rule {
     name = "seeks met", weight = 1, group = "needs",
-    score = function(e, r) return M.score_seeks(e, r) end,
+    score = builtin.overlap { enterprise = "seeks", region = "offers", of = "enterprise" },
+    explain = reason_of(M.score_seeks),
   }
 end
 

@@ -674,6 +674,37 @@ end
 -- SME in a region with an SME programme (programmes has "sme_support"); 0 for
 -- an SME elsewhere and for a large enterprise; unknown_score when the size is
 -- unknown and the region runs a programme, else 0.
+-- The score alone, from the derived is_sme: what a memoised rule runs.
+function M.programme_score(e, r, unknown_score)
+  local programme = r:has("programmes", "sme_support")
+  if e.is_sme == true then return programme and 1 or 0 end
+  if e.is_sme == false then return 0 end
+  return programme and (unknown_score or 0) or 0
+end
+
+-- sme_class, sme_basis and is_sme, derived once per enterprise (one
+-- classification serves the three).
+function M.declare_derived()
+  local classified = ind.per_profile(function(e) return { M.classify(e) } end)
+  derive { name = "sme_class", side = "enterprise", value = function(e) return classified(e)[1] end }
+  derive { name = "sme_basis", side = "enterprise", value = function(e) return classified(e)[2] end }
+  derive { name = "is_sme", side = "enterprise", value = function(e) return classified(e)[3] end }
+end
+
+-- The "SME programme" rule, memoised on the size class and the region's
+-- programmes; the reason names the figures that decided the class.
+function M.declare_programme_rule(weight)
+  rule {
+    name = "SME programme", weight = weight, group = "sme",
+    score = function(e, r, params) return M.programme_score(e, r, params.unknown_score) end,
+    uses = { enterprise = { "is_sme" }, region = { "programmes" } },
+    explain = function(e, r, params)
+      local _, why = M.score_programme(e, r, params.unknown_score)
+      return why
+    end,
+  }
+end
+
 function M.score_programme(e, r, unknown_score)
   local programme = r:has("programmes", "sme_support")
   local basis = e.sme_basis or "size class unknown"

@@ -39,7 +39,7 @@ run "$CAPMATCH" check tests/policies/broken/broken.lua
 expect_status "check: findings exit 1" 1
 expect_grep "check: weight with line" out "broken.lua:7: rule 'sector': weight must be > 0, not 0"
 expect_grep "check: unknown key with line" out "broken.lua:9: rule 'flat': unknown key 'wieght'"
-expect_grep "check: unknown builtin key" out "broken.lua:10: rule 'dist': unknown key 'unit' (known: scale_km)"
+expect_grep "check: unknown builtin key" out "broken.lua:10: rule 'dist': unknown key 'unit' (known: scale_km, factor)"
 expect_grep "check: unused parameter" out "broken.lua:3: parameter 'unused_one' is declared but never used"
 
 run "$CAPMATCH" check tests/policies/broken/broken.lua --data examples/data/regions.json --data examples/data/enterprises.json

@@ -1,0 +1,3 @@
+policy { name = "bad derived list" }
+derive { name = "bad", side = "enterprise", value = function(e) return { "a", {} } end }
+rule { name = "r", weight = 1, score = builtin.isic_fit {} }
