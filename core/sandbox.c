@@ -405,7 +405,7 @@ static int guarded(lua_State *L, int anchored_ok)
  * is known from the arguments, charged before the function runs. */
 enum {
     METER_REP, METER_SIZE, METER_ARGS, METER_NARGS, METER_BYTE, METER_PACK, METER_UTF8,
-    METER_MOVE, METER_INSERT, METER_REMOVE, METER_RANGE, METER_SORT
+    METER_MOVE, METER_INSERT, METER_REMOVE, METER_CONCAT, METER_UNPACK, METER_SORT
 };
 
 /* An integer argument, or def when absent or not one (the function itself
@@ -521,13 +521,13 @@ static int metered(lua_State *L)
         cost = n >= pos ? 2 * (n - pos + 1) : 1;
         break;
     }
-    case METER_RANGE: {       /* table.concat(t, sep, i, j), table.unpack(t, i, j) */
-        int concat = lua_type(L, 2) == LUA_TSTRING || nargs >= 4;
-        int fi = concat ? 3 : 2;
+    case METER_CONCAT:        /* table.concat(t, sep, i, j), table.unpack(t, i, j) */
+    case METER_UNPACK: {
+        int fi = kind == METER_CONCAT ? 3 : 2;
         double i = int_arg(L, fi, 1);
         double j = lua_isnoneornil(L, fi + 1) ? tab_len(L, 1) : int_arg(L, fi + 1, 0);
         double count = j >= i ? j - i + 1 : 0;
-        cost = count + (concat ? count * str_len(L, 2) / 64 : 0) + 1;
+        cost = count + (kind == METER_CONCAT ? count * str_len(L, 2) / 64 : 0) + 1;
         break;
     }
     case METER_SORT: {
@@ -570,8 +570,8 @@ static const struct {
     { LUA_STRLIBNAME, "pack", METER_PACK },
     { LUA_STRLIBNAME, "unpack", METER_PACK },
     { LUA_STRLIBNAME, "packsize", METER_PACK },
-    { LUA_TABLIBNAME, "concat", METER_RANGE },
-    { LUA_TABLIBNAME, "unpack", METER_RANGE },
+    { LUA_TABLIBNAME, "concat", METER_CONCAT },
+    { LUA_TABLIBNAME, "unpack", METER_UNPACK },
     { LUA_TABLIBNAME, "sort", METER_SORT },
     { LUA_TABLIBNAME, "move", METER_MOVE },
     { LUA_TABLIBNAME, "insert", METER_INSERT },
