@@ -15,7 +15,7 @@ if ! command -v clang >/dev/null 2>&1; then
     echo "not ok fuzz targets: no clang (scripts/install-deps.sh installs it)"
     exit 1
 fi
-if ! nice make -s --no-print-directory fuzz-build >build/fuzz-build.log 2>&1; then
+if ! nice make -s -j"$(nproc 2>/dev/null || echo 2)" --no-print-directory fuzz-build >build/fuzz-build.log 2>&1; then
     echo "not ok fuzz targets: make fuzz-build failed"
     grep -m 20 -e 'error' build/fuzz-build.log | sed 's/^/    /'
     rm -f build/fuzz-build.log
