@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages capmatch needs to build, test and run its demo.
+# Install the Debian packages capmatch needs to build, test and run its demo
+# (and clang with libFuzzer for the fuzz targets of tests/fuzz/).
 # Does nothing when everything is already there; otherwise runs apt-get (as
 # root, or through sudo when it is available).
 #
@@ -31,6 +32,14 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
+# clang with libFuzzer for tests/fuzz (make fuzz, and briefly in make test):
+# any clang on the PATH will do; its runtime libraries may come apart
+if ! command -v clang >/dev/null 2>&1; then
+    missing="$missing clang libclang-rt-dev"
+elif [ ! -e "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] &&
+     [ ! -e "$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]; then
+    missing="$missing libclang-rt-dev"
+fi
 
 if [ -z "$missing" ]; then
     exit 0
