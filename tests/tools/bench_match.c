@@ -308,11 +308,14 @@ static const char *const vocab_c[] = {
 static const char *const vocab_d[] = { "AIIB", "SRF", "CAF", "CAMCF" };
 static const char *const levels[] = { "country", "province", "province", "city", "city",
                                       "city", "district", "zone", "zone" };
+/* resource tags: mostly words the shipped rules link to sectors
+ * (rules/lib/industries.lua, RESOURCES), some free text they do not know */
 static const char *const resources[] = {
     "rubber", "coconut", "tropical fruit", "seafood", "sea salt", "coal", "natural gas",
-    "kiwifruit", "apples", "crude oil", "bauxite", "tin", "rare earths", "cassava",
-    "sugar cane", "palm oil", "abaca", "timber", "rice", "coffee", "tea", "jade",
-    "稀土", "茶叶", "ยางพารา", "hydropower", "nickel", "shrimp",
+    "kiwifruit", "apples", "crude oil", "abaca fiber", "tin", "cassava", "sugarcane",
+    "palm oil", "abaca", "rice", "coffee", "tea", "hydropower", "shrimp", "seaweed",
+    "limestone", "cashew", "maize", "silk", "deep-water port", "beaches", "granite",
+    "coconut husk", "manganese", "potash", "timber", "rare earths", "稀土",
 };
 static const char *const flights[] = {
     "SG", "TH-83", "TH-10", "MY-14", "VN-SG", "VN-HN", "KH-12", "PH-00", "ID-JK", "CN",
@@ -475,17 +478,18 @@ static void region_record(sbuf *b, rng *r, unsigned long long n)
     }
     const char *codes[8];
     char bufs[8][8];
-    int k = code_list(r, (int)rng_below(r, 8), codes, bufs);
+    /* the shape of issue 9: 1-6 sectors offered, 1-8 sought, 0-3 resources,
+     * 1-4 needs and offers, 0-3 funds */
+    int k = code_list(r, 1 + (int)rng_below(r, 6), codes, bufs);
     j_list(b, "sectors_offered", codes, k);
-    k = rng_chance(r, 0.08) ? 0 : code_list(r, 1 + (int)rng_below(r, 6), codes, bufs);
+    k = code_list(r, 1 + (int)rng_below(r, 8), codes, bufs);
     j_list(b, "sectors_sought", codes, k);
     const char *items[16];
-    k = pick_distinct(r, resources, NELEM(resources), rng_below(r, 6), items);
+    k = pick_distinct(r, resources, NELEM(resources), rng_below(r, 4), items);
     j_list(b, "resources", items, k);
-    k = rng_chance(r, 0.1) ? 0
-                           : pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
+    k = pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
     j_list(b, "needs", items, k);
-    k = pick_distinct(r, vocab_a, NELEM(vocab_a), rng_below(r, 6), items);
+    k = pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
     j_list(b, "offers", items, k);
     k = pick_distinct(r, vocab_b, NELEM(vocab_b), rng_below(r, 5), items);
     j_list(b, "programmes", items, k);
