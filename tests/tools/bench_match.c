@@ -786,8 +786,9 @@ static int cmd_run(int argc, char **argv)
     if (pairs != nent * nreg)
         die("cm_match scored %zu pairs, expected %zu", pairs, nent * nreg);
     snprintf(extra_fields, sizeof extra_fields,
-             " by=%s prune=%d pruned=%zu prep_wall=%.6f prep_cpu=%.6f", o.by_region ? "region" :
-             "enterprise", !o.no_prune, pruned, prep.wall, prep.cpu);
+             " by=%s prune=%d pruned=%zu prep_wall=%.6f prep_cpu=%.6f load_wall=%.6f "
+             "load_cpu=%.6f", o.by_region ? "region" : "enterprise", !o.no_prune, pruned,
+             prep.wall, prep.cpu, load.wall, load.cpu);
     printf("  by %s, %s: %zu pairs (%.1f%%) left before their last rules\n",
            o.by_region ? "region" : "enterprise", o.no_prune ? "--no-prune" : "pruning", pruned,
            pairs ? 100.0 * (double)pruned / (double)pairs : 0.0);
