@@ -1,7 +1,9 @@
+#!/bin/sh
 # Progress of capmatch match (issue 9): --progress writes plain lines on
 # stderr for logs, the last one at 100%; without it, and stderr not a
 # terminal, nothing. The results are the same either way. No timings are
 # checked, only the format.
+# shellcheck source=tests/cli/lib.sh
 . tests/cli/lib.sh
 
 R=examples/data/regions.json
@@ -18,6 +20,7 @@ if [ -z "$bad" ] && [ -s "$TMP/err" ]; then ok "--progress: only progress lines 
     not_ok "--progress: only progress lines on stderr" "$(head -c 600 "$TMP/err")"; fi
 last=$(tail -n 1 "$TMP/err")
 total=$(echo "$last" | sed -n 's|^capmatch match: progress \([0-9]*\)/\([0-9]*\) .*|\1 \2|p')
+# shellcheck disable=SC2086  # two numbers, or nothing
 set -- $total
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && echo "$last" | grep -q '(100%)'; then
     ok "--progress: the last line is done/total at 100%"; else
