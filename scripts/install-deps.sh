@@ -8,7 +8,8 @@
 #
 # GROUPs add packages that only some tests need, kept out of the main list
 # because they are big: `report` (headless Chromium, ~100 MB, for
-# tests/cli/report.sh) and `shard` (GNU parallel, for tests/cli/shard.sh).
+# tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh) and
+# `bench` (pandas, for the pandas baseline of scripts/bench-match).
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
@@ -22,7 +23,8 @@ for arg in "$@"; do
         --check) check=1 ;;
         report) PACKAGES="$PACKAGES chromium" ;;
         shard) PACKAGES="$PACKAGES parallel" ;;
-        *) echo "install-deps: unknown group '$arg' (report, shard)" >&2; exit 2 ;;
+        bench) PACKAGES="$PACKAGES python3-pandas" ;;
+        *) echo "install-deps: unknown group '$arg' (report, shard, bench)" >&2; exit 2 ;;
     esac
 done
 
