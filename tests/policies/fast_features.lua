@@ -25,7 +25,7 @@ rule {
 }
 rule {
   name = "memo count", weight = 1,
-  uses = { enterprise = { "letters" }, region = { "wanted" } },
+  uses = { enterprise = { "letters" } },   -- one side only: one class for every region
   score = function(e, r) return math.min(1, #e.letters / 4) end,
   explain = function(e, r, params, score)
     return string.format("%d divisions, %s first: %.2f", #e.letters, e.letters[1] or "none", score)
