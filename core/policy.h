@@ -94,6 +94,8 @@ typedef struct builtin {
     size_t nabroad;
     pitems prod[2];           /* best_product: per side */
     column col[2];            /* isic_fit, member, overlap: fields a and b */
+    uint64_t *isic_sets;      /* isic_fit: per region, ISIC_SETS bitsets over code ids */
+    size_t isic_sets_n;
 } builtin;
 
 /* What a memoised rule reads (`uses`): the fields of each side whose values

@@ -86,6 +86,9 @@ void builtin_free(builtin *b)
         cm_free(b->col[k].items);
     }
     memset(b->col, 0, sizeof b->col);
+    cm_free(b->isic_sets);
+    b->isic_sets = NULL;
+    b->isic_sets_n = 0;
     b->abroad = NULL;
     b->nabroad = 0;
     b->constant = b->pattern = NULL;
@@ -222,12 +225,86 @@ static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x
     return 1;
 }
 
+/* isic_fit against a region's codes as bitsets over code ids: the codes
+ * within one of them, those strictly containing one, and the groups,
+ * divisions and sections they lie in (from codes at least that deep). A code
+ * of the enterprise is then scored by five bit tests, not against every code
+ * of the region. Exact when the levels do not fall with depth and broader is
+ * at least the group's score (the shipped policies' levels): the best pair is
+ * then the deepest relation found (see isic_pair). */
+#define ISIC_WORDS 16                 /* 1024 code ids */
+#define ISIC_SETS 5                   /* within, broader, group, division, section */
+
+static int isic_sets_usable(const builtin *b)
+{
+    return b->levels[0] <= b->levels[1] && b->levels[1] <= b->levels[2] &&
+           b->levels[2] <= b->levels[3] && b->broader >= b->levels[2] && isic_count() < 1024;
+}
+
+static void set_bit(uint64_t *set, unsigned id) { set[id >> 6] |= (uint64_t)1 << (id & 63); }
+static int has_bit(const uint64_t *set, unsigned id) { return (int)(set[id >> 6] >> (id & 63) & 1); }
+
+static int isic_sets_prepare(builtin *b)
+{
+    const column *c = &b->col[1];
+    if (!isic_sets_usable(b) || (b->isic_sets && b->isic_sets_n == c->count))
+        return 0;
+    uint64_t *sets = cm_calloc((c->count ? c->count : 1) * ISIC_SETS * ISIC_WORDS, sizeof *sets);
+    if (sets == NULL)
+        return -1;
+    size_t ncodes = isic_count();
+    for (size_t r = 0; r < c->count; r++) {
+        uint64_t *set = sets + r * ISIC_SETS * ISIC_WORDS;
+        for (size_t k = 0; k < c->n[r]; k++) {
+            isic_id code = (isic_id)c->items[c->off[r] + k];
+            int l = lvl[code];
+            for (size_t x = 1; x <= ncodes; x++)          /* within: code and below */
+                if (lvl[x] >= l && anc[x][l] == code)
+                    set_bit(set, (unsigned)x);
+            for (int up = 0; up < l; up++)                  /* strictly above it */
+                set_bit(set + ISIC_WORDS, anc[code][up]);
+            for (int lv = 0; lv <= 2 && lv <= l; lv++)      /* groups, divisions, sections */
+                set_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[code][lv]);
+        }
+    }
+    cm_free(b->isic_sets);
+    b->isic_sets = sets;
+    b->isic_sets_n = c->count;
+    return 0;
+}
+
+static double isic_fit_sets(const builtin *b, const uint32_t *xs, size_t nx, uint32_t ri)
+{
+    const uint64_t *set = b->isic_sets + (size_t)ri * ISIC_SETS * ISIC_WORDS;
+    double best = 0;
+    for (size_t i = 0; i < nx; i++) {
+        isic_id a = (isic_id)xs[i];
+        int la = lvl[a];
+        double s = 0;
+        if (has_bit(set, a))
+            s = b->levels[3];
+        if (has_bit(set + ISIC_WORDS, a) && b->broader > s)
+            s = b->broader;
+        for (int lv = la < 2 ? la : 2; lv >= 0; lv--)
+            if (has_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[a][lv])) {
+                if (b->levels[lv] > s)
+                    s = b->levels[lv];
+                break;
+            }
+        if (s > best)
+            best = s;
+    }
+    return best;
+}
+
 static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                        char *reason, size_t n)
 {
     const uint32_t *xs, *ys;
     size_t nx, ny;
     if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
+        if (b->isic_sets && ri < b->isic_sets_n)
+            return ny ? isic_fit_sets(b, xs, nx, ri) : 0;
         double best = 0, top = b->broader > b->levels[3] ? b->broader : b->levels[3];
         int shared;
         for (size_t i = 0; i < nx; i++)
@@ -624,7 +701,8 @@ int builtin_prepare(cm_policy *p, builtin *b)
     if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
         int isic = b->kind == B_ISIC_FIT;
         if (column_prepare(p, &b->a, &b->col[0], isic) < 0 ||
-            column_prepare(p, &b->b, &b->col[1], isic) < 0)
+            column_prepare(p, &b->b, &b->col[1], isic) < 0 ||
+            (isic && isic_sets_prepare(b) < 0))
             return -1;
         return 0;
     }
