@@ -235,9 +235,11 @@ M.RESOURCES = {
       { "0311", "caught by", "Marine fishing" },
       { "0321", "farmed by", "Marine aquaculture" },
       { "1020", "processed by", "Fish and seafood processing" } } },
+  -- Salt is refined by the salt producer itself (ISIC 0893 covers "crushing,
+  -- purification and refining of salt by the producer"); a 1079 link would
+  -- credit every coffee, tea and snack maker of class 1079 for it.
   { keys = { "salt" }, links = {
       { "0893", "harvested by", "Salt extraction" },
-      { "1079", "refined by", "Other food products" },
       { "2011", "made into chemicals by", "Basic chemicals (chlor-alkali)" } } },
   { keys = { "natural gas" }, links = {
       { "0620", "extracted by", "Natural gas extraction" },
@@ -295,14 +297,26 @@ M.RESOURCES = {
       { "1072", "made into sugar by", "Sugar" },
       { "1701", "pulped by", "Pulp and paper mills (bagasse pulp)" },
       { "2395", "used as filler by", "Concrete and plaster articles" } } },
+  -- Silk: raised and woven. No 1311 link: that class holds every fibre
+  -- (abaca, cotton, coir), so it credited competing fibres for silk.
   { keys = { "silk" }, links = {
       { "0149", "raised by", "Silkworm raising" },
-      { "1311", "reeled and spun by", "Fibre preparation and spinning" },
       { "1312", "woven by", "Weaving" } } },
-  { keys = { "tropical fruit", "pineapple", "durian", "pomelo", "mango", "kiwifruit", "apple" }, links = {
+  -- Fruit by its ISIC class (Rev.4: 0122 tropical and subtropical, 0123
+  -- citrus, 0124 pome and stone, 0125 other tree and bush fruit, kiwi fruit
+  -- included). One entry per class, so kiwifruit is no longer "grown by
+  -- 0122 Tropical fruit farming".
+  { keys = { "tropical fruit", "pineapple", "durian", "mango" }, links = {
       { "0122", "grown by", "Tropical fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "pomelo", "citrus" }, links = {
+      { "0123", "grown by", "Citrus fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "apple" }, links = {
       { "0124", "grown by", "Pome and stone fruit farming" },
-      { "0125", "grown by", "Other tree fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "kiwifruit", "kiwi" }, links = {
+      { "0125", "grown by", "Other tree and bush fruit farming" },
       { "1030", "processed by", "Fruit and vegetable processing" } } },
   { keys = { "flower" }, links = {
       { "0119", "grown by", "Other non-perennial crops (flowers)" } } },
@@ -447,6 +461,9 @@ end
 
 -- The chain links one of whose ends is related to code (one within the
 -- other): adds code to ups[k] / downs[k] unless already set.
+-- Only a code within the end counts (2826 for the end 28, or 2826 itself): a
+-- broad code such as 28 (all machinery) says nothing about textile
+-- machinery, so it is not presented as the 2826 end of a link.
 local function chain_ends(code, ups, downs)
   local function add(list)
     if list == nil then return end
@@ -458,12 +475,10 @@ local function chain_ends(code, ups, downs)
   end
   if code:match("^%a$") then
     add(BY_END[code:upper()])
-    add(UNDER[code:upper()])
     return
   end
   add(BY_END[M.section(code)])
   for len = 2, #code do add(BY_END[code:sub(1, len)]) end
-  add(UNDER[code])
 end
 
 -- Region's offered sectors against the enterprise's sectors: value-chain links
@@ -556,7 +571,12 @@ function M.score_resources(e, r)
       end
       if text and mention == nil then
         local said = names(text, entry)
-        if said then mention = said == key and tag or (tag .. " (" .. said .. ")") end
+        -- name the word actually found: a description that says "port"
+        -- mentions a port, not the region's "deep-water port"
+        if said then
+          if said == tag:lower() then mention = tag
+          else mention = said .. " (the region lists " .. tag .. ")" end
+        end
       end
     elseif text and mention == nil then
       local word = tag:lower():match("^(%a+)")
