@@ -100,8 +100,7 @@ local best_fund = funds.declare_derived("band_tolerance")
 
 filter {
   name = "cross-border",
-  uses = { enterprise = { "country" }, region = { "country" } },
-  check = function(e, r, params) return params.domestic or e.country ~= r.country end,
+  check = partners.border_check(),
   explain = partners.explain_border,
 }
 
@@ -113,10 +112,10 @@ filter {
 
 -- The enterprise's view --------------------------------------------------------
 
-rule { name = "needs met", weight = 3, group = "needs",
+rule { name = "needs met", weight = 4, group = "needs",
        score = partners.needs_scorer(), explain = partners.explain_needs }
 
-rule { name = "sector fit", weight = 3, group = "sector",
+rule { name = "sector fit", weight = 4, group = "sector",
        score = partners.sector_scorer(), explain = partners.explain_sector }
 
 rule { name = "seeks met", weight = 2, group = "needs",
@@ -126,7 +125,7 @@ rule { name = "target country", weight = 2, group = "target",
        score = partners.target_scorer(), explain = partners.explain_target }
 
 rule { name = "who brings capital", weight = 1, group = "capital",
-       uses = partners.CAPITAL_USES, score = partners.capital_score,
+       score = partners.capital_scorer(),
        explain = partners.explain_capital }
 
 rule { name = "cooperation area", weight = 1, group = "areas",
@@ -142,7 +141,7 @@ rule { name = "languages", weight = 1, group = "access",
        score = partners.language_scorer(), explain = partners.explain_language }
 
 rule { name = "SME programme", weight = 1, group = "sme",
-       uses = partners.SME_USES, score = partners.sme_score, explain = partners.explain_sme }
+       score = partners.sme_scorer(), explain = partners.explain_sme }
 
 rule { name = "fund", weight = 1, group = "funds",
        score = best_fund, explain = partners.explain_fund }
@@ -156,7 +155,7 @@ rule { name = "region: sector sought", weight = 4, group = "sector", side = "reg
        score = partners.sector_scorer(), explain = partners.explain_sector }
 
 rule { name = "region: capital", weight = 1, group = "capital", side = "region",
-       uses = partners.CAPITAL_USES, score = partners.capital_score,
+       score = partners.capital_scorer(),
        explain = partners.explain_capital }
 
 rule { name = "region: cooperation area", weight = 1, group = "areas", side = "region",

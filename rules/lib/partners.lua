@@ -264,6 +264,24 @@ local function area_of(code)
   return best or "commerce"
 end
 
+-- What one ISIC code says about a firm, worked out once per code: its
+-- cooperation area, whether it is a plant, research, or trade, and the
+-- infrastructure it needs.
+local code_cache = {}
+local function code_facts(code)
+  local c = code_cache[code]
+  if c then return c end
+  local sec = ind.section(code)
+  c = { area = area_of(code), plant = sec == "B" or sec == "C" or sec == "D",
+        research = ind.within(code, "72") or ind.within(code, "21") or ind.within(code, "62"),
+        trade = ind.within(code, "46") or ind.within(code, "52"), infra = {} }
+  for k = 1, #M.INFRA do
+    if ind.within(code, M.INFRA[k][1]) then c.infra[#c.infra + 1] = M.INFRA[k][2] end
+  end
+  code_cache[code] = c
+  return c
+end
+
 -- ---------------------------------------------------------------------------
 -- Derived values of one enterprise (computed once per profile)
 
@@ -287,37 +305,31 @@ local enterprise_facts = ind.per_profile(function(e)
   f.equip_sectors = market and sectors or {}
   -- cooperation areas
   local areas, seen = {}, {}
-  for i = 1, #sectors do add(areas, seen, area_of(sectors[i])) end
+  local plant, research, trade = false, false, false
+  local infra, iseen = {}, {}
+  for i = 1, #sectors do
+    local c = code_facts(sectors[i])
+    add(areas, seen, c.area)
+    plant = plant or c.plant
+    research = research or c.research
+    trade = trade or c.trade
+    for k = 1, #c.infra do add(infra, iseen, c.infra[k]) end
+  end
   local text = e.description and e.description:lower() or ""
   for i = 1, #AREA_WORDS do
     if ind.word_find(text, AREA_WORDS[i][1]) then add(areas, seen, AREA_WORDS[i][2]) end
   end
   f.areas = areas
   -- the project, and the programmes it would use
-  local plant = false
-  for i = 1, #sectors do
-    local s = ind.section(sectors[i])
-    if s == "B" or s == "C" or s == "D" then plant = true end
-  end
   local relocates = plant and (has(seeks, "land") or has(seeks, "labour") or e.investment ~= nil)
   local zones, zseen, project = {}, {}, {}
   if relocates then
     for _, z in ipairs(M.ZONES.plant) do add(zones, zseen, z) end
     project[#project + 1] = "a plant that would be built or moved"
   end
-  local research = false
-  for i = 1, #sectors do
-    if ind.within(sectors[i], "72") or ind.within(sectors[i], "21") or ind.within(sectors[i], "62") then
-      research = true
-    end
-  end
   if research then
     for _, z in ipairs(M.ZONES.research) do add(zones, zseen, z) end
     project[#project + 1] = "research and development"
-  end
-  local trade = false
-  for i = 1, #sectors do
-    if ind.within(sectors[i], "46") or ind.within(sectors[i], "52") then trade = true end
   end
   if trade then
     for _, z in ipairs(M.ZONES.trade) do add(zones, zseen, z) end
@@ -329,12 +341,6 @@ local enterprise_facts = ind.per_profile(function(e)
   end
   f.zones, f.project = zones, project
   -- infrastructure its business needs
-  local infra, iseen = {}, {}
-  for i = 1, #sectors do
-    for k = 1, #M.INFRA do
-      if ind.within(sectors[i], M.INFRA[k][1]) then add(infra, iseen, M.INFRA[k][2]) end
-    end
-  end
   f.infra = infra
   local home = { e.country }
   if e.subdivision then home[2] = e.subdivision end
@@ -448,152 +454,244 @@ local region_facts = ind.per_profile(function(r)
 end)
 M.region_facts = region_facts
 
-local function state(v) return (v == nil or #v == 0) and "none" or "some" end
-
--- Declare every derived value the default policy reads.
-function M.declare_derived()
-  local E, R = enterprise_facts, region_facts
-  local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
-  local function rd(name, f) derive { name = name, side = "region", value = f } end
-  ed("joint_groups", function(e) return E(e).joint end)
-  ed("supplied_links", function(e) return E(e).supplied end)
-  ed("market_links", function(e) return E(e).market_links end)
-  ed("input_sectors", function(e) return E(e).input_sectors end)
-  ed("equip_sectors", function(e) return E(e).equip_sectors end)
-  ed("coop_areas", function(e) return E(e).areas end)
-  ed("zone_wants", function(e) return E(e).zones end)
-  ed("zone_state", function(e) return state(E(e).zones) end)
-  ed("infra_wants", function(e) return E(e).infra end)
-  ed("infra_state", function(e) return state(E(e).infra) end)
-  ed("home_places", function(e) return E(e).home end)
-  ed("offers_state", function(e) return state(e.offers) end)
-  ed("seeks_state", function(e) return state(e.seeks) end)
-  ed("lang_state", function(e) return state(e.languages) end)
-  ed("target_state", function(e) return state(e.target_countries) end)
-  ed("capital_role", function(e) return E(e).capital end)
-  ed("sme_status", function(e) return E(e).sme_status end)
-  ed("brings", function(e) return E(e).brings end)
-  rd("asks", function(r) return R(r).asks end)
-  rd("joint_sought", function(r) return R(r).joint end)
-  rd("offered_up", function(r) return R(r).up end)
-  rd("offered_down", function(r) return R(r).down end)
-  rd("resource_inputs", function(r) return R(r).resource_inputs end)
-  rd("resource_markets", function(r) return R(r).resource_markets end)
-  rd("sector_state", function(r) return R(r).sector_state end)
-  rd("infra_has", function(r) return R(r).infra end)
-  rd("flights", function(r) return R(r).flights end)
-  rd("needs_state", function(r) return state(r.needs) end)
-  rd("region_offers_state", function(r) return state(r.offers) end)
-  rd("region_lang_state", function(r) return state(r.languages) end)
-  rd("area_state", function(r) return state(r.cooperation_areas) end)
-  rd("capital_need", function(r) return R(r).capital end)
-  rd("sme_access", function(r) return R(r).sme_access end)
-end
-
 -- ---------------------------------------------------------------------------
--- Scorers (built-in specs; one list per rule: the rule scores the best)
+-- What the engine compares, per pair, in C. Each side's facts become a short
+-- list of "NAME value" items once per profile; builtin.best_product takes
+-- the best product of the values of equal NAMEs on both sides. Neutral
+-- credit for missing data is an item "* 0.5" on the side that could miss,
+-- met by an item "* 1" that the other side always carries.
 
-function M.needs_scorer()
-  return {
-    builtin.overlap { enterprise = "offers", region = "needs" },
-    builtin.member { enterprise = "offers", region = "needs", factor = 0.5 },
-    builtin.equals { region = "needs_state", value = "none", factor = 0.5 },
-    builtin.equals { enterprise = "offers_state", value = "none", factor = 0.5 },
-  }
+-- Every code that is the end of a resource link, to keep the enterprise's
+-- lists short: its sectors' broader codes only where a link can use them.
+local LINK_CODES = {}
+for i = 1, #ind.RESOURCES do
+  for _, l in ipairs(ind.RESOURCES[i].links) do LINK_CODES[l[1]] = true end
 end
 
-function M.seeks_scorer()
-  return {
-    builtin.overlap { enterprise = "seeks", region = "offers", of = "enterprise" },
-    builtin.member { enterprise = "seeks", region = "offers", factor = 0.5 },
-    builtin.equals { enterprise = "seeks_state", value = "none", factor = 0.5 },
-    builtin.equals { region = "region_offers_state", value = "none", factor = 0.5 },
-  }
+-- Codes a code lies within (itself included) that end a resource link.
+local link_cache = {}
+local function link_codes_of(code)
+  if link_cache[code] then return link_cache[code] end
+  local out = {}
+  link_cache[code] = out
+  if code:find("%a") then
+    if LINK_CODES[code:upper()] then out[1] = code:upper() end
+    return out
+  end
+  local sec = ind.section(code)
+  if sec and LINK_CODES[sec] then out[#out + 1] = sec end
+  for len = 2, #code do
+    local c = code:sub(1, len)
+    if LINK_CODES[c] then out[#out + 1] = c end
+  end
+  return out
 end
 
-local EXACT = { within = 1, group = 0, division = 0, section = 0 }
-
-function M.sector_scorer()
-  return {
-    builtin.isic_fit { enterprise = "sectors", region = "sectors_sought",
-                       levels = { within = 1, group = 0.75, division = 0.5, section = 0 }, broader = 0.5 },
-    builtin.member { enterprise = "supplied_links", region = "offered_up", factor = 0.8 },
-    builtin.member { enterprise = "market_links", region = "offered_down", factor = 0.8 },
-    builtin.isic_fit { enterprise = "input_sectors", region = "resource_inputs", levels = EXACT,
-                       broader = 0, factor = 0.8 },
-    builtin.isic_fit { enterprise = "equip_sectors", region = "resource_markets", levels = EXACT,
-                       broader = 0, factor = 0.8 },
-    builtin.member { enterprise = "joint_groups", region = "joint_sought", factor = 0.25 },
-    builtin.equals { region = "sector_state", value = "none", factor = 0.5 },
-  }
+local function joint_index(name)
+  for k = 1, #ind.JOINT do if ind.JOINT[k].name == name then return k end end
 end
 
-function M.target_scorer()
-  return {
-    builtin.member { enterprise = "target_countries", region = "country" },
-    builtin.equals { enterprise = "target_state", value = "none", factor = 0.5 },
-  }
+local function items(list, value, prefix, out, seen)
+  out = out or {}
+  seen = seen or {}
+  for i = 1, #list do
+    local name = (prefix or "") .. list[i]
+    if not seen[name] then seen[name] = true; out[#out + 1] = name .. " " .. value end
+  end
+  return out
 end
 
-function M.area_scorer()
-  return {
-    builtin.member { enterprise = "coop_areas", region = "cooperation_areas" },
-    builtin.equals { region = "area_state", value = "none", factor = 0.5 },
-  }
-end
-
-function M.zone_scorer()
-  return {
-    builtin.member { enterprise = "zone_wants", region = "programmes" },
-    builtin.equals { enterprise = "zone_state", value = "none", factor = 0.5 },
-  }
-end
-
-function M.infra_scorer()
-  return {
-    builtin.member { enterprise = "infra_wants", region = "infra_has" },
-    builtin.member { enterprise = "home_places", region = "flights", factor = 0.7 },
-    builtin.equals { enterprise = "infra_state", value = "none", factor = 0.5 },
-  }
-end
-
-function M.language_scorer()
-  return {
-    builtin.member { enterprise = "languages", region = "languages" },
-    builtin.equals { enterprise = "lang_state", value = "none", factor = 0.5 },
-    builtin.equals { region = "region_lang_state", value = "none", factor = 0.5 },
-  }
-end
-
--- Who brings the capital (memoised on two derived words).
 -- The capital a project needs must come from someone: 1 when one side of
 -- the pair brings what the other asks for, or nobody asks; 0.3 when the
 -- region needs it and the enterprise neither brings nor seeks it (a fund
 -- would have to); 0 when both look for it, or the enterprise seeks it from
 -- a region that does not offer it. The "needs met" rule already credits
 -- capital brought as one need among others; this rule only asks whether the
--- pair can pay for its project.
-local CAPITAL = {
-  needs = { brings = 1, neither = 0.3, seeks = 0 },
-  offers = { brings = 1, neither = 1, seeks = 1 },
-  neither = { brings = 1, neither = 1, seeks = 0 },
+-- pair can pay for its project. By the enterprise's role, the value for each
+-- region's stance (needs capital, offers it, neither):
+local CAPITAL_ITEMS = {
+  brings = { "needs 1", "offers 1", "neither 1" },
+  neither = { "needs 0.3", "offers 1", "neither 1" },
+  seeks = { "offers 1" },
 }
-function M.capital_score(e, r)
-  return CAPITAL[r.capital_need][e.capital_role]
-end
-M.CAPITAL_USES = { enterprise = { "capital_role" }, region = { "capital_need" } }
 
--- The SME programme, with eligibility (memoised).
-function M.sme_score(e, r, p)
-  local access, status = r.sme_access, e.sme_status
-  if access == "none" then return 0 end
-  local domestic = e.country == r.country
-  if access == "home" and not domestic then return 0 end
-  if status == "sme" then return 1 end
-  if status == "unknown" then return p.unknown_score end
-  return 0
+-- The enterprise's side of each comparison.
+local function enterprise_items(e, params)
+  local E = enterprise_facts(e)
+  local t = {}
+  -- sector links other than "the region seeks its sector" (isic_fit does
+  -- that): value-chain links ("d" it is supplied, "u" it supplies), resource
+  -- codes it processes ("i") or equips ("m"), Joint Statement groups ("j")
+  local link, seen = {}, {}
+  local function names(list, prefix, out)
+    for i = 1, #list do
+      local n = prefix .. list[i]
+      if not seen[n] then seen[n] = true; out[#out + 1] = n end
+    end
+  end
+  names(E.supplied, "d", link)
+  names(E.market_links, "u", link)
+  for _, s in ipairs(E.input_sectors) do names(link_codes_of(s), "i", link) end
+  for _, s in ipairs(E.equip_sectors) do names(link_codes_of(s), "m", link) end
+  t.links = link
+  local joint = {}
+  for _, g in ipairs(E.joint) do joint[#joint + 1] = "j" .. joint_index(g) end
+  t.joint = joint
+  -- neutral credit: "*" on one side meets "*" on the other only where data
+  -- is missing; "?" marks a side that lists nothing
+  local function missing(v) return v == nil or #v == 0 end
+  t.star = { "*" }
+  -- what it offers and seeks, with the neutral marks: any one item in
+  -- common, or data missing on either side, is worth half
+  local function plus(v)
+    local out = list(v)
+    out[#out + 1] = "*"
+    if #out == 1 then out[2] = "?" end
+    return out
+  end
+  t.offers_neutral = plus(e.offers)
+  t.seeks_neutral = plus(e.seeks)
+  t.langs_neutral = missing(e.languages) and { "*", "?" } or { "*" }
+  t.targets_neutral = missing(e.target_countries) and { "*" } or {}
+  t.zones_neutral = #E.zones == 0 and { "*" } or {}
+  t.infra_neutral = #E.infra == 0 and { "*" } or {}
+  -- capital: the table CAPITAL_ITEMS, by the region's stance
+  t.capital = CAPITAL_ITEMS[E.capital]
+  -- SME programme: "open" programmes, or "home:CC" ones for firms of CC
+  local u = tostring(params.unknown_score)
+  if E.sme_status == "sme" then t.sme = { "open 1", "home:" .. e.country .. " 1" }
+  elseif E.sme_status == "unknown" then t.sme = { "open " .. u, "home:" .. e.country .. " " .. u }
+  else t.sme = {} end
+  -- cross-border: "X" counts only across borders; "D" (domestic=true) always
+  t.border = params.domestic and { "X 1", "D 1" } or { "X 1" }
+  return t
 end
-M.SME_USES = { enterprise = { "sme_status", "country" }, region = { "sme_access", "country" } }
+
+-- The region's side.
+local function region_items(r)
+  local R = region_facts(r)
+  local t = {}
+  local link, seen = {}, {}
+  local function names(list, prefix)
+    for i = 1, #list do
+      local n = prefix .. list[i]
+      if not seen[n] then seen[n] = true; link[#link + 1] = n end
+    end
+  end
+  names(R.up, "d")
+  names(R.down, "u")
+  names(R.resource_inputs, "i")
+  names(R.resource_markets, "m")
+  t.links = link
+  local joint = {}
+  for _, g in ipairs(R.joint) do joint[#joint + 1] = "j" .. joint_index(g) end
+  t.joint = joint
+  local function missing(v) return v == nil or #v == 0 end
+  t.star = { "*" }
+  t.sector_neutral = R.sector_state == "none" and { "*" } or {}
+  local function plus(v)
+    local out = list(v)
+    out[#out + 1] = "?"
+    if #out == 1 then out[2] = "*" end
+    return out
+  end
+  t.needs_neutral = plus(r.needs)
+  t.offers_neutral = plus(r.offers)
+  t.langs_neutral = missing(r.languages) and { "?", "*" } or { "?" }
+  t.areas_neutral = missing(r.cooperation_areas) and { "*" } or {}
+  t.capital = { R.capital .. " 1" }
+  if R.sme_access == "open" then t.sme = { "open 1" }
+  elseif R.sme_access == "home" then t.sme = { "home:" .. r.country .. " 1" }
+  else t.sme = {} end
+  t.border = { "X 1", "D 1" }
+  return t
+end
+
+-- Declare every derived value the default policy reads.
+function M.declare_derived()
+  local last_e, last_et
+  local function EI(e, params)
+    local id = tostring(e)
+    if id ~= last_e then last_e, last_et = id, enterprise_items(e, params) end
+    return last_et
+  end
+  local RI = ind.per_profile(region_items)
+  local E, R = enterprise_facts, region_facts
+  local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
+  local function rd(name, f) derive { name = name, side = "region", value = f } end
+  for _, k in ipairs({ "links", "joint", "star", "offers_neutral", "seeks_neutral", "langs_neutral",
+                       "targets_neutral", "zones_neutral", "infra_neutral", "capital", "sme", "border" }) do
+    ed("e_" .. k, function(e, p) return EI(e, p)[k] end)
+  end
+  for _, k in ipairs({ "links", "joint", "star", "sector_neutral", "needs_neutral", "offers_neutral",
+                       "langs_neutral", "areas_neutral", "capital", "sme", "border" }) do
+    rd("r_" .. k, function(r) return RI(r)[k] end)
+  end
+  ed("coop_areas", function(e) return E(e).areas end)
+  ed("zone_wants", function(e) return E(e).zones end)
+  ed("infra_wants", function(e) return E(e).infra end)
+  ed("home_places", function(e) return E(e).home end)
+  ed("brings", function(e) return E(e).brings end)
+  rd("infra_has", function(r) return R(r).infra end)
+  rd("flights", function(r) return R(r).flights end)
+  rd("asks", function(r) return R(r).asks end)
+end
+
+-- ---------------------------------------------------------------------------
+-- Scorers (built-in specs; a list: the rule scores the best of them). Lists
+-- of equal values are compared with member (which stops at the first item
+-- in common), lists of differing values with best_product.
+
+local function product(a, b, abroad)
+  return builtin.best_product { enterprise = a, region = b, abroad = abroad }
+end
+local function member(a, b, factor)
+  return builtin.member { enterprise = a, region = b, factor = factor }
+end
+
+function M.needs_scorer()
+  return {
+    builtin.overlap { enterprise = "offers", region = "needs" },
+    member("e_offers_neutral", "r_needs_neutral", 0.5),
+  }
+end
+
+function M.seeks_scorer()
+  return {
+    builtin.overlap { enterprise = "seeks", region = "offers", of = "enterprise" },
+    member("e_seeks_neutral", "r_offers_neutral", 0.5),
+  }
+end
+
+function M.sector_scorer()
+  return {
+    builtin.isic_fit { enterprise = "sectors", region = "sectors_sought",
+                       levels = { within = 1, group = 0.75, division = 0.5, section = 0 }, broader = 0.5 },
+    member("e_links", "r_links", 0.8),
+    member("e_star", "r_sector_neutral", 0.5),
+    member("e_joint", "r_joint", 0.25),
+  }
+end
+
+function M.target_scorer()
+  return { member("target_countries", "country"), member("e_targets_neutral", "r_star", 0.5) }
+end
+function M.capital_scorer() return product("e_capital", "r_capital") end
+function M.area_scorer()
+  return { member("coop_areas", "cooperation_areas"), member("e_star", "r_areas_neutral", 0.5) }
+end
+function M.zone_scorer()
+  return { member("zone_wants", "programmes"), member("e_zones_neutral", "r_star", 0.5) }
+end
+function M.infra_scorer()
+  return { member("infra_wants", "infra_has"), member("home_places", "flights", 0.7),
+           member("e_infra_neutral", "r_star", 0.5) }
+end
+function M.language_scorer()
+  return { member("languages", "languages"), member("e_langs_neutral", "r_langs_neutral", 0.5) }
+end
+function M.sme_scorer() return product("e_sme", "r_sme") end
+function M.border_check() return product("e_border", "r_border", { "X" }) end
 
 -- ---------------------------------------------------------------------------
 -- Explanations (run only for the pairs shown)
@@ -739,7 +837,7 @@ local CAPITAL_KEY = {
   neither = { brings = "capital_moot", neither = "capital_moot", seeks = "capital_sought" },
 }
 function M.explain_capital(e, r)
-  return say(CAPITAL_KEY[r.capital_need][e.capital_role])
+  return say(CAPITAL_KEY[region_facts(r).capital][enterprise_facts(e).capital])
 end
 
 function M.explain_area(e, r)
@@ -803,7 +901,7 @@ local function plain(reason)
   reason = reason:gsub(" is ([%d%.]+)x outside its (US%$[%w%.]+) or more band", " is %1 times below its floor of %2")
   reason = reason:gsub(" is ([%d%.]+)x outside (US%$[%w%.]+) or more", " is %1 times below its floor of %2")
   reason = reason:gsub(" is ([%d%.]+)x outside its ", " is %1 times outside its ")
-  reason = reason:gsub("within (US%$[%w%.]+) or more", "above its floor of %1")
+  reason = reason:gsub("(US%$[%w%.%-]+) within (US%$[%w%.]+) or more", "the project (%1) reaches its floor of %2")
   reason = reason:gsub("region lists no funds", "the region lists no funds")
   reason = reason:gsub("; region lists ", "; the region lists ")
   reason = reason:gsub("; region does not list ", "; the region does not list ")
