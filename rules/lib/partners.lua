@@ -130,10 +130,12 @@ M.TEMPLATES = {
   -- needs and seeks
   needs_met = "the enterprise brings {n} of the {total} things the region needs: {met} (full credit when it brings all; any one need met earns half)",
   needs_all = "the enterprise brings all {total} things the region needs: {met} (full credit)",
+  needs_only = "the enterprise brings the one thing the region needs, {met} (full credit)",
   needs_none = "the enterprise brings none of the things the region needs ({needs})",
   needs_unknown = "{who} lists no {what}: neutral credit (half)",
   seeks_met = "the region offers {n} of the {total} things the enterprise seeks: {met} (full credit when it offers all; any one earns half)",
   seeks_all = "the region offers all {total} things the enterprise seeks: {met} (full credit)",
+  seeks_only = "the region offers the one thing the enterprise seeks, {met} (full credit)",
   seeks_none = "the region offers none of the things the enterprise seeks ({seeks})",
   -- sector fit (one credit, the best of these)
   sector_same = "the region seeks {sought}, and the enterprise works in it: full credit",
@@ -708,7 +710,9 @@ function M.explain_needs(e, r)
   if #offers == 0 then return say("needs_unknown", { who = "the enterprise", what = "offers" }) end
   local met = inter(needs, offers)
   if #met == 0 then return say("needs_none", { needs = words(needs) }) end
-  if #met == #needs then return say("needs_all", { total = #needs, met = words(met) }) end
+  if #met == #needs then
+    return say(#needs == 1 and "needs_only" or "needs_all", { total = #needs, met = words(met) })
+  end
   return say("needs_met", { n = #met, total = #needs, met = words(met) })
 end
 
@@ -718,7 +722,9 @@ function M.explain_seeks(e, r)
   if #offers == 0 then return say("needs_unknown", { who = "the region", what = "offers" }) end
   local met = inter(seeks, offers)
   if #met == 0 then return say("seeks_none", { seeks = words(seeks) }) end
-  if #met == #seeks then return say("seeks_all", { total = #seeks, met = words(met) }) end
+  if #met == #seeks then
+    return say(#seeks == 1 and "seeks_only" or "seeks_all", { total = #seeks, met = words(met) })
+  end
   return say("seeks_met", { n = #met, total = #seeks, met = words(met) })
 end
 
