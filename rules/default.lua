@@ -11,10 +11,10 @@
 --                         pairs through, for a domestic programme.
 --   meets a need          the enterprise offers at least one thing the region
 --                         says it needs (vocabulary A: technology, capital,
---                         equipment ...), or works in a sector the region
---                         seeks. When the region lists no needs, or the
---                         enterprise no offers, the check cannot tell and
---                         lets the pair through.
+--                         equipment ...): a partner that brings none of them
+--                         is not shown, however close its sector. When the
+--                         region lists no needs, or the enterprise no offers,
+--                         the check cannot tell and lets the pair through.
 --
 -- The enterprise's view (the score; --by enterprise ranks by it), weights
 -- sum to 17:
@@ -106,7 +106,7 @@ filter {
 
 filter {
   name = "meets a need",
-  check = builtin.member { enterprise = "brings", region = "asks" },
+  check = builtin.member { enterprise = "offers", region = "needs", empty = "pass" },
   explain = partners.explain_need_filter,
 }
 

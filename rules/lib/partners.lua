@@ -124,8 +124,7 @@ M.TEMPLATES = {
   domestic_allowed = "both in {home}: a domestic pair, allowed because domestic is set",
   domestic_vetoed = "both in {home}: the default policy matches across borders (set domestic=true for a domestic programme)",
   need_met = "the enterprise offers {met}, which the region needs",
-  need_sector = "the region seeks {sought}, the enterprise's line of work",
-  need_none = "the enterprise offers {offers}, none of what the region needs ({needs}), and works in none of the sectors it seeks",
+  need_none = "the enterprise offers {offers}, none of what the region needs ({needs})",
   need_unknown = "{who} lists no {what}, so this check cannot tell and lets the pair through",
   -- needs and seeks
   needs_met = "the enterprise brings {n} of the {total} things the region needs: {met} (full credit when it brings all; any one need met earns half)",
@@ -351,21 +350,6 @@ local enterprise_facts = ind.per_profile(function(e)
   local brings = has(offers, "capital") or has(offers, "financing")
   local wants = has(seeks, "capital") or has(seeks, "financing")
   f.capital = brings and "brings" or (wants and "seeks" or "neither")
-  -- what it brings a region, for the filter "meets a need": its offers, its
-  -- sectors with every broader code (2826, 282, 28, C), and "?offers" when
-  -- it lists no offers (the check cannot tell), "*" for regions with no needs
-  local b, bseen = { "*" }, {}
-  for i = 1, #offers do add(b, bseen, offers[i]) end
-  if #offers == 0 then add(b, bseen, "?offers") end
-  for i = 1, #sectors do
-    local c = sectors[i]
-    if c:find("%a") then add(b, bseen, c:upper())
-    else
-      for len = 2, #c do add(b, bseen, c:sub(1, len)) end
-      add(b, bseen, ind.section(c))
-    end
-  end
-  f.brings = b
   -- SME status for the bonus: an SME under its own country's law, not part
   -- of a large, listed or state group
   local class, basis, is_sme = sme.classify(e)
@@ -444,14 +428,6 @@ local region_facts = ind.per_profile(function(r)
   local offer_cap = has(offers, "capital") or has(offers, "financing")
   f.capital = need_cap and "needs" or (offer_cap and "offers" or "neither")
   f.sme_access = region_sme_access(r)
-  -- what it asks a partner for: its needs and the sectors it seeks; "*"
-  -- when it lists no needs (the check cannot tell), "?offers" for partners
-  -- that list no offers
-  local a, aseen = { "?offers" }, {}
-  for i = 1, #needs do add(a, aseen, needs[i]) end
-  if #needs == 0 then add(a, aseen, "*") end
-  for i = 1, #sought do add(a, aseen, sought[i]) end
-  f.asks = a
   return f
 end)
 M.region_facts = region_facts
@@ -633,10 +609,8 @@ function M.declare_derived()
   ed("zone_wants", function(e) return E(e).zones end)
   ed("infra_wants", function(e) return E(e).infra end)
   ed("home_places", function(e) return E(e).home end)
-  ed("brings", function(e) return E(e).brings end)
   rd("infra_has", function(r) return R(r).infra end)
   rd("flights", function(r) return R(r).flights end)
-  rd("asks", function(r) return R(r).asks end)
 end
 
 -- ---------------------------------------------------------------------------
@@ -950,15 +924,9 @@ end
 function M.explain_need_filter(e, r)
   local needs, offers = list(r.needs), list(e.offers)
   if #needs == 0 then return say("need_unknown", { who = "the region", what = "needs" }) end
+  if #offers == 0 then return say("need_unknown", { who = "the enterprise", what = "offers" }) end
   local met = inter(offers, needs)
   if #met > 0 then return say("need_met", { met = words(met) }) end
-  local E = enterprise_facts(e)
-  for _, t in ipairs(list(r.sectors_sought)) do
-    for _, s in ipairs(E.sectors) do
-      if ind.within(s, t) then return say("need_sector", { sought = sector(t) }) end
-    end
-  end
-  if #offers == 0 then return say("need_unknown", { who = "the enterprise", what = "offers" }) end
   return say("need_none", { offers = words(offers), needs = words(needs) })
 end
 

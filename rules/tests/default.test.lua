@@ -48,16 +48,16 @@ case {
   enterprises = {
     { id = "labour", name = "Offers labour only", country = "VN", sector = "1410", offers = { "labour" } },
     { id = "capital", name = "Offers capital", country = "VN", sector = "1410", offers = { "capital", "labour" } },
-    { id = "sought", name = "In a sought sector", country = "VN", sector = "2826", offers = { "labour" } },
+    { id = "sought", name = "In a sought sector, offers labour", country = "VN", sector = "2826", offers = { "labour" } },
     { id = "quiet", name = "Lists no offers", country = "VN", sector = "1410" },
   },
   expect = {
     { enterprise = "labour", region = "r", vetoed = true, filter = "meets a need",
-      reason = "the enterprise offers labour, none of what the region needs (capital), and works in none of the sectors it seeks" },
+      reason = "the enterprise offers labour, none of what the region needs (capital)" },
     { enterprise = "capital", region = "r", vetoed = false, filter = "meets a need",
       reason = "the enterprise offers capital, which the region needs" },
-    { enterprise = "sought", region = "r", vetoed = false, filter = "meets a need",
-      reason = "the region seeks textile, clothing and leather machinery (ISIC 2826), the enterprise's line of work" },
+    -- a sector the region seeks does not make up for bringing none of its needs
+    { enterprise = "sought", region = "r", vetoed = true, filter = "meets a need" },
     { enterprise = "quiet", region = "r", vetoed = false, filter = "meets a need",
       reason = "the enterprise lists no offers, so this check cannot tell" },
     { enterprise = "labour", region = "silent", vetoed = false, filter = "meets a need",
