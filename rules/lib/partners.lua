@@ -130,11 +130,13 @@ M.TEMPLATES = {
   needs_met = "the enterprise brings {n} of the {total} things the region needs: {met} (full credit when it brings all; any one need met earns half)",
   needs_all = "the enterprise brings all {total} things the region needs: {met} (full credit)",
   needs_only = "the enterprise brings the one thing the region needs, {met} (full credit)",
+  needs_both = "the enterprise brings both things the region needs: {met} (full credit)",
   needs_none = "the enterprise brings none of the things the region needs ({needs})",
   needs_unknown = "{who} lists no {what}: neutral credit (half)",
   seeks_met = "the region offers {n} of the {total} things the enterprise seeks: {met} (full credit when it offers all; any one earns half)",
   seeks_all = "the region offers all {total} things the enterprise seeks: {met} (full credit)",
   seeks_only = "the region offers the one thing the enterprise seeks, {met} (full credit)",
+  seeks_both = "the region offers both things the enterprise seeks: {met} (full credit)",
   seeks_none = "the region offers none of the things the enterprise seeks ({seeks})",
   -- sector fit (one credit, the best of these)
   sector_same = "the region seeks {sought}, and the enterprise works in it: full credit",
@@ -685,7 +687,8 @@ function M.explain_needs(e, r)
   local met = inter(needs, offers)
   if #met == 0 then return say("needs_none", { needs = words(needs) }) end
   if #met == #needs then
-    return say(#needs == 1 and "needs_only" or "needs_all", { total = #needs, met = words(met) })
+    local key = #needs == 1 and "needs_only" or #needs == 2 and "needs_both" or "needs_all"
+    return say(key, { total = #needs, met = words(met) })
   end
   return say("needs_met", { n = #met, total = #needs, met = words(met) })
 end
@@ -697,7 +700,8 @@ function M.explain_seeks(e, r)
   local met = inter(seeks, offers)
   if #met == 0 then return say("seeks_none", { seeks = words(seeks) }) end
   if #met == #seeks then
-    return say(#seeks == 1 and "seeks_only" or "seeks_all", { total = #seeks, met = words(met) })
+    local key = #seeks == 1 and "seeks_only" or #seeks == 2 and "seeks_both" or "seeks_all"
+    return say(key, { total = #seeks, met = words(met) })
   end
   return say("seeks_met", { n = #met, total = #seeks, met = words(met) })
 end
@@ -881,6 +885,7 @@ local function plain(reason)
   reason = reason:gsub(" is ([%d%.]+)x outside its (US%$[%w%.]+) or more band", " is %1 times below its floor of %2")
   reason = reason:gsub(" is ([%d%.]+)x outside (US%$[%w%.]+) or more", " is %1 times below its floor of %2")
   reason = reason:gsub(" is ([%d%.]+)x outside its ", " is %1 times outside its ")
+  reason = reason:gsub(" is ([%d%.]+)x outside (US%$[%w%.%-]+)", " is %1 times outside its band of %2")
   reason = reason:gsub("(US%$[%w%.%-]+) within (US%$[%w%.]+) or more", "the project (%1) reaches its floor of %2")
   reason = reason:gsub("region lists no funds", "the region lists no funds")
   reason = reason:gsub("; region lists ", "; the region lists ")
