@@ -17,11 +17,11 @@
 --                         the check cannot tell and lets the pair through.
 --
 -- The enterprise's view (the score; --by enterprise ranks by it), weights
--- sum to 17:
---   needs met         3  what the enterprise brings to the region's needs:
+-- sum to 19:
+--   needs met         4  what the enterprise brings to the region's needs:
 --                        the share of the needs it meets, and at least half
 --                        for any one need met;
---   sector fit        3  one credit for the best sector link, never several
+--   sector fit        4  one credit for the best sector link, never several
 --                        for one link: the region seeks the enterprise's
 --                        sector (same class or within 1, group 0.75,
 --                        division 0.5, a broader code 0.5), or 0.8 for a
