@@ -685,7 +685,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     const store *st = engine_store(e);
     char err[1200];
     *out = NULL;
-    if (policy_derive(p, err, sizeof err) < 0)
+    if (policy_derive(p, o->threads > 0 ? o->threads : cpu_count(), err, sizeof err) < 0)
         return engine_fail(e, CM_EINPUT, "%s", err);
     job j;
     memset(&j, 0, sizeof j);
@@ -958,7 +958,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
                            ei == (size_t)-1 ? "enterprise" : "region",
                            ei == (size_t)-1 ? enterprise : region);
     char err[1200];
-    if (policy_derive(p, err, sizeof err) < 0)
+    if (policy_derive(p, 1, err, sizeof err) < 0)
         return engine_fail(e, CM_EINPUT, "%s", err);
     cm_match_options o;
     cm_match_options_init(&o);

@@ -302,3 +302,87 @@ int uses_allows_attr(const uses *u, int side, const char *name)
             return 1;
     return 0;
 }
+
+/* ---- verifying uses (capmatch check) --------------------------------------- */
+
+static const char *side_word(int side) { return side == SIDE_ENTERPRISE ? "enterprise" : "region"; }
+
+static size_t check_one(cm_policy *p, prule *r, int filter, size_t max_pairs,
+                        void (*finding)(const char *, int, const char *, void *), void *ud)
+{
+    struct trace t;
+    memset(&t, 0, sizeof t);
+    pstate *ps = &p->main;
+    size_t ne = p->st->kinds[SIDE_ENTERPRISE].count, nr = p->st->kinds[SIDE_REGION].count;
+    size_t pairs = 0;
+    char err[700];
+    ps->trace = &t;
+    for (size_t ei = 0; ei < ne && pairs < max_pairs; ei++)
+        for (size_t ri = 0; ri < nr && pairs < max_pairs; ri++, pairs++) {
+            double s;
+            int pass;
+            if (filter)
+                pstate_call_filter(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &pass, NULL, 0, err,
+                                   sizeof err);
+            else
+                pstate_call_rule(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &s, NULL, 0, err,
+                                 sizeof err);
+        }
+    ps->trace = NULL;
+    size_t found = 0;
+    char msg[512];
+    const char *what = filter ? "filter" : "rule";
+    const char *file = policy_file(p, r->file);
+    for (int side = 0; side < 2; side++) {
+        /* read, not listed */
+        for (int id = 0; id < 64; id++)
+            if (t.fields[side][id] && !uses_allows_field(r->uses, side, t.fields[side][id])) {
+                snprintf(msg, sizeof msg, "%s '%s' reads %s.%s, which its uses does not list: "
+                         "its memoised scores would be wrong (add it to uses)", what, r->name,
+                         side_word(side), t.fields[side][id]->path);
+                finding(file, r->line, msg, ud);
+                found++;
+            }
+        for (size_t d = 0; d < p->nderived && d < 256; d++)
+            if (t.derived[side][d] && !uses_allows_derived(r->uses, side, (int)d)) {
+                snprintf(msg, sizeof msg, "%s '%s' reads %s.%s, which its uses does not list: "
+                         "its memoised scores would be wrong (add it to uses)", what, r->name,
+                         side_word(side), p->derived[d].name);
+                finding(file, r->line, msg, ud);
+                found++;
+            }
+        /* listed, never read */
+        for (size_t i = 0; i < r->uses->n[side]; i++) {
+            const fref *f = &r->uses->f[side][i];
+            int read = f->derived >= 0 ? (f->derived < 256 && t.derived[side][f->derived])
+                     : f->f ? f->f->id < 64 && t.fields[side][f->f->id] != NULL
+                     : 1;     /* attrs.NAME: not traced by name */
+            if (!read && pairs > 0) {
+                snprintf(msg, sizeof msg, "%s '%s' lists %s.%s in uses but read it on none of "
+                         "%zu pairs: it only splits the memo", what, r->name, side_word(side),
+                         f->path, pairs);
+                finding(file, r->line, msg, ud);
+                found++;
+            }
+        }
+    }
+    return found;
+}
+
+CM_API size_t cm_policy_check_uses(cm_engine *e, cm_policy *p, size_t max_pairs,
+                                   void (*finding)(const char *file, int line, const char *msg,
+                                                   void *ud),
+                                   void *ud)
+{
+    char err[1024];
+    if (e == NULL || p == NULL || finding == NULL || policy_derive(p, 1, err, sizeof err) < 0)
+        return 0;
+    size_t found = 0;
+    for (size_t i = 0; i < p->nfilters; i++)
+        if (p->filters[i].uses)
+            found += check_one(p, &p->filters[i], 1, max_pairs, finding, ud);
+    for (size_t i = 0; i < p->nrules; i++)
+        if (p->rules[i].uses)
+            found += check_one(p, &p->rules[i], 0, max_pairs, finding, ud);
+    return found;
+}

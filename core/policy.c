@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1191,14 +1192,14 @@ CM_API void cm_policy_free(cm_policy *p)
 
 /* ---- derived values -------------------------------------------------------- */
 
-static int policy_derive_values(cm_policy *p, char *err, size_t errlen);
+static int policy_derive_values(cm_policy *p, int threads, char *err, size_t errlen);
 
-/* Compute every derived value of every profile not computed yet, in the
- * policy's own state, then the built-ins' per-profile values. Returns 0, or
- * -1 with a message naming the profile. */
-int policy_derive(cm_policy *p, char *err, size_t errlen)
+/* Compute every derived value of every profile not computed yet, then the
+ * built-ins' per-profile values and the memoised rules' classes. Returns 0,
+ * or -1 with a message naming the profile. */
+int policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 {
-    if (policy_derive_values(p, err, errlen) < 0)
+    if (policy_derive_values(p, threads, err, errlen) < 0)
         return -1;
     /* then what built-ins can compute from one profile alone (they may read
      * derived values) */
@@ -1220,7 +1221,166 @@ int policy_derive(cm_policy *p, char *err, size_t errlen)
     return 0;
 }
 
-static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
+/* One worker's share of the derive calls: profiles [from, to) of a side,
+ * every derived value of each in order, encoded into out. */
+typedef struct derive_job {
+    cm_policy *p;
+    pstate ps, *use;
+    int side;
+    size_t from, to;
+    dbuf out;
+    size_t failed_at;         /* the profile that failed (to when none) */
+    int failed_d;
+    int running;              /* on a thread of its own, to be joined */
+    char err[900];
+} derive_job;
+
+static void *derive_work(void *arg)
+{
+    derive_job *j = arg;
+    cm_policy *p = j->p;
+    j->failed_at = j->to;
+    for (size_t i = j->from; i < j->to; i++)
+        for (size_t d = 0; d < p->nderived; d++) {
+            if (p->derived[d].side != j->side)
+                continue;
+            if (pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
+                                   j->err, sizeof j->err) < 0) {
+                j->failed_at = i;
+                j->failed_d = (int)d;
+                return NULL;
+            }
+        }
+    return NULL;
+}
+
+/* Decode one encoded value into out, interning its strings. */
+static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
+{
+    const unsigned char *c = *cur;
+    memset(out, 0, sizeof *out);
+    out->type = *c++;
+    uint32_t n;
+    switch (out->type) {
+    case T_NUMBER: memcpy(&out->u.num, c, sizeof out->u.num); c += sizeof out->u.num; break;
+    case T_BOOL: out->u.num = *c++; break;
+    case T_STRING:
+        memcpy(&n, c, sizeof n);
+        c += sizeof n;
+        if (strpool_intern(&p->strings, (const char *)c, n, &out->str) < 0)
+            return -1;
+        c += n;
+        break;
+    case T_LIST: {
+        uint32_t count;
+        memcpy(&count, c, sizeof count);
+        c += sizeof count;
+        if (p->nditems + count > UINT32_MAX)
+            return -1;
+        size_t cap = p->ditems_cap, cap2 = p->ditems_cap;
+        if (cm_grow((void **)&p->ditems, &cap, p->nditems + count + 1, sizeof *p->ditems) < 0 ||
+            cm_grow((void **)&p->ditems_isic, &cap2, p->nditems + count + 1,
+                    sizeof *p->ditems_isic) < 0)
+            return -1;
+        p->ditems_cap = cap < cap2 ? cap : cap2;
+        out->u.list.off = (uint32_t)p->nditems;
+        out->u.list.count = count;
+        for (uint32_t i = 0; i < count; i++) {
+            memcpy(&n, c, sizeof n);
+            c += sizeof n;
+            str_ref ref;
+            if (strpool_intern(&p->strings, (const char *)c, n, &ref) < 0)
+                return -1;
+            p->ditems[p->nditems] = ref;
+            p->ditems_isic[p->nditems++] = isic_lookup((const char *)c, n);
+            c += n;
+        }
+        break;
+    }
+    default: break;
+    }
+    *cur = c;
+    return 0;
+}
+
+/* Below this many new profiles a side is derived on the policy's own state. */
+#define DERIVE_PARALLEL_MIN 512
+
+static int derive_side(cm_policy *p, int side, size_t from, size_t count, int threads, char *err,
+                       size_t errlen)
+{
+    size_t todo = count - from;
+    int nt = threads > 0 ? threads : 1;
+    if (todo < DERIVE_PARALLEL_MIN || nt < 2)
+        nt = 1;
+    if (nt > 64)
+        nt = 64;
+    derive_job *jobs = cm_calloc((size_t)nt, sizeof *jobs);
+    pthread_t *tids = cm_calloc((size_t)nt, sizeof *tids);
+    int rc = jobs && tids ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    int opened = 0;
+    for (int t = 0; t < nt && rc == 0; t++) {
+        jobs[t].p = p;
+        jobs[t].side = side;
+        jobs[t].from = from + todo * (size_t)t / (size_t)nt;
+        jobs[t].to = from + todo * (size_t)(t + 1) / (size_t)nt;
+        if (t == 0) {
+            jobs[t].use = &p->main;
+        } else if (pstate_open(p, &jobs[t].ps, err, errlen) < 0) {
+            rc = -1;
+        } else {
+            jobs[t].use = &jobs[t].ps;
+            opened = t;
+        }
+    }
+    for (int t = 1; t < nt && rc == 0; t++)
+        jobs[t].running = pthread_create(&tids[t], NULL, derive_work, &jobs[t]) == 0;
+    if (rc == 0)
+        derive_work(&jobs[0]);
+    for (int t = 1; t < nt && rc == 0; t++) {
+        if (jobs[t].running)
+            pthread_join(tids[t], NULL);
+        else
+            derive_work(&jobs[t]);            /* no thread could be had: do it here */
+    }
+    /* merge in profile order: the pools come out as a serial run makes them */
+    dval *vals = p->dvals[side];
+    for (int t = 0; t < nt && rc == 0; t++) {
+        const unsigned char *c = jobs[t].out.data;
+        for (size_t i = jobs[t].from; i < jobs[t].failed_at && rc == 0; i++)
+            for (size_t d = 0; d < p->nderived && rc == 0; d++) {
+                dval *out = &vals[i * p->nderived + d];
+                if (p->derived[d].side != side) {
+                    memset(out, 0, sizeof *out);
+                    continue;
+                }
+                if (dval_decode(p, &c, out) < 0) {
+                    snprintf(err, errlen, "out of memory");
+                    rc = -1;
+                }
+            }
+        if (rc == 0 && jobs[t].failed_at < jobs[t].to) {
+            const derive_def *dd = &p->derived[jobs[t].failed_d];
+            const struct common *cc = store_common(p->st, side, jobs[t].failed_at);
+            snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", policy_file(p, dd->file),
+                     dd->line, dd->name, side ? "enterprise" : "region",
+                     strpool_get(&p->st->strings, cc->id), jobs[t].err);
+            rc = -1;
+        }
+    }
+    for (int t = 0; jobs && t < nt; t++) {
+        cm_free(jobs[t].out.data);
+        if (t > 0 && t <= opened)
+            pstate_close(&jobs[t].ps);
+    }
+    cm_free(jobs);
+    cm_free(tids);
+    return rc;
+}
+
+static int policy_derive_values(cm_policy *p, int threads, char *err, size_t errlen)
 {
     if (p->nderived == 0)
         return 0;
@@ -1241,24 +1401,8 @@ static int policy_derive_values(cm_policy *p, char *err, size_t errlen)
             return -1;
         }
         p->dvals[side] = nv;
-        for (size_t i = p->dcount[side]; i < count; i++) {
-            for (size_t d = 0; d < p->nderived; d++) {
-                dval *out = &nv[i * p->nderived + d];
-                memset(out, 0, sizeof *out);
-                if (p->derived[d].side != side)
-                    continue;
-                char msg[700];
-                if (pstate_call_derive(p, &p->main, p->derived[d].fn, side, (uint32_t)i, out, msg,
-                                       sizeof msg) < 0) {
-                    const struct common *c = store_common(p->st, side, i);
-                    snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s",
-                             policy_file(p, p->derived[d].file), p->derived[d].line, p->derived[d].name,
-                             side ? "enterprise" : "region",
-                             strpool_get(&p->st->strings, c->id), msg);
-                    return -1;
-                }
-            }
-        }
+        if (derive_side(p, side, p->dcount[side], count, threads, err, errlen) < 0)
+            return -1;
         p->dcount[side] = count;
     }
     return 0;

@@ -177,7 +177,14 @@ typedef struct pstate {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     const uses *restrict_to;  /* a memoised rule's scoring call: what it may read */
+    struct trace *trace;      /* capmatch check: record what calls read */
 } pstate;
+
+/* What calls read (capmatch check's verification of uses). */
+struct trace {
+    const field_def *fields[2][64];   /* by field id, per side */
+    unsigned char derived[2][256];    /* by derived index (the first 256) */
+};
 
 struct cm_policy {
     cm_engine *engine;
@@ -224,7 +231,9 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
                         char *reason, size_t reason_len, char *err, size_t errlen);
 int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dval *out,
+/* Derived values of one call, encoded for the policy's thread to intern. */
+typedef struct dbuf { unsigned char *data; size_t len, cap; } dbuf;
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
                        char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
@@ -237,8 +246,9 @@ void policy_views_open(cm_policy *p, pstate *ps);
 /* The file a declaration was made in: the policy's, or a module it required. */
 const char *policy_file(const cm_policy *p, str_ref file);
 
-/* policy.c: compute derived values of profiles loaded since the last call. */
-int policy_derive(cm_policy *p, char *err, size_t errlen);
+/* policy.c: compute derived values of profiles loaded since the last call,
+ * on up to `threads` Lua states (the values and their order do not depend on it). */
+int policy_derive(cm_policy *p, int threads, char *err, size_t errlen);
 
 /* scorer.c: read what a field reference names for one profile. */
 void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o);

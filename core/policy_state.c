@@ -142,6 +142,11 @@ static void push_dval(lua_State *L, const cm_policy *p, const dval *d)
 static void check_allowed(lua_State *L, const struct pview *v, const field_def *f, int derived,
                           const char *name)
 {
+    struct trace *t = v->ps ? v->ps->trace : NULL;
+    if (t && f && f->id < 64)
+        t->fields[v->side][f->id] = f;
+    else if (t && !f && derived >= 0 && derived < 256)
+        t->derived[v->side][derived] = 1;
     const uses *u = v->ps ? v->ps->restrict_to : NULL;
     if (u == NULL)
         return;
@@ -761,53 +766,6 @@ int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t r
     return 0;
 }
 
-/* A derived list: the array at the top, frozen into the policy's items
- * (interned, so that built-ins compare them as numbers). */
-static int derive_list(lua_State *L, cm_policy *p, dval *out, char *err, size_t errlen)
-{
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    if (n > 4096) {
-        snprintf(err, errlen, "returned a list of %lld items (at most 4096)", (long long)n);
-        return -1;
-    }
-    if (p->nditems + (size_t)n > UINT32_MAX) {
-        snprintf(err, errlen, "derived lists hold more than 2^32 items");
-        return -1;
-    }
-    size_t cap = p->ditems_cap, cap2 = p->ditems_cap;
-    if (cm_grow((void **)&p->ditems, &cap, p->nditems + (size_t)n + 1, sizeof *p->ditems) < 0 ||
-        cm_grow((void **)&p->ditems_isic, &cap2, p->nditems + (size_t)n + 1,
-                sizeof *p->ditems_isic) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    p->ditems_cap = cap < cap2 ? cap : cap2;
-    out->type = T_LIST;
-    out->u.list.off = (uint32_t)p->nditems;
-    out->u.list.count = (uint32_t)n;
-    for (lua_Integer i = 1; i <= n; i++) {
-        int t = lua_rawgeti(L, -1, i);
-        if (t != LUA_TSTRING && t != LUA_TNUMBER) {
-            snprintf(err, errlen, "returned a list whose item %lld is a %s (lists hold strings)",
-                     (long long)i, lua_typename(L, t));
-            lua_pop(L, 1);
-            return -1;
-        }
-        size_t len;
-        const char *str = lua_tolstring(L, -1, &len);
-        str_ref ref;
-        if (strpool_intern(&p->strings, str, len, &ref) < 0) {
-            lua_pop(L, 1);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        p->ditems[p->nditems] = ref;
-        p->ditems_isic[p->nditems++] = isic_lookup(str, len);
-        lua_pop(L, 1);
-    }
-    return 0;
-}
-
 int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
                         char *reason, size_t reason_len, char *err, size_t errlen)
 {
@@ -833,9 +791,37 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
     return 0;
 }
 
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dval *out,
+/* The value of one derive call, encoded (dbuf_*) for the policy's own
+ * thread to intern in profile order: a byte of type, then a double (number),
+ * a byte (boolean), a length and bytes (string), or a count and as many
+ * strings (list). Workers never touch the policy's pools. */
+static int dbuf_put(dbuf *b, const void *data, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *nb = cm_realloc(b->data, cap);
+        if (nb == NULL)
+            return -1;
+        b->data = nb;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    return 0;
+}
+
+static int dbuf_str(dbuf *b, const char *s, size_t len)
+{
+    uint32_t n = (uint32_t)len;
+    return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
+}
+
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
                        char *err, size_t errlen)
 {
+    (void)p;
     lua_State *L = sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
     struct pview *v = side == SIDE_ENTERPRISE ? ps->eview : ps->rview;
@@ -844,25 +830,51 @@ int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t inde
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
     if (sandbox_call(ps->sb, 2, 1, err, errlen) < 0)
         return -1;
-    memset(out, 0, sizeof *out);
+    int rc = 0;
+    unsigned char t = T_NONE;
     switch (lua_type(L, -1)) {
-    case LUA_TNIL: break;
-    case LUA_TNUMBER: out->type = T_NUMBER; out->u.num = lua_tonumber(L, -1); break;
-    case LUA_TBOOLEAN: out->type = T_BOOL; out->u.num = lua_toboolean(L, -1); break;
-    case LUA_TTABLE:
-        if (derive_list(L, p, out, err, errlen) < 0) {
+    case LUA_TNIL: rc = dbuf_put(out, &t, 1); break;
+    case LUA_TNUMBER: {
+        double d = lua_tonumber(L, -1);
+        t = T_NUMBER;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &d, sizeof d) < 0 ? -1 : 0;
+        break;
+    }
+    case LUA_TBOOLEAN: {
+        unsigned char bv = (unsigned char)lua_toboolean(L, -1);
+        t = T_BOOL;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &bv, 1) < 0 ? -1 : 0;
+        break;
+    }
+    case LUA_TSTRING: {
+        size_t len;
+        const char *str = lua_tolstring(L, -1, &len);
+        t = T_STRING;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_str(out, str, len) < 0 ? -1 : 0;
+        break;
+    }
+    case LUA_TTABLE: {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        if (n > 4096) {
+            snprintf(err, errlen, "returned a list of %lld items (at most 4096)", (long long)n);
             lua_pop(L, 1);
             return -1;
         }
-        break;
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        out->type = T_STRING;
-        if (strpool_intern(&p->strings, s, len, &out->str) < 0) {
+        uint32_t count = (uint32_t)n;
+        t = T_LIST;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &count, sizeof count) < 0 ? -1 : 0;
+        for (lua_Integer i = 1; i <= n && rc == 0; i++) {
+            int it = lua_rawgeti(L, -1, i);
+            if (it != LUA_TSTRING && it != LUA_TNUMBER) {
+                snprintf(err, errlen, "returned a list whose item %lld is a %s (lists hold strings)",
+                         (long long)i, lua_typename(L, it));
+                lua_pop(L, 2);
+                return -1;
+            }
+            size_t len;
+            const char *str = lua_tolstring(L, -1, &len);
+            rc = dbuf_str(out, str, len);
             lua_pop(L, 1);
-            snprintf(err, errlen, "out of memory");
-            return -1;
         }
         break;
     }
@@ -873,5 +885,7 @@ int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t inde
         return -1;
     }
     lua_pop(L, 1);
-    return 0;
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
 }

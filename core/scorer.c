@@ -344,6 +344,17 @@ static size_t shared_items(const uint32_t *x, size_t nx, const uint32_t *y, size
     return common;
 }
 
+/* The word-set path counts bits: with the CPU's popcount instruction where
+ * it has one (chosen once, at load, by the dynamic linker). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+/* (sanitizer runtimes are not ready when an ifunc resolver runs) */
+#define POPCOUNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define POPCOUNT_CLONES
+#endif
+
+POPCOUNT_CLONES
 static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                       char *reason, size_t n)
 {

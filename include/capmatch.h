@@ -337,6 +337,15 @@ CM_API size_t cm_result_error_count(const cm_result *r);
 CM_API const char *cm_result_error(const cm_result *r, size_t i);
 /* Pairs scored, and how many of them filters vetoed. */
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed);
+/* Verify the `uses` of memoised rules and filters on the loaded profiles:
+ * each is run on up to max_pairs pairs with every read recorded, and
+ * finding() is called for a field read but not listed (its memoised scores
+ * would be wrong) and for one listed but never read (it only splits the
+ * memo). Returns the number of findings. */
+CM_API size_t cm_policy_check_uses(cm_engine *e, cm_policy *p, size_t max_pairs,
+                                   void (*finding)(const char *file, int line, const char *msg,
+                                                   void *ud),
+                                   void *ud);
 /* Pairs left before their last rules once they could no longer enter a top k
  * (counted in cm_result_pairs; 0 with no_prune). */
 CM_API size_t cm_result_pruned(const cm_result *r);

@@ -21,7 +21,8 @@ static const char usage[] =
     "declared but never used, and with --data (profile files, regions and\n"
     "enterprises, kind from the file name or the JSON wrapper): rules whose score\n"
     "is the same on every pair, filters that reject every pair, rules that raise\n"
-    "errors.\n"
+    "errors, and memoised rules whose uses does not match what they read (each\n"
+    "is traced on up to 20000 pairs).\n"
     "\n"
     "exit status: 0 no finding, 1 findings or a policy that does not load,\n"
     "2 usage or unreadable data.\n";
@@ -45,6 +46,11 @@ static void finding(finding_list *f, const char *file, int line, const char *fmt
     va_end(ap);
     putchar('\n');
     f->n++;
+}
+
+static void uses_finding(const char *file, int line, const char *msg, void *ud)
+{
+    finding(ud, file, line, "%s", msg);
 }
 
 /* Occurrences of name as a whole word in the source; *first_line gets the
@@ -182,6 +188,8 @@ static int run(int argc, char **argv)
         } else {
             finding(&f, path, 0, "matching the data failed: %s", cm_engine_errmsg(e));
         }
+        /* memoised rules: do they read exactly what their uses lists? */
+        cm_policy_check_uses(e, p, 20000, uses_finding, &f);
         /* filters: does any pair pass each one? */
         size_t nf = cm_policy_filter_count(p);
         size_t *passes = calloc(nf ? nf : 1, sizeof *passes);

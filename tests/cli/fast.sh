@@ -59,3 +59,23 @@ for pol in default sector_fit financing_funds sme_support; do
         fi
     done
 done
+
+# derive on several threads: the first failing profile, whatever the threads
+awk 'BEGIN { printf "{\"enterprises\":["; for (i = 0; i < 600; i++) printf "%s{\"id\":\"e-%d\",\"name\":\"E %d\",\"country\":\"CN\",\"sector\":\"2826\"}", i ? "," : "", i, i; print "]}" }' > "$TMP/many.json"
+for th in 1 2 4; do
+    run "$CAPMATCH" match --regions "$REG" --enterprises "$TMP/many.json" --policy $P/fast_derive_fails_late.lua --threads $th
+    if [ "$RC" -eq 2 ] && grep -qF "fast_derive_fails_late.lua:5: derive 'n' (enterprise \"e-550\"): " "$TMP/err" &&
+       grep -qF "no value for e-550" "$TMP/err"; then ok "derive --threads $th: the first failing profile is named"; else
+        not_ok "derive --threads $th: the first failing profile is named" "exit $RC" "$(head -c 400 "$TMP/err")"
+    fi
+done
+
+# capmatch check traces what memoised rules read
+run "$CAPMATCH" check $P/fast_uses_mismatch.lua --data "$REG" --data "$ENT"
+expect_status "check: a uses that does not match exits 1" 1
+expect_grep "check: a field read but not listed" out "fast_uses_mismatch.lua:4: rule 'size' reads enterprise.description, which its uses does not list: its memoised scores would be wrong (add it to uses)"
+expect_grep "check: a field listed but never read" out "fast_uses_mismatch.lua:4: rule 'size' lists enterprise.seeks in uses but read it on none of 1026 pairs: it only splits the memo"
+for pol in default sector_fit financing_funds sme_support; do
+    run "$CAPMATCH" check rules/$pol.lua --data "$REG" --data "$ENT"
+    expect_status "check: the shipped $pol.lua declares what it reads" 0
+done

@@ -17,3 +17,20 @@ rule { name = "fit", weight = 2, score = function(e, r, p)
   if r.level == "province" then s = s + 0.25 end
   return s, (n < p.sme_limit and "SME" or "large") .. " in a " .. r.level
 end }
+
+-- derived lists (computed on several threads when there are many profiles)
+-- and a memoised rule over them
+derive { name = "divisions", side = "enterprise", value = function(e)
+  local out = {}
+  for i = 1, #e.sectors do out[#out + 1] = e.sectors[i]:sub(1, 2) end
+  return out
+end }
+derive { name = "wanted", side = "region", value = function(r)
+  local out = {}
+  for i = 1, #r.sectors_sought do out[#out + 1] = r.sectors_sought[i]:sub(1, 2) end
+  return out
+end }
+rule { name = "divisions", weight = 1, score = builtin.member { enterprise = "divisions", region = "wanted" } }
+rule { name = "breadth", weight = 1, uses = { enterprise = { "divisions" }, region = { "wanted" } },
+  score = function(e, r) return math.min(1, (#e.divisions + #r.wanted) / 6) end,
+  explain = function(e, r, params, s) return #e.divisions .. " and " .. #r.wanted .. " divisions" end }
