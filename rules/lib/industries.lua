@@ -541,6 +541,14 @@ function M.score_offered(e, r)
             join(es, 3)
 end
 
+-- " is " or " are " after a resource tag: "beaches are sold by", "skilled
+-- engineers are employed by", "rubber (latex; smoked sheet) is grown by".
+function M.verb_be(tag)
+  local last = tag:gsub("%s*%b()", ""):match("(%a+)%s*$") or ""
+  if last:find("[^su]s$") and #last > 3 then return " are " end
+  return " is "
+end
+
 -- Region's resources linked to the enterprise's sectors (RESOURCES), or named
 -- in the enterprise's description. 1 for a sector within a linked code (or a
 -- description naming the resource), 0.75 when the enterprise's code is
@@ -564,7 +572,7 @@ function M.score_resources(e, r)
           elseif #s == 4 and #l[1] == 4 and s:sub(1, 3) == l[1]:sub(1, 3) then sc = 0.5 end
           if sc > best then
             best = sc
-            why = tag .. " is " .. l[2] .. " " .. l[1] .. " " .. l[3] ..
+            why = tag .. M.verb_be(tag) .. l[2] .. " " .. l[1] .. " " .. l[3] ..
                   (sc == 1 and "" or (" (the enterprise is in " .. s .. ")"))
           end
         end

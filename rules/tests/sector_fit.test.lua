@@ -183,3 +183,20 @@ case {
       reason = "shrimp is processed by 1020 Fish and seafood processing; the description mentions shrimp" },
   },
 }
+
+case {
+  name = "Resource reasons agree in number: beaches are, rubber is",
+  regions = {
+    { id = "isle", name = "Resort isle", country = "TH", resources = { "beaches", "skilled engineers", "rubber (latex; smoked sheet)" } },
+  },
+  enterprises = {
+    { id = "tours", name = "Tour operator", country = "CN", sector = "7911" },
+    { id = "chips", name = "Chip maker", country = "CN", sector = "2610" },
+    { id = "tyres", name = "Tyre maker", country = "CN", sector = "2211" },
+  },
+  expect = {
+    { enterprise = "tours", region = "isle", rule = "resources", reason = "beaches are sold by 7911" },
+    { enterprise = "chips", region = "isle", rule = "resources", reason = "skilled engineers are employed by 26" },
+    { enterprise = "tyres", region = "isle", rule = "resources", reason = "rubber (latex; smoked sheet) is made into tyres by 2211" },
+  },
+}
