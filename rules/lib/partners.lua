@@ -188,8 +188,8 @@ M.TEMPLATES = {
   sme_excluded = "{basis}; but it belongs to a large, listed or state group, which the default policy does not treat as an SME",
   sme_unknown = "{basis}; the size is unknown, and the region's SME programme is open to it: neutral credit (half)",
   -- funds
-  fund_fits = "the {fund} ({id}) can finance it (fit {fit}): {why}{others}",
-  fund_none = "no fund can finance it: {why}",
+  fund_fits = "the {fund} ({id}) can finance {project} (fit {fit}): {why}{others}",
+  fund_none = "no fund can finance {project}: {why}",
 }
 
 function M.say(key, slots)
@@ -896,6 +896,29 @@ local function plain(reason)
 end
 M.plain_fund_reason = plain
 
+-- "a project of CNY 2-6m (about US$279-837k)", or "the project (size not
+-- given)".
+function M.project(e)
+  local inv = e.investment
+  if inv == nil or inv.currency == nil or (inv.min == nil and inv.max == nil) then
+    return "the project (size not given)"
+  end
+  local lo, hi = inv.min or inv.max, inv.max or inv.min
+  local cur = inv.currency
+  local function range(a, b, prefix)
+    if a == b then return prefix .. short(a) end
+    local x, y = short(a), short(b)
+    local ux, uy = x:match("(%a*)$"), y:match("(%a*)$")
+    if ux == uy and ux ~= "" then x = x:sub(1, #x - #ux) end   -- "20-30m", not "20m-30m"
+    return prefix .. x .. "-" .. y
+  end
+  if cur == "USD" then return "a project of " .. range(lo, hi, "US$") end
+  local ulo, uhi = cm.convert(lo, cur, "USD"), cm.convert(hi, cur, "USD")
+  local s = "a project of " .. range(lo, hi, cur .. " ")
+  if ulo and uhi then s = s .. " (about " .. range(ulo, uhi, "US$") .. ")" end
+  return s
+end
+
 function M.explain_fund(e, r, p)
   local all = funds.assess(e, r, { tolerance = p.band_tolerance })
   local best
@@ -905,7 +928,7 @@ function M.explain_fund(e, r, p)
   if best == nil then
     local why = {}
     for i = 1, #all do why[#why + 1] = plain(all[i].reason) end
-    return say("fund_none", { why = table.concat(why, "; ") })
+    return say("fund_none", { why = table.concat(why, "; "), project = M.project(e) })
   end
   local others = {}
   for i = 1, #all do
@@ -913,6 +936,7 @@ function M.explain_fund(e, r, p)
   end
   local body = best.reason:gsub("^" .. r.country .. " is ", "the region is ")
   return say("fund_fits", { fund = best.fund.name, id = best.fund.id, fit = string.format("%.2f", best.fit),
+                            project = M.project(e),
                             why = plain(body),
                             others = #others > 0 and ("; also eligible: " .. and_list(others)) or "" })
 end

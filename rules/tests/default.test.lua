@@ -120,7 +120,7 @@ case {
     { enterprise = "yard", region = "perfect", rule = "getting there", score = { 1, 1 },
       reason = "the enterprise's business needs a port, and the region has it: full credit" },
     { enterprise = "yard", region = "perfect", rule = "fund", score = { 1, 1 },
-      reason = "the Silk Road Fund (SRF) can finance it (fit 1.00)" },
+      reason = "the Silk Road Fund (SRF) can finance a project of US$20-30m (fit 1.00)" },
     { enterprise = "yard", region = "perfect", rule = "SME programme", score = { 1, 1 },
       reason = "150 employees and revenue CNY 8m (about US$1.12m); the region's SME programme is open to foreign firms that set up there (the region's profile says so): full credit" },
     { enterprise = "big-yard", region = "perfect", score = { 0.947368, 0.947369 } },
@@ -136,6 +136,8 @@ case {
       needs = { "equipment" } },
     { id = "cn", name = "CN, open by law", country = "CN", programmes = { "sme_support" }, needs = { "equipment" } },
     { id = "none", name = "No programme", country = "TH", needs = { "equipment" } },
+    { id = "open-th", name = "TH, says its programme is open", country = "TH", programmes = { "sme_support" },
+      needs = { "equipment" }, attrs = { sme_support_open_to_foreign = true } },
   },
   enterprises = {
     { id = "vn-sme", name = "Vietnamese SME", country = "VN", sector = "2826", employees = 50,
@@ -153,8 +155,14 @@ case {
       reason = "open to foreign firms that set up there (China's Foreign Investment Law, art. 9): full credit" },
     { enterprise = "vn-sme", region = "none", rule = "SME programme", score = { 0, 0 },
       reason = "the region runs no SME programme" },
-    -- China's 2011 table has no subsidiary exclusion; the default policy applies one
-    { enterprise = "cn-sub", region = "ph", rule = "SME programme", score = { 0, 0 } },
+    { enterprise = "cn-sme", region = "open-th", rule = "SME programme", score = { 1, 1 },
+      reason = "open to foreign firms that set up there (the region's profile says so)" },
+    -- China's 2011 table (as entered) has no subsidiary exclusion: a state
+    -- group's subsidiary is "medium"; the default policy gives it no SME bonus
+    { enterprise = "cn-sub", region = "open-th", rule = "SME programme", score = { 0, 0 },
+      reason = "medium (China, industry)" },
+    { enterprise = "cn-sub", region = "open-th", rule = "SME programme",
+      reason = "which the default policy does not treat as an SME" },
     { enterprise = "la-firm", region = "cn", rule = "SME programme", score = { 0.5, 0.5 },
       reason = "unknown (Laos): no SME definition is shipped for LA" },
     { enterprise = "la-firm", region = "cn", rule = "SME programme",
@@ -233,12 +241,12 @@ case {
   },
   expect = {
     { enterprise = "cn-plant", region = "ph", rule = "fund", score = { 0.8, 0.8 },
-      reason = "the Silk Road Fund (SRF) can finance it (fit 0.80): the region is a Belt and Road country; 2394 is industrial capacity cooperation; equity accepted; the project (US$20-30m) reaches its floor of US$10m; the region lists SRF; the enterprise names no funds; also eligible: AIIB" },
+      reason = "the Silk Road Fund (SRF) can finance a project of US$20-30m (fit 0.80): the region is a Belt and Road country; 2394 is industrial capacity cooperation; equity accepted; the project (US$20-30m) reaches its floor of US$10m; the region lists SRF; the enterprise names no funds; also eligible: AIIB and CAF" },
     -- SRF finances Chinese investment abroad
     { enterprise = "th-plant", region = "cn", rule = "fund",
-      reason = "the Asian Infrastructure Investment Bank (AIIB) can finance it" },
+      reason = "the Asian Infrastructure Investment Bank (AIIB) can finance a project of US$20-30m" },
     { enterprise = "portal", region = "ph", rule = "fund", score = { 0, 0 },
-      reason = "no fund can finance it: AIIB: US$12-47k is 212.8 times below its floor of US$10m" },
+      reason = "no fund can finance a project of US$12-47k: AIIB: US$12-47k is 212.8 times below its floor of US$10m" },
   },
 }
 

@@ -95,7 +95,7 @@ x[#x + 1] = { enterprise = "vn-hai-phong-green-shipping", region = "cn-tianjin",
 partner(x, "th-rayong-ev-parts", "cn-tianjin", 0.5, 1, 0.6, "(ISIC 2930)")
 -- no Silk Road Fund for a foreign firm's project in China
 x[#x + 1] = { enterprise = "vn-hai-phong-green-shipping", region = "cn-tianjin", rule = "fund",
-              reason = "the Asian Infrastructure Investment Bank (AIIB) can finance it" }
+              reason = "the Asian Infrastructure Investment Bank (AIIB) can finance a project of US$20-45m" }
 home(x, "cn-tianjin-shipyard", "cn-tianjin")
 useless(x, "sg-merlion-biomed", "cn-tianjin")
 case { name = "Tianjin: the Hai Phong shipping line and EV parts, not food sellers; no home pairs",
