@@ -37,6 +37,10 @@
 --   China        an SME when under the upper bound on EITHER criterion of its
 --                sector row; medium and small need BOTH floors; micro is below
 --                EITHER small floor; large is everything not under the bound.
+--                No. 300 as entered here has no exclusion for subsidiaries of
+--                large or state groups (unlike Malaysia's and the
+--                Philippines'), so such a subsidiary under the bounds is an
+--                SME here; rules/default.lua does not give it SME bonuses.
 --   Malaysia     each criterion gives a size; where they differ the SMALLER
 --                applies. Firms listed on the main board, and subsidiaries of
 --                such firms, of multinationals, GLCs and state enterprises

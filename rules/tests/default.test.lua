@@ -267,6 +267,11 @@ case {
     { enterprise = "seeker", region = "needs", rule = "who brings capital", score = { 0, 0 },
       reason = "both the region and the enterprise look for capital: nobody in the pair brings it" },
     { enterprise = "maker", region = "needs", rule = "region: capital", score = { 0.3, 0.3 } },
+    -- any one need met earns half; all of them full credit
+    { enterprise = "maker", region = "needs", rule = "needs met", score = { 0.5, 0.5 },
+      reason = "the enterprise brings 1 of the 2 things the region needs: equipment (full credit when it brings all; any one need met earns half)" },
+    { enterprise = "investor", region = "needs", rule = "region: needs met", score = { 1, 1 },
+      reason = "the enterprise brings both things the region needs: capital and equipment (full credit)" },
     { enterprise = "seeker", region = "offers", rule = "who brings capital", score = { 1, 1 } },
     { region = "needs", top = "investor" },
   },
