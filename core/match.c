@@ -74,6 +74,14 @@ typedef struct job {
     atomic_int nomem;
     int filters_order[256];   /* built-ins first */
     int by_region_view;       /* ranking enterprises for regions by the region's view */
+    /* candidates: when the first filter is a member built-in, the inner
+     * profiles that can pass it, from an index of its inner list */
+    const builtin *cand_filter;
+    const column *cand_outer; /* its column of the outer side */
+    struct posting { uint32_t item, inner; } *post;   /* by item, then inner */
+    size_t npost;
+    uint32_t *always;         /* inner profiles with an empty list that passes */
+    size_t nalways;
 } job;
 
 struct mslot { uint64_t key; uint32_t rule; double score; };
@@ -89,6 +97,8 @@ typedef struct worker {
     struct mslot *mcache;     /* memoised scores past the dense tables, or NULL */
     size_t pairs, vetoed, pruned;   /* merged into the job at the end */
     double *scores;           /* one pair's rule scores, declaration order */
+    uint32_t *cand, *stamp;   /* candidates of one outer profile; when each was last added */
+    uint32_t epoch;
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -450,6 +460,94 @@ static int explain_slot(job *j, worker *w, size_t outer)
     return 0;
 }
 
+static int cmp_posting(const void *a, const void *b)
+{
+    const struct posting *x = a, *y = b;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return x->inner < y->inner ? -1 : x->inner > y->inner;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The inner profiles outer profile o can pass the candidate filter with, in
+ * ascending order, into w->cand; SIZE_MAX: all of them. */
+static size_t candidates(const job *j, worker *w, uint32_t o)
+{
+    const column *c = j->cand_outer;
+    const uint32_t *items = c->items + c->off[o];
+    size_t n = c->n[o];
+    if (n == 0)
+        return j->cand_filter->empty_passes ? SIZE_MAX : 0;
+    if (++w->epoch == 0) {            /* wrapped: start the stamps afresh */
+        memset(w->stamp, 0, j->ninner * sizeof *w->stamp);
+        w->epoch = 1;
+    }
+    size_t count = 0;
+    for (size_t k = 0; k < j->nalways; k++) {
+        w->stamp[j->always[k]] = w->epoch;
+        w->cand[count++] = j->always[k];
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* the first posting of the item */
+        size_t lo = 0, hi = j->npost;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (j->post[mid].item < items[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < j->npost && j->post[lo].item == items[i]; lo++) {
+            uint32_t in = j->post[lo].inner;
+            if (w->stamp[in] != w->epoch) {
+                w->stamp[in] = w->epoch;
+                w->cand[count++] = in;
+            }
+        }
+    }
+    qsort(w->cand, count, sizeof *w->cand, cmp_u32);
+    return count;
+}
+
+/* Use the first filter as an index when it is a member built-in over
+ * prepared columns: a pair it vetoes is then never looked at (and counted
+ * as vetoed, as scoring it would). 0, or -1 out of memory. */
+static int index_candidates(job *j)
+{
+    const cm_policy *p = j->p;
+    if (!j->prune || p->nfilters == 0)
+        return 0;
+    const prule *f = &p->filters[j->filters_order[0]];
+    const builtin *b = &f->b;
+    if (b->kind != B_MEMBER || f->nmore || !(b->factor > 0) || f->threshold > b->factor)
+        return 0;
+    int inner_side = !j->outer_side;
+    int ci = b->a.side == inner_side ? 0 : 1;
+    const column *in = &b->col[ci], *out = &b->col[!ci];
+    if (in->count != j->ninner || out->off == NULL || b->a.side == b->b.side)
+        return 0;
+    size_t total = in->count ? in->off[in->count - 1] + in->n[in->count - 1] : 0;
+    j->post = cm_malloc((total ? total : 1) * sizeof *j->post);
+    j->always = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *j->always);
+    if (j->post == NULL || j->always == NULL)
+        return -1;
+    for (size_t r = 0; r < in->count; r++) {
+        if (in->n[r] == 0 && b->empty_passes)
+            j->always[j->nalways++] = (uint32_t)r;
+        for (size_t k = 0; k < in->n[r]; k++)
+            j->post[j->npost++] = (struct posting){ in->items[in->off[r] + k], (uint32_t)r };
+    }
+    qsort(j->post, j->npost, sizeof *j->post, cmp_posting);
+    j->cand_filter = b;
+    j->cand_outer = out;
+    return 0;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -465,7 +563,14 @@ static void *work(void *arg)
             uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
             kept *top = j->slots + outer * j->k;
             uint32_t count = 0;
-            for (size_t inner = 0; inner < j->ninner; inner++) {
+            size_t ncand = j->cand_filter ? candidates(j, w, o) : SIZE_MAX;
+            size_t nloop = ncand == SIZE_MAX ? j->ninner : ncand;
+            if (ncand != SIZE_MAX) {  /* the others are vetoed by the first filter */
+                w->pairs += j->ninner - ncand;
+                w->vetoed += j->ninner - ncand;
+            }
+            for (size_t step = 0; step < nloop; step++) {
+                size_t inner = ncand == SIZE_MAX ? step : w->cand[step];
                 uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
                 uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
                 double score, other;
@@ -755,7 +860,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
-        workers == NULL || tids == NULL) {
+        workers == NULL || tids == NULL || index_candidates(&j) < 0) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -763,7 +868,12 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
-        if (workers[i].scores == NULL) {
+        if (j.cand_filter) {
+            workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
+            workers[i].stamp = cm_calloc(j.ninner ? j.ninner : 1, sizeof *workers[i].stamp);
+        }
+        if (workers[i].scores == NULL ||
+            (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
                 if (nthreads > 1)
@@ -883,7 +993,11 @@ cleanup:
     for (int i = 0; workers && i < nthreads; i++) {
         cm_free(workers[i].scores);
         cm_free(workers[i].mcache);
+        cm_free(workers[i].cand);
+        cm_free(workers[i].stamp);
     }
+    cm_free(j.post);
+    cm_free(j.always);
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j.lock);

@@ -714,10 +714,9 @@ static void copy_reason(lua_State *L, int idx, char *reason, size_t n)
     snprintf(reason, n, "%s", s);
 }
 
-int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
-                     char *reason, size_t reason_len, char *err, size_t errlen)
+/* Push function fn and its arguments for the pair: (e, r, params). */
+static lua_State *push_pair_call(pstate *ps, int fn, uint32_t ei, uint32_t ri)
 {
-    (void)p;
     lua_State *L = sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
     ps->eview->index = ei;
@@ -725,6 +724,14 @@ int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri,
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    return L;
+}
+
+int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
+                     char *reason, size_t reason_len, char *err, size_t errlen)
+{
+    (void)p;
+    lua_State *L = push_pair_call(ps, fn, ei, ri);
     if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
     int isnum;
@@ -745,13 +752,7 @@ int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t r
                        char *reason, size_t reason_len, char *err, size_t errlen)
 {
     (void)p;
-    lua_State *L = sandbox_lua(ps->sb);
-    push_fn(L, ps, fn);
-    ps->eview->index = ei;
-    ps->rview->index = ri;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    lua_State *L = push_pair_call(ps, fn, ei, ri);
     if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
     if (!lua_isboolean(L, -2)) {
@@ -770,13 +771,7 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
                         char *reason, size_t reason_len, char *err, size_t errlen)
 {
     (void)p;
-    lua_State *L = sandbox_lua(ps->sb);
-    push_fn(L, ps, fn);
-    ps->eview->index = ei;
-    ps->rview->index = ri;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->eview_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->rview_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
+    lua_State *L = push_pair_call(ps, fn, ei, ri);
     lua_pushnumber(L, score);
     if (sandbox_call(ps->sb, 4, 1, err, errlen) < 0)
         return -1;

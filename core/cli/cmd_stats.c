@@ -111,9 +111,10 @@ static void gather(const cm_engine *e, kind_stats *ks)
             }
         }
     }
-    qsort(ks->countries.t, ks->countries.n, sizeof(tally), by_count);
-    qsort(ks->sections.t, ks->sections.n, sizeof(tally), by_count);
-    qsort(ks->levels.t, ks->levels.n, sizeof(tally), by_count);
+    tallies *all[] = { &ks->countries, &ks->sections, &ks->levels };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->n)        /* an empty tally has no array: qsort must not see NULL */
+            qsort(all[i]->t, all[i]->n, sizeof(tally), by_count);
 }
 
 static void print_tallies_text(const char *title, const tallies *ts, int isic)
