@@ -83,12 +83,13 @@
 
 policy {
   name = "default",
-  description = "cross-border pairs that meet a need, scored from both sides: needs met, sector fit, what the region offers, targets, capital, areas, zones, access, languages, SMEs, funds",
+  description = "cross-border pairs that meet a need, scored from both sides: needs met, sector fit, "
+             .. "what the region offers, targets, capital, areas, zones, access, languages, SMEs, funds",
   top = 5,
   min_score = 0.2,
 }
 
-local p = params { domestic = false, unknown_score = 0.5, band_tolerance = 10 }
+params { domestic = false, unknown_score = 0.5, band_tolerance = 10 }
 
 local partners = require "partners"
 local funds = require "funds"

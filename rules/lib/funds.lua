@@ -144,7 +144,8 @@ M.FUNDS = {
     },
     instruments = { loan = 1, equity = 1 }, instruments_name = "loans and equity",
     band = { min = 10e6, text = "US$10m or more", floor = true,
-             source = "policy floor, not an AIIB rule (issue 18, 2026-12): direct financing starts at tens of millions" },
+             source = "policy floor, not an AIIB rule (issue 18, 2026-12): "
+                      .. "direct financing starts at tens of millions" },
   },
   {
     id = "SRF", name = "Silk Road Fund",
@@ -208,7 +209,8 @@ M.FUNDS = {
   },
 }
 
-local MARITIME = [[\b(marine|maritime|oceans?|oceanic|seas?|seafood|seaweeds?|fish\w*|shrimps?|squid|tuna|ports?|vessels?|ships?|shipping|shipyards?|navigation|coast\w*|mangroves?|harbou?rs?)\b]]
+local MARITIME = [[\b(marine|maritime|oceans?|oceanic|seas?|seafood|seaweeds?|fish\w*|shrimps?|squid|tuna|]] ..
+                 [[ports?|vessels?|ships?|shipping|shipyards?|navigation|coast\w*|mangroves?|harbou?rs?)\b]]
 
 local function fmt_num(x)
   if x >= 10 then return string.format("%.0f", x) end
@@ -260,7 +262,8 @@ function M.check(fund, e, r, opts)
   local id = fund.id
   local country = r.country
   if not fund.territory[country] then
-    return { fund = fund, ok = false, fit = 0, reason = id .. ": " .. tostring(country) .. " is not " .. fund.territory_name }
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": " .. tostring(country) .. " is not " .. fund.territory_name }
   end
   if fund.cross_border and e.country == country then
     return { fund = fund, ok = false, fit = 0,

@@ -404,14 +404,14 @@ function M.score_joint(e, r)
     return 0, "the region lists no sectors sought or offered"
   end
   local best, why = 0, nil
-  local egroups, names, first = {}, {}, {}
+  local egroups, gnames, first = {}, {}, {}
   for i = 1, #es do
     for k = 1, #M.JOINT do
       local g = M.JOINT[k]
       if first[k] == nil and in_group(es[i], g) then
         first[k] = es[i]
         egroups[#egroups + 1] = k
-        names[#names + 1] = g.name
+        gnames[#gnames + 1] = g.name
       end
     end
   end
@@ -434,7 +434,7 @@ function M.score_joint(e, r)
   scan(sought, 1, "seeks")
   scan(offered, 0.5, "offers")
   if best > 0 then return best, why end
-  return 0, "no Joint Statement industry in common (the enterprise is in " .. join(names, 3) .. ")"
+  return 0, "no Joint Statement industry in common (the enterprise is in " .. join(gnames, 3) .. ")"
 end
 
 -- CHAIN indexed by endpoint, built once at load: BY_END[code] lists the
@@ -561,7 +561,7 @@ function M.score_resources(e, r)
   local best, why, mention = 0, nil, nil
   for i = 1, #tags do
     local tag = tags[i]
-    local entry, key = M.resource_entry(tag)
+    local entry = M.resource_entry(tag)
     if entry then
       for k = 1, #entry.links do
         local l = entry.links[k]
@@ -795,8 +795,10 @@ function M.declare_derived()
   derive { name = "joint_offered", side = "region", value = function(r) return M.groups_of(r_offered(r)) end }
   derive { name = "offered_up", side = "region", value = function(r) return M.chain_links(r_offered(r), "up") end }
   derive { name = "offered_down", side = "region", value = function(r) return M.chain_links(r_offered(r), "down") end }
-  derive { name = "resource_codes", side = "region", value = function(r) return M.resource_codes(M.list(r.resources)) end }
-  derive { name = "resource_words", side = "region", value = function(r) return M.resource_words(M.list(r.resources)) end }
+  derive { name = "resource_codes", side = "region",
+           value = function(r) return M.resource_codes(M.list(r.resources)) end }
+  derive { name = "resource_words", side = "region",
+           value = function(r) return M.resource_words(M.list(r.resources)) end }
 end
 
 -- A scorer's reason alone: the explain function of a fast rule.

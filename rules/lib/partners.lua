@@ -122,18 +122,21 @@ M.TEMPLATES = {
   -- filters
   cross_border = "cross-border: an enterprise from {home} and a region in {there}",
   domestic_allowed = "both in {home}: a domestic pair, allowed because domestic is set",
-  domestic_vetoed = "both in {home}: the default policy matches across borders (set domestic=true for a domestic programme)",
+  domestic_vetoed = "both in {home}: the default policy matches across borders (set domestic=true for a "
+    .. "domestic programme)",
   need_met = "the enterprise offers {met}, which the region needs",
   need_none = "the enterprise offers {offers}, none of what the region needs ({needs})",
   need_unknown = "{who} lists no {what}, so this check cannot tell and lets the pair through",
   -- needs and seeks
-  needs_met = "the enterprise brings {n} of the {total} things the region needs: {met} (full credit when it brings all; any one need met earns half)",
+  needs_met = "the enterprise brings {n} of the {total} things the region needs: {met} (full credit when it "
+    .. "brings all; any one need met earns half)",
   needs_all = "the enterprise brings all {total} things the region needs: {met} (full credit)",
   needs_only = "the enterprise brings the one thing the region needs, {met} (full credit)",
   needs_both = "the enterprise brings both things the region needs: {met} (full credit)",
   needs_none = "the enterprise brings none of the things the region needs ({needs})",
   needs_unknown = "{who} lists no {what}: neutral credit (half)",
-  seeks_met = "the region offers {n} of the {total} things the enterprise seeks: {met} (full credit when it offers all; any one earns half)",
+  seeks_met = "the region offers {n} of the {total} things the enterprise seeks: {met} (full credit when it "
+    .. "offers all; any one earns half)",
   seeks_all = "the region offers all {total} things the enterprise seeks: {met} (full credit)",
   seeks_only = "the region offers the one thing the enterprise seeks, {met} (full credit)",
   seeks_both = "the region offers both things the enterprise seeks: {met} (full credit)",
@@ -145,10 +148,13 @@ M.TEMPLATES = {
   sector_group = "the region seeks {sought}, in the same ISIC group as the enterprise's {own} (three quarters)",
   sector_division = "the region seeks {sought}, in the same ISIC division as the enterprise's {own} (half)",
   sector_supplies = "the region's {theirs} supplies the enterprise's {own}, which seeks raw materials ({why}): 0.8",
-  sector_market = "the region's {theirs} is a market for the enterprise's {own}, which seeks market access ({why}): 0.8",
+  sector_market = "the region's {theirs} is a market for the enterprise's {own}, which seeks market access "
+    .. "({why}): 0.8",
   sector_resource_input = "the region's {resource} feeds the enterprise's {own}, which seeks raw materials: 0.8",
-  sector_resource_market = "the region's {resource} is processed with machines like the enterprise's {own}, which seeks market access: 0.8",
-  sector_joint = "both are in the Joint Statement's {group} industries (the region seeks {sought}), a weak link: a quarter",
+  sector_resource_market = "the region's {resource} is processed with machines like the enterprise's {own}, "
+    .. "which seeks market access: 0.8",
+  sector_joint = "both are in the Joint Statement's {group} industries (the region seeks {sought}), a weak "
+    .. "link: a quarter",
   sector_none = "no link between the enterprise's {own} and what the region seeks ({sought}), offers or grows",
   sector_unknown = "the region lists no sectors sought or offered and no resources: neutral credit (half)",
   -- target country
@@ -157,7 +163,8 @@ M.TEMPLATES = {
   target_other = "the enterprise's target countries ({targets}) do not include {there}",
   -- capital
   capital_brought = "the region needs capital and the enterprise brings it: full credit",
-  capital_missing = "the region needs capital, which the enterprise does not offer; a fund or a third party would have to bring it: 0.3",
+  capital_missing = "the region needs capital, which the enterprise does not offer; a fund or a third party "
+    .. "would have to bring it: 0.3",
   capital_nobody = "both the region and the enterprise look for capital: nobody in the pair brings it",
   capital_offered = "the region offers capital, so the project does not wait for the enterprise's: full credit",
   capital_sought = "the enterprise seeks capital, which the region does not offer: nobody in the pair brings it",
@@ -173,23 +180,26 @@ M.TEMPLATES = {
   -- connectivity
   infra_met = "the enterprise's business needs {infra}, and the region has it: full credit",
   infra_flight = "a direct flight links the enterprise's home ({home}) with the region: 0.7",
-  infra_none = "the enterprise's business needs {infra}, which the region does not list, and no direct flight links them",
+  infra_none = "the enterprise's business needs {infra}, which the region does not list, and no direct "
+    .. "flight links them",
   infra_unknown = "the enterprise's business needs no port, railway or airport in particular: neutral credit (half)",
   -- languages
   language_shared = "both sides work in {language}: full credit",
   language_none = "no shared language (the enterprise works in {theirs}, the region in {region})",
   language_unknown = "{who} lists no languages: neutral credit (half)",
   -- SME programme
-  sme_open = "{basis}; {size}; the region's SME programme is open to foreign firms that set up there ({source}): full credit",
+  sme_open = "{basis}; {size}; the region's SME programme is open to foreign firms that set up there "
+    .. "({source}): full credit",
   sme_home = "{basis}; {size}; the region's SME programme is for firms of its own country, and this one is from {home}",
   sme_domestic = "{basis}; {size}; a domestic pair, and the region runs an SME programme: full credit",
   sme_none = "{basis}; the region runs no SME programme",
   sme_large = "{basis}; SME programmes are not for a large enterprise",
-  sme_excluded = "{basis}; but it belongs to a large, listed or state group, which the default policy does not treat as an SME",
+  sme_excluded = "{basis}; but it belongs to a large, listed or state group, which the default policy does "
+    .. "not treat as an SME",
   sme_unknown = "{basis}; the size is unknown, and the region's SME programme is open to it: neutral credit (half)",
   -- funds
-  fund_fits = "the {fund} ({id}) can finance {project} (fit {fit}): {why}{others}",
-  fund_none = "no fund can finance {project}: {why}",
+  fund_fits = "the {fund} ({id}) can finance {venture} (fit {fit}): {why}{others}",
+  fund_none = "no fund can finance {venture}: {why}",
 }
 
 function M.say(key, slots)
@@ -354,7 +364,7 @@ local enterprise_facts = ind.per_profile(function(e)
   f.capital = brings and "brings" or (wants and "seeks" or "neither")
   -- SME status for the bonus: an SME under its own country's law, not part
   -- of a large, listed or state group
-  local class, basis, is_sme = sme.classify(e)
+  local _, basis, is_sme = sme.classify(e)
   local status
   if is_sme == true then
     if e.subsidiary_of_large or e.listed then status = "excluded" else status = "sme" end
@@ -471,16 +481,6 @@ local function joint_index(name)
   for k = 1, #ind.JOINT do if ind.JOINT[k].name == name then return k end end
 end
 
-local function items(list, value, prefix, out, seen)
-  out = out or {}
-  seen = seen or {}
-  for i = 1, #list do
-    local name = (prefix or "") .. list[i]
-    if not seen[name] then seen[name] = true; out[#out + 1] = name .. " " .. value end
-  end
-  return out
-end
-
 -- The capital a project needs must come from someone: 1 when one side of
 -- the pair brings what the other asks for, or nobody asks; 0.3 when the
 -- region needs it and the enterprise neither brings nor seeks it (a fund
@@ -503,9 +503,9 @@ local function enterprise_items(e, params)
   -- that): value-chain links ("d" it is supplied, "u" it supplies), resource
   -- codes it processes ("i") or equips ("m"), Joint Statement groups ("j")
   local link, seen = {}, {}
-  local function names(list, prefix, out)
-    for i = 1, #list do
-      local n = prefix .. list[i]
+  local function names(codes, prefix, out)
+    for i = 1, #codes do
+      local n = prefix .. codes[i]
       if not seen[n] then seen[n] = true; out[#out + 1] = n end
     end
   end
@@ -552,9 +552,9 @@ local function region_items(r)
   local R = region_facts(r)
   local t = {}
   local link, seen = {}, {}
-  local function names(list, prefix)
-    for i = 1, #list do
-      local n = prefix .. list[i]
+  local function names(codes, prefix)
+    for i = 1, #codes do
+      local n = prefix .. codes[i]
       if not seen[n] then seen[n] = true; link[#link + 1] = n end
     end
   end
@@ -928,7 +928,7 @@ function M.explain_fund(e, r, p)
   if best == nil then
     local why = {}
     for i = 1, #all do why[#why + 1] = plain(all[i].reason) end
-    return say("fund_none", { why = table.concat(why, "; "), project = M.project(e) })
+    return say("fund_none", { why = table.concat(why, "; "), venture = M.project(e) })
   end
   local others = {}
   for i = 1, #all do
@@ -936,7 +936,7 @@ function M.explain_fund(e, r, p)
   end
   local body = best.reason:gsub("^" .. r.country .. " is ", "the region is ")
   return say("fund_fits", { fund = best.fund.name, id = best.fund.id, fit = string.format("%.2f", best.fit),
-                            project = M.project(e),
+                            venture = M.project(e),
                             why = plain(body),
                             others = #others > 0 and ("; also eligible: " .. and_list(others)) or "" })
 end

@@ -285,7 +285,6 @@ local function cn_needs(list, C)
   local out = {}
   for i = 1, #list do
     local b = list[i]
-    local c = C[b[1]]
     local what = b[1] == "emp" and (fmt(b[2]) .. " employees") or
                  ((b[1] == "rev" and "revenue " or "assets ") .. fmt(b[2]) .. " wan")
     out[#out + 1] = what
@@ -360,7 +359,6 @@ end
 -- Sizes by band, for Malaysia and Thailand. RANK orders the sizes.
 
 local RANK = { micro = 1, small = 2, medium = 3, large = 4 }
-local SIZES = { "micro", "small", "medium", "large" }
 
 -- ---------------------------------------------------------------------------
 -- Malaysia (SME Corp, 2013): micro < t1, small t1 to < t2, medium t2 to <= t3,
@@ -386,7 +384,8 @@ end
 
 local function malaysia(e)
   if e.listed then
-    return "large", "large (Malaysia, excluded): a listed firm; main-board firms are not SMEs whatever their size", false
+    return "large", "large (Malaysia, excluded): a listed firm; main-board firms are not SMEs whatever their size",
+           false
   end
   if e.subsidiary_of_large then
     return "large", "large (Malaysia, excluded): a subsidiary of a large, listed, multinational, " ..

@@ -34,7 +34,7 @@ local SAMPLES = {
   size = "150 employees and revenue CNY 8m (about US$1.12m)",
   source = "China's Foreign Investment Law, art. 9",
   fund = "Silk Road Fund", id = "SRF", fit = "0.75",
-  others = "; also eligible: AIIB", project = "a project of CNY 2-6m (about US$279-837k)",
+  others = "; also eligible: AIIB", venture = "a project of CNY 2-6m (about US$279-837k)",
 }
 
 local function problems(key, text)
