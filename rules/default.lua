@@ -97,18 +97,19 @@ local funds = require "funds"
 partners.declare_derived()
 local best_fund = funds.declare_derived("band_tolerance")
 
--- Filters --------------------------------------------------------------------
-
-filter {
-  name = "cross-border",
-  check = partners.border_check(),
-  explain = partners.explain_border,
-}
+-- Filters (the member filter first: the engine then looks only at the
+-- regions an enterprise can pass, through an index of their needs) ---------
 
 filter {
   name = "meets a need",
   check = builtin.member { enterprise = "offers", region = "needs", empty = "pass" },
   explain = partners.explain_need_filter,
+}
+
+filter {
+  name = "cross-border",
+  check = partners.border_check(),
+  explain = partners.explain_border,
 }
 
 -- The enterprise's view --------------------------------------------------------

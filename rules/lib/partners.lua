@@ -404,6 +404,17 @@ local function region_sme_access(r)
   return "home"
 end
 
+-- The RESOURCES entry of a tag, once per distinct tag.
+local entry_cache = {}
+local function resource_entry(tag)
+  local hit = entry_cache[tag]
+  if hit == nil then
+    hit = ind.resource_entry(tag) or false
+    entry_cache[tag] = hit
+  end
+  return hit or nil
+end
+
 local region_facts = ind.per_profile(function(r)
   local sought, offered, tags = list(r.sectors_sought), list(r.sectors_offered), list(r.resources)
   local f = {}
@@ -414,7 +425,7 @@ local region_facts = ind.per_profile(function(r)
   -- miners of the same thing, not machinery), and machinery makers
   local inputs, markets, iseen, mseen = {}, {}, {}, {}
   for i = 1, #tags do
-    local entry = ind.resource_entry(tags[i])
+    local entry = resource_entry(tags[i])
     if entry then
       for k = 1, #entry.links do
         local code = entry.links[k][1]
@@ -756,7 +767,7 @@ local function sector_candidates(e, r)
     if #codes == 0 then return { 0, nil } end
     local tags = list(r.resources)
     for i = 1, #tags do
-      local entry = ind.resource_entry(tags[i])
+      local entry = resource_entry(tags[i])
       if entry then
         for k = 1, #entry.links do
           local code = entry.links[k][1]
