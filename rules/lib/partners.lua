@@ -531,7 +531,6 @@ local function enterprise_items(e, params)
   -- neutral credit: "*" on one side meets "*" on the other only where data
   -- is missing; "?" marks a side that lists nothing
   local function missing(v) return v == nil or #v == 0 end
-  t.star = { "*" }
   -- what it offers and seeks, with the neutral marks: any one item in
   -- common, or data missing on either side, is worth half
   local function plus(v)
@@ -542,10 +541,21 @@ local function enterprise_items(e, params)
   end
   t.offers_neutral = plus(e.offers)
   t.seeks_neutral = plus(e.seeks)
-  t.langs_neutral = missing(e.languages) and { "*", "?" } or { "*" }
-  t.targets_neutral = missing(e.target_countries) and { "*" } or {}
-  t.zones_neutral = #E.zones == 0 and { "*" } or {}
-  t.infra_neutral = #E.infra == 0 and { "*" } or {}
+  -- one list per rule for best_product: "NAME value", "* 0.5" where the
+  -- enterprise's data is missing (met by the region's "* 1"), "? 0.5"
+  -- always (met by "? 1" where the region's data is missing)
+  local function vals(v, value, out)
+    out = out or {}
+    for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+    return out
+  end
+  t.targets = missing(e.target_countries) and { "* 0.5" } or vals(list(e.target_countries), "1")
+  t.areas = vals(E.areas, "1", { "? 0.5" })
+  t.zones = #E.zones == 0 and { "* 0.5" } or vals(E.zones, "1")
+  local infra = #E.infra == 0 and { "* 0.5" } or vals(E.infra, "1")
+  for _, h in ipairs(E.home) do infra[#infra + 1] = "F:" .. h .. " 0.7" end
+  t.infra = infra
+  t.langs = missing(e.languages) and { "* 0.5", "? 0.5" } or vals(list(e.languages), "1", { "? 0.5" })
   -- capital: the table CAPITAL_ITEMS, by the region's stance
   t.capital = CAPITAL_ITEMS[E.capital]
   -- SME programme: "open" programmes, or "home:CC" ones for firms of CC
@@ -578,7 +588,6 @@ local function region_items(r)
   for _, g in ipairs(R.joint) do joint[#joint + 1] = "j" .. joint_index(g) end
   t.joint = joint
   local function missing(v) return v == nil or #v == 0 end
-  t.star = { "*" }
   t.sector_neutral = R.sector_state == "none" and { "*" } or {}
   local function plus(v)
     local out = list(v)
@@ -588,8 +597,19 @@ local function region_items(r)
   end
   t.needs_neutral = plus(r.needs)
   t.offers_neutral = plus(r.offers)
-  t.langs_neutral = missing(r.languages) and { "?", "*" } or { "?" }
-  t.areas_neutral = missing(r.cooperation_areas) and { "*" } or {}
+  local function vals(v, value, out)
+    out = out or {}
+    for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+    return out
+  end
+  t.country = { r.country .. " 1", "* 1" }
+  t.areas = missing(r.cooperation_areas) and { "? 1" } or vals(list(r.cooperation_areas), "1")
+  t.programmes = vals(list(r.programmes), "1", { "* 1" })
+  local infra = vals(R.infra, "1", { "* 1" })
+  for _, f in ipairs(R.flights) do infra[#infra + 1] = "F:" .. f .. " 1" end
+  t.infra = infra
+  t.langs = vals(list(r.languages), "1", { "* 1" })
+  if missing(r.languages) then t.langs[#t.langs + 1] = "? 1" end
   t.capital = { R.capital .. " 1" }
   if R.sme_access == "open" then t.sme = { "open 1" }
   elseif R.sme_access == "home" then t.sme = { "home:" .. r.country .. " 1" }
@@ -607,23 +627,16 @@ function M.declare_derived()
     return last_et
   end
   local RI = ind.per_profile(region_items)
-  local E, R = enterprise_facts, region_facts
   local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
   local function rd(name, f) derive { name = name, side = "region", value = f } end
-  for _, k in ipairs({ "links", "joint", "star", "offers_neutral", "seeks_neutral", "langs_neutral",
-                       "targets_neutral", "zones_neutral", "infra_neutral", "capital", "sme", "border" }) do
+  for _, k in ipairs({ "links", "joint", "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
+                       "infra", "langs", "capital", "sme", "border" }) do
     ed("e_" .. k, function(e, p) return EI(e, p)[k] end)
   end
-  for _, k in ipairs({ "links", "joint", "star", "sector_neutral", "needs_neutral", "offers_neutral",
-                       "langs_neutral", "areas_neutral", "capital", "sme", "border" }) do
+  for _, k in ipairs({ "links", "joint", "sector_neutral", "needs_neutral", "offers_neutral",
+                       "country", "areas", "programmes", "infra", "langs", "capital", "sme", "border" }) do
     rd("r_" .. k, function(r) return RI(r)[k] end)
   end
-  ed("coop_areas", function(e) return E(e).areas end)
-  ed("zone_wants", function(e) return E(e).zones end)
-  ed("infra_wants", function(e) return E(e).infra end)
-  ed("home_places", function(e) return E(e).home end)
-  rd("infra_has", function(r) return R(r).infra end)
-  rd("flights", function(r) return R(r).flights end)
 end
 
 -- ---------------------------------------------------------------------------
@@ -657,28 +670,17 @@ function M.sector_scorer()
     builtin.isic_fit { enterprise = "sectors", region = "sectors_sought",
                        levels = { within = 1, group = 0.75, division = 0.5, section = 0 }, broader = 0.5 },
     member("e_links", "r_links", 0.8),
-    member("e_star", "r_sector_neutral", 0.5),
+    member("e_offers_neutral", "r_sector_neutral", 0.5),   -- "*" is always among the former
     member("e_joint", "r_joint", 0.25),
   }
 end
 
-function M.target_scorer()
-  return { member("target_countries", "country"), member("e_targets_neutral", "r_star", 0.5) }
-end
+function M.target_scorer() return product("e_targets", "r_country") end
 function M.capital_scorer() return product("e_capital", "r_capital") end
-function M.area_scorer()
-  return { member("coop_areas", "cooperation_areas"), member("e_star", "r_areas_neutral", 0.5) }
-end
-function M.zone_scorer()
-  return { member("zone_wants", "programmes"), member("e_zones_neutral", "r_star", 0.5) }
-end
-function M.infra_scorer()
-  return { member("infra_wants", "infra_has"), member("home_places", "flights", 0.7),
-           member("e_infra_neutral", "r_star", 0.5) }
-end
-function M.language_scorer()
-  return { member("languages", "languages"), member("e_langs_neutral", "r_langs_neutral", 0.5) }
-end
+function M.area_scorer() return product("e_areas", "r_areas") end
+function M.zone_scorer() return product("e_zones", "r_programmes") end
+function M.infra_scorer() return product("e_infra", "r_infra") end
+function M.language_scorer() return product("e_langs", "r_langs") end
 function M.sme_scorer() return product("e_sme", "r_sme") end
 function M.border_check() return product("e_border", "r_border", { "X" }) end
 
