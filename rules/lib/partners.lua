@@ -524,10 +524,12 @@ local function enterprise_items(e, params)
   names(E.market_links, "u", link)
   for _, s in ipairs(E.input_sectors) do names(link_codes_of(s), "i", link) end
   for _, s in ipairs(E.equip_sectors) do names(link_codes_of(s), "m", link) end
+  -- as "NAME value" for best_product: a link 0.8, a Joint Statement group a
+  -- quarter, and "* 0.5" met by a region that lists no sectors or resources
+  for i = 1, #link do link[i] = link[i] .. " 0.8" end
+  for _, g in ipairs(E.joint) do link[#link + 1] = "j" .. joint_index(g) .. " 0.25" end
+  link[#link + 1] = "* 0.5"
   t.links = link
-  local joint = {}
-  for _, g in ipairs(E.joint) do joint[#joint + 1] = "j" .. joint_index(g) end
-  t.joint = joint
   -- neutral credit: "*" on one side meets "*" on the other only where data
   -- is missing; "?" marks a side that lists nothing
   local function missing(v) return v == nil or #v == 0 end
@@ -583,12 +585,11 @@ local function region_items(r)
   names(R.down, "u")
   names(R.resource_inputs, "i")
   names(R.resource_markets, "m")
+  for _, g in ipairs(R.joint) do names({ tostring(joint_index(g)) }, "j") end
+  for i = 1, #link do link[i] = link[i] .. " 1" end
+  if R.sector_state == "none" then link[#link + 1] = "* 1" end
   t.links = link
-  local joint = {}
-  for _, g in ipairs(R.joint) do joint[#joint + 1] = "j" .. joint_index(g) end
-  t.joint = joint
   local function missing(v) return v == nil or #v == 0 end
-  t.sector_neutral = R.sector_state == "none" and { "*" } or {}
   local function plus(v)
     local out = list(v)
     out[#out + 1] = "?"
@@ -629,11 +630,11 @@ function M.declare_derived()
   local RI = ind.per_profile(region_items)
   local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
   local function rd(name, f) derive { name = name, side = "region", value = f } end
-  for _, k in ipairs({ "links", "joint", "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
+  for _, k in ipairs({ "links", "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
                        "infra", "langs", "capital", "sme", "border" }) do
     ed("e_" .. k, function(e, p) return EI(e, p)[k] end)
   end
-  for _, k in ipairs({ "links", "joint", "sector_neutral", "needs_neutral", "offers_neutral",
+  for _, k in ipairs({ "links", "needs_neutral", "offers_neutral",
                        "country", "areas", "programmes", "infra", "langs", "capital", "sme", "border" }) do
     rd("r_" .. k, function(r) return RI(r)[k] end)
   end
@@ -669,9 +670,7 @@ function M.sector_scorer()
   return {
     builtin.isic_fit { enterprise = "sectors", region = "sectors_sought",
                        levels = { within = 1, group = 0.75, division = 0.5, section = 0 }, broader = 0.5 },
-    member("e_links", "r_links", 0.8),
-    member("e_offers_neutral", "r_sector_neutral", 0.5),   -- "*" is always among the former
-    member("e_joint", "r_joint", 0.25),
+    product("e_links", "r_links"),
   }
 end
 
