@@ -10,6 +10,7 @@
 # ---- settings --------------------------------------------------------------
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY    ?= objcopy
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
@@ -28,22 +29,29 @@ LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthr
 
 CFLAGS  ?=
 LDFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DCM_DATADIR=\"$(DATADIR)\" $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -Iinclude -Icore $(CFLAGS_DEPS) $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
+# The library sees its own headers; the command (cli/) sees include/ only.
+ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
+CLI_CFLAGS = $(BASE_CFLAGS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
-LIB_SRC := core/alloc.c core/strpool.c core/isic.c core/isic_data.c core/iso.c \
-           core/rates.c core/rates_default.c core/vocab.c core/diag.c \
-           core/store.c core/record.c core/load.c core/load_json.c \
-           core/load_csv.c core/engine.c core/sandbox.c core/policy.c \
-           core/policy_state.c core/memo.c core/scorer.c core/match.c core/policy_test.c \
-           core/luajson.c core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c \
-           core/assign.c core/schedule.c core/report.c
-CLI_SRC := core/cli/main.c core/cli/cmd_validate.c core/cli/cmd_stats.c core/cli/cmd_match.c \
-           core/cli/cmd_check.c core/cli/cmd_test.c core/cli/util.c core/cli/cmd_fetch.c \
-           core/cli/cmd_assign.c
-UNIT_TESTS := test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
+# The library by layer, lowest first: a layer uses the ones before it and
+# never one after it (checked by tests/cli/layers.sh from the objects' symbols);
+# batch and feeds stand side by side and do not use each other.
+LIB_BASE     := core/alloc.c core/err.c core/buf.c core/file.c core/strpool.c
+LIB_PROFILES := core/isic.c core/isic_data.c core/iso.c core/rates.c core/rates_default.c \
+                core/vocab.c core/diag.c core/store.c core/record.c core/load.c \
+                core/load_json.c core/load_csv.c core/engine.c
+LIB_POLICY   := core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/memo.c \
+                core/scorer.c core/match.c core/policy_test.c core/policy_lint.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
+LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
+LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
+CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
+           cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
+           cli/cmd_assign.c
+UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune
 TOOLS := bench_load bench_match bench_assign
 
@@ -57,21 +65,36 @@ SHARED := $(BUILD)/libcapmatch.so.$(VERSION)
 SONAME := libcapmatch.so.$(SOMAJOR)
 CLI    := $(BUILD)/capmatch
 
-.PHONY: all test check sanitize demo install uninstall clean bench deps tools
+.PHONY: all test check sanitize demo install uninstall clean bench deps tools print-layers FORCE
 all: $(STATIC) $(SHARED) $(CLI)
 
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/%.o: %.c
+$(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(STATIC): $(LIB_OBJ)
-	@rm -f $@
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CLI_CFLAGS) -c $< -o $@
+
+# The static library is one relocatable object whose hidden symbols (all but
+# the CM_API ones) are made local: a program linking it may define its own
+# utf8_check or store_add, as with the shared library.
+define make_static
+	@rm -f $@ $@.o
 	@echo "  AR      $@"
-	@ar rcs $@ $^
+	@$(LD) -r -o $@.o $^
+	@$(OBJCOPY) --localize-hidden $@.o
+	@ar rcs $@ $@.o
+	@rm -f $@.o
+endef
+
+$(STATIC): $(LIB_OBJ)
+	$(make_static)
 
 $(SHARED): $(LIB_OBJ)
 	@echo "  CCLD    $@"
@@ -97,6 +120,15 @@ $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS_DEPS)
 
 tools: $(TOOL_BIN)
+
+# The layers, one a line, for tests/cli/layers.sh.
+print-layers:
+	@echo "base $(LIB_BASE:%.c=%.o)"
+	@echo "profiles $(LIB_PROFILES:%.c=%.o)"
+	@echo "policy $(LIB_POLICY:%.c=%.o)"
+	@echo "batch $(LIB_BATCH:%.c=%.o)"
+	@echo "feeds $(LIB_FEEDS:%.c=%.o)"
+	@echo "cli $(CLI_SRC:%.c=%.o)"
 
 test: deps
 	@$(MAKE) -s --no-print-directory all $(UNIT_BIN)
@@ -126,24 +158,50 @@ INCDIR := $(PREFIX)/include
 MANDIR := $(PREFIX)/share/man
 DATADIR := $(PREFIX)/share/capmatch
 
-$(BUILD)/capmatch.pc: core/capmatch.pc.in Makefile
+# What is installed is built for the PREFIX of the install, whatever the
+# build was made with: the one object that knows the data directory
+# (policy.o, CM_DATADIR) is compiled again into $(INST) whenever the PREFIX
+# differs from the one recorded there, and the libraries, the command and
+# capmatch.pc are made from it; the objects of the build are shared.
+INST := $(BUILD)/install
+INST_LIB_OBJ := $(filter-out $(BUILD)/core/policy.o,$(LIB_OBJ)) $(INST)/policy.o
+
+$(INST)/prefix: FORCE
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
+$(INST)/policy.o: core/policy.c $(INST)/prefix
+	@echo "  CC      $< (for $(DATADIR))"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(INST)/libcapmatch.a: $(INST_LIB_OBJ)
+	$(make_static)
+
+$(INST)/libcapmatch.so.$(VERSION): $(INST_LIB_OBJ)
+	@echo "  CCLD    $@"
+	@$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_DEPS)
+
+$(INST)/capmatch: $(CLI_OBJ) $(INST)/libcapmatch.a
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(INST)/libcapmatch.a $(LIBS_DEPS)
+
+$(INST)/capmatch.pc: core/capmatch.pc.in $(INST)/prefix
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
-install: all $(BUILD)/capmatch.pc
+install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION) $(INST)/capmatch.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/rules
-	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/capmatch
-	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libcapmatch.a
-	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libcapmatch.so.$(VERSION)
+	install -m 755 $(INST)/capmatch $(DESTDIR)$(BINDIR)/capmatch
+	install -m 644 $(INST)/libcapmatch.a $(DESTDIR)$(LIBDIR)/libcapmatch.a
+	install -m 755 $(INST)/libcapmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcapmatch.so.$(VERSION)
 	ln -sf libcapmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcapmatch.so
 	install -m 644 include/capmatch.h $(DESTDIR)$(INCDIR)/capmatch.h
-	install -m 644 $(BUILD)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
-	install -m 644 core/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
+	install -m 644 $(INST)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
+	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -d $(DESTDIR)$(MANDIR)/man5
-	install -m 644 core/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
+	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
 	for f in rules/lib/*.lua; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/rules/lib/ || true; done
@@ -157,4 +215,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(INST)/policy.d

@@ -11,7 +11,10 @@
  */
 #include "assign.h"
 #include "alloc.h"
+#include "buf.h"
 #include "diag.h"
+#include "err.h"
+#include "record.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -42,7 +45,7 @@ static void map_free(u64map *m)
     memset(m, 0, sizeof *m);
 }
 
-static int map_get(const u64map *m, uint64_t key, uint32_t *val)
+static int map_get(const u64map *m, uint64_t key, uint32_t *value)
 {
     if (m->cap == 0)
         return 0;
@@ -51,20 +54,20 @@ static int map_get(const u64map *m, uint64_t key, uint32_t *val)
         if (m->keys[i] == 0)
             return 0;
         if (m->keys[i] == key + 1) {
-            *val = m->vals[i];
+            *value = m->vals[i];
             return 1;
         }
     }
 }
 
-static void map_insert(u64map *m, uint64_t key, uint32_t val)
+static void map_insert(u64map *m, uint64_t key, uint32_t value)
 {
     size_t mask = m->cap - 1;
     size_t i = mix64(key) & mask;
     while (m->keys[i] != 0)
         i = (i + 1) & mask;
     m->keys[i] = key + 1;
-    m->vals[i] = val;
+    m->vals[i] = value;
     m->count++;
 }
 
@@ -89,15 +92,16 @@ static int map_reserve(u64map *m)
 
 /* ==== pairs ======================================================================== */
 
-static cm_status pfail(const cm_pairs *cp, cm_status s, const char *fmt, ...)
+static cm_status pfail(const cm_pairs *p, cm_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static cm_status pfail(const cm_pairs *cp, cm_status s, const char *fmt, ...)
+static cm_status pfail(const cm_pairs *p, cm_status s, const char *fmt, ...)
 {
-    /* the message is the handle's mutable part, as SQLite's errmsg is */
-    cm_pairs *p = (cm_pairs *)(uintptr_t)cp;
+    /* the message is the calling thread's (err.h): a const handle stays
+     * untouched, so threads may assign from one cm_pairs at once */
+    (void)p;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->err, sizeof p->err, fmt, ap);
+    err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -127,7 +131,11 @@ CM_API void cm_pairs_free(cm_pairs *p)
     cm_free(p);
 }
 
-CM_API const char *cm_pairs_errmsg(const cm_pairs *p) { return p ? p->err : "no pairs"; }
+CM_API const char *cm_pairs_errmsg(const cm_pairs *p)
+{
+    (void)p;
+    return err_get();
+}
 CM_API size_t cm_pairs_count(const cm_pairs *p) { return p ? p->npairs : 0; }
 CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k)
 {
@@ -138,19 +146,6 @@ CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k)
 
 static const char *side_word(int side) { return side == PSIDE_E ? "enterprise" : "region"; }
 
-/* SCHEMA.md: 1-64 characters of A-Za-z0-9._:- */
-static int valid_id(const char *s, size_t len)
-{
-    if (len < 1 || len > 64)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == ':' || c == '-'))
-            return 0;
-    }
-    return 1;
-}
 
 uint32_t pairs_find(const cm_pairs *p, int side, const char *id)
 {
@@ -220,9 +215,9 @@ CM_API cm_status cm_pairs_add(cm_pairs *p, const char *enterprise, const char *r
     if (p == NULL || enterprise == NULL || region == NULL)
         return CM_EUSAGE;
     size_t el = strlen(enterprise), rl = strlen(region);
-    if (!valid_id(enterprise, el) || !valid_id(region, rl))
+    if (!schema_valid_id(enterprise, el) || !schema_valid_id(region, rl))
         return pfail(p, CM_EINPUT, "'%.80s' is not an id (1-64 characters of A-Za-z0-9._:-)",
-                     valid_id(enterprise, el) ? region : enterprise);
+                     schema_valid_id(enterprise, el) ? region : enterprise);
     if (!score_ok(score) || (region_score >= 0 && !score_ok(region_score)) || isnan(region_score))
         return pfail(p, CM_EINPUT, "pair %s, %s: scores must lie in [0, 1]", enterprise, region);
     uint32_t dup;
@@ -372,7 +367,7 @@ static void take(loader *L, unsigned long line, long record, const field *e, con
         if (fs[i]->s == NULL) {
             problem(L, line, 0, record, e, names[i], "an id", "nothing", NULL);
             bad = 1;
-        } else if (!valid_id(fs[i]->s, fs[i]->len)) {
+        } else if (!schema_valid_id(fs[i]->s, fs[i]->len)) {
             quote_found(found, sizeof found, fs[i]);
             problem(L, line, fs[i]->column, record, e, names[i],
                     "an id of 1-64 characters A-Za-z0-9._:-", found, NULL);
@@ -1486,31 +1481,9 @@ CM_API long cm_assignment_capacity(const cm_assignment *a, const char *region, s
 }
 
 /* A growing message. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int nomem;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || cm_grow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1) < 0) {
-        b->nomem = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 static int add_left(cm_assignment *a, cm_kind kind, const char *id, cm_left_reason why,
-                    size_t first_name, sbuf *msg)
+                    size_t first_name, textbuf *msg)
 {
     if (msg->nomem ||
         cm_grow((void **)&a->left, &a->capleft, a->nleft + 1, sizeof *a->left) < 0) {
@@ -1531,15 +1504,15 @@ static int add_name(cm_assignment *a, const char *name)
     return 0;
 }
 
-static void name_list(sbuf *b, const char *const *names, size_t n, const long *caps)
+static void name_list(textbuf *b, const char *const *names, size_t n, const long *caps)
 {
     for (size_t i = 0; i < n && i < NAMES_IN_MESSAGE; i++) {
-        sb_add(b, "%s%s", i ? ", " : "", names[i]);
+        buf_printf(b, "%s%s", i ? ", " : "", names[i]);
         if (caps)
-            sb_add(b, " (capacity %ld)", caps[i]);
+            buf_printf(b, " (capacity %ld)", caps[i]);
     }
     if (n > NAMES_IN_MESSAGE)
-        sb_add(b, " and %zu more", n - NAMES_IN_MESSAGE);
+        buf_printf(b, " and %zu more", n - NAMES_IN_MESSAGE);
 }
 
 static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
@@ -1590,14 +1563,14 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
             const uint32_t *list = side == PSIDE_E ? x->elist : x->rlist;
             uint32_t acc = off[i + 1] - off[i];
             size_t first = a->nnames;
-            sbuf m = { 0 };
+            textbuf m = BUF_INIT;
             cm_left_reason why;
             if (side == PSIDE_R && x->capraw[i] == 0 && cand) {
                 why = CM_LEFT_NO_CAPACITY;
-                sb_add(&m, "capacity 0");
+                buf_printf(&m, "capacity 0");
             } else if (cand == 0) {
                 why = CM_LEFT_NO_PAIR;
-                sb_add(&m, "no candidate pair");
+                buf_printf(&m, "no candidate pair");
             } else if (acc == 0) {
                 why = CM_LEFT_BELOW_MIN;
                 uint32_t bq = (side == PSIDE_E ? ebest : rbest)[pidx];
@@ -1607,7 +1580,7 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
                                                    : pairs_id(p, PSIDE_E, pp->e);
                 if (add_name(a, with) < 0)
                     goto nomem;
-                sb_add(&m, "no pair at or above the minimum score %g (best: %.3f, with %s)",
+                buf_printf(&m, "no pair at or above the minimum score %g (best: %.3f, with %s)",
                        o->min_score, best, with ? with : "?");
             } else if (side == PSIDE_E) {
                 why = CM_LEFT_FULL;
@@ -1620,17 +1593,17 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
                             goto nomem;
                     }
                 }
-                sb_add(&m, "%s regions full: ", optimal ? "acceptable" : "preferred");
+                buf_printf(&m, "%s regions full: ", optimal ? "acceptable" : "preferred");
                 name_list(&m, a->names + first, nfull, caps);
                 if (nfull < acc)
-                    sb_add(&m, "%s%u with room passed over for a greater total score",
+                    buf_printf(&m, "%s%u with room passed over for a greater total score",
                            nfull ? "; " : "", acc - (uint32_t)nfull);
             } else {
                 why = CM_LEFT_TAKEN;
                 for (uint32_t k = off[i]; k < off[i + 1]; k++)
                     if (add_name(a, pairs_id(p, PSIDE_E, x->eord[x->ae[list[k]]])) < 0)
                         goto nomem;
-                sb_add(&m, optimal ? "its acceptable enterprises were assigned elsewhere for a "
+                buf_printf(&m, optimal ? "its acceptable enterprises were assigned elsewhere for a "
                                      "greater total score: "
                                    : "its acceptable enterprises all went to regions they "
                                      "prefer: ");

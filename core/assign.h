@@ -45,7 +45,6 @@ struct cm_pairs {
     pair *pairs;
     size_t npairs, cap;
     u64map index;             /* e << 32 | r -> pair index */
-    char err[600];
 };
 
 /* The index of a party by id, or UINT32_MAX. */

@@ -7,6 +7,8 @@
  */
 #include "engine.h"
 #include "alloc.h"
+#include "err.h"
+#include "file.h"
 #include "record.h"
 
 #include <math.h>
@@ -21,27 +23,8 @@ struct cm_engine {
     const rates *rates;
 };
 
-/* Messages are per thread, so that threads sharing an engine never write
- * one buffer (SQLite keeps one per connection; capmatch engines are shared). */
-static _Thread_local char last_error[1024];
-
 CM_API const char *cm_version(void) { return CAPMATCH_VERSION; }
 CM_API int cm_version_number(void) { return CAPMATCH_VERSION_NUMBER; }
-
-CM_API const char *cm_status_string(cm_status s)
-{
-    switch (s) {
-    case CM_OK: return "ok";
-    case CM_ENOMEM: return "out of memory";
-    case CM_EIO: return "input/output error";
-    case CM_EINPUT: return "invalid input";
-    case CM_EUSAGE: return "wrong use of the API";
-    case CM_ENOTFOUND: return "not found";
-    case CM_ELIMIT: return "limit reached";
-    case CM_EDEPS: return "missing data dependency";
-    }
-    return "unknown status";
-}
 
 CM_API const char *cm_kind_name(cm_kind k)
 {
@@ -59,22 +42,20 @@ CM_API const char *cm_format_name(cm_format f)
     return "auto";
 }
 
-CM_API const char *cm_last_error(void) { return last_error; }
-
 CM_API cm_engine *cm_engine_new(cm_status *status)
 {
     cm_status dummy;
     if (status == NULL)
         status = &dummy;
     if (iso_init() < 0) {
-        snprintf(last_error, sizeof last_error, "%s", iso_error());
+        err_set(CM_EDEPS, "%s", iso_error());
         *status = CM_EDEPS;
         return NULL;
     }
     cm_engine *e = cm_calloc(1, sizeof *e);
     if (e == NULL || store_init(&e->st) < 0) {
         cm_free(e);
-        snprintf(last_error, sizeof last_error, "out of memory");
+        err_set(CM_ENOMEM, "out of memory");
         *status = CM_ENOMEM;
         return NULL;
     }
@@ -95,7 +76,7 @@ CM_API void cm_engine_free(cm_engine *e)
 CM_API const char *cm_engine_errmsg(const cm_engine *e)
 {
     (void)e;
-    return last_error;
+    return err_get();
 }
 
 store *engine_store(cm_engine *e) { return &e->st; }
@@ -105,7 +86,7 @@ cm_status engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     (void)e;
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    err_vset(status, fmt, ap);
     va_end(ap);
     return status;
 }
@@ -304,26 +285,7 @@ CM_API const char *cm_isic_section(const char *code)
 
 /* ---- provenance ------------------------------------------------------------- */
 
-#include <nettle/sha2.h>
-
 CM_API cm_status cm_sha256_file(const char *path, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return CM_EIO;
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sha256_update(&ctx, n, buf);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return CM_EIO;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof d, d);
-    for (size_t i = 0; i < sizeof d; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    return CM_OK;
+    return file_sha256_path(path, hex);
 }

@@ -11,6 +11,8 @@
 #define _XOPEN_SOURCE 700     /* realpath */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
+#include "file.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -58,7 +60,7 @@ static const struct setting {
 static const char *const feed_keys[] = { "name", "url", "kind", "format", "headers", "map",
                                          "pages", NULL };
 
-static void def_defaults(feed_def *d)
+void feed_def_defaults(feed_def *d)
 {
     memset(d, 0, sizeof *d);
     d->map_ref = LUA_NOREF;
@@ -122,9 +124,10 @@ static int def_copy(feed_def *to, const feed_def *from)
 
 cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
 {
+    (void)f;    /* the message is the calling thread's (err.h) */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->err, sizeof f->err, fmt, ap);
+    err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -181,7 +184,7 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     if (f == NULL)
         return NULL;
     f->lock_fd = -1;
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     f->cache_dir = cache_dir ? cm_strdup(cache_dir) : default_cache_dir();
     if (f->cache_dir == NULL) {
         cm_free(f);
@@ -191,6 +194,25 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     while (n > 1 && f->cache_dir[n - 1] == '/')
         f->cache_dir[--n] = '\0';
     return f;
+}
+
+void feed_meta_free(feed_meta *m)
+{
+    if (m == NULL)
+        return;
+    cm_free(m->name);
+    cm_free(m->url);
+    cm_free(m->last_error);
+    for (size_t i = 0; i < m->nsnaps; i++) {
+        feed_snap *s = &m->snaps[i];
+        cm_free(s->file);
+        cm_free(s->etag);
+        cm_free(s->last_modified);
+        cm_free(s->url);
+        cm_free(s->definition);
+    }
+    cm_free(m->snaps);
+    memset(m, 0, sizeof *m);
 }
 
 static void state_clear_report(feed_state *s)
@@ -205,7 +227,7 @@ static void state_clear_report(feed_state *s)
 static void state_clear_status(feed_state *s)
 {
     if (s->meta) {
-        cache_meta_free(s->meta);
+        feed_meta_free(s->meta);
         cm_free(s->meta);
         s->meta = NULL;
     }
@@ -218,7 +240,8 @@ CM_API void cm_feeds_free(cm_feeds *f)
 {
     if (f == NULL)
         return;
-    cache_unlock(f);
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);     /* releases the cache lock of a fetch */
     for (size_t i = 0; i < f->ndefs; i++) {
         def_free(&f->defs[i]);
         state_clear_report(&f->states[i]);
@@ -232,7 +255,11 @@ CM_API void cm_feeds_free(cm_feeds *f)
     cm_free(f);
 }
 
-CM_API const char *cm_feeds_errmsg(const cm_feeds *f) { return f ? f->err : ""; }
+CM_API const char *cm_feeds_errmsg(const cm_feeds *f)
+{
+    (void)f;
+    return err_get();
+}
 CM_API const char *cm_feeds_cache_dir(const cm_feeds *f) { return f->cache_dir; }
 CM_API size_t cm_feeds_count(const cm_feeds *f) { return f ? f->ndefs : 0; }
 
@@ -604,7 +631,7 @@ CM_API cm_status cm_feeds_set(cm_feeds *f, const char *feed, const char *key, co
 /* ---- adding feeds --------------------------------------------------------------------- */
 
 /* A new definition at the end (a copy of the defaults); NULL when out of memory. */
-static feed_def *new_def(cm_feeds *f, const feed_def *tmpl)
+feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl)
 {
     if (f->ndefs == f->cap) {
         size_t ncap = f->cap ? f->cap * 2 : 8;
@@ -658,8 +685,8 @@ CM_API cm_status cm_feeds_add(cm_feeds *f, const char *name, const char *url, cm
     if (u == NULL)
         return feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EUSAGE, "feed '%s': %s", name, err);
     feed_def tmpl;
-    def_defaults(&tmpl);
-    feed_def *d = new_def(f, &tmpl);
+    feed_def_defaults(&tmpl);
+    feed_def *d = feeds_new_def(f, &tmpl);
     if (d == NULL) {
         cm_free(u);
         return feeds_fail(f, CM_ENOMEM, "out of memory");
@@ -872,7 +899,7 @@ static int l_feed(lua_State *L)
     if (cm_feeds_find(f, name) != (size_t)-1)
         return luaL_error(L, "%s: defined twice", what);
     check_table_keys(L, 1, what, 1);
-    feed_def *d = new_def(f, &f->base);
+    feed_def *d = feeds_new_def(f, &f->base);
     if (d == NULL || (d->name = cm_strdup(name)) == NULL)
         return luaL_error(L, "out of memory");
     lua_Debug ar;
@@ -938,7 +965,7 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     if (slash)
         snprintf(c.dir, sizeof c.dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     def_free(&f->base);
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     lua_State *L = sandbox_lua(f->sb);
     sandbox_push_env(f->sb);
     static const struct { const char *name; lua_CFunction fn; } fns[] = {
@@ -957,9 +984,9 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     if (rc == 0) {
         /* the map functions are in this text: a new text, a new definition */
         size_t len;
-        char *text = cache_read_file(path, &len), sum[65] = "";
+        char *text = file_read(path, 0, &len), sum[65] = "";
         if (text)
-            cache_sha256(text, len, sum);
+            file_sha256_hex(text, len, sum);
         cm_free(text);
         for (size_t i = before; i < f->ndefs; i++)
             memcpy(f->defs[i].config_sha, sum, sizeof sum);
@@ -973,7 +1000,7 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     }
     lua_pop(L, 1);
     def_free(&f->base);
-    def_defaults(&f->base);
+    feed_def_defaults(&f->base);
     if (rc < 0) {
         drop_defs(f, before);
         if (strncmp(err, "cannot open", 11) == 0)
@@ -984,40 +1011,4 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
         return feeds_fail(f, CM_EINPUT, "%s: declares no feed { name = ..., url = ..., "
                           "kind = ... }", path);
     return CM_OK;
-}
-
-CM_API cm_status cm_feeds_add_cached(cm_feeds *f)
-{
-    if (f == NULL)
-        return CM_EUSAGE;
-    char **names = NULL;
-    size_t n = 0;
-    cm_status s = cache_list(f, &names, &n);
-    if (s != CM_OK)
-        return s;
-    for (size_t k = 0; k < n && s == CM_OK; k++) {
-        if (cm_feeds_find(f, names[k]) != (size_t)-1)
-            continue;
-        feed_meta m;
-        if (cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
-            cache_meta_free(&m);
-            continue;     /* not a feed's directory */
-        }
-        feed_def tmpl;
-        def_defaults(&tmpl);
-        feed_def *d = new_def(f, &tmpl);
-        if (d == NULL || (d->name = cm_strdup(names[k])) == NULL ||
-            (d->url = cm_strdup(m.url)) == NULL || (d->shown_url = cm_strdup(m.url)) == NULL) {
-            s = feeds_fail(f, CM_ENOMEM, "out of memory");
-        } else {
-            d->kind = m.kind;
-            d->format = m.format;
-            d->cached_only = 1;
-        }
-        cache_meta_free(&m);
-    }
-    for (size_t k = 0; k < n; k++)
-        cm_free(names[k]);
-    cm_free(names);
-    return s;
 }

@@ -5,9 +5,12 @@
  *   feed_fetch.c  HTTP(S)/file transfers over curl's multi interface, retries
  *   feed_body.c   fetched pages to one loadable snapshot (format, records, map,
  *                 pagination links)
- *   feed_cache.c  the cache: snapshots, metadata, lock, status, rollback
+ *   feed_cache.c  the cache: snapshots, metadata, lock, and the public entry
+ *                 points on it (status, rollback, loading, cached feeds)
  *
- * None of them knows the matching engine; they load through the public API.
+ * feed.c is the bottom of the four and uses none of the others; feed_body.c
+ * and feed_cache.c use only feed.c; feed_fetch.c uses all three. None of
+ * them knows the matching engine; they load through the public API.
  */
 #ifndef CM_FEED_H
 #define CM_FEED_H
@@ -69,10 +72,9 @@ struct cm_feeds {
     feed_def base;            /* defaults { ... } of the file being read */
     sandbox *sb;              /* configuration state: map functions live here */
     int lock_fd;
-    char err[2048];
 };
 
-/* Set the handle's message (printf-style) and return status. */
+/* Set the message (the calling thread's, err.h; printf-style) and return status. */
 cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Replace a feed's report message / details (NULL clears). */
@@ -85,6 +87,10 @@ char *feed_hide_credentials(const char *url);
 /* Seconds since the epoch, and a monotonic clock in seconds. */
 long long feed_now(void);
 double feed_monotonic(void);
+/* A definition with the defaults, and a new one added to f from a template
+ * (NULL when out of memory). */
+void feed_def_defaults(feed_def *d);
+feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl);
 
 /* ---- the cache (feed_cache.c) ------------------------------------------------------ */
 
@@ -120,25 +126,19 @@ char *cache_path(const cm_feeds *f, const char *feed, const char *name);
  * CM_EIO with a message when the file exists but cannot be read. */
 cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m);
 cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m);
-void cache_meta_free(feed_meta *m);
+/* Free what a feed_meta holds (feed.c). */
+void feed_meta_free(feed_meta *m);
 /* Names of the feed directories in the cache (caller frees each and the list). */
 cm_status cache_list(cm_feeds *f, char ***names, size_t *n);
-/* Write a file completely or not at all: temporary file, fsync, rename,
- * fsync of the directory. Returns 0, or -1 with errno set. */
-int cache_write_file(const char *path, const void *data, size_t len);
 /* Fingerprint of what a feed's definition makes of a body (URL, kind,
  * format, records, pages, headers, and the configuration file's text for
  * its map): a body fetched under another definition is not asked for with
  * conditional headers. */
 void feed_fingerprint(const feed_def *d, char hex[65]);
-/* SHA-256 of a buffer as hex. */
-void cache_sha256(const void *data, size_t len, char hex[65]);
 /* Apply a validated body as feed i's new snapshot (meta updated, old
  * snapshots pruned, rejects moved beside it). */
 cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
                       cm_format fmt, const feed_snap *info, const char *rejects_tmp);
-/* Read a whole file into memory (cm_malloc'd, NUL-terminated). */
-char *cache_read_file(const char *path, size_t *len);
 const char *cache_format_ext(cm_format fmt);
 
 /* ---- bodies (feed_body.c) --------------------------------------------------------------- */

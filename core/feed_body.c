@@ -258,7 +258,7 @@ char *body_resolve_url(const char *base, const char *ref)
 
 typedef struct map_call {
     const json_t *record;
-    lj_buf *out;
+    textbuf *out;
     int skipped;
     char err[256];
 } map_call;
@@ -287,7 +287,7 @@ static int l_map_record(lua_State *L)
     if (mc->out->len - before == 2 && mc->out->s[before] == '[') {
         /* {} comes out as [] : an empty profile */
         mc->out->len = before;
-        lj_puts(mc->out, "{}");
+        buf_puts(mc->out, "{}");
     }
     return 0;
 }
@@ -295,7 +295,7 @@ static int l_map_record(lua_State *L)
 typedef struct builder {
     cm_feeds *f;
     const feed_def *d;
-    lj_buf out;
+    textbuf out;
     size_t records;
 } builder;
 
@@ -304,14 +304,15 @@ static int add_record(builder *b, const json_t *rec, size_t page_no, size_t inde
 {
     size_t mark = b->out.len;
     if (b->records)
-        lj_puts(&b->out, ",\n");
+        buf_puts(&b->out, ",\n");
     if (b->d->map_ref == LUA_NOREF) {
         size_t need = json_dumpb(rec, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (need == 0 || cm_grow((void **)&b->out.s, &b->out.cap, b->out.len + need + 1, 1) < 0) {
+        char *at = need ? buf_reserve(&b->out, need) : NULL;
+        if (at == NULL) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        json_dumpb(rec, b->out.s + b->out.len, need, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_dumpb(rec, at, need, JSON_COMPACT | JSON_PRESERVE_ORDER);
         b->out.len += need;
         b->out.s[b->out.len] = '\0';
         b->records++;
@@ -412,7 +413,7 @@ static int add_page(builder *b, const feed_page *p, size_t page_no, char *err, s
 
 /* CSV pages: the first whole, the others without their header line, which
  * must be the first page's. */
-static int join_csv(const feed_page *pages, size_t npages, lj_buf *out, char *err,
+static int join_csv(const feed_page *pages, size_t npages, textbuf *out, char *err,
                     size_t errlen)
 {
     const char *h0 = pages[0].data + bom(pages[0].data, pages[0].len);
@@ -435,9 +436,9 @@ static int join_csv(const feed_page *pages, size_t npages, lj_buf *out, char *er
             if (n && *s == '\n')
                 s++, n--;
         }
-        lj_put(out, s, n);
+        buf_put(out, s, n);
         if (n && s[n - 1] != '\n')
-            lj_puts(out, "\n");
+            buf_puts(out, "\n");
     }
     return 0;
 }
@@ -455,7 +456,7 @@ int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t np
     }
     if (d->map_ref == LUA_NOREF && d->records == NULL &&
         body_format(d, &pages[0]) == CM_FORMAT_CSV) {
-        lj_buf b = { 0 };
+        textbuf b = { 0 };
         if (join_csv(pages, npages, &b, err, errlen) < 0 || b.nomem) {
             if (b.nomem)
                 snprintf(err, errlen, "out of memory");
@@ -472,13 +473,13 @@ int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t np
     memset(&b, 0, sizeof b);
     b.f = f;
     b.d = d;
-    lj_puts(&b.out, "[\n");
+    buf_puts(&b.out, "[\n");
     for (size_t k = 0; k < npages; k++)
         if (add_page(&b, &pages[k], k + 1, err, errlen) < 0) {
             cm_free(b.out.s);
             return -1;
         }
-    lj_puts(&b.out, b.records ? "\n]\n" : "]\n");
+    buf_puts(&b.out, b.records ? "\n]\n" : "]\n");
     if (b.out.nomem) {
         cm_free(b.out.s);
         snprintf(err, errlen, "out of memory");

@@ -5,10 +5,13 @@
  * rejects of the snapshot in use, and bodies held back or rolled back. Owns
  * the lock (.lock, a POSIX record lock that dies with its process), every
  * write (temporary file, fsync, rename, fsync of the directory), status,
- * rollback and loading snapshots into an engine.
+ * rollback and loading snapshots into an engine. Files are read and
+ * written through file.h.
  */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
+#include "file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -90,99 +93,6 @@ cm_status cache_prepare(cm_feeds *f)
     return CM_OK;
 }
 
-static int fsync_dir_of(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-int cache_write_file(const char *path, const void *data, size_t len)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) < 0)
-        goto fail;
-    if (close(fd) < 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail;
-    fsync_dir_of(path);
-    return 0;
-fail:;
-    int err = errno;
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    errno = err;
-    return -1;
-}
-
-char *cache_read_file(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    char *buf = cm_malloc(n + 1);
-    if (buf == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != n) {
-        cm_free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 void feed_fingerprint(const feed_def *d, char hex[65])
 {
     struct sha256_ctx c;
@@ -202,22 +112,31 @@ void feed_fingerprint(const feed_def *d, char hex[65])
     ADD(d->map_ref != LUA_NOREF ? d->config_sha : "");
 #undef ADD
     sha256_digest(&c, sizeof dg, dg);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(hex + 2 * i, 3, "%02x", dg[i]);
-}
-
-void cache_sha256(const void *data, size_t len, char hex[65])
-{
-    struct sha256_ctx c;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_init(&c);
-    sha256_update(&c, len, data);
-    sha256_digest(&c, sizeof d, d);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    file_hex(dg, sizeof dg, hex);
 }
 
 /* ---- the lock --------------------------------------------------------------------- */
+
+/* Temporary files of fetches that were killed (snapshot-N.json.tmpPID,
+ * rejects.pending.jsonl.tmpPID, ...) go once the lock is ours. */
+static void sweep_temps(cm_feeds *f)
+{
+    file_sweep_dir(f->cache_dir);
+    char **names;
+    size_t n;
+    char save[ERR_MAX];
+    snprintf(save, sizeof save, "%s", err_get());
+    cache_list(f, &names, &n);
+    err_set(CM_OK, "%s", save);             /* a sweep that fails is no news */
+    for (size_t i = 0; i < n; i++) {
+        char *sub = cache_path(f, names[i], NULL);
+        if (sub)
+            file_sweep_dir(sub);
+        cm_free(sub);
+        cm_free(names[i]);
+    }
+    cm_free(names);
+}
 
 cm_status cache_lock(cm_feeds *f, double wait)
 {
@@ -265,6 +184,7 @@ cm_status cache_lock(cm_feeds *f, double wait)
     }
     cm_free(path);
     f->lock_fd = fd;
+    sweep_temps(f);
     return CM_OK;
 fail:
     close(fd);
@@ -282,24 +202,6 @@ void cache_unlock(cm_feeds *f)
 
 /* ---- metadata ---------------------------------------------------------------------- */
 
-void cache_meta_free(feed_meta *m)
-{
-    if (m == NULL)
-        return;
-    cm_free(m->name);
-    cm_free(m->url);
-    cm_free(m->last_error);
-    for (size_t i = 0; i < m->nsnaps; i++) {
-        feed_snap *s = &m->snaps[i];
-        cm_free(s->file);
-        cm_free(s->etag);
-        cm_free(s->last_modified);
-        cm_free(s->url);
-        cm_free(s->definition);
-    }
-    cm_free(m->snaps);
-    memset(m, 0, sizeof *m);
-}
 
 static char *jstr(json_t *o, const char *key)
 {
@@ -334,7 +236,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
     if (path == NULL)
         return feeds_fail(f, CM_ENOMEM, "out of memory");
     size_t len;
-    char *text = cache_read_file(path, &len);
+    char *text = file_read(path, 0, &len);
     if (text == NULL) {
         cm_status s = CM_OK;
         if (errno != ENOENT)
@@ -370,7 +272,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
         m->snaps = cm_calloc(n, sizeof *m->snaps);
         if (m->snaps == NULL) {
             json_decref(root);
-            cache_meta_free(m);
+            feed_meta_free(m);
             return feeds_fail(f, CM_ENOMEM, "out of memory");
         }
     }
@@ -467,7 +369,7 @@ cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
     cm_status s = CM_OK;
     if (path == NULL)
         s = feeds_fail(f, CM_ENOMEM, "out of memory");
-    else if (cache_write_file(path, text, need + 1) < 0)
+    else if (file_write(path, text, need + 1) < 0)
         s = feeds_fail(f, CM_EIO, "cannot write %s: %s", path, strerror(errno));
     cm_free(path);
     cm_free(text);
@@ -541,7 +443,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
         goto out;
     }
     m->snaps = ns;
-    if (cache_write_file(path, data, len) < 0) {
+    if (file_write(path, data, len) < 0) {
         s = feeds_fail(f, CM_EIO, "cannot write the snapshot %s: %s", path, strerror(errno));
         goto out;
     }
@@ -616,7 +518,7 @@ CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out)
     feed_state *st = &f->states[i];
     const feed_def *d = &f->defs[i];
     if (st->meta) {
-        cache_meta_free(st->meta);
+        feed_meta_free(st->meta);
         cm_free(st->meta);
         st->meta = NULL;
     }
@@ -709,7 +611,7 @@ CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name)
     cm_free(rjto);
     snap_free(&cur);
 out:
-    cache_meta_free(&m);
+    feed_meta_free(&m);
     cache_unlock(f);
     return s;
 }
@@ -724,7 +626,7 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
     size_t nmissing = 0;
     char names[1024] = "";
     size_t nl = 0;
-    f->err[0] = '\0';
+    err_clear();
     for (size_t i = 0; i < f->ndefs; i++) {
         const feed_def *d = &f->defs[i];
         feed_meta m;
@@ -736,19 +638,19 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
             int w = snprintf(names + nl, sizeof names - nl, "%s'%s'", nl ? ", " : "", d->name);
             if (w > 0 && (size_t)w < sizeof names - nl)
                 nl += (size_t)w;
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             continue;
         }
         char *path = cache_path(f, d->name, m.snaps[0].file);
         size_t len = 0;
-        char *data = path ? cache_read_file(path, &len) : NULL;
+        char *data = path ? file_read(path, 0, &len) : NULL;
         if (data == NULL) {
             s = path == NULL || errno == ENOMEM
                     ? feeds_fail(f, CM_ENOMEM, "out of memory")
                     : feeds_fail(f, CM_EIO, "feed '%s': cannot read its snapshot %s: %s",
                                  d->name, path, strerror(errno));
             cm_free(path);
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             return s;
         }
         cm_load_options lo;
@@ -775,11 +677,11 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
             feeds_fail(f, s, "feed '%s': its snapshot %s does not load: %s", d->name, path,
                        cm_engine_errmsg(e));
             cm_free(path);
-            cache_meta_free(&m);
+            feed_meta_free(&m);
             return s;
         }
         cm_free(path);
-        cache_meta_free(&m);
+        feed_meta_free(&m);
     }
     if (missing)
         *missing = nmissing;
@@ -787,4 +689,42 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
         feeds_fail(f, CM_OK, "no snapshot yet for %s in the cache %s: run capmatch fetch",
                    names, f->cache_dir);
     return CM_OK;
+}
+
+/* ---- feeds known only from the cache ------------------------------------------------------- */
+
+CM_API cm_status cm_feeds_add_cached(cm_feeds *f)
+{
+    if (f == NULL)
+        return CM_EUSAGE;
+    char **names = NULL;
+    size_t n = 0;
+    cm_status s = cache_list(f, &names, &n);
+    if (s != CM_OK)
+        return s;
+    for (size_t k = 0; k < n && s == CM_OK; k++) {
+        if (cm_feeds_find(f, names[k]) != (size_t)-1)
+            continue;
+        feed_meta m;
+        if (cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
+            feed_meta_free(&m);
+            continue;     /* not a feed's directory */
+        }
+        feed_def tmpl;
+        feed_def_defaults(&tmpl);
+        feed_def *d = feeds_new_def(f, &tmpl);
+        if (d == NULL || (d->name = cm_strdup(names[k])) == NULL ||
+            (d->url = cm_strdup(m.url)) == NULL || (d->shown_url = cm_strdup(m.url)) == NULL) {
+            s = feeds_fail(f, CM_ENOMEM, "out of memory");
+        } else {
+            d->kind = m.kind;
+            d->format = m.format;
+            d->cached_only = 1;
+        }
+        feed_meta_free(&m);
+    }
+    for (size_t k = 0; k < n; k++)
+        cm_free(names[k]);
+    cm_free(names);
+    return s;
 }

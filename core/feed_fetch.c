@@ -10,6 +10,8 @@
  */
 #include "feed.h"
 #include "alloc.h"
+#include "err.h"
+#include "file.h"
 #include "luajson.h"
 
 #include <curl/curl.h>
@@ -43,12 +45,12 @@ typedef struct xfer {
     char **seen;              /* page URLs, for loops */
     size_t nseen;
     /* the response being received */
-    lj_buf body;
+    textbuf body;
     int too_big;
     long status;
     char reason[96];
     char *etag, *last_modified, *content_type, *location;
-    lj_buf link;
+    textbuf link;
     char errbuf[CURL_ERROR_SIZE];
     /* page 1's validators, kept with the snapshot */
     char *first_etag, *first_lm;
@@ -162,7 +164,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         x->too_big = 1;
         return 0;                      /* aborts the transfer */
     }
-    lj_put(&x->body, ptr, n);
+    buf_put(&x->body, ptr, n);
     if (x->body.nomem)
         return 0;
     fetch *F = NULL;
@@ -210,8 +212,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         set_str(&x->location, v, vn);
     else if (IS("Link")) {
         if (x->link.len)
-            lj_puts(&x->link, ", ");
-        lj_put(&x->link, v, vn);
+            buf_puts(&x->link, ", ");
+        buf_put(&x->link, v, vn);
     } else if (IS("Content-Length") && x->status >= 200 && x->status < 300) {
         double cl = strtod(v, NULL);
         if (cl > x->d->max_bytes) {
@@ -229,7 +231,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
  * message naming the variable (never the value) when one is not set. */
 static char *expand_header(const char *h, char *err, size_t errlen)
 {
-    lj_buf b = { 0 };
+    textbuf b = { 0 };
     const char *p = h;
     while (*p) {
         if (p[0] == '$' && p[1] == '{') {
@@ -254,10 +256,10 @@ static char *expand_header(const char *h, char *err, size_t errlen)
                 cm_free(b.s);
                 return NULL;
             }
-            lj_puts(&b, val);
+            buf_puts(&b, val);
             p = e + 1;
         } else {
-            lj_put(&b, p, 1);
+            buf_put(&b, p, 1);
             p++;
         }
     }
@@ -401,7 +403,7 @@ static void xfer_free(xfer *x)
     cm_free(x->location);
     cm_free(x->first_etag);
     cm_free(x->first_lm);
-    cache_meta_free(&x->meta);
+    feed_meta_free(&x->meta);
 }
 
 static int ensure_feed_dir(fetch *F, xfer *x)
@@ -452,12 +454,12 @@ static void finish(fetch *F, xfer *x, cm_fetch_outcome out, const char *msg)
             cm_free(x->meta.last_error);
             x->meta.last_error = cm_strdup(msg);
             x->meta.last_error_time = x->meta.last_attempt;
-            char save[sizeof f->err];
-            memcpy(save, f->err, sizeof save);
+            char save[ERR_MAX];
+            snprintf(save, sizeof save, "%s", err_get());
             if (cache_write_meta(f, x->d->name, &x->meta) != CM_OK)
                 feeds_report_msg(f, x->idx, "%s%s (and the failure could not be recorded: %s)",
-                                 msg, kept, f->err);
-            memcpy(f->err, save, sizeof save);
+                                 msg, kept, err_get());
+            err_set(CM_OK, "%s", save);
         }
     } else {
         feeds_report_msg(f, x->idx, "%s", msg);
@@ -502,6 +504,121 @@ static size_t count_lines(const char *path)
 
 /* Every page is in: build the text, validate it, and apply it, hold it
  * back, or keep what was there. */
+/* The snapshot in use stays and is up to date as of this attempt: its
+ * metadata says so on disk. -1 (the feed failed) when it cannot be written. */
+static int meta_up_to_date(fetch *F, xfer *x)
+{
+    meta_identity(x);
+    x->meta.last_success = x->meta.last_attempt;
+    cm_free(x->meta.last_error);
+    x->meta.last_error = NULL;
+    if (cache_write_meta(F->f, x->d->name, &x->meta) != CM_OK) {
+        fail(F, x, "%s", err_get());
+        return -1;
+    }
+    return 0;
+}
+
+/* A valid body with far fewer records than the snapshot in use: kept aside
+ * as held-back.EXT, not applied. */
+static void hold_back(fetch *F, xfer *x, cm_format fmt, const char *text, size_t len,
+                      size_t records, size_t prev, const char *rejects_tmp)
+{
+    cm_feeds *f = F->f;
+    const feed_def *d = x->d;
+    char held[64];
+    snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
+    char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
+    int saved = hp && file_write(hp, text, len) == 0;
+    char msg[2000];
+    snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
+             "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "
+             "with capmatch fetch --accept-shrink", d->name, d->shown_url, records,
+             records == 1 ? "" : "s", prev, d->shrink * 100, saved ? "it is kept as " : "",
+             saved ? hp : "it could not be kept aside");
+    cm_free(hp);
+    if (rejects_tmp)
+        unlink(rejects_tmp);
+    finish(F, x, CM_FETCH_HELD_BACK, msg);
+}
+
+/* The same content as the snapshot in use: keep it, refresh its validators. */
+static void same_content(fetch *F, xfer *x, size_t records, const char *what,
+                         const char *rejects_tmp)
+{
+    const feed_def *d = x->d;
+    feed_snap *cur = &x->meta.snaps[0];
+    char def[65];
+    feed_fingerprint(d, def);
+    cm_free(cur->definition);
+    cur->definition = cm_strdup(def);
+    if (x->first_etag) {
+        cm_free(cur->etag);
+        cur->etag = cm_strdup(x->first_etag);
+    }
+    if (x->first_lm) {
+        cm_free(cur->last_modified);
+        cur->last_modified = cm_strdup(x->first_lm);
+    }
+    if (rejects_tmp)
+        unlink(rejects_tmp);
+    if (meta_up_to_date(F, x) < 0)
+        return;
+    char msg[1200];
+    snprintf(msg, sizeof msg, "feed '%s': unchanged: the same content as the snapshot in "
+             "use (%zu records; %s)", d->name, records, what);
+    finish(F, x, CM_FETCH_UNCHANGED, msg);
+}
+
+/* A new snapshot: written, synced and made the one in use (cache_apply). */
+static void apply_body(fetch *F, xfer *x, const char *text, size_t len, cm_format fmt,
+                       const char *sha, size_t records, size_t rejected, size_t prev,
+                       const char *what, const char *rejects_tmp)
+{
+    cm_feeds *f = F->f;
+    const feed_def *d = x->d;
+    cm_status st;
+    feed_snap info;
+    memset(&info, 0, sizeof info);
+    info.fetched = x->meta.last_attempt;
+    info.bytes = len;
+    info.records = records;
+    info.rejected = rejected;
+    info.pages = x->npages;
+    memcpy(info.sha256, sha, sizeof info.sha256);
+    info.etag = x->npages == 1 || d->pages_link || d->pages_next ? x->first_etag : NULL;
+    info.last_modified = x->first_lm;
+    char def[65];
+    feed_fingerprint(d, def);
+    info.definition = def;
+    if (ensure_feed_dir(F, x) < 0) {
+        fail(F, x, "cannot create the feed's directory in %s: %s", f->cache_dir, strerror(errno));
+        return;
+    }
+    meta_identity(x);
+    st = cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
+    if (st != CM_OK) {
+        if (rejects_tmp)
+            unlink(rejects_tmp);
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    char msg[1400];
+    if (prev || x->meta.nsnaps > 1)
+        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (%zu before)%s; %s", d->name,
+                 records, prev, rejected ? "" : "", what);
+    else
+        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (first snapshot); %s",
+                 d->name, records, what);
+    if (rejected) {
+        size_t l = strlen(msg);
+        snprintf(msg + l, sizeof msg - l, "; %zu invalid record%s left out, kept with the "
+                 "reasons in %s/%s/rejects.jsonl", rejected, rejected == 1 ? "" : "s",
+                 f->cache_dir, d->name);
+    }
+    finish(F, x, CM_FETCH_UPDATED, msg);
+}
+
 static void complete(fetch *F, xfer *x)
 {
     cm_feeds *f = F->f;
@@ -540,11 +657,11 @@ static void complete(fetch *F, xfer *x)
         snprintf(name, sizeof name, "%s", x->pages[0].url ? x->pages[0].url : d->shown_url);
     st = cm_engine_load_buffer(e, name, text, len, &lo, diags);
     if (st != CM_OK) {
-        lj_buf det = { 0 };
+        textbuf det = { 0 };
         for (size_t k = 0; k < cm_diags_count(diags); k++)
-            lj_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
+            buf_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
         if (cm_diags_dropped(diags))
-            lj_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
+            buf_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
         feeds_report_details(f, x->idx, det.s);
         cm_free(det.s);
         size_t n = cm_diags_count(diags) + cm_diags_dropped(diags);
@@ -566,98 +683,20 @@ static void complete(fetch *F, xfer *x)
     r->rejected = rejected;
     size_t prev = x->meta.nsnaps ? x->meta.snaps[0].records : 0;
     char sha[65];
-    cache_sha256(text, len, sha);
+    file_sha256_hex(text, len, sha);
     char what[600];
     snprintf(what, sizeof what, "%zu page%s, %zu bytes, %d request%s", x->npages,
              x->npages == 1 ? "" : "s", x->bytes, x->requests, x->requests == 1 ? "" : "s");
     if (prev > 0 && d->shrink > 0 && (double)records < d->shrink * (double)prev &&
         !F->o->accept_shrink) {
-        char held[64];
-        snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
-        char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
-        int saved = hp && cache_write_file(hp, text, len) == 0;
-        char msg[2000];
-        snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
-                 "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "
-                 "with capmatch fetch --accept-shrink", d->name, d->shown_url, records,
-                 records == 1 ? "" : "s", prev, d->shrink * 100, saved ? "it is kept as " : "",
-                 saved ? hp : "it could not be kept aside");
-        cm_free(hp);
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        finish(F, x, CM_FETCH_HELD_BACK, msg);
+        hold_back(F, x, fmt, text, len, records, prev, rejects_tmp);
         goto out;
     }
     if (x->meta.nsnaps && strcmp(sha, x->meta.snaps[0].sha256) == 0) {
-        /* the same content: keep the snapshot, refresh its validators */
-        feed_snap *cur = &x->meta.snaps[0];
-        char def[65];
-        feed_fingerprint(d, def);
-        cm_free(cur->definition);
-        cur->definition = cm_strdup(def);
-        if (x->first_etag) {
-            cm_free(cur->etag);
-            cur->etag = cm_strdup(x->first_etag);
-        }
-        if (x->first_lm) {
-            cm_free(cur->last_modified);
-            cur->last_modified = cm_strdup(x->first_lm);
-        }
-        meta_identity(x);
-        x->meta.last_success = x->meta.last_attempt;
-        cm_free(x->meta.last_error);
-        x->meta.last_error = NULL;
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        if (cache_write_meta(f, d->name, &x->meta) != CM_OK) {
-            fail(F, x, "%s", f->err);
-            goto out;
-        }
-        char msg[1200];
-        snprintf(msg, sizeof msg, "feed '%s': unchanged: the same content as the snapshot in "
-                 "use (%zu records; %s)", d->name, records, what);
-        finish(F, x, CM_FETCH_UNCHANGED, msg);
+        same_content(F, x, records, what, rejects_tmp);
         goto out;
     }
-    feed_snap info;
-    memset(&info, 0, sizeof info);
-    info.fetched = x->meta.last_attempt;
-    info.bytes = len;
-    info.records = records;
-    info.rejected = rejected;
-    info.pages = x->npages;
-    memcpy(info.sha256, sha, sizeof sha);
-    info.etag = x->npages == 1 || d->pages_link || d->pages_next ? x->first_etag : NULL;
-    info.last_modified = x->first_lm;
-    char def[65];
-    feed_fingerprint(d, def);
-    info.definition = def;
-    if (ensure_feed_dir(F, x) < 0) {
-        fail(F, x, "cannot create the feed's directory in %s: %s", f->cache_dir, strerror(errno));
-        goto out;
-    }
-    meta_identity(x);
-    st = cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
-    if (st != CM_OK) {
-        if (rejects_tmp)
-            unlink(rejects_tmp);
-        fail(F, x, "%s", f->err);
-        goto out;
-    }
-    char msg[1400];
-    if (prev || x->meta.nsnaps > 1)
-        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (%zu before)%s; %s", d->name,
-                 records, prev, rejected ? "" : "", what);
-    else
-        snprintf(msg, sizeof msg, "feed '%s': updated: %zu records (first snapshot); %s",
-                 d->name, records, what);
-    if (rejected) {
-        size_t l = strlen(msg);
-        snprintf(msg + l, sizeof msg - l, "; %zu invalid record%s left out, kept with the "
-                 "reasons in %s/%s/rejects.jsonl", rejected, rejected == 1 ? "" : "s",
-                 f->cache_dir, d->name);
-    }
-    finish(F, x, CM_FETCH_UPDATED, msg);
+    apply_body(F, x, text, len, fmt, sha, records, rejected, prev, what, rejects_tmp);
 out:
     cm_free(rejects_tmp);
     cm_diags_free(diags);
@@ -699,6 +738,150 @@ static void where(const xfer *x, char *buf, size_t n)
 }
 
 /* A transfer ended: decide. */
+/* The next page's URL (next, taken): resolved, on the same kind of URL,
+ * not seen before, within max_pages; then the transfer waits for it. */
+static void follow_next(fetch *F, xfer *x, char *next, const char *eff, int is_file,
+                        const char *at)
+{
+    const feed_def *d = x->d;
+    char *abs = body_resolve_url(eff ? eff : x->url, next);
+    cm_free(next);
+    if (abs == NULL) {
+        fail(F, x, "%sthe link to the next page is not a URL", at);
+        return;
+    }
+    if ((is_file && !has_prefix_ci(abs, "file:")) ||
+        (!is_file && !has_prefix_ci(abs, "http://") && !has_prefix_ci(abs, "https://"))) {
+        char *shown = feed_hide_credentials(abs);
+        fail(F, x, "%sthe next page is %s: pages must stay on %s URLs", at,
+             shown ? shown : "?", is_file ? "file" : "http and https");
+        cm_free(shown);
+        cm_free(abs);
+        return;
+    }
+    for (size_t i = 0; i < x->nseen; i++)
+        if (strcmp(x->seen[i], abs) == 0) {
+            char *shown = feed_hide_credentials(abs);
+            fail(F, x, "pagination loops: page %zu links back to %s", x->npages,
+                 shown ? shown : "?");
+            cm_free(shown);
+            cm_free(abs);
+            return;
+        }
+    if ((long)x->npages >= d->max_pages) {
+        fail(F, x, "more than max_pages (%ld) pages", d->max_pages);
+        cm_free(abs);
+        return;
+    }
+    char **ns = cm_realloc(x->seen, (x->nseen + 1) * sizeof *ns);
+    if (ns == NULL) {
+        cm_free(abs);
+        fail(F, x, "out of memory");
+        return;
+    }
+    x->seen = ns;
+    x->seen[x->nseen++] = abs;
+    cm_free(x->url);
+    x->url = cm_strdup(abs);
+    x->tries = 0;
+    x->state = X_WAIT;
+    x->wake = 0;
+    if (x->url == NULL)
+        fail(F, x, "out of memory");
+    return;
+}
+
+/* A 2xx page (or a file) is in: keep it, then complete the body or go on to
+ * the next page. */
+static void page_in(fetch *F, xfer *x, const char *eff, int is_file, const char *at)
+{
+    const feed_def *d = x->d;
+    char why[1000];
+    end_request(F, x);
+    if (x->npages == x->pages_cap &&
+        cm_grow((void **)&x->pages, &x->pages_cap, x->npages + 1, sizeof *x->pages) < 0) {
+        fail(F, x, "out of memory");
+        return;
+    }
+    feed_page *p = &x->pages[x->npages++];
+    memset(p, 0, sizeof *p);
+    p->data = x->body.s ? x->body.s : cm_strdup("");
+    p->len = x->body.len;
+    p->content_type = x->content_type;
+    x->content_type = NULL;
+    p->url = feed_hide_credentials(eff ? eff : x->url);
+    x->body.s = NULL;
+    x->body.len = x->body.cap = 0;
+    x->bytes += p->len;
+    if (x->npages == 1) {
+        x->first_etag = x->etag;
+        x->first_lm = x->last_modified;
+        x->etag = x->last_modified = NULL;
+    }
+    char *next = NULL;
+    if (d->pages_link && x->link.len)
+        next = body_link_next(x->link.s);
+    if (d->pages_next && body_next_url(d, p, &next, why, sizeof why) < 0) {
+        fail(F, x, "%s%s", at, why);
+        return;
+    }
+    if (next == NULL) {
+        complete(F, x);
+        return;
+    }
+    follow_next(F, x, next, eff, is_file, at);
+}
+
+/* 304 Not Modified on the first page of a conditional request: the
+ * snapshot in use stays, its metadata is brought up to date. */
+static void not_modified(fetch *F, xfer *x)
+{
+    const feed_def *d = x->d;
+    end_request(F, x);
+    feed_snap *cur = &x->meta.snaps[0];
+    if (x->etag) {
+        cm_free(cur->etag);
+        cur->etag = cm_strdup(x->etag);
+    }
+    if (meta_up_to_date(F, x) < 0)
+        return;
+    char msg[600];
+    snprintf(msg, sizeof msg, "feed '%s': unchanged: 304 Not Modified (%zu records "
+             "kept; %d request%s)", d->name, cur->records, x->requests,
+             x->requests == 1 ? "" : "s");
+    x->status = 304;
+    finish(F, x, CM_FETCH_UNCHANGED, msg);
+}
+
+/* A transient failure: wait and try again (Retry-After, or exponential
+ * back-off with jitter), unless the retries or the wait are used up. */
+static void retry_later(fetch *F, xfer *x, const char *at, const char *why, const char *tries,
+                        curl_off_t retry_after)
+{
+    const feed_def *d = x->d;
+    if (x->tries > d->retries) {
+        fail(F, x, "%s%s after %s", at, why, tries);
+        return;
+    }
+    double delay;
+    if (retry_after > 0) {
+        if ((double)retry_after > d->retry_max_delay) {
+            fail(F, x, "%s%s after %s; the server asks to retry after %lld s, longer than "
+                 "retry_max_delay (%g s)", at, why, tries, (long long)retry_after,
+                 d->retry_max_delay);
+            return;
+        }
+        delay = (double)retry_after;
+    } else {
+        delay = d->retry_delay * pow(2, x->tries - 1);
+        if (delay > d->retry_max_delay)
+            delay = d->retry_max_delay;
+        delay = delay / 2 + delay / 2 * jitter(F);   /* "equal jitter" */
+    }
+    x->state = X_WAIT;
+    x->wake = feed_monotonic() + delay;
+}
+
 static void on_done(fetch *F, xfer *x, CURLcode rc)
 {
     const feed_def *d = x->d;
@@ -734,106 +917,11 @@ static void on_done(fetch *F, xfer *x, CURLcode rc)
     }
     if (rc == CURLE_OK) {
         if (is_file || (status >= 200 && status < 300)) {
-            /* a page is in */
-            end_request(F, x);
-            if (x->npages == x->pages_cap &&
-                cm_grow((void **)&x->pages, &x->pages_cap, x->npages + 1, sizeof *x->pages) < 0) {
-                fail(F, x, "out of memory");
-                return;
-            }
-            feed_page *p = &x->pages[x->npages++];
-            memset(p, 0, sizeof *p);
-            p->data = x->body.s ? x->body.s : cm_strdup("");
-            p->len = x->body.len;
-            p->content_type = x->content_type;
-            x->content_type = NULL;
-            p->url = feed_hide_credentials(eff ? eff : x->url);
-            x->body.s = NULL;
-            x->body.len = x->body.cap = 0;
-            x->bytes += p->len;
-            if (x->npages == 1) {
-                x->first_etag = x->etag;
-                x->first_lm = x->last_modified;
-                x->etag = x->last_modified = NULL;
-            }
-            char *next = NULL;
-            if (d->pages_link && x->link.len)
-                next = body_link_next(x->link.s);
-            if (d->pages_next && body_next_url(d, p, &next, why, sizeof why) < 0) {
-                fail(F, x, "%s%s", at, why);
-                return;
-            }
-            if (next == NULL) {
-                complete(F, x);
-                return;
-            }
-            char *abs = body_resolve_url(eff ? eff : x->url, next);
-            cm_free(next);
-            if (abs == NULL) {
-                fail(F, x, "%sthe link to the next page is not a URL", at);
-                return;
-            }
-            if ((is_file && !has_prefix_ci(abs, "file:")) ||
-                (!is_file && !has_prefix_ci(abs, "http://") && !has_prefix_ci(abs, "https://"))) {
-                char *shown = feed_hide_credentials(abs);
-                fail(F, x, "%sthe next page is %s: pages must stay on %s URLs", at,
-                     shown ? shown : "?", is_file ? "file" : "http and https");
-                cm_free(shown);
-                cm_free(abs);
-                return;
-            }
-            for (size_t i = 0; i < x->nseen; i++)
-                if (strcmp(x->seen[i], abs) == 0) {
-                    char *shown = feed_hide_credentials(abs);
-                    fail(F, x, "pagination loops: page %zu links back to %s", x->npages,
-                         shown ? shown : "?");
-                    cm_free(shown);
-                    cm_free(abs);
-                    return;
-                }
-            if ((long)x->npages >= d->max_pages) {
-                fail(F, x, "more than max_pages (%ld) pages", d->max_pages);
-                cm_free(abs);
-                return;
-            }
-            char **ns = cm_realloc(x->seen, (x->nseen + 1) * sizeof *ns);
-            if (ns == NULL) {
-                cm_free(abs);
-                fail(F, x, "out of memory");
-                return;
-            }
-            x->seen = ns;
-            x->seen[x->nseen++] = abs;
-            cm_free(x->url);
-            x->url = cm_strdup(abs);
-            x->tries = 0;
-            x->state = X_WAIT;
-            x->wake = 0;
-            if (x->url == NULL)
-                fail(F, x, "out of memory");
+            page_in(F, x, eff, is_file, at);
             return;
         }
         if (status == 304 && x->conditional && x->npages == 0) {
-            end_request(F, x);
-            feed_snap *cur = &x->meta.snaps[0];
-            if (x->etag) {
-                cm_free(cur->etag);
-                cur->etag = cm_strdup(x->etag);
-            }
-            meta_identity(x);
-            x->meta.last_success = x->meta.last_attempt;
-            cm_free(x->meta.last_error);
-            x->meta.last_error = NULL;
-            if (cache_write_meta(F->f, d->name, &x->meta) != CM_OK) {
-                fail(F, x, "%s", F->f->err);
-                return;
-            }
-            char msg[600];
-            snprintf(msg, sizeof msg, "feed '%s': unchanged: 304 Not Modified (%zu records "
-                     "kept; %d request%s)", d->name, cur->records, x->requests,
-                     x->requests == 1 ? "" : "s");
-            x->status = 304;
-            finish(F, x, CM_FETCH_UNCHANGED, msg);
+            not_modified(F, x);
             return;
         }
         snprintf(why, sizeof why, "HTTP %ld%s%s", status, x->reason[0] ? " " : "", x->reason);
@@ -871,27 +959,7 @@ static void on_done(fetch *F, xfer *x, CURLcode rc)
                  ? " (a client error: not retried)" : "");
         return;
     }
-    if (x->tries > d->retries) {
-        fail(F, x, "%s%s after %s", at, why, tries);
-        return;
-    }
-    double delay;
-    if (retry_after > 0) {
-        if ((double)retry_after > d->retry_max_delay) {
-            fail(F, x, "%s%s after %s; the server asks to retry after %lld s, longer than "
-                 "retry_max_delay (%g s)", at, why, tries, (long long)retry_after,
-                 d->retry_max_delay);
-            return;
-        }
-        delay = (double)retry_after;
-    } else {
-        delay = d->retry_delay * pow(2, x->tries - 1);
-        if (delay > d->retry_max_delay)
-            delay = d->retry_max_delay;
-        delay = delay / 2 + delay / 2 * jitter(F);   /* "equal jitter" */
-    }
-    x->state = X_WAIT;
-    x->wake = feed_monotonic() + delay;
+    retry_later(F, x, at, why, tries, retry_after);
 }
 
 /* ---- the loop -------------------------------------------------------------------------------- */
@@ -914,24 +982,9 @@ static void progress(fetch *F, int last)
     F->o->progress(&p, F->o->progress_ud);
 }
 
-CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
+/* Every feed's report from the last fetch goes. */
+static void reset_reports(cm_feeds *f)
 {
-    if (f == NULL)
-        return CM_EUSAGE;
-    cm_fetch_options defaults;
-    if (o == NULL) {
-        cm_fetch_options_init(&defaults);
-        o = &defaults;
-    }
-    f->err[0] = '\0';
-    for (size_t k = 0; o->names && o->names[k]; k++)
-        if (cm_feeds_find(f, o->names[k]) == (size_t)-1)
-            return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'%s", o->names[k],
-                              f->ndefs ? "" : " (no feed is defined)");
-    pthread_once(&curl_once, init_curl);
-    if (curl_init_rc != CURLE_OK)
-        return feeds_fail(f, CM_EDEPS, "libcurl cannot start: %s",
-                          curl_easy_strerror(curl_init_rc));
     for (size_t i = 0; i < f->ndefs; i++) {
         feed_state *s = &f->states[i];
         cm_free(s->msg);
@@ -942,6 +995,131 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
         s->rep.name = f->defs[i].name;
         s->rep.message = "";
     }
+}
+
+/* Feed i, as the fetch starts: not selected, failed, not due, or waiting
+ * for its first request. */
+static void queue_feed(fetch *F, xfer *x, size_t i, long long now)
+{
+    cm_feeds *f = F->f;
+    const cm_fetch_options *o = F->o;
+    x->idx = i;
+    x->d = &f->defs[i];
+    x->state = X_IDLE;
+    int selected = o->names == NULL;
+    for (size_t k = 0; o->names && o->names[k]; k++)
+        selected |= strcmp(o->names[k], x->d->name) == 0;
+    if (!selected || (o->names == NULL && x->d->cached_only))
+        return;
+    F->total++;
+    if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
+        x->have_meta = 0;
+        fail(F, x, "%s", err_get());
+        return;
+    }
+    x->have_meta = 1;
+    if (x->d->cached_only) {
+        fail(F, x, "only known from the cache: give its configuration with --feeds to "
+                   "fetch it");
+        return;
+    }
+    if (o->due_only && x->meta.last_success &&
+        (double)(now - x->meta.last_success) < x->d->refresh) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "feed '%s': not due (fetched %llds ago, refresh %gs)",
+                 x->d->name, now - x->meta.last_success, x->d->refresh);
+        finish(F, x, CM_FETCH_NOT_DUE, msg);
+        return;
+    }
+    x->meta.last_attempt = now;
+    x->url = cm_strdup(x->d->url);
+    x->seen = cm_malloc(sizeof *x->seen);
+    if (x->url == NULL || x->seen == NULL || (x->seen[0] = cm_strdup(x->d->url)) == NULL) {
+        fail(F, x, "out of memory");
+        return;
+    }
+    x->nseen = 1;
+    x->state = X_WAIT;
+    x->wake = 0;
+}
+
+/* Run every transfer (requests, retries, pages) until every feed is done. */
+static void run_transfers(fetch *F)
+{
+    cm_feeds *f = F->f;
+    for (;;) {
+        double t = feed_monotonic();
+        double next_wake = -1;
+        size_t active = 0;
+        for (size_t i = 0; i < f->ndefs; i++) {
+            xfer *x = &F->x[i];
+            if (x->state == X_WAIT && x->wake <= t) {
+                char err[700];
+                if (start_request(F, x, err, sizeof err) < 0) {
+                    fail(F, x, "%s", err);
+                    continue;
+                }
+            }
+            if (x->state == X_WAIT && (next_wake < 0 || x->wake < next_wake))
+                next_wake = x->wake;
+            if (x->state == X_WAIT || x->state == X_RUN)
+                active++;
+        }
+        if (active == 0)
+            break;
+        int running = 0;
+        curl_multi_perform(F->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(F->multi, &left)) != NULL) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            for (size_t i = 0; i < f->ndefs; i++)
+                if (F->x[i].state == X_RUN && F->x[i].h == m->easy_handle) {
+                    on_done(F, &F->x[i], m->data.result);
+                    break;
+                }
+        }
+        progress(F, 0);
+        /* a retry or the next page may have been scheduled just now */
+        active = 0;
+        for (size_t i = 0; i < f->ndefs; i++) {
+            if (F->x[i].state == X_WAIT && (next_wake < 0 || F->x[i].wake < next_wake))
+                next_wake = F->x[i].wake;
+            if (F->x[i].state == X_WAIT || F->x[i].state == X_RUN)
+                active++;
+        }
+        if (active == 0)
+            break;
+        long wait_ms = 250;
+        if (next_wake >= 0) {
+            double dt = (next_wake - feed_monotonic()) * 1000;
+            if (dt < wait_ms)
+                wait_ms = dt < 0 ? 0 : (long)dt + 1;
+        }
+        curl_multi_poll(F->multi, NULL, 0, (int)wait_ms, NULL);
+    }
+}
+
+CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
+{
+    if (f == NULL)
+        return CM_EUSAGE;
+    cm_fetch_options defaults;
+    if (o == NULL) {
+        cm_fetch_options_init(&defaults);
+        o = &defaults;
+    }
+    err_clear();
+    for (size_t k = 0; o->names && o->names[k]; k++)
+        if (cm_feeds_find(f, o->names[k]) == (size_t)-1)
+            return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'%s", o->names[k],
+                              f->ndefs ? "" : " (no feed is defined)");
+    pthread_once(&curl_once, init_curl);
+    if (curl_init_rc != CURLE_OK)
+        return feeds_fail(f, CM_EDEPS, "libcurl cannot start: %s",
+                          curl_easy_strerror(curl_init_rc));
+    reset_reports(f);
     cm_status st = cache_lock(f, o->lock_wait);
     if (st != CM_OK)
         return st;
@@ -965,98 +1143,9 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
     long long now = feed_now();
     for (size_t i = 0; i < f->ndefs; i++) {
         xfer *x = &F.x[i];
-        x->idx = i;
-        x->d = &f->defs[i];
-        x->state = X_IDLE;
-        int selected = o->names == NULL;
-        for (size_t k = 0; o->names && o->names[k]; k++)
-            selected |= strcmp(o->names[k], x->d->name) == 0;
-        if (!selected || (o->names == NULL && x->d->cached_only))
-            continue;
-        F.total++;
-        if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
-            x->have_meta = 0;
-            fail(&F, x, "%s", f->err);
-            continue;
-        }
-        x->have_meta = 1;
-        if (x->d->cached_only) {
-            fail(&F, x, "only known from the cache: give its configuration with --feeds to "
-                        "fetch it");
-            continue;
-        }
-        if (o->due_only && x->meta.last_success &&
-            (double)(now - x->meta.last_success) < x->d->refresh) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "feed '%s': not due (fetched %llds ago, refresh %gs)",
-                     x->d->name, now - x->meta.last_success, x->d->refresh);
-            finish(&F, x, CM_FETCH_NOT_DUE, msg);
-            continue;
-        }
-        x->meta.last_attempt = now;
-        x->url = cm_strdup(x->d->url);
-        x->seen = cm_malloc(sizeof *x->seen);
-        if (x->url == NULL || x->seen == NULL || (x->seen[0] = cm_strdup(x->d->url)) == NULL) {
-            fail(&F, x, "out of memory");
-            continue;
-        }
-        x->nseen = 1;
-        x->state = X_WAIT;
-        x->wake = 0;
+        queue_feed(&F, x, i, now);
     }
-    /* run until every feed is done */
-    for (;;) {
-        double t = feed_monotonic();
-        double next_wake = -1;
-        size_t active = 0;
-        for (size_t i = 0; i < f->ndefs; i++) {
-            xfer *x = &F.x[i];
-            if (x->state == X_WAIT && x->wake <= t) {
-                char err[700];
-                if (start_request(&F, x, err, sizeof err) < 0) {
-                    fail(&F, x, "%s", err);
-                    continue;
-                }
-            }
-            if (x->state == X_WAIT && (next_wake < 0 || x->wake < next_wake))
-                next_wake = x->wake;
-            if (x->state == X_WAIT || x->state == X_RUN)
-                active++;
-        }
-        if (active == 0)
-            break;
-        int running = 0;
-        curl_multi_perform(F.multi, &running);
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(F.multi, &left)) != NULL) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            for (size_t i = 0; i < f->ndefs; i++)
-                if (F.x[i].state == X_RUN && F.x[i].h == m->easy_handle) {
-                    on_done(&F, &F.x[i], m->data.result);
-                    break;
-                }
-        }
-        progress(&F, 0);
-        /* a retry or the next page may have been scheduled just now */
-        active = 0;
-        for (size_t i = 0; i < f->ndefs; i++) {
-            if (F.x[i].state == X_WAIT && (next_wake < 0 || F.x[i].wake < next_wake))
-                next_wake = F.x[i].wake;
-            if (F.x[i].state == X_WAIT || F.x[i].state == X_RUN)
-                active++;
-        }
-        if (active == 0)
-            break;
-        long wait_ms = 250;
-        if (next_wake >= 0) {
-            double dt = (next_wake - feed_monotonic()) * 1000;
-            if (dt < wait_ms)
-                wait_ms = dt < 0 ? 0 : (long)dt + 1;
-        }
-        curl_multi_poll(F.multi, NULL, 0, (int)wait_ms, NULL);
-    }
+    run_transfers(&F);
     progress(&F, 1);
     int bad = 0;
     for (size_t i = 0; i < f->ndefs; i++) {

@@ -5,12 +5,14 @@
  *
  * A load marks the store first; when it fails (strict mode and any
  * problem, a syntax error, or out of memory) it rolls back to the mark, so
- * the engine is exactly as it was. The rejects file is written to a
- * temporary name and renamed when complete.
+ * the engine is exactly as it was. The rejects file is written by the
+ * output rules of file.h (a temporary file renamed when complete).
  */
 #include "load.h"
 #include "alloc.h"
 #include "engine.h"
+#include "buf.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,50 +94,34 @@ int run_need_kind(load_run *r, size_t off)
 
 /* ---- rejects ------------------------------------------------------------- */
 
-static void json_string(FILE *f, const char *s, size_t len)
-{
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\r')
-            fputs("\\r", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 void run_reject(load_run *r, long record, unsigned long line, const char *raw,
                 size_t raw_len, size_t diag_start)
 {
     r->rejected++;
     if (r->rejects == NULL)
         return;
-    FILE *f = r->rejects;
-    fputs("{\"file\":", f);
-    json_string(f, r->ctx.file, strlen(r->ctx.file));
-    fprintf(f, ",\"record\":%ld,\"line\":%lu,\"errors\":[", record, line);
+    textbuf b = BUF_INIT;
+    buf_puts(&b, "{\"file\":");
+    buf_json_string(&b, r->ctx.file, strlen(r->ctx.file));
+    buf_printf(&b, ",\"record\":%ld,\"line\":%lu,\"errors\":[", record, line);
     const cm_diags *d = r->ctx.diags;
     size_t n = d ? d->count : 0;
     for (size_t i = diag_start; i < n; i++) {
         if (i > diag_start)
-            fputc(',', f);
-        json_string(f, d->items[i].message, strlen(d->items[i].message));
+            buf_putc(&b, ',');
+        buf_json_string(&b, d->items[i].message, strlen(d->items[i].message));
     }
     if (d && d->dropped)
-        fputs(n > diag_start ? ",\"(more problems: error limit reached)\""
-                             : "\"(problems not listed: error limit reached)\"", f);
-    fputs("],\"text\":", f);
-    json_string(f, raw, raw_len);
-    fputs("}\n", f);
+        buf_puts(&b, n > diag_start ? ",\"(more problems: error limit reached)\""
+                                    : "\"(problems not listed: error limit reached)\"");
+    buf_puts(&b, "],\"text\":");
+    buf_json_string(&b, raw, raw_len);
+    buf_puts(&b, "}\n");
+    if (b.nomem)
+        r->ctx.nomem = 1;
+    else
+        fwrite(b.s, 1, b.len, r->rejects);
+    buf_free(&b);
 }
 
 /* ---- choosing format and kind --------------------------------------------- */
@@ -215,7 +201,7 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
     r.len = len - r.bom;
 
     cm_status st_out = CM_OK;
-    char *tmp_rejects = NULL;
+    file_out rejects_out = { 0 };
     if (fmt == CM_FORMAT_AUTO) {
         ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
                   "cannot tell the format from the file name: give --input-format "
@@ -241,23 +227,15 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
         goto done;
     }
     if (o->skip_invalid && o->rejects_path) {
-        size_t n = strlen(o->rejects_path) + 16;
-        tmp_rejects = cm_malloc(n);
-        if (tmp_rejects == NULL) {
-            st_out = CM_ENOMEM;
-            goto done;
-        }
-        snprintf(tmp_rejects, n, "%s.tmp%ld", o->rejects_path, (long)getpid());
-        r.rejects = fopen(tmp_rejects, "w");
-        if (r.rejects == NULL) {
-            engine_fail(e, CM_EIO, "%s: cannot write the rejects file: %s", o->rejects_path,
+        cm_status so = file_out_open(&rejects_out, o->rejects_path);
+        if (so != CM_OK) {
+            engine_fail(e, so, "%s: cannot write the rejects file: %s", o->rejects_path,
                         strerror(errno));
-            cm_free(tmp_rejects);
-            tmp_rejects = NULL;
-            st_out = CM_EIO;
+            st_out = so == CM_ENOMEM ? CM_ENOMEM : CM_EIO;
             store_rollback(st, mark);
             goto out;
         }
+        r.rejects = rejects_out.f;
     }
 
     int rc = fmt == CM_FORMAT_JSON ? load_json(&r) : fmt == CM_FORMAT_JSONL ? load_jsonl(&r)
@@ -280,23 +258,18 @@ done:
                     r.rejected == 1 ? "" : "s");
     }
     if (r.rejects) {
-        int bad = ferror(r.rejects) | fclose(r.rejects);
-        if (st_out == CM_OK && !bad && rename(tmp_rejects, o->rejects_path) == 0) {
-            /* complete */
-        } else {
-            if (st_out == CM_OK) {
-                store_rollback(st, mark);
-                engine_fail(e, CM_EIO, "%s: cannot write the rejects file: %s",
-                            o->rejects_path, strerror(errno));
-                st_out = CM_EIO;
-            }
-            remove(tmp_rejects);
+        if (st_out != CM_OK) {
+            file_out_abort(&rejects_out);
+        } else if (file_out_commit(&rejects_out) != CM_OK) {
+            store_rollback(st, mark);
+            engine_fail(e, CM_EIO, "%s: cannot write the rejects file: %s", o->rejects_path,
+                        strerror(errno));
+            st_out = CM_EIO;
         }
     }
     if (st_out == CM_OK)
         engine_loaded(e);
 out:
-    cm_free(tmp_rejects);
     diags->limit = old_limit;
     cm_diags_free(own);
     return st_out;

@@ -1,6 +1,6 @@
 /*
- * luajson.c - Lua values as JSON text and JSON values as Lua tables, and
- * the text buffer they use (see luajson.h).
+ * luajson.c - Lua values as JSON text and JSON values as Lua tables (see
+ * luajson.h); the text goes into a buf (buf.h).
  *
  * Used by policy tests (inline profiles written out and loaded like files)
  * and by feeds (records handed to map functions and their results). Every
@@ -17,71 +17,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the text buffer ------------------------------------------------------ */
-
-void lj_put(lj_buf *b, const char *s, size_t n)
-{
-    if (b->nomem)
-        return;
-    if (cm_grow((void **)&b->s, &b->cap, b->len + n + 1, 1) < 0) {
-        b->nomem = 1;
-        return;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void lj_puts(lj_buf *b, const char *s) { lj_put(b, s, strlen(s)); }
-
-void lj_printf(lj_buf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        lj_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* ---- Lua tables as JSON --------------------------------------------------------- */
-
-static void json_str(lj_buf *b, const char *s, size_t n)
-{
-    lj_puts(b, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            char e[2] = { '\\', (char)c };
-            lj_put(b, e, 2);
-        } else if (c < 0x20) {
-            lj_printf(b, "\\u%04x", c);
-        } else {
-            lj_put(b, (const char *)&c, 1);
-        }
-    }
-    lj_puts(b, "\"");
-}
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t errlen)
+int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen)
 {
     idx = lua_absindex(L, idx);
     switch (lua_type(L, idx)) {
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
-        json_str(b, s, n);
+        buf_json_string(b, s, n);
         return 0;
     }
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx))
-            lj_printf(b, "%lld", (long long)lua_tointeger(L, idx));
+            buf_printf(b, "%lld", (long long)lua_tointeger(L, idx));
         else {
             /* the shortest text that reads back as the same number */
             double d = lua_tonumber(L, idx);
@@ -91,11 +46,11 @@ int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t er
                 if (strtod(t, NULL) == d)
                     break;
             }
-            lj_puts(b, t);
+            buf_puts(b, t);
         }
         return 0;
     case LUA_TBOOLEAN:
-        lj_puts(b, lua_toboolean(L, idx) ? "true" : "false");
+        buf_puts(b, lua_toboolean(L, idx) ? "true" : "false");
         return 0;
     case LUA_TTABLE:
         break;
@@ -114,17 +69,17 @@ int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t er
         lua_pop(L, 1);
     }
     if (keys == n) {          /* an array (an empty table is an empty list) */
-        lj_puts(b, "[");
+        buf_puts(b, "[");
         for (size_t i = 1; i <= n; i++) {
             if (i > 1)
-                lj_puts(b, ",");
+                buf_puts(b, ",");
             lua_rawgeti(L, idx, (lua_Integer)i);
             int rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
             lua_pop(L, 1);
             if (rc < 0)
                 return -1;
         }
-        lj_puts(b, "]");
+        buf_puts(b, "]");
         return 0;
     }
     const char **names = cm_malloc(keys * sizeof *names);
@@ -145,18 +100,18 @@ int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t er
         names[k++] = lua_tostring(L, -1);   /* keys stay alive in the table */
     }
     qsort(names, k, sizeof *names, cmp_str);
-    lj_puts(b, "{");
+    buf_puts(b, "{");
     int rc = 0;
     for (size_t i = 0; i < k && rc == 0; i++) {
         if (i)
-            lj_puts(b, ",");
-        json_str(b, names[i], strlen(names[i]));
-        lj_puts(b, ":");
+            buf_puts(b, ",");
+        buf_json_string(b, names[i], strlen(names[i]));
+        buf_puts(b, ":");
         lua_getfield(L, idx, names[i]);
         rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
         lua_pop(L, 1);
     }
-    lj_puts(b, "}");
+    buf_puts(b, "}");
     cm_free(names);
     return rc;
 }

@@ -1,9 +1,8 @@
 /*
  * luajson.h - Lua values and JSON text, both ways, and the growing text
- * buffer they are written into.
+ * buffer they are written into (buf.h).
  *
- * Owns lj_buf (an append-only string that remembers running out of memory)
- * and the conversions: a Lua table to JSON text (policy tests' inline
+ * Owns the conversions: a Lua table to JSON text (policy tests' inline
  * profiles, feed map results) and a jansson value to a Lua table (records
  * handed to a feed's map function). Knows nothing of profiles or policies.
  */
@@ -12,25 +11,16 @@
 
 #include <stddef.h>
 #include <lua.h>
+#include "buf.h"
 
 struct json_t;
-
-typedef struct lj_buf {
-    char *s;                  /* NUL-terminated once anything was written */
-    size_t len, cap;
-    int nomem;                /* an append failed: the text is incomplete */
-} lj_buf;
-
-void lj_put(lj_buf *b, const char *s, size_t n);
-void lj_puts(lj_buf *b, const char *s);
-void lj_printf(lj_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write the Lua value at idx as JSON: strings, numbers, booleans, tables
  * with keys 1..n as arrays (an empty table is []), other tables as objects
  * with their keys in sorted order (pairs() order is not stable). Returns 0,
  * or -1 with the reason in err (a function, mixed keys, nesting deeper than
  * 20). depth is 0 for a top-level call. */
-int lj_to_json(lua_State *L, int idx, lj_buf *b, int depth, char *err, size_t errlen);
+int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen);
 
 /* Push a jansson value as a Lua value: objects and arrays become tables,
  * null becomes nil, integers stay integers. Returns 0, or -1 (nothing

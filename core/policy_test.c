@@ -64,7 +64,7 @@ static void resolve(const ctx *c, const char *rel, char *out, size_t n)
 }
 
 /* Load the case's regions or enterprises (field at the top of the stack). */
-static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname, lj_buf *out)
+static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname, textbuf *out)
 {
     lua_State *L = c->L;
     cm_load_options o;
@@ -79,10 +79,10 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
         resolve(c, lua_tostring(L, -1), path, sizeof path);
         st = cm_engine_load_file(e, path, &o, d);
     } else if (lua_istable(L, -1)) {
-        lj_buf j = { 0 };
+        textbuf j = { 0 };
         char err[256] = "";
         if (lj_to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
-            lj_printf(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
+            buf_printf(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
             cm_free(j.s);
             cm_diags_free(d);
             return -1;
@@ -93,14 +93,14 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
         st = cm_engine_load_buffer(e, name, j.s, j.len, &o, d);
         cm_free(j.s);
     } else if (!lua_isnil(L, -1)) {
-        lj_printf(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
+        buf_printf(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
         cm_diags_free(d);
         return -1;
     }
     for (size_t i = 0; i < cm_diags_count(d); i++)
-        lj_printf(out, "%s\n", cm_diags_at(d, i)->message);
+        buf_printf(out, "%s\n", cm_diags_at(d, i)->message);
     if (st != CM_OK && cm_diags_count(d) == 0)
-        lj_printf(out, "%s\n", cm_engine_errmsg(e));
+        buf_printf(out, "%s\n", cm_engine_errmsg(e));
     cm_diags_free(d);
     return st == CM_OK ? 0 : -1;
 }
@@ -193,7 +193,7 @@ static int in_range(double s, double lo, double hi)
 
 /* Check one expectation (table at index t); failures go to out. */
 static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
-                              const cm_result *by_e, const cm_result *by_r, size_t n, lj_buf *out)
+                              const cm_result *by_e, const cm_result *by_r, size_t n, textbuf *out)
 {
     lua_State *L = c->L;
     const char *ent = opt_field(L, t, "enterprise");
@@ -219,41 +219,41 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         const cm_match_row *row = ent ? top_row(by_e, ent, NULL) : top_row(by_r, NULL, reg);
         const char *got = row ? (ent ? row->region : row->enterprise) : NULL;
         if (got == NULL || strcmp(got, top) != 0)
-            lj_printf(out, "%s: expected the best %s to be %s, got %s\n", where,
+            buf_printf(out, "%s: expected the best %s to be %s, got %s\n", where,
                     ent ? "region" : "enterprise", top, got ? got : "none (all vetoed)");
     }
     if (ent == NULL || reg == NULL) {
         if (!top)
-            lj_printf(out, "%s: name an enterprise and a region, or top\n", where);
+            buf_printf(out, "%s: name an enterprise and a region, or top\n", where);
         return;
     }
     if (has_rank || (has_range && !rule)) {
         const cm_match_row *row = find_row(by_e, ent, reg);
         if (row == NULL)
-            lj_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
+            buf_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
                     where);
         else if (has_rank && (long)row->rank != rank)
-            lj_printf(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
+            buf_printf(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
                     row->rank, row->score);
         else if (has_range && !rule && !in_range(row->score, lo, hi))
-            lj_printf(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
+            buf_printf(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
     }
     if (!has_veto && !rule && !filter && !reason)
         return;
     cm_result *t1 = NULL;
     if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
-        lj_printf(out, "%s: %s\n", where, cm_engine_errmsg(e));
+        buf_printf(out, "%s: %s\n", where, cm_engine_errmsg(e));
         return;
     }
     const cm_match_row *row = cm_result_row(t1, 0);
     if (has_veto && (row->vetoed != 0) != (want_veto != 0)) {
-        lj_buf why = { 0 };
+        textbuf why = { 0 };
         for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
             const cm_filter_item *f = cm_result_filter(t1, i);
             if (!f->pass)
-                lj_printf(&why, " %s: %s;", f->filter, f->reason);
+                buf_printf(&why, " %s: %s;", f->filter, f->reason);
         }
-        lj_printf(out, "%s: expected the pair %s, but it is %s%s\n", where,
+        buf_printf(out, "%s: expected the pair %s, but it is %s%s\n", where,
                 want_veto ? "vetoed" : "to pass the filters", row->vetoed ? "vetoed:" : "not vetoed",
                 why.s ? why.s : "");
         cm_free(why.s);
@@ -264,12 +264,12 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_filter(t1, i)->filter, filter) == 0)
                 f = cm_result_filter(t1, i);
         if (f == NULL)
-            lj_printf(out, "%s: the policy has no filter '%s'\n", where, filter);
+            buf_printf(out, "%s: the policy has no filter '%s'\n", where, filter);
         else if (has_veto && want_veto && f->pass)
-            lj_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
+            buf_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
                     f->reason);
         else if (reason && !strstr(f->reason, reason))
-            lj_printf(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
+            buf_printf(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
                     where, filter, reason, f->reason);
     }
     if (rule) {
@@ -278,13 +278,13 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_explain(t1, 0, i)->rule, rule) == 0)
                 it = cm_result_explain(t1, 0, i);
         if (it == NULL)
-            lj_printf(out, "%s: the policy has no rule '%s'\n", where, rule);
+            buf_printf(out, "%s: the policy has no rule '%s'\n", where, rule);
         else {
             if (has_range && !in_range(it->score, lo, hi))
-                lj_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
+                buf_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
                         rule, lo, hi, it->score, it->reason);
             if (reason && !strstr(it->reason, reason))
-                lj_printf(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
+                buf_printf(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
                         where, rule, reason, it->reason);
         }
     }
@@ -295,7 +295,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         for (size_t i = 0; i < cm_result_filter_count(t1) && !found; i++)
             found = strstr(cm_result_filter(t1, i)->reason, reason) != NULL;
         if (!found)
-            lj_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
+            buf_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
     }
     cm_result_free(t1);
 }
@@ -320,7 +320,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
         lua_settop(L, t - 2);
         return;
     }
-    lj_buf out = { 0 };
+    textbuf out = { 0 };
     char **set = NULL;
     size_t nset = 0;
     cm_status st;
@@ -328,7 +328,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     cm_policy *p = NULL;
     cm_result *by_e = NULL, *by_r = NULL;
     if (e == NULL) {
-        lj_printf(&out, "%s\n", cm_last_error());
+        buf_printf(&out, "%s\n", cm_last_error());
         goto done;
     }
     lua_getfield(L, t, "regions");
@@ -345,7 +345,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     if (pol == NULL && lua_istable(L, suite))
         pol = opt_field(L, suite, "policy");
     if (pol == NULL) {
-        lj_printf(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
+        buf_printf(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
         lua_pop(L, 1);
         goto done;
     }
@@ -364,7 +364,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     po.set = (const char *const *)set;
     p = cm_policy_load(e, path, &po);
     if (p == NULL) {
-        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
+        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     cm_match_options mo;
@@ -372,17 +372,17 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     mo.threads = 1;
     mo.top = cm_engine_count(e, CM_KIND_REGIONS) + cm_engine_count(e, CM_KIND_ENTERPRISES) + 1;
     if (cm_match(e, p, &mo, &by_e) != CM_OK) {
-        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
+        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     mo.by = CM_KIND_REGIONS;
     if (cm_match(e, p, &mo, &by_r) != CM_OK) {
-        lj_printf(&out, "%s\n", cm_engine_errmsg(e));
+        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     lua_getfield(L, t, "expect");
     if (!lua_istable(L, -1)) {
-        lj_printf(&out, "no expect = { ... } list\n");
+        buf_printf(&out, "no expect = { ... } list\n");
     } else {
         int ex = lua_gettop(L);
         size_t n = lua_rawlen(L, ex);
@@ -391,11 +391,11 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
             if (lua_istable(L, -1))
                 check_expectation(c, e, p, lua_gettop(L), by_e, by_r, i, &out);
             else
-                lj_printf(&out, "expect #%zu: expected a table\n", i);
+                buf_printf(&out, "expect #%zu: expected a table\n", i);
             lua_pop(L, 1);
         }
         if (n == 0)
-            lj_printf(&out, "the expect list is empty\n");
+            buf_printf(&out, "the expect list is empty\n");
     }
     lua_pop(L, 1);
 

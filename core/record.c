@@ -285,7 +285,7 @@ static int want_string(rb *b, const char *path, const val *v, const char *expect
     return 0;
 }
 
-static int valid_id(const char *s, size_t len)
+int schema_valid_id(const char *s, size_t len)
 {
     if (len < 1 || len > 64)
         return 0;
@@ -541,7 +541,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
 
     switch ((enum field_id)f->id) {
     case F_ID:
-        if (v->t != V_STRING || !valid_id(v->s, v->len)) {
+        if (v->t != V_STRING || !schema_valid_id(v->s, v->len)) {
             bad(b, path, "1-64 characters of A-Za-z0-9._:-", v);
         } else {
             size_t before = b->ctx->st->strings.nentries;

@@ -42,6 +42,9 @@ typedef struct field_def {
 
 /* The field of a kind (0 regions, 1 enterprises) with this path, or NULL. */
 const field_def *schema_field(int kind, const char *path, size_t len);
+/* An id by the schema: 1-64 characters of A-Za-z0-9._:- (profiles, and the
+ * parties of pairs files). */
+int schema_valid_id(const char *s, size_t len);
 /* The members a group accepts, for messages ("amount or currency"). */
 const char *schema_group_members(int kind, const char *group);
 

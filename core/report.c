@@ -8,6 +8,8 @@
  * output. Output is the same for the same input, byte for byte.
  */
 #include "report.h"
+#include "buf.h"
+#include "err.h"
 #include "alloc.h"
 
 #include <math.h>
@@ -62,12 +64,12 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
                                    unsigned region_rank, const char *reasons)
 {
     if (r == NULL || enterprise == NULL || region == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_row row = { 0 };
     if (intern(r, enterprise, &row.e) < 0 || intern(r, region, &row.r) < 0 ||
         intern(r, reasons, &row.why) < 0 ||
         cm_grow((void **)&r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     row.score = score;
     row.rscore = region_score < 0 ? score : region_score;
     row.erank = enterprise_rank;
@@ -79,11 +81,11 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
 CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, const char *why)
 {
     if (r == NULL || id == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_left l = { kind, STR_NONE, STR_NONE };
     if (intern(r, id, &l.id) < 0 || intern(r, why ? why : "", &l.why) < 0 ||
         cm_grow((void **)&r->left, &r->capleft, r->nleft + 1, sizeof *r->left) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     r->left[r->nleft++] = l;
     return CM_OK;
 }
@@ -91,11 +93,11 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, 
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value)
 {
     if (r == NULL || key == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     str_ref k, v;
     if (intern(r, key, &k) < 0 || intern(r, value ? value : "", &v) < 0 ||
         cm_grow((void **)&r->meta, &r->capmeta, r->nmeta + 2, sizeof *r->meta) < 0)
-        return CM_ENOMEM;
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     r->meta[r->nmeta++] = k;
     r->meta[r->nmeta++] = v;
     return CM_OK;
@@ -104,7 +106,7 @@ CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *v
 CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kind by)
 {
     if (r == NULL || res == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     int by_region = by == CM_KIND_REGIONS;
     for (size_t i = 0; i < cm_result_count(res); i++) {
         const cm_match_row *row = cm_result_row(res, i);
@@ -118,7 +120,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
             }
             why = cm_malloc(len);
             if (why == NULL)
-                return CM_ENOMEM;
+                return err_set(CM_ENOMEM, "out of memory while making the report");
             size_t o = 0;
             for (size_t k = 0; k < n; k++) {
                 const cm_explain_item *it = cm_result_explain(res, i, k);
@@ -140,7 +142,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
         size_t n = cm_engine_count(r->engine, k);
         uint8_t *has = cm_calloc(n + 1, 1);
         if (has == NULL)
-            return CM_ENOMEM;
+            return err_set(CM_ENOMEM, "out of memory while making the report");
         for (size_t i = 0; i < cm_result_count(res); i++) {
             const cm_match_row *row = cm_result_row(res, i);
             size_t at = cm_engine_find(r->engine, k, by_region ? row->region : row->enterprise);
@@ -168,7 +170,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
 CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 {
     if (r == NULL || a == NULL)
-        return CM_EUSAGE;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     r->assigned = 1;
     for (size_t i = 0; i < cm_assignment_count(a); i++) {
         const cm_assign_row *row = cm_assignment_row(a, i);
@@ -189,35 +191,28 @@ CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 
 /* ==== output ====================================================================== */
 
+/* The page is built in a text buffer handed to the sink every OUTBUF bytes. */
 typedef struct out {
     cm_write_fn fn;
     void *ud;
-    char *buf;
-    size_t n;
+    textbuf b;
     int bad;                  /* the sink refused */
-    int nomem;
 } out;
 
 #define OUTBUF 65536
 
 static void flush(out *o)
 {
-    if (o->n && !o->bad && o->fn(o->buf, o->n, o->ud) != 0)
+    if (o->b.len && !o->bad && !o->b.nomem && o->fn(o->b.s, o->b.len, o->ud) != 0)
         o->bad = 1;
-    o->n = 0;
+    o->b.len = 0;
 }
 
 static void put(out *o, const char *s, size_t n)
 {
-    while (n) {
-        if (o->n == OUTBUF)
-            flush(o);
-        size_t k = OUTBUF - o->n < n ? OUTBUF - o->n : n;
-        memcpy(o->buf + o->n, s, k);
-        o->n += k;
-        s += k;
-        n -= k;
-    }
+    buf_put(&o->b, s, n);
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
@@ -225,50 +220,20 @@ static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
 static void pf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void pf(out *o, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    buf_vprintf(&o->b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof buf) {
-        put(o, buf, (size_t)n);
-        return;
-    }
-    char *big = cm_malloc((size_t)n + 1);
-    if (big == NULL) {
-        o->nomem = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    put(o, big, (size_t)n);
-    cm_free(big);
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 /* HTML text and attribute values */
 static void esc(out *o, const char *s)
 {
-    const char *run = s;
-    for (; *s; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
-        }
-        if (rep) {
-            put(o, run, (size_t)(s - run));
-            puts_(o, rep);
-            run = s + 1;
-        }
-    }
-    put(o, run, (size_t)(s - run));
+    buf_html(&o->b, s, strlen(s));
+    if (o->b.len >= OUTBUF)
+        flush(o);
 }
 
 /* reasons "a: x | b: y" as lines */
@@ -283,7 +248,7 @@ static void esc_reasons(out *o, const char *s)
             esc(o, piece);
             cm_free(piece);
         } else {
-            o->nomem = 1;
+            o->b.nomem = 1;
         }
         if (!bar)
             break;
@@ -644,10 +609,10 @@ static void card(out *o, const char *id, const char *key, const char *value)
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud)
 {
     if (r == NULL || fn == NULL)
-        return CM_EUSAGE;
-    out o = { fn, ud, cm_malloc(OUTBUF), 0, 0, 0 };
-    if (o.buf == NULL)
-        return CM_ENOMEM;
+        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+    out o = { fn, ud, BUF_INIT, 0 };
+    if (buf_reserve(&o.b, OUTBUF) == NULL)
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     int nomem = 0;
     /* totals */
     double total = 0;
@@ -658,8 +623,8 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
         pools = 0;
     }
     if (!pools) {
-        cm_free(o.buf);
-        return CM_ENOMEM;
+        buf_free(&o.b);
+        return err_set(CM_ENOMEM, "out of memory while making the report");
     }
     for (size_t i = 0; i < r->nrows; i++) {
         str_ref x;
@@ -776,8 +741,9 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     flush(&o);
     strpool_free(&es);
     strpool_free(&rs);
-    cm_free(o.buf);
-    if (nomem || o.nomem)
-        return CM_ENOMEM;
-    return o.bad ? CM_EIO : CM_OK;
+    int nomem_out = o.b.nomem;
+    buf_free(&o.b);
+    if (nomem || nomem_out)
+        return err_set(CM_ENOMEM, "out of memory while making the report");
+    return o.bad ? err_set(CM_EIO, "the report could not be written out") : CM_OK;
 }

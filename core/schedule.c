@@ -9,6 +9,7 @@
  */
 #include "schedule.h"
 #include "alloc.h"
+#include "err.h"
 
 #include <libical/ical.h>
 #include <stdarg.h>
@@ -254,11 +255,9 @@ static int even_out(colouring *c, size_t nm, uint32_t a, uint32_t b)
     return -1;
 }
 
-static cm_status sfail(char *err, size_t n, cm_status s, const char *msg)
+static cm_status sfail(cm_status s, const char *msg)
 {
-    if (err && n)
-        snprintf(err, n, "%s", msg);
-    return s;
+    return err_set(s, "%s", msg);
 }
 
 static char *reason_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -294,89 +293,113 @@ static int cmp_placed(const void *a, const void *b)
     return x->table < y->table ? -1 : x->table > y->table;
 }
 
-CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *o,
-                                  cm_schedule **out, char *err, size_t errlen)
+/* The working state of one cm_schedule_make, stage by stage. */
+typedef struct plan {
+    const cm_pairs *p;
+    const cm_schedule_options *o;
+    long long *starts;        /* of each session */
+    size_t nsess;
+    unsigned len, step, T;    /* meeting minutes, minutes between slots, tables (0: any) */
+    unsigned long long avail; /* slots in all; 0: as many as needed */
+    size_t nm, nE, nR, nV;    /* meetings, enterprises, regions, both */
+    uint32_t *order;          /* meetings, best first */
+    uint32_t *deg;            /* meetings kept per participant (vertex) */
+    uint32_t *eu, *ev, *kept; /* kept meetings: their two vertices, their pair */
+    size_t nk;
+    size_t k;                 /* slots used */
+    unsigned per;             /* slots per session */
+    colouring c;              /* kept meeting -> slot (colour) */
+    uint32_t *csize, *corder, *slot_of;
+    const char *why;          /* of a failure */
+} plan;
+
+static void plan_free(plan *x)
 {
-    if (p == NULL || o == NULL || out == NULL)
-        return sfail(err, errlen, CM_EUSAGE, "no meetings or options");
-    *out = NULL;
-    size_t nsess = 0;
-    long long *starts = NULL;
-    for (; o->sessions && o->sessions[nsess]; nsess++)
+    cm_free(x->starts);
+    cm_free(x->order);
+    cm_free(x->deg);
+    cm_free(x->eu);
+    cm_free(x->ev);
+    cm_free(x->kept);
+    cm_free(x->c.at);
+    cm_free(x->c.colour);
+    cm_free(x->c.path);
+    cm_free(x->csize);
+    cm_free(x->corder);
+    cm_free(x->slot_of);
+}
+
+/* Stage 0: the options, and the sessions' starts. */
+static cm_status plan_options(plan *x)
+{
+    const cm_schedule_options *o = x->o;
+    for (; o->sessions && o->sessions[x->nsess]; x->nsess++)
         ;
-    if (nsess == 0)
-        return sfail(err, errlen, CM_EUSAGE,
-                     "give the start of each session, e.g. 2026-05-20T09:00");
-    starts = cm_malloc(nsess * sizeof *starts);
-    if (starts == NULL)
-        return sfail(err, errlen, CM_ENOMEM, "out of memory");
-    for (size_t i = 0; i < nsess; i++)
-        if (parse_time(o->sessions[i], &starts[i]) < 0) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "session %zu: expected a start like 2026-05-20T09:00, found \"%.40s\"",
-                     i + 1, o->sessions[i]);
-            cm_free(starts);
-            return sfail(err, errlen, CM_EUSAGE, msg);
-        }
-    unsigned len = o->meeting_minutes ? o->meeting_minutes : 20;
-    unsigned step = len + o->break_minutes;
-    if (len > 24 * 60 || o->break_minutes > 24 * 60 || o->slots > 10000) {
-        cm_free(starts);
-        return sfail(err, errlen, CM_EUSAGE, "meeting or break longer than a day, or over 10000 slots");
-    }
-    unsigned T = o->tables;
-    size_t nm = p->npairs, nE = p->nside[PSIDE_E], nR = p->nside[PSIDE_R], nV = nE + nR;
-    unsigned long long avail = o->slots ? (unsigned long long)o->slots * nsess : 0;   /* 0: any */
+    if (x->nsess == 0)
+        return sfail(CM_EUSAGE, "give the start of each session, e.g. 2026-05-20T09:00");
+    x->starts = cm_malloc(x->nsess * sizeof *x->starts);
+    if (x->starts == NULL)
+        return sfail(CM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < x->nsess; i++)
+        if (parse_time(o->sessions[i], &x->starts[i]) < 0)
+            return err_set(CM_EUSAGE, "session %zu: expected a start like 2026-05-20T09:00, "
+                           "found \"%.40s\"", i + 1, o->sessions[i]);
+    x->len = o->meeting_minutes ? o->meeting_minutes : 20;
+    x->step = x->len + o->break_minutes;
+    if (x->len > 24 * 60 || o->break_minutes > 24 * 60 || o->slots > 10000)
+        return sfail(CM_EUSAGE, "meeting or break longer than a day, or over 10000 slots");
+    x->T = o->tables;
+    x->nm = x->p->npairs;
+    x->nE = x->p->nside[PSIDE_E];
+    x->nR = x->p->nside[PSIDE_R];
+    x->nV = x->nE + x->nR;
+    x->avail = o->slots ? (unsigned long long)o->slots * x->nsess : 0;
+    return CM_OK;
+}
 
-    cm_schedule *s = cm_calloc(1, sizeof *s);
-    uint32_t *order = cm_malloc((nm ? nm : 1) * sizeof *order);
-    uint32_t *deg = cm_calloc(nV + 1, sizeof *deg);
-    uint8_t *keep = cm_calloc(nm ? nm : 1, 1);
-    uint32_t *eu = cm_malloc((nm ? nm : 1) * sizeof *eu), *ev = cm_malloc((nm ? nm : 1) * sizeof *ev);
-    uint32_t *kept = cm_malloc((nm ? nm : 1) * sizeof *kept);
-    colouring c = { 0 };
-    uint32_t *csize = NULL, *slot_of = NULL, *corder = NULL;
-    uint8_t *taken = NULL;
-    cm_status st = CM_ENOMEM;
-    const char *why = "out of memory";
-    if (!s || !order || !deg || !keep || !eu || !ev || !kept)
-        goto fail;
-    s->p = p;
-    s->unplaced = cm_calloc(nm ? nm : 1, sizeof *s->unplaced);
-    if (s->unplaced == NULL)
-        goto fail;
+/* Stage 1: keep the best meetings that fit (nobody in more meetings than
+ * slots, no more meetings than slots x tables); the others are unplaced,
+ * with the reason. */
+static cm_status plan_keep(plan *x, cm_schedule *s)
+{
+    const cm_pairs *p = x->p;
+    size_t nm = x->nm, one = nm ? nm : 1;
+    x->order = cm_malloc(one * sizeof *x->order);
+    x->deg = cm_calloc(x->nV + 1, sizeof *x->deg);
+    x->eu = cm_malloc(one * sizeof *x->eu);
+    x->ev = cm_malloc(one * sizeof *x->ev);
+    x->kept = cm_malloc(one * sizeof *x->kept);
+    s->unplaced = cm_calloc(one, sizeof *s->unplaced);
+    if (!x->order || !x->deg || !x->eu || !x->ev || !x->kept || !s->unplaced)
+        return CM_ENOMEM;
     for (size_t i = 0; i < nm; i++)
-        order[i] = (uint32_t)i;
+        x->order[i] = (uint32_t)i;
     sort_p = p;
-    qsort(order, nm, sizeof *order, cmp_meeting);
-
-    /* keep the best meetings that fit: nobody in more meetings than slots,
-     * no more meetings than slots x tables */
-    size_t nk = 0;
+    qsort(x->order, nm, sizeof *x->order, cmp_meeting);
+    unsigned long long avail = x->avail;
     for (size_t i = 0; i < nm; i++) {
-        const pair *q = &p->pairs[order[i]];
-        uint32_t a = q->e, b = (uint32_t)nE + q->r;
+        const pair *q = &p->pairs[x->order[i]];
+        uint32_t a = q->e, b = (uint32_t)x->nE + q->r;
         char *reason = NULL;
-        if (avail && (deg[a] >= avail || deg[b] >= avail)) {
-            int e_full = deg[a] >= avail;
+        if (avail && (x->deg[a] >= avail || x->deg[b] >= avail)) {
+            int e_full = x->deg[a] >= avail;
             reason = reason_text("%s %s has better-scored meetings in all %u slots",
                                  e_full ? "enterprise" : "region",
                                  e_full ? pairs_id(p, PSIDE_E, q->e) : pairs_id(p, PSIDE_R, q->r),
                                  (unsigned)avail);
-        } else if (avail && T && nk >= avail * T) {
+        } else if (avail && x->T && x->nk >= avail * x->T) {
             reason = reason_text("every table of every slot is taken by better-scored meetings "
-                                 "(%u slots x %u tables)", (unsigned)avail, T);
+                                 "(%u slots x %u tables)", (unsigned)avail, x->T);
         } else {
-            keep[order[i]] = 1;
-            deg[a]++;
-            deg[b]++;
-            eu[nk] = a;
-            ev[nk] = b;
-            kept[nk++] = order[i];
+            x->deg[a]++;
+            x->deg[b]++;
+            x->eu[x->nk] = a;
+            x->ev[x->nk] = b;
+            x->kept[x->nk++] = x->order[i];
             continue;
         }
         if (reason == NULL)
-            goto fail;
+            return CM_ENOMEM;
         cm_meeting *mt = &s->unplaced[s->nunplaced++];
         memset(mt, 0, sizeof *mt);
         mt->enterprise = pairs_id(p, PSIDE_E, q->e);
@@ -385,37 +408,47 @@ CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *
         mt->unplaced = reason;
     }
     qsort(s->unplaced, s->nunplaced, sizeof *s->unplaced, cmp_by_ids);
+    return CM_OK;
+}
 
-    /* the fewest slots: the busiest participant, or meetings / tables */
+/* Stage 2: the kept meetings into the fewest slots (the busiest
+ * participant, or meetings / tables): an edge colouring, evened out so
+ * that no slot holds more meetings than tables, fuller slots first. */
+static cm_status plan_slots(plan *x, cm_schedule *s)
+{
+    size_t nk = x->nk, nV = x->nV;
+    unsigned T = x->T;
     uint32_t maxdeg = 0;
     for (size_t v = 0; v < nV; v++)
-        if (deg[v] > maxdeg)
-            maxdeg = deg[v];
+        if (x->deg[v] > maxdeg)
+            maxdeg = x->deg[v];
     size_t k = maxdeg;
     if (T && (nk + T - 1) / T > k)
         k = (nk + T - 1) / T;
+    x->k = k;
     s->slots_min = (unsigned)k;
     if (k && nV * k > MAX_COLOUR_CELLS) {
-        st = CM_ELIMIT;
-        why = "too many participants times slots to schedule (raise tables or give fewer slots)";
-        goto fail;
+        x->why = "too many participants times slots to schedule (raise tables or give fewer slots)";
+        return CM_ELIMIT;
     }
-    c.k = k ? k : 1;
-    c.at = cm_malloc(nV * c.k * sizeof *c.at + 1);
-    c.colour = cm_malloc((nk ? nk : 1) * sizeof *c.colour);
-    c.path = cm_malloc((nk + 1) * sizeof *c.path);
-    csize = cm_calloc(c.k, sizeof *csize);
-    corder = cm_malloc(c.k * sizeof *corder);
-    slot_of = cm_malloc(c.k * sizeof *slot_of);
-    if (!c.at || !c.colour || !c.path || !csize || !corder || !slot_of)
-        goto fail;
-    memset(c.at, 0xff, nV * c.k * sizeof *c.at);
-    c.u = eu;
-    c.v = ev;
+    colouring *c = &x->c;
+    c->k = k ? k : 1;
+    c->at = cm_malloc(nV * c->k * sizeof *c->at + 1);
+    c->colour = cm_malloc((nk ? nk : 1) * sizeof *c->colour);
+    c->path = cm_malloc((nk + 1) * sizeof *c->path);
+    x->csize = cm_calloc(c->k, sizeof *x->csize);
+    x->corder = cm_malloc(c->k * sizeof *x->corder);
+    x->slot_of = cm_malloc(c->k * sizeof *x->slot_of);
+    if (!c->at || !c->colour || !c->path || !x->csize || !x->corder || !x->slot_of)
+        return CM_ENOMEM;
+    memset(c->at, 0xff, nV * c->k * sizeof *c->at);
+    c->u = x->eu;
+    c->v = x->ev;
     for (uint32_t m = 0; m < nk; m++)
-        colour_one(&c, m);
+        colour_one(c, m);
+    uint32_t *csize = x->csize;
     for (uint32_t m = 0; m < nk; m++)
-        csize[c.colour[m]]++;
+        csize[c->colour[m]]++;
     if (T) {
         /* even out the slots that hold more meetings than tables */
         for (;;) {
@@ -428,94 +461,95 @@ CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *
             }
             if (k == 0 || csize[big] <= T)
                 break;
-            if (even_out(&c, nk, big, small) < 0) {
-                st = CM_ELIMIT;
-                why = "internal error: could not even out the slots";
-                goto fail;
+            if (even_out(c, nk, big, small) < 0) {
+                x->why = "internal error: could not even out the slots";
+                return CM_ELIMIT;
             }
             csize[big]--;
             csize[small]++;
         }
     }
     /* fuller slots first */
-    for (uint32_t col = 0; col < c.k; col++)
+    uint32_t *corder = x->corder;
+    for (uint32_t col = 0; col < c->k; col++)
         corder[col] = col;
     for (uint32_t i = 1; i < k; i++)
         for (uint32_t j = i; j > 0 && csize[corder[j]] > csize[corder[j - 1]]; j--) {
             uint32_t t = corder[j]; corder[j] = corder[j - 1]; corder[j - 1] = t;
         }
     for (uint32_t i = 0; i < k; i++)
-        slot_of[corder[i]] = i;
-    unsigned per = o->slots ? o->slots : (unsigned)((k + nsess - 1) / nsess);
-    if (per == 0)
-        per = 1;
+        x->slot_of[corder[i]] = i;
+    x->per = x->o->slots ? x->o->slots : (unsigned)((k + x->nsess - 1) / x->nsess);
+    if (x->per == 0)
+        x->per = 1;
     s->slots_used = (unsigned)k;
-    s->slots_avail = o->slots ? (unsigned)avail : per * (unsigned)nsess;
+    s->slots_avail = x->o->slots ? (unsigned)x->avail : x->per * (unsigned)x->nsess;
+    return CM_OK;
+}
 
-    /* place: slot by slot, each region at its own table when free */
-    uint32_t *rpos = NULL;
-    s->placed = cm_calloc(nk ? nk : 1, sizeof *s->placed);
-    rpos = cm_malloc((nR + 1) * sizeof *rpos);
-    uint32_t *rord = cm_malloc((nR + 1) * sizeof *rord);
-    if (s->placed == NULL || rpos == NULL || rord == NULL) {
-        cm_free(rpos);
-        cm_free(rord);
-        goto fail;
+/* One slot's meetings byslot[first..n) at tables: each region at its own
+ * table when free, then the rest at the first free ones. */
+static void seat_slot(const plan *x, const uint32_t *byslot, size_t first, size_t n,
+                      const uint32_t *rpos, size_t ntables, uint8_t *taken, unsigned *table)
+{
+    memset(taken, 0, ntables + 1);
+    for (size_t i = first; i < n; i++) {
+        size_t home = rpos[x->p->pairs[x->kept[byslot[i]]].r] % ntables;
+        table[i] = 0;
+        if (!taken[home]) {
+            taken[home] = 1;
+            table[i] = (unsigned)home + 1;
+        }
     }
+    size_t next = 0;
+    for (size_t i = first; i < n; i++) {
+        if (table[i])
+            continue;
+        while (taken[next])
+            next++;
+        taken[next] = 1;
+        table[i] = (unsigned)next + 1;
+    }
+}
+
+/* Stage 3: place the kept meetings slot by slot at tables, with times. */
+static cm_status plan_place(plan *x, cm_schedule *s)
+{
+    const cm_pairs *p = x->p;
+    size_t nk = x->nk, nR = x->nR;
+    s->placed = cm_calloc(nk ? nk : 1, sizeof *s->placed);
+    uint32_t *rpos = cm_malloc((nR + 1) * sizeof *rpos);
+    uint32_t *rord = cm_malloc((nR + 1) * sizeof *rord);
+    size_t ntables = x->T ? x->T : nR;
+    uint8_t *taken = cm_malloc(ntables + 1);
+    unsigned *table = cm_calloc(nk + 1, sizeof *table);
+    cm_status st = CM_ENOMEM;
+    if (s->placed == NULL || rpos == NULL || rord == NULL || taken == NULL || table == NULL)
+        goto out;
     for (size_t r = 0; r < nR; r++)
         rord[r] = (uint32_t)r;
     sort_side = PSIDE_R;
     qsort(rord, nR, sizeof *rord, cmp_party_id);
     for (size_t r = 0; r < nR; r++)
         rpos[rord[r]] = (uint32_t)r;
-    cm_free(rord);
-    size_t ntables = T ? T : nR;
-    taken = cm_malloc(ntables + 1);
-    if (taken == NULL) {
-        cm_free(rpos);
-        goto fail;
-    }
     /* meetings grouped by slot, regions in id order */
-    uint32_t *byslot = c.path;    /* reuse: nk + 1 entries */
+    uint32_t *byslot = x->c.path;    /* reuse: nk + 1 entries */
     for (uint32_t m = 0; m < nk; m++)
         byslot[m] = m;
-    sort_slot = slot_of;
+    sort_slot = x->slot_of;
     sort_rpos = rpos;
-    sort_colour = c.colour;
-    sort_kept = kept;
+    sort_colour = x->c.colour;
+    sort_kept = x->kept;
     sort_p = p;
     qsort(byslot, nk, sizeof *byslot, cmp_in_slot);
-    unsigned *table = cm_calloc(nk + 1, sizeof *table);
-    if (table == NULL) {
-        cm_free(rpos);
-        goto fail;
-    }
     for (size_t first = 0, n = 0; first < nk; first = n) {
-        uint32_t sl = slot_of[c.colour[byslot[first]]];
-        while (n < nk && slot_of[c.colour[byslot[n]]] == sl)
+        uint32_t sl = x->slot_of[x->c.colour[byslot[first]]];
+        while (n < nk && x->slot_of[x->c.colour[byslot[n]]] == sl)
             n++;
-        memset(taken, 0, ntables + 1);
-        /* first the meetings whose region's own table is free, then the rest */
+        seat_slot(x, byslot, first, n, rpos, ntables, taken, table);
+        unsigned sess = sl / x->per, within = sl % x->per;
         for (size_t i = first; i < n; i++) {
-            size_t home = rpos[p->pairs[kept[byslot[i]]].r] % ntables;
-            table[i] = 0;
-            if (!taken[home]) {
-                taken[home] = 1;
-                table[i] = (unsigned)home + 1;
-            }
-        }
-        size_t next = 0;
-        for (size_t i = first; i < n; i++) {
-            if (table[i])
-                continue;
-            while (taken[next])
-                next++;
-            taken[next] = 1;
-            table[i] = (unsigned)next + 1;
-        }
-        unsigned sess = sl / per, within = sl % per;
-        for (size_t i = first; i < n; i++) {
-            const pair *q = &p->pairs[kept[byslot[i]]];
+            const pair *q = &p->pairs[x->kept[byslot[i]]];
             cm_meeting *mt = &s->placed[s->nplaced++];
             mt->enterprise = pairs_id(p, PSIDE_E, q->e);
             mt->region = pairs_id(p, PSIDE_R, q->r);
@@ -523,17 +557,26 @@ CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *
             mt->session = sess + 1;
             mt->slot = within + 1;
             mt->table = table[i];
-            long long t0 = starts[sess] + (long long)within * step;
+            long long t0 = x->starts[sess] + (long long)within * x->step;
             format_time(t0, mt->start);
-            format_time(t0 + len, mt->end);
+            format_time(t0 + x->len, mt->end);
         }
     }
-    cm_free(table);
-    cm_free(rpos);
     /* placed: by slot, then table */
     qsort(s->placed, s->nplaced, sizeof *s->placed, cmp_placed);
+    st = CM_OK;
+out:
+    cm_free(table);
+    cm_free(taken);
+    cm_free(rord);
+    cm_free(rpos);
+    return st;
+}
 
-    /* participants and agendas */
+/* Stage 4: the participants of each side, by id, and their agendas. */
+static cm_status plan_agendas(const plan *x, cm_schedule *s)
+{
+    const cm_pairs *p = x->p;
     for (int sd = 0; sd < 2; sd++) {
         size_t np = p->nside[sd];
         uint32_t *count = cm_calloc(np + 1, sizeof *count);
@@ -544,11 +587,11 @@ CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *
         if (!count || !s->part[sd] || !s->aoff[sd] || !s->alist[sd] || !pos) {
             cm_free(count);
             cm_free(pos);
-            goto fail;
+            return CM_ENOMEM;
         }
         /* everyone with a meeting, placed or not */
         uint8_t *has = (uint8_t *)count;    /* reuse as flags first */
-        for (size_t i = 0; i < nm; i++) {
+        for (size_t i = 0; i < x->nm; i++) {
             uint32_t party = sd == PSIDE_E ? p->pairs[i].e : p->pairs[i].r;
             has[party] = 1;
         }
@@ -578,28 +621,43 @@ CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *
         cm_free(count);
         cm_free(pos);
     }
-    st = CM_OK;
+    return CM_OK;
+}
+
+CM_API cm_status cm_schedule_make(const cm_pairs *p, const cm_schedule_options *o,
+                                  cm_schedule **out)
+{
+    if (p == NULL || o == NULL || out == NULL)
+        return sfail(CM_EUSAGE, "no meetings or options");
+    *out = NULL;
+    plan x;
+    memset(&x, 0, sizeof x);
+    x.p = p;
+    x.o = o;
+    cm_status st = plan_options(&x);
+    if (st != CM_OK) {
+        plan_free(&x);
+        return st;
+    }
+    cm_schedule *s = cm_calloc(1, sizeof *s);
+    st = s ? CM_OK : CM_ENOMEM;
+    if (st == CM_OK) {
+        s->p = p;
+        st = plan_keep(&x, s);
+    }
+    if (st == CM_OK)
+        st = plan_slots(&x, s);
+    if (st == CM_OK)
+        st = plan_place(&x, s);
+    if (st == CM_OK)
+        st = plan_agendas(&x, s);
+    plan_free(&x);
+    if (st != CM_OK) {
+        cm_schedule_free(s);
+        return sfail(st, x.why ? x.why : "out of memory");
+    }
     *out = s;
-    s = NULL;
-fail:
-    cm_schedule_free(s);
-    cm_free(starts);
-    cm_free(order);
-    cm_free(deg);
-    cm_free(keep);
-    cm_free(eu);
-    cm_free(ev);
-    cm_free(kept);
-    cm_free(c.at);
-    cm_free(c.colour);
-    cm_free(c.path);
-    cm_free(csize);
-    cm_free(corder);
-    cm_free(slot_of);
-    cm_free(taken);
-    if (st != CM_OK)
-        sfail(err, errlen, st, why);
-    return st;
+    return CM_OK;
 }
 
 /* ---- iCalendar ---- */

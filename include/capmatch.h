@@ -3,8 +3,26 @@
  * enterprises to partner regions.
  *
  * One header, opaque handles, one status enum whose numbers never change.
- * Every handle has a create/free pair; free(NULL) is a no-op. Functions that
- * fail return a cm_status and leave a message for cm_engine_errmsg().
+ * Every handle has a create/free pair; free(NULL) is a no-op.
+ *
+ * Errors, one rule for the whole API: a call that can fail returns a
+ * cm_status (a constructor returns NULL, and the status through its
+ * cm_status * argument when it has one). A failed call leaves a one-line
+ * message saying what and where for the calling thread, kept until that
+ * thread's next failing call: cm_last_error(). cm_engine_errmsg(),
+ * cm_pairs_errmsg() and cm_feeds_errmsg() return that same message; they
+ * never write to the handle, so threads sharing a handle (even a const one)
+ * never race on it. A few successful calls leave a notice the same way
+ * (cm_feeds_rollback, cm_feeds_load_into with feeds missing, a load with
+ * skip_invalid that rejected records).
+ *
+ * Ownership: a string the library returns belongs to the handle it came
+ * from and stays valid until that handle is freed, unless its function says
+ * sooner ("until the next call on f"); messages belong to the thread and
+ * stay valid until its next call into capmatch; static strings (names of
+ * statuses, kinds, formats, versions) live forever. Strings passed in are
+ * copied when they are kept; the caller never frees what the library returns
+ * except through the matching *_free function.
  *
  * Thread safety: an engine is read-only once loading is finished; reading
  * (lookups, counts, field access) and matching from several threads at once
@@ -15,6 +33,7 @@
 #define CAPMATCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +69,9 @@ typedef enum cm_status {
 } cm_status;
 
 CM_API const char *cm_status_string(cm_status s);
+
+/* Output sink for writers: 0 on success, nonzero stops the writer (CM_EIO). */
+typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
 
 /* ---- allocation ----------------------------------------------------------
  * Optional: replace the allocator for capmatch and the libraries it drives
@@ -112,11 +134,9 @@ typedef struct cm_engine cm_engine;
  * reason is then in *status and, for iso-codes, printed by cm_last_error()). */
 CM_API cm_engine *cm_engine_new(cm_status *status);
 CM_API void cm_engine_free(cm_engine *e);
-/* Message of the last failed call made by this thread ("" when none): each
- * thread has its own, so threads sharing an engine do not overwrite each
- * other's. */
+/* This thread's message (see "Errors" above; "" when none). */
 CM_API const char *cm_engine_errmsg(const cm_engine *e);
-/* Message for a failure where no engine exists (cm_engine_new). */
+/* The same, where no handle exists (cm_engine_new, cm_output_open, ...). */
 CM_API const char *cm_last_error(void);
 
 typedef struct cm_load_options {
@@ -258,6 +278,24 @@ CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line);
 /* The policy file's text as loaded. */
 CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
 
+/* ---- policy lint -------------------------------------------------------------
+ * What is wrong with a policy beyond what stops it loading: the declaration
+ * problems of a load with cm_policy_options.lint, parameters declared and
+ * never used, and, when the engine holds regions and enterprises, rules
+ * whose score is the same on every pair that passes the filters, memoised
+ * rules whose uses does not match what they read (cm_policy_check_uses),
+ * filters that reject every pair, and rule errors. Each finding goes to fn as it is
+ * found (its strings are valid during the call); *count (may be NULL) gets
+ * how many. CM_ENOMEM when it could not finish. */
+typedef struct cm_lint_finding {
+    const char *file;             /* the policy's file or a module it required */
+    int line;                     /* 0 when the finding is about the whole file */
+    const char *message;
+} cm_lint_finding;
+typedef void (*cm_lint_fn)(const cm_lint_finding *f, void *ud);
+CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void *ud,
+                                size_t *count);
+
 /* ---- matching ----------------------------------------------------------------
  * Thread safety: cm_match uses its own threads, one Lua state each. Several
  * threads may call cm_match, cm_match_one and cm_explain_pair on one engine
@@ -396,7 +434,7 @@ typedef struct cm_pairs cm_pairs;
 
 CM_API cm_pairs *cm_pairs_new(void);
 CM_API void cm_pairs_free(cm_pairs *p);
-/* Message of the last failed call on p ("" when none). */
+/* This thread's message (see "Errors" above). */
 CM_API const char *cm_pairs_errmsg(const cm_pairs *p);
 /* One pair; scores in [0, 1]; region_score < 0: the same as score; reasons
  * (NULL: none) is kept for output. A pair given twice is CM_EINPUT. After
@@ -423,6 +461,19 @@ CM_API cm_status cm_pairs_load_file(cm_pairs *p, const char *path, cm_format for
                                     cm_diags *diags);
 CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void *data,
                                       size_t len, cm_format format, cm_diags *diags);
+/* Candidate pairs made by a policy, as capmatch assign --policy makes them:
+ * each enterprise's best per_enterprise regions and, with per_region > 0,
+ * also each region's best per_region enterprises, scored by p on e at or
+ * above min_score, added as by cm_pairs_add_result. */
+typedef struct cm_candidate_options {
+    size_t per_enterprise;        /* 0: the policy's top */
+    size_t per_region;            /* 0: none added from the regions' side */
+    double min_score;             /* < 0 (the default): the policy's */
+    int threads;                  /* 0: one per core */
+} cm_candidate_options;
+CM_API void cm_candidate_options_init(cm_candidate_options *o);
+CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_policy *p,
+                                         const cm_candidate_options *o);
 CM_API size_t cm_pairs_count(const cm_pairs *p);
 /* Distinct enterprises or regions known (from pairs and profiles). */
 CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k);
@@ -475,7 +526,8 @@ typedef struct cm_left {
 typedef struct cm_assignment cm_assignment;
 
 CM_API void cm_assign_options_init(cm_assign_options *o);
-/* CM_EUSAGE for bad options, CM_ENOMEM; the message in cm_pairs_errmsg(p). */
+/* CM_EUSAGE for bad options, CM_ENOMEM. p is only read: several threads may
+ * assign from one cm_pairs at once. */
 CM_API cm_status cm_assign(const cm_pairs *p, const cm_assign_options *o, cm_assignment **out);
 CM_API void cm_assignment_free(cm_assignment *a);
 /* Rows by enterprise id, then by the enterprise's preference. */
@@ -521,7 +573,7 @@ typedef struct cm_schedule cm_schedule;
 
 CM_API void cm_schedule_options_init(cm_schedule_options *o);
 CM_API cm_status cm_schedule_make(const cm_pairs *meetings, const cm_schedule_options *o,
-                                  cm_schedule **out, char *err, size_t errlen);
+                                  cm_schedule **out);
 CM_API void cm_schedule_free(cm_schedule *s);
 /* Placed meetings by start, then table. */
 CM_API size_t cm_schedule_count(const cm_schedule *s);
@@ -536,15 +588,39 @@ CM_API const char *cm_schedule_participant(const cm_schedule *s, cm_kind k, size
 CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
                                  const cm_meeting **out, size_t max);
 
-/* Output sink for writers: 0 on success, nonzero stops the writer (CM_EIO). */
-typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
-
 /* One participant's agenda as iCalendar (RFC 5545, via libical): a VEVENT a
  * meeting, floating local times; names from e when given (may be NULL);
  * dtstamp: seconds since 1970 for DTSTAMP (pass a fixed one for output that
  * is the same from run to run). */
 CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
                                   long long dtstamp, cm_write_fn fn, void *ud);
+
+/* ---- output files ----------------------------------------------------------
+ * Where results are written, by the rules every writer of capmatch follows:
+ * "-" is standard output; a regular file or a path that does not exist yet
+ * is written to a temporary file in the same directory, synced and renamed
+ * over it when complete (a failed run leaves the old file whole, or none);
+ * a symbolic link is followed and its target replaced that way; a character
+ * device, FIFO or socket is opened and written directly; a directory (or a
+ * block device) is an error. Temporary files left beside the target by a
+ * run that was killed are removed when it is next written. */
+typedef struct cm_output cm_output;
+
+/* NULL on failure (*status says why, may be NULL; message as for every call). */
+CM_API cm_output *cm_output_open(const char *path, cm_status *status);
+/* The stream to write to; owned by o. */
+CM_API FILE *cm_output_stream(cm_output *o);
+/* Finish and free o: flush, sync and rename into place. CM_EIO when any
+ * write failed; the target is then left as it was. */
+CM_API cm_status cm_output_close(cm_output *o);
+/* Free o without touching the target (the temporary file is removed). */
+CM_API void cm_output_discard(cm_output *o);
+
+/* s as a JSON string literal (quotes included; control characters escaped,
+ * invalid UTF-8 as U+FFFD), and as one CSV cell (RFC 4180, quoted when
+ * needed or when it starts with '#'): the escapes capmatch's own writers use. */
+CM_API cm_status cm_write_json_string(const char *s, cm_write_fn fn, void *ud);
+CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud);
 
 /* ---- report -----------------------------------------------------------------
  * One self-contained HTML file (inline CSS and SVG, no script, no network):
@@ -587,7 +663,7 @@ typedef struct cm_feeds cm_feeds;
  * NULL when out of memory. */
 CM_API cm_feeds *cm_feeds_new(const char *cache_dir);
 CM_API void cm_feeds_free(cm_feeds *f);
-/* Message of the last failed call on f ("" when none). */
+/* This thread's message (see "Errors" above). */
 CM_API const char *cm_feeds_errmsg(const cm_feeds *f);
 CM_API const char *cm_feeds_cache_dir(const cm_feeds *f);
 

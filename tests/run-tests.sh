@@ -1,7 +1,9 @@
 #!/bin/sh
 # Run every test of capmatch against the build in $1 (default build/):
 # the cmocka unit tests (build/tests/test_*) and the command tests
-# (tests/cli/*.sh). Ends with the line "N passed, N failed".
+# (tests/cli/*.sh). Ends with the line "N passed, N failed"; tests skipped
+# (cmocka's skip(), "ok NAME # skip WHY" lines) are counted apart, on the
+# line before, and are not passes.
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,6 +11,7 @@ cd "$ROOT" || exit 2
 export CAPMATCH="$ROOT/$BUILD/capmatch"
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -18,8 +21,11 @@ for t in "$BUILD"/tests/test_*; do
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+    k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     p=${p:-0}
     f=${f:-0}
+    k=${k:-0}
+    skipped=$((skipped + k))
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1     # crashed or failed outside a test
     fi
@@ -29,7 +35,8 @@ for t in "$BUILD"/tests/test_*; do
         echo "FAIL $(basename "$t"):"
         sed 's/^/    /' "$log" | tail -n 40
     else
-        echo "ok   $(basename "$t") ($p)"
+        echo "ok   $(basename "$t") ($p$( [ "$k" -ne 0 ] && echo ", $k skipped"))"
+        [ "$k" -ne 0 ] && grep '^skipped: ' "$log" | sort -u | sed 's/^/    /'
     fi
 done
 
@@ -38,8 +45,10 @@ for t in tests/cli/*.sh; do
     [ "$(basename "$t")" = lib.sh ] && continue
     sh "$t" >"$log" 2>&1
     rc=$?
-    p=$(grep -c '^ok ' "$log")
+    k=$(grep -c '^ok .*# [Ss][Kk][Ii][Pp]' "$log")
+    p=$(($(grep -c '^ok ' "$log") - k))
     f=$(grep -c '^not ok ' "$log")
+    skipped=$((skipped + k))
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1
     fi
@@ -50,9 +59,11 @@ for t in tests/cli/*.sh; do
         grep -A12 '^not ok ' "$log" | sed 's/^/    /' | head -n 80
         [ "$rc" -ne 0 ] && tail -n 5 "$log" | sed 's/^/    /'
     else
-        echo "ok   $(basename "$t") ($p)"
+        echo "ok   $(basename "$t") ($p$( [ "$k" -ne 0 ] && echo ", $k skipped"))"
+        [ "$k" -ne 0 ] && grep '^ok .*# [Ss][Kk][Ii][Pp]' "$log" | sed 's/^ok /    skipped: /'
     fi
 done
 
+[ "$skipped" -ne 0 ] && echo "$skipped skipped (not counted as passed)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -232,18 +232,14 @@ expect_grep "file: URL: read relative to the configuration" out "feed 'local': u
 run "$CAPMATCH" fetch --feeds "$TMP/conf/local.lua" --cache "$CACHE"
 expect_grep "file: URL: unchanged by content" out "feed 'local': unchanged: the same content as the snapshot in use"
 
-# ---- match --feeds (when the match command has it) -------------------------------------------------------------------------
-if "$CAPMATCH" match --help | grep -q -- "--feeds"; then
-    cat >"$TMP/match.lua" <<EOF
+# ---- match --feeds -------------------------------------------------------------------------------------------------------
+cat >"$TMP/match.lua" <<EOF
 feed { name = "first", kind = "regions", url = "file:$TMP/conf/local-regions.json" }
 feed { name = "second", kind = "regions", url = "$H/files/portal-six.json" }
 EOF
-    run "$CAPMATCH" match --feeds "$TMP/match.lua" --cache "$CACHE" --refresh \
-        --enterprises examples/data/enterprises.json --policy rules/default.lua --top 1 --format json
-    expect_status "match --feeds --refresh: exit 0" 0
-else
-    ok "match --feeds # skip: not in this match command yet"
-fi
+run "$CAPMATCH" match --feeds "$TMP/match.lua" --cache "$CACHE" --refresh \
+    --enterprises examples/data/enterprises.json --policy rules/default.lua --top 1 --format json
+expect_status "match --feeds --refresh: exit 0" 0
 
 # ---- the examples ---------------------------------------------------------------------------------------
 run "$CAPMATCH" feeds list --feeds examples/feeds/asean.lua

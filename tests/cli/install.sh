@@ -32,7 +32,51 @@ expect_status "compile against installed static library" 0
 run "$TMP/embed-static" examples/data/regions.json
 expect_status "static program runs" 0
 
+# the static library hides its insides as the shared one does: only cm_
+# symbols are global, and a program with its own utf8_check (an internal
+# name of capmatch) links against either
+bad=$(nm -g --defined-only "$ROOTDIR/usr/lib/libcapmatch.a" | awk 'NF == 3 && $3 !~ /^cm_/ {print $3}')
+if [ -z "$bad" ]; then ok "static library: only cm_ symbols are global"; else
+    not_ok "static library: only cm_ symbols are global" "$(echo "$bad" | head -n 10)"; fi
+cat >"$TMP/own.c" <<'EOC'
+#include <capmatch.h>
+#include <stdio.h>
+#include <string.h>
+/* names capmatch uses inside; a program may have its own */
+size_t utf8_check(const char *s, size_t n) { (void)s; return n; }
+int store_init(void *st) { (void)st; return 42; }
+int main(void) { printf("%s %zu %d\n", cm_version(), utf8_check("ab", 2), store_init(0)); return 0; }
+EOC
+run sh -c "cc '$TMP/own.c' \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs jansson lua5.4 libpcre2-8 nettle libcurl libical) -lcsv -lpthread -lm -o '$TMP/own-static'"
+expect_status "static: a program with its own utf8_check links" 0
+run "$TMP/own-static"
+expect_grep "static: and runs its own" out "0.1.0 2 42"
+run sh -c "cc '$TMP/own.c' \$(pkg-config --cflags --libs capmatch) -o '$TMP/own-shared'"
+expect_status "shared: a program with its own utf8_check links" 0
+
 run "$ROOTDIR/usr/bin/capmatch" --version
 expect_grep "installed command runs" out "capmatch 0.1.0"
 run man -l "$ROOTDIR/usr/share/man/man1/capmatch.1"
 expect_grep "man page renders with exit codes" out "EXIT STATUS"
+
+# ---- an install with another PREFIX than the build's (issue 10 row 14) ---------------------
+# The build above was made with the default PREFIX; installing elsewhere must
+# give a capmatch.pc and a command that know the new place.
+P2="$TMP/elsewhere"
+# (without the staging root's pkg-config settings above: the build needs the system's)
+run env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR make -s install PREFIX="$P2"
+expect_status "make install PREFIX=elsewhere" 0
+pc="$P2/lib/pkgconfig/capmatch.pc"
+if grep -qx "prefix=$P2" "$pc" && grep -qx "libdir=$P2/lib" "$pc"; then ok "capmatch.pc follows the install's PREFIX"; else
+    not_ok "capmatch.pc follows the install's PREFIX" "$(head -n 3 "$pc")"; fi
+dups=$(sed -n 's/^Requires.private://p' "$pc" | tr ' ' '\n' | sed '/^$/d' | sort | uniq -d)
+if [ -z "$dups" ]; then ok "Requires.private: each package once"; else not_ok "Requires.private: each package once" "twice: $dups"; fi
+# a policy away from the source tree finds its modules in the installed rules
+mkdir "$TMP/pol"
+cp rules/default.lua "$TMP/pol/"
+run env -u CAPMATCH_RULES_PATH "$P2/bin/capmatch" check "$TMP/pol/default.lua"
+expect_status "installed command finds the installed rules" 0
+expect_grep "installed command: policy checked" out "ok: policy 'default'"
+printf 'policy { name = "m" }\nlocal x = require "no_such_module"\n' >"$TMP/pol/missing-module.lua"
+run env -u CAPMATCH_RULES_PATH "$P2/bin/capmatch" check "$TMP/pol/missing-module.lua"
+expect_grep "installed command searches the installed rules" out "$P2/share/capmatch/rules/lib/no_such_module.lua"

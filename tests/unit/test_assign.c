@@ -822,8 +822,7 @@ static void test_schedule(void **state)
         cm_schedule_options_init(&o);
         o.sessions = one;
         cm_schedule *s;
-        char err[200];
-        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        assert_int_equal(cm_schedule_make(p, &o, &s), CM_OK);
         assert_int_equal(cm_schedule_count(s), m);
         for (size_t i = 0; i < cm_schedule_count(s); i++) {
             const cm_meeting *mt = cm_schedule_meeting(s, i);
@@ -838,7 +837,7 @@ static void test_schedule(void **state)
         cm_schedule_free(s);
         /* tables binding: meetings / tables, rounded up */
         o.tables = 2;
-        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        assert_int_equal(cm_schedule_make(p, &o, &s), CM_OK);
         unsigned want = (unsigned)((m + 1) / 2) > maxdeg ? (unsigned)((m + 1) / 2) : maxdeg;
         assert_int_equal(check_schedule(s, 2), want);
         assert_int_equal(cm_schedule_count(s), m);
@@ -847,7 +846,7 @@ static void test_schedule(void **state)
         o.sessions = two;
         o.slots = 2;
         o.tables = 3;
-        assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+        assert_int_equal(cm_schedule_make(p, &o, &s), CM_OK);
         check_schedule(s, 3);
         assert_int_equal(cm_schedule_count(s) + cm_schedule_unplaced_count(s), m);
         assert_true(cm_schedule_count(s) <= 12);
@@ -887,17 +886,16 @@ static void test_schedule_errors_and_ical(void **state)
     cm_schedule_options o;
     cm_schedule_options_init(&o);
     cm_schedule *s = NULL;
-    char err[200];
-    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_EUSAGE);
-    assert_non_null(strstr(err, "give the start of each session"));
+    assert_int_equal(cm_schedule_make(p, &o, &s), CM_EUSAGE);
+    assert_non_null(strstr(cm_last_error(), "give the start of each session"));
     const char *bad[] = { "2026-02-29T09:00", NULL };
     o.sessions = bad;
-    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_EUSAGE);
-    assert_non_null(strstr(err, "session 1: expected a start like 2026-05-20T09:00"));
+    assert_int_equal(cm_schedule_make(p, &o, &s), CM_EUSAGE);
+    assert_non_null(strstr(cm_last_error(), "session 1: expected a start like 2026-05-20T09:00"));
     const char *leap[] = { "2028-02-29T23:50", NULL };
     o.sessions = leap;
     o.meeting_minutes = 30;
-    assert_int_equal(cm_schedule_make(p, &o, &s, err, sizeof err), CM_OK);
+    assert_int_equal(cm_schedule_make(p, &o, &s), CM_OK);
     assert_string_equal(cm_schedule_meeting(s, 0)->end, "2028-03-01T00:20");
     assert_true(cm_schedule_participants(s, CM_KIND_ENTERPRISES) == 4);
     const cm_meeting *ag[8];
@@ -997,8 +995,7 @@ static void test_fault_injection_schedule_report(void **state)
         o.sessions = sessions;
         o.tables = 2;
         cm_schedule *s = NULL;
-        char err[200];
-        cm_status st = cm_schedule_make(p, &o, &s, err, sizeof err);
+        cm_status st = cm_schedule_make(p, &o, &s);
         cm_assignment *a = NULL;
         if (st == CM_OK)
             st = cm_assign(p, NULL, &a);
@@ -1024,9 +1021,56 @@ static void test_fault_injection_schedule_report(void **state)
     assert_true(completed);
 }
 
+/* cm_pairs_add_candidates gives the pairs of cm_match, both directions */
+static void test_candidates(void **state)
+{
+    (void)state;
+    cm_engine *e = cm_engine_new(NULL);
+    assert_non_null(e);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/regions.json", NULL, NULL), CM_OK);
+    assert_int_equal(cm_engine_load_file(e, "examples/data/enterprises.json", NULL, NULL), CM_OK);
+    cm_policy *p = cm_policy_load(e, "examples/fair/fair.lua", NULL);
+    assert_non_null(p);
+    cm_match_options mo;
+    cm_match_options_init(&mo);
+    mo.top = 2;
+    mo.min_score = 0.1;
+    cm_result *r1 = NULL, *r2 = NULL;
+    assert_int_equal(cm_match(e, p, &mo, &r1), CM_OK);
+    mo.by = CM_KIND_REGIONS;
+    mo.top = 1;
+    assert_int_equal(cm_match(e, p, &mo, &r2), CM_OK);
+    cm_pairs *want = cm_pairs_new();
+    assert_int_equal(cm_pairs_add_result(want, r1), CM_OK);
+    size_t one_side = cm_pairs_count(want);
+    assert_int_equal(cm_pairs_add_result(want, r2), CM_OK);
+
+    cm_candidate_options co;
+    cm_candidate_options_init(&co);
+    assert_true(co.min_score < 0);
+    co.per_enterprise = 2;
+    co.min_score = 0.1;
+    cm_pairs *got = cm_pairs_new();
+    assert_int_equal(cm_pairs_add_candidates(got, e, p, &co), CM_OK);
+    assert_true(one_side > 0);
+    assert_int_equal(cm_pairs_count(got), one_side);
+    co.per_region = 1;
+    assert_int_equal(cm_pairs_add_candidates(got, e, p, &co), CM_OK);
+    assert_int_equal(cm_pairs_count(got), cm_pairs_count(want));
+    assert_int_equal(cm_pairs_add_candidates(got, NULL, p, &co), CM_EUSAGE);
+    assert_non_null(strstr(cm_last_error(), "cm_pairs_add_candidates"));
+    cm_pairs_free(got);
+    cm_pairs_free(want);
+    cm_result_free(r1);
+    cm_result_free(r2);
+    cm_policy_free(p);
+    cm_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_candidates),
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_proposer_optimal),
         cmocka_unit_test(test_random_instances),

@@ -2,8 +2,8 @@
  * cmd_match.c - capmatch match and capmatch explain: load profiles and a
  * policy, score every pair (or one), and write the ranked partners with
  * their explanations as a table, JSON, JSON Lines or CSV, each with the
- * provenance of the run. Output to -o goes to a temporary file renamed when
- * complete, so a failed run leaves nothing behind.
+ * provenance of the run. -o follows the output rules of cm_output_open (a
+ * file is replaced only once complete, so a failed run leaves it as it was).
  */
 #include "cli.h"
 
@@ -548,32 +548,18 @@ static int run_match(int argc, char **argv)
         free_args(&a);
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    FILE *out = stdout;
-    char tmp[4096];
-    if (a.output) {
-        snprintf(tmp, sizeof tmp, "%s.tmp%ld", a.output, (long)getpid());
-        out = fopen(tmp, "w");
-        if (out == NULL) {
-            fprintf(stderr, "capmatch match: cannot write %s: %s\n", tmp, strerror(errno));
-            cm_result_free(r);
-            cm_policy_free(p);
-            cm_engine_free(e);
-            free_args(&a);
-            return EXIT_INPUT;
-        }
+    outfile of;
+    if (out_open(&of, a.output, "match") < 0) {
+        cm_result_free(r);
+        cm_policy_free(p);
+        cm_engine_free(e);
+        free_args(&a);
+        return EXIT_INPUT;
     }
-    write_result(out, e, p, r, &a);
+    write_result(of.f, e, p, r, &a);
     int rc = cm_result_count(r) ? EXIT_OK : EXIT_NOMATCH;
-    if (a.output) {
-        int bad = ferror(out) | fclose(out);
-        if (bad || rename(tmp, a.output) != 0) {
-            fprintf(stderr, "capmatch match: cannot write %s: %s\n", a.output, strerror(errno));
-            remove(tmp);
-            rc = EXIT_INPUT;
-        }
-    } else if (fflush(stdout) != 0) {
+    if (out_close(&of, 0, "match") < 0)
         rc = EXIT_INPUT;
-    }
     size_t errors = cm_result_error_count(r);
     if (errors) {
         fprintf(stderr, "capmatch match: %zu rule error%s skipped (scored 0); the first:\n",

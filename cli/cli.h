@@ -91,6 +91,17 @@ void csv_print_cell(FILE *f, const char *s);
 /* A cm_write_fn writing to the FILE * in ud. */
 int file_sink(const char *data, size_t len, void *ud);
 
+/* Where a command writes (-o): by the rules of cm_output_open, "-" or NULL
+ * being standard output. out_open prints why it cannot and returns -1;
+ * out_close(o, failed) finishes it (failed: the old file is left alone),
+ * printing why it cannot. */
+typedef struct outfile {
+    cm_output *out;
+    FILE *f;
+} outfile;
+int out_open(outfile *o, const char *path, const char *prog);
+int out_close(outfile *o, int failed, const char *prog);
+
 /* Print a JSON string literal. */
 void json_print_string(FILE *f, const char *s);
 /* Print one diagnostic as a JSON object. */

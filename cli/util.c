@@ -79,42 +79,7 @@ int load_args_option(load_args *a, int opt, const char *arg, const char *prog)
     return 0;
 }
 
-void json_print_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    while (*s) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x80) {
-            /* whole UTF-8 characters pass; a stray byte becomes U+FFFD */
-            int n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-            int ok = n > 0;
-            for (int i = 1; ok && i < n; i++)
-                ok = ((unsigned char)s[i] & 0xc0) == 0x80;
-            if (ok) {
-                fwrite(s, 1, (size_t)n, f);
-                s += n;
-            } else {
-                fputs("\\ufffd", f);
-                s++;
-            }
-            continue;
-        }
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\r')
-            fputs("\\r", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-        s++;
-    }
-    fputc('"', f);
-}
+void json_print_string(FILE *f, const char *s) { cm_write_json_string(s, file_sink, f); }
 
 static void json_member(FILE *f, const char *key, const char *value, int *first)
 {
@@ -354,24 +319,37 @@ const char *num_shortest(char *buf, size_t n, double d)
     return buf;
 }
 
-void csv_print_cell(FILE *f, const char *s)
-{
-    /* quoted when it holds a separator, a quote or a line end, or starts with
-     * '#' (which would read as a comment line) */
-    if (strpbrk(s, ",\"\n\r") == NULL && *s != '#') {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
+void csv_print_cell(FILE *f, const char *s) { cm_write_csv_cell(s, file_sink, f); }
 
 int file_sink(const char *data, size_t len, void *ud)
 {
     return fwrite(data, 1, len, (FILE *)ud) != len;
+}
+
+int out_open(outfile *o, const char *path, const char *prog)
+{
+    cm_status s;
+    o->out = cm_output_open(path ? path : "-", &s);
+    o->f = o->out ? cm_output_stream(o->out) : NULL;
+    if (o->out == NULL) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
+        return -1;
+    }
+    return 0;
+}
+
+int out_close(outfile *o, int failed, const char *prog)
+{
+    if (failed) {
+        cm_output_discard(o->out);
+        o->out = NULL;
+        return -1;
+    }
+    cm_status s = cm_output_close(o->out);
+    o->out = NULL;
+    if (s != CM_OK) {
+        fprintf(stderr, "capmatch %s: %s\n", prog, cm_last_error());
+        return -1;
+    }
+    return 0;
 }

@@ -4,7 +4,8 @@
  * scored pairs), and those meetings in sessions, slots and tables, with
  * per-participant agendas (CSV and iCalendar). Output as a table, JSON, JSON
  * Lines, CSV or (assign) a self-contained HTML report, each with the
- * provenance of the run; files are written to a temporary name and renamed.
+ * provenance of the run; every file is written by the output rules of
+ * cm_output_open.
  */
 #include "cli.h"
 
@@ -265,50 +266,6 @@ static void free_args(assign_args *a)
     free(a->enterprises);
     free(a->set);
     free(a->sessions);
-}
-
-/* ---- output files, complete or not at all ---- */
-
-typedef struct outfile {
-    FILE *f;
-    const char *path;
-    char tmp[4096];
-} outfile;
-
-static int out_open(outfile *o, const char *path, const char *prog)
-{
-    o->path = path;
-    if (path == NULL || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        o->path = NULL;
-        return 0;
-    }
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    if (o->f == NULL) {
-        fprintf(stderr, "capmatch %s: cannot write %s: %s\n", prog, o->tmp, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static int out_close(outfile *o, int failed, const char *prog)
-{
-    if (o->path == NULL) {
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "capmatch %s: cannot write the output: %s\n", prog, strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    int bad = ferror(o->f) | fclose(o->f);
-    if (failed || bad || rename(o->tmp, o->path) != 0) {
-        if (!failed)
-            fprintf(stderr, "capmatch %s: cannot write %s: %s\n", prog, o->path, strerror(errno));
-        remove(o->tmp);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- loading ---- */
@@ -782,27 +739,16 @@ static int run_assign(int argc, char **argv)
     int rc = EXIT_OK;
     if (r.pol) {
         /* candidates: each enterprise's best L, then maybe each region's best M */
-        for (int pass = 0; pass < 2; pass++) {
-            if (pass == 1 && a.region_candidates == 0)
-                break;
-            cm_match_options mo;
-            cm_match_options_init(&mo);
-            mo.by = pass ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
-            mo.top = pass ? a.region_candidates : a.candidates;
-            mo.min_score = a.ao.min_score;
-            mo.threads = a.threads;
-            cm_result *res = NULL;
-            cm_status s = cm_match(r.e, r.pol, &mo, &res);
-            if (s != CM_OK) {
-                fprintf(stderr, "capmatch assign: %s\n", cm_engine_errmsg(r.e));
-                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
-            }
-            s = cm_pairs_add_result(r.pairs, res);
-            cm_result_free(res);
-            if (s != CM_OK) {
-                fprintf(stderr, "capmatch assign: %s\n", cm_pairs_errmsg(r.pairs));
-                exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
-            }
+        cm_candidate_options co;
+        cm_candidate_options_init(&co);
+        co.per_enterprise = a.candidates;
+        co.per_region = a.region_candidates;
+        co.min_score = a.ao.min_score;
+        co.threads = a.threads;
+        cm_status s = cm_pairs_add_candidates(r.pairs, r.e, r.pol, &co);
+        if (s != CM_OK) {
+            fprintf(stderr, "capmatch assign: %s\n", cm_last_error());
+            exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
         }
     }
     cm_status s = cm_assign(r.pairs, &a.ao, &r.asg);
@@ -935,45 +881,6 @@ static void schedule_table(FILE *f, const cm_schedule *s, const assign_args *a)
     fprintf(f, "-- capmatch %s; pairs: %s\n", cm_version(), a->pairs);
 }
 
-static int write_file_atomic(const char *path, const char *data, size_t len)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return -1;
-    int bad = fwrite(data, 1, len, f) != len;
-    bad |= ferror(f) | fclose(f);
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* a growing text, as a write sink */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-} text;
-
-static int text_sink(const char *data, size_t len, void *ud)
-{
-    text *t = ud;
-    if (t->len + len + 1 > t->cap) {
-        size_t cap = (t->len + len + 1) * 2;
-        char *n = realloc(t->s, cap);
-        if (n == NULL)
-            return -1;
-        t->s = n;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, data, len);
-    t->len += len;
-    t->s[t->len] = '\0';
-    return 0;
-}
-
 static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *dir)
 {
     long long stamp = (long long)time(NULL);
@@ -997,54 +904,42 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
             const char *id = cm_schedule_participant(s, k, i);
             size_t nm = cm_schedule_agenda(s, k, i, NULL, 0);
             const cm_meeting **ms = malloc((nm + 1) * sizeof *ms);
-            text t = { 0 };
-            if (ms == NULL || text_sink("", 0, &t) != 0) {
-                free(ms);
+            if (ms == NULL)
                 return -2;
-            }
             cm_schedule_agenda(s, k, i, ms, nm);
-            char line[1024], b[32];
-            static const char head[] = "start,end,session,slot,table,with,with_name,score\n";
-            text_sink(head, sizeof head - 1, &t);
+            snprintf(path, sizeof path, "%s/%s/%s.csv", dir, side ? "regions" : "enterprises", id);
+            outfile of;
+            if (out_open(&of, path, "schedule") < 0) {
+                free(ms);
+                return -1;
+            }
+            char b[32];
+            fputs("start,end,session,slot,table,with,with_name,score\n", of.f);
             for (size_t j = 0; j < nm; j++) {
                 const cm_meeting *m = ms[j];
                 const char *with = side ? m->enterprise : m->region;
                 const char *wname = name_of(e, side ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS, with);
-                int quote = strpbrk(wname, ",\"\n\r") != NULL;
-                /* names are the only free text here: quote when needed */
-                int len = snprintf(line, sizeof line, "%s,%s,%u,%u,%u,%s,", m->start, m->end,
-                                   m->session, m->slot, m->table, with);
-                text_sink(line, (size_t)len, &t);
-                if (quote) {
-                    text_sink("\"", 1, &t);
-                    for (const char *c = wname; *c; c++) {
-                        if (*c == '"')
-                            text_sink("\"", 1, &t);
-                        text_sink(c, 1, &t);
-                    }
-                    text_sink("\"", 1, &t);
-                } else {
-                    text_sink(wname, strlen(wname), &t);
-                }
-                len = snprintf(line, sizeof line, ",%s\n", num_shortest(b, sizeof b, m->score));
-                text_sink(line, (size_t)len, &t);
+                fprintf(of.f, "%s,%s,%u,%u,%u,%s,", m->start, m->end, m->session, m->slot,
+                        m->table, with);
+                /* names are the only free text here */
+                csv_print_cell(of.f, wname);
+                fprintf(of.f, ",%s\n", num_shortest(b, sizeof b, m->score));
             }
             free(ms);
-            snprintf(path, sizeof path, "%s/%s/%s.csv", dir, side ? "regions" : "enterprises", id);
-            int bad = write_file_atomic(path, t.s, t.len);
-            t.len = 0;
-            cm_status st = bad ? CM_EIO : cm_schedule_ical(s, k, i, e, stamp, text_sink, &t);
-            if (st == CM_OK) {
-                snprintf(path, sizeof path, "%s/%s/%s.ics", dir, side ? "regions" : "enterprises",
-                         id);
-                bad = write_file_atomic(path, t.s, t.len);
-            }
-            free(t.s);
-            if (bad || st != CM_OK) {
-                fprintf(stderr, "capmatch schedule: cannot write %s: %s\n", path,
-                        st == CM_OK ? strerror(errno) : cm_status_string(st));
+            if (out_close(&of, 0, "schedule") < 0)
                 return -1;
+            snprintf(path, sizeof path, "%s/%s/%s.ics", dir, side ? "regions" : "enterprises", id);
+            if (out_open(&of, path, "schedule") < 0)
+                return -1;
+            cm_status st = cm_schedule_ical(s, k, i, e, stamp, file_sink, of.f);
+            if (st != CM_OK) {
+                out_close(&of, 1, "schedule");
+                fprintf(stderr, "capmatch schedule: cannot write %s: %s\n", path,
+                        cm_status_string(st));
+                return st == CM_ENOMEM ? -2 : -1;
             }
+            if (out_close(&of, 0, "schedule") < 0)
+                return -1;
         }
     }
     return 0;
@@ -1059,10 +954,9 @@ static int run_schedule(int argc, char **argv)
         e = load_profiles(&a, "schedule");
     cm_pairs *p = load_pairs(a.pairs, e, a.load.opts.format, "schedule");
     cm_schedule *s = NULL;
-    char err[300];
-    cm_status st = cm_schedule_make(p, &a.so, &s, err, sizeof err);
+    cm_status st = cm_schedule_make(p, &a.so, &s);
     if (st != CM_OK) {
-        fprintf(stderr, "capmatch schedule: %s\n", err);
+        fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
         cm_pairs_free(p);
         cm_engine_free(e);
         free_args(&a);
