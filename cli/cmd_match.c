@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML };
@@ -30,6 +31,7 @@ typedef struct match_args {
     const char *enterprise_id, *region_id;   /* explain */
     const char *feeds, *cache;  /* --feeds FILE [--cache DIR] */
     int refresh;
+    int progress;               /* --progress: plain progress lines on stderr */
 } match_args;
 
 static const char match_usage[] =
@@ -62,6 +64,9 @@ static const char match_usage[] =
     "  --refresh              fetch the feeds first (a failed fetch keeps the cache)\n"
     "  --no-prune             score every rule of every pair (for checking: pruning skips\n"
     "                         only the rules of pairs that cannot enter a top k)\n"
+    "  --progress             progress lines on stderr every few seconds (done/total,\n"
+    "                         rate, time left) and at 100%, for logs; on a terminal\n"
+    "                         one updating line is shown without it\n"
     "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
     "\n"
     "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
@@ -101,6 +106,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "cache", required_argument, NULL, 16 },
         { "refresh", no_argument, NULL, 17 },
         { "no-prune", no_argument, NULL, 18 },
+        { "progress", no_argument, NULL, 19 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -170,6 +176,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 16: a->cache = optarg; break;
         case 17: a->refresh = 1; break;
         case 18: a->mo.no_prune = 1; break;
+        case 19: a->progress = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -515,13 +522,78 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
     }
 }
 
+/* ---- progress --------------------------------------------------------------------
+ * On a terminal (stderr), one line rewritten in place: done/total, rate and
+ * time remaining; --progress: a plain line every PROGRESS_EVERY seconds and a
+ * last one at 100%, for logs; neither when stderr is not a terminal. The
+ * engine calls back from one thread, a few times a second. */
+#define PROGRESS_EVERY 5.0
+
+typedef struct progress_state {
+    int lines;                /* --progress: plain lines, not one updating line */
+    int finished;             /* the 100% report is made (the engine may report it twice) */
+    double start, last;       /* monotonic seconds */
+    double t0;                /* the first report: the rate counts from there (the policy's
+                                 per-profile work comes before any pair is scored) */
+    size_t done0;
+    const char *unit;         /* "enterprises" or "regions" */
+} progress_state;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "1h02m", "3m05s", "42s" */
+static const char *fmt_secs(char *buf, size_t cap, double s)
+{
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, cap, "%ldh%02ldm", t / 3600, t % 3600 / 60);
+    else if (t >= 60)
+        snprintf(buf, cap, "%ldm%02lds", t / 60, t % 60);
+    else
+        snprintf(buf, cap, "%lds", t);
+    return buf;
+}
+
 static void progress(size_t done, size_t total, void *ud)
 {
-    (void)ud;
-    fprintf(stderr, "\r  scoring: %zu of %zu (%.0f%%)", done, total,
-            total ? 100.0 * (double)done / (double)total : 100.0);
-    if (done == total)
+    progress_state *ps = ud;
+    double now = mono_now(), el = now - ps->start;
+    int last = done >= total;
+    if (ps->finished || (ps->lines && !last && now - ps->last < PROGRESS_EVERY))
+        return;
+    ps->finished = last;
+    if (ps->t0 == 0) {
+        ps->t0 = now;
+        ps->done0 = done;
+    }
+    ps->last = now;
+    /* the recent rate: from the first report on, once it has run a while */
+    double rate = now - ps->t0 >= 0.5 ? (double)(done - ps->done0) / (now - ps->t0) : 0;
+    if (last && rate == 0 && el > 0)
+        rate = (double)done / el;
+    char b1[32], b2[32];
+    char left[64] = "";
+    if (rate > 0)
+        snprintf(left, sizeof left, ", %.0f/s", rate);
+    if (!last && rate > 0)
+        snprintf(left + strlen(left), sizeof left - strlen(left), ", %s left",
+                 fmt_secs(b1, sizeof b1, (double)(total - done) / rate));
+    double pct = total ? 100.0 * (double)done / (double)total : 100.0;
+    if (ps->lines) {
+        fprintf(stderr, "capmatch match: progress %zu/%zu %s (%.0f%%), %s elapsed%s\n", done,
+                total, ps->unit, pct, fmt_secs(b2, sizeof b2, el), left);
+    } else if (last) {
         fputs("\r\033[K", stderr);
+    } else {
+        fprintf(stderr, "\r\033[K  scoring: %zu/%zu %s (%.0f%%)%s", done, total, ps->unit,
+                pct, left);
+    }
+    fflush(stderr);
 }
 
 static void free_args(match_args *a)
@@ -537,8 +609,12 @@ static int run_match(int argc, char **argv)
     parse_args(argc, argv, &a, "match");
     cm_policy *p;
     cm_engine *e = setup(&a, &p, "match");
-    if (isatty(STDERR_FILENO))
+    progress_state ps = { a.progress, 0, mono_now(), 0, 0, 0,
+                          a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises" };
+    if (a.progress || isatty(STDERR_FILENO)) {
         a.mo.progress = progress;
+        a.mo.progress_ud = &ps;
+    }
     cm_result *r = NULL;
     cm_status s = cm_match(e, p, &a.mo, &r);
     if (s != CM_OK) {

@@ -51,10 +51,17 @@ static int run(int argc, char **argv)
     cm_engine *e = load_files(argv + optind, argc - optind, &a, stdout, all, &rep, "validate");
     size_t regions = cm_engine_count(e, CM_KIND_REGIONS);
     size_t enterprises = cm_engine_count(e, CM_KIND_ENTERPRISES);
+    if (rep.internal && !a.json_output) {
+        /* out of memory (said once, on stderr): no verdict on the files */
+        cm_diags_free(all);
+        cm_engine_free(e);
+        return EXIT_INTERNAL;
+    }
     if (a.json_output) {
         printf("{\"valid\":%s,\"files\":%d,\"regions\":%zu,\"enterprises\":%zu,"
                "\"problems\":[",
-               rep.problems || rep.files_bad ? "false" : "true", argc - optind, regions,
+               rep.problems || rep.files_bad || rep.internal ? "false" : "true", argc - optind,
+               regions,
                enterprises);
         for (size_t i = 0; i < cm_diags_count(all); i++) {
             if (i)

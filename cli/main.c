@@ -55,7 +55,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
-        if (argc < 3) {
+        if (argc >= 3 && (strcmp(argv[2], "--version") == 0 || strcmp(argv[2], "-V") == 0)) {
+            printf("capmatch %s\n", cm_version());
+            return EXIT_OK;
+        }
+        if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
             usage(stdout);
             return EXIT_OK;
         }
@@ -73,11 +77,16 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_INPUT;
     }
+    /* --help and --version anywhere before "--", for every command */
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(c->usage, stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            printf("capmatch %s\n", cm_version());
             return EXIT_OK;
         }
     }

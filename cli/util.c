@@ -175,15 +175,8 @@ cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diag
         size_t before = cm_diags_count(all);
         cm_status s;
         if (strcmp(files[i], "-") == 0) {
-            size_t len = 0;
-            char *buf = read_stdin(&len);
-            if (buf == NULL) {
-                fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
-                rep->internal = 1;
-                continue;
-            }
-            s = cm_engine_load_buffer(e, "-", buf, len, &o, all);
-            free(buf);
+            /* streamed in bounded chunks, with the record limits of a file */
+            s = cm_engine_load_fd(e, "-", 0, &o, all);
         } else {
             s = cm_engine_load_file(e, files[i], &o, all);
         }
@@ -260,18 +253,9 @@ cm_engine *load_sides(const load_args *a, const char **regions, int nregions,
             cm_status s;
             if (strcmp(files[i], "-") == 0) {
                 /* a stream of profiles, one JSON object a line unless told otherwise */
-                size_t len = 0;
-                char *data = read_stdin(&len);
-                if (data == NULL) {
-                    fprintf(stderr, "capmatch %s: cannot read standard input\n", prog);
-                    cm_diags_free(d);
-                    cm_engine_free(e);
-                    exit(EXIT_INPUT);
-                }
                 if (o.format == CM_FORMAT_AUTO)
                     o.format = CM_FORMAT_JSONL;
-                s = cm_engine_load_buffer(e, "-", data, len, &o, d);
-                free(data);
+                s = cm_engine_load_fd(e, "-", 0, &o, d);
             } else {
                 s = cm_engine_load_file(e, files[i], &o, d);
             }

@@ -5,6 +5,7 @@
  * capmatch and for jansson alike. Set them before any other call: changing
  * allocators while objects are alive would free memory with the wrong hook.
  */
+#define _DEFAULT_SOURCE 1      /* MADV_HUGEPAGE */
 #include "alloc.h"
 #include "capmatch.h"
 
@@ -12,6 +13,30 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Large zeroed blocks (the hash tables of the string pool and the id
+ * index) are touched whole as soon as they are made: on this kind of
+ * machine a page fault costs microseconds, so they ask for transparent huge
+ * pages (512 times fewer faults); the kernel may refuse, which changes
+ * nothing else. Blocks that grow by realloc are not advised: huge pages over
+ * their spare capacity cost a 1M-profile load 110 MB of peak memory. */
+#define HUGE_ADVICE_MIN ((size_t)4 << 20)
+
+static void huge_advice(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t z = ((uintptr_t)p + n) & ~(huge - 1);
+    if (z > a)
+        madvise((void *)a, z - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static void *libc_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
 static void *libc_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
@@ -49,8 +74,11 @@ void *cm_calloc(size_t count, size_t size)
     if (size != 0 && count > SIZE_MAX / size)
         return NULL;
     void *p = cm_malloc(count * size);
-    if (p)
+    if (p) {
+        if (count * size >= HUGE_ADVICE_MIN && hooks.malloc_fn == libc_malloc)
+            huge_advice(p, count * size);
         memset(p, 0, count * size);
+    }
     return p;
 }
 

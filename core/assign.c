@@ -12,6 +12,8 @@
 #include "assign.h"
 #include "alloc.h"
 #include "buf.h"
+#include "csvread.h"
+#include "jsonread.h"
 #include "diag.h"
 #include "err.h"
 #include "record.h"
@@ -439,136 +441,69 @@ static int parse_score(const field *f, double *out)
     return 1;
 }
 
-static unsigned long char_column(const char *line_start, const char *at)
-{
-    unsigned long col = 1;
-    for (const char *c = line_start; c < at; c++)
-        if (((unsigned char)*c & 0xc0) != 0x80)
-            col++;
-    return col;
-}
-
 /* ---- CSV ---- */
 
-typedef struct csvrec {
-    field *f;
-    size_t n, cap;
-    char *buf;                /* unquoted text of every field */
-    size_t blen, bcap;
-} csvrec;
+/* The most bytes one record of a pairs file may take. */
+#define PAIRS_MAX_RECORD ((size_t)1 << 20)
 
-/* Parse the record at *pos. Returns 1 with a record, 0 at the end, -1 on an
- * unterminated quote, -2 out of memory. *line advances over its lines. */
-static int csv_record(const char *s, size_t len, size_t *pos, unsigned long *line,
-                      const char **line_start, csvrec *rec)
+/* Field i of the record as a field (NULL text when absent or empty). */
+static field csv_field(const csvr *c, long i)
 {
-    size_t i = *pos;
-    rec->n = 0;
-    rec->blen = 0;
-    /* offsets into buf first: it may move while growing */
-    size_t offs[256];
-    size_t nf = 0;
-    for (;;) {
-        if (nf == 256)
-            return -2;
-        size_t fstart = rec->blen;
-        unsigned long col = char_column(*line_start, s + i);
-        int quoted = i < len && s[i] == '"';
-        if (quoted) {
-            i++;
-            for (;;) {
-                if (i >= len)
-                    return -1;
-                if (s[i] == '"') {
-                    if (i + 1 < len && s[i + 1] == '"') {
-                        i++;
-                    } else {
-                        i++;
-                        break;
-                    }
-                }
-                if (s[i] == '\n') {
-                    (*line)++;
-                    *line_start = s + i + 1;
-                }
-                if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 2, 1) < 0)
-                    return -2;
-                rec->buf[rec->blen++] = s[i++];
-            }
-        }
-        while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
-            if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 2, 1) < 0)
-                return -2;
-            rec->buf[rec->blen++] = s[i++];
-        }
-        if (cm_grow((void **)&rec->buf, &rec->bcap, rec->blen + 1, 1) < 0 ||
-            cm_grow((void **)&rec->f, &rec->cap, nf + 1, sizeof *rec->f) < 0)
-            return -2;
-        rec->buf[rec->blen++] = '\0';
-        offs[nf] = fstart;
-        rec->f[nf].len = rec->blen - 1 - fstart;
-        rec->f[nf].column = col;
-        nf++;
-        if (i < len && s[i] == ',') {
-            i++;
-            continue;
-        }
-        if (i < len && s[i] == '\r')
-            i++;
-        if (i < len && s[i] == '\n')
-            i++;
-        break;
-    }
-    for (size_t k = 0; k < nf; k++)
-        rec->f[k].s = rec->buf + offs[k];
-    rec->n = nf;
-    *pos = i;
-    (*line)++;
-    *line_start = s + i;
-    return 1;
+    if (i < 0 || (size_t)i >= c->nfields || c->fields[i].len == 0)
+        return (field){ NULL, 0, 0 };
+    const csvr_field *f = &c->fields[i];
+    return (field){ c->text + f->off, f->len, src_column(c->src, f->at) };
 }
 
-static void load_csv(loader *L, const char *s, size_t len)
+static void load_csv(loader *L, source *src, size_t start)
 {
-    size_t pos = 0;
-    unsigned long line = 1;
-    const char *line_start = s;
-    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-        pos = 3, line_start = s + 3;
-    csvrec rec = { 0 };
+    csvr rec;
+    csvr_init(&rec, src, start, PAIRS_MAX_RECORD);
+    rec.comment = '#';
     enum { C_E, C_R, C_S, C_RS, C_WHY, NCOL };
     static const char *const colnames[NCOL] = { "enterprise", "region", "score", "region_score",
                                                 "reasons" };
     long col[NCOL] = { -1, -1, -1, -1, -1 };
     int have_header = 0;
     long record = 0;
-    while (pos < len && L->problems < 1000000 && !L->nomem) {
-        /* blank and comment lines */
-        if (s[pos] == '\n' || s[pos] == '\r' || s[pos] == '#') {
-            while (pos < len && s[pos] != '\n')
-                pos++;
-            if (pos < len)
-                pos++;
-            line++;
-            line_start = s + pos;
-            continue;
-        }
-        unsigned long at = line;
-        int k = csv_record(s, len, &pos, &line, &line_start, &rec);
-        if (k == -2) {
-            L->nomem = 1;
+    while (L->problems < 1000000 && !L->nomem) {
+        int k = csvr_next(&rec);
+        if (k == 0)
+            break;
+        if (k < 0) {
+            if (rec.error == CSVR_NOMEM) {
+                L->nomem = 1;
+            } else {
+                unsigned long at = src_line(src, rec.error_at);
+                unsigned long colno = src_column(src, rec.error_at);
+                if (rec.error == CSVR_UNCLOSED)
+                    problem(L, src_line(src, rec.start), 0, 0, NULL, NULL, "a closing quote",
+                            "the end of the file", NULL);
+                else if (rec.error == CSVR_NUL)
+                    problem(L, at, colno, 0, NULL, NULL, NULL, NULL, "NUL byte in cell");
+                else
+                    problem(L, at, colno, 0, NULL, NULL, "a quote only around a whole field",
+                            "a quote inside a field, or text after a closing quote", NULL);
+            }
             break;
         }
-        if (k == -1) {
-            problem(L, at, 0, 0, NULL, NULL, "a closing quote", "the end of the file", NULL);
+        if (rec.is_comment)
+            continue;
+        unsigned long at = src_line(src, rec.start);
+        if (rec.too_long) {
+            char exp[64], fnd[64];
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", (size_t)PAIRS_MAX_RECORD);
+            snprintf(fnd, sizeof fnd, "%zu bytes", rec.bytes);
+            problem(L, at, 0, have_header ? record + 1 : 0, NULL, NULL, exp, fnd, NULL);
             break;
         }
         if (!have_header) {
             have_header = 1;
-            for (size_t i = 0; i < rec.n; i++)
+            for (size_t i = 0; i < rec.nfields; i++)
                 for (int c = 0; c < NCOL; c++)
-                    if (rec.f[i].len == strlen(colnames[c]) &&
-                        memcmp(rec.f[i].s, colnames[c], rec.f[i].len) == 0 && col[c] < 0)
+                    if (rec.fields[i].len == strlen(colnames[c]) &&
+                        memcmp(rec.text + rec.fields[i].off, colnames[c], rec.fields[i].len) == 0 &&
+                        col[c] < 0)
                         col[c] = (long)i;
             for (int c = 0; c < C_RS; c++)
                 if (col[c] < 0) {
@@ -584,19 +519,16 @@ static void load_csv(loader *L, const char *s, size_t len)
         }
         record++;
         field fs[NCOL];
-        for (int c = 0; c < NCOL; c++) {
-            fs[c] = (field){ NULL, 0, 0 };
-            if (col[c] >= 0 && (size_t)col[c] < rec.n && rec.f[col[c]].len > 0)
-                fs[c] = rec.f[col[c]];
-        }
+        for (int c = 0; c < NCOL; c++)
+            fs[c] = csv_field(&rec, col[c]);
         size_t need = 0;
         for (int c = 0; c < C_RS; c++)
             if ((size_t)col[c] + 1 > need)
                 need = (size_t)col[c] + 1;
-        if (rec.n < need) {
+        if (rec.nfields < need) {
             char exp[64], fnd[64];
             snprintf(exp, sizeof exp, "at least %zu fields", need);
-            snprintf(fnd, sizeof fnd, "%zu", rec.n);
+            snprintf(fnd, sizeof fnd, "%zu", rec.nfields);
             problem(L, at, 0, record, &fs[C_E], NULL, exp, fnd, NULL);
             continue;
         }
@@ -608,8 +540,7 @@ static void load_csv(loader *L, const char *s, size_t len)
     if (!have_header && !L->nomem && L->problems == 0)
         problem(L, 1, 0, 0, NULL, "header", "a header row (enterprise,region,score)",
                 "an empty file", NULL);
-    cm_free(rec.f);
-    cm_free(rec.buf);
+    csvr_free(&rec);
 }
 
 /* ---- JSON ---- */
@@ -702,46 +633,69 @@ static void take_json(loader *L, json_t *obj, unsigned long line, long record)
     cm_free(joined);
 }
 
-static void json_error(loader *L, const json_error_t *je, unsigned long line)
+/* One JSON record at [at, end) of the source; 0, or -1 when the load must stop. */
+static int json_record(loader *L, source *src, size_t at, size_t len, unsigned long line,
+                       long record, size_t flags, json_t **out)
 {
-    if (cm_alloc_failures) {
+    json_error_t je;
+    int nomem;
+    *out = NULL;
+    json_t *obj = jsonr_parse(src, at, len, flags, &je, &nomem);
+    if (nomem) {
         L->nomem = 1;
-        return;
+        return -1;
     }
-    problem(L, line ? line : (unsigned long)je->line, (unsigned long)(je->column > 0 ? je->column : 0),
-            0, NULL, NULL, "valid JSON", je->text, NULL);
+    if (obj == NULL) {
+        /* jansson counts from the record's start */
+        unsigned long eline = je.line > 0 ? (unsigned long)je.line : 1;
+        unsigned long ecol = je.column > 0 ? (unsigned long)je.column : 0;
+        unsigned long l0 = src_line(src, at), c0 = src_column(src, at);
+        problem(L, l0 + eline - 1, eline == 1 && ecol ? c0 + ecol - 1 : ecol, line ? 0 : record,
+                NULL, NULL, line ? "a JSON object" : "valid JSON", je.text, NULL);
+        return line ? 0 : -1;     /* a bad line is one record; in a document, the end */
+    }
+    *out = obj;
+    return 0;
 }
 
-static void load_jsonl(loader *L, const char *s, size_t len)
+static void load_jsonl(loader *L, source *src, size_t start)
 {
-    size_t pos = 0;
-    unsigned long line = 0;
+    size_t pos = start;
     long record = 0;
-    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-        pos = 3;
-    while (pos < len && !L->nomem && L->problems < 1000000) {
-        const char *nl = memchr(s + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        line++;
-        size_t a = pos, b = end;
-        pos = nl ? end + 1 : len;
-        while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
-            b--;
-        if (a == b)
-            continue;
-        json_error_t je;
-        unsigned long before = cm_alloc_failures;
-        json_t *obj = json_loadb(s + a, b - a, 0, &je);
-        if (obj == NULL) {
-            if (cm_alloc_failures != before)
-                L->nomem = 1;
-            else
-                problem(L, line, (unsigned long)(je.column > 0 ? je.column : 0), 0, NULL, NULL,
-                        "a JSON object", je.text, NULL);
+    while (!L->nomem && L->problems < 1000000) {
+        src_keep(src, pos);
+        if (src_avail(src, pos) == 0)
+            break;
+        size_t eol, next;
+        int long_line;
+        unsigned long line = src_line(src, pos);
+        if (jsonr_line(src, pos, PAIRS_MAX_RECORD, &eol, &next, &long_line) < 0) {
+            problem(L, line, 0, 0, NULL, NULL, "a line of JSON text", "a NUL byte", NULL);
+            break;
+        }
+        if (long_line) {
+            char exp[64], fnd[64];
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", (size_t)PAIRS_MAX_RECORD);
+            snprintf(fnd, sizeof fnd, "a line of %zu bytes", eol - pos);
+            problem(L, line, 0, 0, NULL, NULL, exp, fnd, NULL);
+            pos = next;
             continue;
         }
+        const char *p = src_at(src, pos);
+        size_t a = 0, b = eol - pos;
+        while (a < b && (p[a] == ' ' || p[a] == '\t' || p[a] == '\r'))
+            a++;
+        while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t' || p[b - 1] == '\r'))
+            b--;
+        size_t here = pos;
+        pos = next;
+        if (a == b)
+            continue;
+        json_t *obj;
+        if (json_record(L, src, here + a, b - a, line, 0, 0, &obj) < 0)
+            break;
+        if (obj == NULL)
+            continue;
         if (!json_is_object(obj)) {
             problem(L, line, 1, 0, NULL, NULL, "a JSON object", "another JSON value", NULL);
         } else if (json_object_get(obj, "enterprise") == NULL &&
@@ -755,45 +709,146 @@ static void load_jsonl(loader *L, const char *s, size_t len)
     }
 }
 
-static void load_json(loader *L, const char *s, size_t len)
+/* The elements of the array whose '[' is at `at`, one record at a time. */
+static int json_pairs_array(loader *L, source *src, size_t at, size_t *after)
 {
-    json_error_t je;
-    unsigned long before = cm_alloc_failures;
-    json_t *root = json_loadb(s, len, 0, &je);
-    if (root == NULL) {
-        if (cm_alloc_failures != before)
-            L->nomem = 1;
-        else
-            json_error(L, &je, 0);
+    size_t i = jsonr_skip_ws(src, at + 1);
+    long record = 0;
+    if (src_byte(src, i) == ']') {
+        *after = i + 1;
+        return 0;
+    }
+    for (;;) {
+        if (L->nomem || L->problems >= 1000000)
+            return -1;
+        src_keep(src, i);
+        if (src_byte(src, i) < 0)
+            goto truncated;
+        record++;
+        size_t end;
+        int sc = jsonr_value(src, i, PAIRS_MAX_RECORD, &end);
+        if (sc == JSONR_BAD)
+            goto truncated;
+        if (sc == JSONR_TOO_LONG) {
+            char exp[64], fnd[64];
+            snprintf(exp, sizeof exp, "a record of at most %zu bytes", (size_t)PAIRS_MAX_RECORD);
+            snprintf(fnd, sizeof fnd, "%zu bytes", end - i);
+            problem(L, 0, 0, record, NULL, NULL, exp, fnd, NULL);
+        } else {
+            json_t *obj;
+            if (json_record(L, src, i, end - i, 0, record, JSON_DECODE_ANY, &obj) < 0)
+                return -1;
+            if (!json_is_object(obj))
+                problem(L, 0, 0, record, NULL, NULL, "a JSON object", "another JSON value", NULL);
+            else
+                take_json(L, obj, 0, record);
+            json_decref(obj);
+        }
+        i = jsonr_skip_ws(src, end);
+        int c = src_byte(src, i);
+        if (c == ']') {
+            *after = i + 1;
+            return 0;
+        }
+        if (c != ',')
+            break;
+        i = jsonr_skip_ws(src, i + 1);
+    }
+truncated:
+    problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
+            src_byte(src, i) < 0 ? "the end of the file inside the list of pairs"
+                                 : "something else than ',' or ']' after a pair", NULL);
+    return -1;
+}
+
+/* Only white space may follow the document. */
+static void json_end(loader *L, source *src, size_t at)
+{
+    size_t i = jsonr_skip_ws(src, at);
+    if (src_byte(src, i) >= 0)
+        problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
+                "text after the end of the document", NULL);
+}
+
+static void load_json(loader *L, source *src, size_t start)
+{
+    static const char *const keys[] = { "results", "assignments", "pairs" };
+    size_t i = jsonr_skip_ws(src, start);
+    int c = src_byte(src, i);
+    size_t end;
+    if (c == '[') {
+        if (json_pairs_array(L, src, i, &end) == 0)
+            json_end(L, src, end);
         return;
     }
-    json_t *arr = root;
-    if (json_is_object(root)) {
-        arr = json_object_get(root, "results");
-        if (arr == NULL)
-            arr = json_object_get(root, "assignments");
-        if (arr == NULL)
-            arr = json_object_get(root, "pairs");
-    }
-    if (!json_is_array(arr)) {
+    if (c != '{') {
+        /* not a list nor an object: let jansson say what it is */
+        src_keep(src, i);
+        if (c >= 0 && jsonr_value(src, i, PAIRS_MAX_RECORD, &end) != JSONR_TOO_LONG) {
+            json_t *v;
+            if (json_record(L, src, i, end - i, 0, 0, JSON_DECODE_ANY, &v) < 0)
+                return;
+            json_decref(v);
+        }
         problem(L, 1, 1, 0, NULL, NULL,
                 "an array of pairs, or an object with \"results\", \"assignments\" or \"pairs\"",
-                json_is_object(root) ? "an object without them" : "another JSON value", NULL);
-        json_decref(root);
+                "another JSON value", NULL);
         return;
     }
-    size_t i;
-    json_t *obj;
-    json_array_foreach(arr, i, obj) {
-        if (L->nomem)
+    /* an object: the first key naming the pairs holds them; others are skipped */
+    i = jsonr_skip_ws(src, i + 1);
+    for (;;) {
+        if (src_byte(src, i) == '}')
             break;
-        if (!json_is_object(obj)) {
-            problem(L, 0, 0, (long)i + 1, NULL, NULL, "a JSON object", "another JSON value", NULL);
+        src_keep(src, i);
+        size_t kend;
+        if (src_byte(src, i) != '"' || jsonr_value(src, i, PAIRS_MAX_RECORD, &kend) != JSONR_OK)
+            goto bad;
+        json_error_t je;
+        int nomem;
+        json_t *key = jsonr_parse(src, i, kend - i, JSON_DECODE_ANY, &je, &nomem);
+        if (nomem) {
+            L->nomem = 1;
+            return;
+        }
+        int wanted = 0;
+        for (size_t k = 0; key && k < sizeof keys / sizeof keys[0]; k++)
+            if (json_is_string(key) && strcmp(json_string_value(key), keys[k]) == 0)
+                wanted = 1;
+        json_decref(key);
+        if (key == NULL)
+            goto bad;
+        i = jsonr_skip_ws(src, kend);
+        if (src_byte(src, i) != ':')
+            goto bad;
+        i = jsonr_skip_ws(src, i + 1);
+        if (wanted && src_byte(src, i) == '[') {
+            /* the rest of the object is not read: the pairs are what counts */
+            json_pairs_array(L, src, i, &end);
+            return;
+        }
+        src_keep(src, i);
+        size_t vend;
+        int sc = src_byte(src, i) < 0 ? JSONR_EOF : jsonr_value(src, i, (size_t)-1, &vend);
+        if (sc != JSONR_OK && sc != JSONR_TOO_LONG)
+            goto bad;
+        i = jsonr_skip_ws(src, vend);
+        if (src_byte(src, i) == ',') {
+            i = jsonr_skip_ws(src, i + 1);
             continue;
         }
-        take_json(L, obj, 0, (long)i + 1);
+        if (src_byte(src, i) == '}')
+            break;
+        goto bad;
     }
-    json_decref(root);
+    json_end(L, src, i + 1);
+    problem(L, 1, 1, 0, NULL, NULL,
+            "an array of pairs, or an object with \"results\", \"assignments\" or \"pairs\"",
+            "an object without them", NULL);
+    return;
+bad:
+    problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
+            "a broken object around the pairs", NULL);
 }
 
 /* Back to the state before a failed load. */
@@ -870,12 +925,15 @@ CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void 
     loader L = { p, name, diags, p->npairs, NULL, 0, 0, 0, 0 };
     size_t nside[2] = { p->nside[0], p->nside[1] };
     strpool_mark m = strpool_mark_now(&p->pool);
+    source src;
+    src_init_memory(&src, s, len);
+    size_t start = len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     if (format == CM_FORMAT_CSV)
-        load_csv(&L, s, len);
+        load_csv(&L, &src, start);
     else if (format == CM_FORMAT_JSONL)
-        load_jsonl(&L, s, len);
+        load_jsonl(&L, &src, start);
     else
-        load_json(&L, s, len);
+        load_json(&L, &src, start);
     cm_free(L.lines);
     if (L.nomem || L.problems) {
         rollback(p, L.start, nside, m);

@@ -1,6 +1,7 @@
 /*
- * load.c - loading one source of profiles into an engine's store: reading
- * the file (mmap), choosing format and kind, the all-or-nothing rule, and
+ * load.c - loading one source of profiles into an engine's store: opening
+ * the input (a file, a pipe, standard input, memory; read in bounded chunks
+ * through source.c), choosing format and kind, the all-or-nothing rule, and
  * the rejects file of --skip-invalid (see load.h).
  *
  * A load marks the store first; when it fails (strict mode and any
@@ -18,43 +19,38 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- line map -------------------------------------------------------------- */
+/* ---- lines and columns -------------------------------------------------------- */
 
 unsigned long run_line(load_run *r, size_t off)
 {
-    if (off > r->len)
-        off = r->len;
-    if (off < r->lm_off) {
-        r->lm_off = 0;
-        r->lm_line = 1;
-        r->lm_line_start = 0;
-    }
-    const char *p = r->data + r->lm_off, *end = r->data + off;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (nl == NULL)
-            break;
-        r->lm_line++;
-        r->lm_line_start = (size_t)(nl + 1 - r->data);
-        p = nl + 1;
-    }
-    r->lm_off = off;
-    return r->lm_line;
+    return src_line(r->src, off);
 }
 
 unsigned long run_column(load_run *r, size_t off)
 {
-    run_line(r, off);
-    unsigned long col = 1;
-    for (size_t i = r->lm_line_start; i < off && i < r->len; i++)
-        if (((unsigned char)r->data[i] & 0xc0) != 0x80)
-            col++;
+    unsigned long col = src_column(r->src, off);
     /* the BOM is not a character of the first line */
+    if (r->bom && col > 1 && src_line(r->src, off) == 1)
+        col--;
     return col;
+}
+
+int run_src_failed(load_run *r)
+{
+    /* a read that failed for want of memory is out of memory, not bad input */
+    if (r->src->nomem || r->src->err == ENOMEM)
+        return -1;
+    if (r->src->err && !r->fatal) {
+        char note[160];
+        snprintf(note, sizeof note, "cannot read further: %s", strerror(r->src->err));
+        ctx_error(&r->ctx, 0, 0, 0, NULL, NULL, NULL, note);
+        r->fatal = 1;
+        return 1;
+    }
+    return r->src->err ? 1 : 0;
 }
 
 int run_set_kind(load_run *r, int kind, size_t off)
@@ -161,7 +157,7 @@ static int kind_of_name(const char *path)
 
 /* ---- the load ------------------------------------------------------------- */
 
-static cm_status load_source(cm_engine *e, const char *name, const char *data, size_t len,
+static cm_status load_source(cm_engine *e, const char *name, source *src,
                              const cm_load_options *o, cm_diags *diags)
 {
     cm_load_options defaults;
@@ -194,11 +190,10 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
     r.format = fmt;
     r.opts = o;
     r.max_record = o->max_record_bytes ? o->max_record_bytes : (size_t)1 << 20;
-    r.lm_line = 1;
-    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+    r.src = src;
+    if (src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xef\xbb\xbf", 3) == 0)
         r.bom = 3;
-    r.data = data + r.bom;
-    r.len = len - r.bom;
+    r.start = r.bom;
 
     cm_status st_out = CM_OK;
     file_out rejects_out = { 0 };
@@ -210,15 +205,20 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
         goto done;
     }
     {
-        size_t i = 0;
-        while (i < r.len && (r.data[i] == ' ' || r.data[i] == '\t' || r.data[i] == '\r' ||
-                             r.data[i] == '\n'))
+        size_t i = r.start;
+        int c;
+        while ((c = src_byte(src, i)) == ' ' || c == '\t' || c == '\r' || c == '\n')
             i++;
-        if (i == r.len) {
-            ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
-                      r.len ? "the file holds only white space: expected profiles"
-                            : "the file is empty: expected profiles");
-            st_out = CM_EINPUT;
+        if (c < 0) {
+            int f = run_src_failed(&r);
+            if (f < 0)
+                st_out = CM_ENOMEM;
+            else if (f == 0)
+                ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
+                          i > r.start ? "the file holds only white space: expected profiles"
+                                      : "the file is empty: expected profiles");
+            if (st_out == CM_OK)
+                st_out = CM_EINPUT;
             goto done;
         }
     }
@@ -240,6 +240,8 @@ static cm_status load_source(cm_engine *e, const char *name, const char *data, s
 
     int rc = fmt == CM_FORMAT_JSON ? load_json(&r) : fmt == CM_FORMAT_JSONL ? load_jsonl(&r)
                                                                             : load_csv(&r);
+    if (rc >= 0 && run_src_failed(&r) < 0)
+        rc = -1;
     if (rc < 0 || r.ctx.nomem)
         st_out = CM_ENOMEM;
     else if (r.fatal || (r.ctx.errors && !o->skip_invalid))
@@ -287,7 +289,29 @@ CM_API cm_status cm_engine_load_buffer(cm_engine *e, const char *name, const voi
 {
     if (e == NULL || (data == NULL && len))
         return CM_EUSAGE;
-    return load_source(e, name ? name : "-", data ? data : "", len, o, diags);
+    source src;
+    src_init_memory(&src, data ? data : "", len);
+    return load_source(e, name ? name : "-", &src, o, diags);
+}
+
+static cm_status load_stream(cm_engine *e, const char *name, int fd, const cm_load_options *o,
+                             cm_diags *diags)
+{
+    source src;
+    if (src_init_fd(&src, fd, 0) < 0)
+        return engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded",
+                           name);
+    cm_status s = load_source(e, name, &src, o, diags);
+    src_free(&src);
+    return s;
+}
+
+CM_API cm_status cm_engine_load_fd(cm_engine *e, const char *name, int fd,
+                                   const cm_load_options *o, cm_diags *diags)
+{
+    if (e == NULL || fd < 0)
+        return CM_EUSAGE;
+    return load_stream(e, name ? name : "-", fd, o, diags);
 }
 
 CM_API cm_status cm_engine_load_file(cm_engine *e, const char *path,
@@ -295,38 +319,31 @@ CM_API cm_status cm_engine_load_file(cm_engine *e, const char *path,
 {
     if (e == NULL || path == NULL)
         return CM_EUSAGE;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO that has no writer must not wait for one */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return engine_fail(e, CM_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return engine_fail(e, errno == ENOMEM ? CM_ENOMEM : CM_EIO, "%s: cannot open: %s", path,
+                           strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) < 0) {
         int err = errno;
         close(fd);
         return engine_fail(e, CM_EIO, "%s: %s", path, strerror(err));
     }
-    if (!S_ISREG(sb.st_mode)) {
+    if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
         close(fd);
         return engine_fail(e, CM_EIO, "%s: %s", path,
                            S_ISDIR(sb.st_mode) ? "is a directory, not a file"
-                                               : "is not a regular file (a pipe or a device): "
-                                                 "give it on standard input as '-'");
+                                               : "is not a regular file or a pipe (a device "
+                                                 "or a socket): give it on standard input "
+                                                 "as '-'");
     }
-    size_t len = (size_t)sb.st_size;
-    const char *data = "";
-    void *map = NULL;
-    if (len) {
-        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-            int err = errno;
-            close(fd);
-            return engine_fail(e, CM_EIO, "%s: cannot read: %s", path, strerror(err));
-        }
-        posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-        data = map;
-    }
+    /* a pipe is read as a stream: blocking reads from here on (a FIFO with no
+     * writer reads as empty at once, it never waits) */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    cm_status s = load_stream(e, path, fd, o, diags);
     close(fd);
-    cm_status s = load_source(e, path, data, len, o, diags);
-    if (map)
-        munmap(map, len);
     return s;
 }

@@ -1,9 +1,9 @@
 /*
- * load.h - what the format loaders share: the source text, the options, the
- * line map that turns byte offsets into lines and columns, and the hooks for
- * records that are rejected.
+ * load.h - what the format loaders share: the source (read in bounded
+ * chunks, see source.h), the options, lines and columns of offsets, and the
+ * hooks for records that are rejected.
  *
- * load.c owns reading files, choosing format and kind, the all-or-nothing
+ * load.c owns opening inputs, choosing format and kind, the all-or-nothing
  * rule and the rejects file; load_json.c and load_csv.c own their syntax.
  * Neither knows the schema: that is record.c.
  */
@@ -12,13 +12,14 @@
 
 #include "capmatch.h"
 #include "record.h"
+#include "source.h"
 
 #include <stdio.h>
 
 typedef struct load_run {
     load_ctx ctx;
-    const char *data;         /* the whole source, BOM skipped */
-    size_t len;
+    source *src;              /* the input; offsets are absolute */
+    size_t start;             /* offset of the first byte after a BOM */
     size_t bom;               /* bytes skipped at the start */
     const cm_load_options *opts;
     size_t max_record;        /* bytes */
@@ -28,12 +29,13 @@ typedef struct load_run {
     long records;             /* records seen */
     long rejected;
     FILE *rejects;            /* with skip_invalid, or NULL */
-    /* line map cursor */
-    size_t lm_off, lm_line_start;
-    unsigned long lm_line;
 } load_run;
 
-/* 1-based line of a byte offset into data (monotonic offsets are cheap). */
+/* The input could not be read further: out of memory, or a read error
+ * (reported). Returns -1 for out of memory, 1 for a read error, 0 else. */
+int run_src_failed(load_run *r);
+
+/* 1-based line of a byte offset (monotonic offsets are cheap). */
 unsigned long run_line(load_run *r, size_t off);
 /* 1-based character (not byte) column of an offset. */
 unsigned long run_column(load_run *r, size_t off);

@@ -5,12 +5,12 @@
  *
  * The columns are resolved once, from the header; each cell is then turned
  * into a typed value by its column's shape and handed to the record builder.
- * Lines are fed to libcsv one at a time so that every row knows its line.
+ * Records come from csvread.c, which knows where each field starts.
  */
 #include "load.h"
 #include "alloc.h"
+#include "csvread.h"
 
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,30 +21,18 @@ typedef struct column {
     const char *attr;         /* attribute name (into name) */
 } column;
 
-typedef struct cell {
-    size_t off, len;          /* into row buffer, NUL-terminated */
-} cell;
+/* The most columns a header may name. */
+#define MAX_COLUMNS 4096
 
 typedef struct csv_state {
     load_run *r;
     rb *b;
+    csvr c;                   /* the record being read */
     column *cols;
     size_t ncols;
     int header_done;
-    /* the row being read */
-    char *buf;
-    size_t buf_len, buf_cap;
-    cell *cells;
-    size_t ncells, cells_cap;
-    int row_too_long;
-    size_t row_bytes;
-    unsigned long row_line;   /* line the row starts on; 0 = no field yet */
-    size_t row_off;           /* offset the row starts at */
-    unsigned long cur_line;   /* line being fed */
-    size_t cur_off;           /* offset of the line being fed */
-    size_t cur_end;           /* offset past it */
+    unsigned long row_line;   /* line the record starts on */
     size_t id_col;            /* SIZE_MAX when there is no id column */
-    unsigned long next_row_line; /* where the next row should start */
     /* scratch for list items */
     val *items;
     size_t items_cap;
@@ -53,36 +41,9 @@ typedef struct csv_state {
     int nomem;
 } csv_state;
 
-static void on_field(void *data, size_t len, void *ud)
+static const char *cell_text(const csv_state *s, size_t i)
 {
-    csv_state *s = ud;
-    if (s->nomem)
-        return;
-    if (s->row_line == 0) {
-        size_t nl = 0;
-        for (size_t i = 0; i < len; i++)
-            nl += ((const char *)data)[i] == '\n';
-        s->row_line = s->cur_line - nl;
-        s->row_off = s->cur_off;
-    }
-    s->row_bytes += len + 1;
-    if (s->row_bytes > s->r->max_record) {
-        s->row_too_long = 1;
-        s->ncells++;
-        return;
-    }
-    if ((s->buf_len + len + 1 > s->buf_cap &&
-         cm_grow((void **)&s->buf, &s->buf_cap, s->buf_len + len + 1, 1) < 0) ||
-        (s->ncells + 1 > s->cells_cap &&
-         cm_grow((void **)&s->cells, &s->cells_cap, s->ncells + 1, sizeof *s->cells) < 0)) {
-        s->nomem = 1;
-        return;
-    }
-    if (len)
-        memcpy(s->buf + s->buf_len, data, len);
-    s->buf[s->buf_len + len] = '\0';
-    s->cells[s->ncells++] = (cell){ s->buf_len, len };
-    s->buf_len += len + 1;
+    return s->c.text + s->c.fields[i].off;
 }
 
 /* ---- header ------------------------------------------------------------------ */
@@ -95,35 +56,56 @@ static void header_error(csv_state *s, const char *col, const char *expected, co
     s->r->fatal = 1;
 }
 
+static unsigned name_hash(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 static void read_header(csv_state *s)
 {
     load_ctx *ctx = &s->r->ctx;
+    size_t ncells = s->c.nfields;
     s->id_col = SIZE_MAX;
-    s->cols = cm_calloc(s->ncells ? s->ncells : 1, sizeof *s->cols);
-    if (s->cols == NULL) {
-        s->nomem = 1;
-        return;
-    }
-    s->ncols = s->ncells;
-    if (s->row_too_long) {
+    if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
-        snprintf(found, sizeof found, "%zu bytes", s->row_bytes);
+        snprintf(found, sizeof found, "%zu bytes", s->c.bytes);
         ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
         s->r->fatal = 1;
         return;
     }
-    for (size_t i = 0; i < s->ncells; i++) {
-        const char *name = s->buf + s->cells[i].off;
-        size_t len = s->cells[i].len;
+    if (s->c.too_many) {
+        char exp[64], found[64];
+        snprintf(exp, sizeof exp, "a header of at most %d columns", MAX_COLUMNS);
+        snprintf(found, sizeof found, "%zu columns", ncells);
+        ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
+        s->r->fatal = 1;
+        return;
+    }
+    s->cols = cm_calloc(ncells ? ncells : 1, sizeof *s->cols);
+    /* names seen so far, for the duplicate check: a hash set of column indexes */
+    size_t nslots = 16;
+    while (nslots < 2 * ncells)
+        nslots *= 2;
+    size_t *seen = cm_calloc(nslots, sizeof *seen);
+    if (s->cols == NULL || seen == NULL) {
+        cm_free(seen);
+        s->nomem = 1;
+        return;
+    }
+    s->ncols = ncells;
+    for (size_t i = 0; i < ncells; i++) {
+        const char *name = cell_text(s, i);
+        size_t len = s->c.fields[i].len;
         column *c = &s->cols[i];
         c->name = cm_strndup(name, len);
         if (c->name == NULL) {
             s->nomem = 1;
-            return;
+            break;
         }
-        char num[32];
-        snprintf(num, sizeof num, "%zu", i + 1);
         if (len == 0) {
             char field[48];
             snprintf(field, sizeof field, "column %zu", i + 1);
@@ -138,9 +120,17 @@ static void read_header(csv_state *s)
             s->r->fatal = 1;
             continue;
         }
-        for (size_t k = 0; k < i; k++)
-            if (s->cols[k].name && strcmp(s->cols[k].name, c->name) == 0)
-                header_error(s, c->name, "each column once", "a second column of that name");
+        size_t h = name_hash(c->name) & (nslots - 1);
+        int dup = 0;
+        for (; seen[h]; h = (h + 1) & (nslots - 1))
+            if (strcmp(s->cols[seen[h] - 1].name, c->name) == 0) {
+                dup = 1;
+                break;
+            }
+        if (dup)
+            header_error(s, c->name, "each column once", "a second column of that name");
+        else
+            seen[h] = i + 1;
         if (strncmp(c->name, "attrs.", 6) == 0 && len > 6) {
             c->attr = c->name + 6;
             continue;
@@ -181,6 +171,7 @@ static void read_header(csv_state *s)
         if (strcmp(f->path, "id") == 0)
             s->id_col = i;
     }
+    cm_free(seen);
 }
 
 /* ---- cells --------------------------------------------------------------------- */
@@ -313,25 +304,27 @@ static void read_row(csv_state *s)
     rb *b = s->b;
     const char *id = NULL;
     size_t id_len = 0;
-    if (s->id_col < s->ncells && !s->row_too_long) {
-        id = s->buf + s->cells[s->id_col].off;
-        id_len = s->cells[s->id_col].len;
+    size_t ncells = s->c.nfields;
+    int whole = s->c.too_long || s->c.too_many;
+    if (s->id_col < ncells && !whole) {
+        id = cell_text(s, s->id_col);
+        id_len = s->c.fields[s->id_col].len;
     }
     rb_begin(b, record, s->row_line, id, id_len);
-    if (s->row_too_long) {
+    if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a row of at most %zu bytes", r->max_record);
-        snprintf(found, sizeof found, "%zu bytes", s->row_bytes);
+        snprintf(found, sizeof found, "%zu bytes", s->c.bytes);
         rb_error(b, NULL, exp, found);
-    } else if (s->ncells != s->ncols) {
+    } else if (ncells != s->ncols) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "%zu fields as in the header", s->ncols);
-        snprintf(found, sizeof found, "%zu", s->ncells);
+        snprintf(found, sizeof found, "%zu", ncells);
         rb_error(b, NULL, exp, found);
     } else {
-        for (size_t i = 0; i < s->ncells; i++) {
-            const char *t = s->buf + s->cells[i].off;
-            size_t len = s->cells[i].len;
+        for (size_t i = 0; i < ncells; i++) {
+            const char *t = cell_text(s, i);
+            size_t len = s->c.fields[i].len;
             const column *c = &s->cols[i];
             if (len == 0)
                 continue;     /* an empty cell is an absent field */
@@ -368,31 +361,44 @@ static void read_row(csv_state *s)
         return;
     }
     if (got == 0) {
-        size_t end = s->cur_end;
-        run_reject(r, record, s->row_line, r->data + s->row_off,
-                   end > s->row_off ? end - s->row_off : 0, diag_start);
+        if (s->c.too_long)
+            run_reject(r, record, s->row_line, "", 0, diag_start);
+        else
+            run_reject(r, record, s->row_line, src_at(r->src, s->c.start),
+                       s->c.end - s->c.start, diag_start);
     }
 }
 
-static void on_row(int c, void *ud)
+static void syntax_error(csv_state *s)
 {
-    (void)c;
-    csv_state *s = ud;
-    if (s->nomem || s->r->fatal)
-        goto reset;
-    if (!s->header_done) {
-        s->header_done = 1;
-        read_header(s);
-    } else {
-        read_row(s);
+    load_run *r = s->r;
+    long record = s->header_done ? r->records + 1 : 0;
+    size_t at = s->c.error_at;
+    switch (s->c.error) {
+    case CSVR_QUOTE:
+        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, NULL, NULL,
+                  "invalid CSV: a quote inside a field that is not quoted, or text after "
+                  "a closing quote (quote the whole field and double inner quotes: "
+                  "\"say \"\"yes\"\"\")");
+        break;
+    case CSVR_NUL:
+        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, NULL, NULL,
+                  s->header_done ? "NUL byte in cell" : "NUL byte in cell of the header");
+        break;
+    case CSVR_UNCLOSED: {
+        /* the last line of the input */
+        unsigned long last = run_line(r, at > r->start ? at - 1 : at);
+        char note[128];
+        snprintf(note, sizeof note,
+                 "invalid CSV: a quoted field is never closed (the record starts on line %lu)",
+                 run_line(r, s->c.start));
+        ctx_error(&r->ctx, last, 0, record, NULL, NULL, NULL, note);
+        break;
     }
-reset:
-    s->buf_len = 0;
-    s->ncells = 0;
-    s->row_too_long = 0;
-    s->row_bytes = 0;
-    s->row_line = 0;
-    s->next_row_line = s->cur_line + 1;
+    default:
+        break;
+    }
+    r->fatal = 1;
 }
 
 int load_csv(load_run *r)
@@ -400,54 +406,40 @@ int load_csv(load_run *r)
     csv_state s;
     memset(&s, 0, sizeof s);
     s.r = r;
-    s.next_row_line = 1;
-    struct csv_parser p;
     int rc = 0;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-        return -1;
-    csv_set_realloc_func(&p, cm_realloc);
-    csv_set_free_func(&p, cm_free);
+    csvr_init(&s.c, r->src, r->start, r->max_record);
+    s.c.max_fields = MAX_COLUMNS;
     s.b = rb_new(&r->ctx);
-    if (s.b == NULL) {
-        csv_free(&p);
+    if (s.b == NULL)
         return -1;
-    }
     /* the kind decides which columns are fields: settle it first */
     if (run_need_kind(r, 0) < 0)
         goto out;
 
-    size_t i = 0;
-    unsigned long line = 0;
-    while (i < r->len && !r->fatal && !s.nomem) {
-        const char *nl = memchr(r->data + i, '\n', r->len - i);
-        size_t next = nl ? (size_t)(nl - r->data) + 1 : r->len;
-        s.cur_line = ++line;
-        s.cur_off = i;
-        s.cur_end = next;
-        size_t done = csv_parse(&p, r->data + i, next - i, on_field, on_row, &s);
-        if (done != next - i) {
-            if (csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG) {
+    while (!r->fatal && !s.nomem) {
+        int got = csvr_next(&s.c);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            if (s.c.error == CSVR_NOMEM)
                 s.nomem = 1;
-                break;
-            }
-            ctx_error(&r->ctx, line, run_column(r, i + done), s.header_done ? r->records + 1 : 0,
-                      NULL, NULL, NULL,
-                      "invalid CSV: a quote inside a field that is not quoted, or text after "
-                      "a closing quote (quote the whole field and double inner quotes: "
-                      "\"say \"\"yes\"\"\")");
-            r->fatal = 1;
+            else if (s.c.error == CSVR_READ)
+                run_src_failed(r);
+            else
+                syntax_error(&s);
             break;
         }
-        i = next;
-    }
-    if (!r->fatal && !s.nomem && csv_fini(&p, on_field, on_row, &s) != 0) {
-        unsigned long from = s.row_line ? s.row_line : s.next_row_line;
-        char note[128];
-        snprintf(note, sizeof note,
-                 "invalid CSV: a quoted field is never closed (the record starts on line %lu)",
-                 from);
-        ctx_error(&r->ctx, line, 0, s.header_done ? r->records + 1 : 0, NULL, NULL, NULL, note);
-        r->fatal = 1;
+        s.row_line = run_line(r, s.c.start);
+        if (!s.header_done) {
+            s.header_done = 1;
+            /* the header's limit on columns; rows are checked against the header */
+            s.c.max_fields = 0;
+            read_header(&s);
+            if (!s.nomem)
+                s.c.max_fields = s.ncols + 1;
+        } else {
+            read_row(&s);
+        }
     }
     if (!s.header_done && !r->fatal && !s.nomem) {
         ctx_error(&r->ctx, 1, 0, 0, NULL, "a header row", "nothing", NULL);
@@ -456,13 +448,11 @@ int load_csv(load_run *r)
 out:
     if (s.nomem)
         rc = -1;
-    csv_free(&p);
+    csvr_free(&s.c);
     rb_free(s.b);
     for (size_t k = 0; k < s.ncols; k++)
         cm_free(s.cols[k].name);
     cm_free(s.cols);
-    cm_free(s.buf);
-    cm_free(s.cells);
     cm_free(s.items);
     cm_free(s.unesc);
     return rc;

@@ -3,12 +3,15 @@
  *
  * A JSON document is never parsed whole: a small scanner walks the outer
  * array (or the {"regions": [...]} wrapper) and hands jansson one record at
- * a time, so memory holds one record's tree, not the file's. Syntax errors
- * end the file (there is no safe place to resume); in JSON Lines each line
- * stands alone, so a bad line is one rejected record.
+ * a time, so memory holds one record's tree, not the file's. The scanner
+ * finds a record's extent (strings, nesting) before jansson sees it, so a
+ * record over the size limit is refused without being parsed or kept.
+ * Syntax errors end the file (there is no safe place to resume); in JSON
+ * Lines each line stands alone, so a bad line is one rejected record.
  */
 #include "load.h"
 #include "alloc.h"
+#include "jsonread.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -25,11 +28,9 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static size_t skip_ws(const load_run *r, size_t i)
+static size_t skip_ws(load_run *r, size_t i)
 {
-    while (i < r->len && is_ws(r->data[i]))
-        i++;
-    return i;
+    return jsonr_skip_ws(r->src, i);
 }
 
 /* Turn a jansson value into a val; arrays use the scratch buffer. */
@@ -169,90 +170,116 @@ static void syntax_error(load_run *r, size_t base, const json_error_t *err, long
 static void unexpected(load_run *r, size_t at, long record, const char *expected)
 {
     char found[32];
-    unsigned char c = at < r->len ? (unsigned char)r->data[at] : 0;
+    int b = src_byte(r->src, at);
+    unsigned char c = b < 0 ? 0 : (unsigned char)b;
     size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (at >= r->len)
+    if (b < 0)
         snprintf(found, sizeof found, "the end of the file");
     else if (c >= 0x20 && c < 0x7f)
         snprintf(found, sizeof found, "'%c'", c);
-    else if (c >= 0x80 && at + want <= r->len && utf8_check(r->data + at, want) == want)
-        snprintf(found, sizeof found, "'%.*s'", (int)want, r->data + at);
+    else if (c >= 0x80 && src_fill(r->src, at, want) >= want &&
+             utf8_check(src_at(r->src, at), want) == want)
+        snprintf(found, sizeof found, "'%.*s'", (int)want, src_at(r->src, at));
     else
         snprintf(found, sizeof found, "the byte 0x%02x", c);
     ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, expected, found, NULL);
     r->fatal = 1;
 }
 
-/* Stream the elements of an array whose '[' is at data[at]. */
+static json_t *parse_span(load_run *r, size_t at, size_t len, size_t flags, json_error_t *err,
+                          int *nomem)
+{
+    return jsonr_parse(r->src, at, len, flags, err, nomem);
+}
+
+static void too_long(load_run *r, rb *b, long record, unsigned long line, size_t used)
+{
+    rb_begin(b, record, line, NULL, 0);
+    char found[64];
+    snprintf(found, sizeof found, "%zu bytes", used);
+    char exp[64];
+    snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
+    rb_error(b, NULL, exp, found);
+}
+
+/* Stream the elements of an array whose '[' is at `at`. */
 static int stream_array(load_run *r, size_t at, size_t *end)
 {
+    source *src = r->src;
     size_t i = skip_ws(r, at + 1);
     items_buf ib = { NULL, 0 };
     rb *b = rb_new(&r->ctx);
     int rc = 0;
     if (b == NULL)
         return -1;
-    if (i < r->len && r->data[i] == ']') {
+    if (src_byte(src, i) == ']') {
         *end = i + 1;
         goto out;
     }
     for (;;) {
-        if (i >= r->len) {
+        if (src_byte(src, i) < 0) {
             unexpected(r, i, 0, "a record or ']'");
             goto out;
         }
         long record = ++r->records;
-        json_error_t err;
-        unsigned long failures = cm_alloc_failures;
-        json_t *j = json_loadb(r->data + i, r->len - i,
-                               JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-                               &err);
-        if (cm_alloc_failures != failures) {
-            /* jansson may word a failed allocation as a syntax error */
-            json_decref(j);
-            rc = -1;
-            goto out;
-        }
-        if (j == NULL) {
-            syntax_error(r, i, &err, record);
-            goto out;
-        }
-        size_t used = (size_t)err.position;
+        src_keep(src, i);
         unsigned long line = run_line(r, i);
+        size_t vend;
+        int sc = jsonr_value(src, i, r->max_record, &vend);
+        if (sc == JSONR_BAD) {
+            unexpected(r, vend, record, "the rest of the record");
+            goto out;
+        }
+        size_t used = vend - i;
+        json_t *j = NULL;
+        if (sc != JSONR_TOO_LONG) {
+            json_error_t err;
+            int nomem;
+            j = parse_span(r, i, used,
+                           JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                           &err, &nomem);
+            if (nomem) {
+                rc = -1;
+                goto out;
+            }
+            if (j == NULL) {
+                syntax_error(r, i, &err, record);
+                goto out;
+            }
+            used = (size_t)err.position;
+        }
         if (run_need_kind(r, i) < 0) {
             json_decref(j);
             goto out;
         }
         size_t diag_start = r->ctx.diags ? r->ctx.diags->count : 0;
         int got;
-        if (used > r->max_record) {
-            rb_begin(b, record, line, NULL, 0);
-            char found[64];
-            snprintf(found, sizeof found, "%zu bytes", used);
-            char exp[64];
-            snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
-            rb_error(b, NULL, exp, found);
+        if (j == NULL) {
+            too_long(r, b, record, line, used);
             got = rb_end(b);
         } else {
             got = record_from_json(r, b, j, record, line, &ib);
         }
+        int parsed = j != NULL;
         json_decref(j);
         if (got < 0) {
             rc = -1;
             goto out;
         }
         if (got == 0)
-            run_reject(r, record, line, r->data + i, used, diag_start);
+            run_reject(r, record, line, parsed ? src_at(src, i) : "", parsed ? used : 0,
+                       diag_start);
         i = skip_ws(r, i + used);
-        if (i < r->len && r->data[i] == ',') {
+        int c = src_byte(src, i);
+        if (c == ',') {
             i = skip_ws(r, i + 1);
-            if (i < r->len && r->data[i] == ']') {
+            if (src_byte(src, i) == ']') {
                 unexpected(r, i, 0, "a record after ','");
                 goto out;
             }
             continue;
         }
-        if (i < r->len && r->data[i] == ']') {
+        if (c == ']') {
             *end = i + 1;
             break;
         }
@@ -265,48 +292,54 @@ out:
     return rc;
 }
 
-/* A JSON string token at data[at]; sets *end past it. Returns 0 or -1. */
-static int scan_string(const load_run *r, size_t at, size_t *end)
+/* A JSON string token at `at`; sets *end past it. Returns 0 or -1. */
+static int scan_string(load_run *r, size_t at, size_t *end)
 {
-    for (size_t i = at + 1; i < r->len; i++) {
-        if (r->data[i] == '\\')
+    for (size_t i = at + 1;; i++) {
+        int c = src_byte(r->src, i);
+        if (c < 0)
+            return -1;
+        if (c == '\\')
             i++;
-        else if (r->data[i] == '"') {
+        else if (c == '"') {
             *end = i + 1;
             return 0;
         }
     }
-    return -1;
 }
 
 /* {"regions": [...]} or {"enterprises": [...]}, possibly with other keys. */
 static int load_wrapper(load_run *r, size_t at, size_t *end)
 {
+    source *src = r->src;
     size_t i = skip_ws(r, at + 1);
     int lists = 0;
-    if (i < r->len && r->data[i] == '}') {
+    if (src_byte(src, i) == '}') {
         *end = i + 1;
         goto check;
     }
     for (;;) {
         size_t kend;
-        if (i >= r->len || r->data[i] != '"' || scan_string(r, i, &kend) < 0) {
+        if (src_byte(src, i) != '"' || scan_string(r, i, &kend) < 0) {
             unexpected(r, i, 0, "a key in quotes");
             return 0;
         }
-        const char *key = r->data + i + 1;
         size_t klen = kend - i - 2;
         size_t key_at = i;
+        int kind = -1;
+        if (src_fill(src, i + 1, klen) >= klen) {
+            const char *key = src_at(src, i + 1);
+            kind = (klen == 7 && memcmp(key, "regions", 7) == 0) ? 0
+                 : (klen == 11 && memcmp(key, "enterprises", 11) == 0) ? 1 : -1;
+        }
         i = skip_ws(r, kend);
-        if (i >= r->len || r->data[i] != ':') {
+        if (src_byte(src, i) != ':') {
             unexpected(r, i, 0, "':' after the key");
             return 0;
         }
         i = skip_ws(r, i + 1);
-        int kind = (klen == 7 && memcmp(key, "regions", 7) == 0) ? 0
-                 : (klen == 11 && memcmp(key, "enterprises", 11) == 0) ? 1 : -1;
         if (kind >= 0) {
-            if (i >= r->len || r->data[i] != '[') {
+            if (src_byte(src, i) != '[') {
                 unexpected(r, i, 0, "a list of profiles '['");
                 return 0;
             }
@@ -325,28 +358,38 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
                 return 0;
             i = aend;
         } else {
-            /* other keys (metadata) are parsed and skipped */
-            json_error_t err;
-            unsigned long failures = cm_alloc_failures;
-            json_t *j = json_loadb(r->data + i, r->len - i,
-                                   JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &err);
-            if (cm_alloc_failures != failures) {
-                json_decref(j);
-                return -1;
-            }
-            if (j == NULL) {
-                syntax_error(r, i, &err, 0);
+            /* other keys (metadata) are checked and skipped; one too long to
+             * keep is skipped unparsed */
+            src_keep(src, i);
+            size_t vend;
+            int sc = jsonr_value(src, i, r->max_record, &vend);
+            if (sc == JSONR_BAD) {
+                unexpected(r, vend, 0, "the rest of the value");
                 return 0;
             }
-            json_decref(j);
-            i += (size_t)err.position;
+            if (sc != JSONR_TOO_LONG) {
+                json_error_t err;
+                int nomem;
+                json_t *j = parse_span(r, i, vend - i, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
+                                       &err, &nomem);
+                if (nomem)
+                    return -1;
+                if (j == NULL) {
+                    syntax_error(r, i, &err, 0);
+                    return 0;
+                }
+                json_decref(j);
+                vend = i + (size_t)err.position;
+            }
+            i = vend;
         }
         i = skip_ws(r, i);
-        if (i < r->len && r->data[i] == ',') {
+        int c = src_byte(src, i);
+        if (c == ',') {
             i = skip_ws(r, i + 1);
             continue;
         }
-        if (i < r->len && r->data[i] == '}') {
+        if (c == '}') {
             *end = i + 1;
             break;
         }
@@ -365,11 +408,12 @@ check:
 
 int load_json(load_run *r)
 {
-    size_t i = skip_ws(r, 0), end = 0;
+    size_t i = skip_ws(r, r->start), end = 0;
     int rc;
-    if (r->data[i] == '[')
+    int c = src_byte(r->src, i);
+    if (c == '[')
         rc = stream_array(r, i, &end);
-    else if (r->data[i] == '{')
+    else if (c == '{')
         rc = load_wrapper(r, i, &end);
     else {
         unexpected(r, i, 0, "a JSON list of profiles '[' or an object {\"regions\": [...]}");
@@ -378,41 +422,57 @@ int load_json(load_run *r)
     if (rc < 0 || r->fatal)
         return rc;
     i = skip_ws(r, end);
-    if (i < r->len)
+    if (src_byte(r->src, i) >= 0)
         unexpected(r, i, 0, "the end of the file after the JSON document");
     return 0;
 }
 
 int load_jsonl(load_run *r)
 {
+    source *src = r->src;
     items_buf ib = { NULL, 0 };
     rb *b = rb_new(&r->ctx);
     int rc = 0;
     if (b == NULL)
         return -1;
-    size_t i = 0;
+    size_t i = r->start;
     unsigned long line = 0;
-    while (i < r->len) {
-        const char *nl = memchr(r->data + i, '\n', r->len - i);
-        size_t eol = nl ? (size_t)(nl - r->data) : r->len;
-        size_t next = nl ? eol + 1 : r->len;
-        size_t len = eol - i;
+    for (;;) {
+        src_keep(src, i);
+        if (src_avail(src, i) == 0)
+            break;
+        size_t eol, next;
+        int long_line;
         line++;
-        if (len && r->data[i + len - 1] == '\r')
+        if (jsonr_line(src, i, r->max_record + 1, &eol, &next, &long_line) < 0) {
+            char found[64];
+            snprintf(found, sizeof found, "a NUL byte after %zu bytes", eol - i);
+            ctx_error(&r->ctx, line, 0, r->records + 1, NULL, "a line of JSON text", found,
+                      NULL);
+            r->fatal = 1;
+            break;
+        }
+        size_t len = eol - i;
+        if (!long_line && len && *src_at(src, i + len - 1) == '\r')
             len--;
-        size_t s = i;
-        while (s < i + len && is_ws(r->data[s]))
-            s++;
-        if (s == i + len) {     /* blank line */
-            i = next;
-            continue;
+        else if (long_line && len && src_byte(src, eol - 1) == '\r')
+            len--;
+        if (!long_line) {
+            const char *p = src_at(src, i);
+            size_t k = 0;
+            while (k < len && is_ws(p[k]))
+                k++;
+            if (k == len) {     /* blank line */
+                i = next;
+                continue;
+            }
         }
         long record = ++r->records;
         size_t diag_start = r->ctx.diags ? r->ctx.diags->count : 0;
         if (run_need_kind(r, i) < 0)
             break;
         int got;
-        if (len > r->max_record) {
+        if (long_line || len > r->max_record) {
             char found[64], exp[64];
             snprintf(found, sizeof found, "a line of %zu bytes", len);
             snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
@@ -420,10 +480,9 @@ int load_jsonl(load_run *r)
             got = 0;
         } else {
             json_error_t err;
-            unsigned long failures = cm_alloc_failures;
-            json_t *j = json_loadb(r->data + i, len, JSON_REJECT_DUPLICATES, &err);
-            if (cm_alloc_failures != failures) {
-                json_decref(j);
+            int nomem;
+            json_t *j = parse_span(r, i, len, JSON_REJECT_DUPLICATES, &err, &nomem);
+            if (nomem) {
                 rc = -1;
                 break;
             }
@@ -445,7 +504,8 @@ int load_jsonl(load_run *r)
             break;
         }
         if (got == 0)
-            run_reject(r, record, line, r->data + i, len, diag_start);
+            run_reject(r, record, line, long_line ? "" : src_at(src, i),
+                       long_line ? 0 : len, diag_start);
         i = next;
     }
     rb_free(b);

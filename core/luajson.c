@@ -24,13 +24,34 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, char *err,
+                   size_t errlen);
+
+/* A table that holds the same subtable many times is small in Lua and
+ * exponential as text ({t, t} nested 20 deep): the text of one value is
+ * capped, and so the time spent writing it. */
 int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen)
 {
+    return to_json(L, idx, b, depth, b->len + LJ_VALUE_MAX, err, errlen);
+}
+
+static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, char *err,
+                   size_t errlen)
+{
     idx = lua_absindex(L, idx);
+    if (b->len > limit) {
+        snprintf(err, errlen, "the value is too large: over %d MiB as JSON", LJ_VALUE_MAX >> 20);
+        return -1;
+    }
     switch (lua_type(L, idx)) {
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
+        if (n > limit - b->len) {
+            snprintf(err, errlen, "the value is too large: over %d MiB as JSON",
+                     LJ_VALUE_MAX >> 20);
+            return -1;
+        }
         buf_json_string(b, s, n);
         return 0;
     }
@@ -62,6 +83,10 @@ int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t e
         snprintf(err, errlen, "profiles nest too deep");
         return -1;
     }
+    if (!lua_checkstack(L, 4)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     size_t n = lua_rawlen(L, idx), keys = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -74,7 +99,7 @@ int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t e
             if (i > 1)
                 buf_puts(b, ",");
             lua_rawgeti(L, idx, (lua_Integer)i);
-            int rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
+            int rc = to_json(L, -1, b, depth + 1, limit, err, errlen);
             lua_pop(L, 1);
             if (rc < 0)
                 return -1;
@@ -108,7 +133,7 @@ int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t e
         buf_json_string(b, names[i], strlen(names[i]));
         buf_puts(b, ":");
         lua_getfield(L, idx, names[i]);
-        rc = lj_to_json(L, -1, b, depth + 1, err, errlen);
+        rc = to_json(L, -1, b, depth + 1, limit, err, errlen);
         lua_pop(L, 1);
     }
     buf_puts(b, "}");

@@ -19,7 +19,8 @@ struct json_t;
  * with keys 1..n as arrays (an empty table is []), other tables as objects
  * with their keys in sorted order (pairs() order is not stable). Returns 0,
  * or -1 with the reason in err (a function, mixed keys, nesting deeper than
- * 20). depth is 0 for a top-level call. */
+ * 20, text longer than LJ_VALUE_MAX). depth is 0 for a top-level call. */
+#define LJ_VALUE_MAX (16 << 20)   /* bytes of JSON text for one value */
 int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen);
 
 /* Push a jansson value as a Lua value: objects and arrays become tables,

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #define CHUNK_MAX 64
-#define REASON_MAX 512
+#define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
 /* pruning compares bounds with a margin far above rounding, far below any score step */
@@ -216,7 +216,7 @@ static int explain_part(const job *j, worker *w, const prule *r, const builtin *
         int error = 0;
         *s = scorer_eval(j->p, w->use, b, ei, ri, reason, rlen, &error);
         if (error) {
-            snprintf(msg, msglen, "%s", reason);
+            snprintf(msg, msglen, "%.*s", (int)msglen - 1, reason);
             return -1;
         }
         return 0;
@@ -290,7 +290,7 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             double s = scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error);
             if (error) {
                 scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
-                snprintf(msg, sizeof msg, "%s", reason);
+                snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, reason);
                 goto failed;
             }
             pass = f->threshold > 0 ? s >= f->threshold : s > 0;

@@ -533,17 +533,25 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
         b->pattern = opt_string(L, idx, "pattern", what, 1);
         char *flags = opt_string(L, idx, "flags", what, 0);
         uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-        for (const char *f = flags; f && *f; f++) {
+        unsigned char bad = 0;    /* read before the string is freed */
+        for (const char *f = flags; f && *f && !bad; f++) {
             if (*f == 'i')
                 opts |= PCRE2_CASELESS;
+            else if (*f == 'm')
+                opts |= PCRE2_MULTILINE;
+            else if (*f == 's')
+                opts |= PCRE2_DOTALL;
             else if (*f == 'x')
                 opts |= PCRE2_EXTENDED;
-            else {
-                cm_free(flags);
-                luaL_error(L, "%s: unknown regex flag '%c' (i, x)", what, *f);
-            }
+            else
+                bad = (unsigned char)*f;
         }
         cm_free(flags);
+        if (bad) {
+            char shown[8];
+            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
+            luaL_error(L, "%s: unknown regex flag '%s' (known: i, m, s, x)", what, shown);
+        }
         int ec;
         PCRE2_SIZE eo;
         b->re = pcre2_compile((PCRE2_SPTR)b->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
@@ -1047,6 +1055,22 @@ static cm_policy *load_fail(cm_engine *e, cm_policy *p, const char *msg)
     return NULL;
 }
 
+/* Beside the policy (DIR/lib, DIR), then the installed rules. A policy in /
+ * gets /lib, never the root: that would let require load any *.lua. */
+void policy_default_rules_path(const char *path, char *out, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    int dl = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    while (slash && dl > 0 && dir[dl - 1] == '/')
+        dl--;
+    if (slash && dl == 0)
+        snprintf(out, n, "/lib:%s/rules/lib:%s/rules", CM_DATADIR, CM_DATADIR);
+    else
+        snprintf(out, n, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir, CM_DATADIR,
+                 CM_DATADIR);
+}
+
 CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o)
 {
     cm_policy_options defaults;
@@ -1084,11 +1108,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     const char *rp = o->rules_path ? o->rules_path : getenv("CAPMATCH_RULES_PATH");
     char dflt[2048];
     if (rp == NULL) {
-        const char *slash = strrchr(path, '/');
-        int dl = slash ? (int)(slash - path) : 1;
-        const char *dir = slash ? path : ".";
-        snprintf(dflt, sizeof dflt, "%.*s/lib:%.*s:%s/rules/lib:%s/rules", dl, dir, dl, dir,
-                 CM_DATADIR, CM_DATADIR);
+        policy_default_rules_path(path, dflt, sizeof dflt);
         rp = dflt;
     }
     p->rules_path = cm_strdup(rp);

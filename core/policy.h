@@ -220,7 +220,13 @@ struct cm_policy {
     pstate main;              /* the state the policy was loaded in */
 };
 
+/* policy.c: the rules path when none is given, for a policy at path. */
+void policy_default_rules_path(const char *path, char *out, size_t n);
+
 /* policy_state.c */
+/* Reasons from Lua are cut to this many bytes, ending with "..." (see
+ * capmatch-policy(5)); buffers for them hold CM_REASON_MAX + 1. */
+#define CM_REASON_MAX 1024
 int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen);
 void pstate_close(pstate *ps);
 /* Call function fn on (profile views, params); leaves its results. */

@@ -510,6 +510,7 @@ static int regex_gc(lua_State *L)
 /* The compiled pattern for (pattern, flags), from the state's cache. */
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
+    sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
@@ -523,10 +524,14 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
     for (const char *f = flags; *f; f++) {
         if (*f == 'i')
             opts |= PCRE2_CASELESS;
+        else if (*f == 'm')
+            opts |= PCRE2_MULTILINE;
+        else if (*f == 's')
+            opts |= PCRE2_DOTALL;
         else if (*f == 'x')
             opts |= PCRE2_EXTENDED;
         else
-            luaL_error(L, "re: unknown flag '%c' (i, x)", *f);
+            luaL_error(L, "re: unknown regex flag '%c' (known: i, m, s, x)", *f);
     }
     pcre2_code **slot = lua_newuserdatauv(L, sizeof *slot, 0);
     *slot = NULL;
@@ -705,13 +710,27 @@ static void push_fn(lua_State *L, pstate *ps, int fn)
     lua_remove(L, -2);
 }
 
+/* A reason is cut to CM_REASON_MAX bytes ending with "...", on a UTF-8
+ * boundary; only what is kept is read. */
 static void copy_reason(lua_State *L, int idx, char *reason, size_t n)
 {
     if (reason == NULL || n == 0)
         return;
+    size_t len = 0;
     const char *s = lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER
-                        ? lua_tostring(L, idx) : "";
-    snprintf(reason, n, "%s", s);
+                        ? lua_tolstring(L, idx, &len) : "";
+    size_t cap = n - 1 < CM_REASON_MAX ? n - 1 : CM_REASON_MAX;
+    if (len > cap && cap >= 3) {
+        len = cap - 3;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+        memcpy(reason, s, len);
+        memcpy(reason + len, "...", 4);
+        return;
+    }
+    len = len < cap ? len : cap;
+    memcpy(reason, s, len);
+    reason[len] = '\0';
 }
 
 /* Push function fn and its arguments for the pair: (e, r, params). */

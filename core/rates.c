@@ -3,14 +3,18 @@
  *
  * Owns tables made by rates_load() (the built-in one lives in rates_default.c
  * and is never freed). Rows are sorted by currency code and found by binary
- * search, so a table does not depend on the order of iso ids. Parsing is
- * plain C over the whole file in memory and independent of the C locale.
- * Depends on iso.h (currency validation) and alloc.h, nothing else.
+ * search, so a table does not depend on the order of iso ids. The file is
+ * read by the CSV record reader (csvread.h: '#' lines are comments, quotes
+ * are plain characters); numbers are parsed independently of the C locale.
+ * Depends on iso.h (currency validation), csvread.h and alloc.h.
  */
 #include "rates.h"
 #include "alloc.h"
+#include "csvread.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -287,33 +291,28 @@ nomem:
     return -1;
 }
 
-/* Split s..e at commas into at most max trimmed fields; returns the number
- * of fields found (which may exceed max; only max are stored). */
-static size_t split(const char *s, const char *e, const char **fs, const char **fe, size_t max)
+/* The record's own text, without its line break and blanks, for messages. */
+static void record_text(const csvr *c, const char **s, const char **e)
 {
-    size_t n = 0;
-    for (;;) {
-        const char *c = memchr(s, ',', (size_t)(e - s));
-        const char *end = c != NULL ? c : e;
-        if (n < max) {
-            fs[n] = s;
-            fe[n] = end;
-            trim(&fs[n], &fe[n]);
-        }
-        n++;
-        if (c == NULL)
-            return n;
-        s = c + 1;
-    }
+    *s = src_at(c->src, c->start);
+    *e = src_at(c->src, c->end);
+    while (*e > *s && ((*e)[-1] == '\n' || (*e)[-1] == '\r'))
+        (*e)--;
+    trim(s, e);
 }
 
-static int header_line(struct loader *ld, const char *s, const char *e)
+static const char *field_text(const csvr *c, size_t i)
 {
-    const char *fs[2], *fe[2];
-    size_t n = split(s, e, fs, fe, 2);
-    if (n != 2 || !lower_eq(fs[0], (size_t)(fe[0] - fs[0]), "currency")
-        || !lower_eq(fs[1], (size_t)(fe[1] - fs[1]), "per_reference")) {
+    return c->text + c->fields[i].off;
+}
+
+static int header_line(struct loader *ld, const csvr *c)
+{
+    if (c->nfields != 2 || !lower_eq(field_text(c, 0), c->fields[0].len, "currency")
+        || !lower_eq(field_text(c, 1), c->fields[1].len, "per_reference")) {
         char q[64];
+        const char *s, *e;
+        record_text(c, &s, &e);
         fail_at(ld, ld->line, "expected the header \"" RATES_HEADER "\", found \"%s\"",
                 excerpt(q, s, (size_t)(e - s)));
         return -1;
@@ -322,19 +321,18 @@ static int header_line(struct loader *ld, const char *s, const char *e)
     return 0;
 }
 
-static int row_line(struct loader *ld, const char *s, const char *e)
+static int row_line(struct loader *ld, const csvr *c)
 {
     char q[64];
-    const char *fs[2], *fe[2];
-    size_t n = split(s, e, fs, fe, 2);
-    if (n != 2) {
-        fail_at(ld, ld->line, "expected 2 fields (" RATES_HEADER "), found %zu", n);
+    if (c->nfields != 2) {
+        fail_at(ld, ld->line, "expected 2 fields (" RATES_HEADER "), found %zu", c->nfields);
         return -1;
     }
-    size_t clen = (size_t)(fe[0] - fs[0]), vlen = (size_t)(fe[1] - fs[1]);
-    iso_id id = iso_currency(fs[0], clen);
+    const char *cur = field_text(c, 0), *num = field_text(c, 1);
+    size_t clen = c->fields[0].len, vlen = c->fields[1].len;
+    iso_id id = iso_currency(cur, clen);
     if (id == 0) {
-        fail_at(ld, ld->line, "unknown ISO 4217 currency \"%s\"", excerpt(q, fs[0], clen));
+        fail_at(ld, ld->line, "unknown ISO 4217 currency \"%s\"", excerpt(q, cur, clen));
         return -1;
     }
     if (ld->row_line[id] != 0) {
@@ -343,13 +341,13 @@ static int row_line(struct loader *ld, const char *s, const char *e)
         return -1;
     }
     double v = 0;
-    int st = parse_number(fs[1], vlen, &v);
+    int st = parse_number(num, vlen, &v);
     if (st == -2) {
-        fail_at(ld, ld->line, "number out of range, found \"%s\"", excerpt(q, fs[1], vlen));
+        fail_at(ld, ld->line, "number out of range, found \"%s\"", excerpt(q, num, vlen));
         return -1;
     }
     if (st != 0 || !(v > 0)) {
-        fail_at(ld, ld->line, "expected a positive number, found \"%s\"", excerpt(q, fs[1], vlen));
+        fail_at(ld, ld->line, "expected a positive number, found \"%s\"", excerpt(q, num, vlen));
         return -1;
     }
     if (cm_grow((void **)&ld->rows, &ld->caprows, ld->nrows + 1, sizeof *ld->rows) != 0) {
@@ -363,31 +361,56 @@ static int row_line(struct loader *ld, const char *s, const char *e)
     return 0;
 }
 
-static int parse(struct loader *ld, const char *buf, size_t len)
+static int too_large(struct loader *ld)
 {
-    const char *p = buf, *end = buf + len;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;                             /* UTF-8 byte order mark */
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *s = p, *e = nl != NULL ? nl : end;
-        p = nl != NULL ? nl + 1 : end;
-        ld->line++;
-        if (e > s && e[-1] == '\r')
-            e--;
-        trim(&s, &e);
-        if (s == e)
-            continue;
-        int rc;
-        if (*s == '#')
-            rc = comment_line(ld, s, e);
+    fail_at(ld, 0, "file too large (over %u bytes)", RATES_MAX_FILE);
+    return -1;
+}
+
+static int parse(struct loader *ld, source *src)
+{
+    size_t start = 0;
+    if (src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xEF\xBB\xBF", 3) == 0)
+        start = 3;                          /* UTF-8 byte order mark */
+    csvr c;
+    csvr_init(&c, src, start, RATES_MAX_FILE);
+    c.plain = 1;
+    c.comment = '#';
+    int rc = 0;
+    for (;;) {
+        int got = csvr_next(&c);
+        if (got < 0) {
+            if (c.error == CSVR_NOMEM || src->nomem)
+                fail_at(ld, 0, "out of memory");
+            else if (c.error == CSVR_READ)
+                fail_at(ld, 0, "read error: %s", strerror(src->err));
+            else if (c.end > RATES_MAX_FILE || c.error_at > RATES_MAX_FILE)
+                too_large(ld);
+            else
+                fail_at(ld, src_line(src, c.error_at), "NUL byte in the file (column %lu)",
+                        src_column(src, c.error_at));
+            rc = -1;
+            break;
+        }
+        if (c.end > RATES_MAX_FILE || c.too_long) {
+            rc = too_large(ld);
+            break;
+        }
+        if (got == 0)
+            break;
+        ld->line = src_line(src, c.start);
+        if (c.is_comment)
+            rc = comment_line(ld, field_text(&c, 0), field_text(&c, 0) + c.fields[0].len);
         else if (ld->header_line == 0)
-            rc = header_line(ld, s, e);
+            rc = header_line(ld, &c);
         else
-            rc = row_line(ld, s, e);
+            rc = row_line(ld, &c);
         if (rc != 0)
-            return -1;
+            break;
     }
+    csvr_free(&c);
+    if (rc != 0)
+        return -1;
 
     if (ld->header_line == 0) {
         fail_at(ld, 0, "missing the header line \"" RATES_HEADER "\"");
@@ -424,45 +447,6 @@ static int parse(struct loader *ld, const char *buf, size_t len)
     return 0;
 }
 
-/* The whole file into *buf (cm_malloc'd); 0 or -1 with a message. */
-static int read_file(struct loader *ld, char **buf, size_t *len)
-{
-    *buf = NULL;
-    *len = 0;
-    FILE *fp = fopen(ld->path, "rb");
-    if (fp == NULL) {
-        fail_at(ld, 0, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    size_t cap = 0;
-    for (;;) {
-        if (cm_grow((void **)buf, &cap, *len + 4096, 1) != 0) {
-            fail_at(ld, 0, "out of memory");
-            goto fail;
-        }
-        size_t got = fread(*buf + *len, 1, cap - *len, fp);
-        *len += got;
-        if (*len > RATES_MAX_FILE) {
-            fail_at(ld, 0, "file too large (over %u bytes)", RATES_MAX_FILE);
-            goto fail;
-        }
-        if (got == 0) {
-            if (ferror(fp)) {
-                fail_at(ld, 0, "read error: %s", strerror(errno));
-                goto fail;
-            }
-            break;
-        }
-    }
-    fclose(fp);
-    return 0;
-fail:
-    fclose(fp);
-    cm_free(*buf);
-    *buf = NULL;
-    return -1;
-}
-
 static int cmp_row(const void *a, const void *b)
 {
     return memcmp(((const struct rates_row *)a)->code, ((const struct rates_row *)b)->code, 3);
@@ -486,14 +470,24 @@ rates *rates_load(const char *path, char *err, size_t errlen)
     }
 
     rates *r = NULL;
-    char *buf = NULL;
-    size_t len = 0;
+    source src;
+    int fd = -1;
+    src.buf = NULL;
     ld.row_line = cm_calloc(iso_currency_count() + 1, sizeof *ld.row_line);
     if (ld.row_line == NULL) {
         fail_at(&ld, 0, "out of memory");
         goto out;
     }
-    if (read_file(&ld, &buf, &len) != 0 || parse(&ld, buf, len) != 0)
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fail_at(&ld, 0, "cannot open: %s", strerror(errno));
+        goto out;
+    }
+    if (src_init_fd(&src, fd, 64 << 10) != 0) {
+        fail_at(&ld, 0, "out of memory");
+        goto out;
+    }
+    if (parse(&ld, &src) != 0)
         goto out;
     r = cm_calloc(1, sizeof *r);
     if (r == NULL) {
@@ -514,6 +508,8 @@ out:
     cm_free(ld.source);
     cm_free(ld.rows);
     cm_free(ld.row_line);
-    cm_free(buf);
+    src_free(&src);
+    if (fd >= 0)
+        close(fd);
     return r;
 }

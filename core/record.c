@@ -76,6 +76,7 @@ static const field_def schema[] = {
  * Lua rule reads: a small open-addressing table per kind, built once. */
 #define FIELD_SLOTS 128
 static const field_def *field_index[2][FIELD_SLOTS];
+static size_t field_len[NSCHEMA];     /* strlen of each schema[i].path */
 static pthread_once_t field_index_once = PTHREAD_ONCE_INIT;
 
 static unsigned field_hash(const char *s, size_t len)
@@ -88,6 +89,8 @@ static unsigned field_hash(const char *s, size_t len)
 
 static void field_index_init(void)
 {
+    for (size_t i = 0; i < NSCHEMA; i++)
+        field_len[i] = strlen(schema[i].path);
     for (int kind = 0; kind < 2; kind++)
         for (size_t i = 0; i < NSCHEMA; i++) {
             const field_def *f = &schema[i];
@@ -107,8 +110,8 @@ const field_def *schema_field(int kind, const char *path, size_t len)
     for (unsigned h = field_hash(path, len) & (FIELD_SLOTS - 1); slots[h];
          h = (h + 1) & (FIELD_SLOTS - 1)) {
         const field_def *f = slots[h];
-        if (strncmp(f->path, path, len) == 0 && f->path[len] == '\0')
-            return f;
+        if (field_len[f - schema] == len && memcmp(f->path, path, len) == 0)
+            return f;     /* lengths first: path may hold a NUL (no read past f->path) */
     }
     return NULL;
 }

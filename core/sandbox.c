@@ -10,6 +10,18 @@
  * way out. Lua runs finalizers without hooks, so setmetatable refuses __gc;
  * Lua patterns run in C without hooks, so a pattern whose backtracking could
  * explode is refused before it runs (PCRE2 via re.* has real match limits).
+ * Every other library function that loops in C (table.move, insert, remove,
+ * concat, unpack, sort, string.rep, byte, pack, format, utf8.*, tonumber,
+ * load) is wrapped: its work, known from its arguments, is charged to the
+ * budget before it runs, so `table.move({}, 1, 1 << 40, 2)` is refused at
+ * once instead of looping for hours.
+ *
+ * The clock backstop (TIME_LIMIT per load or call) is read at the start of
+ * each call, at every hook, at every charge and after every ALLOC_CHECK
+ * bytes allocated; and since one VM instruction can take time in
+ * proportion to the largest object it touches (a concatenation, a string
+ * comparison, a vararg copy), the hook interval shrinks as the largest live
+ * block grows, so that no stretch between two clock reads is long.
  */
 #include "sandbox.h"
 #include "alloc.h"
@@ -24,15 +36,30 @@
 
 #define HOOK_EVERY 1000       /* instructions between budget checks */
 #define PATTERN_COST_LIMIT 1e8
+#define TIME_LIMIT 0.9        /* seconds per load or call: the documented second, less
+                                 a margin for the last stretch between two checks */
+#define PCALL_COST 32         /* a protected call and its unwinding, in instructions */
+#define ALLOC_CHECK ((size_t)256 << 10) /* bytes allocated between clock reads */
+#define BIG_BLOCK ((size_t)64 << 10)    /* blocks from this size are tracked */
+#define HOOK_BYTES 256.0 * 1024 * 1024  /* hook interval x largest block */
+#define MAX_BIG 1024          /* big blocks tracked (64 MiB of 64 KiB blocks) */
 
 struct sandbox {
     lua_State *L;
     size_t used, limit;
     long load_budget, call_budget;
     long remaining;
-    double deadline;          /* monotonic seconds, 0 until the first check */
+    double deadline;          /* monotonic seconds; 0 outside a call */
     int spent;                /* the running budget is used up */
     int memory_hit;           /* an allocation was refused */
+    int timed_out;            /* the allocator saw the deadline pass */
+    int hook_every;           /* the count hook's interval now */
+    int armed;                /* the hook is set to run at the next instruction */
+    int closing;              /* lua_close is running: leave the hook alone */
+    size_t since_check;       /* bytes allocated since the last clock read */
+    struct { void *p; size_t n; } big[MAX_BIG];  /* live blocks >= BIG_BLOCK */
+    int nbig;
+    size_t big_max;           /* the largest of them */
     char *rules_path;
     int env_ref;              /* registry ref of the environment */
     int loaded_ref;           /* registry ref of require's cache */
@@ -60,13 +87,95 @@ sandbox *sandbox_of(lua_State *L)
     return *(sandbox **)lua_getextraspace(L);
 }
 
+static int spent_error(lua_State *L);
+static int traceback(lua_State *L);
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* A tick-resolution clock (a few ms) is plenty for a one-second limit, and
+ * cheap enough to read at the start of every call. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+#ifdef CLOCK_MONOTONIC_COARSE
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int past_deadline(sandbox *sb)
+{
+    return sb->deadline != 0 && now_seconds() > sb->deadline;
+}
+
+/* The hook interval for the largest live block: a slow instruction is slow
+ * in proportion to the object it touches. */
+static int interval_for(size_t big)
+{
+    if (big <= BIG_BLOCK)
+        return HOOK_EVERY;
+    double n = HOOK_BYTES / (double)big;
+    return n < 1 ? 1 : n > HOOK_EVERY ? HOOK_EVERY : (int)n;
+}
+
+static void set_interval(sandbox *sb)
+{
+    int want = interval_for(sb->big_max);
+    if (want != sb->hook_every && sb->L && !sb->closing && !sb->armed) {
+        sb->hook_every = want;
+        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, want);
+    }
+}
+
+/* Stop at the next instruction (lua_sethook may be called at any time;
+ * lua.c does it from a signal handler). */
+static void arm(sandbox *sb)
+{
+    if (sb->L && !sb->closing && !sb->armed) {
+        sb->armed = 1;
+        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
+    }
+}
+
+static void big_forget(sandbox *sb, void *p)
+{
+    for (int i = 0; i < sb->nbig; i++)
+        if (sb->big[i].p == p) {
+            size_t n = sb->big[i].n;
+            sb->big[i] = sb->big[--sb->nbig];
+            if (n == sb->big_max) {
+                sb->big_max = 0;
+                for (int j = 0; j < sb->nbig; j++)
+                    if (sb->big[j].n > sb->big_max)
+                        sb->big_max = sb->big[j].n;
+            }
+            return;
+        }
+}
+
+static void big_keep(sandbox *sb, void *p, size_t n)
+{
+    if (sb->nbig == MAX_BIG)
+        return;
+    sb->big[sb->nbig].p = p;
+    sb->big[sb->nbig++].n = n;
+    if (n > sb->big_max)
+        sb->big_max = n;
+}
+
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     sandbox *sb = ud;
     size_t old = ptr ? osize : 0;
+    size_t big_before = sb->big_max;
     if (nsize == 0) {
+        if (old >= BIG_BLOCK)
+            big_forget(sb, ptr);
         cm_free(ptr);
         sb->used -= old;
+        if (sb->big_max != big_before)
+            set_interval(sb);
         return NULL;
     }
     if (nsize > old && sb->used - old + nsize > sb->limit) {
@@ -74,40 +183,40 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     void *p = cm_realloc(ptr, nsize);
-    if (p)
-        sb->used = sb->used - old + nsize;
+    if (p == NULL)
+        return NULL;
+    sb->used = sb->used - old + nsize;
+    if (old >= BIG_BLOCK)
+        big_forget(sb, ptr);
+    if (nsize >= BIG_BLOCK)
+        big_keep(sb, p, nsize);
+    if (sb->big_max != big_before)
+        set_interval(sb);
+    /* time goes with bytes too: read the clock every ALLOC_CHECK bytes */
+    if (nsize > old && (sb->since_check += nsize - old) >= ALLOC_CHECK) {
+        sb->since_check = 0;
+        if (past_deadline(sb)) {
+            sb->timed_out = 1;
+            arm(sb);
+        }
+    }
     return p;
 }
 
-static int spent_error(lua_State *L);
-static int traceback(lua_State *L);
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The deadline starts at the first check, not at the call: a call too short
- * to reach a check never reads the clock. */
-static int past_deadline(sandbox *sb)
-{
-    double now = now_seconds();
-    if (sb->deadline == 0)
-        sb->deadline = now + 0.9;
-    return now > sb->deadline;
-}
-
 /* The instruction count is the budget; the clock is a backstop for code
- * that spends its time in C functions between instructions, so that a
- * runaway always stops within a second. */
+ * that spends its time in slow instructions or C functions, so that a
+ * runaway always stops within TIME_LIMIT (+ one short hook interval). */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     sandbox *sb = sandbox_of(L);
-    sb->remaining -= HOOK_EVERY;
-    if (sb->remaining <= 0 || sb->spent || past_deadline(sb)) {
+    if (sb->armed) {
+        sb->armed = 0;
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->hook_every);
+    } else {
+        sb->remaining -= sb->hook_every;
+    }
+    if (sb->remaining <= 0 || sb->spent || sb->timed_out || past_deadline(sb)) {
         sb->spent = 1;
         spent_error(L);
     }
@@ -117,7 +226,7 @@ void sandbox_charge(lua_State *L, long cost)
 {
     sandbox *sb = sandbox_of(L);
     sb->remaining -= cost;
-    if (sb->remaining <= 0 || sb->spent || (cost >= 256 && past_deadline(sb))) {
+    if (sb->remaining <= 0 || sb->spent || sb->timed_out || past_deadline(sb)) {
         sb->spent = 1;
         spent_error(L);
     }
@@ -126,9 +235,14 @@ void sandbox_charge(lua_State *L, long cost)
 static void start_budget(sandbox *sb, long budget)
 {
     sb->remaining = budget;
-    sb->deadline = 0;
+    sb->deadline = now_seconds() + TIME_LIMIT;
     sb->spent = 0;
     sb->memory_hit = 0;
+    sb->timed_out = 0;
+    if (sb->armed) {
+        sb->armed = 0;
+        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, sb->hook_every);
+    }
 }
 
 /* pcall and xpcall that cannot swallow a spent budget. */
@@ -140,6 +254,7 @@ static int spent_error(lua_State *L)
 static int sb_pcall(lua_State *L)
 {
     luaL_checkany(L, 1);
+    sandbox_charge(L, PCALL_COST);
     int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
     if (sandbox_of(L)->spent)
         return spent_error(L);
@@ -152,6 +267,7 @@ static int sb_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    sandbox_charge(L, PCALL_COST);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_replace(L, 1);
@@ -285,22 +401,71 @@ static int guarded(lua_State *L, int anchored_ok)
     return lua_gettop(L);
 }
 
-/* C library functions whose work grows with their input, metered. */
-enum { METER_REP, METER_SIZE, METER_CONCAT, METER_SORT };
+/* C library functions whose work grows with their input, metered: the cost
+ * is known from the arguments, charged before the function runs. */
+enum {
+    METER_REP, METER_SIZE, METER_ARGS, METER_NARGS, METER_BYTE, METER_PACK, METER_UTF8,
+    METER_MOVE, METER_INSERT, METER_REMOVE, METER_CONCAT, METER_UNPACK, METER_SORT
+};
+
+/* An integer argument, or def when absent or not one (the function itself
+ * then raises the right error). */
+static double int_arg(lua_State *L, int idx, double def)
+{
+    int ok;
+    lua_Integer v = lua_tointegerx(L, idx, &ok);
+    return ok ? (double)v : def;
+}
+
+static double str_len(lua_State *L, int idx)
+{
+    size_t l = 0;
+    if (lua_type(L, idx) == LUA_TSTRING)
+        lua_tolstring(L, idx, &l);
+    return (double)l;
+}
+
+/* #t as the table library sees it: __len is honoured, so a __len that lies
+ * cannot make a loop of C longer than what was paid for. */
+static double tab_len(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) == LUA_TTABLE && !lua_getmetatable(L, idx))
+        return (double)lua_rawlen(L, idx);
+    if (lua_type(L, idx) == LUA_TTABLE)
+        lua_pop(L, 1);
+    if (luaL_getmetafield(L, idx, "__len") == LUA_TNIL)
+        return lua_type(L, idx) == LUA_TTABLE ? (double)lua_rawlen(L, idx) : 0;
+    lua_pop(L, 1);
+    return (double)luaL_len(L, idx);
+}
+
+/* The numbers in a string.pack format: sizes of fixed strings and padding. */
+static double pack_sizes(lua_State *L)
+{
+    size_t n;
+    const char *f = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &n) : NULL;
+    double sum = 0, cur = 0;
+    for (size_t i = 0; f && i < n; i++) {
+        if (f[i] >= '0' && f[i] <= '9') {
+            cur = cur * 10 + (f[i] - '0');
+        } else {
+            sum += cur;
+            cur = 0;
+        }
+    }
+    return sum + cur + (double)(f ? n : 0);
+}
 
 static int metered(lua_State *L)
 {
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    int nargs = lua_gettop(L);
     double cost = 1;
     switch (kind) {
     case METER_REP: {
-        size_t l = 0, sl = 0;
-        if (lua_type(L, 1) == LUA_TSTRING)
-            lua_tolstring(L, 1, &l);
-        if (lua_type(L, 3) == LUA_TSTRING)
-            lua_tolstring(L, 3, &sl);
+        double l = str_len(L, 1), sl = str_len(L, 3);
         double n = lua_isnumber(L, 2) ? lua_tonumber(L, 2) : 0;
-        double bytes = n > 0 ? n * (double)(l + sl) : 0;
+        double bytes = n > 0 && l + sl > 0 ? n * (l + sl) : 0;
         sandbox *sb = sandbox_of(L);
         if (bytes > (double)(sb->limit - sb->used)) {
             char msg[160];
@@ -308,20 +473,66 @@ static int metered(lua_State *L)
                      sb->limit >> 20, bytes);
             return luaL_error(L, "%s", msg);
         }
-        cost = bytes / 64 + 1;
+        /* one copy per repetition (two with a separator), then the bytes:
+         * Lua loops n times even when the string and separator are empty */
+        cost = n > 0 ? n * (sl > 0 ? 2 : 1) + bytes / 64 + 1 : 1;
         break;
     }
-    case METER_SIZE: {
-        size_t l = 0;
-        if (lua_type(L, 1) == LUA_TSTRING)
-            lua_tolstring(L, 1, &l);
-        cost = (double)l / 64 + 1;
+    case METER_SIZE:          /* a pass over the first argument */
+        cost = str_len(L, 1) / 64 + 1;
+        break;
+    case METER_ARGS:          /* a pass over every string argument */
+        for (int i = 1; i <= nargs; i++)
+            cost += str_len(L, i) / 64 + 1;
+        break;
+    case METER_NARGS:
+        cost = nargs + 1;
+        break;
+    case METER_BYTE: {        /* string.byte, utf8.codepoint: one value per byte */
+        double l = str_len(L, 1), i = int_arg(L, 2, 1), j = int_arg(L, 3, i);
+        if (i < 0)
+            i += l + 1;
+        if (j < 0)
+            j += l + 1;
+        cost = (j > i ? j - i : 0) + 1;
         break;
     }
-    case METER_CONCAT:
+    case METER_PACK:          /* string.pack, unpack, packsize */
+        cost = pack_sizes(L) + 1;
+        for (int i = 2; i <= nargs; i++)
+            cost += str_len(L, i) / 64;
+        break;
+    case METER_UTF8:          /* utf8.len, utf8.offset: a decoding pass */
+        cost = str_len(L, 1) / 16 + 1;
+        break;
+    case METER_MOVE: {        /* table.move(a1, f, e, t [, a2]) */
+        double f = int_arg(L, 2, 0), e = int_arg(L, 3, 0);
+        cost = e >= f ? 2 * (e - f + 1) : 1;
+        break;
+    }
+    case METER_INSERT:        /* table.insert(t, pos, v) shifts the tail up */
+        if (nargs == 3) {
+            double n = tab_len(L, 1) + 1, pos = int_arg(L, 2, n);
+            cost = n >= pos ? 2 * (n - pos + 1) : 1;
+        }
+        break;
+    case METER_REMOVE: {      /* table.remove(t [, pos]) shifts the tail down */
+        double n = tab_len(L, 1), pos = int_arg(L, 2, n);
+        cost = n >= pos ? 2 * (n - pos + 1) : 1;
+        break;
+    }
+    case METER_CONCAT:        /* table.concat(t, sep, i, j), table.unpack(t, i, j) */
+    case METER_UNPACK: {
+        int fi = kind == METER_CONCAT ? 3 : 2;
+        double i = int_arg(L, fi, 1);
+        double j = lua_isnoneornil(L, fi + 1) ? tab_len(L, 1) : int_arg(L, fi + 1, 0);
+        double count = j >= i ? j - i + 1 : 0;
+        cost = count + (kind == METER_CONCAT ? count * str_len(L, 2) / 64 : 0) + 1;
+        break;
+    }
     case METER_SORT: {
-        double n = lua_istable(L, 1) ? (double)lua_rawlen(L, 1) : 0;
-        cost = kind == METER_SORT && n > 1 ? n * log2(n) : n + 1;
+        double n = tab_len(L, 1);
+        cost = n > 1 ? 2 * n * log2(n) : 1;
         break;
     }
     }
@@ -343,6 +554,35 @@ static void meter(lua_State *L, int lib, const char *name, int kind)
     lua_pushcclosure(L, metered, 2);
     lua_setfield(L, lib, name);
 }
+
+/* What each library function that loops in C is charged for. */
+static const struct {
+    const char *lib, *name;
+    int kind;
+} meters[] = {
+    { LUA_STRLIBNAME, "rep", METER_REP },
+    { LUA_STRLIBNAME, "format", METER_ARGS },
+    { LUA_STRLIBNAME, "upper", METER_SIZE },
+    { LUA_STRLIBNAME, "lower", METER_SIZE },
+    { LUA_STRLIBNAME, "reverse", METER_SIZE },
+    { LUA_STRLIBNAME, "byte", METER_BYTE },
+    { LUA_STRLIBNAME, "char", METER_NARGS },
+    { LUA_STRLIBNAME, "pack", METER_PACK },
+    { LUA_STRLIBNAME, "unpack", METER_PACK },
+    { LUA_STRLIBNAME, "packsize", METER_PACK },
+    { LUA_TABLIBNAME, "concat", METER_CONCAT },
+    { LUA_TABLIBNAME, "unpack", METER_UNPACK },
+    { LUA_TABLIBNAME, "sort", METER_SORT },
+    { LUA_TABLIBNAME, "move", METER_MOVE },
+    { LUA_TABLIBNAME, "insert", METER_INSERT },
+    { LUA_TABLIBNAME, "remove", METER_REMOVE },
+    { LUA_UTF8LIBNAME, "len", METER_UTF8 },
+    { LUA_UTF8LIBNAME, "offset", METER_UTF8 },
+    { LUA_UTF8LIBNAME, "codepoint", METER_BYTE },
+    { LUA_UTF8LIBNAME, "char", METER_NARGS },
+    { LUA_MATHLIBNAME, "max", METER_NARGS },
+    { LUA_MATHLIBNAME, "min", METER_NARGS },
+};
 
 static int sb_find(lua_State *L) { return guarded(L, 2); }
 static int sb_match(lua_State *L) { return guarded(L, 1); }
@@ -384,6 +624,10 @@ static int sb_require(lua_State *L)
     while (*dirs) {
         const char *end = strchr(dirs, ':');
         size_t dl = end ? (size_t)(end - dirs) : strlen(dirs);
+        if (dl == 0) {            /* an empty entry is no directory, not "/" */
+            dirs += end ? 1 : 0;
+            continue;
+        }
         char path[1024];
         snprintf(path, sizeof path, "%.*s/%s.lua", (int)dl, dirs, rel);
         FILE *f = fopen(path, "r");
@@ -454,12 +698,6 @@ static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open
             lua_pushcclosure(L, wrap[i].f, 1);
             lua_setfield(L, -2, wrap[i].n);
         }
-        int lib = lua_gettop(L);
-        meter(L, lib, "rep", METER_REP);
-        meter(L, lib, "format", METER_SIZE);
-        meter(L, lib, "upper", METER_SIZE);
-        meter(L, lib, "lower", METER_SIZE);
-        meter(L, lib, "reverse", METER_SIZE);
         /* methods on strings ("x"):rep() use the sandbox copy */
         lua_pushliteral(L, "");
         if (lua_getmetatable(L, -1)) {
@@ -471,11 +709,9 @@ static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open
         }
         lua_pop(L, 1);
     }
-    if (strcmp(name, LUA_TABLIBNAME) == 0) {
-        int lib = lua_gettop(L);
-        meter(L, lib, "concat", METER_CONCAT);
-        meter(L, lib, "sort", METER_SORT);
-    }
+    for (size_t i = 0; i < sizeof meters / sizeof meters[0]; i++)
+        if (strcmp(name, meters[i].lib) == 0)
+            meter(L, lua_gettop(L), meters[i].name, meters[i].kind);
     lua_setfield(L, env, name);
     lua_pop(L, 1);
 }
@@ -510,6 +746,9 @@ static int build_env(lua_State *L)
     lua_getfield(L, -1, "unpack");
     lua_setfield(L, env, "unpack");
     lua_pop(L, 1);
+    meter(L, env, "tonumber", METER_SIZE);
+    meter(L, env, "load", METER_UTF8);      /* the parser runs in C */
+    meter(L, env, "print", METER_ARGS);
     lua_pushvalue(L, env);
     lua_setfield(L, env, "_G");
     /* strict globals */
@@ -555,7 +794,9 @@ sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
     /* set once: every call through protected_call runs under them */
     lua_settop(sb->L, 0);
     lua_pushcfunction(sb->L, traceback);
+    sb->hook_every = HOOK_EVERY;
     lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    set_interval(sb);
     sb->remaining = sb->load_budget;
     return sb;
 }
@@ -564,6 +805,7 @@ void sandbox_free(sandbox *sb)
 {
     if (sb == NULL)
         return;
+    sb->closing = 1;
     if (sb->L)
         lua_close(sb->L);
     cm_free(sb->rules_path);
@@ -620,6 +862,7 @@ static int protected_call(sandbox *sb, int nargs, int nresults, long budget, cha
     start_budget(sb, budget);
     /* the message handler stays at the bottom of the stack (index 1) */
     int st = lua_pcall(L, nargs, nresults, 1);
+    sb->deadline = 0;
     if (st != LUA_OK || sb->spent) {
         if (st == LUA_OK) {
             lua_pop(L, nresults == LUA_MULTRET ? lua_gettop(L) - base + 1 : nresults);

@@ -49,8 +49,10 @@ int vocab_lookup(int vocab, const char *word, size_t len)
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return -1;
     const char *const *w = vocabs[vocab].words;
+    /* compare lengths first: word may hold a NUL, and w[i][len] could lie
+     * past the end of a shorter word */
     for (int i = 0; w[i]; i++)
-        if (strncmp(w[i], word, len) == 0 && w[i][len] == '\0')
+        if (strlen(w[i]) == len && memcmp(w[i], word, len) == 0)
             return i;
     return -1;
 }

@@ -169,6 +169,11 @@ CM_API cm_status cm_engine_load_buffer(cm_engine *e, const char *name,
                                        const void *data, size_t len,
                                        const cm_load_options *o, cm_diags *diags);
 
+/* The same from an open file descriptor (standard input, a pipe), read in
+ * bounded chunks to its end; name stands for it in messages. fd stays open. */
+CM_API cm_status cm_engine_load_fd(cm_engine *e, const char *name, int fd,
+                                   const cm_load_options *o, cm_diags *diags);
+
 /* Replace the money rates table (see cm_engine_convert) from a CSV file. */
 CM_API cm_status cm_engine_load_rates(cm_engine *e, const char *path);
 CM_API const char *cm_engine_rates_date(const cm_engine *e);

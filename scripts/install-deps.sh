@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages capmatch needs to build, test and run its demo.
+# Install the Debian packages capmatch needs to build, test and run its demo
+# (and clang with libFuzzer for the fuzz targets of tests/fuzz/).
 # Does nothing when everything is already there; otherwise runs apt-get (as
 # root, or through sudo when it is available).
 #
@@ -7,7 +8,8 @@
 #
 # GROUPs add packages that only some tests need, kept out of the main list
 # because they are big: `report` (headless Chromium, ~100 MB, for
-# tests/cli/report.sh) and `shard` (GNU parallel, for tests/cli/shard.sh).
+# tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh) and
+# `bench` (pandas, for the pandas baseline of scripts/bench-match).
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
@@ -21,7 +23,8 @@ for arg in "$@"; do
         --check) check=1 ;;
         report) PACKAGES="$PACKAGES chromium" ;;
         shard) PACKAGES="$PACKAGES parallel" ;;
-        *) echo "install-deps: unknown group '$arg' (report, shard)" >&2; exit 2 ;;
+        bench) PACKAGES="$PACKAGES python3-pandas" ;;
+        *) echo "install-deps: unknown group '$arg' (report, shard, bench)" >&2; exit 2 ;;
     esac
 done
 
@@ -31,6 +34,14 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
+# clang with libFuzzer for tests/fuzz (make fuzz, and briefly in make test):
+# any clang on the PATH will do; its runtime libraries may come apart
+if ! command -v clang >/dev/null 2>&1; then
+    missing="$missing clang libclang-rt-dev"
+elif [ ! -e "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] &&
+     [ ! -e "$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]; then
+    missing="$missing libclang-rt-dev"
+fi
 
 if [ -z "$missing" ]; then
     exit 0

@@ -1,6 +1,7 @@
 -- baseline.lua - the plain-Lua baseline of scripts/bench-match: the logic of
 -- tests/policies/bench_declarative.lua (and bench_lua.lua) written in plain
--- Lua over Lua tables, run by the stock interpreter:
+-- Lua over Lua tables, as a Lua programmer would without capmatch (no
+-- memoisation, no pruning: every pair scored), run by the stock interpreter:
 --
 --   lua5.4 tests/bench/baseline.lua DATA.lua OUT [REPEAT]
 --
@@ -57,10 +58,13 @@ for pos, i in ipairs(ids) do rank[i] = pos end
 
 -- ---- the policy's rules ------------------------------------------------------
 local w_sector, w_needs, w_distance, w_ticket = P.w_sector, P.w_needs, P.w_distance, P.w_ticket
+-- the policy may have no distance rule (bench_declarative.lua has none):
+-- then no trigonometry either
+local has_distance = P.has_distance
 local weight_sum = 0
 weight_sum = weight_sum + w_sector
 weight_sum = weight_sum + w_needs
-weight_sum = weight_sum + w_distance
+if has_distance then weight_sum = weight_sum + w_distance end
 weight_sum = weight_sum + w_ticket
 local scale, blo, bhi, tol = P.radius_km, P.ticket_min_usd, P.ticket_max_usd, P.tolerance
 local band_cur, min_score, k = P.currency, P.min_score, P.top
@@ -180,10 +184,17 @@ local function match()
       if not target_country(e, r) then
         vetoed = vetoed + 1
       else
-        local score = (w_sector * isic_fit(e.sectors, r.sectors_sought) +
-                       w_needs * overlap(e.offers, r.needs) +
-                       w_distance * distance(e, r) +
-                       w_ticket * ticket(e)) / weight_sum
+        local score
+        if has_distance then
+          score = (w_sector * isic_fit(e.sectors, r.sectors_sought) +
+                   w_needs * overlap(e.offers, r.needs) +
+                   w_distance * distance(e, r) +
+                   w_ticket * ticket(e)) / weight_sum
+        else
+          score = (w_sector * isic_fit(e.sectors, r.sectors_sought) +
+                   w_needs * overlap(e.offers, r.needs) +
+                   w_ticket * ticket(e)) / weight_sum
+        end
         if score >= min_score then
           local rr = rank[ri]
           local last = count

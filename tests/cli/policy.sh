@@ -206,7 +206,7 @@ for when in load rule; do
     escape gc_$when "__gc metamethods are not allowed"
     escape lua_pattern_$when "Lua pattern too costly"
     escape rep_bomb_$when "memory limit"
-    escape table_bomb_$when "memory limit"
+    escape table_bomb_$when "limit"   # the rule doubles with table.move, now charged: the budget may come first
     escape pcre_$when "match limit"
     escape rep_loop_$when "limit"
 done

@@ -57,8 +57,10 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Targets from the issue. */
-#define TARGET_RATIO 0.5
+#define TARGET_RATIO 0.7
 #define TARGET_BYTES 300.0
+/* peak memory of the loading process, per million records, from 1M up */
+#define TARGET_PEAK_MB_PER_M 500.0
 
 static const char *prog = "bench_load";
 
@@ -250,6 +252,12 @@ static const char *const desc_objects[] = {
     "jute and abaca rope", "pharmaceutical capsules", "roasted robusta coffee",
     "cassava starch", "air-jet and rapier weaving looms", "cement and clinker",
     "rice milling equipment", "aluminium window frames",
+    /* more that name resources the shipped rules link to sectors */
+    "seaweed extracts and carrageenan", "iodised sea salt", "tin solder and ingots",
+    "cashew kernels", "silk yarn and scarves", "maize flour and animal feed",
+    "tea and coffee blends", "dried mango and durian chips", "limestone aggregates and quicklime",
+    "coir twine and nets", "granite and marble slabs", "latex gloves and rubber hoses",
+    "coal handling equipment", "natural gas compressors", "hotel rooms near the beach",
 };
 static const char *const desc_clauses[] = {
     "with export agents in Ho Chi Minh City and Dhaka",
@@ -313,7 +321,7 @@ typedef struct ent {
     const char *langs[3];
     int nlangs;
     const char *sector;
-    const char *sectors[3];
+    const char *sectors[4];
     int nsectors;
     long long employees;        /* -1 absent */
     money revenue, assets, capital;
@@ -340,6 +348,21 @@ static void cat(char *dst, size_t cap, const char *s)
         m = cap - n - 1;
     memcpy(dst + n, s, m);
     dst[n + m] = '\0';
+}
+
+static int count_words(const char *s)
+{
+    int n = 0;
+    for (const char *p = s; *p;) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        n++;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return n;
 }
 
 static void make_name(rng *r, ent *e)
@@ -401,27 +424,41 @@ static void make_name(rng *r, ent *e)
     }
 }
 
+/* A description of 5 to 20 words (the shape of real ones, issue 9): what
+ * the enterprise makes, often naming a resource the shipped rules know
+ * (rules/lib/industries.lua, RESOURCES), then clauses, cut at a word. */
 static void make_description(rng *r, ent *e)
 {
     char *s = e->description;
     size_t cap = sizeof e->description;
-    size_t want = (size_t)rng_range(r, 60, 200);
+    int want = (int)rng_range(r, 5, 20);
     s[0] = '\0';
     cat(s, cap, PICK(r, desc_verbs));
     cat(s, cap, " ");
     cat(s, cap, PICK(r, desc_objects));
-    while (strlen(s) < want) {
+    /* (the room check: Thai and Chinese clauses are long single words) */
+    for (int words = count_words(s); words < want && strlen(s) + 100 < cap;
+         words = count_words(s)) {
         cat(s, cap, rng_chance(r, 0.5) ? ", " : "; ");
         cat(s, cap, PICK(r, desc_clauses));
     }
-    size_t n = strlen(s);
-    if (n > 199) {
-        /* cut at a space: never inside a UTF-8 sequence */
-        n = 199;
-        while (n > 0 && s[n] != ' ')
-            n--;
-        s[n] = '\0';
+    /* keep the first `want` words */
+    int words = 0;
+    size_t n = 0, len = strlen(s);
+    while (n < len) {
+        while (n < len && s[n] == ' ')
+            n++;
+        if (n == len)
+            break;
+        if (words == want) {
+            s[n - 1] = '\0';
+            break;
+        }
+        words++;
+        while (n < len && s[n] != ' ')
+            n++;
     }
+    n = strlen(s);
     while (n > 0 && (s[n - 1] == ',' || s[n - 1] == ';' || s[n - 1] == ' '))
         s[--n] = '\0';
     cat(s, cap, ".");
@@ -461,11 +498,10 @@ static void make_ent(rng *r, unsigned long long n, ent *e)
         e->nlangs = pick_distinct(r, e->c->langs, nl, 1 + rng_below(r, (uint32_t)nl),
                                   e->langs, NULL);
     }
-    e->sector = PICK(r, isic_classes);
-    e->nsectors = pick_distinct(r, isic_classes, NELEM(isic_classes), rng_below(r, 4),
+    /* 1 to 4 sectors, the primary one first */
+    e->nsectors = pick_distinct(r, isic_classes, NELEM(isic_classes), 1 + rng_below(r, 4),
                                 e->sectors, NULL);
-    if (e->nsectors && rng_chance(r, 0.5))
-        e->sectors[0] = e->sector;        /* the primary listed too, as people do */
+    e->sector = e->sectors[0];
     e->employees = rng_chance(r, 0.2) ? -1 : (long long)exp(rng_unit(r) * log(20000.0));
     e->revenue = make_money(r, e, 50000, 2000000000LL, 0.2);
     e->assets = make_money(r, e, 50000, 5000000000LL, 0.5);
@@ -490,9 +526,8 @@ static void make_ent(rng *r, unsigned long long n, ent *e)
     e->ntargets = pick_distinct(r, target_codes, NELEM(target_codes), rng_below(r, 4),
                                 e->targets, e->c->code);
     e->nfunds = pick_distinct(r, vocab_d, NELEM(vocab_d), rng_below(r, 3), e->funds, NULL);
-    e->has_desc = !rng_chance(r, 0.05);
-    if (e->has_desc)
-        make_description(r, e);
+    e->has_desc = 1;
+    make_description(r, e);
 
     e->nattrs = (int)rng_below(r, 3);
     size_t first = rng_below(r, (uint32_t)NELEM(attr_defs));
@@ -1296,22 +1331,32 @@ static int cmd_run(int argc, char **argv)
            "bare parse %.1f MB\n",
            (double)rss_cm / 1024, (double)rss_start / 1024, (double)bare.rss_kb / 1024);
     int pass_speed = ratio >= TARGET_RATIO, pass_mem = per <= TARGET_BYTES;
+    double peak_mb = (double)rss_cm / 1024 * 1.048576;    /* MB = 10^6 bytes */
+    double peak_limit = TARGET_PEAK_MB_PER_M * n / 1e6;
+    int peak_applies = n >= 1e6, pass_peak = !peak_applies || peak_mb <= peak_limit;
     printf("target: load speed >= %.1f x bare parse: %s (ratio %.2f)\n", TARGET_RATIO,
            pass_speed ? "PASS" : "FAIL", ratio);
     printf("target: <= %.0f bytes per enterprise beyond description: %s (%.1f)\n",
            TARGET_BYTES, pass_mem ? "PASS" : "FAIL", per);
+    if (peak_applies)
+        printf("target: peak memory <= %.0f MB per million records: %s (%.0f MB for %.0f)\n",
+               TARGET_PEAK_MB_PER_M, pass_peak ? "PASS" : "FAIL", peak_mb, n);
+    else
+        printf("target: peak memory <= %.0f MB per million records: n/a below 1M (%.0f MB)\n",
+               TARGET_PEAK_MB_PER_M, peak_mb);
     printf("result: format=%s bytes=%zu records=%zu bare_s=%.6f bare_cpu_s=%.6f "
            "bare_mbs=%.2f bare_pps=%.0f cm_s=%.6f cm_cpu_s=%.6f cm_mbs=%.2f cm_pps=%.0f "
            "ratio=%.3f cpu_ratio=%.3f bpp=%.1f text_pp=%.1f rss_cm_mb=%.1f rss_bare_mb=%.1f "
-           "speed=%s memory=%s\n",
+           "peak_mb=%.1f speed=%s memory=%s peak=%s\n",
            fmt, size, records, bare.t.wall, bare.t.cpu, mb / bare.t.wall, n / bare.t.wall,
            cm.t.wall, cm.t.cpu, mb / cm.t.wall, n / cm.t.wall, ratio, cpu_ratio, per,
            text_per, (double)rss_cm / 1024, (double)bare.rss_kb / 1024,
-           pass_speed ? "PASS" : "FAIL", pass_mem ? "PASS" : "FAIL");
+           peak_mb, pass_speed ? "PASS" : "FAIL", pass_mem ? "PASS" : "FAIL",
+           !peak_applies ? "n/a" : pass_peak ? "PASS" : "FAIL");
     fflush(stdout);
     if (bad)
         return 1;
-    if (fail_targets && !(pass_speed && pass_mem))
+    if (fail_targets && !(pass_speed && pass_mem && pass_peak))
         return 2;
     return 0;
 }

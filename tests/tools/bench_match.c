@@ -70,7 +70,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: %s gen-regions --count N [--seed S] OUT\n"
             "       %s run   --regions F --enterprises F --policy P [--threads T] [--top K] "
-            "[--repeat R] [--out FILE]\n"
+            "[--repeat R] [--by enterprise|region] [--no-prune] [--out FILE]\n"
             "       %s floor --regions F --enterprises F --policy P [--threads T] [--top K] "
             "[--repeat R] [--out FILE]\n"
             "       %s dump-lua --regions F --enterprises F --policy P OUT\n",
@@ -308,11 +308,14 @@ static const char *const vocab_c[] = {
 static const char *const vocab_d[] = { "AIIB", "SRF", "CAF", "CAMCF" };
 static const char *const levels[] = { "country", "province", "province", "city", "city",
                                       "city", "district", "zone", "zone" };
+/* resource tags: mostly words the shipped rules link to sectors
+ * (rules/lib/industries.lua, RESOURCES), some free text they do not know */
 static const char *const resources[] = {
     "rubber", "coconut", "tropical fruit", "seafood", "sea salt", "coal", "natural gas",
-    "kiwifruit", "apples", "crude oil", "bauxite", "tin", "rare earths", "cassava",
-    "sugar cane", "palm oil", "abaca", "timber", "rice", "coffee", "tea", "jade",
-    "稀土", "茶叶", "ยางพารา", "hydropower", "nickel", "shrimp",
+    "kiwifruit", "apples", "crude oil", "abaca fiber", "tin", "cassava", "sugarcane",
+    "palm oil", "abaca", "rice", "coffee", "tea", "hydropower", "shrimp", "seaweed",
+    "limestone", "cashew", "maize", "silk", "deep-water port", "beaches", "granite",
+    "coconut husk", "manganese", "potash", "timber", "rare earths", "稀土",
 };
 static const char *const flights[] = {
     "SG", "TH-83", "TH-10", "MY-14", "VN-SG", "VN-HN", "KH-12", "PH-00", "ID-JK", "CN",
@@ -475,17 +478,18 @@ static void region_record(sbuf *b, rng *r, unsigned long long n)
     }
     const char *codes[8];
     char bufs[8][8];
-    int k = code_list(r, (int)rng_below(r, 8), codes, bufs);
+    /* the shape of issue 9: 1-6 sectors offered, 1-8 sought, 0-3 resources,
+     * 1-4 needs and offers, 0-3 funds */
+    int k = code_list(r, 1 + (int)rng_below(r, 6), codes, bufs);
     j_list(b, "sectors_offered", codes, k);
-    k = rng_chance(r, 0.08) ? 0 : code_list(r, 1 + (int)rng_below(r, 6), codes, bufs);
+    k = code_list(r, 1 + (int)rng_below(r, 8), codes, bufs);
     j_list(b, "sectors_sought", codes, k);
     const char *items[16];
-    k = pick_distinct(r, resources, NELEM(resources), rng_below(r, 6), items);
+    k = pick_distinct(r, resources, NELEM(resources), rng_below(r, 4), items);
     j_list(b, "resources", items, k);
-    k = rng_chance(r, 0.1) ? 0
-                           : pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
+    k = pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
     j_list(b, "needs", items, k);
-    k = pick_distinct(r, vocab_a, NELEM(vocab_a), rng_below(r, 6), items);
+    k = pick_distinct(r, vocab_a, NELEM(vocab_a), 1 + rng_below(r, 4), items);
     j_list(b, "offers", items, k);
     k = pick_distinct(r, vocab_b, NELEM(vocab_b), rng_below(r, 5), items);
     j_list(b, "programmes", items, k);
@@ -608,6 +612,8 @@ typedef struct opts {
     int threads;
     size_t top;
     unsigned repeat;          /* timed passes; the fastest counts */
+    int by_region;            /* --by region: the best enterprises of each region */
+    int no_prune;             /* --no-prune: score every rule of every pair */
 } opts;
 
 static void parse_opts(int argc, char **argv, opts *o, const char **positional)
@@ -629,6 +635,14 @@ static void parse_opts(int argc, char **argv, opts *o, const char **positional)
             o->top = (size_t)parse_count("--top", argv[++i]);
         else if (strcmp(a, "--repeat") == 0 && i + 1 < argc)
             o->repeat = (unsigned)parse_count("--repeat", argv[++i]);
+        else if (strcmp(a, "--by") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "region") == 0)
+                o->by_region = 1;
+            else if (strcmp(v, "enterprise") != 0)
+                die("--by must be enterprise or region, not '%s'", v);
+        } else if (strcmp(a, "--no-prune") == 0)
+            o->no_prune = 1;
         else if (positional && a[0] != '-' && *positional == NULL)
             *positional = a;
         else
@@ -680,6 +694,9 @@ static cm_policy *load_policy(cm_engine *e, const char *path)
     return p;
 }
 
+/* More key=value pairs for the result line of `run` (prepare time, pruning). */
+static char extra_fields[512];
+
 static void report(const char *impl, const char *policy, size_t nent, size_t nreg, size_t pairs,
                    size_t vetoed, int threads, unsigned passes, span t, double engine_mb)
 {
@@ -697,9 +714,9 @@ static void report(const char *impl, const char *policy, size_t nent, size_t nre
         printf(", profiles %.1f MB", engine_mb);
     printf("\n");
     printf("result: impl=%s policy=%s enterprises=%zu regions=%zu pairs=%zu vetoed=%zu "
-           "threads=%d wall=%.6f cpu=%.6f pps=%.1f ns_core=%.3f ns_cpu=%.3f rss_mb=%.1f\n",
+           "threads=%d wall=%.6f cpu=%.6f pps=%.1f ns_core=%.3f ns_cpu=%.3f rss_mb=%.1f%s\n",
            impl, policy, nent, nreg, pairs, vetoed, threads, t.wall, t.cpu, pps, nspc, nscpu,
-           peak_rss_mb());
+           peak_rss_mb(), extra_fields);
 }
 
 static const char *base_name(const char *path)
@@ -726,17 +743,37 @@ static int cmd_run(int argc, char **argv)
 
     cm_match_options mo;
     cm_match_options_init(&mo);
-    mo.by = CM_KIND_ENTERPRISES;
+    mo.by = o.by_region ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
     mo.top = o.top;
     mo.threads = o.threads;
+    mo.no_prune = o.no_prune;
     int threads = o.threads > 0 ? o.threads : cpu_count();
+    size_t nouter = o.by_region ? nreg : nent;
+    /* The per-profile work first, timed apart: the first match computes the
+     * policy's derived values of every profile (once, in one thread) and its
+     * columns; a match of one outer profile does that and little else. */
     cm_result *res = NULL;
+    cm_match_options mp = mo;
+    if (nouter > 1) {
+        mp.shard_index = 0;
+        mp.shard_count = nouter > UINT32_MAX ? UINT32_MAX : (unsigned)nouter;
+    }
+    span t0 = now();
+    cm_status s = cm_match(e, p, &mp, &res);
+    span prep = since(t0);
+    if (s != CM_OK)
+        die("cm_match: %s: %s", cm_status_string(s), cm_engine_errmsg(e));
+    cm_result_free(res);
+    res = NULL;
+    printf("  prepare   %.3f s wall, %.3f s cpu: the policy's per-profile work on %zu + %zu "
+           "profiles (derived values, columns) and one %s's pairs\n",
+           prep.wall, prep.cpu, nent, nreg, o.by_region ? "region" : "enterprise");
     span t = { HUGE_VAL, HUGE_VAL };
     for (unsigned pass = 0; pass < o.repeat; pass++) {
         cm_result_free(res);
         res = NULL;
-        span t0 = now();
-        cm_status s = cm_match(e, p, &mo, &res);
+        t0 = now();
+        s = cm_match(e, p, &mo, &res);
         span tp = since(t0);
         if (s != CM_OK)
             die("cm_match: %s: %s", cm_status_string(s), cm_engine_errmsg(e));
@@ -745,8 +782,16 @@ static int cmd_run(int argc, char **argv)
     }
     size_t vetoed = 0;
     size_t pairs = cm_result_pairs(res, &vetoed);
+    size_t pruned = cm_result_pruned(res);
     if (pairs != nent * nreg)
         die("cm_match scored %zu pairs, expected %zu", pairs, nent * nreg);
+    snprintf(extra_fields, sizeof extra_fields,
+             " by=%s prune=%d pruned=%zu prep_wall=%.6f prep_cpu=%.6f load_wall=%.6f "
+             "load_cpu=%.6f", o.by_region ? "region" : "enterprise", !o.no_prune, pruned,
+             prep.wall, prep.cpu, load.wall, load.cpu);
+    printf("  by %s, %s: %zu pairs (%.1f%%) left before their last rules\n",
+           o.by_region ? "region" : "enterprise", o.no_prune ? "--no-prune" : "pruning", pruned,
+           pairs ? 100.0 * (double)pruned / (double)pairs : 0.0);
     report("engine", base_name(o.policy), nent, nreg, pairs, vetoed, threads, o.repeat, t, mb);
     if (o.out) {
         sbuf b = { 0 };
@@ -861,6 +906,7 @@ typedef struct data {
     /* policy */
     double w_sector, w_needs, w_distance, w_ticket, weight_sum;
     double scale_km, band_lo, band_hi, tolerance, min_score;
+    int has_distance;          /* the policy has a distance rule: only then the trigonometry */
     size_t top;
 } data;
 
@@ -992,9 +1038,10 @@ static void read_policy(data *d, cm_policy *p)
             die("%s: rule '%s' is not one the floor knows (sector, needs, distance, ticket)",
                 cm_policy_path(p), n);
     }
-    if (seen != 15)
-        die("%s: the floor expects the rules sector, needs, distance and ticket",
+    if ((seen & 11) != 11)
+        die("%s: the floor expects the rules sector, needs and ticket (distance optional)",
             cm_policy_path(p));
+    d->has_distance = (seen & 4) != 0;
     seen = 0;
     for (size_t i = 0; i < cm_policy_param_count(p); i++) {
         char buf[64];
@@ -1007,9 +1054,9 @@ static void read_policy(data *d, cm_policy *p)
         else if (strcmp(n, "ticket_max_usd") == 0)
             d->band_hi = v, seen |= 4;
     }
-    if (seen != 7)
-        die("%s: the floor expects the parameters radius_km, ticket_min_usd, ticket_max_usd",
-            cm_policy_path(p));
+    if ((seen & 6) != 6 || (d->has_distance && !(seen & 1)))
+        die("%s: the floor expects the parameters ticket_min_usd, ticket_max_usd (and radius_km "
+            "with a distance rule)", cm_policy_path(p));
     d->tolerance = 10;      /* builtin.range's default */
     d->min_score = cm_policy_min_score(p);
     d->top = cm_policy_top(p);
@@ -1138,6 +1185,7 @@ static void *floor_work(void *arg)
     const double wsum = d->weight_sum, scale = d->scale_km;
     const double blo = d->band_lo, bhi = d->band_hi, tol = d->tolerance;
     const uint32_t *rank = d->r_rank;
+    const int has_distance = d->has_distance;
     for (;;) {
         size_t start = atomic_fetch_add(&j->next, CHUNK);
         if (start >= d->nent)
@@ -1185,9 +1233,9 @@ static void *floor_work(void *arg)
                 const uint32_t needs = d->r_needs[r];
                 const int nb = __builtin_popcount(needs);
                 double s_needs = nb ? (double)__builtin_popcount(offers & needs) / (double)nb : 0;
-                /* distance */
+                /* distance, when the policy asks for it */
                 double s_dist = 0;
-                if (!isnan(elat) && !isnan(d->r_lat[r])) {
+                if (has_distance && !isnan(elat) && !isnan(d->r_lat[r])) {
                     double km = geo_km(elat, elon, d->r_lat[r], d->r_lon[r]);
                     s_dist = km >= scale ? 0 : 1 - km / scale;
                 }
@@ -1202,10 +1250,12 @@ static void *floor_work(void *arg)
                         s_ticket = gap >= tol ? 0 : 1 - log(gap) / log(tol);
                     }
                 }
+                /* the engine's order: the policy's rules in declaration order */
                 double sum = 0;
                 sum += ws * s_sector;
                 sum += wn * s_needs;
-                sum += wd * s_dist;
+                if (has_distance)
+                    sum += wd * s_dist;
                 sum += wt * s_ticket;
                 double score = sum / wsum;
                 if (score < d->min_score)
@@ -1328,9 +1378,9 @@ static int cmd_dump_lua(int argc, char **argv)
               base_name(o.regions), base_name(o.enterprises), base_name(o.policy));
     sb_printf(&b, "POLICY{top=%zu,min_score=%.17g,radius_km=%.17g,ticket_min_usd=%.17g,"
                   "ticket_max_usd=%.17g,tolerance=%.17g,w_sector=%.17g,w_needs=%.17g,"
-                  "w_distance=%.17g,w_ticket=%.17g,currency=\"USD\"}\n",
+                  "w_distance=%.17g,w_ticket=%.17g,has_distance=%s,currency=\"USD\"}\n",
               d.top, d.min_score, d.scale_km, d.band_lo, d.band_hi, d.tolerance, d.w_sector,
-              d.w_needs, d.w_distance, d.w_ticket);
+              d.w_needs, d.w_distance, d.w_ticket, d.has_distance ? "true" : "false");
     /* rates: units of each currency per unit of the table's reference */
     const char *ref = cm_engine_rates_reference(e);
     strtab curs = { 0 };

@@ -680,6 +680,14 @@ static void test_load_errors(void **state)
     expect_problem("p.json", "{\"x\":[]}", "expected an array of pairs");
     expect_problem("p.json", "[1]", "record 1: expected a JSON object");
     expect_problem("p.json", "[{", "expected valid JSON");
+    /* the pairs loaders read through the shared record readers (csvread, jsonread) */
+    expect_problem("p.json", "[{\"enterprise\":\"e1\",\"region\":\"r1\",\"score\":0.5}] x",
+                   "p.json:1:49: expected valid JSON, found text after the end of the document");
+    expect_problem("p.json", "{\"pairs\": [{\"enterprise\":\"e1\",\"region\":\"r1\",\n"
+                   "\"score\":0.5}, {\"enterprise\":\"e2\" \"region\"}]}",
+                   "p.json:2:41: record 2: expected valid JSON, found '}' expected near '\"region\"'");
+    expect_problem("p.csv", "enterprise,region,score\ne1,r\"1,0.5\n",
+                   "p.csv:2:5: expected a quote only around a whole field");
 
     cm_pairs *p = cm_pairs_new();
     assert_int_equal(cm_pairs_load_file(p, "/nonexistent/pairs.csv", CM_FORMAT_AUTO, NULL), CM_EIO);

@@ -1244,9 +1244,44 @@ static void test_absurd_top_is_refused(void **state)
     cm_engine_free(e);
 }
 
+/* core/policy.c (internal) */
+void policy_default_rules_path(const char *path, char *out, size_t n);
+
+/* No entry of the default rules path is empty or the root: an empty entry
+ * made "/" + module, so that require could load any *.lua (issue 10 row 11). */
+static void test_default_rules_path(void **state)
+{
+    (void)state;
+    static const struct { const char *policy, *first; } cases[] = {
+        { "/p.lua", "/lib:" },
+        { "//p.lua", "/lib:" },
+        { "rules/default.lua", "rules/lib:rules:" },
+        { "p.lua", "./lib:.:" },
+        { "/srv/rules//p.lua", "/srv/rules/lib:/srv/rules:" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rp[2048];
+        policy_default_rules_path(cases[i].policy, rp, sizeof rp);
+        if (strncmp(rp, cases[i].first, strlen(cases[i].first)) != 0)
+            fail_msg("%s: rules path %s, expected it to start with %s", cases[i].policy, rp,
+                     cases[i].first);
+        const char *e = rp;
+        for (;;) {
+            const char *end = strchr(e, ':');
+            size_t len = end ? (size_t)(end - e) : strlen(e);
+            if (len == 0 || (len == 1 && e[0] == '/'))
+                fail_msg("%s: rules path %s has an empty or root entry", cases[i].policy, rp);
+            if (end == NULL)
+                break;
+            e = end + 1;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_rules_path),
         cmocka_unit_test(test_load_basic),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_params),

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "record.h"
 #include "vocab.h"
 
 static void check_list(int vocab, const char *const *words)
@@ -61,11 +62,28 @@ static void test_unknown_words(void **state)
     assert_int_equal(vocab_lookup(-1, "loan", 4), -1);
 }
 
+/* A cell or key holding a NUL byte (issue 10, row 2): a word that matches up
+ * to the NUL is no match, and nothing past the shorter word is read (under
+ * AddressSanitizer the old strncmp-then-w[len] check read past "SRF"). */
+static void test_nul_in_word(void **state)
+{
+    (void)state;
+    static const char srf[] = "SRF\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    assert_int_equal(vocab_lookup(VOCAB_D, srf, sizeof srf - 1), -1);
+    static const char tech[] = "te\0chnology";
+    assert_int_equal(vocab_lookup(VOCAB_A, tech, sizeof tech - 1), -1);
+    static const char id[] = "id\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    assert_null(schema_field(0, id, sizeof id - 1));
+    assert_non_null(schema_field(0, "id", 2));
+    assert_non_null(schema_field(1, "revenue.amountXYZ", 14));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_words),
         cmocka_unit_test(test_unknown_words),
+        cmocka_unit_test(test_nul_in_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,286 @@
+/*
+ * csvread.c - CSV records, field by field (see csvread.h).
+ *
+ * One pass over the source's window, a few states, and tight loops over the
+ * bytes of a field that need no decision (most of them): the text of each
+ * field is copied once into the record's text buffer, unescaped and
+ * NUL-terminated.
+ */
+#include "csvread.h"
+#include "alloc.h"
+
+#include <string.h>
+
+enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_UNQUOTED, FIELD_QUOTED, FIELD_MIGHT_END,
+       FIELD_COMMENT };
+
+/* bytes that end a run of plain text in an unquoted field */
+static const unsigned char special[256] = {
+    [0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,
+};
+/* the same where quotes are plain characters */
+static const unsigned char special_plain[256] = {
+    [0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
+void csvr_init(csvr *c, source *src, size_t start, size_t max)
+{
+    memset(c, 0, sizeof *c);
+    c->src = src;
+    c->pos = start;
+    c->max = max;
+}
+
+void csvr_free(csvr *c)
+{
+    cm_free(c->fields);
+    cm_free(c->text);
+    c->fields = NULL;
+    c->text = NULL;
+}
+
+static int is_blank(unsigned ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+/* Append text to the field being read (unless the record is over its
+ * limit); room for its terminator too. */
+static inline int put(csvr *c, const unsigned char *p, size_t n, size_t *flen)
+{
+    *flen += n;
+    if (c->too_long)
+        return 0;
+    if (c->bytes + *flen > c->max) {
+        c->too_long = 1;
+        return 0;
+    }
+    if (c->text_len + n + 1 > c->text_cap &&
+        cm_grow((void **)&c->text, &c->text_cap, c->text_len + n + 1, 1) < 0)
+        return -1;
+    memcpy(c->text + c->text_len, p, n);
+    c->text_len += n;
+    return 0;
+}
+
+/* The field that began at `at` with its text from text[fstart] is complete. */
+static inline int end_field(csvr *c, size_t at, size_t fstart, size_t flen, int trim)
+{
+    size_t len = c->text_len - fstart;
+    if (trim && !c->too_long) {
+        while (len && is_blank((unsigned char)c->text[fstart + len - 1]))
+            len--;
+        flen -= c->text_len - fstart - len;
+        c->text_len = fstart + len;
+    }
+    c->bytes += flen + 1;
+    if (c->bytes > c->max)
+        c->too_long = 1;
+    size_t n = c->nfields++;
+    if (c->too_long || (c->max_fields && n >= c->max_fields)) {
+        if (c->max_fields && n >= c->max_fields)
+            c->too_many = 1;
+        return 0;
+    }
+    if (c->text_len + 1 > c->text_cap &&
+        cm_grow((void **)&c->text, &c->text_cap, c->text_len + 1, 1) < 0)
+        return -1;
+    c->text[c->text_len++] = '\0';
+    if (n + 1 > c->fields_cap &&
+        cm_grow((void **)&c->fields, &c->fields_cap, n + 1, sizeof *c->fields) < 0)
+        return -1;
+    c->fields[n] = (csvr_field){ fstart, len, at };
+    return 0;
+}
+
+static int fail(csvr *c, enum csvr_error e, size_t at)
+{
+    c->error = e;
+    c->error_at = at;
+    return -1;
+}
+
+int csvr_next(csvr *c)
+{
+    source *s = c->src;
+    c->nfields = 0;
+    c->text_len = 0;
+    c->bytes = 0;
+    c->too_long = 0;
+    c->too_many = 0;
+    c->is_comment = 0;
+    const unsigned char *stop = c->plain ? special_plain : special;
+    int state = ROW_NOT_BEGUN;
+    size_t i = c->pos;
+    size_t field_at = 0, fstart = 0, flen = 0, spaces = 0, k;
+    for (;;) {
+        size_t n = src_avail(s, i);
+        if (n == 0) {
+            if (s->nomem)
+                return fail(c, CSVR_NOMEM, i);
+            if (s->err)
+                return fail(c, CSVR_READ, i);
+            c->pos = c->end = i;
+            switch (state) {
+            case ROW_NOT_BEGUN:
+                return 0;
+            case FIELD_NOT_BEGUN:
+                if (end_field(c, i, c->text_len, 0, 0) < 0)
+                    return fail(c, CSVR_NOMEM, i);
+                return 1;
+            case FIELD_UNQUOTED:
+                if (end_field(c, field_at, fstart, flen, 1) < 0)
+                    return fail(c, CSVR_NOMEM, i);
+                return 1;
+            case FIELD_MIGHT_END:
+            case FIELD_COMMENT:
+                if (end_field(c, field_at, fstart, flen, state == FIELD_COMMENT) < 0)
+                    return fail(c, CSVR_NOMEM, i);
+                return 1;
+            default:
+                return fail(c, CSVR_UNCLOSED, i);
+            }
+        }
+        const unsigned char *p = (const unsigned char *)src_at(s, i);
+        k = 0;
+        while (k < n) {
+            unsigned ch = p[k];
+            switch (state) {
+            case ROW_NOT_BEGUN:
+            case FIELD_NOT_BEGUN:
+                if (is_blank(ch)) {
+                    k++;
+                    continue;
+                }
+                if (ch == '\n' || ch == '\r') {
+                    if (state == ROW_NOT_BEGUN) {   /* a blank line */
+                        k++;
+                        continue;
+                    }
+                    if (end_field(c, i + k, c->text_len, 0, 0) < 0)
+                        return fail(c, CSVR_NOMEM, i + k);
+                    goto row_end;
+                }
+                if (state == ROW_NOT_BEGUN) {
+                    c->start = i + k;
+                    src_keep(s, c->start);
+                    state = FIELD_NOT_BEGUN;
+                }
+                if (ch == ',') {
+                    if (end_field(c, i + k, c->text_len, 0, 0) < 0)
+                        return fail(c, CSVR_NOMEM, i + k);
+                    k++;
+                    continue;
+                }
+                if (ch == 0)
+                    return fail(c, CSVR_NUL, i + k);
+                field_at = i + k;
+                fstart = c->text_len;
+                flen = 0;
+                if (state == FIELD_NOT_BEGUN && c->nfields == 0 && c->comment &&
+                    ch == (unsigned)c->comment) {
+                    c->is_comment = 1;
+                    state = FIELD_COMMENT;
+                    continue;
+                }
+                if (ch == '"' && !c->plain) {
+                    state = FIELD_QUOTED;
+                    k++;
+                } else {
+                    state = FIELD_UNQUOTED;
+                }
+                continue;
+            case FIELD_UNQUOTED: {
+                size_t k0 = k;
+                while (k < n && !stop[p[k]])
+                    k++;
+                if (k > k0 && put(c, p + k0, k - k0, &flen) < 0)
+                    return fail(c, CSVR_NOMEM, i + k0);
+                if (k == n)
+                    continue;
+                ch = p[k];
+                if (ch == '"')
+                    return fail(c, CSVR_QUOTE, i + k);
+                if (ch == 0)
+                    return fail(c, CSVR_NUL, i + k);
+                if (end_field(c, field_at, fstart, flen, 1) < 0)
+                    return fail(c, CSVR_NOMEM, i + k);
+                if (ch != ',')
+                    goto row_end;
+                state = FIELD_NOT_BEGUN;
+                k++;
+                continue;
+            }
+            case FIELD_QUOTED: {
+                size_t k0 = k;
+                while (k < n && p[k] != '"' && p[k] != 0)
+                    k++;
+                if (k > k0 && put(c, p + k0, k - k0, &flen) < 0)
+                    return fail(c, CSVR_NOMEM, i + k0);
+                if (k == n)
+                    continue;
+                if (p[k] == 0)
+                    return fail(c, CSVR_NUL, i + k);
+                state = FIELD_MIGHT_END;
+                spaces = 0;
+                k++;
+                continue;
+            }
+            case FIELD_COMMENT: {
+                /* the rest of the line, commas and quotes included */
+                size_t k0 = k;
+                while (k < n && p[k] != '\n' && p[k] != '\r' && p[k] != 0)
+                    k++;
+                if (k > k0 && put(c, p + k0, k - k0, &flen) < 0)
+                    return fail(c, CSVR_NOMEM, i + k0);
+                if (k == n)
+                    continue;
+                if (p[k] == 0)
+                    return fail(c, CSVR_NUL, i + k);
+                if (end_field(c, field_at, fstart, flen, 1) < 0)
+                    return fail(c, CSVR_NOMEM, i + k);
+                goto row_end;
+            }
+            default:    /* FIELD_MIGHT_END: after a quote in a quoted field */
+                if (ch == '"') {
+                    if (spaces)
+                        return fail(c, CSVR_QUOTE, i + k);
+                    if (put(c, p + k, 1, &flen) < 0)      /* "" is one quote */
+                        return fail(c, CSVR_NOMEM, i + k);
+                    state = FIELD_QUOTED;
+                    k++;
+                    continue;
+                }
+                if (is_blank(ch)) {
+                    spaces++;
+                    k++;
+                    continue;
+                }
+                if (ch == ',' || ch == '\n' || ch == '\r') {
+                    if (end_field(c, field_at, fstart, flen, 0) < 0)
+                        return fail(c, CSVR_NOMEM, i + k);
+                    if (ch != ',')
+                        goto row_end;
+                    state = FIELD_NOT_BEGUN;
+                    k++;
+                    continue;
+                }
+                return fail(c, ch == 0 ? CSVR_NUL : CSVR_QUOTE, i + k);
+            }
+        }
+        i += n;
+        if (c->too_long)
+            src_keep(s, i);
+    }
+row_end:
+    /* p[k] is CR or LF; a CRLF pair ends the record as one */
+    {
+        size_t at = i + k;
+        int ch = src_byte(s, at);
+        at++;
+        if (ch == '\r' && src_byte(s, at) == '\n')
+            at++;
+        c->pos = c->end = at;
+    }
+    return 1;
+}
