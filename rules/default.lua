@@ -1,117 +1,170 @@
--- default.lua - which regions should each enterprise meet, and why.
+-- default.lua - which regions should each enterprise meet, which enterprises
+-- should each region meet, and why.
 --
--- For analysts. This policy combines the three shipped policies as weighted
--- rules; every rule's score and reason shows in the output (--explain), and
--- the score of a pair is the weighted mean of its rules (weights sum to 18):
+-- For programme officers and analysts. The dialogue this serves is about
+-- cross-border cooperation on production capacity, so the policy first
+-- keeps the pairs worth a meeting, then scores them from both sides.
 --
---   sector fit (rules/sector_fit.lua; tables in rules/lib/industries.lua)
---     sectors sought    4  the enterprise's ISIC sectors against the sectors
---                          the region wants (same class 1, group 0.75,
---                          division 0.5, section 0.25);
---     sectors offered   2  the region's sectors along the value chain: it
---                          supplies the enterprise (0116 fibre crops for a
---                          spinner) or buys from it (a fibre province for a
---                          2826 textile machinery maker);
---     resources         2  the region's resources linked to the sectors that
---                          process them ("abaca fiber is processed by 2826
---                          Textile machinery"), or named in the description;
---     joint statement   1  both sides in the same Joint Statement industry;
---     needs met         2  the share of the region's needs the enterprise
---                          offers;
---     seeks met         1  the share of what the enterprise seeks that the
---                          region offers.
---   SME support (rules/sme_support.lua; definitions in rules/lib/sme.lua)
---     SME programme     2  an SME under its own country's definition, in a
---                          region with an SME programme. The class is derived
---                          once per enterprise: sme_class, sme_basis, is_sme.
---   financing (rules/financing_funds.lua; tables in rules/lib/funds.lua)
---     fund bonus        1  the best fit among the AIIB, the Silk Road Fund,
---                          CAF and CAMCF. A bonus, not a veto: a pair no fund
---                          can finance scores 0 here and is still shown.
---   target country      3  the enterprise's target_countries, as a strong
---                          preference rather than a filter: 1 when the
---                          region's country is a target, or when the
---                          enterprise names none and the region is abroad;
---                          0.5 for its home country when it names none (the
---                          dialogue is about cross-border cooperation); 0
---                          when it names targets and this is not one.
+-- Filters (a vetoed pair gets no row; `capmatch explain` says why):
+--   cross-border          the enterprise and the region are in different
+--                         countries. --set domestic=true lets home-country
+--                         pairs through, for a domestic programme.
+--   meets a need          the enterprise offers at least one thing the region
+--                         says it needs (vocabulary A: technology, capital,
+--                         equipment ...): a partner that brings none of them
+--                         is not shown, however close its sector. When the
+--                         region lists no needs, or the enterprise no offers,
+--                         the check cannot tell and lets the pair through.
 --
--- Why target countries are a rule and not a filter. The lists in real
--- profiles are short and often written before the enterprise has heard of a
--- region: three of the four Chinese textile machinery makers in the examples
--- name Vietnam, Cambodia or Indonesia but not the Philippines, yet they are
--- exactly the partners Catanduanes (the largest abaca producer, asking for
--- machinery) is looking for. A filter would hide them from Catanduanes'
--- list altogether; as a rule worth 3 of 18 they still rank below an equally
--- good partner that does name the country, and the reason says the country is
--- not among its targets, so the analyst can decide. To make targets a hard
--- limit again, add
---   filter { name = "target country",
---            check = builtin.member { enterprise = "target_countries",
---                                     region = "country", empty = "pass" } }
+-- The enterprise's view (the score; --by enterprise ranks by it), weights
+-- sum to 19:
+--   needs met         4  what the enterprise brings to the region's needs:
+--                        the share of the needs it meets, and at least half
+--                        for any one need met;
+--   sector fit        4  one credit for the best sector link, never several
+--                        for one link: the region seeks the enterprise's
+--                        sector (same class or within 1, group 0.75,
+--                        division 0.5, a broader code 0.5), or 0.8 for a
+--                        link in the right direction (the region's industry
+--                        or resources supply an enterprise that seeks raw
+--                        materials; the region's industry or resources are
+--                        a market for one that seeks market access), or a
+--                        quarter for the same Joint Statement industry;
+--   seeks met         2  what the region offers the enterprise (the share of
+--                        what it seeks, and at least half for any one);
+--   target country    2  1 when the enterprise names the region's country,
+--                        0 when it names others, half when it names none;
+--   who brings capital 1 the pair can pay for its project: 1 when one side
+--                        brings the capital the other asks for (or nobody
+--                        asks), 0.3 when the region needs it and the
+--                        enterprise does not bring it, 0 when both seek it;
+--   cooperation area  1  the enterprise's work is one of the region's areas
+--                        (the dialogue's five: transport infrastructure,
+--                        commerce, agriculture, tourism, culture);
+--   zones and programmes 1 a plant that moves can use the region's parks
+--                        and zones, research an innovation hub;
+--   getting there     1  a port, railway or airport the business needs, or
+--                        a direct flight from the enterprise's home (0.7);
+--   languages         1  a language both sides work in;
+--   SME programme     1  an SME under its own country's law, not part of a
+--                        large, listed or state group, where the region's
+--                        SME programme is open to it (foreign firms that set
+--                        up there, or any firm in a domestic programme);
+--   fund              1  the best fund that can finance the project
+--                        (rules/lib/funds.lua: mandates, sectors,
+--                        instruments and size floors, dated and sourced).
+-- Missing data gets neutral credit (half) with a reason saying what is
+-- missing: a profile that says less is neither rewarded nor punished.
 --
--- Parameters: --set unknown_score=S (SME programme score for an enterprise of
--- unknown size in a region with a programme, default 0), --set
--- band_tolerance=N (how many times outside a fund's size band a project may
--- be, default 10).
+-- The region's view (region_score; --by region ranks by it), rules marked
+-- side = "region", weights sum to 12:
+--   region: needs met        4  as above: what the partner brings;
+--   region: sector sought    4  as "sector fit": the region's own priorities
+--                               weigh as much as the generic needs (capital,
+--                               technology) that many partners meet;
+--   region: capital          1  as "who brings capital";
+--   region: cooperation area 1, region: zones used 1, region: wants to
+--   come 1 (the enterprise names the region's country).
+--
+-- Not done here: diversity in a region's list (three look-alike makers in a
+-- row). A policy scores one pair at a time and cannot see the rest of the
+-- list; re-ranking needs the engine (see the README).
+--
+-- Parameters: --set domestic=true (home-country pairs allowed), --set
+-- unknown_score=S (SME programme credit for an enterprise of unknown size
+-- where a programme is open to it; default 0.5, neutral), --set
+-- band_tolerance=N (how far outside a fund's size band or floor a project
+-- may be, default 10 times).
+--
+-- Tables and reasons: rules/lib/partners.lua (areas, zones, infrastructure,
+-- SME programme access, reason templates), rules/lib/industries.lua (ISIC,
+-- Joint Statement groups, value chain, resources), rules/lib/sme.lua,
+-- rules/lib/funds.lua.
 
 policy {
   name = "default",
-  description = "sector fit both ways, SME programmes, fund bonus and target countries",
+  description = "cross-border pairs that meet a need, scored from both sides: needs met, sector fit, "
+             .. "what the region offers, targets, capital, areas, zones, access, languages, SMEs, funds",
   top = 5,
-  min_score = 0.1,
+  min_score = 0.2,
 }
 
-local p = params { unknown_score = 0, band_tolerance = 10 }
+params { domestic = false, unknown_score = 0.5, band_tolerance = 10 }
 
-local ind = require "industries"
-local sme = require "sme"
+local partners = require "partners"
 local funds = require "funds"
 
--- The enterprise's size class, once per profile: sme_class, sme_basis, is_sme.
-sme.declare_derived()
-
--- Sector fit -----------------------------------------------------------------
-
--- sectors sought 4, sectors offered 2, resources 2, joint statement 1,
--- needs met 2, seeks met 1: declared by rules/lib/industries.lua
-ind.declare_rules()
-
--- SME support ----------------------------------------------------------------
-
-sme.declare_programme_rule(2)
-
--- Financing (a bonus) --------------------------------------------------------
-
+partners.declare_derived()
 local best_fund = funds.declare_derived("band_tolerance")
 
-rule {
-  name = "fund bonus", weight = 1, group = "funds",
-  score = best_fund,
-  explain = function(e, r, params)
-    local _, reason = funds.best(e, r, { tolerance = params.band_tolerance })
-    return reason
-  end,
+-- Filters (the member filter first: the engine then looks only at the
+-- regions an enterprise can pass, through an index of their needs) ---------
+
+filter {
+  name = "meets a need",
+  check = builtin.member { enterprise = "offers", region = "needs", empty = "pass" },
+  explain = partners.explain_need_filter,
 }
 
--- Target countries (a strong preference) -------------------------------------
-
-rule {
-  name = "target country", weight = 3, group = "target",
-  uses = { enterprise = { "target_countries", "country" }, region = { "country" } },
-  score = function(e, r)
-    local targets = ind.list(e.target_countries)
-    local c = r.country
-    if #targets == 0 then
-      if c == e.country then
-        return 0.5, "no target countries named; " .. c .. " is the enterprise's home country"
-      end
-      return 1, "no target countries named: anywhere abroad, " .. c .. " included"
-    end
-    if ind.has(targets, c) then
-      return 1, c .. " is among the target countries " .. table.concat(targets, ", ")
-    end
-    return 0, c .. " is not among the target countries " .. table.concat(targets, ", ") ..
-              " (a preference, not a veto)"
-  end,
+filter {
+  name = "cross-border",
+  check = partners.border_check(),
+  explain = partners.explain_border,
 }
+
+-- The enterprise's view --------------------------------------------------------
+
+rule { name = "needs met", weight = 4, group = "needs",
+       score = partners.needs_scorer(), explain = partners.explain_needs }
+
+rule { name = "sector fit", weight = 4, group = "sector",
+       score = partners.sector_scorer(), explain = partners.explain_sector }
+
+rule { name = "seeks met", weight = 2, group = "needs",
+       score = partners.seeks_scorer(), explain = partners.explain_seeks }
+
+rule { name = "target country", weight = 2, group = "target",
+       score = partners.target_scorer(), explain = partners.explain_target }
+
+rule { name = "who brings capital", weight = 1, group = "capital",
+       score = partners.capital_scorer(),
+       explain = partners.explain_capital }
+
+rule { name = "cooperation area", weight = 1, group = "areas",
+       score = partners.area_scorer(), explain = partners.explain_area }
+
+rule { name = "zones and programmes", weight = 1, group = "areas",
+       score = partners.zone_scorer(), explain = partners.explain_zone }
+
+rule { name = "getting there", weight = 1, group = "access",
+       score = partners.infra_scorer(), explain = partners.explain_infra }
+
+rule { name = "languages", weight = 1, group = "access",
+       score = partners.language_scorer(), explain = partners.explain_language }
+
+rule { name = "SME programme", weight = 1, group = "sme",
+       score = partners.sme_scorer(), explain = partners.explain_sme }
+
+rule { name = "fund", weight = 1, group = "funds",
+       score = best_fund, explain = partners.explain_fund }
+
+-- The region's view -------------------------------------------------------------
+
+rule { name = "region: needs met", weight = 4, group = "needs", side = "region",
+       score = partners.needs_scorer(), explain = partners.explain_needs }
+
+rule { name = "region: sector sought", weight = 4, group = "sector", side = "region",
+       score = partners.sector_scorer(), explain = partners.explain_sector }
+
+rule { name = "region: capital", weight = 1, group = "capital", side = "region",
+       score = partners.capital_scorer(),
+       explain = partners.explain_capital }
+
+rule { name = "region: cooperation area", weight = 1, group = "areas", side = "region",
+       score = partners.area_scorer(), explain = partners.explain_area }
+
+rule { name = "region: zones used", weight = 1, group = "areas", side = "region",
+       score = partners.zone_scorer(), explain = partners.explain_zone }
+
+rule { name = "region: wants to come", weight = 1, group = "target", side = "region",
+       score = partners.target_scorer(), explain = partners.explain_target }

@@ -27,7 +27,7 @@ policy {
   min_score = 0,
 }
 
-local p = params { band_tolerance = 10 }
+params { band_tolerance = 10 }
 
 local funds = require "funds"
 local ind = require "industries"

@@ -34,7 +34,8 @@
 
 policy {
   name = "sector_fit",
-  description = "sector fit both ways: sectors sought and offered, value chain, resources, Joint Statement groups, needs",
+  description = "sector fit both ways: sectors sought and offered, value chain, resources, "
+             .. "Joint Statement groups, needs",
   top = 10,
   min_score = 0,
 }

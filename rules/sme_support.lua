@@ -31,7 +31,7 @@ policy {
   min_score = 0,
 }
 
-local p = params { unknown_score = 0 }
+params { unknown_score = 0 }
 
 local sme = require "sme"
 

@@ -63,7 +63,30 @@
 --          ship repair, water transport and port services are core; any
 --          other sector with a maritime description is related.
 --          Instrument: government project funding (grant), not equity or
---          loans. No size band.
+--          loans.
+--
+-- Eligibility added for issue 18 (2026-12; policy choices where no rule is
+-- published, marked so; facts entered from memory, to be checked against
+-- the funds' own pages before they are relied on):
+--   AIIB   a floor: projects of US$10m or more. Not an AIIB rule: the Bank
+--          finances projects directly at tens of millions of US$ and up, and
+--          reaches small firms only through financial intermediaries that
+--          on-lend to them (from memory, aiib.org project list), which this
+--          table does not model. Below the floor the fit falls on the log
+--          scale of the size check and is 0 at tolerance times below it.
+--   SRF    finances Chinese investment abroad: the Silk Road Fund (set up in
+--          2014 by China's foreign exchange reserves, CIC, China Exim Bank
+--          and CDB) invests alongside Chinese enterprises going out (from
+--          memory, silkroadfund.com.cn, "About us"). So: the enterprise is
+--          Chinese and the region is outside China. A floor of US$10m
+--          (policy choice: its equity stakes are large).
+--   CAMCF  finances government-led maritime cooperation projects (from
+--          memory, the 2011 announcement of the CNY 3bn fund by China's
+--          foreign ministry): an enterprise takes part in such a project, it
+--          does not apply; so its fit is halved ("as a participant", x0.5)
+--          and it has a floor of US$1m (policy choice: a project a
+--          government would lead), which keeps a household or a six-boat
+--          co-operative from fitting it in every coastal region.
 
 local ind = require "industries"
 
@@ -120,6 +143,9 @@ M.FUNDS = {
       { "7110", "infrastructure engineering" }, { "86", "other productive sectors (health)" },
     },
     instruments = { loan = 1, equity = 1 }, instruments_name = "loans and equity",
+    band = { min = 10e6, text = "US$10m or more", floor = true,
+             source = "policy floor, not an AIIB rule (issue 18, 2026-12): "
+                      .. "direct financing starts at tens of millions" },
   },
   {
     id = "SRF", name = "Silk Road Fund",
@@ -140,6 +166,10 @@ M.FUNDS = {
     },
     instruments = { equity = 1, loan = 0.75 }, instruments_name = "equity, also debt",
     cross_border = true,
+    investors = { CN = true }, investors_name = "Chinese investment abroad",
+    outside = { CN = true },
+    band = { min = 10e6, text = "US$10m or more", floor = true,
+             source = "policy floor (issue 18, 2026-12): SRF equity stakes are large" },
   },
   {
     id = "CAF", name = "China-ASEAN Investment Cooperation Fund",
@@ -172,11 +202,15 @@ M.FUNDS = {
     },
     related = {},
     maritime = true,
+    participant = 0.5,
     instruments = { grant = 1 }, instruments_name = "government project funding (grants)",
+    band = { min = 1e6, text = "US$1m or more", floor = true,
+             source = "policy floor (issue 18, 2026-12): a project a government would lead" },
   },
 }
 
-local MARITIME = [[\b(marine|maritime|oceans?|oceanic|seas?|seafood|seaweeds?|fish\w*|shrimps?|squid|tuna|ports?|vessels?|ships?|shipping|shipyards?|navigation|coast\w*|mangroves?|harbou?rs?)\b]]
+local MARITIME = [[\b(marine|maritime|oceans?|oceanic|seas?|seafood|seaweeds?|fish\w*|shrimps?|squid|tuna|]] ..
+                 [[ports?|vessels?|ships?|shipping|shipyards?|navigation|coast\w*|mangroves?|harbou?rs?)\b]]
 
 local function fmt_num(x)
   if x >= 10 then return string.format("%.0f", x) end
@@ -228,11 +262,21 @@ function M.check(fund, e, r, opts)
   local id = fund.id
   local country = r.country
   if not fund.territory[country] then
-    return { fund = fund, ok = false, fit = 0, reason = id .. ": " .. tostring(country) .. " is not " .. fund.territory_name }
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": " .. tostring(country) .. " is not " .. fund.territory_name }
   end
   if fund.cross_border and e.country == country then
     return { fund = fund, ok = false, fit = 0,
              reason = id .. ": finances cross-border cooperation, and both sides are in " .. country }
+  end
+  if fund.outside and fund.outside[country] then
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": finances " .. fund.investors_name .. ", and the region is in " .. country }
+  end
+  if fund.investors and not fund.investors[e.country] then
+    return { fund = fund, ok = false, fit = 0,
+             reason = id .. ": finances " .. fund.investors_name .. ", and the enterprise is from " ..
+                      tostring(e.country) }
   end
   local notes = { country .. " is " .. fund.territory_name }
   local sectors = ind.list(e.sectors)
@@ -263,6 +307,10 @@ function M.check(fund, e, r, opts)
   else
     notes[#notes + 1] = why
   end
+  if fund.participant then
+    fit = fit * fund.participant
+    notes[#notes + 1] = "as a participant in a government-led project (x" .. fund.participant .. ")"
+  end
   -- Instruments.
   local inst = ind.list(e.instruments)
   if #inst == 0 then
@@ -291,7 +339,7 @@ function M.check(fund, e, r, opts)
       local size = fmt_range(lo, hi)
       local factor, ratio = 1, 1
       if hi < fund.band.min then ratio = fund.band.min / hi
-      elseif lo > fund.band.max then ratio = lo / fund.band.max end
+      elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
       if ratio > 1 then factor = 1 - math.log(ratio) / math.log(tol) end
       if factor <= 0 then
         local times = (string.format("%.1f", ratio):gsub("%.0$", ""))
@@ -419,12 +467,14 @@ function M.enterprise_terms(e, opts)
       else
         local ratio = 1
         if hi < fund.band.min then ratio = fund.band.min / hi
-        elseif lo > fund.band.max then ratio = lo / fund.band.max end
+        elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
         if ratio > 1 then f_size = 1 - math.log(ratio) / math.log(tol) end
       end
     end
     local f_wish = #wish == 0 and 0.8 or (ind.has(wish, fund.id) and 1 or 0.7)
-    if f > 0 and f_inst > 0 and f_size > 0 then
+    if fund.participant then f = f * fund.participant end
+    local investor_ok = fund.investors == nil or fund.investors[e.country] == true
+    if f > 0 and f_inst > 0 and f_size > 0 and investor_ok then
       out[#out + 1] = fund.id .. " " .. num(f * f_inst * f_size * f_wish)
     end
   end
@@ -437,7 +487,8 @@ function M.region_terms(r)
   local out = {}
   for i = 1, #M.FUNDS do
     local fund = M.FUNDS[i]
-    if fund.territory[country] and not (fund.maritime and port == false) then
+    if fund.territory[country] and not (fund.maritime and port == false) and
+       not (fund.outside and fund.outside[country]) then
       local f_port = (fund.maritime and port == nil) and 0.5 or 1
       local f_listed = #rf == 0 and 0.8 or (ind.has(rf, fund.id) and 1 or 0.5)
       out[#out + 1] = fund.id .. " " .. num(f_port * f_listed)

@@ -235,9 +235,11 @@ M.RESOURCES = {
       { "0311", "caught by", "Marine fishing" },
       { "0321", "farmed by", "Marine aquaculture" },
       { "1020", "processed by", "Fish and seafood processing" } } },
+  -- Salt is refined by the salt producer itself (ISIC 0893 covers "crushing,
+  -- purification and refining of salt by the producer"); a 1079 link would
+  -- credit every coffee, tea and snack maker of class 1079 for it.
   { keys = { "salt" }, links = {
       { "0893", "harvested by", "Salt extraction" },
-      { "1079", "refined by", "Other food products" },
       { "2011", "made into chemicals by", "Basic chemicals (chlor-alkali)" } } },
   { keys = { "natural gas" }, links = {
       { "0620", "extracted by", "Natural gas extraction" },
@@ -295,14 +297,26 @@ M.RESOURCES = {
       { "1072", "made into sugar by", "Sugar" },
       { "1701", "pulped by", "Pulp and paper mills (bagasse pulp)" },
       { "2395", "used as filler by", "Concrete and plaster articles" } } },
+  -- Silk: raised and woven. No 1311 link: that class holds every fibre
+  -- (abaca, cotton, coir), so it credited competing fibres for silk.
   { keys = { "silk" }, links = {
       { "0149", "raised by", "Silkworm raising" },
-      { "1311", "reeled and spun by", "Fibre preparation and spinning" },
       { "1312", "woven by", "Weaving" } } },
-  { keys = { "tropical fruit", "pineapple", "durian", "pomelo", "mango", "kiwifruit", "apple" }, links = {
+  -- Fruit by its ISIC class (Rev.4: 0122 tropical and subtropical, 0123
+  -- citrus, 0124 pome and stone, 0125 other tree and bush fruit, kiwi fruit
+  -- included). One entry per class, so kiwifruit is no longer "grown by
+  -- 0122 Tropical fruit farming".
+  { keys = { "tropical fruit", "pineapple", "durian", "mango" }, links = {
       { "0122", "grown by", "Tropical fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "pomelo", "citrus" }, links = {
+      { "0123", "grown by", "Citrus fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "apple" }, links = {
       { "0124", "grown by", "Pome and stone fruit farming" },
-      { "0125", "grown by", "Other tree fruit farming" },
+      { "1030", "processed by", "Fruit and vegetable processing" } } },
+  { keys = { "kiwifruit", "kiwi" }, links = {
+      { "0125", "grown by", "Other tree and bush fruit farming" },
       { "1030", "processed by", "Fruit and vegetable processing" } } },
   { keys = { "flower" }, links = {
       { "0119", "grown by", "Other non-perennial crops (flowers)" } } },
@@ -390,14 +404,14 @@ function M.score_joint(e, r)
     return 0, "the region lists no sectors sought or offered"
   end
   local best, why = 0, nil
-  local egroups, names, first = {}, {}, {}
+  local egroups, gnames, first = {}, {}, {}
   for i = 1, #es do
     for k = 1, #M.JOINT do
       local g = M.JOINT[k]
       if first[k] == nil and in_group(es[i], g) then
         first[k] = es[i]
         egroups[#egroups + 1] = k
-        names[#names + 1] = g.name
+        gnames[#gnames + 1] = g.name
       end
     end
   end
@@ -420,7 +434,7 @@ function M.score_joint(e, r)
   scan(sought, 1, "seeks")
   scan(offered, 0.5, "offers")
   if best > 0 then return best, why end
-  return 0, "no Joint Statement industry in common (the enterprise is in " .. join(names, 3) .. ")"
+  return 0, "no Joint Statement industry in common (the enterprise is in " .. join(gnames, 3) .. ")"
 end
 
 -- CHAIN indexed by endpoint, built once at load: BY_END[code] lists the
@@ -447,6 +461,9 @@ end
 
 -- The chain links one of whose ends is related to code (one within the
 -- other): adds code to ups[k] / downs[k] unless already set.
+-- Only a code within the end counts (2826 for the end 28, or 2826 itself): a
+-- broad code such as 28 (all machinery) says nothing about textile
+-- machinery, so it is not presented as the 2826 end of a link.
 local function chain_ends(code, ups, downs)
   local function add(list)
     if list == nil then return end
@@ -458,12 +475,10 @@ local function chain_ends(code, ups, downs)
   end
   if code:match("^%a$") then
     add(BY_END[code:upper()])
-    add(UNDER[code:upper()])
     return
   end
   add(BY_END[M.section(code)])
   for len = 2, #code do add(BY_END[code:sub(1, len)]) end
-  add(UNDER[code])
 end
 
 -- Region's offered sectors against the enterprise's sectors: value-chain links
@@ -526,6 +541,14 @@ function M.score_offered(e, r)
             join(es, 3)
 end
 
+-- " is " or " are " after a resource tag: "beaches are sold by", "skilled
+-- engineers are employed by", "rubber (latex; smoked sheet) is grown by".
+function M.verb_be(tag)
+  local last = tag:gsub("%s*%b()", ""):match("(%a+)%s*$") or ""
+  if last:find("[^su]s$") and #last > 3 then return " are " end
+  return " is "
+end
+
 -- Region's resources linked to the enterprise's sectors (RESOURCES), or named
 -- in the enterprise's description. 1 for a sector within a linked code (or a
 -- description naming the resource), 0.75 when the enterprise's code is
@@ -538,7 +561,7 @@ function M.score_resources(e, r)
   local best, why, mention = 0, nil, nil
   for i = 1, #tags do
     local tag = tags[i]
-    local entry, key = M.resource_entry(tag)
+    local entry = M.resource_entry(tag)
     if entry then
       for k = 1, #entry.links do
         local l = entry.links[k]
@@ -549,14 +572,19 @@ function M.score_resources(e, r)
           elseif #s == 4 and #l[1] == 4 and s:sub(1, 3) == l[1]:sub(1, 3) then sc = 0.5 end
           if sc > best then
             best = sc
-            why = tag .. " is " .. l[2] .. " " .. l[1] .. " " .. l[3] ..
+            why = tag .. M.verb_be(tag) .. l[2] .. " " .. l[1] .. " " .. l[3] ..
                   (sc == 1 and "" or (" (the enterprise is in " .. s .. ")"))
           end
         end
       end
       if text and mention == nil then
         local said = names(text, entry)
-        if said then mention = said == key and tag or (tag .. " (" .. said .. ")") end
+        -- name the word actually found: a description that says "port"
+        -- mentions a port, not the region's "deep-water port"
+        if said then
+          if said == tag:lower() then mention = tag
+          else mention = said .. " (the region lists " .. tag .. ")" end
+        end
       end
     elseif text and mention == nil then
       local word = tag:lower():match("^(%a+)")
@@ -767,8 +795,10 @@ function M.declare_derived()
   derive { name = "joint_offered", side = "region", value = function(r) return M.groups_of(r_offered(r)) end }
   derive { name = "offered_up", side = "region", value = function(r) return M.chain_links(r_offered(r), "up") end }
   derive { name = "offered_down", side = "region", value = function(r) return M.chain_links(r_offered(r), "down") end }
-  derive { name = "resource_codes", side = "region", value = function(r) return M.resource_codes(M.list(r.resources)) end }
-  derive { name = "resource_words", side = "region", value = function(r) return M.resource_words(M.list(r.resources)) end }
+  derive { name = "resource_codes", side = "region",
+           value = function(r) return M.resource_codes(M.list(r.resources)) end }
+  derive { name = "resource_words", side = "region",
+           value = function(r) return M.resource_words(M.list(r.resources)) end }
 end
 
 -- A scorer's reason alone: the explain function of a fast rule.

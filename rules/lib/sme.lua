@@ -37,6 +37,10 @@
 --   China        an SME when under the upper bound on EITHER criterion of its
 --                sector row; medium and small need BOTH floors; micro is below
 --                EITHER small floor; large is everything not under the bound.
+--                No. 300 as entered here has no exclusion for subsidiaries of
+--                large or state groups (unlike Malaysia's and the
+--                Philippines'), so such a subsidiary under the bounds is an
+--                SME here; rules/default.lua does not give it SME bonuses.
 --   Malaysia     each criterion gives a size; where they differ the SMALLER
 --                applies. Firms listed on the main board, and subsidiaries of
 --                such firms, of multinationals, GLCs and state enterprises
@@ -281,7 +285,6 @@ local function cn_needs(list, C)
   local out = {}
   for i = 1, #list do
     local b = list[i]
-    local c = C[b[1]]
     local what = b[1] == "emp" and (fmt(b[2]) .. " employees") or
                  ((b[1] == "rev" and "revenue " or "assets ") .. fmt(b[2]) .. " wan")
     out[#out + 1] = what
@@ -356,7 +359,6 @@ end
 -- Sizes by band, for Malaysia and Thailand. RANK orders the sizes.
 
 local RANK = { micro = 1, small = 2, medium = 3, large = 4 }
-local SIZES = { "micro", "small", "medium", "large" }
 
 -- ---------------------------------------------------------------------------
 -- Malaysia (SME Corp, 2013): micro < t1, small t1 to < t2, medium t2 to <= t3,
@@ -382,7 +384,8 @@ end
 
 local function malaysia(e)
   if e.listed then
-    return "large", "large (Malaysia, excluded): a listed firm; main-board firms are not SMEs whatever their size", false
+    return "large", "large (Malaysia, excluded): a listed firm; main-board firms are not SMEs whatever their size",
+           false
   end
   if e.subsidiary_of_large then
     return "large", "large (Malaysia, excluded): a subsidiary of a large, listed, multinational, " ..

@@ -48,7 +48,7 @@ case {
     { enterprise = "machinery", region = "abaca", rule = "resources", score = { 0.75, 0.75 }, reason = "(the enterprise is in 28)" },
     { enterprise = "software", region = "abaca", rule = "resources", score = { 0, 0 },
       reason = "none of the region's resources (abaca fiber, coconut, fish, abaca residue) is linked to 6201 or named in the description" },
-    { enterprise = "crafts", region = "abaca", rule = "resources", score = { 1, 1 }, reason = "the description mentions abaca fiber" },
+    { enterprise = "crafts", region = "abaca", rule = "resources", score = { 1, 1 }, reason = "the description mentions abaca (the region lists abaca fiber)" },
   },
 }
 
@@ -165,7 +165,7 @@ case {
     { region = "ph-catanduanes", top = "cn-xian-textile-machinery" },
     { enterprise = "cn-xian-textile-machinery", top = "ph-catanduanes" },
     { enterprise = "cn-xian-textile-machinery", region = "ph-catanduanes", rule = "resources", score = { 1, 1 },
-      reason = "abaca fiber is processed by 2826 Textile machinery (decorticating, stripping and spinning machines); the description mentions abaca fiber" },
+      reason = "abaca fiber is processed by 2826 Textile machinery (decorticating, stripping and spinning machines); the description mentions abaca (the region lists abaca fiber)" },
     { enterprise = "cn-qingdao-spinning-equipment", region = "ph-catanduanes", rule = "resources", score = { 1, 1 },
       reason = "abaca fiber is processed by 2826 Textile machinery" },
     { enterprise = "cn-changzhou-loom-works", region = "ph-catanduanes", rule = "resources", score = { 1, 1 },
@@ -181,5 +181,22 @@ case {
       reason = "rubber (latex; smoked sheet) is made into tyres by 2211 Tyres" },
     { enterprise = "cn-qingdao-seafood-coldchain", region = "vn-ben-tre", rule = "resources", score = { 1, 1 },
       reason = "shrimp is processed by 1020 Fish and seafood processing; the description mentions shrimp" },
+  },
+}
+
+case {
+  name = "Resource reasons agree in number: beaches are, rubber is",
+  regions = {
+    { id = "isle", name = "Resort isle", country = "TH", resources = { "beaches", "skilled engineers", "rubber (latex; smoked sheet)" } },
+  },
+  enterprises = {
+    { id = "tours", name = "Tour operator", country = "CN", sector = "7911" },
+    { id = "chips", name = "Chip maker", country = "CN", sector = "2610" },
+    { id = "tyres", name = "Tyre maker", country = "CN", sector = "2211" },
+  },
+  expect = {
+    { enterprise = "tours", region = "isle", rule = "resources", reason = "beaches are sold by 7911" },
+    { enterprise = "chips", region = "isle", rule = "resources", reason = "skilled engineers are employed by 26" },
+    { enterprise = "tyres", region = "isle", rule = "resources", reason = "rubber (latex; smoked sheet) is made into tyres by 2211" },
   },
 }
