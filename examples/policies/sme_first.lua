@@ -6,7 +6,7 @@ local p = params { max_km = 3000, small_staff = 100 }
 
 -- a value derived once per enterprise, not once per pair
 derive { name = "small", side = "enterprise",
-         value = function(e, p) return e.employees ~= nil and e.employees < p.small_staff end }
+         value = function(e, params) return e.employees ~= nil and e.employees < params.small_staff end }
 
 -- a filter vetoes a pair; this built-in runs in C
 filter { name = "target country",
