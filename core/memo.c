@@ -11,6 +11,7 @@
  */
 #include "policy.h"
 #include "alloc.h"
+#include "buf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -115,34 +116,13 @@ static long ks_class(keyset *k, const unsigned char *key, size_t len)
     return (long)k->used++;
 }
 
-typedef struct kbuf {
-    unsigned char *b;
-    size_t len, cap;
-    int nomem;
-} kbuf;
-
-static void kb_put(kbuf *k, const void *data, size_t n)
+static void kb_put(textbuf *k, const void *data, size_t n)
 {
-    if (k->nomem)
-        return;
-    if (k->len + n > k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 256;
-        while (cap < k->len + n)
-            cap *= 2;
-        unsigned char *b = cm_realloc(k->b, cap);
-        if (b == NULL) {
-            k->nomem = 1;
-            return;
-        }
-        k->b = b;
-        k->cap = cap;
-    }
-    memcpy(k->b + k->len, data, n);
-    k->len += n;
+    buf_put(k, data, n);
 }
 
 /* Append the value of one field of one profile to the key. */
-static void key_field(const cm_policy *p, const fref *f, uint32_t idx, kbuf *k)
+static void key_field(const cm_policy *p, const fref *f, uint32_t idx, textbuf *k)
 {
     struct field_read o;
     memset(&o, 0, sizeof o);
@@ -177,15 +157,14 @@ static int class_side(cm_policy *p, prule *r, int side)
     size_t count = p->st->kinds[side].count;
     uint32_t *cls = cm_malloc((count ? count : 1) * sizeof *cls);
     keyset ks;
-    kbuf kb;
+    textbuf kb = BUF_INIT;
     memset(&ks, 0, sizeof ks);
-    memset(&kb, 0, sizeof kb);
     int rc = cls ? 0 : -1;
     for (size_t i = 0; i < count && rc == 0; i++) {
         kb.len = 0;
         for (size_t f = 0; f < r->uses->n[side]; f++)
             key_field(p, &r->uses->f[side][f], (uint32_t)i, &kb);
-        long c = kb.nomem ? -1 : ks_class(&ks, kb.b, kb.len);
+        long c = kb.nomem ? -1 : ks_class(&ks, (const unsigned char *)kb.s, kb.len);
         if (c < 0)
             rc = -1;
         else
@@ -193,7 +172,7 @@ static int class_side(cm_policy *p, prule *r, int side)
     }
     cm_free(ks.bytes);
     cm_free(ks.slots);
-    cm_free(kb.b);
+    buf_free(&kb);
     if (rc < 0) {
         cm_free(cls);
         return -1;

@@ -11,12 +11,12 @@
 #include "policy.h"
 #include "alloc.h"
 #include "engine.h"
+#include "file.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <lauxlib.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -890,51 +890,15 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
 #define CM_DATADIR "/usr/local/share/capmatch"
 #endif
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+/* The policy's text, through the base layer's whole-file read. */
+static char *read_policy(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open the policy: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = cm_malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *nb = cap > ((size_t)64 << 20) ? NULL : cm_realloc(buf, cap * 2);
-            if (nb == NULL) {
-                cm_free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (buf == NULL || bad) {
-        cm_free(buf);
-        snprintf(err, errlen, "%s: cannot read the policy (too large, or out of memory)", path);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-    struct sha256_ctx ctx;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&ctx);
-    sha256_update(&ctx, len, (const uint8_t *)data);
-    sha256_digest(&ctx, sizeof digest, digest);
-    for (size_t i = 0; i < sizeof digest; i++)
-        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+    char *text = file_read(path, (size_t)64 << 20, len);
+    if (text == NULL)
+        snprintf(err, errlen, "%s: cannot read the policy: %s", path,
+                 errno == EFBIG ? "over 64 MiB" : errno == EINVAL ? "not a regular file"
+                                                                  : strerror(errno));
+    return text;
 }
 
 /* "name=value" from --set: a number, true/false, or text. */
@@ -1099,10 +1063,10 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     p->path = cm_strdup(path);
     if (p->path == NULL)
         return load_fail(e, p, "out of memory");
-    p->source = read_file(path, &p->source_len, err, sizeof err);
+    p->source = read_policy(path, &p->source_len, err, sizeof err);
     if (p->source == NULL)
         return load_fail(e, p, err);
-    sha256_hex(p->source, p->source_len, p->sha256);
+    file_sha256_hex(p->source, p->source_len, p->sha256);
 
     /* rules path: given, else $CAPMATCH_RULES_PATH, else beside the policy and installed */
     const char *rp = o->rules_path ? o->rules_path : getenv("CAPMATCH_RULES_PATH");
