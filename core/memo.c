@@ -96,7 +96,7 @@ static long ks_class(keyset *k, const unsigned char *key, size_t len)
     size_t i = h & (k->nslots - 1);
     for (; k->slots[i].hash; i = (i + 1) & (k->nslots - 1))
         if (k->slots[i].hash == h && k->slots[i].len == len &&
-            memcmp(k->bytes + k->slots[i].off, key, len) == 0)
+            (len == 0 || memcmp(k->bytes + k->slots[i].off, key, len) == 0))
             return k->slots[i].cls;
     if (k->len + len > k->cap) {
         size_t cap = k->cap ? k->cap : 4096;
@@ -108,7 +108,8 @@ static long ks_class(keyset *k, const unsigned char *key, size_t len)
         k->bytes = b;
         k->cap = cap;
     }
-    memcpy(k->bytes + k->len, key, len);
+    if (len)                  /* an empty key may be NULL, and so may bytes: no NULL + 0 */
+        memcpy(k->bytes + k->len, key, len);
     k->slots[i] = (struct kslot){ h, (uint32_t)k->len, (uint32_t)len, (uint32_t)k->used };
     k->len += len;
     return (long)k->used++;
