@@ -636,9 +636,9 @@ static void take_scorer(lua_State *L, cm_policy *p, int idx, const char *key, pr
             luaL_error(L, "out of memory");
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, top, i);
-            take_one(L, p, r, i == 1 ? &r->b : &r->more[i - 2], key, what);
             if (i > 1)
-                r->nmore++;
+                r->nmore++;   /* counted first: a part that fails half-made is freed too */
+            take_one(L, p, r, i == 1 ? &r->b : &r->more[i - 2], key, what);
             lua_pop(L, 1);
         }
     } else {

@@ -45,6 +45,8 @@ check_load "declarations: a field uses does not know" fast_bad_uses_field.lua \
     "fast_bad_uses_field.lua:2: rule 'r': uses.enterprise: 'sectorz' is not a field of enterprise profiles"
 check_load "derive: a list item that is not a string" fast_bad_derived_item.lua \
     "fast_bad_derived_item.lua:2: derive 'bad' (enterprise \"cn-xian-textile-machinery\"): returned a list whose item 2 is a table (lists hold strings)"
+check_load "declarations: a list's scorer that fails half-made (no leak under ASan)" fast_bad_part.lua \
+    "fast_bad_part.lua:4: rule 'r': enterprise and region must name derived lists of \"NAME value\" items"
 check_load "declarations: best_product needs derived lists" fast_product_fields.lua \
     "fast_product_fields.lua:2: rule 'p': enterprise and region must name derived lists of \"NAME value\" items"
 
