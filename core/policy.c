@@ -1212,7 +1212,7 @@ typedef struct derive_job {
     pstate ps, *use;
     int side;
     size_t from, to;
-    dbuf out;
+    textbuf out;              /* encoded values (see pstate_call_derive) */
     size_t failed_at;         /* the profile that failed (to when none) */
     int failed_d;
     int running;              /* on a thread of its own, to be joined */
@@ -1332,7 +1332,7 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
     /* merge in profile order: the pools come out as a serial run makes them */
     dval *vals = p->dvals[side];
     for (int t = 0; t < nt && rc == 0; t++) {
-        const unsigned char *c = jobs[t].out.data;
+        const unsigned char *c = (const unsigned char *)jobs[t].out.s;
         for (size_t i = jobs[t].from; i < jobs[t].failed_at && rc == 0; i++)
             for (size_t d = 0; d < p->nderived && rc == 0; d++) {
                 dval *out = &vals[i * p->nderived + d];
@@ -1355,7 +1355,7 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
         }
     }
     for (int t = 0; jobs && t < nt; t++) {
-        cm_free(jobs[t].out.data);
+        buf_free(&jobs[t].out);
         if (t > 0 && t <= opened)
             pstate_close(&jobs[t].ps);
     }

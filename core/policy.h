@@ -16,6 +16,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "buf.h"
 #include "capmatch.h"
 #include "record.h"
 #include "sandbox.h"
@@ -240,8 +241,7 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
 int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
 /* Derived values of one call, encoded for the policy's thread to intern. */
-typedef struct dbuf { unsigned char *data; size_t len, cap; } dbuf;
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
                        char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */

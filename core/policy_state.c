@@ -10,6 +10,7 @@
  */
 #include "policy.h"
 #include "alloc.h"
+#include "buf.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -805,34 +806,23 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
     return 0;
 }
 
-/* The value of one derive call, encoded (dbuf_*) for the policy's own
+/* The value of one derive call, encoded (in a text buffer, as bytes) for the policy's own
  * thread to intern in profile order: a byte of type, then a double (number),
  * a byte (boolean), a length and bytes (string), or a count and as many
  * strings (list). Workers never touch the policy's pools. */
-static int dbuf_put(dbuf *b, const void *data, size_t n)
+static int dbuf_put(textbuf *b, const void *data, size_t n)
 {
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *nb = cm_realloc(b->data, cap);
-        if (nb == NULL)
-            return -1;
-        b->data = nb;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, n);
-    b->len += n;
-    return 0;
+    buf_put(b, data, n);
+    return b->nomem ? -1 : 0;
 }
 
-static int dbuf_str(dbuf *b, const char *s, size_t len)
+static int dbuf_str(textbuf *b, const char *s, size_t len)
 {
     uint32_t n = (uint32_t)len;
     return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
 }
 
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, dbuf *out,
+int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
                        char *err, size_t errlen)
 {
     (void)p;
