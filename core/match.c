@@ -82,6 +82,15 @@ typedef struct job {
     size_t npost;
     uint32_t *always;         /* inner profiles with an empty list that passes */
     size_t nalways;
+    /* class caches: a built-in part whose inner profiles fall into few
+     * classes (equal inputs to it) is scored once per class for each outer
+     * profile; parts are numbered rules first (part_base[n] + k for part k
+     * of rule n), then filters (part_base[nrules + f]) */
+    size_t *part_base;
+    struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
+    size_t icache_total;      /* classes over all parts: a worker's cache size */
+    unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
+    int reference;            /* check mode: built-ins by their plain (reason) path */
 } job;
 
 struct mslot { uint64_t key; uint32_t rule; double score; };
@@ -99,6 +108,9 @@ typedef struct worker {
     double *scores;           /* one pair's rule scores, declaration order */
     uint32_t *cand, *stamp;   /* candidates of one outer profile; when each was last added */
     uint32_t epoch;
+    double *cval;             /* class caches: a score per class of every cached part */
+    uint32_t *cstamp;         /* the outer profile (cepoch) it was scored for */
+    uint32_t cepoch;
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -190,13 +202,37 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     return 0;
 }
 
-/* One scorer of a rule, scoring pass. 0, or -1 with msg. */
-static int eval_part(const job *j, worker *w, const prule *r, size_t rule, const builtin *b,
-                     uint32_t ei, uint32_t ri, double *s, char *msg, size_t msglen)
+/* A built-in part's score for a pair, through its class cache when it has
+ * one: the first pair of a class scores it for the outer profile's turn. */
+static double builtin_score(const job *j, worker *w, size_t part, const builtin *b, uint32_t ei,
+                            uint32_t ri, int *error)
+{
+    const struct icache *c = j->icache ? &j->icache[part] : NULL;
+    if (j->reference) {
+        char scratch[REASON_MAX];
+        return scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
+    }
+    if (c == NULL || c->cls == NULL)
+        return scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
+    if (w->cstamp[at] == w->cepoch)
+        return w->cval[at];
+    double s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    if (!*error) {
+        w->cval[at] = s;
+        w->cstamp[at] = w->cepoch;
+    }
+    return s;
+}
+
+/* One scorer of a rule (part number `part`), scoring pass. 0, or -1 with msg. */
+static int eval_part(const job *j, worker *w, const prule *r, size_t rule, size_t part,
+                     const builtin *b, uint32_t ei, uint32_t ri, double *s, char *msg,
+                     size_t msglen)
 {
     if (b->kind != B_LUA) {
         int error = 0;
-        *s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
+        *s = builtin_score(j, w, part, b, ei, ri, &error);
         if (!error)
             return 0;
         scorer_eval(j->p, w->use, b, ei, ri, msg, msglen, &error);
@@ -237,8 +273,9 @@ static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, s
     *s = 0;
     for (size_t k = 0; k <= r->nmore && !failed; k++) {
         double v;
-        failed = eval_part(j, w, r, rule, k ? &r->more[k - 1] : &r->b, ei, ri, &v, msg,
-                           sizeof msg) < 0;
+        failed = eval_part(j, w, r, rule, j->part_base ? j->part_base[rule] + k : 0,
+                           k ? &r->more[k - 1] : &r->b,
+                           ei, ri, &v, msg, sizeof msg) < 0;
         if (!failed && v > *s)
             *s = v;
     }
@@ -275,6 +312,30 @@ static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, s
     return j->o->on_error == CM_ON_ERROR_STOP ? -1 : 0;
 }
 
+/* A rule's score in the scoring pass: straight through its built-ins when
+ * none can fail (the best of its parts, as eval_rule takes it). */
+static inline int rule_score(job *j, worker *w, size_t n, uint32_t ei, uint32_t ri, size_t outer,
+                             size_t inner, double *s)
+{
+    if (!j->fast_rule[n]) {
+        int errored;
+        return eval_rule(j, w, n, ei, ri, outer, inner, s, NULL, 0, &errored);
+    }
+    const prule *r = &j->p->rules[n];
+    size_t base = j->part_base[n];
+    int error = 0;
+    double best = 0, v = builtin_score(j, w, base, &r->b, ei, ri, &error);
+    if (v > best)
+        best = v;
+    for (size_t k = 0; k < r->nmore; k++) {
+        v = builtin_score(j, w, base + 1 + k, &r->more[k], ei, ri, &error);
+        if (v > best)
+            best = v;
+    }
+    *s = best;
+    return 0;
+}
+
 /* Filters of a pair: 1 pass, 0 veto, -1 error that stops. */
 static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
                         cm_filter_item *verdicts, char *text, size_t *text_len)
@@ -287,7 +348,9 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
         int pass;
         if (f->b.kind != B_LUA) {
             int error = 0;
-            double s = scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error);
+            double s = rbuf ? scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error)
+                            : builtin_score(j, w, j->part_base[p->nrules + (size_t)j->filters_order[n]],
+                                            &f->b, ei, ri, &error);
             if (error) {
                 scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
                 snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, reason);
@@ -391,8 +454,7 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             w->pruned++;
             return 0;
         }
-        int errored;
-        if (eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+        if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
         got += p->rules[n].weight * sc[n];
     }
@@ -403,12 +465,10 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
         *other = *score;
         return 1;
     }
-    for (size_t n = 0; n < p->nrules; n++) {
-        int errored;
+    for (size_t n = 0; n < p->nrules; n++)
         if (p->rules[n].region_side != rank_region &&
-            eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+            rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
-    }
     *other = side_score(p, sc, !rank_region);
     return 1;
 }
@@ -548,6 +608,72 @@ static int index_candidates(job *j)
     return 0;
 }
 
+/* One part of the job's numbering (see job.part_base). */
+static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
+{
+    if (n < p->nrules)
+        return k ? &p->rules[n].more[k - 1] : &p->rules[n].b;
+    return &p->filters[n - p->nrules].b;
+}
+
+/* Number the parts, and give a class cache to each built-in part whose inner
+ * profiles fall into at most a quarter as many classes, or a few (otherwise a
+ * cache costs more than it spares). --no-prune scores without them: the plain path
+ * it checks against. 0, or -1 out of memory. */
+static int class_caches(job *j)
+{
+    const cm_policy *p = j->p;
+    size_t nparts = 0, nall = p->nrules + p->nfilters;
+    j->part_base = cm_malloc((nall ? nall : 1) * sizeof *j->part_base);
+    if (j->part_base == NULL)
+        return -1;
+    for (size_t n = 0; n < nall; n++) {
+        j->part_base[n] = nparts;
+        nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+    }
+    for (size_t n = 0; n < p->nrules && n < 1024; n++) {
+        const prule *r = &p->rules[n];
+        int fast = 1;
+        for (size_t k = 0; k <= r->nmore; k++) {
+            enum builtin_kind kind = (k ? &r->more[k - 1] : &r->b)->kind;
+            fast &= kind != B_LUA && kind != B_REGEX;
+        }
+        j->fast_rule[n] = (unsigned char)fast;
+    }
+    /* the plain path, for checking the fast one against (tests set it) */
+    j->reference = !j->prune && getenv("CAPMATCH_CHECK_KERNELS") != NULL;
+    if (!j->prune)
+        return 0;
+    j->icache = cm_calloc(nparts ? nparts : 1, sizeof *j->icache);
+    uint32_t *cls = cm_malloc(j->ninner * sizeof *cls);
+    if (j->icache == NULL || cls == NULL) {
+        cm_free(cls);
+        return -1;
+    }
+    for (size_t n = 0; n < nall; n++) {
+        size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        for (size_t k = 0; k < nk; k++) {
+            long ncls = builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
+            if (ncls < 0) {
+                cm_free(cls);
+                return -1;
+            }
+            if (ncls == 0 || (size_t)ncls >= j->ninner ||
+                ((size_t)ncls * 4 > j->ninner && ncls > 16))
+                continue;
+            struct icache *c = &j->icache[j->part_base[n] + k];
+            c->cls = cls;
+            c->off = j->icache_total;
+            j->icache_total += (size_t)ncls;
+            cls = cm_malloc(j->ninner * sizeof *cls);
+            if (cls == NULL)
+                return -1;
+        }
+    }
+    cm_free(cls);
+    return 0;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -562,6 +688,10 @@ static void *work(void *arg)
                 goto out;
             uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
             kept *top = j->slots + outer * j->k;
+            if (w->cstamp && ++w->cepoch == 0) {   /* wrapped: start the stamps afresh */
+                memset(w->cstamp, 0, j->icache_total * sizeof *w->cstamp);
+                w->cepoch = 1;
+            }
             uint32_t count = 0;
             size_t ncand = j->cand_filter ? candidates(j, w, o) : SIZE_MAX;
             size_t nloop = ncand == SIZE_MAX ? j->ninner : ncand;
@@ -860,7 +990,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
-        workers == NULL || tids == NULL || index_candidates(&j) < 0) {
+        workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -872,8 +1002,13 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
             workers[i].stamp = cm_calloc(j.ninner ? j.ninner : 1, sizeof *workers[i].stamp);
         }
+        if (j.icache_total) {
+            workers[i].cval = cm_malloc(j.icache_total * sizeof *workers[i].cval);
+            workers[i].cstamp = cm_calloc(j.icache_total, sizeof *workers[i].cstamp);
+        }
         if (workers[i].scores == NULL ||
-            (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL))) {
+            (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL)) ||
+            (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
                 if (nthreads > 1)
@@ -995,9 +1130,20 @@ cleanup:
         cm_free(workers[i].mcache);
         cm_free(workers[i].cand);
         cm_free(workers[i].stamp);
+        cm_free(workers[i].cval);
+        cm_free(workers[i].cstamp);
     }
     cm_free(j.post);
     cm_free(j.always);
+    if (j.icache) {
+        size_t nparts = 0;
+        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
+            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        for (size_t i = 0; i < nparts; i++)
+            cm_free(j.icache[i].cls);
+        cm_free(j.icache);
+    }
+    cm_free(j.part_base);
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j.lock);

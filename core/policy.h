@@ -268,6 +268,10 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
 int builtin_prepare(cm_policy *p, builtin *b);
+/* Class of each profile of `side` for prepared built-in b (cls: one per
+ * profile): equal inputs, equal class. The number of classes; 0 when the
+ * kind has none (its score reads more than its columns); -1 out of memory. */
+long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);
