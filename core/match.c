@@ -106,8 +106,8 @@ typedef struct worker {
     struct mslot *mcache;     /* memoised scores past the dense tables, or NULL */
     size_t pairs, vetoed, pruned;   /* merged into the job at the end */
     double *scores;           /* one pair's rule scores, declaration order */
-    uint32_t *cand, *stamp;   /* candidates of one outer profile; when each was last added */
-    uint32_t epoch;
+    uint32_t *cand;           /* candidates of one outer profile, ascending */
+    uint64_t *cbits;          /* the same as a bitmap while they are gathered (then zero) */
     double *cval;             /* class caches: a score per class of every cached part */
     uint32_t *cstamp;         /* the outer profile (cepoch) it was scored for */
     uint32_t cepoch;
@@ -202,18 +202,26 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     return 0;
 }
 
+/* The check mode's score: the plain path, through a reason buffer. */
+static __attribute__((noinline)) double reference_score(const job *j, worker *w,
+                                                        const builtin *b, uint32_t ei,
+                                                        uint32_t ri, int *error)
+{
+    char scratch[REASON_MAX];
+    return scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
+}
+
 /* A built-in part's score for a pair, through its class cache when it has
  * one: the first pair of a class scores it for the outer profile's turn. */
-static double builtin_score(const job *j, worker *w, size_t part, const builtin *b, uint32_t ei,
-                            uint32_t ri, int *error)
+static inline double builtin_score(const job *j, worker *w, size_t part, const builtin *b,
+                                   uint32_t ei, uint32_t ri, int *error)
 {
     const struct icache *c = j->icache ? &j->icache[part] : NULL;
-    if (j->reference) {
-        char scratch[REASON_MAX];
-        return scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
-    }
-    if (c == NULL || c->cls == NULL)
+    if (c == NULL || c->cls == NULL) {
+        if (j->reference)
+            return reference_score(j, w, b, ei, ri, error);
         return scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    }
     size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
     if (w->cstamp[at] == w->cepoch)
         return w->cval[at];
@@ -336,12 +344,13 @@ static inline int rule_score(job *j, worker *w, size_t n, uint32_t ei, uint32_t 
     return 0;
 }
 
-/* Filters of a pair: 1 pass, 0 veto, -1 error that stops. */
+/* Filters of a pair, from the from-th in filters_order (those before it are
+ * known to pass): 1 pass, 0 veto, -1 error that stops. */
 static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                        cm_filter_item *verdicts, char *text, size_t *text_len)
+                        size_t from, cm_filter_item *verdicts, char *text, size_t *text_len)
 {
     const cm_policy *p = j->p;
-    for (size_t n = 0; n < p->nfilters; n++) {
+    for (size_t n = from; n < p->nfilters; n++) {
         const prule *f = &p->filters[j->filters_order[n]];
         char reason[REASON_MAX], msg[700];
         char *rbuf = verdicts ? reason : NULL;
@@ -436,9 +445,9 @@ static double side_score(const cm_policy *p, const double *sc, int region_side)
  * beat to be kept: rules are skipped once the best the pair could still
  * reach is below it. 1 scored, 0 vetoed or pruned, -1 stop. */
 static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                      double bar, double *score, double *other)
+                      int indexed, double bar, double *score, double *other)
 {
-    int f = eval_filters(j, w, ei, ri, outer, inner, NULL, NULL, NULL);
+    int f = eval_filters(j, w, ei, ri, outer, inner, indexed ? 1 : 0, NULL, NULL, NULL);
     if (f <= 0) {
         w->vetoed += f == 0;
         return f;
@@ -528,12 +537,6 @@ static int cmp_posting(const void *a, const void *b)
     return x->inner < y->inner ? -1 : x->inner > y->inner;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The inner profiles outer profile o can pass the candidate filter with, in
  * ascending order, into w->cand; SIZE_MAX: all of them. */
 static size_t candidates(const job *j, worker *w, uint32_t o)
@@ -543,15 +546,8 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
     size_t n = c->n[o];
     if (n == 0)
         return j->cand_filter->empty_passes ? SIZE_MAX : 0;
-    if (++w->epoch == 0) {            /* wrapped: start the stamps afresh */
-        memset(w->stamp, 0, j->ninner * sizeof *w->stamp);
-        w->epoch = 1;
-    }
-    size_t count = 0;
-    for (size_t k = 0; k < j->nalways; k++) {
-        w->stamp[j->always[k]] = w->epoch;
-        w->cand[count++] = j->always[k];
-    }
+    for (size_t k = 0; k < j->nalways; k++)
+        w->cbits[j->always[k] >> 6] |= (uint64_t)1 << (j->always[k] & 63);
     for (size_t i = 0; i < n; i++) {
         /* the first posting of the item */
         size_t lo = 0, hi = j->npost;
@@ -562,15 +558,19 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
             else
                 hi = mid;
         }
-        for (; lo < j->npost && j->post[lo].item == items[i]; lo++) {
-            uint32_t in = j->post[lo].inner;
-            if (w->stamp[in] != w->epoch) {
-                w->stamp[in] = w->epoch;
-                w->cand[count++] = in;
-            }
+        for (; lo < j->npost && j->post[lo].item == items[i]; lo++)
+            w->cbits[j->post[lo].inner >> 6] |= (uint64_t)1 << (j->post[lo].inner & 63);
+    }
+    /* in ascending order, leaving the bitmap zero for the next profile */
+    size_t count = 0;
+    for (size_t word = 0; word < (j->ninner + 63) / 64; word++) {
+        uint64_t bits = w->cbits[word];
+        w->cbits[word] = 0;
+        while (bits) {
+            w->cand[count++] = (uint32_t)(word * 64 + (size_t)__builtin_ctzll(bits));
+            bits &= bits - 1;
         }
     }
-    qsort(w->cand, count, sizeof *w->cand, cmp_u32);
     return count;
 }
 
@@ -617,8 +617,9 @@ static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
 }
 
 /* Number the parts, and give a class cache to each built-in part whose inner
- * profiles fall into at most a quarter as many classes, or a few (otherwise a
- * cache costs more than it spares). --no-prune scores without them: the plain path
+ * profiles fall into fewer classes than there are profiles, by a quarter
+ * (a class is scored when first met, so a cache never scores more than the
+ * plain path; a look-up that rarely hits costs more than it spares). --no-prune scores without them: the plain path
  * it checks against. 0, or -1 out of memory. */
 static int class_caches(job *j)
 {
@@ -658,8 +659,7 @@ static int class_caches(job *j)
                 cm_free(cls);
                 return -1;
             }
-            if (ncls == 0 || (size_t)ncls >= j->ninner ||
-                ((size_t)ncls * 4 > j->ninner && ncls > 16))
+            if (ncls == 0 || (size_t)ncls * 4 > (size_t)j->ninner * 3)
                 continue;
             struct icache *c = &j->icache[j->part_base[n] + k];
             c->cls = cls;
@@ -707,7 +707,7 @@ static void *work(void *arg)
                 /* what a pair must reach: the k-th kept (ties go by id), else the floor */
                 double bar = count == j->k ? top[count - 1].score : j->min_score;
                 w->pairs++;
-                int r = score_pair(j, w, ei, ri, outer, inner, bar, &score, &other);
+                int r = score_pair(j, w, ei, ri, outer, inner, ncand != SIZE_MAX, bar, &score, &other);
                 if (r < 0)
                     goto out;
                 if (r == 0 || score < j->min_score)
@@ -1000,14 +1000,14 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
         if (j.cand_filter) {
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
-            workers[i].stamp = cm_calloc(j.ninner ? j.ninner : 1, sizeof *workers[i].stamp);
+            workers[i].cbits = cm_calloc(j.ninner / 64 + 1, sizeof *workers[i].cbits);
         }
         if (j.icache_total) {
             workers[i].cval = cm_malloc(j.icache_total * sizeof *workers[i].cval);
             workers[i].cstamp = cm_calloc(j.icache_total, sizeof *workers[i].cstamp);
         }
         if (workers[i].scores == NULL ||
-            (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL)) ||
+            (j.cand_filter && (workers[i].cand == NULL || workers[i].cbits == NULL)) ||
             (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
@@ -1129,7 +1129,7 @@ cleanup:
         cm_free(workers[i].scores);
         cm_free(workers[i].mcache);
         cm_free(workers[i].cand);
-        cm_free(workers[i].stamp);
+        cm_free(workers[i].cbits);
         cm_free(workers[i].cval);
         cm_free(workers[i].cstamp);
     }
@@ -1261,7 +1261,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     if (!r->filters || !r->filter_text || !r->rows || !r->row_items || !r->expl)
         goto nomem;
     size_t used = 0;
-    int pass = eval_filters(&j, &w, (uint32_t)ei, (uint32_t)ri, 0, 0, r->filters, r->filter_text,
+    int pass = eval_filters(&j, &w, (uint32_t)ei, (uint32_t)ri, 0, 0, 0, r->filters, r->filter_text,
                             &used);
     for (size_t i = 0; i < p->nfilters; i++)
         r->filters[i].reason = r->filter_text + (uintptr_t)r->filters[i].reason;
