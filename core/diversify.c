@@ -21,6 +21,7 @@ static const struct { const char *name; unsigned bit; } keys[] = {
     { "country", DIV_COUNTRY }, { "offers", DIV_OFFERS },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+#define TIE_MARGIN 1e-9
 
 unsigned div_key_of(const char *name)
 {
@@ -101,7 +102,8 @@ size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
             }
             nt.taken = taken;
             double adj = score[i] - taken;
-            if (best == SIZE_MAX || adj > best_adj) {
+            /* the earlier by score on a tie, rounding aside (0.7 - 0.2 < 0.5) */
+            if (best == SIZE_MAX || adj > best_adj + TIE_MARGIN) {
                 best = i;
                 best_adj = adj;
                 best_note = nt;

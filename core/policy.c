@@ -211,15 +211,18 @@ static void parse_diversity(lua_State *L, int t, div_spec *d)
     }
     lua_pop(L, 1);
     double v;
+    char num[64];
     if (opt_number(L, t, "penalty", "policy: diversity", &v)) {
+        snprintf(num, sizeof num, "%g", v);
         if (!(v > 0 && v <= 1))
-            luaL_error(L, "policy: diversity: penalty must be in (0, 1], not %g", v);
+            luaL_error(L, "policy: diversity: penalty must be in (0, 1], not %s", num);
         d->penalty = v;
     }
     if (opt_number(L, t, "window", "policy: diversity", &v)) {
+        snprintf(num, sizeof num, "%g", v);
         if (!(v >= 1 && v <= 1000) || v != floor(v))
-            luaL_error(L, "policy: diversity: window must be a whole number from 1 to 1000, not %g",
-                       v);
+            luaL_error(L, "policy: diversity: window must be a whole number from 1 to 1000, not %s",
+                       num);
         d->window = (unsigned)v;
     }
 }

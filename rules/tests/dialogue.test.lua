@@ -219,6 +219,9 @@ x = {}
 partner(x, "cn-xian-textile-machinery", "vn-ben-tre", 5, "(ISIC 2826)")
 -- a seafood processor seeking a partner near Mekong Delta farms: shrimp, cold stores
 partner(x, "cn-qingdao-seafood-coldchain", "vn-ben-tre", 5)
+-- Ben Tre needs machines, but four makers of one kind of machine in five
+-- meetings is a wasted list: diversity moves the fourth one down
+below(x, "cn-zhejiang-knitting-machinery", "vn-ben-tre", 5)
 home(x, "vn-ben-tre-green-coconut", "vn-ben-tre")
 useless(x, "id-bali-wisata-budaya", "vn-ben-tre")
 case { name = "Ben Tre: fibre machines and seafood processing; no home pairs",
