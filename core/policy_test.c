@@ -5,6 +5,9 @@
  *     case { name = "...", regions = {...} or "file.json", enterprises = ...,
  *            set = {...}, expect = { { enterprise = "e1", top = "r1" }, ... } }
  *
+ * An expectation names a pair and what to check: the best partner, a rank,
+ * a score range, a rule's or filter's verdict and reason, or a place in a
+ * list (in_top, not_in_top, absent, in the direction `by` names).
  * A test file runs in the policy sandbox; each case gets a fresh engine with
  * its profiles (Lua tables are written out as JSON and loaded like any file,
  * so they are validated the same way), the policy, a full ranking both ways
