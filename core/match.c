@@ -29,7 +29,7 @@
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
-#define DIV_REASON_MAX 512        /* a diversity reason, with its NUL */
+#define DIV_REASON_MAX 512        /* a diversity reason, with its NUL (at most) */
 
 typedef struct kept {
     uint32_t partner;
@@ -974,11 +974,18 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     }
 
     cm_result *r = cm_calloc(1, sizeof *r);
-    size_t nrows = 0;
-    for (size_t i = 0; i < nouter; i++)
+    size_t nrows = 0, div_len = 1;
+    char div_tmp[DIV_REASON_MAX];
+    for (size_t i = 0; i < nouter; i++) {
         nrows += j.counts[i];
+        for (uint32_t k = 0; j.div && k < j.counts[i]; k++) {   /* the moved rows' reasons */
+            div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
+            div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
+        }
+    }
+    size_t div_used = 0;
     if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
-        (j.div && (r->div_text = cm_malloc(nrows * DIV_REASON_MAX + 1)) == NULL) ||
+        (j.div && (r->div_text = cm_malloc(div_len)) == NULL) ||
         (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
         cm_result_free(r);
         status = engine_fail(e, CM_ENOMEM, "out of memory");
@@ -1005,10 +1012,13 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             rw->score_rank = k + 1;
             if (j.div) {
                 const div_note *nt = &j.notes[i * j.top + k];
-                char *text = r->div_text + row * DIV_REASON_MAX;
-                div_reason(st, nt, k + 1, text, DIV_REASON_MAX);
+                div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
                 rw->score_rank = nt->score_rank;
-                rw->diversity = text[0] ? text : NULL;
+                if (div_tmp[0]) {
+                    size_t len = strlen(div_tmp) + 1;
+                    rw->diversity = memcpy(r->div_text + div_used, div_tmp, len);
+                    div_used += len;
+                }
             }
             if (o->explain)
                 r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
