@@ -266,12 +266,13 @@ static int expectation_valid(lua_State *L, int t, const cm_engine *e, const char
     }
     const char *by = opt_field(L, t, "by");
     lua_getfield(L, t, "by");
+    const char *by_type = luaL_typename(L, -1);
     int has_by = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (has_by && (by == NULL || (strcmp(by, "region") != 0 && strcmp(by, "enterprise") != 0))) {
         buf_printf(out, "%s: by: expected \"region\" (the region's list, as match --by region "
-                   "ranks it) or \"enterprise\", found %s%s%s\n", where, by ? "\"" : "",
-                   by ? by : "no string", by ? "\"" : "");
+                   "ranks it) or \"enterprise\", found %s%s%s\n", where, by ? "\"" : "a ",
+                   by ? by : by_type, by ? "\"" : "");
         ok = 0;
     }
     lua_getfield(L, t, "absent");

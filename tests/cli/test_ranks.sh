@@ -41,3 +41,4 @@ expect_grep "ranks: in_top without a direction" out "expect #8 (enterprise e1, r
 expect_grep "ranks: a misspelt key" out "expect #9 (enterprise e1, region r1): unknown key 'in_tpo' (known:"
 expect_grep "ranks: absent not a boolean" out "expect #10 (enterprise e1, region r1): absent: expected true or false, found a string"
 expect_grep "ranks: unknown top" out "expect #11 (region r1): top: unknown enterprise 'e9': the case has no such profile"
+expect_grep "ranks: a direction that is not a string" out "expect #12 (enterprise e1, region r1): by: expected \"region\" (the region's list, as match --by region ranks it) or \"enterprise\", found a number"

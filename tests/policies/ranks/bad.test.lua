@@ -18,5 +18,6 @@ case {
     { region = "r1", enterprise = "e1", in_tpo = 3, by = "region" },
     { region = "r1", enterprise = "e1", absent = "yes" },
     { region = "r1", top = "e9" },
+    { region = "r1", enterprise = "e1", in_top = 3, by = 1 },
   },
 }
