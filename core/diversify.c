@@ -75,45 +75,46 @@ size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
     size_t m = n < top ? n : top;
     unsigned nby = bits(d->by);
     double unit = nby ? d->penalty / nby : 0;   /* per shared key */
-    unsigned char *placed = cm_calloc(n ? n : 1, 1);
-    if (placed == NULL) {       /* no memory: keep the order by score */
-        for (size_t i = 0; i < m; i++)
-            order[i] = (uint32_t)i, note[i] = (div_note){ (uint32_t)i + 1, UINT32_MAX, 0, 0 };
-        return m;
-    }
+    /* per candidate: what its look-alikes placed so far take off, kept up
+     * to date as each is placed (O(n) a step, not O(n * step)) */
+    struct cand { double taken; unsigned most; div_note nt; unsigned char placed; } *c =
+        cm_calloc(n ? n : 1, sizeof *c);
+    if (c == NULL)
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        c[i].nt = (div_note){ (uint32_t)i + 1, UINT32_MAX, 0, 0 };
     for (size_t step = 0; step < m; step++) {
         size_t reach = step + d->window + 1 < n ? step + d->window + 1 : n;
         size_t best = SIZE_MAX;
         double best_adj = 0;
-        div_note best_note = { 0, UINT32_MAX, 0, 0 };
         for (size_t i = 0; i < reach; i++) {
-            if (placed[i])
+            if (c[i].placed)
                 continue;
-            double taken = 0, most = 0;
-            div_note nt = { (uint32_t)i + 1, UINT32_MAX, 0, 0 };
-            for (size_t k = 0; k < step; k++) {
-                unsigned s = shared_keys(st, d->by, partner[i], partner[order[k]]);
-                taken += unit * bits(s);
-                if (bits(s) > most) {
-                    most = bits(s);
-                    nt.alike = partner[order[k]];
-                    nt.shared = s;
-                }
-            }
-            nt.taken = taken;
-            double adj = score[i] - taken;
+            double adj = score[i] - c[i].taken;
             /* the earlier by score on a tie, rounding aside (0.7 - 0.2 < 0.5) */
             if (best == SIZE_MAX || adj > best_adj + TIE_MARGIN) {
                 best = i;
                 best_adj = adj;
-                best_note = nt;
             }
         }
-        placed[best] = 1;
+        c[best].placed = 1;
         order[step] = (uint32_t)best;
-        note[step] = best_note;
+        note[step] = c[best].nt;
+        note[step].taken = c[best].taken;
+        for (size_t i = 0; i < n && step + 1 < m; i++) {
+            if (c[i].placed)
+                continue;
+            unsigned s = shared_keys(st, d->by, partner[i], partner[best]);
+            unsigned k = bits(s);
+            c[i].taken += unit * k;
+            if (k > c[i].most) {
+                c[i].most = k;
+                c[i].nt.alike = partner[best];
+                c[i].nt.shared = s;
+            }
+        }
     }
-    cm_free(placed);
+    cm_free(c);
     return m;
 }
 

@@ -41,9 +41,9 @@ const char *div_keys_expected(void);
  * by score is at most the step + window, the one whose score less penalty x
  * (its likeness to each partner placed before it, summed) is highest, the
  * earlier by score on a tie. Writes order[0..m) (indexes into partner) and
- * note[0..m) for m = min(n, top), and returns m. The first m of a longer
- * list are the same: a list of top + window partners gives the exact first
- * top. */
+ * note[0..m) for m = min(n, top), and returns m (SIZE_MAX when out of
+ * memory). The first m of a longer list are the same: a list of top + window
+ * partners gives the exact first top. O(n * m). */
 size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
                  const double *score, size_t n, size_t top, uint32_t *order, div_note *note);
 

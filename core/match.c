@@ -572,9 +572,11 @@ static int diversify_slot(job *j, size_t outer, uint32_t *count)
         }
         size_t m = diversify(j->st, j->div, partner, score, n, j->top, order,
                              j->notes + outer * j->top);
-        for (size_t i = 0; i < m; i++)
+        ok = m != SIZE_MAX;
+        for (size_t i = 0; ok && i < m; i++)
             top[i] = copy[order[i]];
-        *count = (uint32_t)m;
+        if (ok)
+            *count = (uint32_t)m;
     }
     cm_free(partner);
     cm_free(order);
