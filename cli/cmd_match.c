@@ -409,6 +409,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
                 fprintf(f, ",%s", num_shortest(b, sizeof b, it->contribution));
                 len += strlen(it->rule) + strlen(it->reason) + 5;
             }
+            if (row->diversity)
+                len += strlen(row->diversity) + 16;
             char *reasons = malloc(len + 1);
             if (reasons) {
                 size_t o = 0;
@@ -417,6 +419,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
                     o += (size_t)sprintf(reasons + o, "%s%s: %s", k ? " | " : "", it->rule,
                                          it->reason);
                 }
+                if (row->diversity)
+                    sprintf(reasons + o, " | diversity: %s", row->diversity);
                 fputc(',', f);
                 csv_print_cell(f, reasons);
                 free(reasons);

@@ -31,6 +31,10 @@ run $M --policy tests/policies/diversity.lua --by region --top 6 --format json
 expect_grep "diversity: json has the rank by score and the reason" out \
     '"enterprise":"a3","region":"r1","score":0.7,"rank":5,"score_rank":3,"diversity":"moved down from 3 to 5'
 
+run $M --policy tests/policies/diversity.lua --by region --top 6 --format csv
+expect_grep "diversity: csv carries the reason with the others" out \
+    'a3,r1,0.7,5,0.7,"staff: staff | diversity: moved down from 3 to 5 for diversity: a1 above it'
+
 run $M --policy tests/policies/diversity.lua --by region --top 6 --explain --threads 1
 cp "$TMP/out" "$TMP/t1"
 run $M --policy tests/policies/diversity.lua --by region --top 6 --explain --threads 2
