@@ -4,10 +4,11 @@
 --
 -- For each region: the partners that the dialogue summary
 -- (../shared/domain/dialogue-summary.txt) and the profiles justify, each
--- with the reason it is a partner, checked as the region's own view of the
--- pair (rules "region: ...") and the pair's score; and the pairs that must
--- not appear: a home-country pair (the dialogue is about cross-border
--- cooperation) and a partner that brings none of what the region needs.
+-- with the reason it is a partner, checked as its place in the region's own
+-- list (match --by region, diversity included) and the reason the region
+-- seeks what it works in; and the pairs that must not appear: a
+-- home-country pair (the dialogue is about cross-border cooperation) and a
+-- partner that brings none of what the region needs.
 --
 -- The expectations are about judgement, not about one data file: a partner
 -- is stated as "in the region's top K" with room above its rank today, a pair
