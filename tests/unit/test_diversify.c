@@ -166,7 +166,7 @@ static void test_reference_greedy(void **state)
         assert_int_equal(cm_match(e, p, &o, &cut3), CM_OK);
         assert_int_equal(cm_result_count(cut), cm_result_count(cut3));
         for (int r = 0; r < NREG; r++) {
-            char rid[8];
+            char rid[16];
             snprintf(rid, sizeof rid, "r%d", r);
             /* the list by score */
             int order[NENT], n = 0;
