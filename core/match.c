@@ -29,6 +29,7 @@
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
+#define DIV_REASON_MAX 512        /* a diversity reason, with its NUL (at most) */
 
 typedef struct kept {
     uint32_t partner;
@@ -91,6 +92,11 @@ typedef struct job {
     size_t icache_total;      /* classes over all parts: a worker's cache size */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     int reference;            /* check mode: built-ins by their plain (reason) path */
+    /* diversity (region lists): k is top + window; each list is re-ranked
+     * and cut to top, with a note per kept pair */
+    const div_spec *div;
+    size_t top;
+    div_note *notes;          /* nouter * top */
 } job;
 
 struct mslot { uint64_t key; uint32_t rule; double score; };
@@ -617,10 +623,11 @@ static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
 }
 
 /* Number the parts, and give a class cache to each built-in part whose inner
- * profiles fall into fewer classes than there are profiles, by a quarter
- * (a class is scored when first met, so a cache never scores more than the
- * plain path; a look-up that rarely hits costs more than it spares). --no-prune scores without them: the plain path
- * it checks against. 0, or -1 out of memory. */
+ * profiles fall into fewer classes than there are profiles, by a quarter (a
+ * class is scored when first met, so a cache never scores more than the
+ * plain path; a look-up that rarely hits costs more than it spares).
+ * --no-prune scores without them: the plain path it checks against. 0, or
+ * -1 out of memory. */
 static int class_caches(job *j)
 {
     const cm_policy *p = j->p;
@@ -674,6 +681,37 @@ static int class_caches(job *j)
     return 0;
 }
 
+/* Re-rank one profile's kept list for diversity and cut it to the top. */
+static int diversify_slot(job *j, size_t outer, uint32_t *count)
+{
+    kept *top = j->slots + outer * j->k;
+    size_t n = *count;
+    uint32_t *partner = cm_malloc((n ? n : 1) * sizeof *partner);
+    uint32_t *order = cm_malloc((n ? n : 1) * sizeof *order);
+    double *score = cm_malloc((n ? n : 1) * sizeof *score);
+    kept *copy = cm_malloc((n ? n : 1) * sizeof *copy);
+    int ok = partner && order && score && copy;
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            partner[i] = top[i].partner;
+            score[i] = top[i].score;
+            copy[i] = top[i];
+        }
+        size_t m = diversify(j->st, j->div, partner, score, n, j->top, order,
+                             j->notes + outer * j->top);
+        ok = m != SIZE_MAX;
+        for (size_t i = 0; ok && i < m; i++)
+            top[i] = copy[order[i]];
+        if (ok)
+            *count = (uint32_t)m;
+    }
+    cm_free(partner);
+    cm_free(order);
+    cm_free(score);
+    cm_free(copy);
+    return ok ? 0 : -1;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -723,6 +761,11 @@ static void *work(void *arg)
                 }
                 top[at] = (kept){ partner, score, other };
             }
+            if (j->div && diversify_slot(j, outer, &count) < 0) {
+                atomic_store(&j->nomem, 1);
+                atomic_store(&j->stop_after, 0);
+                goto out;
+            }
             j->counts[outer] = count;
             if (j->o->explain && explain_slot(j, w, outer) < 0) {
                 atomic_store(&j->nomem, 1);
@@ -761,6 +804,7 @@ struct cm_result {
     size_t nerrors, errors_total;
     size_t pairs, vetoed, pruned;
     char *names;              /* copies of rule and filter names: results outlive policies */
+    char *div_text;           /* diversity reasons, NUL-separated */
 };
 
 /* Point the explanations at the result's own copies of the policy's names. */
@@ -826,6 +870,7 @@ CM_API void cm_result_free(cm_result *r)
     cm_free(r->filters);
     cm_free(r->filter_text);
     cm_free(r->names);
+    cm_free(r->div_text);
     for (size_t i = 0; i < r->nerrors; i++)
         cm_free(r->errors[i]);
     cm_free(r->errors);
@@ -935,6 +980,13 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     if (j.k > 10000000 || (nouter && j.k > SIZE_MAX / sizeof(kept) / nouter))
         return engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
                            j.k);
+    j.top = j.k;
+    int div_on = o->diversity > 0 || (o->diversity == 0 && p->diversity.by);
+    static const div_spec div_default = { DIV_GROUP | DIV_OFFERS, 0.1, 10 };
+    if (outer_side == SIDE_REGION && div_on) {
+        j.div = p->diversity.by ? &p->diversity : &div_default;
+        j.k += j.div->window;         /* the candidates a partner may be moved up from */
+    }
     if (j.k > j.ninner)
         j.k = j.ninner ? j.ninner : 1;   /* no more partners than there are */
     j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
@@ -958,6 +1010,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
     j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
+    j.notes = j.div ? cm_calloc((nouter ? nouter : 1) * j.top, sizeof *j.notes) : NULL;
     j.rank = rank;
     int nthreads = o->threads > 0 ? o->threads : cpu_count();
     if ((size_t)nthreads > nouter)
@@ -990,6 +1043,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
+        (j.div && j.notes == NULL) ||
         workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
@@ -1058,10 +1112,18 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     }
 
     cm_result *r = cm_calloc(1, sizeof *r);
-    size_t nrows = 0;
-    for (size_t i = 0; i < nouter; i++)
+    size_t nrows = 0, div_len = 1;
+    char div_tmp[DIV_REASON_MAX];
+    for (size_t i = 0; i < nouter; i++) {
         nrows += j.counts[i];
+        for (uint32_t k = 0; j.div && k < j.counts[i]; k++) {   /* the moved rows' reasons */
+            div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
+            div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
+        }
+    }
+    size_t div_used = 0;
     if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
+        (j.div && (r->div_text = cm_malloc(div_len)) == NULL) ||
         (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
         cm_result_free(r);
         status = engine_fail(e, CM_ENOMEM, "out of memory");
@@ -1085,6 +1147,17 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             rw->score = j.by_region_view ? kp->other : kp->score;
             rw->region_score = j.by_region_view ? kp->score : kp->other;
             rw->rank = k + 1;
+            rw->score_rank = k + 1;
+            if (j.div) {
+                const div_note *nt = &j.notes[i * j.top + k];
+                div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
+                rw->score_rank = nt->score_rank;
+                if (div_tmp[0]) {
+                    size_t len = strlen(div_tmp) + 1;
+                    rw->diversity = memcpy(r->div_text + div_used, div_tmp, len);
+                    div_used += len;
+                }
+            }
             if (o->explain)
                 r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
             row++;
@@ -1125,6 +1198,7 @@ cleanup:
     cm_free(rank);
     cm_free(j.slots);
     cm_free(j.counts);
+    cm_free(j.notes);
     for (int i = 0; workers && i < nthreads; i++) {
         cm_free(workers[i].scores);
         cm_free(workers[i].mcache);

@@ -17,6 +17,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "diversify.h"
 #include "capmatch.h"
 #include "record.h"
 #include "sandbox.h"
@@ -216,6 +217,7 @@ struct cm_policy {
     strpool strings;          /* derived strings */
     double min_score;
     size_t top;
+    div_spec diversity;       /* policy { diversity = ... }; by == 0: none */
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; } *problems;
