@@ -91,6 +91,7 @@ typedef struct job {
     struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
     size_t icache_total;      /* classes over all parts: a worker's cache size */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
+    double *rest_upper;       /* per part: the most the parts after it in its rule can give */
     int reference;            /* check mode: built-ins by their plain (reason) path */
     /* diversity (region lists): k is top + window; each list is re-ranked
      * and cut to top, with a note per kept pair */
@@ -341,7 +342,7 @@ static inline int rule_score(job *j, worker *w, size_t n, uint32_t ei, uint32_t 
     double best = 0, v = builtin_score(j, w, base, &r->b, ei, ri, &error);
     if (v > best)
         best = v;
-    for (size_t k = 0; k < r->nmore; k++) {
+    for (size_t k = 0; k < r->nmore && best < j->rest_upper[base + k]; k++) {
         v = builtin_score(j, w, base + 1 + k, &r->more[k], ei, ri, &error);
         if (v > best)
             best = v;
@@ -639,6 +640,20 @@ static int class_caches(job *j)
         j->part_base[n] = nparts;
         nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
     }
+    j->rest_upper = cm_malloc((nparts ? nparts : 1) * sizeof *j->rest_upper);
+    if (j->rest_upper == NULL)
+        return -1;
+    /* the plain path, for checking the fast one against (tests set it) */
+    j->reference = !j->prune && getenv("CAPMATCH_CHECK_KERNELS") != NULL;
+    for (size_t n = 0; n < nall; n++) {
+        size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        double rest = 0;      /* the parts after k: the best of them, at most */
+        for (size_t k = nk; k-- > 0;) {
+            j->rest_upper[j->part_base[n] + k] = j->reference ? INFINITY : rest;
+            double u = builtin_upper(part_builtin(p, n, k));
+            rest = u > rest ? u : rest;
+        }
+    }
     for (size_t n = 0; n < p->nrules && n < 1024; n++) {
         const prule *r = &p->rules[n];
         int fast = 1;
@@ -648,8 +663,6 @@ static int class_caches(job *j)
         }
         j->fast_rule[n] = (unsigned char)fast;
     }
-    /* the plain path, for checking the fast one against (tests set it) */
-    j->reference = !j->prune && getenv("CAPMATCH_CHECK_KERNELS") != NULL;
     if (!j->prune)
         return 0;
     j->icache = cm_calloc(nparts ? nparts : 1, sizeof *j->icache);
@@ -710,6 +723,49 @@ static int diversify_slot(job *j, size_t outer, uint32_t *count)
     cm_free(score);
     cm_free(copy);
     return ok ? 0 : -1;
+}
+
+/* The order the ranking side's rules are scored in, for pruning: the
+ * cheapest first (built-ins whose every part is a class look-up, other
+ * built-ins, memoised Lua, Lua), the heaviest first among equals: the bound
+ * falls fastest for the least work. A rule's bound is its weight times the
+ * most it can score (1 for Lua, which must return a score in [0, 1]). */
+static void rank_rules(job *j)
+{
+    const cm_policy *p = j->p;
+    int cost[1024];
+    double most[1024];
+    for (size_t n = 0; n < p->nrules && n < 1024; n++) {
+        const prule *r = &p->rules[n];
+        int looked_up = j->icache != NULL;
+        most[n] = 0;
+        for (size_t k = 0; k <= r->nmore; k++) {
+            const builtin *b = part_builtin(p, n, k);
+            double u = b->kind == B_LUA ? 1 : builtin_upper(b);
+            most[n] = u > most[n] ? (isfinite(u) ? u : 1) : most[n];
+            looked_up &= j->icache && j->icache[j->part_base[n] + k].cls != NULL;
+        }
+        cost[n] = r->cost == 0 ? !looked_up : r->cost + 1;
+    }
+    j->nrank = 0;
+    for (int c = 0; c <= 3; c++)
+        for (size_t i = 0; i < p->nrules && j->nrank < 1024; i++)
+            if (cost[i] == c && p->rules[i].region_side == j->by_region_view)
+                j->rank_order[j->nrank++] = (int)i;
+    for (size_t i = 1; i < j->nrank; i++)
+        for (size_t k = i; k > 0; k--) {
+            int x = j->rank_order[k - 1], y = j->rank_order[k];
+            if (cost[x] != cost[y] ||
+                p->rules[x].weight * most[x] >= p->rules[y].weight * most[y])
+                break;
+            j->rank_order[k] = x;
+            j->rank_order[k - 1] = y;
+        }
+    j->rank_rest[j->nrank] = 0;
+    for (size_t i = j->nrank; i-- > 0;) {
+        int n = j->rank_order[i];
+        j->rank_rest[i] = j->rank_rest[i + 1] + p->rules[n].weight * most[n];
+    }
 }
 
 static void *work(void *arg)
@@ -1021,25 +1077,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
      * enough that taking one costs nothing */
     j.chunk = nouter / ((size_t)nthreads * 16);
     j.chunk = j.chunk < 1 ? 1 : j.chunk > CHUNK_MAX ? CHUNK_MAX : j.chunk;
-    /* the ranking side's rules, built-ins first, then memoised, then Lua */
     j.prune = !o->no_prune;
-    for (int cost = 0; cost <= 2; cost++)
-        for (size_t i = 0; i < p->nrules && j.nrank < 1024; i++)
-            if (p->rules[i].cost == cost && p->rules[i].region_side == j.by_region_view)
-                j.rank_order[j.nrank++] = (int)i;
-    /* among equals in cost, the heaviest first: the bound falls fastest */
-    for (size_t i = 1; i < j.nrank; i++)
-        for (size_t k = i; k > 0; k--) {
-            const prule *x = &p->rules[j.rank_order[k - 1]], *y = &p->rules[j.rank_order[k]];
-            if (x->cost != y->cost || x->weight >= y->weight)
-                break;
-            int t = j.rank_order[k];
-            j.rank_order[k] = j.rank_order[k - 1];
-            j.rank_order[k - 1] = t;
-        }
-    j.rank_rest[j.nrank] = 0;
-    for (size_t i = j.nrank; i-- > 0;)
-        j.rank_rest[i] = j.rank_rest[i + 1] + p->rules[j.rank_order[i]].weight;
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
@@ -1048,6 +1086,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
+    rank_rules(&j);
     /* one Lua state per worker; a single worker uses the policy's own */
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
@@ -1218,6 +1257,7 @@ cleanup:
         cm_free(j.icache);
     }
     cm_free(j.part_base);
+    cm_free(j.rest_upper);
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j.lock);

@@ -274,6 +274,8 @@ int builtin_prepare(cm_policy *p, builtin *b);
  * profile): equal inputs, equal class. The number of classes; 0 when the
  * kind has none (its score reads more than its columns); -1 out of memory. */
 long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
+/* The most prepared built-in b can score, or INFINITY when not known. */
+double builtin_upper(const builtin *b);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);

@@ -1166,3 +1166,47 @@ long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *c
     cm_free(tab);
     return ncls;
 }
+
+/* The most a prepared built-in can score for any pair (its factor applied as
+ * scorer_eval applies it), or INFINITY when not known: a rule of several
+ * scorers stops once its best so far reaches what the rest could give. */
+double builtin_upper(const builtin *b)
+{
+    double top;
+    switch (b->kind) {
+    case B_ISIC_FIT:
+        top = b->broader > 0 ? b->broader : 0;
+        for (int lv = 0; lv < 4; lv++)
+            top = b->levels[lv] > top ? b->levels[lv] : top;
+        break;
+    case B_OVERLAP:
+    case B_MEMBER:
+        top = 1;
+        break;
+    case B_PRODUCT: {
+        double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+        for (int side = 0; side < 2; side++) {
+            const pitems *pi = &b->prod[side];
+            if (pi->off == NULL)
+                return INFINITY;
+            size_t total = pi->n ? pi->off[pi->n - 1] + pi->count[pi->n - 1] : 0;
+            for (size_t i = 0; i < total; i++) {
+                lo[side] = pi->items[i].value < lo[side] ? pi->items[i].value : lo[side];
+                hi[side] = pi->items[i].value > hi[side] ? pi->items[i].value : hi[side];
+            }
+            if (total == 0)
+                return 0;
+        }
+        top = 0;
+        for (int x = 0; x < 2; x++)
+            for (int y = 0; y < 2; y++) {
+                double v = (x ? hi[0] : lo[0]) * (y ? hi[1] : lo[1]);
+                top = v > top ? v : top;
+            }
+        break;
+    }
+    default:
+        return INFINITY;
+    }
+    return b->factor == 1 ? top : top * b->factor;
+}
