@@ -140,10 +140,11 @@ static void write_policy(const char *path, int region_rules)
             "groups(e.sectors) end }\n"
             "derive { name = \"sought_groups\", side = \"region\", value = function(r) return "
             "groups(r.sectors_sought) end }\n");
-    /* "NAME value" lists for best_product: repeated names, negative values */
+    /* "NAME value" lists for best_product: repeated names, negative values,
+     * values above 1 (a score above 1: pruning must bound it by its own) */
     put(&t, "local V = {");
     for (size_t i = 0; i < sizeof things / sizeof *things; i++)
-        put(&t, " %s = %.2f,", things[i], (double)rnd(151) / 100.0 - 0.5);
+        put(&t, " %s = %.2f,", things[i], (double)rnd(251) / 100.0 - 0.5);
     put(&t, " }\n"
             "local function vals(list, extra)\n"
             "  local out = { extra }\n"
