@@ -260,6 +260,21 @@ local function project_usd(e)
   return lo or hi, hi or lo
 end
 
+-- The factors of the checks above, stated once: check() and the fast form
+-- below both read them.
+local F = {
+  related = 0.5,              -- a sector the fund finances as a related line
+  maritime_word = 0.5,        -- CAMCF: only the description names a maritime topic
+  port_unknown = 0.5,         -- CAMCF: the region does not say whether it has a port
+  no_instruments = 0.5,       -- the enterprise states no instruments
+  no_size = 0.5,              -- no investment size to check against the fund's band
+  listed_none = 0.8,          -- the region lists no funds
+  listed_others = 0.5,        -- the region lists other funds, not this one
+  wished_none = 0.8,          -- the enterprise names no funds
+  wished_others = 0.7,        -- the enterprise names only other funds
+}
+M.FACTOR = F
+
 local function sector_level(fund, sectors)
   for i = 1, #fund.core do
     local c = fund.core[i]
@@ -270,7 +285,9 @@ local function sector_level(fund, sectors)
   for i = 1, #fund.related do
     local c = fund.related[i]
     for j = 1, #sectors do
-      if ind.within(sectors[j], c[1]) then return 0.5, sectors[j] .. " is " .. c[2] .. " (related, x0.5)" end
+      if ind.within(sectors[j], c[1]) then
+        return F.related, sectors[j] .. " is " .. c[2] .. " (related, x" .. F.related .. ")"
+      end
     end
   end
   return 0, nil
@@ -306,7 +323,10 @@ function M.check(fund, e, r, opts)
   if fund.maritime then
     if fit == 0 and e.description then
       local word = re.match(e.description, MARITIME, "i")
-      if word then fit, why = 0.5, "maritime topic in the description (" .. word:lower() .. ", x0.5)" end
+      if word then
+        fit, why = F.maritime_word,
+                   "maritime topic in the description (" .. word:lower() .. ", x" .. F.maritime_word .. ")"
+      end
     end
     if fit == 0 then
       return { fund = fund, ok = false, fit = 0,
@@ -316,9 +336,9 @@ function M.check(fund, e, r, opts)
     if port == false then
       return { fund = fund, ok = false, fit = 0, reason = id .. ": the region has no port" }
     elseif port == nil then
-      fit = fit * 0.5
+      fit = fit * F.port_unknown
       notes[#notes + 1] = why
-      notes[#notes + 1] = "port unknown (x0.5)"
+      notes[#notes + 1] = "port unknown (x" .. F.port_unknown .. ")"
     else
       notes[#notes + 1] = why
     end
@@ -335,8 +355,8 @@ function M.check(fund, e, r, opts)
   -- Instruments.
   local inst = ind.list(e.instruments)
   if #inst == 0 then
-    fit = fit * 0.5
-    notes[#notes + 1] = "instruments not stated (x0.5)"
+    fit = fit * F.no_instruments
+    notes[#notes + 1] = "instruments not stated (x" .. F.no_instruments .. ")"
   else
     local best, used = 0, nil
     for i = 1, #inst do
@@ -354,8 +374,8 @@ function M.check(fund, e, r, opts)
   if fund.band then
     local lo, hi = project_usd(e)
     if lo == nil then
-      fit = fit * 0.5
-      notes[#notes + 1] = "no investment size to check against " .. fund.band.text .. " (x0.5)"
+      fit = fit * F.no_size
+      notes[#notes + 1] = "no investment size to check against " .. fund.band.text .. " (x" .. F.no_size .. ")"
     else
       local size = fmt_range(lo, hi)
       local factor, ratio = 1, 1
@@ -378,21 +398,21 @@ function M.check(fund, e, r, opts)
   -- Soft factors: the region's funds list and the enterprise's wishes.
   local rf = ind.list(r.funds)
   if #rf == 0 then
-    fit = fit * 0.8
-    notes[#notes + 1] = "region lists no funds (x0.8)"
+    fit = fit * F.listed_none
+    notes[#notes + 1] = "region lists no funds (x" .. F.listed_none .. ")"
   elseif not ind.has(rf, id) then
-    fit = fit * 0.5
-    notes[#notes + 1] = "region does not list " .. id .. " (x0.5)"
+    fit = fit * F.listed_others
+    notes[#notes + 1] = "region does not list " .. id .. " (x" .. F.listed_others .. ")"
   else
     notes[#notes + 1] = "region lists " .. id
   end
   local wish = ind.list(e.funds_interest)
   if #wish == 0 then
-    fit = fit * 0.8
-    notes[#notes + 1] = "enterprise names no funds (x0.8)"
+    fit = fit * F.wished_none
+    notes[#notes + 1] = "enterprise names no funds (x" .. F.wished_none .. ")"
   elseif not ind.has(wish, id) then
-    fit = fit * 0.7
-    notes[#notes + 1] = "enterprise names " .. ind.join(wish) .. " (x0.7)"
+    fit = fit * F.wished_others
+    notes[#notes + 1] = "enterprise names " .. ind.join(wish) .. " (x" .. F.wished_others .. ")"
   else
     notes[#notes + 1] = "enterprise names " .. id
   end
@@ -471,8 +491,10 @@ function M.enterprise_terms(e, opts)
       local l = level_of(fund, sectors[j])
       if l > f then f = l end
     end
-    if fund.maritime and f == 0 and e.description and re.match(e.description, MARITIME, "i") then f = 0.5 end
-    local f_inst = 0.5
+    if fund.maritime and f == 0 and e.description and re.match(e.description, MARITIME, "i") then
+      f = F.maritime_word
+    end
+    local f_inst = F.no_instruments
     if #inst > 0 then
       f_inst = 0
       for k = 1, #inst do
@@ -484,7 +506,7 @@ function M.enterprise_terms(e, opts)
     if fund.band then
       local lo, hi = project_usd(e)
       if lo == nil then
-        f_size = 0.5
+        f_size = F.no_size
       else
         local ratio = 1
         if hi < fund.band.min then ratio = fund.band.min / hi
@@ -492,7 +514,7 @@ function M.enterprise_terms(e, opts)
         if ratio > 1 then f_size = 1 - math.log(ratio) / math.log(tol) end
       end
     end
-    local f_wish = #wish == 0 and 0.8 or (ind.has(wish, fund.id) and 1 or 0.7)
+    local f_wish = #wish == 0 and F.wished_none or (ind.has(wish, fund.id) and 1 or F.wished_others)
     if fund.participant then f = f * fund.participant end
     local investor_ok = fund.investors == nil or fund.investors[e.country] == true
     if f > 0 and f_inst > 0 and f_size > 0 and investor_ok then
@@ -510,8 +532,8 @@ function M.region_terms(r)
     local fund = M.FUNDS[i]
     if fund.territory[country] and not (fund.maritime and port == false) and
        not (fund.outside and fund.outside[country]) then
-      local f_port = (fund.maritime and port == nil) and 0.5 or 1
-      local f_listed = #rf == 0 and 0.8 or (ind.has(rf, fund.id) and 1 or 0.5)
+      local f_port = (fund.maritime and port == nil) and F.port_unknown or 1
+      local f_listed = #rf == 0 and F.listed_none or (ind.has(rf, fund.id) and 1 or F.listed_others)
       out[#out + 1] = fund.id .. " " .. num(f_port * f_listed)
     end
   end

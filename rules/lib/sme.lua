@@ -392,6 +392,43 @@ end
 
 local RANK = { micro = 1, small = 2, medium = 3, large = 4 }
 
+-- Malaysia's and Thailand's rule: one size from money (sales or revenue) and
+-- one from employees, each by the row's thresholds (size_of); where they
+-- differ the smaller applies (Malaysia) or the larger (Thailand). With one
+-- of them missing, only the extreme the other cannot change is certain.
+local function two_sizes(where, amount, amount_t, prefix, emp, emp_t, size_of, larger)
+  local found, missing = {}, {}
+  if amount.v ~= nil then
+    local s, band = size_of(amount.v, amount_t, prefix)
+    found[#found + 1] = { size = s, text = amount.show(amount.v) .. " gives " .. s .. " (" .. band .. ")" }
+  else missing[#missing + 1] = amount.miss end
+  if emp.v ~= nil then
+    local s, band = size_of(emp.v, emp_t)
+    found[#found + 1] = { size = s, text = emp.show(emp.v) .. " gives " .. s .. " (" .. band .. ")" }
+  else missing[#missing + 1] = emp.miss end
+  if #found == 0 then return unknown(where, table.concat(missing, " and ")) end
+  local pick = found[1]
+  for i = 2, #found do
+    local r, p = RANK[found[i].size], RANK[pick.size]
+    if (larger and r > p) or (not larger and r < p) then pick = found[i] end
+  end
+  local which = larger and "larger" or "smaller"
+  if #missing > 0 then
+    local extreme = larger and "large" or "micro"
+    if pick.size == extreme then
+      return extreme, extreme .. " (" .. where .. "): " .. pick.text .. ", the " ..
+                      (larger and "largest" or "smallest") .. " size (" .. missing[1] .. ")", not larger
+    end
+    return unknown(where, missing[1] .. "; " .. pick.text .. ", and the " .. which .. " size applies",
+                   (not larger and pick.size ~= "large") or nil)
+  end
+  local texts = {}
+  for i = 1, #found do texts[i] = found[i].text end
+  local tail = found[1].size == found[2].size and "" or "; the " .. which .. " applies"
+  return pick.size, pick.size .. " (" .. where .. "): " .. table.concat(texts, ", ") .. tail,
+         pick.size ~= "large"
+end
+
 -- ---------------------------------------------------------------------------
 -- Malaysia (SME Corp, 2013): micro < t1, small t1 to < t2, medium t2 to <= t3,
 -- large > t3; the smaller size applies.
@@ -427,35 +464,8 @@ local function malaysia(e)
   if row == nil then return unknown("Malaysia", why) end
   local spec = MY_ROWS[row]
   local where = "Malaysia, " .. spec.label
-  local sales = money(e, "revenue", "sales", "MYR", 1, "RM ")
-  local emp = employees(e)
-  local found, missing = {}, {}
-  if sales.v ~= nil then
-    local s, band = my_size(sales.v, spec.sales, "RM ")
-    found[#found + 1] = { size = s, text = sales.show(sales.v) .. " gives " .. s .. " (" .. band .. ")" }
-  else missing[#missing + 1] = sales.miss end
-  if emp.v ~= nil then
-    local s, band = my_size(emp.v, spec.emp)
-    found[#found + 1] = { size = s, text = emp.show(emp.v) .. " gives " .. s .. " (" .. band .. ")" }
-  else missing[#missing + 1] = emp.miss end
-  if #found == 0 then return unknown(where, table.concat(missing, " and ")) end
-  local low = found[1]
-  for i = 2, #found do
-    if RANK[found[i].size] < RANK[low.size] then low = found[i] end
-  end
-  local texts = {}
-  for i = 1, #found do texts[i] = found[i].text end
-  if #missing > 0 then
-    if low.size == "micro" then
-      return "micro", "micro (" .. where .. "): " .. low.text .. ", the smallest size (" ..
-                      missing[1] .. ")", true
-    end
-    return unknown(where, missing[1] .. "; " .. low.text .. ", and the smaller size applies",
-                   low.size ~= "large" or nil)
-  end
-  local tail = found[1].size == found[2].size and "" or "; the smaller applies"
-  return low.size, low.size .. " (" .. where .. "): " .. table.concat(texts, ", ") .. tail,
-         low.size ~= "large"
+  return two_sizes(where, money(e, "revenue", "sales", "MYR", 1, "RM "), spec.sales, "RM ",
+                   employees(e), spec.emp, my_size, false)
 end
 
 -- ---------------------------------------------------------------------------
@@ -485,34 +495,8 @@ local function thailand(e)
   if row == nil then return unknown("Thailand", why) end
   local spec = TH_ROWS[row]
   local where = "Thailand, " .. spec.label
-  local rev = money(e, "revenue", "revenue", "THB", 1, "THB ")
-  local emp = employees(e)
-  local found, missing = {}, {}
-  if rev.v ~= nil then
-    local s, band = th_size(rev.v, spec.rev, "THB ")
-    found[#found + 1] = { size = s, text = rev.show(rev.v) .. " gives " .. s .. " (" .. band .. ")" }
-  else missing[#missing + 1] = rev.miss end
-  if emp.v ~= nil then
-    local s, band = th_size(emp.v, spec.emp)
-    found[#found + 1] = { size = s, text = emp.show(emp.v) .. " gives " .. s .. " (" .. band .. ")" }
-  else missing[#missing + 1] = emp.miss end
-  if #found == 0 then return unknown(where, table.concat(missing, " and ")) end
-  local high = found[1]
-  for i = 2, #found do
-    if RANK[found[i].size] > RANK[high.size] then high = found[i] end
-  end
-  local texts = {}
-  for i = 1, #found do texts[i] = found[i].text end
-  if #missing > 0 then
-    if high.size == "large" then
-      return "large", "large (" .. where .. "): " .. high.text .. ", the largest size (" ..
-                      missing[1] .. ")", false
-    end
-    return unknown(where, missing[1] .. "; " .. high.text .. ", and the larger size applies")
-  end
-  local tail = found[1].size == found[2].size and "" or "; the larger applies"
-  return high.size, high.size .. " (" .. where .. "): " .. table.concat(texts, ", ") .. tail,
-         high.size ~= "large"
+  return two_sizes(where, money(e, "revenue", "revenue", "THB", 1, "THB "), spec.rev, "THB ",
+                   employees(e), spec.emp, th_size, true)
 end
 
 -- ---------------------------------------------------------------------------
