@@ -464,9 +464,12 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
     int rank_region = j->by_region_view;
     double wsum = rank_region ? p->region_weight_sum : p->weight_sum;
     double got = 0;
+    /* the bound against the bar in weight units: no division per rule (the
+     * margin dwarfs the rounding either way; the kept score is checked below) */
+    double need = (bar - PRUNE_MARGIN) * wsum;
     for (size_t i = 0; i < j->nrank; i++) {
         size_t n = (size_t)j->rank_order[i];
-        if (j->prune && i > 0 && (got + j->rank_rest[i]) / wsum < bar - PRUNE_MARGIN) {
+        if (j->prune && i > 0 && got + j->rank_rest[i] < need) {
             w->pruned++;
             return 0;
         }
