@@ -59,6 +59,21 @@ static int collecting(lua_State *L)
 static int caller_line(lua_State *L);
 static str_ref caller_file(lua_State *L);
 
+static str_ref file_of(cm_policy *p, lua_State *L);
+
+/* Keep a finding at the line (and file) of the Lua code that called the
+ * running C function. */
+static void keep_problem(cm_policy *p, lua_State *L, const char *msg)
+{
+    size_t cap = p->nproblems;
+    if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
+        luaL_error(L, "out of memory");
+    p->problems[p->nproblems].line = caller_line(L);
+    p->problems[p->nproblems].file = file_of(p, L);
+    p->problems[p->nproblems].msg = cm_strdup(msg);
+    p->nproblems++;
+}
+
 /* A problem with a declaration: an error, or in lint mode (capmatch check)
  * a finding kept with its line, so that every problem is reported at once. */
 static void problem(lua_State *L, const char *fmt, ...)
@@ -73,13 +88,17 @@ static void problem(lua_State *L, const char *fmt, ...)
         luaL_error(L, "%s", msg);
         return;
     }
-    size_t cap = p->nproblems;
-    if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
-        luaL_error(L, "out of memory");
-    p->problems[p->nproblems].line = caller_line(L);
-    p->problems[p->nproblems].file = caller_file(L);
-    p->problems[p->nproblems].msg = cm_strdup(msg);
-    p->nproblems++;
+    keep_problem(p, L, msg);
+}
+
+void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    keep_problem(p, L, msg);
 }
 
 /* Raise "unknown key" for any key of the table at idx not in keys. */
@@ -149,7 +168,11 @@ static int caller_line(lua_State *L)
  * not the policy itself (a module of rules the policy required). */
 static str_ref caller_file(lua_State *L)
 {
-    cm_policy *p = policy_of(L);
+    return file_of(policy_of(L), L);
+}
+
+static str_ref file_of(cm_policy *p, lua_State *L)
+{
     lua_Debug ar;
     str_ref r = STR_NONE;
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@' &&

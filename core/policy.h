@@ -251,6 +251,11 @@ uint32_t pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
 void policy_views_open(cm_policy *p, pstate *ps);
 
+/* policy.c: keep a finding of capmatch check (a lint load) at the line of
+ * the Lua code calling the C function that is running. */
+void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The file a declaration was made in: the policy's, or a module it required. */
 const char *policy_file(const cm_policy *p, str_ref file);
 

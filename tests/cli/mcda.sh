@@ -181,3 +181,29 @@ printf '{"matrix": [[1]], "weights": [-1]}\n' > "$TMP/case.json"
 run "$CAPMATCH" mcda --method topsis -o "$TMP/keep.json" "$TMP/case.json"
 if [ "$RC" -eq 2 ] && [ "$(cat "$TMP/keep.json")" = old ]; then ok "-o FILE: an input error leaves the old file"; else
     not_ok "-o FILE: an input error leaves the old file" "exit $RC, file: $(cat "$TMP/keep.json")"; fi
+
+# ---- mcda.ahp in policies -----------------------------------------------------------------
+R=examples/data/regions.json
+E=examples/data/enterprises.json
+P=tests/policies/mcda
+# the weights are the calculator's for the same matrix (Saaty's 3x3 above)
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_weights.lua" --top 1 --explain
+expect_status "mcda.ahp: a policy weighted by AHP matches" 0
+expect_grep "mcda.ahp: weight of the first rule is the first AHP weight" out "sector               1.00 x 0.636986 = 0.637"
+expect_grep "mcda.ahp: weight of the third rule" out "x 0.104729"
+run "$CAPMATCH" check "$P/ahp_weights.lua"
+expect_status "mcda.ahp: check of a consistent questionnaire: no finding" 0
+run "$CAPMATCH" check "$P/ahp_inconsistent.lua"
+expect_grep "mcda.ahp: check warns when CR > 0.10, with the line" out \
+    "tests/policies/mcda/ahp_inconsistent.lua:3: mcda.ahp: consistency ratio 6.130 > 0.10: the comparisons contradict each other (lambda_max 10.111 for 3 criteria); revise them before using the weights"
+# a warning, not a refusal: the policy still matches
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_inconsistent.lua" --top 1
+expect_status "mcda.ahp: an inconsistent matrix still loads for match" 0
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_not_reciprocal.lua"
+expect_status "mcda.ahp: a non-reciprocal matrix stops the load: exit 2" 2
+expect_grep "mcda.ahp: non-reciprocal entry named with the policy's line" err \
+    "ahp_not_reciprocal.lua:2: mcda.ahp: matrix[1][0] (row 2, column 1): expected the reciprocal of matrix[0][1] = 3, that is 0.333333, found 3"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_ragged.lua"
+expect_status "mcda.ahp: a text entry stops the load: exit 2" 2
+expect_grep "mcda.ahp: the text entry named" err \
+    "ahp_ragged.lua:2: mcda.ahp: matrix[2][1] (row 2, column 1): expected a number, found a string"
