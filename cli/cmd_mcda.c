@@ -135,7 +135,8 @@ static int run(int argc, char **argv)
         fprintf(stderr, "capmatch mcda: out of memory\n");
         return EXIT_INTERNAL;
     }
-    cm_mcda_detail d = { NULL, v + n, v + n + k, NULL, NULL, v + n + 2 * k, v + 2 * n + 2 * k };
+    cm_mcda_detail d = { .ideal = v + n, .anti_ideal = v + n + k, .plus = v + n + 2 * k,
+                         .minus = v + 2 * n + 2 * k };
     cm_ahp_result ahp;
     st = m == CM_MCDA_AHP ? cm_mcda_ahp(pb.matrix, k, v, &ahp)
                           : cm_mcda_scores((cm_mcda_method)m, &pb, v, &d);

@@ -270,6 +270,8 @@ static void promethee2(const cm_mcda_problem *pb, double *scores, cm_mcda_detail
 {
     size_t n = pb->alternatives, k = pb->criteria;
     double ws = wsum_of(pb);
+    if (d && d->criterion_flows)
+        memset(d->criterion_flows, 0, n * k * sizeof *d->criterion_flows);
     for (size_t a = 0; a < n; a++) {
         double plus = 0, minus = 0;
         for (size_t b = 0; b < n; b++) {
@@ -281,8 +283,11 @@ static void promethee2(const cm_mcda_problem *pb, double *scores, cm_mcda_detail
                 if (is_cost(pb, j))
                     diff = -diff;
                 const cm_mcda_pref *pr = pb->preference ? &pb->preference[j] : NULL;
-                pab += pb->weights[j] / ws * preference(pr, diff);
-                pba += pb->weights[j] / ws * preference(pr, -diff);
+                double fwd = preference(pr, diff), back = preference(pr, -diff);
+                pab += pb->weights[j] / ws * fwd;
+                pba += pb->weights[j] / ws * back;
+                if (d && d->criterion_flows)
+                    d->criterion_flows[a * k + j] += (fwd - back) / (double)(n - 1);
             }
             plus += pab;
             minus += pba;

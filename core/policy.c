@@ -23,9 +23,12 @@
 #include <string.h>
 
 /* The keys each declaration accepts, for "unknown key" errors. */
-static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
+static const char *const policy_keys[] = { "name", "description", "min_score", "top",
+                                           "aggregate", NULL };
 static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
-                                         "explain", NULL };
+                                         "explain", "cost", NULL };
+static const char *const aggregate_keys[] = { "method", "normalisation", "candidates",
+                                              "preference", "q", "p", "s", NULL };
 static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
@@ -202,6 +205,83 @@ static int keep_function(lua_State *L, int idx)
 
 /* ---- policy { ... } --------------------------------------------------------- */
 
+/* aggregate = { method = "topsis", normalisation = "vector", candidates = 200,
+ * preference = "linear", q = 0.05, p = 0.3 } */
+static void take_aggregate(lua_State *L, cm_policy *p, int idx)
+{
+    const char *what = "policy: aggregate";
+    if (!lua_istable(L, idx))
+        luaL_error(L, "%s: expected a table (method, normalisation, candidates ...), not a %s",
+                   what, luaL_typename(L, idx));
+    check_keys(L, idx, what, aggregate_keys);
+    aggregate_def *a = &p->agg;
+    char *s = opt_string(L, idx, "method", what, 1);
+    int m = cm_mcda_method_parse(s);
+    if (m < 0 || m == CM_MCDA_AHP) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", s);
+        cm_free(s);
+        luaL_error(L, "%s: method must be topsis, promethee2 or wsm, not '%s'%s", what, name,
+                   m == CM_MCDA_AHP ? " (AHP gives weights: rule { weight = w[1] } with "
+                                      "w = mcda.ahp(matrix))" : "");
+    }
+    cm_free(s);
+    a->method = (cm_mcda_method)m;
+    a->norm = CM_NORM_DEFAULT;
+    static const char *const norms[] = { "none", "vector", "minmax", "sum", "max", NULL };
+    s = opt_string(L, idx, "normalisation", what, 0);
+    for (int i = 0; s && norms[i]; i++)
+        if (strcmp(s, norms[i]) == 0)
+            a->norm = (cm_mcda_norm)(CM_NORM_NONE + i);
+    if (s && a->norm == CM_NORM_DEFAULT) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", s);
+        cm_free(s);
+        luaL_error(L, "%s: normalisation must be vector, minmax, sum, max or none, not '%s'",
+                   what, name);
+    }
+    cm_free(s);
+    if (a->method == CM_MCDA_PROMETHEE2 && a->norm != CM_NORM_DEFAULT && a->norm != CM_NORM_NONE)
+        luaL_error(L, "%s: promethee2 compares the scores as they are: no normalisation", what);
+    double d = 200;
+    if (opt_number(L, idx, "candidates", what, &d) && (!(d >= 1 && d <= 100000) || d != floor(d)))
+        luaL_error(L, "%s: candidates must be a whole number from 1 to 100000, not %f", what, d);
+    a->candidates = (size_t)d;
+    static const char *const prefs[] = { "usual", "u-shape", "v-shape", "level", "linear",
+                                         "gaussian", NULL };
+    s = opt_string(L, idx, "preference", what, 0);
+    int kind = s ? -1 : 0, given = s != NULL;
+    for (int i = 0; s && prefs[i]; i++)
+        if (strcmp(s, prefs[i]) == 0)
+            kind = i;
+    cm_free(s);
+    if (kind < 0)
+        luaL_error(L, "%s: preference must be usual, u-shape, v-shape, level, linear or "
+                      "gaussian", what);
+    if (given && a->method != CM_MCDA_PROMETHEE2)
+        luaL_error(L, "%s: preference is for promethee2", what);
+    a->pref.kind = (cm_pref_kind)kind;
+    int has_q = opt_number(L, idx, "q", what, &a->pref.q);
+    int has_p = opt_number(L, idx, "p", what, &a->pref.p);
+    int has_s = opt_number(L, idx, "s", what, &a->pref.s);
+    int need_q = kind == CM_PREF_USHAPE || kind == CM_PREF_LEVEL || kind == CM_PREF_LINEAR;
+    int need_p = kind == CM_PREF_VSHAPE || kind == CM_PREF_LEVEL || kind == CM_PREF_LINEAR;
+    int need_s = kind == CM_PREF_GAUSSIAN;
+    if (has_q != need_q || has_p != need_p || has_s != need_s)
+        luaL_error(L, "%s: preference %s takes %s", what, prefs[kind],
+                   need_s ? "s" : need_q && need_p ? "q and p" : need_q ? "q" : need_p ? "p"
+                                                                          : "no threshold");
+    /* the thresholds' ranges, by the method's own checks on a tiny problem */
+    double x[2] = { 0, 1 }, w = 1, sc[2];
+    cm_mcda_problem pb = { 2, 1, x, &w, NULL, CM_NORM_DEFAULT, &a->pref, 0 };
+    if (a->method == CM_MCDA_PROMETHEE2 && cm_mcda_scores(a->method, &pb, sc, NULL) != CM_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", cm_last_error());
+        luaL_error(L, "%s: %s", what, strchr(msg, ':') ? strchr(msg, ':') + 2 : msg);
+    }
+    a->on = 1;
+}
+
 static int l_policy(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -224,6 +304,10 @@ static int l_policy(lua_State *L)
             return luaL_error(L, "policy: top must be a whole number from 1, not %f", d);
         p->top = (size_t)d;
     }
+    lua_getfield(L, 1, "aggregate");
+    if (!lua_isnil(L, -1))
+        take_aggregate(L, p, lua_gettop(L));
+    lua_pop(L, 1);
     return 0;
 }
 
@@ -799,6 +883,11 @@ static int declare(lua_State *L, int filter)
             problem(L, "%s: side must be enterprise (the score) or region (how the region "
                        "ranks enterprises), not '%s'", what, side);
         cm_free(side);
+        lua_getfield(L, 1, "cost");
+        if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+            problem(L, "%s: cost must be true or false, not a %s", what, luaL_typename(L, -1));
+        r->minimise = lua_toboolean(L, -1);
+        lua_pop(L, 1);
         if (!opt_number(L, 1, "weight", what, &r->weight)) {
             problem(L, "%s: 'weight' is required (a number > 0)", what);
             r->weight = 1;    /* lint mode goes on */

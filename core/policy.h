@@ -135,7 +135,18 @@ typedef struct prule {        /* a filter or a rule */
     uses *uses;               /* memoised, or NULL */
     memo memo;
     int cost;                 /* 0 built-ins only, 1 memoised Lua, 2 Lua on every pair */
+    int minimise;             /* rules: cost = true, a cost criterion of the aggregate */
 } prule;
+
+/* policy { aggregate = { ... } }: rank each profile's candidates by a
+ * decision method over its rules (aggregate.c). */
+typedef struct aggregate_def {
+    int on;
+    cm_mcda_method method;    /* TOPSIS, PROMETHEE2 or WSM */
+    cm_mcda_norm norm;
+    size_t candidates;        /* kept by the weighted mean, then ranked by the method */
+    cm_mcda_pref pref;        /* PROMETHEE II: for every criterion */
+} aggregate_def;
 
 typedef struct derive_def {
     char *name;
@@ -216,6 +227,7 @@ struct cm_policy {
     strpool strings;          /* derived strings */
     double min_score;
     size_t top;
+    aggregate_def agg;
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; } *problems;

@@ -448,6 +448,9 @@ typedef struct cm_mcda_detail {
     double *ideal, *anti_ideal;   /* TOPSIS: criteria; the weighted ideal and anti-ideal */
     double *d_ideal, *d_anti;     /* TOPSIS: alternatives; their distances */
     double *plus, *minus;         /* PROMETHEE II: alternatives; leaving, entering flow */
+    double *criterion_flows;      /* PROMETHEE II: alternatives x criteria; each criterion's
+                                     own net flow, so that the net flow is the sum of
+                                     weight x criterion flow (weights scaled to sum 1) */
 } cm_mcda_detail;
 
 /* Scores of WSM, TOPSIS (closeness in [0, 1]) or PROMETHEE II (net flow in

@@ -207,3 +207,100 @@ run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_ragged.
 expect_status "mcda.ahp: a text entry stops the load: exit 2" 2
 expect_grep "mcda.ahp: the text entry named" err \
     "ahp_ragged.lua:2: mcda.ahp: matrix[2][1] (row 2, column 1): expected a number, found a string"
+
+# ---- policy { aggregate = ... } ---------------------------------------------------------
+A=tests/policies/mcda/aggregate.lua
+ENTS="cn-xian-textile-machinery cn-qingdao-spinning-equipment ph-bicol-fibercraft"
+# same_as_calculator NAME METHOD NORM: every row of the three enterprises has
+# the score the calculator gives the same matrix (all candidates shown)
+same_as_calculator() {
+    run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --set "method=$2" \
+        --set "norm=$3" --top 100 --explain --format json
+    cp "$TMP/out" "$TMP/agg.json"
+    bad=""
+    for ent in $ENTS; do
+        python3 "$D/from_match.py" "$TMP/agg.json" "$ent" "$2" "$3" > "$TMP/case.json"
+        "$CAPMATCH" mcda --method "$2" "$TMP/case.json" > "$TMP/calc.json" || bad="$bad $ent:mcda-failed"
+        python3 - "$TMP/agg.json" "$TMP/calc.json" "$ent" "$2" <<'PY' || bad="$bad $ent"
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["results"] if r["enterprise"] == sys.argv[3]]
+calc = json.load(open(sys.argv[2]))["scores"]
+if sys.argv[4] == "promethee2":
+    calc = [(1 + x) / 2 for x in calc]       # the policy's score is (1 + net flow) / 2
+ok = len(rows) == len(calc) and all(abs(r["score"] - c) <= 1e-12 for r, c in zip(rows, calc))
+ok = ok and all(abs(sum(x["contribution"] for x in r["explain"]) - r["score"]) <= 1e-12 for r in rows)
+ok = ok and all(a["score"] >= b["score"] for a, b in zip(rows, rows[1:]))
+sys.exit(0 if ok else 1)
+PY
+    done
+    if [ -z "$bad" ]; then ok "$1"; else not_ok "$1" "differs for:$bad"; fi
+}
+same_as_calculator "aggregate topsis (vector): the calculator's closeness, contributions add up" topsis vector
+same_as_calculator "aggregate topsis (minmax): the calculator's closeness" topsis minmax
+same_as_calculator "aggregate promethee2 (linear): the calculator's net flow" promethee2 none
+same_as_calculator "aggregate wsm (minmax): the calculator's weighted sum" wsm minmax
+
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --top 1 --explain
+expect_grep "aggregate topsis: explanation shows the ideal, anti-ideal and closeness" out \
+    "sector               1.00 x 3    = 0.751  sectors 2826 (Textile, clothing and leather machinery) is in sectors_sought [topsis: weighted 0.2949, ideal 0.2949, anti-ideal 0.0000; closeness 0.8678 = d- 0.3170 / (d+ 0.0483 + d- 0.3170)]"
+expect_grep "aggregate topsis: a cost criterion says so" out "[topsis: cost criterion; weighted 0.0467, ideal 0.0001, anti-ideal 0.0628]"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --set method=promethee2 --top 1 --explain
+expect_grep "aggregate promethee2: explanation shows the flows" out "net flow"
+
+# candidates: the best 5 by the weighted mean, then ranked by closeness
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --set method=none --top 5 \
+    --explain --format json
+cp "$TMP/out" "$TMP/mean5.json"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --set cands=5 --format json
+cp "$TMP/out" "$TMP/agg5.json"
+bad=""
+for ent in $ENTS; do
+    python3 "$D/from_match.py" "$TMP/mean5.json" "$ent" topsis vector > "$TMP/case.json"
+    "$CAPMATCH" mcda --method topsis "$TMP/case.json" > "$TMP/calc.json"
+    python3 - "$TMP/case.json" "$TMP/calc.json" "$TMP/agg5.json" "$ent" <<'PY' || bad="$bad $ent"
+import json, sys
+case, calc = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["scores"]
+want = sorted(zip(calc, case["alternatives"]), key=lambda t: -t[0])[:3]
+rows = [r for r in json.load(open(sys.argv[3]))["results"] if r["enterprise"] == sys.argv[4]]
+got = [(r["score"], r["region"]) for r in rows]
+sys.exit(0 if len(got) == 3 and all(a[1] == b[1] and abs(a[0] - b[0]) <= 1e-12 for a, b in zip(want, got)) else 1)
+PY
+done
+if [ -z "$bad" ]; then ok "aggregate: candidates = the best 5 by the weighted mean, ranked by closeness"; else
+    not_ok "aggregate: candidates = the best 5 by the weighted mean, ranked by closeness" "differs for:$bad"; fi
+
+# the same bytes whatever the number of threads
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --threads 1 --explain --format jsonl
+cp "$TMP/out" "$TMP/t1"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --threads 3 --explain --format jsonl
+if cmp -s "$TMP/t1" "$TMP/out"; then ok "aggregate: output the same for 1 and 3 threads"; else
+    not_ok "aggregate: output the same for 1 and 3 threads" "$(diff "$TMP/t1" "$TMP/out" | head -5)"; fi
+
+# policy mistakes, with the line
+# bad_policy NAME AGGREGATE-OR-RULE MESSAGE
+bad_policy() {
+    printf 'policy { name = "x", %s }\nrule { name = "d", weight = 1%s, score = builtin.distance { scale_km = 100 } }\n' \
+        "$2" "$3" > "$TMP/bad.lua"
+    run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$TMP/bad.lua"
+    if [ "$RC" -eq 2 ] && grep -qF -- "$4" "$TMP/err"; then ok "aggregate error: $1"; else
+        not_ok "aggregate error: $1" "exit $RC; expected '$4'" "stderr: $(head -c 600 "$TMP/err")"; fi
+}
+bad_policy "unknown method" 'aggregate = { method = "vikor" }' "" \
+    "bad.lua:1: policy: aggregate: method must be topsis, promethee2 or wsm, not 'vikor'"
+bad_policy "ahp is for weights" 'aggregate = { method = "ahp" }' "" \
+    "method must be topsis, promethee2 or wsm, not 'ahp' (AHP gives weights: rule { weight = w[1] } with w = mcda.ahp(matrix))"
+bad_policy "no method" 'aggregate = { candidates = 10 }' "" "policy: aggregate: 'method' is required"
+bad_policy "unknown key" 'aggregate = { method = "topsis", candidate = 10 }' "" \
+    "policy: aggregate: unknown key 'candidate'"
+bad_policy "candidates 0" 'aggregate = { method = "topsis", candidates = 0 }' "" \
+    "policy: aggregate: candidates must be a whole number from 1 to 100000"
+bad_policy "unknown normalisation" 'aggregate = { method = "topsis", normalisation = "l2" }' "" \
+    "policy: aggregate: normalisation must be vector, minmax, sum, max or none, not 'l2'"
+bad_policy "linear without p" 'aggregate = { method = "promethee2", preference = "linear", q = 0.1 }' "" \
+    "policy: aggregate: preference linear takes q and p"
+bad_policy "linear q >= p" 'aggregate = { method = "promethee2", preference = "linear", q = 0.5, p = 0.1 }' "" \
+    "policy: aggregate: linear needs 0 <= q < p, found q 0.5, p 0.1"
+bad_policy "preference for topsis" 'aggregate = { method = "topsis", preference = "usual" }' "" \
+    "policy: aggregate: preference is for promethee2"
+bad_policy "not a table" 'aggregate = "topsis"' "" "policy: aggregate: expected a table"
+bad_policy "cost not a boolean" 'top = 1' ', cost = "yes"' "rule 'd': cost must be true or false, not a string"
