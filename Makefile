@@ -49,7 +49,7 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/vocab.c core/diag.c core/store.c core/record.c core/load.c \
                 core/load_json.c core/load_csv.c core/engine.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/memo.c \
-                core/scorer.c core/match.c core/policy_test.c core/policy_lint.c
+                core/scorer.c core/match.c core/sensitivity.c core/policy_test.c core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)

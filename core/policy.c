@@ -1507,6 +1507,10 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
 /* ---- reading a policy -------------------------------------------------------- */
 
 CM_API const char *cm_policy_name(const cm_policy *p) { return p ? p->name : NULL; }
+CM_API const char *cm_policy_aggregate(const cm_policy *p)
+{
+    return p && p->agg.on ? cm_mcda_method_name(p->agg.method) : NULL;
+}
 CM_API const char *cm_policy_description(const cm_policy *p)
 {
     return p && p->description ? p->description : "";

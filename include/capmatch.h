@@ -492,6 +492,30 @@ CM_API const char *cm_mcda_case_name(const cm_mcda_case *c, int criterion, size_
 CM_API const char *cm_mcda_method_name(cm_mcda_method m);
 CM_API int cm_mcda_method_parse(const char *name);
 
+/* ---- weight sensitivity ------------------------------------------------------
+ * How far a rule's weight can move before a kept pair changes place. Under
+ * the weighted mean, two pairs of one profile swap at the one factor f
+ * where weight x f makes their scores equal (the denominator is shared):
+ * the pair holds its rank for every factor strictly between down and up.
+ * Only the kept pairs of the row's profile (its top k) are compared, and
+ * only rules of the ranking side (by: as the result was made) move it. */
+typedef struct cm_sensitivity {
+    const char *rule;
+    double down;                  /* the lowest factor it holds down to; 0: any */
+    double up;                    /* the highest factor; HUGE_VAL (inf): any */
+    const char *down_partner;     /* the partner whose pair swaps with it at down, or NULL */
+    const char *up_partner;       /* at up, or NULL */
+    int down_passes, up_passes;   /* 1: that pair passes above it; 0: it passes that pair */
+    int no_effect;                /* the rule is not of the ranking side */
+} cm_sensitivity;
+
+/* Rule `rule` of row `row` of a result made with explain (cm_match_options
+ * explain); CM_EUSAGE without explanations or for a row or rule out of range. */
+CM_API cm_status cm_result_sensitivity(const cm_result *r, size_t row, size_t rule, cm_kind by,
+                                       cm_sensitivity *out);
+/* The policy's aggregate method ("topsis", ...), or NULL for the weighted mean. */
+CM_API const char *cm_policy_aggregate(const cm_policy *p);
+
 /* ---- policy tests -----------------------------------------------------------
  * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
  * enterprises, set, expect }); see capmatch-policy(5). Each case is reported

@@ -304,3 +304,38 @@ bad_policy "preference for topsis" 'aggregate = { method = "topsis", preference 
     "policy: aggregate: preference is for promethee2"
 bad_policy "not a table" 'aggregate = "topsis"' "" "policy: aggregate: expected a table"
 bad_policy "cost not a boolean" 'top = 1' ', cost = "yes"' "rule 'd': cost must be true or false, not a string"
+
+# the same policy without pruning: the same output
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --explain
+cp "$TMP/out" "$TMP/pruned"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --explain --no-prune
+if cmp -s "$TMP/pruned" "$TMP/out"; then ok "aggregate: --no-prune gives the same output"; else
+    not_ok "aggregate: --no-prune gives the same output" "$(diff "$TMP/pruned" "$TMP/out" | head -5)"; fi
+
+# ---- weight sensitivity ----------------------------------------------------------------------
+W=tests/policies/mcda/weights.lua
+# every reported bound re-run with the weight moved just inside and just beyond it
+python3 "$D/check_sensitivity.py" "$CAPMATCH" "$R" "$E" "$W" cn-xian-textile-machinery ph-bicol-fibercraft
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$W" --top 4 --sensitivity
+expect_grep "sensitivity: table line with both bounds and partners" out \
+    "        weight of needs                down to x0.070 (then vn-ben-tre passes it), up to x16.525 (then th-rayong passes it)"
+expect_grep "sensitivity: a weight that can grow without limit" out \
+    "        weight of sector               down to x0.080 (then th-rayong passes it), up without limit"
+run "$CAPMATCH" explain --regions "$R" --enterprises "$E" --policy "$W" --sensitivity \
+    --enterprise cn-xian-textile-machinery --region vn-ben-tre
+expect_grep "explain --sensitivity: the pair's rank" out "sensitivity: rank 2 of the enterprise's 5 kept partners"
+expect_grep "explain --sensitivity: a rule's bounds" out \
+    "  weight of needs                down to x0.070 (then it passes ph-catanduanes), up to x6.652 (then th-rayong passes it)"
+run "$CAPMATCH" explain --regions "$R" --enterprises "$E" --policy "$W" --sensitivity --top 1 \
+    --enterprise cn-xian-textile-machinery --region vn-ben-tre
+expect_grep "explain --sensitivity: a pair not kept says so" out \
+    "sensitivity: not among the enterprise's 1 kept partners (--top); it is reported for kept pairs"
+run "$CAPMATCH" explain --regions "$R" --enterprises "$E" --policy "$W" --sensitivity --format json \
+    --enterprise cn-xian-textile-machinery --region vn-ben-tre
+check "explain --sensitivity --format json: rank, kept, rules" \
+    "j['sensitivity']['rank'] == 2 and j['sensitivity']['kept'] == 5 and [s['rule'] for s in j['sensitivity']['rules']] == ['sector', 'needs', 'close'] and j['sensitivity']['rules'][1]['up_partner'] == 'th-rayong'"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --sensitivity
+expect_status "sensitivity with an aggregate policy: exit 2" 2
+expect_grep "sensitivity with an aggregate policy: says why" err "--sensitivity is for the weighted mean; the policy ranks by topsis"
+run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$W" --sensitivity --format csv
+expect_status "sensitivity with csv: exit 2" 2
