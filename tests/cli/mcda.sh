@@ -339,3 +339,19 @@ expect_status "sensitivity with an aggregate policy: exit 2" 2
 expect_grep "sensitivity with an aggregate policy: says why" err "--sensitivity is for the weighted mean; the policy ranks by topsis"
 run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$W" --sensitivity --format csv
 expect_status "sensitivity with csv: exit 2" 2
+
+# ---- the man page's examples run as shown ----------------------------------------------
+python3 - doc/capmatch-mcda.1 > "$TMP/mcda-man.md" <<'PY'
+import sys
+inside = False
+for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if line.startswith(".SH"):
+        inside = line == ".SH EXAMPLES"
+    elif inside and line == ".nf":
+        print("```")
+    elif inside and line == ".fi":
+        print("```")
+    elif inside and not line.startswith("."):
+        print(line.replace("\\-", "-").replace("\\&", "").replace("\\e", "\\"))
+PY
+python3 tests/cli/readme_examples.py "$TMP/mcda-man.md" "$CAPMATCH" | sed 's|[^ ]*/mcda-man.md|doc/capmatch-mcda.1|'
