@@ -637,7 +637,8 @@ static int re_test(lua_State *L)
 
 /* mcda.ahp(matrix) -> weights, cr: AHP weights from a pairwise comparison
  * matrix (a list of rows), and Saaty's consistency ratio. Read with raw
- * gets (no metamethods run); at most 15 criteria, so the work is bounded.
+ * gets (no metamethods run); at most 15 criteria, so the work is bounded,
+ * and charged to the budget.
  * Loading the policy in capmatch check (lint) notes a CR above 0.10. */
 static int mcda_ahp_l(lua_State *L)
 {
@@ -649,6 +650,8 @@ static int mcda_ahp_l(lua_State *L)
     if (n == 0 || n > 15)
         return luaL_error(L, "mcda.ahp: expected a square matrix of 1 to 15 rows, found %d rows",
                           (int)n);
+    /* the power iteration's work, charged like any C function that loops */
+    sandbox_charge(L, (long)(n * n) * 64 + 64);
     for (size_t i = 0; i < n; i++) {
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "mcda.ahp: matrix[%d] (row %d): expected a list of numbers, "
