@@ -1088,6 +1088,20 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         return -1;
     }
     lua_State *L = sandbox_lua(ps->sb);
+    /* capmatch check: a cost criterion without a decision method is a mistake */
+    for (size_t i = 0; collect && p->lint && !p->agg.on && i < p->nrules; i++) {
+        size_t cap = p->nproblems;
+        char msg[300];
+        if (!p->rules[i].minimise ||
+            cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
+            continue;
+        snprintf(msg, sizeof msg, "rule '%s': cost = true counts only with policy { aggregate = "
+                 "... }; the weighted mean takes its score as it is", p->rules[i].name);
+        p->problems[p->nproblems].line = p->rules[i].line;
+        p->problems[p->nproblems].file = p->rules[i].file;
+        p->problems[p->nproblems].msg = cm_strdup(msg);
+        p->nproblems++;
+    }
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
     if ((int)luaL_len(L, -1) != p->nfns && !collect) {
         lua_pop(L, 1);

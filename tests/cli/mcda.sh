@@ -355,3 +355,10 @@ for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
         print(line.replace("\\-", "-").replace("\\&", "").replace("\\e", "\\"))
 PY
 python3 tests/cli/readme_examples.py "$TMP/mcda-man.md" "$CAPMATCH" | sed 's|[^ ]*/mcda-man.md|doc/capmatch-mcda.1|'
+
+# capmatch check: cost = true without a decision method is named
+run "$CAPMATCH" check "$A" --set method=none
+expect_grep "check: cost = true without aggregate is a finding" out \
+    "tests/policies/mcda/aggregate.lua:17: rule 'far': cost = true counts only with policy { aggregate = ... }; the weighted mean takes its score as it is"
+run "$CAPMATCH" check "$A"
+expect_status "check: cost = true with aggregate: no finding" 0
