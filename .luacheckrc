@@ -4,7 +4,7 @@
 std = "lua54"
 globals = {}
 read_globals = {
-  "policy", "params", "rule", "filter", "derive", "builtin", "cm", "re",   -- policies
+  "policy", "params", "rule", "filter", "derive", "builtin", "cm", "re", "mcda",   -- policies
   "suite", "case",                                                        -- policy tests
 }
 -- rule functions take (e, r, params, score): not every rule reads them all

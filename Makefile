@@ -48,16 +48,17 @@ LIB_BASE     := core/alloc.c core/err.c core/buf.c core/file.c core/strpool.c
 LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/isic_data.c core/iso.c core/rates.c core/rates_default.c \
                 core/vocab.c core/diag.c core/store.c core/record.c core/load.c \
                 core/load_json.c core/load_csv.c core/engine.c
-LIB_POLICY   := core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/memo.c \
-                core/scorer.c core/diversify.c core/match.c core/policy_test.c core/policy_lint.c
+LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
+                core/policy_state.c core/memo.c core/scorer.c core/diversify.c core/match.c \
+                core/sensitivity.c core/policy_test.c core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
-           cli/cmd_assign.c
+           cli/cmd_assign.c cli/cmd_mcda.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
-              test_load test_faults test_assign test_prune test_reader test_diversify
+              test_load test_faults test_assign test_prune test_reader test_diversify test_mcda
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -235,6 +236,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 include/capmatch.h $(DESTDIR)$(INCDIR)/capmatch.h
 	install -m 644 $(INST)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
 	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
+	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
@@ -244,7 +246,8 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
-	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
+	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

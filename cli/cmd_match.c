@@ -32,6 +32,8 @@ typedef struct match_args {
     const char *feeds, *cache;  /* --feeds FILE [--cache DIR] */
     int refresh;
     int progress;               /* --progress: plain progress lines on stderr */
+    int sensitivity;            /* --sensitivity: how far each weight can move */
+    int show_explain;           /* --explain given (--sensitivity explains internally) */
 } match_args;
 
 static const char match_usage[] =
@@ -67,6 +69,9 @@ static const char match_usage[] =
     "  --diverse, --no-diverse   with --by region: move look-alike enterprises down a\n"
     "                         region's list (the policy's diversity = { ... }, else by\n"
     "                         ISIC group and offers), or not (default: the policy's)\n"
+    "  --sensitivity          per kept pair and rule: the factors its weight can move by\n"
+    "                         before the pair changes place among the kept pairs, and\n"
+    "                         with whom (table, json, jsonl)\n"
     "  --progress             progress lines on stderr every few seconds (done/total,\n"
     "                         rate, time left) and at 100%, for logs; on a terminal\n"
     "                         one updating line is shown without it\n"
@@ -82,7 +87,10 @@ static const char explain_usage[] =
     "The full trace of one pair: each filter's verdict with its reason, each\n"
     "rule's score, weight, contribution and reason, and the total.\n"
     "\n"
-    "options: --set, --format table|json, --rules-path, --rates as for match.\n"
+    "options: --set, --format table|json, --rules-path, --rates as for match;\n"
+    "  --sensitivity          also the pair's rank among the enterprise's --top K\n"
+    "                         partners and, per rule, the factors its weight can move\n"
+    "                         by before that rank changes, and with whom\n"
     "\n"
     "exit status: 0 the pair passes the filters, 1 a filter vetoes it,\n"
     "2 usage, input or policy error, 3 internal error.\n";
@@ -112,6 +120,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "progress", no_argument, NULL, 19 },
         { "diverse", no_argument, NULL, 20 },
         { "no-diverse", no_argument, NULL, 21 },
+        { "sensitivity", no_argument, NULL, 22 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -184,6 +193,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 19: a->progress = 1; break;
         case 20: a->mo.diversity = 1; break;
         case 21: a->mo.diversity = -1; break;
+        case 22: a->sensitivity = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -211,6 +221,11 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
     /* the CSV contract has a column per rule and the reasons; the report shows them */
     if (a->fmt == FMT_CSV || a->fmt == FMT_HTML)
         a->mo.explain = 1;
+    a->show_explain = a->mo.explain;
+    if (a->sensitivity && (a->fmt == FMT_CSV || a->fmt == FMT_HTML))
+        die_usage(prog, "--sensitivity goes with --format table, json or jsonl");
+    if (a->sensitivity)
+        a->mo.explain = 1;    /* it reads the rules' scores and weights */
     if (a->policy == NULL)
         die_usage(prog, "give the policy with --policy FILE");
     if ((a->nregions == 0 || a->nenterprises == 0) && a->feeds == NULL)
@@ -335,9 +350,64 @@ static const char *source_of(const cm_engine *e, cm_kind k, const char *id)
     return idx == (size_t)-1 ? "" : cm_profile_source(e, k, idx, NULL, NULL);
 }
 
-static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
+/* ---- weight sensitivity --------------------------------------------------------------- */
+
+static void sens_bound(char *buf, size_t n, double f, const char *partner, int passes, int up)
+{
+    if (partner == NULL)
+        snprintf(buf, n, up ? "up without limit" : "down to x0 (no change)");
+    else if (passes)
+        snprintf(buf, n, "%s to x%.3f (then %s passes it)", up ? "up" : "down", f, partner);
+    else
+        snprintf(buf, n, "%s to x%.3f (then it passes %s)", up ? "up" : "down", f, partner);
+}
+
+static void sens_text(FILE *f, const char *lead, const cm_result *r, size_t i, cm_kind by)
+{
+    for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+        cm_sensitivity s;
+        if (cm_result_sensitivity(r, i, k, by, &s) != CM_OK || s.no_effect)
+            continue;
+        char dn[200], up[200];
+        sens_bound(dn, sizeof dn, s.down, s.down_partner, s.down_passes, 0);
+        sens_bound(up, sizeof up, s.up, s.up_partner, s.up_passes, 1);
+        fprintf(f, "%sweight of %-20s %s, %s\n", lead, s.rule, dn, up);
+    }
+}
+
+static void sens_json(FILE *f, const char *key, const cm_result *r, size_t i, cm_kind by)
+{
+    char b[32];
+    fprintf(f, ",\"%s\":[", key);
+    int n = 0;
+    for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+        cm_sensitivity s;
+        if (cm_result_sensitivity(r, i, k, by, &s) != CM_OK || s.no_effect)
+            continue;
+        fprintf(f, "%s{\"rule\":", n++ ? "," : "");
+        json_print_string(f, s.rule);
+        fprintf(f, ",\"down\":%s,\"down_partner\":", num_shortest(b, sizeof b, s.down));
+        if (s.down_partner)
+            json_print_string(f, s.down_partner);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"down_passes\":%s,\"up\":", s.down_passes ? "true" : "false");
+        if (s.up_partner) {
+            fputs(num_shortest(b, sizeof b, s.up), f);
+            fputs(",\"up_partner\":", f);
+            json_print_string(f, s.up_partner);
+        } else {
+            fputs("null,\"up_partner\":null", f);
+        }
+        fprintf(f, ",\"up_passes\":%s}", s.up_passes ? "true" : "false");
+    }
+    fputc(']', f);
+}
+
+static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
                      const cm_engine *sources)
 {
+    int explain = a->show_explain;
     char b1[32], b2[32], b3[32];
     const cm_match_row *row = cm_result_row(r, i);
     fputs("{\"enterprise\":", f);
@@ -376,6 +446,8 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
         }
         fputc(']', f);
     }
+    if (a->sensitivity)
+        sens_json(f, "sensitivity", r, i, a->mo.by);
     fputc('}', f);
 }
 
@@ -452,14 +524,16 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
                     row->score, row->region_score, from);
         else
             fprintf(f, "  %2u. %-34s %.3f%s\n", row->rank, partner, row->score, from);
-        if (a->mo.explain && row->diversity)
+        if (a->show_explain && row->diversity)
             fprintf(f, "        %-20s %s\n", "diversity", row->diversity);
-        if (a->mo.explain)
+        if (a->show_explain)
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);
                 fprintf(f, "        %-20s %.2f x %-4g = %.3f  %s\n", it->rule, it->score,
                         it->weight, it->contribution, it->reason);
             }
+        if (a->sensitivity)
+            sens_text(f, "        ", r, i, a->mo.by);
     }
     size_t vetoed, pairs = cm_result_pairs(r, &vetoed);
     fprintf(f, "%s-- %zu rows; %zu pairs scored, %zu vetoed by filters\n",
@@ -519,7 +593,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
         }
         fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
         break;
@@ -528,7 +602,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
             fputc('\n', f);
         }
         break;
@@ -628,6 +702,9 @@ static int run_match(int argc, char **argv)
     parse_args(argc, argv, &a, "match");
     cm_policy *p;
     cm_engine *e = setup(&a, &p, "match");
+    if (a.sensitivity && cm_policy_aggregate(p))
+        die_usage("match", "--sensitivity is for the weighted mean; the policy ranks by %s",
+                  cm_policy_aggregate(p));
     progress_state ps = { a.progress, 0, mono_now(), 0, 0, 0,
                           a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises" };
     if (a.progress || isatty(STDERR_FILENO)) {
@@ -677,8 +754,19 @@ static int run_explain(int argc, char **argv)
         die_usage("explain", "give the pair with --enterprise ID and --region ID");
     cm_policy *p;
     cm_engine *e = setup(&a, &p, "explain");
-    cm_result *r = NULL;
+    if (a.sensitivity && cm_policy_aggregate(p))
+        die_usage("explain", "--sensitivity is for the weighted mean; the policy ranks by %s",
+                  cm_policy_aggregate(p));
+    cm_result *r = NULL, *list = NULL;
     cm_status s = cm_explain_pair(e, p, a.enterprise_id, a.region_id, &r);
+    /* the enterprise's kept partners: the pair's rank among them */
+    a.mo.by = CM_KIND_ENTERPRISES;
+    if (s == CM_OK && a.sensitivity)
+        s = cm_match_one(e, p, CM_KIND_ENTERPRISES, a.enterprise_id, &a.mo, &list);
+    size_t at = (size_t)-1;
+    for (size_t i = 0; list && i < cm_result_count(list); i++)
+        if (strcmp(cm_result_row(list, i)->region, a.region_id) == 0)
+            at = i;
     if (s != CM_OK) {
         fprintf(stderr, "capmatch explain: %s\n", cm_engine_errmsg(e));
         cm_policy_free(p);
@@ -715,7 +803,16 @@ static int run_explain(int argc, char **argv)
             json_print_string(stdout, it->reason);
             printf("}");
         }
-        printf("]}\n");
+        printf("]");
+        if (a.sensitivity && at != (size_t)-1) {
+            printf(",\"sensitivity\":{\"rank\":%u,\"kept\":%zu", cm_result_row(list, at)->rank,
+                   cm_result_count(list));
+            sens_json(stdout, "rules", list, at, CM_KIND_ENTERPRISES);
+            printf("}");
+        } else if (a.sensitivity) {
+            printf(",\"sensitivity\":{\"rank\":null,\"kept\":%zu}", cm_result_count(list));
+        }
+        printf("}\n");
     } else {
         printf("enterprise %s and region %s, policy %s\n\nfilters:\n", row->enterprise,
                row->region, cm_policy_name(p));
@@ -733,7 +830,16 @@ static int run_explain(int argc, char **argv)
         }
         printf("\nscore: %s%s\n", num_shortest(b1, sizeof b1, row->score),
                row->vetoed ? " (but vetoed by a filter: no row in match output)" : "");
+        if (a.sensitivity && at != (size_t)-1) {
+            printf("\nsensitivity: rank %u of the enterprise's %zu kept partners\n",
+                   cm_result_row(list, at)->rank, cm_result_count(list));
+            sens_text(stdout, "  ", list, at, CM_KIND_ENTERPRISES);
+        } else if (a.sensitivity) {
+            printf("\nsensitivity: not among the enterprise's %zu kept partners (--top); "
+                   "it is reported for kept pairs\n", cm_result_count(list));
+        }
     }
+    cm_result_free(list);
     int rc = row->vetoed ? EXIT_NOMATCH : EXIT_OK;
     cm_result_free(r);
     cm_policy_free(p);

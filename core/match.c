@@ -10,6 +10,7 @@
  * kept, after their profile's top k is known. Never holds the N x M matrix.
  */
 #include "policy.h"
+#include "aggregate.h"
 #include "alloc.h"
 #include "engine.h"
 
@@ -54,6 +55,7 @@ typedef struct job {
     int outer_side;           /* enum side of the profiles being ranked for */
     size_t nouter, ninner;
     size_t k;
+    size_t top_out;           /* policy aggregate: partners kept of the k candidates */
     double min_score;
     const uint32_t *rank;     /* id order of the inner side */
     const uint32_t *outer_list;  /* the outer profiles to do, or NULL: all */
@@ -539,6 +541,65 @@ static int explain_slot(job *j, worker *w, size_t outer)
     return 0;
 }
 
+/* policy { aggregate = ... } (aggregate.c): rank the kept candidates of one
+ * outer profile by the method over their rule scores, keep the best
+ * top_out, and explain those. 0, -1 out of memory, -2 a rule stopped the run. */
+static int aggregate_slot(job *j, worker *w, size_t outer)
+{
+    const cm_policy *p = j->p;
+    size_t count = j->counts[outer], nr = p->nrules;
+    kept *top = j->slots + outer * j->k;
+    uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
+    double *rs = cm_malloc((count * nr + 1) * sizeof *rs);
+    uint32_t *tie = cm_malloc((count + 1) * sizeof *tie);
+    kept *was = cm_malloc((count + 1) * sizeof *was);
+    agg_run a;
+    int rc = rs && tie && was ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < count; k++) {
+        uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : top[k].partner;
+        uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? top[k].partner : o;
+        tie[k] = j->rank[top[k].partner];
+        was[k] = top[k];
+        for (size_t n = 0; n < nr && rc == 0; n++) {
+            int errored;
+            if (eval_rule(j, w, n, ei, ri, outer, top[k].partner, &rs[k * nr + n], NULL, 0,
+                          &errored) < 0)
+                rc = -2;
+        }
+    }
+    if (rc == 0 && count && agg_rank(&a, p, j->by_region_view, rs, count, tie) < 0)
+        rc = -1;
+    if (rc == 0 && count) {
+        size_t keep = count < j->top_out ? count : j->top_out;
+        for (size_t k = 0; k < keep; k++) {
+            top[k] = was[a.order[k]];
+            top[k].score = a.score[a.order[k]];
+        }
+        j->counts[outer] = (uint32_t)keep;
+        if (j->o->explain && explain_slot(j, w, outer) < 0)
+            rc = -1;
+        if (rc == 0 && j->o->explain) {
+            slot_expl *x = &j->expl[outer];
+            textbuf t = BUF_INIT;
+            for (size_t k = 0; k < keep; k++)
+                agg_explain(&a, p, a.order[k], x->items + k * nr, &t);
+            if (t.nomem || t.s == NULL) {
+                buf_free(&t);
+                rc = -1;
+            } else {
+                agg_explain_fix(x->items, keep * nr, &t);
+                cm_free(x->text);
+                x->text = t.s;
+            }
+        }
+        agg_free(&a);
+    }
+    cm_free(rs);
+    cm_free(tie);
+    cm_free(was);
+    return rc;
+}
+
 static int cmp_posting(const void *a, const void *b)
 {
     const struct posting *x = a, *y = b;
@@ -826,7 +887,10 @@ static void *work(void *arg)
                 goto out;
             }
             j->counts[outer] = count;
-            if (j->o->explain && explain_slot(j, w, outer) < 0) {
+            int ag = j->p->agg.on ? aggregate_slot(j, w, outer) : 0;
+            if (ag == -2)
+                goto out;
+            if (ag < 0 || (!j->p->agg.on && j->o->explain && explain_slot(j, w, outer) < 0)) {
                 atomic_store(&j->nomem, 1);
                 atomic_store(&j->stop_after, 0);
                 goto out;
@@ -1040,12 +1104,16 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         return engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
                            j.k);
     j.top = j.k;
-    int div_on = o->diversity > 0 || (o->diversity == 0 && p->diversity.by);
+    j.top_out = j.k;
+    /* an aggregate ranks by its method: no diversity re-ranking on top of it */
+    int div_on = !p->agg.on && (o->diversity > 0 || (o->diversity == 0 && p->diversity.by));
     static const div_spec div_default = { DIV_GROUP | DIV_OFFERS, 0.1, 10 };
     if (outer_side == SIDE_REGION && div_on) {
         j.div = p->diversity.by ? &p->diversity : &div_default;
         j.k += j.div->window;         /* the candidates a partner may be moved up from */
     }
+    if (p->agg.on && p->agg.candidates > j.k)
+        j.k = p->agg.candidates;         /* ranked by the method, then cut to top_out */
     if (j.k > j.ninner)
         j.k = j.ninner ? j.ninner : 1;   /* no more partners than there are */
     j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;

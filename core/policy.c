@@ -24,10 +24,12 @@
 
 /* The keys each declaration accepts, for "unknown key" errors. */
 static const char *const policy_keys[] = { "name", "description", "min_score", "top", "diversity",
-                                           NULL };
+                                           "aggregate", NULL };
 static const char *const diversity_keys[] = { "by", "penalty", "window", NULL };
 static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
-                                         "explain", NULL };
+                                         "explain", "cost", NULL };
+static const char *const aggregate_keys[] = { "method", "normalisation", "candidates",
+                                              "preference", "q", "p", "s", NULL };
 static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
@@ -61,6 +63,21 @@ static int collecting(lua_State *L)
 static int caller_line(lua_State *L);
 static str_ref caller_file(lua_State *L);
 
+static str_ref file_of(cm_policy *p, lua_State *L);
+
+/* Keep a finding at the line (and file) of the Lua code that called the
+ * running C function. */
+static void keep_problem(cm_policy *p, lua_State *L, const char *msg)
+{
+    size_t cap = p->nproblems;
+    if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
+        luaL_error(L, "out of memory");
+    p->problems[p->nproblems].line = caller_line(L);
+    p->problems[p->nproblems].file = file_of(p, L);
+    p->problems[p->nproblems].msg = cm_strdup(msg);
+    p->nproblems++;
+}
+
 /* A problem with a declaration: an error, or in lint mode (capmatch check)
  * a finding kept with its line, so that every problem is reported at once. */
 static void problem(lua_State *L, const char *fmt, ...)
@@ -75,13 +92,17 @@ static void problem(lua_State *L, const char *fmt, ...)
         luaL_error(L, "%s", msg);
         return;
     }
-    size_t cap = p->nproblems;
-    if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
-        luaL_error(L, "out of memory");
-    p->problems[p->nproblems].line = caller_line(L);
-    p->problems[p->nproblems].file = caller_file(L);
-    p->problems[p->nproblems].msg = cm_strdup(msg);
-    p->nproblems++;
+    keep_problem(p, L, msg);
+}
+
+void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    keep_problem(p, L, msg);
 }
 
 /* Raise "unknown key" for any key of the table at idx not in keys. */
@@ -151,7 +172,11 @@ static int caller_line(lua_State *L)
  * not the policy itself (a module of rules the policy required). */
 static str_ref caller_file(lua_State *L)
 {
-    cm_policy *p = policy_of(L);
+    return file_of(policy_of(L), L);
+}
+
+static str_ref file_of(cm_policy *p, lua_State *L)
+{
     lua_Debug ar;
     str_ref r = STR_NONE;
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@' &&
@@ -227,6 +252,83 @@ static void parse_diversity(lua_State *L, int t, div_spec *d)
     }
 }
 
+/* aggregate = { method = "topsis", normalisation = "vector", candidates = 200,
+ * preference = "linear", q = 0.05, p = 0.3 } */
+static void take_aggregate(lua_State *L, cm_policy *p, int idx)
+{
+    const char *what = "policy: aggregate";
+    if (!lua_istable(L, idx))
+        luaL_error(L, "%s: expected a table (method, normalisation, candidates ...), not a %s",
+                   what, luaL_typename(L, idx));
+    check_keys(L, idx, what, aggregate_keys);
+    aggregate_def *a = &p->agg;
+    char *s = opt_string(L, idx, "method", what, 1);
+    int m = cm_mcda_method_parse(s);
+    if (m < 0 || m == CM_MCDA_AHP) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", s);
+        cm_free(s);
+        luaL_error(L, "%s: method must be topsis, promethee2 or wsm, not '%s'%s", what, name,
+                   m == CM_MCDA_AHP ? " (AHP gives weights: rule { weight = w[1] } with "
+                                      "w = mcda.ahp(matrix))" : "");
+    }
+    cm_free(s);
+    a->method = (cm_mcda_method)m;
+    a->norm = CM_NORM_DEFAULT;
+    static const char *const norms[] = { "none", "vector", "minmax", "sum", "max", NULL };
+    s = opt_string(L, idx, "normalisation", what, 0);
+    for (int i = 0; s && norms[i]; i++)
+        if (strcmp(s, norms[i]) == 0)
+            a->norm = (cm_mcda_norm)(CM_NORM_NONE + i);
+    if (s && a->norm == CM_NORM_DEFAULT) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", s);
+        cm_free(s);
+        luaL_error(L, "%s: normalisation must be vector, minmax, sum, max or none, not '%s'",
+                   what, name);
+    }
+    cm_free(s);
+    if (a->method == CM_MCDA_PROMETHEE2 && a->norm != CM_NORM_DEFAULT && a->norm != CM_NORM_NONE)
+        luaL_error(L, "%s: promethee2 compares the scores as they are: no normalisation", what);
+    double d = 200;
+    if (opt_number(L, idx, "candidates", what, &d) && (!(d >= 1 && d <= 100000) || d != floor(d)))
+        luaL_error(L, "%s: candidates must be a whole number from 1 to 100000, not %f", what, d);
+    a->candidates = (size_t)d;
+    static const char *const prefs[] = { "usual", "u-shape", "v-shape", "level", "linear",
+                                         "gaussian", NULL };
+    s = opt_string(L, idx, "preference", what, 0);
+    int kind = s ? -1 : 0, given = s != NULL;
+    for (int i = 0; s && prefs[i]; i++)
+        if (strcmp(s, prefs[i]) == 0)
+            kind = i;
+    cm_free(s);
+    if (kind < 0)
+        luaL_error(L, "%s: preference must be usual, u-shape, v-shape, level, linear or "
+                      "gaussian", what);
+    if (given && a->method != CM_MCDA_PROMETHEE2)
+        luaL_error(L, "%s: preference is for promethee2", what);
+    a->pref.kind = (cm_pref_kind)kind;
+    int has_q = opt_number(L, idx, "q", what, &a->pref.q);
+    int has_p = opt_number(L, idx, "p", what, &a->pref.p);
+    int has_s = opt_number(L, idx, "s", what, &a->pref.s);
+    int need_q = kind == CM_PREF_USHAPE || kind == CM_PREF_LEVEL || kind == CM_PREF_LINEAR;
+    int need_p = kind == CM_PREF_VSHAPE || kind == CM_PREF_LEVEL || kind == CM_PREF_LINEAR;
+    int need_s = kind == CM_PREF_GAUSSIAN;
+    if (has_q != need_q || has_p != need_p || has_s != need_s)
+        luaL_error(L, "%s: preference %s takes %s", what, prefs[kind],
+                   need_s ? "s" : need_q && need_p ? "q and p" : need_q ? "q" : need_p ? "p"
+                                                                          : "no threshold");
+    /* the thresholds' ranges, by the method's own checks on a tiny problem */
+    double x[2] = { 0, 1 }, w = 1, sc[2];
+    cm_mcda_problem pb = { 2, 1, x, &w, NULL, CM_NORM_DEFAULT, &a->pref, 0 };
+    if (a->method == CM_MCDA_PROMETHEE2 && cm_mcda_scores(a->method, &pb, sc, NULL) != CM_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", cm_last_error());
+        luaL_error(L, "%s: %s", what, strchr(msg, ':') ? strchr(msg, ':') + 2 : msg);
+    }
+    a->on = 1;
+}
+
 static int l_policy(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -252,6 +354,10 @@ static int l_policy(lua_State *L)
     lua_getfield(L, 1, "diversity");
     if (!lua_isnil(L, -1))
         parse_diversity(L, lua_gettop(L), &p->diversity);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "aggregate");
+    if (!lua_isnil(L, -1))
+        take_aggregate(L, p, lua_gettop(L));
     lua_pop(L, 1);
     return 0;
 }
@@ -828,6 +934,11 @@ static int declare(lua_State *L, int filter)
             problem(L, "%s: side must be enterprise (the score) or region (how the region "
                        "ranks enterprises), not '%s'", what, side);
         cm_free(side);
+        lua_getfield(L, 1, "cost");
+        if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+            problem(L, "%s: cost must be true or false, not a %s", what, luaL_typename(L, -1));
+        r->minimise = lua_toboolean(L, -1);
+        lua_pop(L, 1);
         if (!opt_number(L, 1, "weight", what, &r->weight)) {
             problem(L, "%s: 'weight' is required (a number > 0)", what);
             r->weight = 1;    /* lint mode goes on */
@@ -1028,6 +1139,20 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         return -1;
     }
     lua_State *L = sandbox_lua(ps->sb);
+    /* capmatch check: a cost criterion without a decision method is a mistake */
+    for (size_t i = 0; collect && p->lint && !p->agg.on && i < p->nrules; i++) {
+        size_t cap = p->nproblems;
+        char msg[300];
+        if (!p->rules[i].minimise ||
+            cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
+            continue;
+        snprintf(msg, sizeof msg, "rule '%s': cost = true counts only with policy { aggregate = "
+                 "... }; the weighted mean takes its score as it is", p->rules[i].name);
+        p->problems[p->nproblems].line = p->rules[i].line;
+        p->problems[p->nproblems].file = p->rules[i].file;
+        p->problems[p->nproblems].msg = cm_strdup(msg);
+        p->nproblems++;
+    }
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
     if ((int)luaL_len(L, -1) != p->nfns && !collect) {
         lua_pop(L, 1);
@@ -1447,6 +1572,10 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
 /* ---- reading a policy -------------------------------------------------------- */
 
 CM_API const char *cm_policy_name(const cm_policy *p) { return p ? p->name : NULL; }
+CM_API const char *cm_policy_aggregate(const cm_policy *p)
+{
+    return p && p->agg.on ? cm_mcda_method_name(p->agg.method) : NULL;
+}
 CM_API const char *cm_policy_description(const cm_policy *p)
 {
     return p && p->description ? p->description : "";

@@ -136,7 +136,18 @@ typedef struct prule {        /* a filter or a rule */
     uses *uses;               /* memoised, or NULL */
     memo memo;
     int cost;                 /* 0 built-ins only, 1 memoised Lua, 2 Lua on every pair */
+    int minimise;             /* rules: cost = true, a cost criterion of the aggregate */
 } prule;
+
+/* policy { aggregate = { ... } }: rank each profile's candidates by a
+ * decision method over its rules (aggregate.c). */
+typedef struct aggregate_def {
+    int on;
+    cm_mcda_method method;    /* TOPSIS, PROMETHEE2 or WSM */
+    cm_mcda_norm norm;
+    size_t candidates;        /* kept by the weighted mean, then ranked by the method */
+    cm_mcda_pref pref;        /* PROMETHEE II: for every criterion */
+} aggregate_def;
 
 typedef struct derive_def {
     char *name;
@@ -218,6 +229,7 @@ struct cm_policy {
     double min_score;
     size_t top;
     div_spec diversity;       /* policy { diversity = ... }; by == 0: none */
+    aggregate_def agg;
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; } *problems;
@@ -252,6 +264,11 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect);
 uint32_t pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
 void policy_views_open(cm_policy *p, pstate *ps);
+
+/* policy.c: keep a finding of capmatch check (a lint load) at the line of
+ * the Lua code calling the C function that is running. */
+void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The file a declaration was made in: the policy's, or a module it required. */
 const char *policy_file(const cm_policy *p, str_ref file);

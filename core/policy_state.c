@@ -1,6 +1,6 @@
 /*
  * policy_state.c - the Lua side of a policy at match time: read-only views
- * of profiles, the `cm` and `re` modules, and the protected calls of rule,
+ * of profiles, the `cm`, `re` and `mcda` modules, and the protected calls of rule,
  * filter and derive functions.
  *
  * A view is a small userdata naming (side, profile index); fields are read
@@ -633,6 +633,61 @@ static int re_test(lua_State *L)
     return 1;
 }
 
+/* ---- mcda -------------------------------------------------------------------------- */
+
+/* mcda.ahp(matrix) -> weights, cr: AHP weights from a pairwise comparison
+ * matrix (a list of rows), and Saaty's consistency ratio. Read with raw
+ * gets (no metamethods run); at most 15 criteria, so the work is bounded,
+ * and charged to the budget.
+ * Loading the policy in capmatch check (lint) notes a CR above 0.10. */
+static int mcda_ahp_l(lua_State *L)
+{
+    cm_policy *p = lua_touserdata(L, lua_upvalueindex(1));
+    pstate *ps = lua_touserdata(L, lua_upvalueindex(2));
+    double a[15 * 15], w[15];
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t n = lua_rawlen(L, 1);
+    if (n == 0 || n > 15)
+        return luaL_error(L, "mcda.ahp: expected a square matrix of 1 to 15 rows, found %d rows",
+                          (int)n);
+    /* the power iteration's work, charged like any C function that loops */
+    sandbox_charge(L, (long)(n * n) * 64 + 64);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+            return luaL_error(L, "mcda.ahp: matrix[%d] (row %d): expected a list of numbers, "
+                              "found a %s", (int)i + 1, (int)i + 1, luaL_typename(L, -1));
+        if (lua_rawlen(L, -1) != n)
+            return luaL_error(L, "mcda.ahp: matrix[%d] (row %d): expected %d numbers (a square "
+                              "matrix), found %d", (int)i + 1, (int)i + 1, (int)n,
+                              (int)lua_rawlen(L, -1));
+        for (size_t j = 0; j < n; j++) {
+            int isnum;
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            a[i * n + j] = lua_tonumberx(L, -1, &isnum);
+            if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
+                return luaL_error(L, "mcda.ahp: matrix[%d][%d] (row %d, column %d): expected a "
+                                  "number, found a %s", (int)i + 1, (int)j + 1, (int)i + 1,
+                                  (int)j + 1, luaL_typename(L, -1));
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    cm_ahp_result r;
+    if (cm_mcda_ahp(a, n, w, &r) != CM_OK)
+        return luaL_error(L, "mcda.ahp: %s", cm_last_error());
+    if (!r.consistent && p->lint && ps == &p->main)
+        policy_note(p, L, "mcda.ahp: consistency ratio %.3f > 0.10: the comparisons contradict "
+                    "each other (lambda_max %.3f for %d criteria); revise them before using "
+                    "the weights", r.cr, r.lambda_max, (int)n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushnumber(L, w[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushnumber(L, r.cr);
+    return 2;
+}
+
 static void env_set(lua_State *L, const char *name)
 {
     lua_pushstring(L, name);
@@ -659,6 +714,10 @@ void policy_views_open(cm_policy *p, pstate *ps)
     };
     static const luaL_Reg re_funcs[] = {
         { "find", re_find }, { "match", re_match }, { "test", re_test }, { NULL, NULL }
+    };
+    static const luaL_Reg mcda_funcs[] = { { "ahp", mcda_ahp_l }, { NULL, NULL } };
+    static const struct { const char *name; const luaL_Reg *funcs; } modules[] = {
+        { "cm", cm_funcs }, { "re", re_funcs }, { "mcda", mcda_funcs }
     };
     luaL_newmetatable(L, VIEW_MT);
     lua_newtable(L);          /* field cache of regions */
@@ -690,14 +749,13 @@ void policy_views_open(cm_policy *p, pstate *ps)
     ps->rview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     sandbox_push_env(ps->sb);
-    for (int m = 0; m < 2; m++) {
-        const luaL_Reg *funcs = m == 0 ? cm_funcs : re_funcs;
+    for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++) {
         lua_newtable(L);
         lua_pushlightuserdata(L, p);
         lua_pushlightuserdata(L, ps);
         luaL_getmetatable(L, VIEW_MT);
-        luaL_setfuncs(L, funcs, 3);
-        env_set(L, m == 0 ? "cm" : "re");
+        luaL_setfuncs(L, modules[m].funcs, 3);
+        env_set(L, modules[m].name);
     }
     lua_pop(L, 1);
 }

@@ -399,6 +399,129 @@ CM_API size_t cm_policy_check_uses(cm_engine *e, cm_policy *p, size_t max_pairs,
  * (counted in cm_result_pairs; 0 with no_prune). */
 CM_API size_t cm_result_pruned(const cm_result *r);
 
+/* ---- decision methods (MCDA) -------------------------------------------------
+ * Multi-criteria decision methods over a decision matrix (alternatives x
+ * criteria): the weighted sum (WSM), TOPSIS (closeness to an ideal point),
+ * PROMETHEE II (net outranking flows) and AHP (weights from a pairwise
+ * comparison matrix, with Saaty's consistency ratio). Pure computation: no
+ * engine, no state; the policy aggregate (policy { aggregate = ... }) and
+ * capmatch mcda use the same functions. See capmatch-mcda(1). */
+typedef enum cm_mcda_method {
+    CM_MCDA_WSM = 0,
+    CM_MCDA_TOPSIS = 1,
+    CM_MCDA_PROMETHEE2 = 2,
+    CM_MCDA_AHP = 3
+} cm_mcda_method;
+
+typedef enum cm_mcda_norm {
+    CM_NORM_DEFAULT = 0,          /* the method's: vector for TOPSIS, none otherwise */
+    CM_NORM_NONE = 1,             /* the values as given */
+    CM_NORM_VECTOR = 2,           /* x / sqrt(sum of x^2) over the column */
+    CM_NORM_MINMAX = 3,           /* (x - min) / (max - min); cost: (max - x) / (max - min) */
+    CM_NORM_SUM = 4,              /* x / sum of x */
+    CM_NORM_MAX = 5               /* x / max; cost (WSM): min / x */
+} cm_mcda_norm;
+
+typedef enum cm_pref_kind {       /* PROMETHEE preference functions of a difference d */
+    CM_PREF_USUAL = 0,            /* 1 when d > 0 */
+    CM_PREF_USHAPE = 1,           /* 1 when d > q */
+    CM_PREF_VSHAPE = 2,           /* d / p, 1 from p */
+    CM_PREF_LEVEL = 3,            /* 0 up to q, 1/2 up to p, then 1 */
+    CM_PREF_LINEAR = 4,           /* 0 up to q, (d - q) / (p - q) up to p, then 1 */
+    CM_PREF_GAUSSIAN = 5          /* 1 - exp(-d^2 / 2s^2) */
+} cm_pref_kind;
+
+typedef struct cm_mcda_pref {
+    cm_pref_kind kind;
+    double q, p, s;               /* indifference, preference thresholds; gaussian s */
+} cm_mcda_pref;
+
+typedef struct cm_mcda_problem {
+    size_t alternatives, criteria;
+    const double *matrix;         /* alternatives x criteria, row by row */
+    const double *weights;        /* one per criterion, >= 0, not all 0 */
+    const int *types;             /* +1 benefit, -1 cost; NULL: all benefit */
+    cm_mcda_norm normalisation;
+    const cm_mcda_pref *preference;   /* PROMETHEE: one per criterion; NULL: usual */
+    int normalise_weights;        /* WSM: divide the weights by their sum */
+} cm_mcda_problem;
+
+/* What a method saw, for explanations; every pointer may be NULL, else
+ * points to room for the counts given. */
+typedef struct cm_mcda_detail {
+    double *weighted;             /* alternatives x criteria: the weighted normalised
+                                     values (TOPSIS, WSM) */
+    double *ideal, *anti_ideal;   /* TOPSIS: criteria; the weighted ideal and anti-ideal */
+    double *d_ideal, *d_anti;     /* TOPSIS: alternatives; their distances */
+    double *plus, *minus;         /* PROMETHEE II: alternatives; leaving, entering flow */
+    double *criterion_flows;      /* PROMETHEE II: alternatives x criteria; each criterion's
+                                     own net flow, so that the net flow is the sum of
+                                     weight x criterion flow (weights scaled to sum 1) */
+} cm_mcda_detail;
+
+/* Scores of WSM, TOPSIS (closeness in [0, 1]) or PROMETHEE II (net flow in
+ * [-1, 1], divided by n - 1), in input order, into scores[alternatives].
+ * CM_EINPUT with a message naming the value ("matrix[1][2]", "weights[0]",
+ * "preference[3]") for a problem the method cannot take. */
+CM_API cm_status cm_mcda_scores(cm_mcda_method m, const cm_mcda_problem *pb, double *scores,
+                                cm_mcda_detail *detail);
+
+typedef struct cm_ahp_result {
+    double lambda_max;            /* principal eigenvalue */
+    double ci;                    /* (lambda_max - n) / (n - 1); 0 for n <= 2 */
+    double ri;                    /* Saaty's random index for n */
+    double cr;                    /* ci / ri; 0 for n <= 2 */
+    int consistent;               /* cr <= 0.10 */
+} cm_ahp_result;
+
+/* AHP: the principal eigenvector of a positive reciprocal n x n matrix (row
+ * by row; n from 1 to 15), summing to 1, into weights[n]. CM_EINPUT naming
+ * the entry for a non-positive, non-finite or non-reciprocal entry or a
+ * diagonal other than 1 (reciprocals within 1%: 0.333 for 1/3 is taken). */
+CM_API cm_status cm_mcda_ahp(const double *matrix, size_t n, double *weights,
+                             cm_ahp_result *out);
+
+/* A case file for capmatch mcda (JSON: matrix, weights, types,
+ * normalisation, preference, alternatives, criteria, normalise_weights),
+ * read and checked for method m. NULL with the reason ("FILE: KEY...: ...",
+ * or FILE:LINE:COLUMN for a syntax error) in cm_last_error(); *status (may
+ * be NULL) says CM_EIO, CM_EINPUT or CM_ENOMEM. */
+typedef struct cm_mcda_case cm_mcda_case;
+CM_API cm_mcda_case *cm_mcda_case_load(const char *path, cm_mcda_method m, cm_status *status);
+CM_API void cm_mcda_case_free(cm_mcda_case *c);
+/* The problem as read (valid while c lives). For AHP, matrix is the n x n
+ * comparison matrix (alternatives = criteria = n). */
+CM_API const cm_mcda_problem *cm_mcda_case_problem(const cm_mcda_case *c);
+/* Names of alternatives and criteria as given, or NULL (then A1, C1 ...). */
+CM_API const char *cm_mcda_case_name(const cm_mcda_case *c, int criterion, size_t i);
+/* "topsis" and back; -1 for an unknown name. */
+CM_API const char *cm_mcda_method_name(cm_mcda_method m);
+CM_API int cm_mcda_method_parse(const char *name);
+
+/* ---- weight sensitivity ------------------------------------------------------
+ * How far a rule's weight can move before a kept pair changes place. Under
+ * the weighted mean, two pairs of one profile swap at the one factor f
+ * where weight x f makes their scores equal (the denominator is shared):
+ * the pair holds its rank for every factor strictly between down and up.
+ * Only the kept pairs of the row's profile (its top k) are compared, and
+ * only rules of the ranking side (by: as the result was made) move it. */
+typedef struct cm_sensitivity {
+    const char *rule;
+    double down;                  /* the lowest factor it holds down to; 0: any */
+    double up;                    /* the highest factor; HUGE_VAL (inf): any */
+    const char *down_partner;     /* the partner whose pair swaps with it at down, or NULL */
+    const char *up_partner;       /* at up, or NULL */
+    int down_passes, up_passes;   /* 1: that pair passes above it; 0: it passes that pair */
+    int no_effect;                /* the rule is not of the ranking side */
+} cm_sensitivity;
+
+/* Rule `rule` of row `row` of a result made with explain (cm_match_options
+ * explain); CM_EUSAGE without explanations or for a row or rule out of range. */
+CM_API cm_status cm_result_sensitivity(const cm_result *r, size_t row, size_t rule, cm_kind by,
+                                       cm_sensitivity *out);
+/* The policy's aggregate method ("topsis", ...), or NULL for the weighted mean. */
+CM_API const char *cm_policy_aggregate(const cm_policy *p);
+
 /* ---- policy tests -----------------------------------------------------------
  * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
  * enterprises, set, expect }); see capmatch-policy(5). Each case is reported
