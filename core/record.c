@@ -433,7 +433,7 @@ static uint16_t country_item(rb *b, const char *path, const val *v) { return cou
 
 static uint16_t language_item(rb *b, const char *path, const val *v)
 {
-    static const char exp[] = "an ISO 639-1 language code";
+    static const char exp[] = "an ISO 639-1 language code (or ISO 639-2/3 where there is none)";
     if (!want_string(b, path, v, exp))
         return 0;
     iso_id l = iso_language(v->s, v->len);
@@ -578,7 +578,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
             c->lon = d;
         break;
     case F_LANGUAGES:
-        code_list(b, path, v, "a list of ISO 639-1 codes", language_item, &c->langs_off, &c->langs_n);
+        code_list(b, path, v, "a list of ISO 639 language codes", language_item, &c->langs_off, &c->langs_n);
         break;
     case F_LEVEL:
         r->level = enum_word(b, path, v, VOCAB_LEVEL);
