@@ -116,6 +116,11 @@ const field_def *schema_field(int kind, const char *path, size_t len)
     return NULL;
 }
 
+const field_def *schema_field_at(size_t i)
+{
+    return i < NSCHEMA ? &schema[i] : NULL;
+}
+
 const char *schema_group_members(int kind, const char *group)
 {
     if (strcmp(group, "location") == 0)

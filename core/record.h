@@ -42,6 +42,9 @@ typedef struct field_def {
 
 /* The field of a kind (0 regions, 1 enterprises) with this path, or NULL. */
 const field_def *schema_field(int kind, const char *path, size_t len);
+/* The i-th field of the table (regions' and enterprises', in SCHEMA.md
+ * order), or NULL past the end. */
+const field_def *schema_field_at(size_t i);
 /* An id by the schema: 1-64 characters of A-Za-z0-9._:- (profiles, and the
  * parties of pairs files). */
 int schema_valid_id(const char *s, size_t len);

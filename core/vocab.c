@@ -28,20 +28,21 @@ static const char *const words_ownership[] = { "private", "state", "foreign", "m
 
 static const struct {
     const char *const *words;
+    const char *name;
     const char *expected;
 } vocabs[VOCAB_COUNT] = {
-    [VOCAB_A] = { words_a, "one of technology, capital, equipment, raw_materials, labour, "
+    [VOCAB_A] = { words_a, "needs", "one of technology, capital, equipment, raw_materials, labour, "
                            "land, market_access, skills, infrastructure, financing, "
                            "logistics, partners" },
-    [VOCAB_B] = { words_b, "one of sme_support, tax_incentive, industrial_park, "
+    [VOCAB_B] = { words_b, "programmes", "one of sme_support, tax_incentive, industrial_park, "
                            "special_economic_zone, free_trade_zone, "
                            "export_processing_zone, innovation_hub, training" },
-    [VOCAB_C] = { words_c, "one of transport_infrastructure, commerce, agriculture, "
+    [VOCAB_C] = { words_c, "cooperation_areas", "one of transport_infrastructure, commerce, agriculture, "
                            "tourism, culture_exchange" },
-    [VOCAB_D] = { words_d, "one of AIIB, SRF, CAF, CAMCF" },
-    [VOCAB_E] = { words_e, "one of loan, equity, grant, guarantee" },
-    [VOCAB_LEVEL] = { words_level, "one of country, province, city, district, zone" },
-    [VOCAB_OWNERSHIP] = { words_ownership, "one of private, state, foreign, mixed" },
+    [VOCAB_D] = { words_d, "funds", "one of AIIB, SRF, CAF, CAMCF" },
+    [VOCAB_E] = { words_e, "instruments", "one of loan, equity, grant, guarantee" },
+    [VOCAB_LEVEL] = { words_level, "level", "one of country, province, city, district, zone" },
+    [VOCAB_OWNERSHIP] = { words_ownership, "ownership", "one of private, state, foreign, mixed" },
 };
 
 int vocab_lookup(int vocab, const char *word, size_t len)
@@ -77,4 +78,9 @@ int vocab_size(int vocab)
 const char *vocab_expected(int vocab)
 {
     return vocab >= 0 && vocab < VOCAB_COUNT ? vocabs[vocab].expected : "";
+}
+
+const char *vocab_name(int vocab)
+{
+    return vocab >= 0 && vocab < VOCAB_COUNT ? vocabs[vocab].name : "";
 }

@@ -25,6 +25,8 @@ enum vocab_id {
 int vocab_lookup(int vocab, const char *word, size_t len);
 const char *vocab_word(int vocab, int index);
 int vocab_size(int vocab);
+/* The vocabulary's name: "needs", "programmes", ... "level", "ownership". */
+const char *vocab_name(int vocab);
 /* "one of technology, capital, ..." for messages. */
 const char *vocab_expected(int vocab);
 

@@ -102,6 +102,14 @@ typedef enum cm_format {
 CM_API const char *cm_kind_name(cm_kind k);      /* "regions", "enterprises" */
 CM_API const char *cm_format_name(cm_format f);  /* "json", "jsonl", "csv" */
 
+/* ---- the profile schema ------------------------------------------------------
+ * The schema of a kind's profiles (version 1), made from the tables the
+ * validator uses: json 0 gives the text `capmatch schema` prints (every field
+ * with its type, unit, rule and words), json 1 a JSON Schema (draft 2020-12)
+ * of a JSON file of that kind. CM_EUSAGE for CM_KIND_AUTO, CM_EIO when fn
+ * fails. */
+CM_API cm_status cm_schema_write(cm_kind kind, int json, cm_write_fn fn, void *ud);
+
 /* ---- diagnostics -----------------------------------------------------------
  * Problems found while loading. A list collects every problem of a load, up
  * to the limit in cm_load_options.max_errors. */
