@@ -47,7 +47,7 @@ ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 LIB_BASE     := core/alloc.c core/err.c core/buf.c core/file.c core/strpool.c
 LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/isic_data.c core/iso.c core/rates.c core/rates_default.c \
                 core/vocab.c core/diag.c core/store.c core/record.c core/schema.c core/load.c \
-                core/load_json.c core/load_csv.c core/engine.c
+                core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/memo.c \
                 core/scorer.c core/match.c core/policy_test.c core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c

@@ -9,12 +9,14 @@
  * matching never parses or compiles anything.
  */
 #include "policy.h"
+#include "vocab.h"
 #include "alloc.h"
 #include "engine.h"
 #include "file.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <pthread.h>
@@ -102,7 +104,12 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
                 if (w > 0 && (size_t)w < sizeof list - o)
                     o += (size_t)w;
             }
-            problem(L, "%s: unknown key '%s' (known: %s)", what, k, list);
+            const char *near = word_nearest(k, keys, SIZE_MAX);
+            if (near)
+                problem(L, "%s: unknown key '%s'; did you mean '%s'? (known: %s)", what, k, near,
+                        list);
+            else
+                problem(L, "%s: unknown key '%s' (known: %s)", what, k, list);
         }
     }
 }
@@ -377,6 +384,31 @@ static int has_key(lua_State *L, int idx, const char *key)
     return t != LUA_TNIL;
 }
 
+/* Raise "builtin.NAME: unknown built-in", with the nearest name and the list. */
+static int unknown_builtin(lua_State *L, const char *name)
+{
+    const char *names[NBUILTINS];
+    char list[256] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < NBUILTINS; i++) {
+        names[i] = builtins[i].name;
+        int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+        if (w > 0 && (size_t)w < sizeof list - o)
+            o += (size_t)w;
+    }
+    const char *near = word_nearest(name, names, NBUILTINS);
+    if (near)
+        return luaL_error(L, "builtin.%s: unknown built-in; did you mean builtin.%s? (known: %s)",
+                          name, near, list);
+    return luaL_error(L, "builtin.%s: unknown built-in (known: %s)", name, list);
+}
+
+/* builtin.NAME for a NAME that is not one */
+static int l_builtin_missing(lua_State *L)
+{
+    return unknown_builtin(L, luaL_tolstring(L, 2, NULL));
+}
+
 /* Compile the spec table at idx into b. Raises a Lua error naming what. */
 static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
 {
@@ -387,7 +419,7 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     while (k < NBUILTINS && strcmp(builtins[k].name, kind) != 0)
         k++;
     if (k == NBUILTINS)
-        luaL_error(L, "%s: unknown built-in '%s'", what, kind);
+        unknown_builtin(L, kind);
     memset(b, 0, sizeof *b);
     b->kind = builtins[k].kind;
     b->a.derived = b->b.derived = -1;
@@ -524,6 +556,16 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
             luaL_error(L, "%s: give a value, or fields of both sides", what);
         if (b->has_b && (b->constant || b->constant_is_num))
             luaL_error(L, "%s: give a value or two fields, not both", what);
+        if (p->lint && b->constant) {
+            /* a value the field can never hold: the rule never fires */
+            lua_getfield(L, idx, he ? "enterprise" : "region");
+            char msg[400];
+            const char *why = schema_value_problem(lua_tostring(L, -1), b->constant, msg,
+                                                   sizeof msg);
+            lua_pop(L, 1);
+            if (why)
+                problem(L, "%s: value %s", what, why);
+        }
         break;
     }
     case B_REGEX: {
@@ -880,6 +922,10 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
         lua_pushcclosure(L, l_builtin, 1);
         lua_setfield(L, -2, builtins[i].name);
     }
+    lua_newtable(L);
+    lua_pushcfunction(L, l_builtin_missing);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     env_set(L, "builtin");
     lua_pop(L, 1);
 }

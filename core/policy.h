@@ -227,6 +227,9 @@ struct cm_policy {
 void policy_default_rules_path(const char *path, char *out, size_t n);
 
 /* policy_state.c */
+/* The field path, derived value or view method of a side nearest to name
+ * (for "did you mean"), or NULL. For error paths only. */
+const char *policy_nearest_name(const cm_policy *p, int side, const char *name);
 /* Reasons from Lua are cut to this many bytes, ending with "..." (see
  * capmatch-policy(5)); buffers for them hold CM_REASON_MAX + 1. */
 #define CM_REASON_MAX 1024

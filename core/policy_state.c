@@ -9,6 +9,7 @@
  * allocates nothing for its arguments.
  */
 #include "policy.h"
+#include "vocab.h"
 #include "alloc.h"
 #include "buf.h"
 
@@ -185,6 +186,24 @@ static int read_named(lua_State *L, const struct pview *v, const char *name,
     return 1;
 }
 
+const char *policy_nearest_name(const cm_policy *p, int side, const char *name)
+{
+    const char *names[160];
+    size_t n = 0;
+    const field_def *f;
+    for (size_t i = 0; (f = schema_field_at(i)) != NULL && n < 150; i++)
+        if ((f->kinds & (side == SIDE_REGION ? 1u : 2u)) && (strchr(name, '.') != NULL) ==
+                                                                (strchr(f->path, '.') != NULL))
+            names[n++] = f->path;
+    for (size_t d = 0; d < p->nderived && n < 157; d++)
+        if (p->derived[d].side == side)
+            names[n++] = p->derived[d].name;
+    names[n++] = "has";
+    names[n++] = "within";
+    names[n++] = "money";
+    return word_nearest(name, names, n);
+}
+
 static int view_has(lua_State *L);
 static int view_within(lua_State *L);
 static int view_money(lua_State *L);
@@ -282,6 +301,10 @@ static int view_index(lua_State *L)
             lua_pushcfunction(L, m->func);
             return 1;
         }
+    const char *near = policy_nearest_name(p, v->side, key);
+    if (near)
+        return luaL_error(L, "%s profiles have no field '%s'; did you mean '%s'?",
+                          side_name(v->side), key, near);
     return luaL_error(L, "%s profiles have no field '%s'", side_name(v->side), key);
 }
 
@@ -310,8 +333,12 @@ static int view_has(lua_State *L)
     const char *field = luaL_checkstring(L, 2);
     const char *want = luaL_checkstring(L, 3);
     struct field_read o;
-    if (!read_named(L, v, field, &o))
-        return luaL_error(L, "has: '%s' is not a field of %s profiles", field, side_name(v->side));
+    if (!read_named(L, v, field, &o)) {
+        const char *near = policy_nearest_name(v->p, v->side, field);
+        return luaL_error(L, "has: '%s' is not a field of %s profiles%s%s%s", field,
+                          side_name(v->side), near ? "; did you mean '" : "", near ? near : "",
+                          near ? "'?" : "");
+    }
     if (o.type == T_LIST) {
         for (size_t i = 0; i < o.count; i++)
             if (strcmp(fref_list_item(v->p, &o, i), want) == 0) {
@@ -754,11 +781,16 @@ int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri,
     lua_State *L = push_pair_call(ps, fn, ei, ri);
     if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
-    int isnum;
-    double s = lua_tonumberx(L, -2, &isnum);
+    /* a number, not a string that reads as one ("1" is a mistake to show) */
+    int isnum = lua_type(L, -2) == LUA_TNUMBER;
+    double s = isnum ? lua_tonumber(L, -2) : 0;
     if (!isnum || !(s >= 0 && s <= 1)) {
-        snprintf(err, errlen, "returned %s, expected a score in [0, 1] and a reason",
-                 isnum ? lua_tostring(L, -2) : luaL_typename(L, -2));
+        if (lua_type(L, -2) == LUA_TSTRING)
+            snprintf(err, errlen, "returned the string \"%.40s\", expected a number in [0, 1] "
+                     "(a score) and a reason", lua_tostring(L, -2));
+        else
+            snprintf(err, errlen, "returned %s, expected a score in [0, 1] and a reason",
+                     isnum ? lua_tostring(L, -2) : luaL_typename(L, -2));
         lua_pop(L, 2);
         return -1;
     }

@@ -7,12 +7,16 @@
  * and the vocabularies from vocab.c, the very tables the validator uses, so
  * the schema shipped in share/capmatch/schema/ (a test compares it with this
  * output) and the man page (a test compares its word lists) cannot drift.
- * Codes checked against iso-codes and ISIC are given by pattern only.
+ * Codes checked against iso-codes and ISIC are given by pattern only. Also
+ * tells whether a value a policy compares a field with can occur at all
+ * (schema_value_problem, for capmatch check).
  */
 #include "capmatch.h"
 #include "record.h"
 #include "vocab.h"
 #include "err.h"
+#include "isic.h"
+#include "iso.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -320,4 +324,47 @@ CM_API cm_status cm_schema_write(cm_kind kind, int json, cm_write_fn fn, void *u
     if (s.failed)
         return err_set(CM_EIO, "cm_schema_write: the writer failed");
     return CM_OK;
+}
+
+/* ---- values a policy compares with ---------------------------------------------- */
+
+const char *schema_value_problem(const char *field, const char *value, char *buf, size_t n)
+{
+    const field_def *f = schema_field(0, field, strlen(field));
+    if (f == NULL)
+        f = schema_field(1, field, strlen(field));
+    if (f == NULL || value == NULL)
+        return NULL;          /* not a field of the schema (a derived value, attrs.X) */
+    size_t len = strlen(value);
+    int vocab = docs[f->id].vocab;
+    if (vocab >= 0) {
+        if (vocab_lookup(vocab, value, len) >= 0)
+            return NULL;
+        const char *near = vocab_nearest(vocab, value);
+        snprintf(buf, n, "'%s' is never in %s: it is not %s%s%s%s", value, field,
+                 vocab_expected(vocab), near ? "; did you mean '" : "", near ? near : "",
+                 near ? "'?" : "");
+        return buf;
+    }
+    switch (f->id) {
+    case F_SECTOR: case F_SECTORS: case F_SECTORS_OFFERED: case F_SECTORS_SOUGHT:
+        if (isic_lookup(value, len) != ISIC_NONE)
+            return NULL;
+        snprintf(buf, n, "'%s' is never in %s: it is not an ISIC Rev.4 code", value, field);
+        return buf;
+    case F_COUNTRY: case F_TARGETS:
+        if (iso_country(value, len) != 0)
+            return NULL;
+        snprintf(buf, n, "'%s' is never in %s: it is not an ISO 3166-1 country code", value,
+                 field);
+        return buf;
+    case F_LANGUAGES:
+        if (iso_language(value, len) != 0)
+            return NULL;
+        snprintf(buf, n, "'%s' is never in %s: it is not a language code capmatch accepts "
+                 "(ISO 639-1, else 639-2/3)", value, field);
+        return buf;
+    default:
+        return NULL;
+    }
 }

@@ -51,8 +51,11 @@ int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, s
             r->derived = (int)d;
             return 0;
         }
+    const char *near = policy_nearest_name(p, side, path);
     snprintf(err, errlen, "'%s' is not a field of %s profiles (nor attrs.NAME, nor a value "
-             "derived before this line)", path, side == SIDE_ENTERPRISE ? "enterprise" : "region");
+             "derived before this line)%s%s%s", path,
+             side == SIDE_ENTERPRISE ? "enterprise" : "region", near ? "; did you mean '" : "",
+             near ? near : "", near ? "'?" : "");
     cm_free(r->path);
     r->path = NULL;
     return -1;

@@ -4,6 +4,7 @@
  */
 #include "vocab.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char *const words_a[] = {
@@ -83,4 +84,54 @@ const char *vocab_expected(int vocab)
 const char *vocab_name(int vocab)
 {
     return vocab >= 0 && vocab < VOCAB_COUNT ? vocabs[vocab].name : "";
+}
+
+/* Levenshtein distance of a and b, or limit + 1 when it exceeds limit. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *word_nearest(const char *word, const char *const *words, size_t n)
+{
+    /* near enough to be a typo: one edit in short words, a third of longer ones */
+    size_t len = strlen(word), limit = len < 6 ? 1 : len / 3, best = SIZE_MAX;
+    const char *found = NULL;
+    for (size_t i = 0; i < n && words[i]; i++) {
+        size_t d = edit_distance(word, words[i], limit);
+        if (d <= limit && d < best && d > 0) {
+            best = d;
+            found = words[i];
+        }
+    }
+    return found;
+}
+
+const char *vocab_nearest(int vocab, const char *word)
+{
+    if (vocab < 0 || vocab >= VOCAB_COUNT)
+        return NULL;
+    return word_nearest(word, vocabs[vocab].words, (size_t)vocab_size(vocab));
 }

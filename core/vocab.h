@@ -3,7 +3,8 @@
  * SCHEMA.md and the enums (region level, ownership). Words are stored in
  * profiles as bits of a set or as small indexes.
  *
- * Owns the word tables. Depends on nothing.
+ * Owns the word tables, and the nearest-word search of "did you mean"
+ * hints. Depends on nothing.
  */
 #ifndef CM_VOCAB_H
 #define CM_VOCAB_H
@@ -29,5 +30,11 @@ int vocab_size(int vocab);
 const char *vocab_name(int vocab);
 /* "one of technology, capital, ..." for messages. */
 const char *vocab_expected(int vocab);
+
+/* The word of words[0..n) nearest to word, near enough to be a typo of it
+ * (one edit in a word under six letters, a third of the letters in longer
+ * ones), or NULL. For "did you mean" hints. */
+const char *word_nearest(const char *word, const char *const *words, size_t n);
+const char *vocab_nearest(int vocab, const char *word);
 
 #endif

@@ -182,6 +182,12 @@ CM_API cm_status cm_engine_load_buffer(cm_engine *e, const char *name,
 CM_API cm_status cm_engine_load_fd(cm_engine *e, const char *name, int fd,
                                    const cm_load_options *o, cm_diags *diags);
 
+/* Load capmatch's built-in sample profiles (3 regions, 4 enterprises that
+ * give every field a value somewhere and leave each optional one out
+ * somewhere; ids "sample-region-*", "sample-enterprise-*"), to run a
+ * policy's rules without data (capmatch check). */
+CM_API cm_status cm_engine_load_samples(cm_engine *e, cm_diags *diags);
+
 /* Replace the money rates table (see cm_engine_convert) from a CSV file. */
 CM_API cm_status cm_engine_load_rates(cm_engine *e, const char *path);
 CM_API const char *cm_engine_rates_date(const cm_engine *e);
@@ -300,14 +306,30 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
  * filters that reject every pair, and rule errors. Each finding goes to fn as it is
  * found (its strings are valid during the call); *count (may be NULL) gets
  * how many. CM_ENOMEM when it could not finish. */
+typedef enum cm_lint_severity {
+    CM_LINT_ERROR = 1,            /* the policy is wrong: a rule that never fires, a
+                                     name or value that does not exist, a rule error */
+    CM_LINT_WARNING = 2           /* worth a look: unused parameters, rules that never
+                                     vary, filters that reject every pair */
+} cm_lint_severity;
 typedef struct cm_lint_finding {
     const char *file;             /* the policy's file or a module it required */
     int line;                     /* 0 when the finding is about the whole file */
     const char *message;
+    int severity;                 /* cm_lint_severity */
 } cm_lint_finding;
 typedef void (*cm_lint_fn)(const cm_lint_finding *f, void *ud);
 CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void *ud,
                                 size_t *count);
+/* The same with flags: CM_LINT_SAMPLE_DATA says the engine holds only
+ * sample profiles (cm_engine_load_samples): the rules are traced on them for
+ * errors (fields that do not exist) and uses, but no finding is drawn from
+ * how they score there. Besides, every lint checks the literal arguments of
+ * has(...) and within(...) calls in the policy's source against the schema's
+ * vocabularies and codes. */
+enum { CM_LINT_SAMPLE_DATA = 1u };
+CM_API cm_status cm_policy_lint_ex(cm_engine *e, cm_policy *p, unsigned flags, cm_lint_fn fn,
+                                   void *ud, size_t *count);
 
 /* ---- matching ----------------------------------------------------------------
  * Thread safety: cm_match uses its own threads, one Lua state each. Several

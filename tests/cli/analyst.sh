@@ -37,13 +37,13 @@ expect_status "test: missing path is a usage error" 2
 
 run "$CAPMATCH" check tests/policies/broken/broken.lua
 expect_status "check: findings exit 1" 1
-expect_grep "check: weight with line" out "broken.lua:7: rule 'sector': weight must be > 0, not 0"
-expect_grep "check: unknown key with line" out "broken.lua:9: rule 'flat': unknown key 'wieght'"
-expect_grep "check: unknown builtin key" out "broken.lua:10: rule 'dist': unknown key 'unit' (known: scale_km, factor)"
-expect_grep "check: unused parameter" out "broken.lua:3: parameter 'unused_one' is declared but never used"
+expect_grep "check: weight with line" out "broken.lua:7: error: rule 'sector': weight must be > 0, not 0"
+expect_grep "check: unknown key with line" out "broken.lua:9: error: rule 'flat': unknown key 'wieght'; did you mean 'weight'? (known: name, weight,"
+expect_grep "check: unknown builtin key" out "broken.lua:10: error: rule 'dist': unknown key 'unit' (known: scale_km, factor)"
+expect_grep "check: unused parameter" out "broken.lua:3: warning: parameter 'unused_one' is declared but never used"
 
 run "$CAPMATCH" check tests/policies/broken/broken.lua --data examples/data/regions.json --data examples/data/enterprises.json
-expect_grep "check: filter rejecting everything" out "broken.lua:5: filter 'nobody' rejects every one of the 1026 pairs"
+expect_grep "check: filter rejecting everything" out "broken.lua:5: warning: filter 'nobody' rejects every one of the 1026 pairs"
 
 cat > "$TMP/flat.lua" <<'POL'
 policy { name = "flat" }
@@ -51,10 +51,86 @@ rule { name = "half", weight = 1, score = function(e, r) return 0.5, "always hal
 rule { name = "sector", weight = 1, score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" } }
 POL
 run "$CAPMATCH" check "$TMP/flat.lua" --data examples/data/regions.json --data examples/data/enterprises.json
-expect_grep "check: rule that never varies" out "flat.lua:2: rule 'half' scores 0.5 on every one of the"
+expect_grep "check: rule that never varies" out "flat.lua:2: warning: rule 'half' scores 0.5 on every one of the"
+
+expect_status "check: warnings alone exit 0" 0
+expect_grep "check: counts errors and warnings apart" out "flat.lua: 0 errors, 1 warning"
+run "$CAPMATCH" check --strict "$TMP/flat.lua" --data examples/data/regions.json --data examples/data/enterprises.json
+expect_status "check --strict: warnings exit 1" 1
 
 run "$CAPMATCH" check rules/default.lua --data examples/data/regions.json --data examples/data/enterprises.json
 expect_status "check: the default policy is clean" 0
+for f in rules/default.lua rules/financing_funds.lua rules/sector_fit.lua rules/sme_support.lua \
+         examples/policies/sme_first.lua examples/policies/fast_partners.lua; do
+    run "$CAPMATCH" check --strict "$f"
+    expect_status "check --strict $f on the built-in samples: clean" 0
+done
+expect_grep "check without --data runs the rules on the built-in samples" out \
+    "rules run on the built-in sample profiles"
+
+# typos that used to pass: a word out of a vocabulary in has() and equals, a
+# field that does not exist (found without --data, on the built-in samples),
+# a misspelt built-in, a key, and a score given as a string
+cat > "$TMP/typos.lua" <<'POL'
+policy { name = "typos" }
+rule { name = "logistics", weight = 1, score = function(e, r)
+  -- r:has("needs", "nothing here") is a comment, not a call
+  if r:has("needs", "logistic") then return 1, "needs logistics" end
+  if e.employes and e.employes > 10 then return 0.5, "big" end
+  return 0, "no"
+end }
+rule { name = "as text", weight = 1, score = function(e, r) return "1", "one" end }
+rule { name = "owner", weight = 1, score = builtin.equals { enterprise = "ownership", value = "privat" } }
+rule { name = "sector", weight = 1, score = function(e, r)
+  return e:within("sectors", "28x") and 1 or 0, "within" end }
+rule { name = "fit", weight = 1, score = builtin.isic_fit { enterprise = "sektors", region = "sectors_sought" } }
+POL
+run "$CAPMATCH" check "$TMP/typos.lua"
+expect_status "check: a policy that does not load: exit 1" 1
+expect_grep "check: a built-in's field, with the nearest" out \
+    "typos.lua:12: rule 'fit': 'sektors' is not a field of enterprise profiles (nor attrs.NAME, nor a value derived before this line); did you mean 'sectors'?"
+sed -i 's/sektors/sectors/' "$TMP/typos.lua"
+run "$CAPMATCH" check "$TMP/typos.lua"
+expect_status "check: typos are errors (exit 1)" 1
+expect_grep "check: an unknown need in has(), with the nearest word" out \
+    "typos.lua:4: error: has(\"needs\", \"logistic\"): 'logistic' is never in needs: it is not one of technology,"
+expect_grep "check: ... did you mean" out "did you mean 'logistics'?"
+if grep -q "nothing here" "$TMP/out"; then not_ok "check: has() in a comment is not checked" "$(cat "$TMP/out")"; else ok "check: has() in a comment is not checked"; fi
+expect_grep "check: an equals value out of the vocabulary" out \
+    "typos.lua:9: error: rule 'owner': value 'privat' is never in ownership: it is not one of private, state, foreign, mixed; did you mean 'private'?"
+expect_grep "check: within() with a code that is not ISIC" out \
+    "typos.lua:11: error: within(\"sectors\", \"28x\"): '28x' is never in sectors: it is not an ISIC Rev.4 code"
+expect_grep "check: a misnamed field, found on the built-in samples, with the nearest" out \
+    "typos.lua:2: error: rule 'logistics' fails on the built-in sample profiles; the first error: "
+expect_grep "check: ... names the field and the nearest" out \
+    "typos.lua:5: enterprise profiles have no field 'employes'; did you mean 'employees'?"
+expect_grep "check: a score given as a string is an error" out \
+    "typos.lua:8: error: rule 'as text' fails on the built-in sample profiles; the first error: "
+expect_grep "check: ... saying so" out "returned the string \"1\", expected a number in [0, 1] (a score) and a reason"
+run "$CAPMATCH" check "$TMP/typos.lua" --format json
+expect_status "check --format json: exit 1 on errors" 1
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["loaded"] and d["data"] == "built-in samples", d
+assert d["errors"] == len([f for f in d["findings"] if f["severity"] == "error"]) == 6, d
+assert {f["line"] for f in d["findings"]} == {2, 4, 8, 9, 10, 11}, d
+' "$TMP/out"; then ok "check --format json: findings with file, line, severity"; else
+    not_ok "check --format json: findings with file, line, severity" "$(head -c 800 "$TMP/out")"; fi
+sed -i 's/builtin.equals/builtin.equls/' "$TMP/typos.lua"
+run "$CAPMATCH" check "$TMP/typos.lua"
+expect_status "check: an unknown built-in: exit 1" 1
+expect_grep "check: an unknown built-in, with the nearest and the list" out \
+    "typos.lua:9: builtin.equls: unknown built-in; did you mean builtin.equals? (known: isic_fit, overlap, distance,"
+run "$CAPMATCH" check "$TMP/typos.lua" --format json
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["loaded"] and d["errors"] == 1 and "builtin.equls" in d["findings"][0]["message"], d
+' "$TMP/out"; then ok "check --format json: a policy that does not load"; else
+    not_ok "check --format json: a policy that does not load" "$(head -c 800 "$TMP/out")"; fi
+run "$CAPMATCH" check "$TMP/typos.lua" --format xml
+expect_status "check: an unknown format is a usage error" 2
 
 printf 'policy { name = "x" }\nrule { name = "a", weight = 1, score = function( end }\n' > "$TMP/syntax.lua"
 run "$CAPMATCH" check "$TMP/syntax.lua"
