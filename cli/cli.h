@@ -107,6 +107,11 @@ void json_print_string(FILE *f, const char *s);
 /* Print one diagnostic as a JSON object. */
 void json_print_diag(FILE *f, const cm_diag *d);
 
+/* capmatch match --stats: the statistics of a run made with
+ * cm_match_options.stats, as a table or one JSON object (match_stats.c). */
+void stats_text(FILE *f, const cm_result *r, const cm_policy *p);
+void stats_json(FILE *f, const cm_result *r, const cm_policy *p);
+
 void die_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

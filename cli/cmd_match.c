@@ -32,6 +32,8 @@ typedef struct match_args {
     const char *feeds, *cache;  /* --feeds FILE [--cache DIR] */
     int refresh;
     int progress;               /* --progress: plain progress lines on stderr */
+    int stats;                  /* --stats: the statistics table on stderr */
+    const char *stats_json;     /* --stats-json FILE */
 } match_args;
 
 static const char match_usage[] =
@@ -67,6 +69,12 @@ static const char match_usage[] =
     "  --progress             progress lines on stderr every few seconds (done/total,\n"
     "                         rate, time left) and at 100%, for logs; on a terminal\n"
     "                         one updating line is shown without it\n"
+    "  --stats                per rule: how often it fired, least, quartiles, greatest\n"
+    "                         and mean score, share of zeros, share of the final\n"
+    "                         scores; per filter: pairs checked and vetoed; on stderr\n"
+    "                         (turns pruning off: every pair that passes the filters\n"
+    "                         is scored by every rule and counted)\n"
+    "  --stats-json FILE      the same as JSON, to FILE (complete or not at all)\n"
     "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
     "\n"
     "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
@@ -107,6 +115,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "refresh", no_argument, NULL, 17 },
         { "no-prune", no_argument, NULL, 18 },
         { "progress", no_argument, NULL, 19 },
+        { "stats", no_argument, NULL, 20 },
+        { "stats-json", required_argument, NULL, 21 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -177,6 +187,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 17: a->refresh = 1; break;
         case 18: a->mo.no_prune = 1; break;
         case 19: a->progress = 1; break;
+        case 20: a->stats = 1; a->mo.stats = 1; break;
+        case 21: a->stats_json = optarg; a->mo.stats = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -636,6 +648,18 @@ static int run_match(int argc, char **argv)
     int rc = cm_result_count(r) ? EXIT_OK : EXIT_NOMATCH;
     if (out_close(&of, 0, "match") < 0)
         rc = EXIT_INPUT;
+    if (a.stats)
+        stats_text(stderr, r, p);
+    if (a.stats_json) {
+        outfile sf;
+        if (out_open(&sf, a.stats_json, "match") < 0) {
+            rc = EXIT_INPUT;
+        } else {
+            stats_json(sf.f, r, p);
+            if (out_close(&sf, 0, "match") < 0)
+                rc = EXIT_INPUT;
+        }
+    }
     size_t errors = cm_result_error_count(r);
     if (errors) {
         fprintf(stderr, "capmatch match: %zu rule error%s skipped (scored 0); the first:\n",

@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "alloc.h"
 #include "engine.h"
+#include "stats.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -99,6 +100,7 @@ typedef struct worker {
     double *scores;           /* one pair's rule scores, declaration order */
     uint32_t *cand, *stamp;   /* candidates of one outer profile; when each was last added */
     uint32_t epoch;
+    mstats *stats;            /* cm_match_options.stats: this worker's counts, or NULL */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -326,6 +328,8 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             memcpy(text + *text_len, reason, l + 1);
             *text_len += l + 1;
         }
+        if (w->stats && !verdicts)
+            mstats_filter(w->stats, (size_t)j->filters_order[n], !pass);
         if (!pass && !verdicts)
             return 0;
         continue;
@@ -342,6 +346,8 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
                 *text_len += (size_t)l + 1;
             } else {
                 record_error(j, outer, inner, full);
+                if (w->stats)
+                    mstats_filter(w->stats, (size_t)j->filters_order[n], 1);
             }
             if (j->o->on_error == CM_ON_ERROR_STOP)
                 return -1;
@@ -401,6 +407,8 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
         return 0;             /* cannot be kept: the other view is not needed */
     if (!p->has_region_rules) {
         *other = *score;
+        if (w->stats)         /* no pruning with stats: every rule was scored */
+            mstats_pair(w->stats, p, sc);
         return 1;
     }
     for (size_t n = 0; n < p->nrules; n++) {
@@ -410,6 +418,8 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             return -1;
     }
     *other = side_score(p, sc, !rank_region);
+    if (w->stats)
+        mstats_pair(w->stats, p, sc);
     return 1;
 }
 
@@ -631,6 +641,9 @@ struct cm_result {
     size_t nerrors, errors_total;
     size_t pairs, vetoed, pruned;
     char *names;              /* copies of rule and filter names: results outlive policies */
+    cm_rule_stats *rstats;    /* cm_match_options.stats, or NULL */
+    cm_filter_stats *fstats;
+    size_t nfstats, scored;
 };
 
 /* Point the explanations at the result's own copies of the policy's names. */
@@ -666,9 +679,15 @@ static int own_names(cm_result *r, const cm_policy *p)
             r->row_items[row][i].rule = rule[i];
             r->row_items[row][i].group = group[i];
         }
-    for (size_t i = 0; i < r->nfilters; i++) {
-        r->filters[i].filter = strcpy(o, p->filters[i].name);
+    for (size_t i = 0; r->rstats && i < p->nrules; i++)
+        r->rstats[i].name = rule[i];
+    for (size_t i = 0; i < p->nfilters; i++) {
+        const char *name = strcpy(o, p->filters[i].name);
         o += strlen(o) + 1;
+        if (i < r->nfilters)
+            r->filters[i].filter = name;
+        if (r->fstats)
+            r->fstats[i].name = name;
     }
     cm_free(rule);
     cm_free(group);
@@ -696,6 +715,8 @@ CM_API void cm_result_free(cm_result *r)
     cm_free(r->filters);
     cm_free(r->filter_text);
     cm_free(r->names);
+    cm_free(r->rstats);
+    cm_free(r->fstats);
     for (size_t i = 0; i < r->nerrors; i++)
         cm_free(r->errors[i]);
     cm_free(r->errors);
@@ -726,6 +747,15 @@ CM_API const char *cm_result_error(const cm_result *r, size_t i)
     return r && i < r->nerrors ? r->errors[i] : NULL;
 }
 CM_API size_t cm_result_pruned(const cm_result *r) { return r ? r->pruned : 0; }
+CM_API const cm_rule_stats *cm_result_rule_stats(const cm_result *r, size_t i)
+{
+    return r && r->rstats && i < r->nrules ? &r->rstats[i] : NULL;
+}
+CM_API const cm_filter_stats *cm_result_filter_stats(const cm_result *r, size_t i)
+{
+    return r && r->fstats && i < r->nfstats ? &r->fstats[i] : NULL;
+}
+CM_API size_t cm_result_scored(const cm_result *r) { return r ? r->scored : 0; }
 
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed)
 {
@@ -784,6 +814,22 @@ static int cpu_count(void)
     return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
 }
 
+/* The statistics of a run into its result (names fixed by own_names). */
+static int stats_figures(cm_result *r, const cm_policy *p, const mstats *s)
+{
+    r->rstats = cm_calloc(p->nrules ? p->nrules : 1, sizeof *r->rstats);
+    r->fstats = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *r->fstats);
+    if (r->rstats == NULL || r->fstats == NULL)
+        return -1;
+    for (size_t i = 0; i < p->nrules; i++)
+        mstats_rule(s, p, i, &r->rstats[i]);
+    for (size_t i = 0; i < p->nfilters; i++)
+        mstats_filter_figures(s, p, i, &r->fstats[i]);
+    r->nfstats = p->nfilters;
+    r->scored = mstats_scored(s);
+    return 0;
+}
+
 static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, int outer_side,
                          const uint32_t *outer_list, size_t nouter, cm_result **out)
 {
@@ -839,7 +885,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.chunk = nouter / ((size_t)nthreads * 16);
     j.chunk = j.chunk < 1 ? 1 : j.chunk > CHUNK_MAX ? CHUNK_MAX : j.chunk;
     /* the ranking side's rules, built-ins first, then memoised, then Lua */
-    j.prune = !o->no_prune;
+    j.prune = !o->no_prune && !o->stats;   /* stats count every pair in full */
     for (int cost = 0; cost <= 2; cost++)
         for (size_t i = 0; i < p->nrules && j.nrank < 1024; i++)
             if (p->rules[i].cost == cost && p->rules[i].region_side == j.by_region_view)
@@ -868,11 +914,12 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
+        workers[i].stats = o->stats ? mstats_new(p) : NULL;
         if (j.cand_filter) {
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
             workers[i].stamp = cm_calloc(j.ninner ? j.ninner : 1, sizeof *workers[i].stamp);
         }
-        if (workers[i].scores == NULL ||
+        if (workers[i].scores == NULL || (o->stats && workers[i].stats == NULL) ||
             (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
@@ -907,6 +954,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         j.pairs += workers[i].pairs;
         j.vetoed += workers[i].vetoed;
         j.pruned += workers[i].pruned;
+        if (i > 0 && workers[0].stats)
+            mstats_merge(workers[0].stats, workers[i].stats);
         if (nthreads > 1)
             pstate_close(&workers[i].ps);
     }
@@ -937,6 +986,11 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     r->vetoed = j.vetoed;
     r->pruned = j.pruned;
     r->errors_total = j.errors_total;
+    if (o->stats && stats_figures(r, p, workers[0].stats) < 0) {
+        cm_result_free(r);
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     size_t row = 0;
     for (size_t i = 0; i < nouter; i++) {
         uint32_t oi = outer_list ? outer_list[i] : (uint32_t)i;
@@ -969,7 +1023,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         }
         r->nerrors = keep;
     }
-    if (o->explain && own_names(r, p) < 0) {
+    if ((o->explain || o->stats) && own_names(r, p) < 0) {
         cm_result_free(r);
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
@@ -995,6 +1049,7 @@ cleanup:
         cm_free(workers[i].mcache);
         cm_free(workers[i].cand);
         cm_free(workers[i].stamp);
+        mstats_free(workers[i].stats);
     }
     cm_free(j.post);
     cm_free(j.always);

@@ -355,6 +355,9 @@ typedef struct cm_match_options {
     int no_prune;                 /* score every rule of every pair (the results are the
                                      same; pruning only skips rules of pairs that cannot
                                      enter the top k) */
+    int stats;                    /* gather rule and filter statistics (cm_result_rule_stats);
+                                     implies no_prune, so that every pair that passes the
+                                     filters is scored in full and counted */
 } cm_match_options;
 
 typedef struct cm_match_row {
@@ -386,6 +389,30 @@ typedef struct cm_filter_item {
 
 typedef struct cm_result cm_result;
 
+/* Statistics of a run with cm_match_options.stats. Rules: over the pairs
+ * that passed every filter, each scored by every rule (no pruning): how
+ * often the rule fired (scored above 0), its least, quartiles (to the
+ * nearest 0.001, nearest rank), median, greatest and mean score, the share
+ * of pairs it scored 0, and its share of the sum of the final scores of its
+ * side (the score, or the region's view for side = "region" rules): the sum
+ * of its contributions over that sum. Filters run cheapest first (built-ins,
+ * then Lua) and stop at the first veto: checked counts the pairs a filter
+ * was asked about, vetoed those it rejected (a filter that fails rejects).
+ * The same for any number of threads. */
+typedef struct cm_rule_stats {
+    const char *name;
+    int region_side;
+    double weight;
+    size_t scored, fired;
+    double min, q1, median, q3, max, mean;
+    double zeros;                 /* share of the scored pairs it scored 0 */
+    double share;                 /* of the sum of its side's final scores */
+} cm_rule_stats;
+typedef struct cm_filter_stats {
+    const char *name;
+    size_t checked, vetoed;
+} cm_filter_stats;
+
 CM_API void cm_match_options_init(cm_match_options *o);
 CM_API cm_status cm_match(cm_engine *e, cm_policy *p, const cm_match_options *o,
                           cm_result **out);
@@ -406,6 +433,11 @@ CM_API const cm_explain_item *cm_result_explain(const cm_result *r, size_t row, 
 CM_API size_t cm_result_filter_count(const cm_result *r);
 CM_API const cm_filter_item *cm_result_filter(const cm_result *r, size_t i);
 /* Rule errors skipped with CM_ON_ERROR_SKIP: how many, and the first ones. */
+/* With cm_match_options.stats (else NULL / 0): rule i (declaration order),
+ * filter i, and the pairs scored in full. Valid until the result is freed. */
+CM_API const cm_rule_stats *cm_result_rule_stats(const cm_result *r, size_t i);
+CM_API const cm_filter_stats *cm_result_filter_stats(const cm_result *r, size_t i);
+CM_API size_t cm_result_scored(const cm_result *r);
 CM_API size_t cm_result_error_count(const cm_result *r);
 CM_API const char *cm_result_error(const cm_result *r, size_t i);
 /* Pairs scored, and how many of them filters vetoed. */
