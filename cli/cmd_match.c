@@ -45,7 +45,8 @@ static const char match_usage[] =
     "options:\n"
     "  --regions FILE, --enterprises FILE   profiles (JSON, JSONL, CSV; repeatable;\n"
     "                         '-' reads JSON Lines, or --input-format, from stdin)\n"
-    "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua)\n"
+    "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua; '-' reads\n"
+    "                         it from standard input)\n"
     "  --set NAME=VALUE       override a policy parameter (repeatable)\n"
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
@@ -220,6 +221,12 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         die_usage(prog, "give the policy with --policy FILE");
     if ((a->nregions == 0 || a->nenterprises == 0) && a->feeds == NULL)
         die_usage(prog, "give profiles with --regions FILE and --enterprises FILE, or --feeds FILE");
+    if (strcmp(a->policy, "-") == 0)
+        for (int side = 0; side < 2; side++)
+            for (int i = 0; i < (side ? a->nenterprises : a->nregions); i++)
+                if (strcmp((side ? a->enterprises : a->regions)[i], "-") == 0)
+                    die_usage(prog, "standard input cannot hold both the policy (--policy -) "
+                                    "and profiles (--%s -)", side ? "enterprises" : "regions");
     if ((a->cache || a->refresh) && a->feeds == NULL)
         die_usage(prog, "--cache and --refresh go with --feeds FILE");
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: capmatch test [--run PATTERN] [--format tap|json] [PATH...]\n"
@@ -143,7 +144,18 @@ static int run(int argc, char **argv)
     }
     qsort(files, nfiles, sizeof *files, cmp_str);
     if (nfiles == 0) {
-        fprintf(stderr, "capmatch test: no *.test.lua file found\n");
+        /* say where it looked: the default is relative to where it runs */
+        if (optind == argc) {
+            char cwd[4096];
+            fprintf(stderr, "capmatch test: no *.test.lua file found under rules/ (the default "
+                            "path, in %s); give the files or directories to search\n",
+                    getcwd(cwd, sizeof cwd) ? cwd : ".");
+        } else {
+            fprintf(stderr, "capmatch test: no *.test.lua file found under");
+            for (int i = optind; i < argc; i++)
+                fprintf(stderr, " %s", argv[i]);
+            fputc('\n', stderr);
+        }
         return EXIT_INPUT;
     }
     size_t passed = 0, failed = 0;

@@ -77,6 +77,48 @@ char *file_read(const char *path, size_t max, size_t *len)
     return b;
 }
 
+char *file_read_fd(int fd, size_t max, size_t *len)
+{
+    size_t cap = 65536, got = 0;
+    char *b = cm_malloc(cap);
+    if (b == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (got + 1 >= cap) {
+            char *nb = (max && cap > max) ? NULL : cm_realloc(b, cap * 2);
+            if (nb == NULL) {
+                cm_free(b);
+                errno = max && cap > max ? EFBIG : ENOMEM;
+                return NULL;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + got, cap - 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int err = errno;
+            cm_free(b);
+            errno = err;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+        if (max && got > max) {
+            cm_free(b);
+            errno = EFBIG;
+            return NULL;
+        }
+    }
+    b[got] = '\0';
+    *len = got;
+    return b;
+}
+
 /* ---- temporaries of killed runs ------------------------------------------------ */
 
 /* "NAME.tmpPID" -> PID, or 0 when name is not one (of base, when given). */

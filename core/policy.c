@@ -937,11 +937,13 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
 #endif
 
 /* The policy's text, through the base layer's whole-file read. */
+/* The policy's text: a file, or standard input for "-". */
 static char *read_policy(const char *path, size_t *len, char *err, size_t errlen)
 {
-    char *text = file_read(path, (size_t)64 << 20, len);
+    int in = strcmp(path, "-") == 0;
+    char *text = in ? file_read_fd(0, (size_t)64 << 20, len) : file_read(path, (size_t)64 << 20, len);
     if (text == NULL)
-        snprintf(err, errlen, "%s: cannot read the policy: %s", path,
+        snprintf(err, errlen, "%s: cannot read the policy: %s", in ? "<stdin>" : path,
                  errno == EFBIG ? "over 64 MiB" : errno == EINVAL ? "not a regular file"
                                                                   : strerror(errno));
     return text;
@@ -1106,7 +1108,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     p->limits.memory = o->memory_limit;
     p->limits.load_budget = o->load_budget;
     p->limits.call_budget = o->call_budget;
-    p->path = cm_strdup(path);
+    p->path = cm_strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);   /* for messages */
     if (p->path == NULL)
         return load_fail(e, p, "out of memory");
     p->source = read_policy(path, &p->source_len, err, sizeof err);

@@ -269,7 +269,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             buf_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
                     f->reason);
         else if (reason && !strstr(f->reason, reason))
-            buf_printf(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
+            buf_printf(out, "%s: expected the reason of filter '%s' to contain \"%s\", got \"%s\"\n",
                     where, filter, reason, f->reason);
     }
     if (rule) {
@@ -284,7 +284,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
                 buf_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
                         rule, lo, hi, it->score, it->reason);
             if (reason && !strstr(it->reason, reason))
-                buf_printf(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
+                buf_printf(out, "%s: expected the reason of rule '%s' to contain \"%s\", got \"%s\"\n",
                         where, rule, reason, it->reason);
         }
     }

@@ -510,7 +510,10 @@ static double distance(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     double d = geo_km(e->lat, e->lon, r->lat, r->lon);
     double s = d >= b->scale ? 0 : 1 - d / b->scale;
     if (reason)
-        snprintf(reason, n, "%.0f km apart (0 from %.0f km)", d, b->scale);
+        snprintf(reason, n, d >= b->scale ? "%.0f km apart, at or beyond %.0f km, where "
+                                            "closeness scores 0"
+                                          : "%.0f km apart; closeness falls to 0 at %.0f km",
+                 d, b->scale);
     return s;
 }
 

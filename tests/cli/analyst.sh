@@ -12,7 +12,7 @@ expect_status "test: failing cases exit 1" 1
 expect_grep "test: wrong top shows expected and actual" out "expected the best region to be r2, got r1"
 expect_grep "test: wrong rank" out "expected rank 2, got rank 1"
 expect_grep "test: wrong score range" out "expected a score in [0.99, 1], got 0.4375"
-expect_grep "test: wrong reason" out "expected rule 'sector''s reason to contain \"no such words\""
+expect_grep "test: wrong reason" out "expected the reason of rule 'sector' to contain \"no such words\""
 expect_grep "test: wrong veto" out "expected the pair vetoed, but it is not vetoed"
 expect_grep "test: invalid inline profile" out "country: expected an ISO 3166-1 alpha-2 country code, found \"XX\""
 expect_grep "test: failing closing line" out "0 passed, 2 failed"
@@ -143,3 +143,34 @@ run "$CAPMATCH" match --regions examples/data/regions.json --enterprises example
 expect_status "a rule from a module that fails: exit 2" 2
 expect_grep "a rule from a module names the module's line" err \
     "tests/policies/lib/declared.lua:4: rule 'from a module' (enterprise"
+
+# small things: where test looked, the policy from standard input, one
+# default format for '-', a distance reason that reads as a sentence
+mkdir -p "$TMP/empty"
+case $CAPMATCH in /*) CM_ABS=$CAPMATCH ;; *) CM_ABS=$PWD/$CAPMATCH ;; esac
+run sh -c "cd '$TMP/empty' && '$CM_ABS' test"
+expect_status "test with no path and no rules/: exit 2" 2
+expect_grep "test says where it looked by default" err "no *.test.lua file found under rules/ (the default path, in $TMP/empty)"
+run "$CAPMATCH" test "$TMP/empty"
+expect_grep "test says where it looked" err "no *.test.lua file found under $TMP/empty"
+
+R=examples/data/regions.json
+E=examples/data/enterprises.json
+run "$CAPMATCH" match --regions $R --enterprises $E --policy examples/policies/sme_first.lua --top 2 --explain
+cp "$TMP/out" "$TMP/from-file.txt"
+expect_grep "distance reason reads as a sentence" out "1990 km apart; closeness falls to 0 at 3000 km"
+run sh -c "'$CAPMATCH' match --regions $R --enterprises $E --policy - --top 2 --explain < examples/policies/sme_first.lua"
+expect_status "--policy - reads the policy from standard input" 0
+# the same rows; the provenance names <stdin> for the file, with the same sha256
+sed 's|(examples/policies/sme_first.lua, sha256|(<stdin>, sha256|' "$TMP/from-file.txt" >"$TMP/from-file-stdin.txt"
+if cmp -s "$TMP/out" "$TMP/from-file-stdin.txt"; then ok "--policy -: the same rows as from the file"; else
+    not_ok "--policy -: the same rows as from the file" "$(diff "$TMP/from-file-stdin.txt" "$TMP/out" | head -n 6)"; fi
+run sh -c "printf 'policy { name = \"x\" }\nrule { name = \"a\", weight = 1, score = function( end }\n' | '$CAPMATCH' match --regions $R --enterprises $E --policy -"
+expect_status "--policy - with a syntax error: exit 2" 2
+expect_grep "--policy -: messages name <stdin>" err "<stdin>:2:"
+run sh -c "'$CAPMATCH' match --regions $R --enterprises - --policy - < examples/data/enterprises.jsonl"
+expect_status "--policy - and --enterprises - together: usage error" 2
+expect_grep "... saying why" err "standard input cannot hold both the policy (--policy -) and profiles (--enterprises -)"
+run sh -c "'$CAPMATCH' validate --kind enterprises - < examples/data/enterprises.jsonl"
+expect_status "validate -: JSON Lines by default, as match --enterprises -" 0
+expect_grep "validate -: loads them" out "ok: 1 file, 0 regions, 57 enterprises"
