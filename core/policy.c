@@ -574,36 +574,11 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
                   &b->a, "description", what);
         b->pattern = opt_string(L, idx, "pattern", what, 1);
         char *flags = opt_string(L, idx, "flags", what, 0);
-        uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-        unsigned char bad = 0;    /* read before the string is freed */
-        for (const char *f = flags; f && *f && !bad; f++) {
-            if (*f == 'i')
-                opts |= PCRE2_CASELESS;
-            else if (*f == 'm')
-                opts |= PCRE2_MULTILINE;
-            else if (*f == 's')
-                opts |= PCRE2_DOTALL;
-            else if (*f == 'x')
-                opts |= PCRE2_EXTENDED;
-            else
-                bad = (unsigned char)*f;
-        }
+        char err[400];
+        b->re = policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
         cm_free(flags);
-        if (bad) {
-            char shown[8];
-            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
-            luaL_error(L, "%s: unknown regex flag '%s' (known: i, m, s, x)", what, shown);
-        }
-        int ec;
-        PCRE2_SIZE eo;
-        b->re = pcre2_compile((PCRE2_SPTR)b->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
-        if (b->re == NULL) {
-            PCRE2_UCHAR msg[160];
-            pcre2_get_error_message(ec, msg, sizeof msg);
-            luaL_error(L, "%s: regex /%s/ at offset %d: %s", what, b->pattern, (int)eo,
-                       (const char *)msg);
-        }
-        pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+        if (b->re == NULL)
+            luaL_error(L, "%s: %s", what, err);
         break;
     }
     case B_PRODUCT: {

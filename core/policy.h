@@ -227,6 +227,12 @@ struct cm_policy {
 void policy_default_rules_path(const char *path, char *out, size_t n);
 
 /* policy_state.c */
+/* A pattern compiled (and JIT-compiled when it can be) with capmatch's
+ * regex flags: i, m, s, x as in PCRE2, and w, under which \b also matches
+ * at the edge of a Han, kana or Hangul character. UTF-8 and Unicode
+ * properties always. NULL with the reason in err. */
+pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+                                 size_t errlen);
 /* The field path, derived value or view method of a side nearest to name
  * (for "did you mean"), or NULL. For error paths only. */
 const char *policy_nearest_name(const cm_policy *p, int side, const char *name);

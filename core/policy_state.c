@@ -536,6 +536,79 @@ static int regex_gc(lua_State *L)
 }
 
 /* The compiled pattern for (pattern, flags), from the state's cache. */
+/* \b under flag w: a word boundary, or the edge of a CJK character (each
+ * Han, kana or Hangul character is a word of its own: text in those scripts
+ * has no spaces, and \w takes its letters, so a plain \b never falls
+ * between two of them). */
+#define CJK "[\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}]"
+static const char cjk_boundary[] = "(?:\\b|(?<=" CJK ")|(?=" CJK "))";
+
+pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+                                 size_t errlen)
+{
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    int cjk = 0;
+    for (const char *f = flags ? flags : ""; *f; f++) {
+        if (*f == 'i')
+            opts |= PCRE2_CASELESS;
+        else if (*f == 'm')
+            opts |= PCRE2_MULTILINE;
+        else if (*f == 's')
+            opts |= PCRE2_DOTALL;
+        else if (*f == 'x')
+            opts |= PCRE2_EXTENDED;
+        else if (*f == 'w')
+            cjk = 1;
+        else {
+            unsigned char bad = (unsigned char)*f;
+            char shown[8];
+            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
+            snprintf(err, errlen, "unknown regex flag '%s' (known: i, m, s, x, w)", shown);
+            return NULL;
+        }
+    }
+    textbuf text = BUF_INIT;
+    if (cjk) {
+        /* every \b outside a character class (where it is a backspace) */
+        int in_class = 0;
+        for (size_t i = 0; i < plen; i++) {
+            if (pat[i] == '\\' && i + 1 < plen) {
+                if (pat[i + 1] == 'b' && !in_class)
+                    buf_put(&text, cjk_boundary, sizeof cjk_boundary - 1);
+                else
+                    buf_put(&text, pat + i, 2);
+                i++;
+                continue;
+            }
+            if (pat[i] == '[' && !in_class)
+                in_class = 1;
+            else if (pat[i] == ']' && in_class)
+                in_class = 0;
+            buf_putc(&text, pat[i]);
+        }
+        if (text.nomem) {
+            buf_free(&text);
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        pat = text.s ? text.s : "";
+        plen = text.len;
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
+    if (c == NULL) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        snprintf(err, errlen, "regex /%.*s/ at offset %d: %s", (int)(plen < 200 ? plen : 200),
+                 pat, (int)eo, (const char *)msg);
+    } else {
+        pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+    }
+    buf_free(&text);
+    return c;
+}
+
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
     sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
@@ -548,31 +621,13 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
         return c;
     }
     lua_pop(L, 1);
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-    for (const char *f = flags; *f; f++) {
-        if (*f == 'i')
-            opts |= PCRE2_CASELESS;
-        else if (*f == 'm')
-            opts |= PCRE2_MULTILINE;
-        else if (*f == 's')
-            opts |= PCRE2_DOTALL;
-        else if (*f == 'x')
-            opts |= PCRE2_EXTENDED;
-        else
-            luaL_error(L, "re: unknown regex flag '%c' (known: i, m, s, x)", *f);
-    }
     pcre2_code **slot = lua_newuserdatauv(L, sizeof *slot, 0);
     *slot = NULL;
     luaL_setmetatable(L, REGEX_MT);
-    int ec;
-    PCRE2_SIZE eo;
-    *slot = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
-    if (*slot == NULL) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        luaL_error(L, "re: /%s/ at offset %d: %s", pat, (int)eo, (const char *)msg);
-    }
-    pcre2_jit_compile(*slot, PCRE2_JIT_COMPLETE);
+    char err[400];
+    *slot = policy_regex_compile(pat, plen, flags, err, sizeof err);
+    if (*slot == NULL)
+        luaL_error(L, "re: %s", err);
     lua_rawset(L, -3);
     lua_pop(L, 1);
     return compiled(L, pat, plen, flags);
