@@ -50,6 +50,8 @@ const field_def *schema_field_at(size_t i);
  * ("'logistic' is not a word of needs ...; did you mean 'logistics'?").
  * schema.c. */
 const char *schema_value_problem(const char *field, const char *value, char *buf, size_t n);
+/* The vocabulary (enum vocab_id) of a field's words, or -1. schema.c. */
+int schema_field_vocab(const field_def *f);
 /* An id by the schema: 1-64 characters of A-Za-z0-9._:- (profiles, and the
  * parties of pairs files). */
 int schema_valid_id(const char *s, size_t len);

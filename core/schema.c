@@ -368,3 +368,8 @@ const char *schema_value_problem(const char *field, const char *value, char *buf
         return NULL;
     }
 }
+
+int schema_field_vocab(const field_def *f)
+{
+    return f ? docs[f->id].vocab : -1;
+}

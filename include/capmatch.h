@@ -473,6 +473,21 @@ typedef void (*cm_test_fn)(const cm_test_event *ev, void *ud);
 CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test_fn fn,
                                   void *ud, size_t *passed, size_t *failed);
 
+/* Coverage of policy tests (capmatch test --coverage), gathered over every
+ * case run with cm_test_run_file_cov, per policy file: each rule's pairs
+ * scored and fired (scored above 0) and its least and greatest score, each
+ * filter's pairs checked and vetoed (from runs with cm_match_options.stats),
+ * and the words of each vocabulary that no test profile holds. Line coverage
+ * of the policy's Lua is not measured. */
+typedef struct cm_coverage cm_coverage;
+CM_API cm_coverage *cm_coverage_new(void);
+CM_API void cm_coverage_free(cm_coverage *c);
+CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_coverage *cov,
+                                      cm_test_fn fn, void *ud, size_t *passed, size_t *failed);
+/* The coverage as text lines (each starting "# ", to sit in TAP output) or
+ * as one JSON array. */
+CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud);
+
 /* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
 CM_API cm_status cm_sha256_file(const char *path, char hex[65]);
 

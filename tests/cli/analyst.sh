@@ -174,3 +174,31 @@ expect_grep "... saying why" err "standard input cannot hold both the policy (--
 run sh -c "'$CAPMATCH' validate --kind enterprises - < examples/data/enterprises.jsonl"
 expect_status "validate -: JSON Lines by default, as match --enterprises -" 0
 expect_grep "validate -: loads them" out "ok: 1 file, 0 regions, 57 enterprises"
+
+# capmatch test --coverage: what the tests exercised, per policy
+run "$CAPMATCH" test --coverage examples/policies
+expect_status "test --coverage: exit 0 when the tests pass" 0
+expect_grep "coverage: per policy, as TAP comments" out "# coverage of examples/policies/sme_first.lua (1 case; Lua lines are not measured)"
+expect_grep "coverage: a rule that never fired in the tests" out \
+    "#   examples/policies/sme_first.lua:28: rule 'close': 2 pairs, fired on 0, scores 0 to 0: never fired"
+expect_grep "coverage: a rule that fired" out "#   examples/policies/sme_first.lua:20: rule 'SME programme': 2 pairs, fired on 2, scores 0.3 to 1"
+expect_grep "coverage: a filter that never vetoed" out "#   examples/policies/sme_first.lua:12: filter 'target country': 2 pairs, vetoed 0: never vetoed"
+expect_grep "coverage: words no test profile holds (sme_support is held)" out \
+    "#   no test profile holds these programmes words: tax_incentive, industrial_park,"
+expect_grep "coverage: the closing line stays last" out "2 passed, 0 failed"
+if [ "$(tail -n 1 "$TMP/out")" = "2 passed, 0 failed" ]; then ok "coverage: closing line last"; else not_ok "coverage: closing line last" "$(tail -n 2 "$TMP/out")"; fi
+run "$CAPMATCH" test --coverage --format json examples/policies
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {p["policy"]: p for p in d["coverage"]}
+s = c["examples/policies/sme_first.lua"]
+assert d["passed"] == 2 and s["cases"] == 1, d
+r = {x["name"]: x for x in s["rules"]}
+assert r["close"]["fired"] == 0 and r["close"]["scored"] == 2 and r["SME programme"]["min"] == 0.3, r
+assert s["filters"][0] == {"name": "target country", "file": "examples/policies/sme_first.lua", "line": 12, "checked": 2, "vetoed": 0}, s
+assert "sme_support" not in s["untouched"]["programmes"] and "training" in s["untouched"]["programmes"], s
+' "$TMP/out"; then ok "test --coverage --format json: the same figures"; else
+    not_ok "test --coverage --format json: the same figures" "$(head -c 800 "$TMP/out")"; fi
+run "$CAPMATCH" test examples/policies
+if grep -q "coverage" "$TMP/out"; then not_ok "no coverage without --coverage"; else ok "no coverage without --coverage"; fi
