@@ -26,60 +26,12 @@
 
 /* ---- reading ------------------------------------------------------------------ */
 
-char *file_read(const char *path, size_t max, size_t *len)
+/* All of fd to its end, in a buffer grown from hint + 2 bytes (a file of
+ * hint bytes, its NUL and room to see the end, without growing); NULL with
+ * errno set (EFBIG beyond max bytes when max is not 0). fd stays open. */
+static char *read_all(int fd, size_t max, size_t hint, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        int err = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
-        close(fd);
-        errno = err;
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    if ((max && n > max) || n == (size_t)-1) {
-        close(fd);
-        errno = EFBIG;
-        return NULL;
-    }
-    char *b = cm_malloc(n + 1);
-    if (b == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, b + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int err = errno;
-            close(fd);
-            cm_free(b);
-            errno = err;
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != n) {         /* it changed while being read */
-        cm_free(b);
-        errno = EIO;
-        return NULL;
-    }
-    b[got] = '\0';
-    *len = got;
-    return b;
-}
-
-char *file_read_fd(int fd, size_t max, size_t *len)
-{
-    size_t cap = 65536, got = 0;
+    size_t cap = hint + 2, got = 0;
     char *b = cm_malloc(cap);
     if (b == NULL) {
         errno = ENOMEM;
@@ -117,6 +69,41 @@ char *file_read_fd(int fd, size_t max, size_t *len)
     b[got] = '\0';
     *len = got;
     return b;
+}
+
+char *file_read(const char *path, size_t max, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        int err = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+        close(fd);
+        errno = err;
+        return NULL;
+    }
+    size_t n = (size_t)sb.st_size;
+    if ((max && n > max) || n == (size_t)-1) {
+        close(fd);
+        errno = EFBIG;
+        return NULL;
+    }
+    char *b = read_all(fd, max, n, len);
+    int err = errno;
+    close(fd);
+    if (b != NULL && *len != n) {     /* it changed while being read */
+        cm_free(b);
+        errno = EIO;
+        return NULL;
+    }
+    errno = err;
+    return b;
+}
+
+char *file_read_fd(int fd, size_t max, size_t *len)
+{
+    return read_all(fd, max, 65534, len);
 }
 
 /* ---- temporaries of killed runs ------------------------------------------------ */

@@ -466,6 +466,16 @@ static void json_str(textbuf *b, const char *s)
     buf_putc(b, '"');
 }
 
+/* {"name":...,"file":...,"line":N  of the k-th item of a JSON list */
+static void json_item(textbuf *b, size_t k, const cov_item *it)
+{
+    buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+    json_str(b, it->name);
+    buf_puts(b, ",\"file\":");
+    json_str(b, it->file);
+    buf_printf(b, ",\"line\":%d", it->line);
+}
+
 CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud)
 {
     if (c == NULL || fn == NULL)
@@ -489,12 +499,8 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
         for (size_t k = 0; k < cp->nrules; k++) {
             const cov_item *it = &cp->rules[k];
             if (json) {
-                buf_puts(&b, k ? ",{\"name\":" : "{\"name\":");
-                json_str(&b, it->name);
-                buf_puts(&b, ",\"file\":");
-                json_str(&b, it->file);
-                buf_printf(&b, ",\"line\":%d,\"scored\":%zu,\"fired\":%zu", it->line, it->a,
-                           it->b);
+                json_item(&b, k, it);
+                buf_printf(&b, ",\"scored\":%zu,\"fired\":%zu", it->a, it->b);
                 if (it->a)
                     buf_printf(&b, ",\"min\":%.17g,\"max\":%.17g", it->lo, it->hi);
                 buf_putc(&b, '}');
@@ -512,12 +518,8 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
         for (size_t k = 0; k < cp->nfilters; k++) {
             const cov_item *it = &cp->filters[k];
             if (json) {
-                buf_puts(&b, k ? ",{\"name\":" : "{\"name\":");
-                json_str(&b, it->name);
-                buf_puts(&b, ",\"file\":");
-                json_str(&b, it->file);
-                buf_printf(&b, ",\"line\":%d,\"checked\":%zu,\"vetoed\":%zu}", it->line, it->a,
-                           it->b);
+                json_item(&b, k, it);
+                buf_printf(&b, ",\"checked\":%zu,\"vetoed\":%zu}", it->a, it->b);
             } else {
                 buf_printf(&b, "#   %s:%d: filter '%s': %zu pairs, vetoed %zu%s\n", it->file,
                            it->line, it->name, it->a, it->b,
