@@ -151,7 +151,8 @@ static int run(int argc, char **argv)
             die_usage("test", "%s: no such file or directory", argv[i]);
         collect(argv[i], &files, &nfiles);
     }
-    qsort(files, nfiles, sizeof *files, cmp_str);
+    if (nfiles > 1)     /* files is NULL when none was found */
+        qsort(files, nfiles, sizeof *files, cmp_str);
     if (nfiles == 0) {
         /* say where it looked: the default is relative to where it runs */
         if (optind == argc) {
