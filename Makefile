@@ -46,17 +46,17 @@ ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 # batch and feeds stand side by side and do not use each other.
 LIB_BASE     := core/alloc.c core/err.c core/buf.c core/file.c core/strpool.c
 LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/isic_data.c core/iso.c core/rates.c core/rates_default.c \
-                core/vocab.c core/diag.c core/store.c core/record.c core/load.c \
-                core/load_json.c core/load_csv.c core/engine.c
+                core/vocab.c core/diag.c core/store.c core/record.c core/schema.c core/load.c \
+                core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
-                core/policy_state.c core/memo.c core/scorer.c core/diversify.c core/match.c \
-                core/sensitivity.c core/policy_test.c core/policy_lint.c
+                core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
+                core/match.c core/sensitivity.c core/policy_test.c core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
-           cli/cmd_assign.c cli/cmd_mcda.c
+           cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda
 TOOLS := bench_load bench_match bench_assign
@@ -71,7 +71,7 @@ SHARED := $(BUILD)/libcapmatch.so.$(VERSION)
 SONAME := libcapmatch.so.$(SOMAJOR)
 CLI    := $(BUILD)/capmatch
 
-.PHONY: all test check sanitize demo install uninstall clean bench deps tools print-layers FORCE fuzz fuzz-build
+.PHONY: schema all test check sanitize demo install uninstall clean bench deps tools print-layers FORCE fuzz fuzz-build
 all: $(STATIC) $(SHARED) $(CLI)
 
 deps:
@@ -126,6 +126,13 @@ $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS_DEPS)
 
 tools: $(TOOL_BIN)
+
+# The JSON Schema files shipped in share/capmatch/schema/ are the output of
+# `capmatch schema KIND --format json`; tests/cli/schema.sh fails when they
+# differ, and `make schema` writes them again.
+schema: $(CLI)
+	$(CLI) schema regions --format json -o share/capmatch/schema/regions.json
+	$(CLI) schema enterprises --format json -o share/capmatch/schema/enterprises.json
 
 # The layers, one a line, for tests/cli/layers.sh.
 print-layers:
@@ -239,6 +246,10 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
+	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
+	install -d $(DESTDIR)$(DATADIR)/schema
+	install -m 644 share/capmatch/schema/regions.json share/capmatch/schema/enterprises.json \
+	    $(DESTDIR)$(DATADIR)/schema/
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
 	for f in rules/lib/*.lua; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/rules/lib/ || true; done
@@ -247,7 +258,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
 	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
-	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -28,7 +28,7 @@ typedef struct command {
 
 extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check, cmd_test;
 extern const command cmd_fetch, cmd_feeds;
-extern const command cmd_assign, cmd_schedule, cmd_mcda;
+extern const command cmd_assign, cmd_schedule, cmd_mcda, cmd_schema;
 
 /* capmatch match --feeds FILE [--refresh]: load the cached snapshots of the
  * feeds of FILE into e (fetching them first with refresh), in the order of
@@ -106,6 +106,11 @@ int out_close(outfile *o, int failed, const char *prog);
 void json_print_string(FILE *f, const char *s);
 /* Print one diagnostic as a JSON object. */
 void json_print_diag(FILE *f, const cm_diag *d);
+
+/* capmatch match --stats: the statistics of a run made with
+ * cm_match_options.stats, as a table or one JSON object (match_stats.c). */
+void stats_text(FILE *f, const cm_result *r, const cm_policy *p);
+void stats_json(FILE *f, const cm_result *r, const cm_policy *p);
 
 void die_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

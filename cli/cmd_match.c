@@ -34,6 +34,8 @@ typedef struct match_args {
     int progress;               /* --progress: plain progress lines on stderr */
     int sensitivity;            /* --sensitivity: how far each weight can move */
     int show_explain;           /* --explain given (--sensitivity explains internally) */
+    int stats;                  /* --stats: the statistics table on stderr */
+    const char *stats_json;     /* --stats-json FILE */
 } match_args;
 
 static const char match_usage[] =
@@ -45,7 +47,8 @@ static const char match_usage[] =
     "options:\n"
     "  --regions FILE, --enterprises FILE   profiles (JSON, JSONL, CSV; repeatable;\n"
     "                         '-' reads JSON Lines, or --input-format, from stdin)\n"
-    "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua)\n"
+    "  --policy FILE          the policy (a Lua file, e.g. rules/default.lua; '-' reads\n"
+    "                         it from standard input)\n"
     "  --set NAME=VALUE       override a policy parameter (repeatable)\n"
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
@@ -75,6 +78,12 @@ static const char match_usage[] =
     "  --progress             progress lines on stderr every few seconds (done/total,\n"
     "                         rate, time left) and at 100%, for logs; on a terminal\n"
     "                         one updating line is shown without it\n"
+    "  --stats                per rule: how often it fired, least, quartiles, greatest\n"
+    "                         and mean score, share of zeros, share of the final\n"
+    "                         scores; per filter: pairs checked and vetoed; on stderr\n"
+    "                         (turns pruning off: every pair that passes the filters\n"
+    "                         is scored by every rule and counted)\n"
+    "  --stats-json FILE      the same as JSON, to FILE (complete or not at all)\n"
     "  --rates FILE, --skip-invalid, --max-errors N   as for capmatch validate\n"
     "\n"
     "exit status: 0 results written, 1 no pair passed the filters and minimum,\n"
@@ -121,6 +130,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "diverse", no_argument, NULL, 20 },
         { "no-diverse", no_argument, NULL, 21 },
         { "sensitivity", no_argument, NULL, 22 },
+        { "stats", no_argument, NULL, 23 },
+        { "stats-json", required_argument, NULL, 24 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -194,6 +205,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 20: a->mo.diversity = 1; break;
         case 21: a->mo.diversity = -1; break;
         case 22: a->sensitivity = 1; break;
+        case 23: a->stats = 1; a->mo.stats = 1; break;
+        case 24: a->stats_json = optarg; a->mo.stats = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -230,6 +243,12 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         die_usage(prog, "give the policy with --policy FILE");
     if ((a->nregions == 0 || a->nenterprises == 0) && a->feeds == NULL)
         die_usage(prog, "give profiles with --regions FILE and --enterprises FILE, or --feeds FILE");
+    if (strcmp(a->policy, "-") == 0)
+        for (int side = 0; side < 2; side++)
+            for (int i = 0; i < (side ? a->nenterprises : a->nregions); i++)
+                if (strcmp((side ? a->enterprises : a->regions)[i], "-") == 0)
+                    die_usage(prog, "standard input cannot hold both the policy (--policy -) "
+                                    "and profiles (--%s -)", side ? "enterprises" : "regions");
     if ((a->cache || a->refresh) && a->feeds == NULL)
         die_usage(prog, "--cache and --refresh go with --feeds FILE");
     if (a->mo.diversity > 0 && a->mo.by != CM_KIND_REGIONS)
@@ -732,6 +751,18 @@ static int run_match(int argc, char **argv)
     int rc = cm_result_count(r) ? EXIT_OK : EXIT_NOMATCH;
     if (out_close(&of, 0, "match") < 0)
         rc = EXIT_INPUT;
+    if (a.stats)
+        stats_text(stderr, r, p);
+    if (a.stats_json) {
+        outfile sf;
+        if (out_open(&sf, a.stats_json, "match") < 0) {
+            rc = EXIT_INPUT;
+        } else {
+            stats_json(sf.f, r, p);
+            if (out_close(&sf, 0, "match") < 0)
+                rc = EXIT_INPUT;
+        }
+    }
     size_t errors = cm_result_error_count(r);
     if (errors) {
         fprintf(stderr, "capmatch match: %zu rule error%s skipped (scored 0); the first:\n",

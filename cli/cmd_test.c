@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
-    "usage: capmatch test [--run PATTERN] [--format tap|json] [PATH...]\n"
+    "usage: capmatch test [--run PATTERN] [--format tap|json] [--coverage] [PATH...]\n"
     "\n"
     "Run policy tests: every *.test.lua file under each PATH (default: rules/).\n"
     "A test file declares suite { policy = \"...\" } and cases:\n"
@@ -27,6 +28,11 @@ static const char usage[] =
     "options:\n"
     "  --run PATTERN      only the cases whose name contains PATTERN\n"
     "  --format tap|json  output (default tap)\n"
+    "  --coverage         per policy: each rule's pairs scored and fired and its\n"
+    "                     score range, each filter's pairs checked and vetoed, and\n"
+    "                     the vocabulary words no test profile holds (TAP comment\n"
+    "                     lines before the plan, or \"coverage\" in the JSON); rules\n"
+    "                     that never fired and filters never exercised are marked\n"
     "\n"
     "exit status: 0 all passed, 1 a test failed, 2 usage or no test found.\n";
 
@@ -116,15 +122,19 @@ static int run(int argc, char **argv)
     static const struct option longopts[] = {
         { "run", required_argument, NULL, 'r' },
         { "format", required_argument, NULL, 'f' },
+        { "coverage", no_argument, NULL, 'c' },
         { NULL, 0, NULL, 0 }
     };
     const char *pattern = NULL;
+    int coverage = 0;
     state s = { 0, 0 };
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (opt == 'r')
             pattern = optarg;
+        else if (opt == 'c')
+            coverage = 1;
         else if (opt == 'f' && (strcmp(optarg, "tap") == 0 || strcmp(optarg, "json") == 0))
             s.json = strcmp(optarg, "json") == 0;
         else
@@ -141,9 +151,21 @@ static int run(int argc, char **argv)
             die_usage("test", "%s: no such file or directory", argv[i]);
         collect(argv[i], &files, &nfiles);
     }
-    qsort(files, nfiles, sizeof *files, cmp_str);
+    if (nfiles > 1)     /* files is NULL when none was found */
+        qsort(files, nfiles, sizeof *files, cmp_str);
     if (nfiles == 0) {
-        fprintf(stderr, "capmatch test: no *.test.lua file found\n");
+        /* say where it looked: the default is relative to where it runs */
+        if (optind == argc) {
+            char cwd[4096];
+            fprintf(stderr, "capmatch test: no *.test.lua file found under rules/ (the default "
+                            "path, in %s); give the files or directories to search\n",
+                    getcwd(cwd, sizeof cwd) ? cwd : ".");
+        } else {
+            fprintf(stderr, "capmatch test: no *.test.lua file found under");
+            for (int i = optind; i < argc; i++)
+                fprintf(stderr, " %s", argv[i]);
+            fputc('\n', stderr);
+        }
         return EXIT_INPUT;
     }
     size_t passed = 0, failed = 0;
@@ -151,13 +173,33 @@ static int run(int argc, char **argv)
         printf("{\"tests\":[");
     else
         printf("TAP version 13\n");
+    cm_coverage *cov = coverage ? cm_coverage_new() : NULL;
+    if (coverage && cov == NULL) {
+        fprintf(stderr, "capmatch test: out of memory\n");
+        return EXIT_INTERNAL;
+    }
     for (size_t i = 0; i < nfiles; i++) {
-        cm_test_run_file(files[i], pattern, report, &s, &passed, &failed);
+        cm_test_run_file_cov(files[i], pattern, cov, report, &s, &passed, &failed);
         free(files[i]);
     }
     free(files);
+    if (s.json) {
+        printf("],\"passed\":%zu,\"failed\":%zu", passed, failed);
+        if (cov) {
+            printf(",\"coverage\":");
+            fflush(stdout);
+        }
+    } else if (cov) {
+        fflush(stdout);
+    }
+    if (cov && cm_coverage_write(cov, s.json, file_sink, stdout) != CM_OK) {
+        fprintf(stderr, "capmatch test: the coverage: %s\n", cm_status_string(CM_ENOMEM));
+        cm_coverage_free(cov);
+        return EXIT_INTERNAL;
+    }
+    cm_coverage_free(cov);
     if (s.json)
-        printf("],\"passed\":%zu,\"failed\":%zu}\n", passed, failed);
+        printf("}\n");
     else
         printf("1..%zu\n", s.n);
     /* the closing line, for people and CI alike */

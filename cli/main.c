@@ -19,6 +19,7 @@ static const command *const commands[] = {
     &cmd_assign,
     &cmd_schedule,
     &cmd_mcda,
+    &cmd_schema,
     NULL
 };
 

@@ -175,7 +175,10 @@ cm_engine *load_files(char **files, int nfiles, load_args *a, FILE *out, cm_diag
         size_t before = cm_diags_count(all);
         cm_status s;
         if (strcmp(files[i], "-") == 0) {
-            /* streamed in bounded chunks, with the record limits of a file */
+            /* streamed in bounded chunks, with the record limits of a file;
+             * JSON Lines unless told otherwise, as for match */
+            if (o.format == CM_FORMAT_AUTO)
+                o.format = CM_FORMAT_JSONL;
             s = cm_engine_load_fd(e, "-", 0, &o, all);
         } else {
             s = cm_engine_load_file(e, files[i], &o, all);

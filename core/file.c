@@ -26,6 +26,51 @@
 
 /* ---- reading ------------------------------------------------------------------ */
 
+/* All of fd to its end, in a buffer grown from hint + 2 bytes (a file of
+ * hint bytes, its NUL and room to see the end, without growing); NULL with
+ * errno set (EFBIG beyond max bytes when max is not 0). fd stays open. */
+static char *read_all(int fd, size_t max, size_t hint, size_t *len)
+{
+    size_t cap = hint + 2, got = 0;
+    char *b = cm_malloc(cap);
+    if (b == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (got + 1 >= cap) {
+            char *nb = (max && cap > max) ? NULL : cm_realloc(b, cap * 2);
+            if (nb == NULL) {
+                cm_free(b);
+                errno = max && cap > max ? EFBIG : ENOMEM;
+                return NULL;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + got, cap - 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int err = errno;
+            cm_free(b);
+            errno = err;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+        if (max && got > max) {
+            cm_free(b);
+            errno = EFBIG;
+            return NULL;
+        }
+    }
+    b[got] = '\0';
+    *len = got;
+    return b;
+}
+
 char *file_read(const char *path, size_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -44,37 +89,21 @@ char *file_read(const char *path, size_t max, size_t *len)
         errno = EFBIG;
         return NULL;
     }
-    char *b = cm_malloc(n + 1);
-    if (b == NULL) {
-        close(fd);
-        errno = ENOMEM;
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, b + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int err = errno;
-            close(fd);
-            cm_free(b);
-            errno = err;
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
+    char *b = read_all(fd, max, n, len);
+    int err = errno;
     close(fd);
-    if (got != n) {         /* it changed while being read */
+    if (b != NULL && *len != n) {     /* it changed while being read */
         cm_free(b);
         errno = EIO;
         return NULL;
     }
-    b[got] = '\0';
-    *len = got;
+    errno = err;
     return b;
+}
+
+char *file_read_fd(int fd, size_t max, size_t *len)
+{
+    return read_all(fd, max, 65534, len);
 }
 
 /* ---- temporaries of killed runs ------------------------------------------------ */

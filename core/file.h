@@ -33,6 +33,9 @@
  * *len). NULL with errno set (EISDIR/EINVAL for what is not a regular file,
  * EFBIG beyond max bytes when max is not 0). */
 char *file_read(const char *path, size_t max, size_t *len);
+/* All that can be read from fd (a pipe, standard input) to its end, the same
+ * way. fd stays open. */
+char *file_read_fd(int fd, size_t max, size_t *len);
 
 typedef struct file_out {
     FILE *f;                  /* write here */

@@ -1,5 +1,5 @@
 /*
- * iso.c - ISO 3166-1/3166-2/4217/639-1 code tables (see iso.h).
+ * iso.c - ISO 3166-1/3166-2/4217/639 code tables (see iso.h).
  *
  * Owns the process-wide tables built once (pthread_once) from Debian's
  * iso-codes JSON files and kept for the life of the process. Codes are stored
@@ -41,7 +41,7 @@ struct currency {
 };
 
 struct language {
-    char code[3];
+    char code[4];       /* "en", or "fil" for a language without a 639-1 code */
 };
 
 struct iso_tables {
@@ -245,7 +245,7 @@ static int cmp_currency(const void *a, const void *b)
 
 static int cmp_language(const void *a, const void *b)
 {
-    return memcmp(((const struct language *)a)->code, ((const struct language *)b)->code, 2);
+    return strcmp(((const struct language *)a)->code, ((const struct language *)b)->code);
 }
 
 static int load_countries(struct iso_tables *t, const char *dir, char *err, size_t errlen)
@@ -431,11 +431,29 @@ out:
     return rc;
 }
 
-/* ISO 639-1 codes are the alpha_2 members of iso_639-2.json (required) and of
- * iso_639-3.json (optional; it has a few the other lacks). The union is kept;
- * a code listed twice is the same language, not an error. */
+/* Language codes as BCP 47 takes them: the ISO 639-1 code (alpha_2) where a
+ * language has one, else its ISO 639-2 or 639-3 code (alpha_3), so that
+ * Filipino is "fil" and English only "en" (never "eng"). The alpha_2 codes of
+ * iso_639-2.json (required) and iso_639-3.json (optional) come first, then the
+ * alpha_3 codes of entries with no alpha_2 in either file; the reserved range
+ * qaa-qtz is left out. A code listed twice is the same language. */
+static int add_language(struct iso_tables *t, struct source *src, const char *code)
+{
+    if (cm_grow((void **)&t->languages, &t->caplanguages, t->nlanguages + 1,
+                sizeof *t->languages) != 0) {
+        out_of_memory(src);
+        return -1;
+    }
+    memcpy(t->languages[t->nlanguages++].code, code, strlen(code) + 1);
+    return 0;
+}
+
+/* pass 2: alpha_2 codes; pass 3: alpha_3 codes of entries without one. The
+ * alpha_3 codes of entries that have an alpha_2 are kept in *shadow (to skip
+ * them in the other file) as one string of 3-letter codes. */
 static int add_languages(struct iso_tables *t, const char *dir, const char *file,
-                         const char *key, int optional, char *err, size_t errlen)
+                         const char *key, int optional, int pass, char **shadow,
+                         size_t *nshadow, size_t *capshadow, char *err, size_t errlen)
 {
     struct source src = { file, key, "", err, errlen };
     json_t *root, *arr;
@@ -446,26 +464,53 @@ static int add_languages(struct iso_tables *t, const char *dir, const char *file
     size_t n = json_array_size(arr);
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(arr, i);
-        const char *code = entry_string(&src, e, i, "alpha_2", 1);
-        if (code == NULL) {
-            if (json_is_object(e) && json_object_get(e, "alpha_2") == NULL)
+        int has2 = json_is_object(e) && json_object_get(e, "alpha_2") != NULL;
+        if (pass == 2) {
+            if (!has2)
                 continue;       /* most entries have no 639-1 code */
-            goto out;
-        }
-        if (strlen(code) != 2 || !is_lower(code[0]) || !is_lower(code[1])) {
-            bad_code(&src, i, "\"alpha_2\" is not two small letters", code);
-            goto out;
-        }
-        size_t ix = lower2_index(code);
-        if (t->language_ix[ix] != 0)
+            const char *code = entry_string(&src, e, i, "alpha_2", 1);
+            if (code == NULL)
+                goto out;
+            if (strlen(code) != 2 || !is_lower(code[0]) || !is_lower(code[1])) {
+                bad_code(&src, i, "\"alpha_2\" is not two small letters", code);
+                goto out;
+            }
+            json_t *a3 = json_object_get(e, "alpha_3");
+            if (json_is_string(a3) && strlen(json_string_value(a3)) == 3) {
+                if (cm_grow((void **)shadow, capshadow, *nshadow + 4, 1) != 0) {
+                    out_of_memory(&src);
+                    goto out;
+                }
+                memcpy(*shadow + *nshadow, json_string_value(a3), 3);
+                *nshadow += 3;
+                (*shadow)[*nshadow] = '\0';
+            }
+            size_t ix = lower2_index(code);
+            if (t->language_ix[ix] != 0)
+                continue;
+            if (add_language(t, &src, code) != 0)
+                goto out;
+            t->language_ix[ix] = 1;     /* seen; real ids are set after sorting */
             continue;
-        if (cm_grow((void **)&t->languages, &t->caplanguages, t->nlanguages + 1,
-                    sizeof *t->languages) != 0) {
-            out_of_memory(&src);
+        }
+        if (has2 || !json_is_object(e) || json_object_get(e, "alpha_3") == NULL)
+            continue;
+        const char *code = entry_string(&src, e, i, "alpha_3", 1);
+        if (code == NULL)
+            goto out;
+        if (code[0] == 'q' && code[1] >= 'a' && code[1] <= 't')
+            continue;           /* qaa-qtz (so listed in 639-2): reserved for local use */
+        if (strlen(code) != 3 || !is_lower(code[0]) || !is_lower(code[1]) || !is_lower(code[2])) {
+            bad_code(&src, i, "\"alpha_3\" is not three small letters", code);
             goto out;
         }
-        memcpy(t->languages[t->nlanguages++].code, code, 3);
-        t->language_ix[ix] = 1;     /* seen; real ids are set after sorting */
+        int shadowed = 0;
+        for (size_t k = 0; k + 3 <= *nshadow && !shadowed; k += 3)
+            shadowed = memcmp(*shadow + k, code, 3) == 0;
+        if (shadowed)
+            continue;
+        if (add_language(t, &src, code) != 0)
+            goto out;
     }
     rc = 0;
 out:
@@ -475,18 +520,37 @@ out:
 
 static int load_languages(struct iso_tables *t, const char *dir, char *err, size_t errlen)
 {
-    if (add_languages(t, dir, "iso_639-2.json", "639-2", 0, err, errlen) != 0)
-        return -1;
+    char *shadow = NULL;
+    size_t nshadow = 0, capshadow = 0;
+    int rc = -1;
+    if (add_languages(t, dir, "iso_639-2.json", "639-2", 0, 2, &shadow, &nshadow, &capshadow,
+                      err, errlen) != 0)
+        goto out;
     if (t->nlanguages == 0) {
         set_err(err, errlen, "%s/iso_639-2.json: no entry has an \"alpha_2\" (ISO 639-1) code", dir);
-        return -1;
+        goto out;
     }
-    if (add_languages(t, dir, "iso_639-3.json", "639-3", 1, err, errlen) != 0)
-        return -1;
+    if (add_languages(t, dir, "iso_639-3.json", "639-3", 1, 2, &shadow, &nshadow, &capshadow,
+                      err, errlen) != 0)
+        goto out;
+    if (add_languages(t, dir, "iso_639-2.json", "639-2", 0, 3, &shadow, &nshadow, &capshadow,
+                      err, errlen) != 0
+        || add_languages(t, dir, "iso_639-3.json", "639-3", 1, 3, &shadow, &nshadow, &capshadow,
+                         err, errlen) != 0)
+        goto out;
     qsort(t->languages, t->nlanguages, sizeof *t->languages, cmp_language);
+    size_t kept = 0;        /* an alpha_3 code in both files once */
     for (size_t i = 0; i < t->nlanguages; i++)
-        t->language_ix[lower2_index(t->languages[i].code)] = (uint16_t)(i + 1);
-    return 0;
+        if (kept == 0 || strcmp(t->languages[kept - 1].code, t->languages[i].code) != 0)
+            t->languages[kept++] = t->languages[i];
+    t->nlanguages = kept;
+    for (size_t i = 0; i < t->nlanguages; i++)
+        if (t->languages[i].code[2] == '\0')
+            t->language_ix[lower2_index(t->languages[i].code)] = (uint16_t)(i + 1);
+    rc = 0;
+out:
+    cm_free(shadow);
+    return rc;
 }
 
 static struct iso_tables *load_dir(const char *dir, char *err, size_t errlen)
@@ -600,10 +664,27 @@ iso_id iso_currency(const char *code, size_t len)
 
 iso_id iso_language(const char *code, size_t len)
 {
-    if (code == NULL || len != 2 || !is_lower(code[0]) || !is_lower(code[1]))
+    if (code == NULL || len < 2 || len > 3 || !is_lower(code[0]) || !is_lower(code[1])
+        || (len == 3 && !is_lower(code[2])))
         return 0;
     const struct iso_tables *t = tables();
-    return t != NULL ? t->language_ix[lower2_index(code)] : 0;
+    if (t == NULL)
+        return 0;
+    if (len == 2)
+        return t->language_ix[lower2_index(code)];
+    size_t lo = 0, hi = t->nlanguages;      /* sorted by strcmp */
+    char key[4] = { code[0], code[1], code[2], '\0' };
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(t->languages[mid].code, key);
+        if (c == 0)
+            return (iso_id)(mid + 1);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 size_t iso_country_count(void)

@@ -1,6 +1,7 @@
 /*
  * iso.h - country, subdivision, currency and language codes from Debian's
- * iso-codes data (ISO 3166-1, 3166-2, 4217, 639-1).
+ * iso-codes data (ISO 3166-1, 3166-2, 4217, 639-1 and, for languages without
+ * a 639-1 code, 639-2/3).
  *
  * Owns process-wide read-only tables loaded once, on first use, from the JSON
  * files of the iso-codes package (default /usr/share/iso-codes/json, or the
@@ -32,7 +33,7 @@ int iso_check_dir(const char *dir, char *err, size_t errlen);
 iso_id iso_country(const char *code, size_t len);       /* ISO 3166-1 alpha-2 */
 iso_id iso_subdivision(const char *code, size_t len);   /* ISO 3166-2 */
 iso_id iso_currency(const char *code, size_t len);      /* ISO 4217 alpha-3 */
-iso_id iso_language(const char *code, size_t len);      /* ISO 639-1 */
+iso_id iso_language(const char *code, size_t len);      /* ISO 639-1, else 639-2/3 */
 
 size_t iso_country_count(void);   /* ids run 1..count */
 size_t iso_subdivision_count(void);

@@ -13,6 +13,7 @@
 #include "aggregate.h"
 #include "alloc.h"
 #include "engine.h"
+#include "stats.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -120,6 +121,7 @@ typedef struct worker {
     double *cval;             /* class caches: a score per class of every cached part */
     uint32_t *cstamp;         /* the outer profile (cepoch) it was scored for */
     uint32_t cepoch;
+    mstats *stats;            /* cm_match_options.stats: this worker's counts, or NULL */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -407,6 +409,8 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             memcpy(text + *text_len, reason, l + 1);
             *text_len += l + 1;
         }
+        if (w->stats && !verdicts)
+            mstats_filter(w->stats, (size_t)j->filters_order[n], !pass);
         if (!pass && !verdicts)
             return 0;
         continue;
@@ -423,6 +427,8 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
                 *text_len += (size_t)l + 1;
             } else {
                 record_error(j, outer, inner, full);
+                if (w->stats)
+                    mstats_filter(w->stats, (size_t)j->filters_order[n], 1);
             }
             if (j->o->on_error == CM_ON_ERROR_STOP)
                 return -1;
@@ -484,6 +490,8 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
         return 0;             /* cannot be kept: the other view is not needed */
     if (!p->has_region_rules) {
         *other = *score;
+        if (w->stats)         /* no pruning with stats: every rule was scored */
+            mstats_pair(w->stats, p, sc);
         return 1;
     }
     for (size_t n = 0; n < p->nrules; n++)
@@ -491,6 +499,8 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
     *other = side_score(p, sc, !rank_region);
+    if (w->stats)
+        mstats_pair(w->stats, p, sc);
     return 1;
 }
 
@@ -928,6 +938,9 @@ struct cm_result {
     size_t pairs, vetoed, pruned;
     char *names;              /* copies of rule and filter names: results outlive policies */
     char *div_text;           /* diversity reasons, NUL-separated */
+    cm_rule_stats *rstats;    /* cm_match_options.stats, or NULL */
+    cm_filter_stats *fstats;
+    size_t nfstats, scored;
 };
 
 /* Point the explanations at the result's own copies of the policy's names. */
@@ -963,9 +976,15 @@ static int own_names(cm_result *r, const cm_policy *p)
             r->row_items[row][i].rule = rule[i];
             r->row_items[row][i].group = group[i];
         }
-    for (size_t i = 0; i < r->nfilters; i++) {
-        r->filters[i].filter = strcpy(o, p->filters[i].name);
+    for (size_t i = 0; r->rstats && i < p->nrules; i++)
+        r->rstats[i].name = rule[i];
+    for (size_t i = 0; i < p->nfilters; i++) {
+        const char *name = strcpy(o, p->filters[i].name);
         o += strlen(o) + 1;
+        if (i < r->nfilters)
+            r->filters[i].filter = name;
+        if (r->fstats)
+            r->fstats[i].name = name;
     }
     cm_free(rule);
     cm_free(group);
@@ -994,6 +1013,8 @@ CM_API void cm_result_free(cm_result *r)
     cm_free(r->filter_text);
     cm_free(r->names);
     cm_free(r->div_text);
+    cm_free(r->rstats);
+    cm_free(r->fstats);
     for (size_t i = 0; i < r->nerrors; i++)
         cm_free(r->errors[i]);
     cm_free(r->errors);
@@ -1024,6 +1045,15 @@ CM_API const char *cm_result_error(const cm_result *r, size_t i)
     return r && i < r->nerrors ? r->errors[i] : NULL;
 }
 CM_API size_t cm_result_pruned(const cm_result *r) { return r ? r->pruned : 0; }
+CM_API const cm_rule_stats *cm_result_rule_stats(const cm_result *r, size_t i)
+{
+    return r && r->rstats && i < r->nrules ? &r->rstats[i] : NULL;
+}
+CM_API const cm_filter_stats *cm_result_filter_stats(const cm_result *r, size_t i)
+{
+    return r && r->fstats && i < r->nfstats ? &r->fstats[i] : NULL;
+}
+CM_API size_t cm_result_scored(const cm_result *r) { return r ? r->scored : 0; }
 
 CM_API size_t cm_result_pairs(const cm_result *r, size_t *vetoed)
 {
@@ -1080,6 +1110,22 @@ static int cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+}
+
+/* The statistics of a run into its result (names fixed by own_names). */
+static int stats_figures(cm_result *r, const cm_policy *p, const mstats *s)
+{
+    r->rstats = cm_calloc(p->nrules ? p->nrules : 1, sizeof *r->rstats);
+    r->fstats = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *r->fstats);
+    if (r->rstats == NULL || r->fstats == NULL)
+        return -1;
+    for (size_t i = 0; i < p->nrules; i++)
+        mstats_rule(s, p, i, &r->rstats[i]);
+    for (size_t i = 0; i < p->nfilters; i++)
+        mstats_filter_figures(s, p, i, &r->fstats[i]);
+    r->nfstats = p->nfilters;
+    r->scored = mstats_scored(s);
+    return 0;
 }
 
 static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, int outer_side,
@@ -1148,7 +1194,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
      * enough that taking one costs nothing */
     j.chunk = nouter / ((size_t)nthreads * 16);
     j.chunk = j.chunk < 1 ? 1 : j.chunk > CHUNK_MAX ? CHUNK_MAX : j.chunk;
-    j.prune = !o->no_prune;
+    j.prune = !o->no_prune && !o->stats;   /* stats count every pair in full */
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
@@ -1162,6 +1208,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
+        workers[i].stats = o->stats ? mstats_new(p) : NULL;
         if (j.cand_filter) {
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
             workers[i].cbits = cm_calloc(j.ninner / 64 + 1, sizeof *workers[i].cbits);
@@ -1170,7 +1217,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             workers[i].cval = cm_malloc(j.icache_total * sizeof *workers[i].cval);
             workers[i].cstamp = cm_calloc(j.icache_total, sizeof *workers[i].cstamp);
         }
-        if (workers[i].scores == NULL ||
+        if (workers[i].scores == NULL || (o->stats && workers[i].stats == NULL) ||
             (j.cand_filter && (workers[i].cand == NULL || workers[i].cbits == NULL)) ||
             (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
@@ -1206,6 +1253,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         j.pairs += workers[i].pairs;
         j.vetoed += workers[i].vetoed;
         j.pruned += workers[i].pruned;
+        if (i > 0 && workers[0].stats)
+            mstats_merge(workers[0].stats, workers[i].stats);
         if (nthreads > 1)
             pstate_close(&workers[i].ps);
     }
@@ -1244,6 +1293,11 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     r->vetoed = j.vetoed;
     r->pruned = j.pruned;
     r->errors_total = j.errors_total;
+    if (o->stats && stats_figures(r, p, workers[0].stats) < 0) {
+        cm_result_free(r);
+        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     size_t row = 0;
     for (size_t i = 0; i < nouter; i++) {
         uint32_t oi = outer_list ? outer_list[i] : (uint32_t)i;
@@ -1287,7 +1341,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         }
         r->nerrors = keep;
     }
-    if (o->explain && own_names(r, p) < 0) {
+    if ((o->explain || o->stats) && own_names(r, p) < 0) {
         cm_result_free(r);
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
@@ -1316,6 +1370,7 @@ cleanup:
         cm_free(workers[i].cbits);
         cm_free(workers[i].cval);
         cm_free(workers[i].cstamp);
+        mstats_free(workers[i].stats);
     }
     cm_free(j.post);
     cm_free(j.always);

@@ -9,12 +9,14 @@
  * matching never parses or compiles anything.
  */
 #include "policy.h"
+#include "vocab.h"
 #include "alloc.h"
 #include "engine.h"
 #include "file.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <pthread.h>
@@ -67,7 +69,7 @@ static str_ref file_of(cm_policy *p, lua_State *L);
 
 /* Keep a finding at the line (and file) of the Lua code that called the
  * running C function. */
-static void keep_problem(cm_policy *p, lua_State *L, const char *msg)
+static void keep_problem(cm_policy *p, lua_State *L, const char *msg, int warning)
 {
     size_t cap = p->nproblems;
     if (cm_grow((void **)&p->problems, &cap, p->nproblems + 1, sizeof *p->problems) < 0)
@@ -75,6 +77,7 @@ static void keep_problem(cm_policy *p, lua_State *L, const char *msg)
     p->problems[p->nproblems].line = caller_line(L);
     p->problems[p->nproblems].file = file_of(p, L);
     p->problems[p->nproblems].msg = cm_strdup(msg);
+    p->problems[p->nproblems].warning = warning;
     p->nproblems++;
 }
 
@@ -92,7 +95,7 @@ static void problem(lua_State *L, const char *fmt, ...)
         luaL_error(L, "%s", msg);
         return;
     }
-    keep_problem(p, L, msg);
+    keep_problem(p, L, msg, 0);
 }
 
 void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
@@ -102,7 +105,7 @@ void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    keep_problem(p, L, msg);
+    keep_problem(p, L, msg, 1);
 }
 
 /* Raise "unknown key" for any key of the table at idx not in keys. */
@@ -125,7 +128,12 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
                 if (w > 0 && (size_t)w < sizeof list - o)
                     o += (size_t)w;
             }
-            problem(L, "%s: unknown key '%s' (known: %s)", what, k, list);
+            const char *near = word_nearest(k, keys, SIZE_MAX);
+            if (near)
+                problem(L, "%s: unknown key '%s'; did you mean '%s'? (known: %s)", what, k, near,
+                        list);
+            else
+                problem(L, "%s: unknown key '%s' (known: %s)", what, k, list);
         }
     }
 }
@@ -535,6 +543,31 @@ static int has_key(lua_State *L, int idx, const char *key)
     return t != LUA_TNIL;
 }
 
+/* Raise "builtin.NAME: unknown built-in", with the nearest name and the list. */
+static int unknown_builtin(lua_State *L, const char *name)
+{
+    const char *names[NBUILTINS];
+    char list[256] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < NBUILTINS; i++) {
+        names[i] = builtins[i].name;
+        int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+        if (w > 0 && (size_t)w < sizeof list - o)
+            o += (size_t)w;
+    }
+    const char *near = word_nearest(name, names, NBUILTINS);
+    if (near)
+        return luaL_error(L, "builtin.%s: unknown built-in; did you mean builtin.%s? (known: %s)",
+                          name, near, list);
+    return luaL_error(L, "builtin.%s: unknown built-in (known: %s)", name, list);
+}
+
+/* builtin.NAME for a NAME that is not one */
+static int l_builtin_missing(lua_State *L)
+{
+    return unknown_builtin(L, luaL_tolstring(L, 2, NULL));
+}
+
 /* Compile the spec table at idx into b. Raises a Lua error naming what. */
 static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
 {
@@ -545,7 +578,7 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     while (k < NBUILTINS && strcmp(builtins[k].name, kind) != 0)
         k++;
     if (k == NBUILTINS)
-        luaL_error(L, "%s: unknown built-in '%s'", what, kind);
+        unknown_builtin(L, kind);
     memset(b, 0, sizeof *b);
     b->kind = builtins[k].kind;
     b->a.derived = b->b.derived = -1;
@@ -682,6 +715,16 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
             luaL_error(L, "%s: give a value, or fields of both sides", what);
         if (b->has_b && (b->constant || b->constant_is_num))
             luaL_error(L, "%s: give a value or two fields, not both", what);
+        if (p->lint && b->constant) {
+            /* a value the field can never hold: the rule never fires */
+            lua_getfield(L, idx, he ? "enterprise" : "region");
+            char msg[400];
+            const char *why = schema_value_problem(lua_tostring(L, -1), b->constant, msg,
+                                                   sizeof msg);
+            lua_pop(L, 1);
+            if (why)
+                problem(L, "%s: value %s", what, why);
+        }
         break;
     }
     case B_REGEX: {
@@ -690,36 +733,11 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
                   &b->a, "description", what);
         b->pattern = opt_string(L, idx, "pattern", what, 1);
         char *flags = opt_string(L, idx, "flags", what, 0);
-        uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-        unsigned char bad = 0;    /* read before the string is freed */
-        for (const char *f = flags; f && *f && !bad; f++) {
-            if (*f == 'i')
-                opts |= PCRE2_CASELESS;
-            else if (*f == 'm')
-                opts |= PCRE2_MULTILINE;
-            else if (*f == 's')
-                opts |= PCRE2_DOTALL;
-            else if (*f == 'x')
-                opts |= PCRE2_EXTENDED;
-            else
-                bad = (unsigned char)*f;
-        }
+        char err[400];
+        b->re = policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
         cm_free(flags);
-        if (bad) {
-            char shown[8];
-            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
-            luaL_error(L, "%s: unknown regex flag '%s' (known: i, m, s, x)", what, shown);
-        }
-        int ec;
-        PCRE2_SIZE eo;
-        b->re = pcre2_compile((PCRE2_SPTR)b->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
-        if (b->re == NULL) {
-            PCRE2_UCHAR msg[160];
-            pcre2_get_error_message(ec, msg, sizeof msg);
-            luaL_error(L, "%s: regex /%s/ at offset %d: %s", what, b->pattern, (int)eo,
-                       (const char *)msg);
-        }
-        pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+        if (b->re == NULL)
+            luaL_error(L, "%s: %s", what, err);
         break;
     }
     case B_PRODUCT: {
@@ -1043,6 +1061,10 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
         lua_pushcclosure(L, l_builtin, 1);
         lua_setfield(L, -2, builtins[i].name);
     }
+    lua_newtable(L);
+    lua_pushcfunction(L, l_builtin_missing);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     env_set(L, "builtin");
     lua_pop(L, 1);
 }
@@ -1054,11 +1076,13 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
 #endif
 
 /* The policy's text, through the base layer's whole-file read. */
+/* The policy's text: a file, or standard input for "-". */
 static char *read_policy(const char *path, size_t *len, char *err, size_t errlen)
 {
-    char *text = file_read(path, (size_t)64 << 20, len);
+    int in = strcmp(path, "-") == 0;
+    char *text = in ? file_read_fd(0, (size_t)64 << 20, len) : file_read(path, (size_t)64 << 20, len);
     if (text == NULL)
-        snprintf(err, errlen, "%s: cannot read the policy: %s", path,
+        snprintf(err, errlen, "%s: cannot read the policy: %s", in ? "<stdin>" : path,
                  errno == EFBIG ? "over 64 MiB" : errno == EINVAL ? "not a regular file"
                                                                   : strerror(errno));
     return text;
@@ -1151,6 +1175,7 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         p->problems[p->nproblems].line = p->rules[i].line;
         p->problems[p->nproblems].file = p->rules[i].file;
         p->problems[p->nproblems].msg = cm_strdup(msg);
+        p->problems[p->nproblems].warning = 1;
         p->nproblems++;
     }
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
@@ -1237,7 +1262,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     p->limits.memory = o->memory_limit;
     p->limits.load_budget = o->load_budget;
     p->limits.call_budget = o->call_budget;
-    p->path = cm_strdup(path);
+    p->path = cm_strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);   /* for messages */
     if (p->path == NULL)
         return load_fail(e, p, "out of memory");
     p->source = read_policy(path, &p->source_len, err, sizeof err);
@@ -1648,6 +1673,10 @@ CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line)
     if (line)
         *line = p->problems[i].line;
     return p->problems[i].msg;
+}
+CM_API int cm_policy_problem_severity(const cm_policy *p, size_t i)
+{
+    return p && i < p->nproblems && p->problems[i].warning ? CM_LINT_WARNING : CM_LINT_ERROR;
 }
 CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
 {

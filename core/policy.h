@@ -232,7 +232,7 @@ struct cm_policy {
     aggregate_def agg;
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
-    struct { int line; str_ref file; char *msg; } *problems;
+    struct { int line; str_ref file; char *msg; int warning; } *problems;
     size_t nproblems;
     pstate main;              /* the state the policy was loaded in */
 };
@@ -241,6 +241,15 @@ struct cm_policy {
 void policy_default_rules_path(const char *path, char *out, size_t n);
 
 /* policy_state.c */
+/* A pattern compiled (and JIT-compiled when it can be) with capmatch's
+ * regex flags: i, m, s, x as in PCRE2, and w, under which \b also matches
+ * at the edge of a Han, kana or Hangul character. UTF-8 and Unicode
+ * properties always. NULL with the reason in err. */
+pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+                                 size_t errlen);
+/* The field path, derived value or view method of a side nearest to name
+ * (for "did you mean"), or NULL. For error paths only. */
+const char *policy_nearest_name(const cm_policy *p, int side, const char *name);
 /* Reasons from Lua are cut to this many bytes, ending with "..." (see
  * capmatch-policy(5)); buffers for them hold CM_REASON_MAX + 1. */
 #define CM_REASON_MAX 1024
@@ -265,7 +274,7 @@ uint32_t pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
 void policy_views_open(cm_policy *p, pstate *ps);
 
-/* policy.c: keep a finding of capmatch check (a lint load) at the line of
+/* policy.c: keep a warning of capmatch check (a lint load) at the line of
  * the Lua code calling the C function that is running. */
 void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -9,6 +9,7 @@
  * allocates nothing for its arguments.
  */
 #include "policy.h"
+#include "vocab.h"
 #include "alloc.h"
 #include "buf.h"
 
@@ -185,6 +186,24 @@ static int read_named(lua_State *L, const struct pview *v, const char *name,
     return 1;
 }
 
+const char *policy_nearest_name(const cm_policy *p, int side, const char *name)
+{
+    const char *names[160];
+    size_t n = 0;
+    const field_def *f;
+    for (size_t i = 0; (f = schema_field_at(i)) != NULL && n < 150; i++)
+        if ((f->kinds & (side == SIDE_REGION ? 1u : 2u)) && (strchr(name, '.') != NULL) ==
+                                                                (strchr(f->path, '.') != NULL))
+            names[n++] = f->path;
+    for (size_t d = 0; d < p->nderived && n < 157; d++)
+        if (p->derived[d].side == side)
+            names[n++] = p->derived[d].name;
+    names[n++] = "has";
+    names[n++] = "within";
+    names[n++] = "money";
+    return word_nearest(name, names, n);
+}
+
 static int view_has(lua_State *L);
 static int view_within(lua_State *L);
 static int view_money(lua_State *L);
@@ -282,6 +301,10 @@ static int view_index(lua_State *L)
             lua_pushcfunction(L, m->func);
             return 1;
         }
+    const char *near = policy_nearest_name(p, v->side, key);
+    if (near)
+        return luaL_error(L, "%s profiles have no field '%s'; did you mean '%s'?",
+                          side_name(v->side), key, near);
     return luaL_error(L, "%s profiles have no field '%s'", side_name(v->side), key);
 }
 
@@ -310,8 +333,12 @@ static int view_has(lua_State *L)
     const char *field = luaL_checkstring(L, 2);
     const char *want = luaL_checkstring(L, 3);
     struct field_read o;
-    if (!read_named(L, v, field, &o))
-        return luaL_error(L, "has: '%s' is not a field of %s profiles", field, side_name(v->side));
+    if (!read_named(L, v, field, &o)) {
+        const char *near = policy_nearest_name(v->p, v->side, field);
+        return luaL_error(L, "has: '%s' is not a field of %s profiles%s%s%s", field,
+                          side_name(v->side), near ? "; did you mean '" : "", near ? near : "",
+                          near ? "'?" : "");
+    }
     if (o.type == T_LIST) {
         for (size_t i = 0; i < o.count; i++)
             if (strcmp(fref_list_item(v->p, &o, i), want) == 0) {
@@ -509,6 +536,79 @@ static int regex_gc(lua_State *L)
 }
 
 /* The compiled pattern for (pattern, flags), from the state's cache. */
+/* \b under flag w: a word boundary, or the edge of a CJK character (each
+ * Han, kana or Hangul character is a word of its own: text in those scripts
+ * has no spaces, and \w takes its letters, so a plain \b never falls
+ * between two of them). */
+#define CJK "[\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}]"
+static const char cjk_boundary[] = "(?:\\b|(?<=" CJK ")|(?=" CJK "))";
+
+pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+                                 size_t errlen)
+{
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    int cjk = 0;
+    for (const char *f = flags ? flags : ""; *f; f++) {
+        if (*f == 'i')
+            opts |= PCRE2_CASELESS;
+        else if (*f == 'm')
+            opts |= PCRE2_MULTILINE;
+        else if (*f == 's')
+            opts |= PCRE2_DOTALL;
+        else if (*f == 'x')
+            opts |= PCRE2_EXTENDED;
+        else if (*f == 'w')
+            cjk = 1;
+        else {
+            unsigned char bad = (unsigned char)*f;
+            char shown[8];
+            snprintf(shown, sizeof shown, bad > 32 && bad < 127 ? "%c" : "\\x%02X", bad);
+            snprintf(err, errlen, "unknown regex flag '%s' (known: i, m, s, x, w)", shown);
+            return NULL;
+        }
+    }
+    textbuf text = BUF_INIT;
+    if (cjk) {
+        /* every \b outside a character class (where it is a backspace) */
+        int in_class = 0;
+        for (size_t i = 0; i < plen; i++) {
+            if (pat[i] == '\\' && i + 1 < plen) {
+                if (pat[i + 1] == 'b' && !in_class)
+                    buf_put(&text, cjk_boundary, sizeof cjk_boundary - 1);
+                else
+                    buf_put(&text, pat + i, 2);
+                i++;
+                continue;
+            }
+            if (pat[i] == '[' && !in_class)
+                in_class = 1;
+            else if (pat[i] == ']' && in_class)
+                in_class = 0;
+            buf_putc(&text, pat[i]);
+        }
+        if (text.nomem) {
+            buf_free(&text);
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        pat = text.s ? text.s : "";
+        plen = text.len;
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
+    if (c == NULL) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        snprintf(err, errlen, "regex /%.*s/ at offset %d: %s", (int)(plen < 200 ? plen : 200),
+                 pat, (int)eo, (const char *)msg);
+    } else {
+        pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+    }
+    buf_free(&text);
+    return c;
+}
+
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
     sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
@@ -521,31 +621,13 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
         return c;
     }
     lua_pop(L, 1);
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-    for (const char *f = flags; *f; f++) {
-        if (*f == 'i')
-            opts |= PCRE2_CASELESS;
-        else if (*f == 'm')
-            opts |= PCRE2_MULTILINE;
-        else if (*f == 's')
-            opts |= PCRE2_DOTALL;
-        else if (*f == 'x')
-            opts |= PCRE2_EXTENDED;
-        else
-            luaL_error(L, "re: unknown regex flag '%c' (known: i, m, s, x)", *f);
-    }
     pcre2_code **slot = lua_newuserdatauv(L, sizeof *slot, 0);
     *slot = NULL;
     luaL_setmetatable(L, REGEX_MT);
-    int ec;
-    PCRE2_SIZE eo;
-    *slot = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
-    if (*slot == NULL) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        luaL_error(L, "re: /%s/ at offset %d: %s", pat, (int)eo, (const char *)msg);
-    }
-    pcre2_jit_compile(*slot, PCRE2_JIT_COMPLETE);
+    char err[400];
+    *slot = policy_regex_compile(pat, plen, flags, err, sizeof err);
+    if (*slot == NULL)
+        luaL_error(L, "re: %s", err);
     lua_rawset(L, -3);
     lua_pop(L, 1);
     return compiled(L, pat, plen, flags);
@@ -812,11 +894,16 @@ int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri,
     lua_State *L = push_pair_call(ps, fn, ei, ri);
     if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
-    int isnum;
-    double s = lua_tonumberx(L, -2, &isnum);
+    /* a number, not a string that reads as one ("1" is a mistake to show) */
+    int isnum = lua_type(L, -2) == LUA_TNUMBER;
+    double s = isnum ? lua_tonumber(L, -2) : 0;
     if (!isnum || !(s >= 0 && s <= 1)) {
-        snprintf(err, errlen, "returned %s, expected a score in [0, 1] and a reason",
-                 isnum ? lua_tostring(L, -2) : luaL_typename(L, -2));
+        if (lua_type(L, -2) == LUA_TSTRING)
+            snprintf(err, errlen, "returned the string \"%.40s\", expected a number in [0, 1] "
+                     "(a score) and a reason", lua_tostring(L, -2));
+        else
+            snprintf(err, errlen, "returned %s, expected a score in [0, 1] and a reason",
+                     isnum ? lua_tostring(L, -2) : luaL_typename(L, -2));
         lua_pop(L, 2);
         return -1;
     }

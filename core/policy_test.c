@@ -11,11 +11,15 @@
  * A test file runs in the policy sandbox; each case gets a fresh engine with
  * its profiles (Lua tables are written out as JSON and loaded like any file,
  * so they are validated the same way), the policy, a full ranking both ways
- * when asked, and the trace of each pair an expectation names.
+ * when asked, and the trace of each pair an expectation names. With a
+ * cm_coverage, each case's run also counts what the policy's rules and
+ * filters did and which vocabulary words the case's profiles hold.
  */
 #include "policy.h"
 #include "alloc.h"
+#include "engine.h"
 #include "luajson.h"
+#include "vocab.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -56,6 +60,7 @@ typedef struct ctx {
     const char *file;
     char dir[1024];
     lua_State *L;
+    struct cm_coverage *cov;  /* or NULL */
 } ctx;
 
 static void resolve(const ctx *c, const char *rel, char *out, size_t n)
@@ -497,7 +502,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             buf_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
                     f->reason);
         else if (reason && !strstr(f->reason, reason))
-            buf_printf(out, "%s: expected filter '%s''s reason to contain \"%s\", got \"%s\"\n",
+            buf_printf(out, "%s: expected the reason of filter '%s' to contain \"%s\", got \"%s\"\n",
                     where, filter, reason, f->reason);
     }
     if (rule) {
@@ -512,7 +517,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
                 buf_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
                         rule, lo, hi, it->score, it->reason);
             if (reason && !strstr(it->reason, reason))
-                buf_printf(out, "%s: expected rule '%s''s reason to contain \"%s\", got \"%s\"\n",
+                buf_printf(out, "%s: expected the reason of rule '%s' to contain \"%s\", got \"%s\"\n",
                         where, rule, reason, it->reason);
         }
     }
@@ -526,6 +531,263 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             buf_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
     }
     cm_result_free(t1);
+}
+
+/* ---- coverage ------------------------------------------------------------------ */
+
+typedef struct cov_item {
+    char *name, *file;
+    int line;
+    size_t a, b;              /* rules: scored, fired; filters: checked, vetoed */
+    double lo, hi;            /* rules: least and greatest score */
+} cov_item;
+
+typedef struct cov_policy {
+    char *path;
+    size_t cases;
+    cov_item *rules, *filters;
+    size_t nrules, nfilters;
+    uint32_t words[VOCAB_COUNT];  /* the words some test profile holds */
+} cov_policy;
+
+struct cm_coverage {
+    cov_policy *p;
+    size_t n, cap;
+    int nomem;
+};
+
+CM_API cm_coverage *cm_coverage_new(void)
+{
+    return cm_calloc(1, sizeof(cm_coverage));
+}
+
+static void free_items(cov_item *it, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cm_free(it[i].name);
+        cm_free(it[i].file);
+    }
+    cm_free(it);
+}
+
+CM_API void cm_coverage_free(cm_coverage *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        cm_free(c->p[i].path);
+        free_items(c->p[i].rules, c->p[i].nrules);
+        free_items(c->p[i].filters, c->p[i].nfilters);
+    }
+    cm_free(c->p);
+    cm_free(c);
+}
+
+static cov_item *new_items(size_t n, const cm_policy *p, int rules)
+{
+    cov_item *it = cm_calloc(n ? n : 1, sizeof *it);
+    for (size_t i = 0; it && i < n; i++) {
+        it[i].name = cm_strdup(rules ? cm_policy_rule_name(p, i) : cm_policy_filter_name(p, i));
+        it[i].file = cm_strdup(rules ? cm_policy_rule_file(p, i) : cm_policy_filter_file(p, i));
+        it[i].line = rules ? cm_policy_rule_line(p, i) : cm_policy_filter_line(p, i);
+        it[i].lo = 2;
+        it[i].hi = -1;
+        if (it[i].name == NULL || it[i].file == NULL) {
+            free_items(it, i + 1);
+            return NULL;
+        }
+    }
+    return it;
+}
+
+/* The entry of the policy at path, made on first use. */
+static cov_policy *cov_entry(cm_coverage *c, const char *path, const cm_policy *p)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->p[i].path, path) == 0)
+            return &c->p[i];
+    if (cm_grow((void **)&c->p, &c->cap, c->n + 1, sizeof *c->p) < 0)
+        return NULL;
+    cov_policy *e = &c->p[c->n];
+    memset(e, 0, sizeof *e);
+    e->path = cm_strdup(path);
+    e->nrules = cm_policy_rule_count(p);
+    e->nfilters = cm_policy_filter_count(p);
+    e->rules = new_items(e->nrules, p, 1);
+    e->filters = new_items(e->nfilters, p, 0);
+    if (e->path == NULL || e->rules == NULL || e->filters == NULL) {
+        cm_free(e->path);
+        free_items(e->rules, e->rules ? e->nrules : 0);
+        free_items(e->filters, e->filters ? e->nfilters : 0);
+        return NULL;
+    }
+    c->n++;
+    return e;
+}
+
+/* Count one case: its run's statistics and its profiles' words. */
+static void cov_count(cm_coverage *c, const char *path, cm_engine *e, const cm_policy *p,
+                      const cm_result *stats)
+{
+    cov_policy *cp = cov_entry(c, path, p);
+    if (cp == NULL) {
+        c->nomem = 1;
+        return;
+    }
+    cp->cases++;
+    for (size_t i = 0; i < cp->nrules && i < cm_policy_rule_count(p); i++) {
+        const cm_rule_stats *rs = cm_result_rule_stats(stats, i);
+        cov_item *it = &cp->rules[i];
+        if (rs == NULL || rs->scored == 0)
+            continue;
+        it->a += rs->scored;
+        it->b += rs->fired;
+        it->lo = rs->min < it->lo ? rs->min : it->lo;
+        it->hi = rs->max > it->hi ? rs->max : it->hi;
+    }
+    for (size_t i = 0; i < cp->nfilters && i < cm_policy_filter_count(p); i++) {
+        const cm_filter_stats *fs = cm_result_filter_stats(stats, i);
+        if (fs) {
+            cp->filters[i].a += fs->checked;
+            cp->filters[i].b += fs->vetoed;
+        }
+    }
+    const store *st = engine_store(e);
+    const field_def *f;
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t k = 0; (f = schema_field_at(k)) != NULL; k++) {
+            int v = schema_field_vocab(f);
+            if (v < 0 || !(f->kinds & (kind == 0 ? 1u : 2u)))
+                continue;
+            for (uint32_t i = 0; i < st->kinds[kind].count; i++) {
+                struct field_read o;
+                record_read(st, kind, store_common(st, kind, i), f, &o);
+                if (o.type == T_LIST && o.pool == POOL_VOCAB)
+                    cp->words[v] |= o.bits;
+                else if (o.type == T_STRING && o.str) {
+                    int w = vocab_lookup(v, o.str, strlen(o.str));
+                    if (w >= 0)
+                        cp->words[v] |= 1u << w;
+                }
+            }
+        }
+}
+
+static void cov_put(textbuf *b, cm_write_fn fn, void *ud, int *failed)
+{
+    if (!*failed && b->len && fn(b->s, b->len, ud) != 0)
+        *failed = 1;
+    buf_clear(b);
+}
+
+static void json_str(textbuf *b, const char *s)
+{
+    buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_printf(b, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            buf_printf(b, "\\u%04x", *s);
+        else
+            buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+/* {"name":...,"file":...,"line":N  of the k-th item of a JSON list */
+static void json_item(textbuf *b, size_t k, const cov_item *it)
+{
+    buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+    json_str(b, it->name);
+    buf_puts(b, ",\"file\":");
+    json_str(b, it->file);
+    buf_printf(b, ",\"line\":%d", it->line);
+}
+
+CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud)
+{
+    if (c == NULL || fn == NULL)
+        return CM_EUSAGE;
+    if (c->nomem)
+        return CM_ENOMEM;
+    textbuf b = BUF_INIT;
+    int failed = 0;
+    if (json)
+        buf_putc(&b, '[');
+    for (size_t i = 0; i < c->n; i++) {
+        const cov_policy *cp = &c->p[i];
+        if (json) {
+            buf_puts(&b, i ? ",{\"policy\":" : "{\"policy\":");
+            json_str(&b, cp->path);
+            buf_printf(&b, ",\"cases\":%zu,\"rules\":[", cp->cases);
+        } else {
+            buf_printf(&b, "# coverage of %s (%zu case%s; Lua lines are not measured)\n",
+                       cp->path, cp->cases, cp->cases == 1 ? "" : "s");
+        }
+        for (size_t k = 0; k < cp->nrules; k++) {
+            const cov_item *it = &cp->rules[k];
+            if (json) {
+                json_item(&b, k, it);
+                buf_printf(&b, ",\"scored\":%zu,\"fired\":%zu", it->a, it->b);
+                if (it->a)
+                    buf_printf(&b, ",\"min\":%.17g,\"max\":%.17g", it->lo, it->hi);
+                buf_putc(&b, '}');
+            } else if (it->a == 0) {
+                buf_printf(&b, "#   %s:%d: rule '%s': not exercised (no test pair passed the "
+                           "filters)\n", it->file, it->line, it->name);
+            } else {
+                buf_printf(&b, "#   %s:%d: rule '%s': %zu pairs, fired on %zu, scores %g to %g%s\n",
+                           it->file, it->line, it->name, it->a, it->b, it->lo, it->hi,
+                           it->b == 0 ? ": never fired" : it->lo == it->hi ? ": never varied" : "");
+            }
+        }
+        if (json)
+            buf_puts(&b, "],\"filters\":[");
+        for (size_t k = 0; k < cp->nfilters; k++) {
+            const cov_item *it = &cp->filters[k];
+            if (json) {
+                json_item(&b, k, it);
+                buf_printf(&b, ",\"checked\":%zu,\"vetoed\":%zu}", it->a, it->b);
+            } else {
+                buf_printf(&b, "#   %s:%d: filter '%s': %zu pairs, vetoed %zu%s\n", it->file,
+                           it->line, it->name, it->a, it->b,
+                           it->a == 0 ? ": not exercised" : it->b == 0 ? ": never vetoed"
+                           : it->b == it->a ? ": never let a pair through" : "");
+            }
+        }
+        if (json)
+            buf_puts(&b, "],\"untouched\":{");
+        int firstv = 1;
+        for (int v = 0; v < VOCAB_COUNT; v++) {
+            int any = 0;
+            for (int w = 0; w < vocab_size(v); w++) {
+                if (cp->words[v] & (1u << w))
+                    continue;
+                if (json) {
+                    if (!any)
+                        buf_printf(&b, "%s\"%s\":[", firstv ? "" : ",", vocab_name(v));
+                    buf_printf(&b, "%s\"%s\"", any ? "," : "", vocab_word(v, w));
+                } else {
+                    if (!any)
+                        buf_printf(&b, "#   no test profile holds these %s words:", vocab_name(v));
+                    buf_printf(&b, "%s %s", any ? "," : "", vocab_word(v, w));
+                }
+                any = 1;
+                firstv = 0;
+            }
+            if (any)
+                buf_puts(&b, json ? "]" : "\n");
+        }
+        if (json)
+            buf_puts(&b, "}}");
+        cov_put(&b, fn, ud, &failed);
+    }
+    if (json)
+        buf_puts(&b, "]");
+    cov_put(&b, fn, ud, &failed);
+    int nomem = b.nomem;
+    buf_free(&b);
+    return nomem ? CM_ENOMEM : failed ? CM_EIO : CM_OK;
 }
 
 static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, void *ud,
@@ -599,10 +861,14 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     cm_match_options_init(&mo);
     mo.threads = 1;
     mo.top = cm_engine_count(e, CM_KIND_REGIONS) + cm_engine_count(e, CM_KIND_ENTERPRISES) + 1;
+    mo.stats = c->cov != NULL;    /* the same rows; every pair scored in full and counted */
     if (cm_match(e, p, &mo, &by_e) != CM_OK) {
         buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
+    if (c->cov)
+        cov_count(c->cov, path, e, p, by_e);
+    mo.stats = 0;
     mo.by = CM_KIND_REGIONS;
     if (cm_match(e, p, &mo, &by_r) != CM_OK) {
         buf_printf(&out, "%s\n", cm_engine_errmsg(e));
@@ -649,8 +915,15 @@ done:;
 CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test_fn fn, void *ud,
                                   size_t *passed, size_t *failed)
 {
+    return cm_test_run_file_cov(path, pattern, NULL, fn, ud, passed, failed);
+}
+
+CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_coverage *cov,
+                                      cm_test_fn fn, void *ud, size_t *passed, size_t *failed)
+{
     ctx c;
     memset(&c, 0, sizeof c);
+    c.cov = cov;
     c.file = path;
     const char *slash = strrchr(path, '/');
     if (slash)

@@ -116,6 +116,11 @@ const field_def *schema_field(int kind, const char *path, size_t len)
     return NULL;
 }
 
+const field_def *schema_field_at(size_t i)
+{
+    return i < NSCHEMA ? &schema[i] : NULL;
+}
+
 const char *schema_group_members(int kind, const char *group)
 {
     if (strcmp(group, "location") == 0)
@@ -433,7 +438,7 @@ static uint16_t country_item(rb *b, const char *path, const val *v) { return cou
 
 static uint16_t language_item(rb *b, const char *path, const val *v)
 {
-    static const char exp[] = "an ISO 639-1 language code";
+    static const char exp[] = "an ISO 639-1 language code (or ISO 639-2/3 where there is none)";
     if (!want_string(b, path, v, exp))
         return 0;
     iso_id l = iso_language(v->s, v->len);
@@ -578,7 +583,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
             c->lon = d;
         break;
     case F_LANGUAGES:
-        code_list(b, path, v, "a list of ISO 639-1 codes", language_item, &c->langs_off, &c->langs_n);
+        code_list(b, path, v, "a list of ISO 639 language codes", language_item, &c->langs_off, &c->langs_n);
         break;
     case F_LEVEL:
         r->level = enum_word(b, path, v, VOCAB_LEVEL);

@@ -42,6 +42,16 @@ typedef struct field_def {
 
 /* The field of a kind (0 regions, 1 enterprises) with this path, or NULL. */
 const field_def *schema_field(int kind, const char *path, size_t len);
+/* The i-th field of the table (regions' and enterprises', in SCHEMA.md
+ * order), or NULL past the end. */
+const field_def *schema_field_at(size_t i);
+/* NULL when value can be a value (or item) of the schema field named field,
+ * or field is no field of the schema; else a message in buf saying why not
+ * ("'logistic' is not a word of needs ...; did you mean 'logistics'?").
+ * schema.c. */
+const char *schema_value_problem(const char *field, const char *value, char *buf, size_t n);
+/* The vocabulary (enum vocab_id) of a field's words, or -1. schema.c. */
+int schema_field_vocab(const field_def *f);
 /* An id by the schema: 1-64 characters of A-Za-z0-9._:- (profiles, and the
  * parties of pairs files). */
 int schema_valid_id(const char *s, size_t len);

@@ -51,8 +51,11 @@ int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, s
             r->derived = (int)d;
             return 0;
         }
+    const char *near = policy_nearest_name(p, side, path);
     snprintf(err, errlen, "'%s' is not a field of %s profiles (nor attrs.NAME, nor a value "
-             "derived before this line)", path, side == SIDE_ENTERPRISE ? "enterprise" : "region");
+             "derived before this line)%s%s%s", path,
+             side == SIDE_ENTERPRISE ? "enterprise" : "region", near ? "; did you mean '" : "",
+             near ? near : "", near ? "'?" : "");
     cm_free(r->path);
     r->path = NULL;
     return -1;
@@ -515,7 +518,10 @@ static double distance(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     double d = geo_km(e->lat, e->lon, r->lat, r->lon);
     double s = d >= b->scale ? 0 : 1 - d / b->scale;
     if (reason)
-        snprintf(reason, n, "%.0f km apart (0 from %.0f km)", d, b->scale);
+        snprintf(reason, n, d >= b->scale ? "%.0f km apart, at or beyond %.0f km, where "
+                                            "closeness scores 0"
+                                          : "%.0f km apart; closeness falls to 0 at %.0f km",
+                 d, b->scale);
     return s;
 }
 

@@ -3,7 +3,8 @@
  * SCHEMA.md and the enums (region level, ownership). Words are stored in
  * profiles as bits of a set or as small indexes.
  *
- * Owns the word tables. Depends on nothing.
+ * Owns the word tables, and the nearest-word search of "did you mean"
+ * hints. Depends on nothing.
  */
 #ifndef CM_VOCAB_H
 #define CM_VOCAB_H
@@ -25,7 +26,15 @@ enum vocab_id {
 int vocab_lookup(int vocab, const char *word, size_t len);
 const char *vocab_word(int vocab, int index);
 int vocab_size(int vocab);
+/* The vocabulary's name: "needs", "programmes", ... "level", "ownership". */
+const char *vocab_name(int vocab);
 /* "one of technology, capital, ..." for messages. */
 const char *vocab_expected(int vocab);
+
+/* The word of words[0..n) nearest to word, near enough to be a typo of it
+ * (one edit in a word under six letters, a third of the letters in longer
+ * ones), or NULL. For "did you mean" hints. */
+const char *word_nearest(const char *word, const char *const *words, size_t n);
+const char *vocab_nearest(int vocab, const char *word);
 
 #endif

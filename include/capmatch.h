@@ -102,6 +102,14 @@ typedef enum cm_format {
 CM_API const char *cm_kind_name(cm_kind k);      /* "regions", "enterprises" */
 CM_API const char *cm_format_name(cm_format f);  /* "json", "jsonl", "csv" */
 
+/* ---- the profile schema ------------------------------------------------------
+ * The schema of a kind's profiles (version 1), made from the tables the
+ * validator uses: json 0 gives the text `capmatch schema` prints (every field
+ * with its type, unit, rule and words), json 1 a JSON Schema (draft 2020-12)
+ * of a JSON file of that kind. CM_EUSAGE for CM_KIND_AUTO, CM_EIO when fn
+ * fails. */
+CM_API cm_status cm_schema_write(cm_kind kind, int json, cm_write_fn fn, void *ud);
+
 /* ---- diagnostics -----------------------------------------------------------
  * Problems found while loading. A list collects every problem of a load, up
  * to the limit in cm_load_options.max_errors. */
@@ -173,6 +181,12 @@ CM_API cm_status cm_engine_load_buffer(cm_engine *e, const char *name,
  * bounded chunks to its end; name stands for it in messages. fd stays open. */
 CM_API cm_status cm_engine_load_fd(cm_engine *e, const char *name, int fd,
                                    const cm_load_options *o, cm_diags *diags);
+
+/* Load capmatch's built-in sample profiles (3 regions, 4 enterprises that
+ * give every field a value somewhere and leave each optional one out
+ * somewhere; ids "sample-region-*", "sample-enterprise-*"), to run a
+ * policy's rules without data (capmatch check). */
+CM_API cm_status cm_engine_load_samples(cm_engine *e, cm_diags *diags);
 
 /* Replace the money rates table (see cm_engine_convert) from a CSV file. */
 CM_API cm_status cm_engine_load_rates(cm_engine *e, const char *path);
@@ -280,6 +294,10 @@ CM_API int cm_policy_filter_line(const cm_policy *p, size_t i);
 /* With cm_policy_options.lint: the declaration problems found, with lines. */
 CM_API size_t cm_policy_problem_count(const cm_policy *p);
 CM_API const char *cm_policy_problem(const cm_policy *p, size_t i, int *line);
+/* Problem i's cm_lint_severity: CM_LINT_ERROR for a wrong declaration,
+ * CM_LINT_WARNING for a note (an inconsistent AHP matrix, cost = true
+ * without a decision method). */
+CM_API int cm_policy_problem_severity(const cm_policy *p, size_t i);
 /* The policy file's text as loaded. */
 CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
 
@@ -292,14 +310,30 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len);
  * filters that reject every pair, and rule errors. Each finding goes to fn as it is
  * found (its strings are valid during the call); *count (may be NULL) gets
  * how many. CM_ENOMEM when it could not finish. */
+typedef enum cm_lint_severity {
+    CM_LINT_ERROR = 1,            /* the policy is wrong: a rule that never fires, a
+                                     name or value that does not exist, a rule error */
+    CM_LINT_WARNING = 2           /* worth a look: unused parameters, rules that never
+                                     vary, filters that reject every pair */
+} cm_lint_severity;
 typedef struct cm_lint_finding {
     const char *file;             /* the policy's file or a module it required */
     int line;                     /* 0 when the finding is about the whole file */
     const char *message;
+    int severity;                 /* cm_lint_severity */
 } cm_lint_finding;
 typedef void (*cm_lint_fn)(const cm_lint_finding *f, void *ud);
 CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void *ud,
                                 size_t *count);
+/* The same with flags: CM_LINT_SAMPLE_DATA says the engine holds only
+ * sample profiles (cm_engine_load_samples): the rules are traced on them for
+ * errors (fields that do not exist) and uses, but no finding is drawn from
+ * how they score there. Besides, every lint checks the literal arguments of
+ * has(...) and within(...) calls in the policy's source against the schema's
+ * vocabularies and codes. */
+enum { CM_LINT_SAMPLE_DATA = 1u };
+CM_API cm_status cm_policy_lint_ex(cm_engine *e, cm_policy *p, unsigned flags, cm_lint_fn fn,
+                                   void *ud, size_t *count);
 
 /* ---- matching ----------------------------------------------------------------
  * Thread safety: cm_match uses its own threads, one Lua state each. Several
@@ -328,6 +362,9 @@ typedef struct cm_match_options {
     int diversity;                /* region lists (by REGIONS) only: 0 the policy's
                                      diversity = { ... } if it declares one, 1 on (the
                                      policy's, else by = { "group", "offers" }), -1 off */
+    int stats;                    /* gather rule and filter statistics (cm_result_rule_stats);
+                                     implies no_prune, so that every pair that passes the
+                                     filters is scored in full and counted */
 } cm_match_options;
 
 typedef struct cm_match_row {
@@ -362,6 +399,30 @@ typedef struct cm_filter_item {
 
 typedef struct cm_result cm_result;
 
+/* Statistics of a run with cm_match_options.stats. Rules: over the pairs
+ * that passed every filter, each scored by every rule (no pruning): how
+ * often the rule fired (scored above 0), its least, quartiles (to the
+ * nearest 0.001, nearest rank), median, greatest and mean score, the share
+ * of pairs it scored 0, and its share of the sum of the final scores of its
+ * side (the score, or the region's view for side = "region" rules): the sum
+ * of its contributions over that sum. Filters run cheapest first (built-ins,
+ * then Lua) and stop at the first veto: checked counts the pairs a filter
+ * was asked about, vetoed those it rejected (a filter that fails rejects).
+ * The same for any number of threads. */
+typedef struct cm_rule_stats {
+    const char *name;
+    int region_side;
+    double weight;
+    size_t scored, fired;
+    double min, q1, median, q3, max, mean;
+    double zeros;                 /* share of the scored pairs it scored 0 */
+    double share;                 /* of the sum of its side's final scores */
+} cm_rule_stats;
+typedef struct cm_filter_stats {
+    const char *name;
+    size_t checked, vetoed;
+} cm_filter_stats;
+
 CM_API void cm_match_options_init(cm_match_options *o);
 CM_API cm_status cm_match(cm_engine *e, cm_policy *p, const cm_match_options *o,
                           cm_result **out);
@@ -382,6 +443,11 @@ CM_API const cm_explain_item *cm_result_explain(const cm_result *r, size_t row, 
 CM_API size_t cm_result_filter_count(const cm_result *r);
 CM_API const cm_filter_item *cm_result_filter(const cm_result *r, size_t i);
 /* Rule errors skipped with CM_ON_ERROR_SKIP: how many, and the first ones. */
+/* With cm_match_options.stats (else NULL / 0): rule i (declaration order),
+ * filter i, and the pairs scored in full. Valid until the result is freed. */
+CM_API const cm_rule_stats *cm_result_rule_stats(const cm_result *r, size_t i);
+CM_API const cm_filter_stats *cm_result_filter_stats(const cm_result *r, size_t i);
+CM_API size_t cm_result_scored(const cm_result *r);
 CM_API size_t cm_result_error_count(const cm_result *r);
 CM_API const char *cm_result_error(const cm_result *r, size_t i);
 /* Pairs scored, and how many of them filters vetoed. */
@@ -539,6 +605,21 @@ typedef void (*cm_test_fn)(const cm_test_event *ev, void *ud);
  * adding to *passed and *failed. CM_EINPUT when the file itself fails. */
 CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test_fn fn,
                                   void *ud, size_t *passed, size_t *failed);
+
+/* Coverage of policy tests (capmatch test --coverage), gathered over every
+ * case run with cm_test_run_file_cov, per policy file: each rule's pairs
+ * scored and fired (scored above 0) and its least and greatest score, each
+ * filter's pairs checked and vetoed (from runs with cm_match_options.stats),
+ * and the words of each vocabulary that no test profile holds. Line coverage
+ * of the policy's Lua is not measured. */
+typedef struct cm_coverage cm_coverage;
+CM_API cm_coverage *cm_coverage_new(void);
+CM_API void cm_coverage_free(cm_coverage *c);
+CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_coverage *cov,
+                                      cm_test_fn fn, void *ud, size_t *passed, size_t *failed);
+/* The coverage as text lines (each starting "# ", to sit in TAP output) or
+ * as one JSON array. */
+CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud);
 
 /* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
 CM_API cm_status cm_sha256_file(const char *path, char hex[65]);

@@ -81,7 +81,7 @@ bad() {
     if [ "$RC" -eq 2 ] && grep -qF -- "bad.lua:1: policy: diversity$3" "$TMP/err"; then ok "diversity: $1"; else
         not_ok "diversity: $1" "exit $RC" "$(head -c 400 "$TMP/err")"; fi
 }
-bad "an unknown key" '{ by = "group", penalt = 0.1 }' ": unknown key 'penalt' (known: by, penalty, window)"
+bad "an unknown key" '{ by = "group", penalt = 0.1 }' ": unknown key 'penalt'; did you mean 'penalty'? (known: by, penalty, window)"
 bad "an unknown by" '{ by = "sector" }' ": by: expected one of class, group, division, country, offers, found 'sector'"
 bad "a by that is not a name" '{ by = { "group", 3 } }' ": by: expected one of class, group, division, country, offers, found a number"
 bad "no by" '{ penalty = 0.1 }' ": 'by' is required"

@@ -52,7 +52,7 @@ done
 # parameters given like --set
 run env LD_LIBRARY_PATH="$ROOTDIR/usr/lib" "$TMP/match_one" $R $E $P $X radius_km=1000 sme_bonus=1
 expect_status "match_one with parameters" 0
-expect_grep "match_one: radius_km=1000" out "(0 from 1000 km)"
+expect_grep "match_one: radius_km=1000" out "at or beyond 1000 km, where closeness scores 0"
 expect_grep "match_one: sme_bonus=1" out "size             1.00 x 1 = 0.125  small or medium"
 
 # errors: an unknown enterprise, a parameter of the wrong type, a broken policy

@@ -75,8 +75,8 @@ done
 # capmatch check traces what memoised rules read
 run "$CAPMATCH" check $P/fast_uses_mismatch.lua --data "$REG" --data "$ENT"
 expect_status "check: a uses that does not match exits 1" 1
-expect_grep "check: a field read but not listed" out "fast_uses_mismatch.lua:4: rule 'size' reads enterprise.description, which its uses does not list: its memoised scores would be wrong (add it to uses)"
-expect_grep "check: a field listed but never read" out "fast_uses_mismatch.lua:4: rule 'size' lists enterprise.seeks in uses but read it on none of 1026 pairs: it only splits the memo"
+expect_grep "check: a field read but not listed" out "fast_uses_mismatch.lua:4: error: rule 'size' reads enterprise.description, which its uses does not list: its memoised scores would be wrong (add it to uses)"
+expect_grep "check: a field listed but never read" out "fast_uses_mismatch.lua:4: warning: rule 'size' lists enterprise.seeks in uses but read it on none of 1026 pairs: it only splits the memo"
 for pol in default sector_fit financing_funds sme_support; do
     run "$CAPMATCH" check rules/$pol.lua --data "$REG" --data "$ENT"
     expect_status "check: the shipped $pol.lua declares what it reads" 0

@@ -4,7 +4,7 @@
 #       (table.move, insert, remove; string.rep of "") stop at once, naming
 #       the file and line: at load time, in a rule, in a feed configuration
 #       and in a feed's map function
-#   4   an unknown regex flag: "unknown regex flag 'g' (known: i, m, s, x)",
+#   4   an unknown regex flag: "unknown regex flag 'g' (known: i, m, s, x, w)",
 #       and no use after free (make sanitize runs this under ASan)
 #   9   reasons are cut to 1 KiB ending with "..."; a rule building a 30 MB
 #       reason for every pair stops at once instead of running for a minute
@@ -110,12 +110,12 @@ expect_grep "feed map returning a table of 8^16 leaves: too large" err "the valu
 match --policy $H/regex_flag_g.lua
 expect_status "builtin.regex flags 'ig': exit 2" 2
 expect_grep "builtin.regex flags 'ig': names the flag and the known ones, file and line" err \
-    "$H/regex_flag_g.lua:5: rule 'abaca': unknown regex flag 'g' (known: i, m, s, x)"
+    "$H/regex_flag_g.lua:5: rule 'abaca': unknown regex flag 'g' (known: i, m, s, x, w)"
 expect_clean "builtin.regex flags 'ig'"
 match --policy $H/re_flag_g_rule.lua
 expect_status "re.test flags 'g': exit 2" 2
 expect_grep "re.test flags 'g': names the flag and the known ones" err \
-    "$H/re_flag_g_rule.lua:4: re: unknown regex flag 'g' (known: i, m, s, x)"
+    "$H/re_flag_g_rule.lua:4: re: unknown regex flag 'g' (known: i, m, s, x, w)"
 match --policy $H/regex_flags_ok.lua --explain --top 1
 expect_status "regex flags i, m, s, x: exit 0" 0
 expect_grep "regex flags m and s in re.*" out "1.00 x 1    = 0.500  flags m and s"

@@ -7,7 +7,9 @@ run make -s install DESTDIR="$ROOTDIR" PREFIX=/usr
 expect_status "make install" 0
 
 for f in usr/bin/capmatch usr/include/capmatch.h usr/lib/libcapmatch.a \
-         usr/lib/libcapmatch.so.0 usr/lib/pkgconfig/capmatch.pc usr/share/man/man1/capmatch.1; do
+         usr/lib/libcapmatch.so.0 usr/lib/pkgconfig/capmatch.pc usr/share/man/man1/capmatch.1 \
+         usr/share/man/man5/capmatch-profiles.5 usr/share/capmatch/schema/regions.json \
+         usr/share/capmatch/schema/enterprises.json; do
     if [ -e "$ROOTDIR/$f" ]; then ok "installed $f"; else not_ok "installed $f" "missing"; fi
 done
 
@@ -56,6 +58,12 @@ expect_status "shared: a program with its own utf8_check links" 0
 
 run "$ROOTDIR/usr/bin/capmatch" --version
 expect_grep "installed command runs" out "capmatch 0.1.0"
+# the installed JSON Schema is what the installed command prints
+for k in regions enterprises; do
+    run "$ROOTDIR/usr/bin/capmatch" schema $k --format json
+    expect_out "installed schema/$k.json is capmatch schema $k --format json" \
+        "$ROOTDIR/usr/share/capmatch/schema/$k.json"
+done
 run man -l "$ROOTDIR/usr/share/man/man1/capmatch.1"
 expect_grep "man page renders with exit codes" out "EXIT STATUS"
 

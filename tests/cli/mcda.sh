@@ -194,8 +194,9 @@ expect_grep "mcda.ahp: weight of the third rule" out "x 0.104729"
 run "$CAPMATCH" check "$P/ahp_weights.lua"
 expect_status "mcda.ahp: check of a consistent questionnaire: no finding" 0
 run "$CAPMATCH" check "$P/ahp_inconsistent.lua"
+expect_status "mcda.ahp: an inconsistent matrix is a warning: check exits 0" 0
 expect_grep "mcda.ahp: check warns when CR > 0.10, with the line" out \
-    "tests/policies/mcda/ahp_inconsistent.lua:3: mcda.ahp: consistency ratio 6.130 > 0.10: the comparisons contradict each other (lambda_max 10.111 for 3 criteria); revise them before using the weights"
+    "tests/policies/mcda/ahp_inconsistent.lua:3: warning: mcda.ahp: consistency ratio 6.130 > 0.10: the comparisons contradict each other (lambda_max 10.111 for 3 criteria); revise them before using the weights"
 # a warning, not a refusal: the policy still matches
 run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P/ahp_inconsistent.lua" --top 1
 expect_status "mcda.ahp: an inconsistent matrix still loads for match" 0
@@ -359,6 +360,6 @@ python3 tests/cli/readme_examples.py "$TMP/mcda-man.md" "$CAPMATCH" | sed 's|[^ 
 # capmatch check: cost = true without a decision method is named
 run "$CAPMATCH" check "$A" --set method=none
 expect_grep "check: cost = true without aggregate is a finding" out \
-    "tests/policies/mcda/aggregate.lua:17: rule 'far': cost = true counts only with policy { aggregate = ... }; the weighted mean takes its score as it is"
+    "tests/policies/mcda/aggregate.lua:17: warning: rule 'far': cost = true counts only with policy { aggregate = ... }; the weighted mean takes its score as it is"
 run "$CAPMATCH" check "$A"
 expect_status "check: cost = true with aggregate: no finding" 0

@@ -12,8 +12,18 @@ import sys
 doc, capmatch = sys.argv[1], sys.argv[2]
 text = open(doc, encoding="utf-8").read()
 blocks, cur, inside = [], [], False
+man = re.search(r"\.[1-9]$", doc) is not None
 for line in text.split("\n"):
-    if line.startswith("```"):
+    if man:
+        # a man page: examples are .nf/.fi blocks, troff escapes undone
+        if line.startswith(".nf") or line.startswith(".fi"):
+            if inside:
+                blocks.append("\n".join(cur))
+            inside, cur = line.startswith(".nf"), []
+        elif inside:
+            cur.append(line.replace("\\&", "").replace("\\-", "-").replace("\\e", "\\")
+                       .replace("\\(dq", '"'))
+    elif line.startswith("```"):
         if inside:
             blocks.append("\n".join(cur))
         inside, cur = not inside, []

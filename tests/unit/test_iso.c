@@ -189,7 +189,10 @@ static void test_currencies(void **state)
 static void test_languages(void **state)
 {
     (void)state;
-    static const char *codes[] = { "zh", "en", "th", "vi", "ms", "lo", "km", "tl" };
+    /* 639-1 where there is one; else 639-2/3: Filipino, Cebuano, Bikol,
+     * Hokkien (nan), Philippine languages (phi, a 639-2 collective code) */
+    static const char *codes[] = { "zh", "en", "th", "vi", "ms", "lo", "km", "tl",
+                                   "fil", "ceb", "bik", "nan", "phi" };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         iso_id id = language(codes[i]);
         assert_int_not_equal(id, 0);
@@ -199,7 +202,14 @@ static void test_languages(void **state)
     assert_int_equal(language("xx"), 0);
     assert_int_equal(language("EN"), 0);
     assert_int_equal(language("En"), 0);
-    assert_int_equal(language("eng"), 0);
+    assert_int_equal(language("eng"), 0);     /* has a 639-1 code: "en" */
+    assert_int_equal(language("tgl"), 0);     /* "tl" */
+    assert_int_equal(language("fre"), 0);     /* a 639-2/B code */
+    assert_int_equal(language("qaa"), 0);     /* reserved for local use */
+    assert_int_equal(language("Fil"), 0);
+    assert_int_equal(language("fili"), 0);
+    const char filx[4] = { 'f', 'i', 'l', 'x' };
+    assert_int_equal(iso_language(filx, 3), language("fil"));
     assert_int_equal(language("e"), 0);
     assert_int_equal(language(""), 0);
     assert_int_equal(iso_language(NULL, 2), 0);
