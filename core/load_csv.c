@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "csvread.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,15 +215,31 @@ static int parse_number(const char *t, size_t len, double *out, int *is_int)
     }
     if (i != len)
         return 0;
-    if (integer && len < 16) {
-        /* most cells are plain integers: no strtod */
-        const char *d = t + (t[0] == '-');
-        long long v = 0;
-        for (; d < t + len; d++)
-            v = v * 10 + (*d - '0');
-        *out = t[0] == '-' ? -(double)v : (double)v;
-        *is_int = 1;
-        return 1;
+    if (len < 17 && memchr(t, 'e', len) == NULL && memchr(t, 'E', len) == NULL) {
+        /* most cells are integers or short decimals ("1.3690"): at most 15
+         * digits make an integer m < 2^53, held exactly in a double, and
+         * m / 10^k for k <= 15 is then one correctly rounded division, the
+         * very number strtod gives */
+        static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                        1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+        uint64_t m = 0;
+        unsigned frac = 0, digits = 0;
+        int in_frac = 0;
+        for (const char *d = t + (t[0] == '-'); d < t + len; d++) {
+            if (*d == '.') {
+                in_frac = 1;
+                continue;
+            }
+            m = m * 10 + (uint64_t)(*d - '0');
+            frac += (unsigned)in_frac;
+            digits++;
+        }
+        if (digits <= 15) {
+            double v = frac ? (double)m / pow10[frac] : (double)m;
+            *out = t[0] == '-' ? -v : v;
+            *is_int = integer;
+            return 1;
+        }
     }
     *out = strtod(t, NULL);    /* cells are NUL-terminated */
     *is_int = integer;
@@ -322,13 +339,16 @@ static void read_row(csv_state *s)
         snprintf(found, sizeof found, "%zu", ncells);
         rb_error(b, NULL, exp, found);
     } else {
+        /* the cells' texts lie end to end, each after a NUL: when the whole
+         * row is UTF-8, so is every cell (no character spans a NUL) */
+        int row_utf8 = utf8_check(s->c.text, s->c.text_len) == s->c.text_len;
         for (size_t i = 0; i < ncells; i++) {
             const char *t = cell_text(s, i);
             size_t len = s->c.fields[i].len;
             const column *c = &s->cols[i];
             if (len == 0)
                 continue;     /* an empty cell is an absent field */
-            size_t bad = utf8_check(t, len);
+            size_t bad = row_utf8 ? len : utf8_check(t, len);
             if (bad != len) {
                 char found[64];
                 snprintf(found, sizeof found, "byte 0x%02x at byte %zu of the cell",
@@ -367,6 +387,7 @@ static void read_row(csv_state *s)
             run_reject(r, record, s->row_line, src_at(r->src, s->c.start),
                        s->c.end - s->c.start, diag_start);
     }
+    run_record_done(r, s->c.end);
 }
 
 static void syntax_error(csv_state *s)

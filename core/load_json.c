@@ -269,6 +269,7 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         if (got == 0)
             run_reject(r, record, line, parsed ? src_at(src, i) : "", parsed ? used : 0,
                        diag_start);
+        run_record_done(r, i + used);
         i = skip_ws(r, i + used);
         int c = src_byte(src, i);
         if (c == ',') {
@@ -506,6 +507,7 @@ int load_jsonl(load_run *r)
         if (got == 0)
             run_reject(r, record, line, long_line ? "" : src_at(src, i),
                        long_line ? 0 : len, diag_start);
+        run_record_done(r, next);
         i = next;
     }
     rb_free(b);

@@ -123,6 +123,14 @@ void store_rollback(store *s, store_mark m);
 /* Undo only the pool writes of one record that turned out invalid. */
 void store_rollback_pools(store *s, store_mark m);
 
+/* The load that began at `since` has done 1/(1 + more) of its work: make
+ * room for `more` times what it added so far in every pool, so that the
+ * rest of it appends without moving or rehashing anything. A hint: when
+ * memory is short it does less, and nothing else changes. */
+void store_expect(store *s, store_mark since, double more);
+/* Give back the pools' unused room (after a load). */
+void store_trim(store *s);
+
 int store_add_file(store *s, const char *name, uint16_t *out);
 int store_push_u16(store *s, uint16_t v);
 int store_push_ref(store *s, uint32_t v);

@@ -48,11 +48,13 @@ int vocab_lookup(int vocab, const char *word, size_t len)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return -1;
+    if (len == 0)
+        return -1;            /* no word is empty */
     const char *const *w = vocabs[vocab].words;
-    /* compare lengths first: word may hold a NUL, and w[i][len] could lie
-     * past the end of a shorter word */
+    /* the first letter rules out most words; then compare lengths: word may
+     * hold a NUL, and w[i][len] could lie past the end of a shorter word */
     for (int i = 0; w[i]; i++)
-        if (strlen(w[i]) == len && memcmp(w[i], word, len) == 0)
+        if (w[i][0] == word[0] && strlen(w[i]) == len && memcmp(w[i], word, len) == 0)
             return i;
     return -1;
 }
