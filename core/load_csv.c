@@ -34,6 +34,7 @@ typedef struct csv_state {
     int header_done;
     unsigned long row_line;   /* line the record starts on */
     size_t id_col;            /* SIZE_MAX when there is no id column */
+    size_t name_col;          /* the same for name */
     /* scratch for list items */
     val *items;
     size_t items_cap;
@@ -69,7 +70,7 @@ static void read_header(csv_state *s)
 {
     load_ctx *ctx = &s->r->ctx;
     size_t ncells = s->c.nfields;
-    s->id_col = SIZE_MAX;
+    s->id_col = s->name_col = SIZE_MAX;
     if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
@@ -171,78 +172,77 @@ static void read_header(csv_state *s)
         c->field = f;
         if (strcmp(f->path, "id") == 0)
             s->id_col = i;
+        else if (strcmp(f->path, "name") == 0)
+            s->name_col = i;
     }
     cm_free(seen);
 }
 
 /* ---- cells --------------------------------------------------------------------- */
 
-/* A number as JSON writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/* A number as JSON writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+ * One pass checks the form and gathers the digits: most cells are integers
+ * or short decimals ("1.3690"), and with at most 15 digits the integer m
+ * they make is below 2^53, held exactly in a double, so that m / 10^k
+ * (k <= 15) is one correctly rounded division: the very number strtod
+ * gives. Longer numbers and exponents go to strtod. */
 static int parse_number(const char *t, size_t len, double *out, int *is_int)
 {
+    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
     size_t i = 0;
-    int integer = 1;
+    int integer = 1, expo = 0;
+    uint64_t m = 0;           /* wraps past 19 digits: then unused */
+    unsigned digits = 0, frac = 0;
+#define DIGIT(c) ((unsigned char)((c) - '0') <= 9)
     if (i < len && t[i] == '-')
         i++;
     if (i >= len)
         return 0;
-    if (t[i] == '0')
+    if (t[i] == '0') {
         i++;
-    else if (t[i] >= '1' && t[i] <= '9')
-        while (i < len && t[i] >= '0' && t[i] <= '9')
-            i++;
-    else
+        digits = 1;
+    } else if (t[i] >= '1' && t[i] <= '9') {
+        while (i < len && DIGIT(t[i])) {
+            m = m * 10 + (uint64_t)(t[i++] - '0');
+            digits++;
+        }
+    } else {
         return 0;
+    }
     if (i < len && t[i] == '.') {
         integer = 0;
-        i++;
-        size_t d = i;
-        while (i < len && t[i] >= '0' && t[i] <= '9')
-            i++;
-        if (i == d)
+        size_t d = ++i;
+        while (i < len && DIGIT(t[i])) {
+            m = m * 10 + (uint64_t)(t[i++] - '0');
+            digits++;
+        }
+        frac = (unsigned)(i - d);
+        if (frac == 0)
             return 0;
     }
     if (i < len && (t[i] == 'e' || t[i] == 'E')) {
         integer = 0;
+        expo = 1;
         i++;
         if (i < len && (t[i] == '+' || t[i] == '-'))
             i++;
         size_t d = i;
-        while (i < len && t[i] >= '0' && t[i] <= '9')
+        while (i < len && DIGIT(t[i]))
             i++;
         if (i == d)
             return 0;
     }
+#undef DIGIT
     if (i != len)
         return 0;
-    if (len < 17 && memchr(t, 'e', len) == NULL && memchr(t, 'E', len) == NULL) {
-        /* most cells are integers or short decimals ("1.3690"): at most 15
-         * digits make an integer m < 2^53, held exactly in a double, and
-         * m / 10^k for k <= 15 is then one correctly rounded division, the
-         * very number strtod gives */
-        static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-                                        1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-        uint64_t m = 0;
-        unsigned frac = 0, digits = 0;
-        int in_frac = 0;
-        for (const char *d = t + (t[0] == '-'); d < t + len; d++) {
-            if (*d == '.') {
-                in_frac = 1;
-                continue;
-            }
-            m = m * 10 + (uint64_t)(*d - '0');
-            frac += (unsigned)in_frac;
-            digits++;
-        }
-        if (digits <= 15) {
-            double v = frac ? (double)m / pow10[frac] : (double)m;
-            *out = t[0] == '-' ? -v : v;
-            *is_int = integer;
-            return 1;
-        }
+    *is_int = integer;
+    if (!expo && digits <= 15) {
+        double v = frac ? (double)m / pow10[frac] : (double)m;
+        *out = t[0] == '-' ? -v : v;
+        return 1;
     }
     *out = strtod(t, NULL);    /* cells are NUL-terminated */
-    *is_int = integer;
     return 1;
 }
 
@@ -339,6 +339,13 @@ static void read_row(csv_state *s)
         snprintf(found, sizeof found, "%zu", ncells);
         rb_error(b, NULL, exp, found);
     } else {
+        /* id and name are new strings for the string index, each a cache
+         * miss: ask for both at once */
+        if (id)
+            rb_prefetch(b, s->cols[s->id_col].field, id, id_len);
+        if (s->name_col < ncells)
+            rb_prefetch(b, s->cols[s->name_col].field, cell_text(s, s->name_col),
+                        s->c.fields[s->name_col].len);
         /* the cells' texts lie end to end, each after a NUL: when the whole
          * row is UTF-8, so is every cell (no character spans a NUL) */
         int row_utf8 = utf8_check(s->c.text, s->c.text_len) == s->c.text_len;

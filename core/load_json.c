@@ -99,6 +99,15 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
         rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
     else
         rb_begin(b, record, line, NULL, 0);
+    /* id and name are new strings for the string index, each a cache miss:
+     * ask for both at once */
+    const json_t *namev = json_object_get(obj, "name");
+    if (json_is_string(idv))
+        rb_prefetch(b, schema_field(ctx->kind, "id", 2), json_string_value(idv),
+                    json_string_length(idv));
+    if (json_is_string(namev))
+        rb_prefetch(b, schema_field(ctx->kind, "name", 4), json_string_value(namev),
+                    json_string_length(namev));
 
     const char *key;
     json_t *value;

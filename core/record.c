@@ -232,6 +232,12 @@ static void report(rb *b, const char *field, const char *expected, const char *f
         b->ctx->nomem = 1;
 }
 
+void rb_prefetch(rb *b, const field_def *f, const char *s, size_t len)
+{
+    if (f->id == F_ID || f->id == F_NAME)
+        strpool_prefetch(&b->ctx->st->strings, s, len);
+}
+
 void rb_error(rb *b, const char *field, const char *expected, const char *found)
 {
     if (field == NULL)
@@ -555,7 +561,8 @@ void rb_field(rb *b, const field_def *f, const val *v)
             bad(b, path, "1-64 characters of A-Za-z0-9._:-", v);
         } else {
             size_t before = b->ctx->st->strings.nentries;
-            intern(b, v->s, v->len, &c->id);
+            if (intern(b, v->s, v->len, &c->id))
+                store_prefetch_id(b->ctx->st, b->ctx->kind, c->id);   /* for rb_end */
             /* a string never seen before cannot be a duplicate id */
             b->id_is_new = b->ctx->st->strings.nentries != before;
         }
@@ -692,14 +699,19 @@ void rb_field(rb *b, const field_def *f, const val *v)
     }
 }
 
+/* "attrs.KEY" for messages. */
+static void attr_path(char *buf, size_t n, const char *key, size_t key_len)
+{
+    snprintf(buf, n, "attrs.%.*s", (int)(key_len < 100 ? key_len : 100), key);
+}
+
 void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
 {
     static const char exp[] = "a string, number, boolean or list of strings";
-    char path[128];
+    char path[128];           /* "attrs.KEY", written only for a message */
     char q[96];
     if (v->t == V_NULL)
         return;
-    snprintf(path, sizeof path, "attrs.%.*s", (int)(key_len < 100 ? key_len : 100), key);
     if (key_len == 0) {
         report(b, "attrs", "a non-empty attribute name", "\"\"", NULL);
         return;
@@ -711,6 +723,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         return;
     for (uint32_t i = 0; i < c->attrs_n; i++)
         if (st->attrs[c->attrs_off + i].key == a.key) {
+            attr_path(path, sizeof path, key, key_len);
             report(b, path, "each attribute once", diag_quote(q, sizeof q, key, key_len),
                    "given twice (at the top level and in attrs?)");
             return;
@@ -723,6 +736,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         break;
     case V_NUMBER:
         if (!isfinite(v->num)) {
+            attr_path(path, sizeof path, key, key_len);
             bad(b, path, "a finite number", v);
             return;
         }
@@ -735,6 +749,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         break;
     case V_LIST: {
         if (v->n > UINT16_MAX) {
+            attr_path(path, sizeof path, key, key_len);
             report(b, path, "at most 65535 items", "more", NULL);
             return;
         }
@@ -745,6 +760,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         for (size_t i = 0; i < n; i++) {
             if (v->items[i].t != V_STRING) {
                 char p[160];
+                attr_path(path, sizeof path, key, key_len);
                 item_path(p, sizeof p, path, i);
                 bad(b, p, "a string", &v->items[i]);
                 return;
@@ -764,9 +780,11 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
     }
     case V_OBJECT:
     case V_NULL:
+        attr_path(path, sizeof path, key, key_len);
         bad(b, path, exp, v);
         return;
     }
+
     /* attrs of one record are contiguous: the first one fixes the offset */
     if (c->attrs_n == 0)
         c->attrs_off = (uint32_t)st->attrs_len;

@@ -265,6 +265,19 @@ int store_append(store *s, int kind, const void *profile)
     return 0;
 }
 
+void store_prefetch_id(const store *s, int kind, str_ref id)
+{
+#if defined(__GNUC__)
+    const struct kind_store *k = &s->kinds[kind];
+    if (k->nslots)
+        __builtin_prefetch(&k->slots[id_hash(id) & (k->nslots - 1)], 1);
+#else
+    (void)s;
+    (void)kind;
+    (void)id;
+#endif
+}
+
 size_t store_find(const store *s, int kind, str_ref id)
 {
     const struct kind_store *k = &s->kinds[kind];

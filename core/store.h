@@ -139,6 +139,8 @@ int store_add_text(store *s, const char *t, size_t len, uint32_t *out);
 
 /* Append a profile (copied) and index its id. Returns 0, -1 out of memory. */
 int store_append(store *s, int kind, const void *profile);
+/* Start fetching the id index's slot for id, which store_append will write. */
+void store_prefetch_id(const store *s, int kind, str_ref id);
 /* Index of the profile with this interned id, or SIZE_MAX. */
 size_t store_find(const store *s, int kind, str_ref id);
 

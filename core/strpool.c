@@ -114,6 +114,18 @@ str_ref strpool_find(const strpool *p, const char *s, size_t len)
     return find_hashed(p, s, len, hash_bytes(s, len));
 }
 
+void strpool_prefetch(const strpool *p, const char *s, size_t len)
+{
+#if defined(__GNUC__)
+    if (len)
+        __builtin_prefetch(&p->buckets[hash_bytes(s, len) & (p->nbuckets - 1)]);
+#else
+    (void)p;
+    (void)s;
+    (void)len;
+#endif
+}
+
 int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
 {
     if (len == 0) {

@@ -33,6 +33,9 @@ void strpool_free(strpool *p);
 int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out);
 /* The ref of s if it is already interned, else STR_NONE (STR_NONE also for ""). */
 str_ref strpool_find(const strpool *p, const char *s, size_t len);
+/* Start fetching the index slot that interning s will probe (a string not
+ * seen before costs a cache miss there): call it some work ahead. */
+void strpool_prefetch(const strpool *p, const char *s, size_t len);
 
 static inline const char *strpool_get(const strpool *p, str_ref r) { return p->arena + r; }
 
