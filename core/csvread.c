@@ -9,6 +9,7 @@
 #include "csvread.h"
 #include "alloc.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -366,4 +367,36 @@ row_end:
         c->pos = c->end = at;
     }
     return 1;
+}
+
+void csvr_peek(const csvr *c, csvr_peek_field *out, size_t n)
+{
+    const source *s = c->src;
+    size_t end = s->base + s->len, at = c->pos;
+    for (size_t i = 0; i < n; i++)
+        out[i].len = SIZE_MAX;
+    if (at < s->base || at >= end)
+        return;
+    const unsigned char *p = (const unsigned char *)src_at(s, at);
+    size_t k = 0, avail = end - at;
+    while (k < avail && (p[k] == '\n' || p[k] == '\r'))
+        k++;
+    const unsigned char *stop = c->plain ? special_plain : special;
+    for (size_t i = 0; i < n && k < avail; i++) {
+        size_t a = k, e;
+        if (p[k] == '"' && !c->plain) {
+            a = ++k;
+            e = scan(p, k, avail, special_quoted, '"', '"', '"', '"');
+            if (e + 1 >= avail || p[e] != '"' || p[e + 1] != ',')
+                return;
+            k = e + 2;
+        } else {
+            e = scan(p, k, avail, stop, ',', '\n', '\r', c->plain ? ',' : '"');
+            if (e >= avail || p[e] != ',')
+                return;
+            k = e + 1;
+        }
+        out[i].s = (const char *)p + a;
+        out[i].len = e - a;
+    }
 }

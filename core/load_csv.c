@@ -313,6 +313,28 @@ static void attr_cell(const char *t, size_t len, val *v)
         *v = (val){ .t = V_STRING, .s = t, .len = len };
 }
 
+/* The id and name of the next record are new strings for the string
+ * index, each a cache miss there: while this record is built, the next
+ * one's slots are fetched (when its first fields are plainly in sight). */
+#define PEEK_MAX 8
+
+static void prefetch_next(csv_state *s)
+{
+    size_t n = 0;
+    if (s->id_col < PEEK_MAX)
+        n = s->id_col + 1;
+    if (s->name_col < PEEK_MAX && s->name_col + 1 > n)
+        n = s->name_col + 1;
+    if (n == 0)
+        return;
+    csvr_peek_field f[PEEK_MAX];
+    csvr_peek(&s->c, f, n);
+    if (s->id_col < n && f[s->id_col].len != SIZE_MAX)
+        rb_prefetch(s->b, s->cols[s->id_col].field, f[s->id_col].s, f[s->id_col].len);
+    if (s->name_col < n && f[s->name_col].len != SIZE_MAX)
+        rb_prefetch(s->b, s->cols[s->name_col].field, f[s->name_col].s, f[s->name_col].len);
+}
+
 static void read_row(csv_state *s)
 {
     load_run *r = s->r;
@@ -339,13 +361,6 @@ static void read_row(csv_state *s)
         snprintf(found, sizeof found, "%zu", ncells);
         rb_error(b, NULL, exp, found);
     } else {
-        /* id and name are new strings for the string index, each a cache
-         * miss: ask for both at once */
-        if (id)
-            rb_prefetch(b, s->cols[s->id_col].field, id, id_len);
-        if (s->name_col < ncells)
-            rb_prefetch(b, s->cols[s->name_col].field, cell_text(s, s->name_col),
-                        s->c.fields[s->name_col].len);
         /* the cells' texts lie end to end, each after a NUL: when the whole
          * row is UTF-8, so is every cell (no character spans a NUL) */
         int row_utf8 = utf8_check(s->c.text, s->c.text_len) == s->c.text_len;
@@ -466,6 +481,7 @@ int load_csv(load_run *r)
             if (!s.nomem)
                 s.c.max_fields = s.ncols + 1;
         } else {
+            prefetch_next(&s);
             read_row(&s);
         }
     }
