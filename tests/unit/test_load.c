@@ -500,6 +500,42 @@ static void test_csv_numbers_as_strtod(void **state)
     free(x);
 }
 
+/* List cells: items split on ';', trimmed, empty ones dropped, "\;" a
+ * literal ';' (cells with and without an escape take different paths). */
+static void test_csv_list_cells(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "id,name,country,resources,needs\n"
+        "r-1,One,PH, coconut ; copra ;;\tabaca fibre\t;,technology; capital\n"
+        "r-2,Two,PH,\"abaca\\;fibre; coconut ;;  copra\\;\",equipment\n"
+        "r-3,Three,PH,single,\n";
+    static const char *const want[3][4] = {
+        { "coconut", "copra", "abaca fibre", NULL },
+        { "abaca;fibre", "coconut", "copra;", NULL },
+        { "single", NULL },
+    };
+    cm_engine *e = new_engine();
+    assert_int_equal(load_str(e, "regions.csv", csv, NULL), CM_OK);
+    for (size_t i = 0; i < 3; i++) {
+        cm_value v;
+        assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, i, "resources", &v), CM_OK);
+        size_t n = 0;
+        while (want[i][n])
+            n++;
+        assert_int_equal(v.count, n);
+        for (size_t k = 0; k < n; k++) {
+            const char *item;
+            assert_int_equal(cm_profile_item(e, CM_KIND_REGIONS, i, "resources", k, &item), CM_OK);
+            assert_string_equal(item, want[i][k]);
+        }
+    }
+    cm_value v;
+    assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, 0, "needs", &v), CM_OK);
+    assert_int_equal(v.count, 2);
+    cm_engine_free(e);
+}
+
 /* A CSV text of n enterprises (a few MB for n in the tens of thousands:
  * big enough that the load sizes the store ahead); record `bad` (1-based,
  * 0: none) repeats the id of record 1. */
@@ -603,6 +639,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_examples_json_equals_csv),
         cmocka_unit_test(test_csv_numbers_as_strtod),
+        cmocka_unit_test(test_csv_list_cells),
         cmocka_unit_test(test_big_load_sized_ahead),
         cmocka_unit_test(test_wrapper_fields_and_attrs),
         cmocka_unit_test(test_strict_load_changes_nothing),
