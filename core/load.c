@@ -57,21 +57,33 @@ int run_src_failed(load_run *r)
 
 /* After this many records, the input's size tells how many more to expect:
  * the store makes room for them at once rather than doubling its arrays
- * (each doubling copies them, and the string index rehashes). */
+ * (each doubling copies them, and the string index rehashes). The first
+ * records may not be like the rest, and room in a hash table costs memory
+ * whether used or not: the first estimate makes room for at most
+ * ESTIMATE_FIRST_MAX times what they took, a second one, from many more
+ * records, for all the rest. */
 #define ESTIMATE_AFTER 1024
+#define ESTIMATE_FIRST_MAX 64.0
+#define ESTIMATE_AGAIN_AFTER 65536
 /* Inputs smaller than this grow the usual way. */
 #define ESTIMATE_MIN_SIZE ((size_t)4 << 20)
-/* Room for this much more than the records so far predict (records
- * further on may be longer); what is not used is given back at the end. */
+/* Arrays get room for this much more than the records so far predict
+ * (records further on may be longer); what is not used is given back at
+ * the end. */
 #define ESTIMATE_SLACK 1.1
 
 void run_estimate(load_run *r, size_t off)
 {
     size_t done = off > r->start ? off - r->start : 0;
     size_t size = r->src->size;
+    int first = r->records < ESTIMATE_AGAIN_AFTER;
+    r->estimate_at = first ? ESTIMATE_AGAIN_AFTER : 0;
     if (done == 0 || size <= off)
         return;
-    store_expect(r->ctx.st, r->mark, (double)(size - off) / (double)done * ESTIMATE_SLACK);
+    double more = (double)(size - off) / (double)done;
+    if (first && more > ESTIMATE_FIRST_MAX)
+        more = ESTIMATE_FIRST_MAX;
+    store_expect(r->ctx.st, r->mark, more, ESTIMATE_SLACK);
     r->reserved = 1;
 }
 

@@ -146,15 +146,17 @@ static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t 
         cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
 }
 
-void store_expect(store *s, store_mark since, double more)
+void store_expect(store *s, store_mark since, double more, double slack)
 {
-    if (!(more > 0))
+    if (!(more > 0) || !(slack >= 1))
         return;
     if (more > 1e6)
         more = 1e6;
-#define MORE(now, then) ((size_t)((double)((now) - (then)) * more) + 16)
+    double room = more * slack;
+#define ADD(now, then, f) ((size_t)((double)((now) - (then)) * (f)) + 16)
+#define MORE(now, then) ADD(now, then, room)
     strpool_reserve(&s->strings, MORE(s->strings.len, since.strings.len),
-                    MORE(s->strings.nentries, since.strings.nentries));
+                    ADD(s->strings.nentries, since.strings.nentries, more));
     expect_room((void **)&s->text, &s->text_cap, s->text_len, MORE(s->text_len, since.text_len), 1);
     expect_room((void **)&s->u16, &s->u16_cap, s->u16_len, MORE(s->u16_len, since.u16_len),
                 sizeof *s->u16);
@@ -166,11 +168,12 @@ void store_expect(store *s, store_mark since, double more)
         struct kind_store *k = &s->kinds[kind];
         if (k->count == since.count[kind])
             continue;
-        size_t add = MORE(k->count, since.count[kind]);
-        expect_room(&k->items, &k->cap, k->count, add, k->item_size);
-        index_fit(k, k->count + add);
+        expect_room(&k->items, &k->cap, k->count, MORE(k->count, since.count[kind]),
+                    k->item_size);
+        index_fit(k, k->count + ADD(k->count, since.count[kind], more));
     }
 #undef MORE
+#undef ADD
 }
 
 /* Down to len elements (a failure keeps the larger block: harmless). */
