@@ -57,11 +57,11 @@ int run_src_failed(load_run *r)
 
 /* After this many records, the input's size tells how many more to expect:
  * the store makes room for them at once rather than doubling its arrays
- * (each doubling copies them, and the string index rehashes). The first
- * records may not be like the rest, and room in a hash table costs memory
- * whether used or not: the first estimate makes room for at most
- * ESTIMATE_FIRST_MAX times what they took, a second one, from many more
- * records, for all the rest. */
+ * (each doubling copies them, and the string index rehashes). Room in an
+ * array costs nothing until used; room in a hash table does, and the first
+ * records may not be like the rest: the first estimate sizes the hash
+ * tables for at most ESTIMATE_FIRST_MAX times what those records took, a
+ * second one, from many more records, for all the rest. */
 #define ESTIMATE_AFTER 1024
 #define ESTIMATE_FIRST_MAX 64.0
 #define ESTIMATE_AGAIN_AFTER 65536
@@ -81,9 +81,8 @@ void run_estimate(load_run *r, size_t off)
     if (done == 0 || size <= off)
         return;
     double more = (double)(size - off) / (double)done;
-    if (first && more > ESTIMATE_FIRST_MAX)
-        more = ESTIMATE_FIRST_MAX;
-    store_expect(r->ctx.st, r->mark, more, ESTIMATE_SLACK);
+    double tables = first && more > ESTIMATE_FIRST_MAX ? ESTIMATE_FIRST_MAX : more;
+    store_expect(r->ctx.st, r->mark, more * ESTIMATE_SLACK, tables);
     r->reserved = 1;
 }
 

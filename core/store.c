@@ -146,17 +146,18 @@ static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t 
         cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
 }
 
-void store_expect(store *s, store_mark since, double more, double slack)
+void store_expect(store *s, store_mark since, double arrays, double tables)
 {
-    if (!(more > 0) || !(slack >= 1))
+    if (!(arrays > 0) || !(tables > 0))
         return;
-    if (more > 1e6)
-        more = 1e6;
-    double room = more * slack;
+    if (arrays > 1e6)
+        arrays = 1e6;
+    if (tables > 1e6)
+        tables = 1e6;
 #define ADD(now, then, f) ((size_t)((double)((now) - (then)) * (f)) + 16)
-#define MORE(now, then) ADD(now, then, room)
+#define MORE(now, then) ADD(now, then, arrays)
     strpool_reserve(&s->strings, MORE(s->strings.len, since.strings.len),
-                    ADD(s->strings.nentries, since.strings.nentries, more));
+                    ADD(s->strings.nentries, since.strings.nentries, tables));
     expect_room((void **)&s->text, &s->text_cap, s->text_len, MORE(s->text_len, since.text_len), 1);
     expect_room((void **)&s->u16, &s->u16_cap, s->u16_len, MORE(s->u16_len, since.u16_len),
                 sizeof *s->u16);
@@ -170,7 +171,7 @@ void store_expect(store *s, store_mark since, double more, double slack)
             continue;
         expect_room(&k->items, &k->cap, k->count, MORE(k->count, since.count[kind]),
                     k->item_size);
-        index_fit(k, k->count + ADD(k->count, since.count[kind], more));
+        index_fit(k, k->count + ADD(k->count, since.count[kind], tables));
     }
 #undef MORE
 #undef ADD

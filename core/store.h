@@ -123,13 +123,13 @@ void store_rollback(store *s, store_mark m);
 /* Undo only the pool writes of one record that turned out invalid. */
 void store_rollback_pools(store *s, store_mark m);
 
-/* The load that began at `since` has done 1/(1 + more) of its work: make
- * room for `more` times what it added so far in every pool (the arrays
- * `slack` times that: room not used costs no memory there, but does in a
- * hash table), so that the rest of it appends without moving or rehashing
- * anything. A hint: when memory is short it does less, and nothing else
- * changes. */
-void store_expect(store *s, store_mark since, double more, double slack);
+/* The load that began at `since` has done a part of its work: make room
+ * for `arrays` times what it added so far in every pool, and for `tables`
+ * times its strings and ids in the hash tables (room not used costs no
+ * memory in an array, but does in a hash table), so that the rest of it
+ * appends without moving or rehashing anything. A hint: when memory is
+ * short it does less, and nothing else changes. */
+void store_expect(store *s, store_mark since, double arrays, double tables);
 /* Give back the pools' unused room (after a load). */
 void store_trim(store *s);
 
