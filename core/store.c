@@ -3,7 +3,8 @@
  *
  * Profiles and pools are plain growable arrays; rollback is truncation. The
  * id index is open addressing over interned id refs, rebuilt after a
- * rollback (a rare path: a load that failed).
+ * rollback (a rare path: a load that failed). A large load sizes them
+ * ahead (store_expect) and gives back what it did not use (store_trim).
  */
 #include "store.h"
 #include "alloc.h"
