@@ -26,5 +26,9 @@ char *cm_strdup(const char *s);
  * doubles the capacity. Returns 0 or -1 on overflow/out of memory, leaving
  * *buf and *cap untouched. */
 int cm_grow(void **buf, size_t *cap, size_t need, size_t elem);
+/* Set the capacity of *buf to exactly n elements (to reserve room known to
+ * be needed, or to give back what was not used: n must not be below the
+ * elements in use). Returns 0 or -1, leaving *buf and *cap untouched. */
+int cm_resize(void **buf, size_t *cap, size_t n, size_t elem);
 
 #endif

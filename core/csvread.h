@@ -59,5 +59,16 @@ void csvr_init(csvr *c, source *src, size_t start, size_t max);
 void csvr_free(csvr *c);
 /* Read the next record: 1 read, 0 end of input, -1 error (c->error). */
 int csvr_next(csvr *c);
+/* A glance at the record after the one read last, without reading input:
+ * the text of its fields 0..n-1 where the window holds them and they are
+ * plain (unquoted, or quoted with nothing to unescape, no blanks around);
+ * out[i].len is SIZE_MAX for a field it could not see. For work that can
+ * start early (fetching what those fields will need): a hint, never the
+ * record's content. */
+typedef struct csvr_peek_field {
+    const char *s;
+    size_t len;
+} csvr_peek_field;
+void csvr_peek(const csvr *c, csvr_peek_field *out, size_t n);
 
 #endif

@@ -63,6 +63,17 @@ size_t utf8_check(const char *s, size_t len)
             i++;
             continue;
         }
+        if ((c & 0xf0) == 0xe0 && i + 2 < len) {
+            /* three bytes (CJK, Thai, Vietnamese letters): the usual case */
+            unsigned b1 = p[i + 1], b2 = p[i + 2];
+            if ((b1 & 0xc0) != 0x80 || (b2 & 0xc0) != 0x80)
+                return i;
+            unsigned cp = (c & 0x0f) << 12 | (b1 & 0x3f) << 6 | (b2 & 0x3f);
+            if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
+                return i;
+            i += 3;
+            continue;
+        }
         size_t n;
         unsigned min;
         if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }

@@ -91,28 +91,9 @@ cm_status engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
     return status;
 }
 
-/* Trim spare capacity left by doubling, so that memory follows the data. */
-static void shrink(void **p, size_t *cap, size_t len, size_t elem)
-{
-    if (*p == NULL || len == 0 || len >= *cap)
-        return;
-    void *n = cm_realloc(*p, len * elem);
-    if (n) {
-        *p = n;
-        *cap = len;
-    }
-}
-
 void engine_loaded(cm_engine *e)
 {
-    store *s = &e->st;
-    shrink((void **)&s->text, &s->text_cap, s->text_len, 1);
-    shrink((void **)&s->u16, &s->u16_cap, s->u16_len, sizeof *s->u16);
-    shrink((void **)&s->refs, &s->refs_cap, s->refs_len, sizeof *s->refs);
-    shrink((void **)&s->attrs, &s->attrs_cap, s->attrs_len, sizeof *s->attrs);
-    shrink((void **)&s->strings.arena, &s->strings.cap, s->strings.len, 1);
-    for (int k = 0; k < 2; k++)
-        shrink(&s->kinds[k].items, &s->kinds[k].cap, s->kinds[k].count, s->kinds[k].item_size);
+    store_trim(&e->st);     /* memory follows the data, not the doublings */
 }
 
 /* ---- rates ------------------------------------------------------------------ */

@@ -53,6 +53,39 @@ int run_src_failed(load_run *r)
     return r->src->err ? 1 : 0;
 }
 
+/* ---- sizing the store ahead ------------------------------------------------ */
+
+/* After this many records, the input's size tells how many more to expect:
+ * the store makes room for them at once rather than doubling its arrays
+ * (each doubling copies them, and the string index rehashes). Room in an
+ * array costs nothing until used; room in a hash table does, and the first
+ * records may not be like the rest: the first estimate sizes the hash
+ * tables for at most ESTIMATE_FIRST_MAX times what those records took, a
+ * second one, from many more records, for all the rest. */
+#define ESTIMATE_AFTER 1024
+#define ESTIMATE_FIRST_MAX 64.0
+#define ESTIMATE_AGAIN_AFTER 65536
+/* Inputs smaller than this grow the usual way. */
+#define ESTIMATE_MIN_SIZE ((size_t)4 << 20)
+/* Arrays get room for this much more than the records so far predict
+ * (records further on may be longer); what is not used is given back at
+ * the end. */
+#define ESTIMATE_SLACK 1.1
+
+void run_estimate(load_run *r, size_t off)
+{
+    size_t done = off > r->start ? off - r->start : 0;
+    size_t size = r->src->size;
+    int first = r->records < ESTIMATE_AGAIN_AFTER;
+    r->estimate_at = first ? ESTIMATE_AGAIN_AFTER : 0;
+    if (done == 0 || size <= off)
+        return;
+    double more = (double)(size - off) / (double)done;
+    double tables = first && more > ESTIMATE_FIRST_MAX ? ESTIMATE_FIRST_MAX : more;
+    store_expect(r->ctx.st, r->mark, more * ESTIMATE_SLACK, tables);
+    r->reserved = 1;
+}
+
 int run_set_kind(load_run *r, int kind, size_t off)
 {
     if (r->ctx.kind >= 0 && r->ctx.kind != kind && r->opts->kind != CM_KIND_AUTO) {
@@ -191,6 +224,8 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
     r.opts = o;
     r.max_record = o->max_record_bytes ? o->max_record_bytes : (size_t)1 << 20;
     r.src = src;
+    r.mark = mark;
+    r.estimate_at = src->size >= ESTIMATE_MIN_SIZE ? ESTIMATE_AFTER : 0;
     if (src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xef\xbb\xbf", 3) == 0)
         r.bom = 3;
     r.start = r.bom;
@@ -272,6 +307,8 @@ done:
     if (st_out == CM_OK)
         engine_loaded(e);
 out:
+    if (r.reserved && st_out != CM_OK)
+        store_trim(st);       /* room made for a load that failed */
     diags->limit = old_limit;
     cm_diags_free(own);
     return st_out;
@@ -301,6 +338,12 @@ static cm_status load_stream(cm_engine *e, const char *name, int fd, const cm_lo
     if (src_init_fd(&src, fd, 0) < 0)
         return engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded",
                            name);
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        off_t at = lseek(fd, 0, SEEK_CUR);
+        if (at >= 0 && at < sb.st_size)
+            src.size = (size_t)(sb.st_size - at);
+    }
     cm_status s = load_source(e, name, &src, o, diags);
     src_free(&src);
     return s;

@@ -29,7 +29,20 @@ typedef struct load_run {
     long records;             /* records seen */
     long rejected;
     FILE *rejects;            /* with skip_invalid, or NULL */
+    store_mark mark;          /* the store before this load */
+    long estimate_at;         /* records after which to size the store, or 0 */
+    int reserved;             /* the store was sized ahead: trim it at the end */
 } load_run;
+
+/* Size the store for the rest of the input, from what the records up to
+ * `off` added (see run_record_done). */
+void run_estimate(load_run *r, size_t off);
+/* A record ended at offset off: the loaders call this after each one. */
+static inline void run_record_done(load_run *r, size_t off)
+{
+    if (r->records == r->estimate_at)
+        run_estimate(r, off);
+}
 
 /* The input could not be read further: out of memory, or a read error
  * (reported). Returns -1 for out of memory, 1 for a read error, 0 else. */

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "csvread.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ typedef struct csv_state {
     int header_done;
     unsigned long row_line;   /* line the record starts on */
     size_t id_col;            /* SIZE_MAX when there is no id column */
+    size_t name_col;          /* the same for name */
     /* scratch for list items */
     val *items;
     size_t items_cap;
@@ -68,7 +70,7 @@ static void read_header(csv_state *s)
 {
     load_ctx *ctx = &s->r->ctx;
     size_t ncells = s->c.nfields;
-    s->id_col = SIZE_MAX;
+    s->id_col = s->name_col = SIZE_MAX;
     if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
@@ -170,62 +172,77 @@ static void read_header(csv_state *s)
         c->field = f;
         if (strcmp(f->path, "id") == 0)
             s->id_col = i;
+        else if (strcmp(f->path, "name") == 0)
+            s->name_col = i;
     }
     cm_free(seen);
 }
 
 /* ---- cells --------------------------------------------------------------------- */
 
-/* A number as JSON writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/* A number as JSON writes it: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+ * One pass checks the form and gathers the digits: most cells are integers
+ * or short decimals ("1.3690"), and with at most 15 digits the integer m
+ * they make is below 2^53, held exactly in a double, so that m / 10^k
+ * (k <= 15) is one correctly rounded division: the very number strtod
+ * gives. Longer numbers and exponents go to strtod. */
 static int parse_number(const char *t, size_t len, double *out, int *is_int)
 {
+    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
     size_t i = 0;
-    int integer = 1;
+    int integer = 1, expo = 0;
+    uint64_t m = 0;           /* wraps past 19 digits: then unused */
+    unsigned digits = 0, frac = 0;
+#define DIGIT(c) ((unsigned char)((c) - '0') <= 9)
     if (i < len && t[i] == '-')
         i++;
     if (i >= len)
         return 0;
-    if (t[i] == '0')
+    if (t[i] == '0') {
         i++;
-    else if (t[i] >= '1' && t[i] <= '9')
-        while (i < len && t[i] >= '0' && t[i] <= '9')
-            i++;
-    else
+        digits = 1;
+    } else if (t[i] >= '1' && t[i] <= '9') {
+        while (i < len && DIGIT(t[i])) {
+            m = m * 10 + (uint64_t)(t[i++] - '0');
+            digits++;
+        }
+    } else {
         return 0;
+    }
     if (i < len && t[i] == '.') {
         integer = 0;
-        i++;
-        size_t d = i;
-        while (i < len && t[i] >= '0' && t[i] <= '9')
-            i++;
-        if (i == d)
+        size_t d = ++i;
+        while (i < len && DIGIT(t[i])) {
+            m = m * 10 + (uint64_t)(t[i++] - '0');
+            digits++;
+        }
+        frac = (unsigned)(i - d);
+        if (frac == 0)
             return 0;
     }
     if (i < len && (t[i] == 'e' || t[i] == 'E')) {
         integer = 0;
+        expo = 1;
         i++;
         if (i < len && (t[i] == '+' || t[i] == '-'))
             i++;
         size_t d = i;
-        while (i < len && t[i] >= '0' && t[i] <= '9')
+        while (i < len && DIGIT(t[i]))
             i++;
         if (i == d)
             return 0;
     }
+#undef DIGIT
     if (i != len)
         return 0;
-    if (integer && len < 16) {
-        /* most cells are plain integers: no strtod */
-        const char *d = t + (t[0] == '-');
-        long long v = 0;
-        for (; d < t + len; d++)
-            v = v * 10 + (*d - '0');
-        *out = t[0] == '-' ? -(double)v : (double)v;
-        *is_int = 1;
+    *is_int = integer;
+    if (!expo && digits <= 15) {
+        double v = frac ? (double)m / pow10[frac] : (double)m;
+        *out = t[0] == '-' ? -v : v;
         return 1;
     }
     *out = strtod(t, NULL);    /* cells are NUL-terminated */
-    *is_int = integer;
     return 1;
 }
 
@@ -237,6 +254,29 @@ static int is_space(char c)
 /* Split a list cell on ';' ("\;" is a literal ';'), trimming blanks. */
 static int split_list(csv_state *s, const char *t, size_t len, val *out)
 {
+    if (memchr(t, '\\', len) == NULL) {
+        /* nothing escaped (the usual case): the items are pieces of t */
+        size_t n = 0, start = 0;
+        for (;;) {
+            const char *semi = memchr(t + start, ';', len - start);
+            size_t end = semi ? (size_t)(semi - t) : len, a = start, z = end;
+            while (a < z && is_space(t[a]))
+                a++;
+            while (z > a && is_space(t[z - 1]))
+                z--;
+            if (z > a) {
+                if (n >= s->items_cap &&
+                    cm_grow((void **)&s->items, &s->items_cap, n + 1, sizeof *s->items) < 0)
+                    return -1;
+                s->items[n++] = (val){ .t = V_STRING, .s = t + a, .len = z - a };
+            }
+            if (semi == NULL)
+                break;
+            start = end + 1;
+        }
+        *out = (val){ .t = V_LIST, .items = s->items, .n = n };
+        return 0;
+    }
     if (cm_grow((void **)&s->unesc, &s->unesc_cap, len + 1, 1) < 0)
         return -1;
     size_t n = 0, o = 0, start = 0;
@@ -296,6 +336,28 @@ static void attr_cell(const char *t, size_t len, val *v)
         *v = (val){ .t = V_STRING, .s = t, .len = len };
 }
 
+/* The id and name of the next record are new strings for the string
+ * index, each a cache miss there: while this record is built, the next
+ * one's slots are fetched (when its first fields are plainly in sight). */
+#define PEEK_MAX 8
+
+static void prefetch_next(csv_state *s)
+{
+    size_t n = 0;
+    if (s->id_col < PEEK_MAX)
+        n = s->id_col + 1;
+    if (s->name_col < PEEK_MAX && s->name_col + 1 > n)
+        n = s->name_col + 1;
+    if (n == 0)
+        return;
+    csvr_peek_field f[PEEK_MAX];
+    csvr_peek(&s->c, f, n);
+    if (s->id_col < n && f[s->id_col].len != SIZE_MAX)
+        rb_prefetch(s->b, s->cols[s->id_col].field, f[s->id_col].s, f[s->id_col].len);
+    if (s->name_col < n && f[s->name_col].len != SIZE_MAX)
+        rb_prefetch(s->b, s->cols[s->name_col].field, f[s->name_col].s, f[s->name_col].len);
+}
+
 static void read_row(csv_state *s)
 {
     load_run *r = s->r;
@@ -322,13 +384,16 @@ static void read_row(csv_state *s)
         snprintf(found, sizeof found, "%zu", ncells);
         rb_error(b, NULL, exp, found);
     } else {
+        /* the cells' texts lie end to end, each after a NUL: when the whole
+         * row is UTF-8, so is every cell (no character spans a NUL) */
+        int row_utf8 = utf8_check(s->c.text, s->c.text_len) == s->c.text_len;
         for (size_t i = 0; i < ncells; i++) {
             const char *t = cell_text(s, i);
             size_t len = s->c.fields[i].len;
             const column *c = &s->cols[i];
             if (len == 0)
                 continue;     /* an empty cell is an absent field */
-            size_t bad = utf8_check(t, len);
+            size_t bad = row_utf8 ? len : utf8_check(t, len);
             if (bad != len) {
                 char found[64];
                 snprintf(found, sizeof found, "byte 0x%02x at byte %zu of the cell",
@@ -367,6 +432,7 @@ static void read_row(csv_state *s)
             run_reject(r, record, s->row_line, src_at(r->src, s->c.start),
                        s->c.end - s->c.start, diag_start);
     }
+    run_record_done(r, s->c.end);
 }
 
 static void syntax_error(csv_state *s)
@@ -438,6 +504,7 @@ int load_csv(load_run *r)
             if (!s.nomem)
                 s.c.max_fields = s.ncols + 1;
         } else {
+            prefetch_next(&s);
             read_row(&s);
         }
     }

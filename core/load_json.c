@@ -99,6 +99,15 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
         rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
     else
         rb_begin(b, record, line, NULL, 0);
+    /* id and name are new strings for the string index, each a cache miss:
+     * ask for both at once */
+    const json_t *namev = json_object_get(obj, "name");
+    if (json_is_string(idv))
+        rb_prefetch(b, schema_field(ctx->kind, "id", 2), json_string_value(idv),
+                    json_string_length(idv));
+    if (json_is_string(namev))
+        rb_prefetch(b, schema_field(ctx->kind, "name", 4), json_string_value(namev),
+                    json_string_length(namev));
 
     const char *key;
     json_t *value;
@@ -269,6 +278,7 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         if (got == 0)
             run_reject(r, record, line, parsed ? src_at(src, i) : "", parsed ? used : 0,
                        diag_start);
+        run_record_done(r, i + used);
         i = skip_ws(r, i + used);
         int c = src_byte(src, i);
         if (c == ',') {
@@ -506,6 +516,7 @@ int load_jsonl(load_run *r)
         if (got == 0)
             run_reject(r, record, line, long_line ? "" : src_at(src, i),
                        long_line ? 0 : len, diag_start);
+        run_record_done(r, next);
         i = next;
     }
     rb_free(b);

@@ -237,6 +237,12 @@ static void report(rb *b, const char *field, const char *expected, const char *f
         b->ctx->nomem = 1;
 }
 
+void rb_prefetch(rb *b, const field_def *f, const char *s, size_t len)
+{
+    if (f->id == F_ID || f->id == F_NAME)
+        strpool_prefetch(&b->ctx->st->strings, s, len);
+}
+
 void rb_error(rb *b, const char *field, const char *expected, const char *found)
 {
     if (field == NULL)
@@ -430,39 +436,44 @@ static uint8_t enum_word(rb *b, const char *path, const val *v, int vocab)
     return (uint8_t)(w + 1);
 }
 
-/* Push a list of u16 codes produced by `one` into the pool. */
-typedef uint16_t (*code_fn)(rb *b, const char *path, const val *v);
+/* The id of one list item (a code given as a string), or 0 when it is not
+ * one: pure look-ups, so that a list's item paths ("sectors[2]") are
+ * written only for a message. */
+typedef uint16_t (*code_fn)(const val *v);
 
-static uint16_t isic_item(rb *b, const char *path, const val *v) { return isic_code_of(b, path, v); }
-static uint16_t country_item(rb *b, const char *path, const val *v) { return country_code(b, path, v); }
-
-static uint16_t language_item(rb *b, const char *path, const val *v)
+static uint16_t isic_item(const val *v)
 {
-    static const char exp[] = "an ISO 639-1 language code (or ISO 639-2/3 where there is none)";
-    if (!want_string(b, path, v, exp))
+    if (v->t != V_STRING)
         return 0;
-    iso_id l = iso_language(v->s, v->len);
-    if (l == 0)
-        bad(b, path, exp, v);
-    return l;
+    isic_id c = isic_lookup(v->s, v->len);
+    return c == ISIC_NONE ? 0 : c;
 }
 
-static uint16_t place_item(rb *b, const char *path, const val *v)
+static uint16_t country_item(const val *v)
 {
-    static const char exp[] = "an ISO 3166-2 subdivision or ISO 3166-1 country code";
-    if (!want_string(b, path, v, exp))
+    return v->t == V_STRING ? iso_country(v->s, v->len) : 0;
+}
+
+static uint16_t language_item(const val *v)
+{
+    return v->t == V_STRING ? iso_language(v->s, v->len) : 0;
+}
+
+static uint16_t place_item(const val *v)
+{
+    if (v->t != V_STRING)
         return 0;
     iso_id c = iso_country(v->s, v->len);
     if (c)
         return (uint16_t)(c | PLACE_COUNTRY);
     iso_id s = iso_subdivision(v->s, v->len);
-    if (s == 0 || s >= PLACE_COUNTRY)
-        bad(b, path, exp, v);
-    return s;
+    return s >= PLACE_COUNTRY ? 0 : s;
 }
 
-static void code_list(rb *b, const char *path, const val *v, const char *expected, code_fn one,
-                      uint32_t *off, uint16_t *n)
+/* Push a list of u16 codes produced by `one` into the pool, without
+ * duplicates; an item that is not a code is reported as not `item_exp`. */
+static void code_list(rb *b, const char *path, const val *v, const char *expected,
+                      const char *item_exp, code_fn one, uint32_t *off, uint16_t *n)
 {
     if (!want_list(b, path, v, expected))
         return;
@@ -470,11 +481,13 @@ static void code_list(rb *b, const char *path, const val *v, const char *expecte
     *off = (uint32_t)st->u16_len;
     *n = 0;
     for (size_t i = 0; i < v->n; i++) {
-        char p[96];
-        item_path(p, sizeof p, path, i);
-        uint16_t c = one(b, p, &v->items[i]);
-        if (c == 0)
+        uint16_t c = one(&v->items[i]);
+        if (c == 0) {
+            char p[96];
+            item_path(p, sizeof p, path, i);
+            bad(b, p, item_exp, &v->items[i]);
             continue;
+        }
         int dup = 0;
         for (size_t k = *off; k < st->u16_len; k++)
             dup |= st->u16[k] == c;
@@ -497,9 +510,9 @@ static void tag_list(rb *b, const char *path, const val *v, uint32_t *off, uint1
     *n = 0;
     for (size_t i = 0; i < v->n; i++) {
         const val *it = &v->items[i];
-        char p[96];
-        item_path(p, sizeof p, path, i);
         if (it->t != V_STRING || it->len == 0) {
+            char p[96];
+            item_path(p, sizeof p, path, i);
             bad(b, p, "a non-empty string", it);
             continue;
         }
@@ -553,7 +566,8 @@ void rb_field(rb *b, const field_def *f, const val *v)
             bad(b, path, "1-64 characters of A-Za-z0-9._:-", v);
         } else {
             size_t before = b->ctx->st->strings.nentries;
-            intern(b, v->s, v->len, &c->id);
+            if (intern(b, v->s, v->len, &c->id))
+                store_prefetch_id(b->ctx->st, b->ctx->kind, c->id);   /* for rb_end */
             /* a string never seen before cannot be a duplicate id */
             b->id_is_new = b->ctx->st->strings.nentries != before;
         }
@@ -583,16 +597,20 @@ void rb_field(rb *b, const field_def *f, const val *v)
             c->lon = d;
         break;
     case F_LANGUAGES:
-        code_list(b, path, v, "a list of ISO 639 language codes", language_item, &c->langs_off, &c->langs_n);
+        code_list(b, path, v, "a list of ISO 639 language codes",
+                  "an ISO 639-1 language code (or ISO 639-2/3 where there is none)",
+                  language_item, &c->langs_off, &c->langs_n);
         break;
     case F_LEVEL:
         r->level = enum_word(b, path, v, VOCAB_LEVEL);
         break;
     case F_SECTORS_OFFERED:
-        code_list(b, path, v, "a list of ISIC Rev.4 codes", isic_item, &r->offered_off, &r->offered_n);
+        code_list(b, path, v, "a list of ISIC Rev.4 codes", EXP_ISIC, isic_item, &r->offered_off,
+                  &r->offered_n);
         break;
     case F_SECTORS_SOUGHT:
-        code_list(b, path, v, "a list of ISIC Rev.4 codes", isic_item, &r->sought_off, &r->sought_n);
+        code_list(b, path, v, "a list of ISIC Rev.4 codes", EXP_ISIC, isic_item, &r->sought_off,
+                  &r->sought_n);
         break;
     case F_RESOURCES:
         tag_list(b, path, v, &r->resources_off, &r->resources_n);
@@ -625,7 +643,8 @@ void rb_field(rb *b, const field_def *f, const val *v)
         r->rail = tri(b, path, v);
         break;
     case F_FLIGHTS:
-        code_list(b, path, v, "a list of ISO 3166-2 or country codes", place_item,
+        code_list(b, path, v, "a list of ISO 3166-2 or country codes",
+                  "an ISO 3166-2 subdivision or ISO 3166-1 country code", place_item,
                   &r->flights_off, &r->flights_n);
         break;
     case F_CAPACITY:
@@ -636,7 +655,8 @@ void rb_field(rb *b, const field_def *f, const val *v)
         break;
     case F_SECTORS:
         b->sectors_given = 1;
-        code_list(b, path, v, "a list of ISIC Rev.4 codes", isic_item, &e->sectors_off, &e->sectors_n);
+        code_list(b, path, v, "a list of ISIC Rev.4 codes", EXP_ISIC, isic_item, &e->sectors_off,
+                  &e->sectors_n);
         break;
     case F_EMPLOYEES:
         count_field(b, path, v, &e->employees);
@@ -669,7 +689,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
         e->funds_interest = (uint8_t)vocab_set(b, path, v, VOCAB_D);
         break;
     case F_TARGETS:
-        code_list(b, path, v, "a list of ISO 3166-1 alpha-2 codes", country_item,
+        code_list(b, path, v, "a list of ISO 3166-1 alpha-2 codes", EXP_COUNTRY, country_item,
                   &e->targets_off, &e->targets_n);
         break;
     case F_DESCRIPTION:
@@ -685,14 +705,19 @@ void rb_field(rb *b, const field_def *f, const val *v)
     }
 }
 
+/* "attrs.KEY" for messages. */
+static void attr_path(char *buf, size_t n, const char *key, size_t key_len)
+{
+    snprintf(buf, n, "attrs.%.*s", (int)(key_len < 100 ? key_len : 100), key);
+}
+
 void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
 {
     static const char exp[] = "a string, number, boolean or list of strings";
-    char path[128];
+    char path[128];           /* "attrs.KEY", written only for a message */
     char q[96];
     if (v->t == V_NULL)
         return;
-    snprintf(path, sizeof path, "attrs.%.*s", (int)(key_len < 100 ? key_len : 100), key);
     if (key_len == 0) {
         report(b, "attrs", "a non-empty attribute name", "\"\"", NULL);
         return;
@@ -704,6 +729,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         return;
     for (uint32_t i = 0; i < c->attrs_n; i++)
         if (st->attrs[c->attrs_off + i].key == a.key) {
+            attr_path(path, sizeof path, key, key_len);
             report(b, path, "each attribute once", diag_quote(q, sizeof q, key, key_len),
                    "given twice (at the top level and in attrs?)");
             return;
@@ -716,6 +742,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         break;
     case V_NUMBER:
         if (!isfinite(v->num)) {
+            attr_path(path, sizeof path, key, key_len);
             bad(b, path, "a finite number", v);
             return;
         }
@@ -728,6 +755,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         break;
     case V_LIST: {
         if (v->n > UINT16_MAX) {
+            attr_path(path, sizeof path, key, key_len);
             report(b, path, "at most 65535 items", "more", NULL);
             return;
         }
@@ -738,6 +766,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         for (size_t i = 0; i < n; i++) {
             if (v->items[i].t != V_STRING) {
                 char p[160];
+                attr_path(path, sizeof path, key, key_len);
                 item_path(p, sizeof p, path, i);
                 bad(b, p, "a string", &v->items[i]);
                 return;
@@ -757,9 +786,11 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
     }
     case V_OBJECT:
     case V_NULL:
+        attr_path(path, sizeof path, key, key_len);
         bad(b, path, exp, v);
         return;
     }
+
     /* attrs of one record are contiguous: the first one fixes the offset */
     if (c->attrs_n == 0)
         c->attrs_off = (uint32_t)st->attrs_len;

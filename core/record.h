@@ -81,6 +81,9 @@ void rb_free(rb *b);
 void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len);
 /* Set a known field; `path` is the path to print (may carry an index). */
 void rb_field(rb *b, const field_def *f, const val *v);
+/* The loader sees field f's text ahead of rb_field: start fetching what
+ * setting it will need (the string index, for id and name). Optional. */
+void rb_prefetch(rb *b, const field_def *f, const char *s, size_t len);
 /* Set an extra attribute. */
 void rb_attr(rb *b, const char *key, size_t key_len, const val *v);
 /* Report a problem with the record that is not about one value. */

@@ -22,6 +22,7 @@ void src_init_memory(source *s, const char *data, size_t len)
     s->fd = -1;
     s->p = data;
     s->len = len;
+    s->size = len;
     s->eof = 1;
     s->lm_line = s->chk_line = 1;
 }

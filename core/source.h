@@ -24,6 +24,8 @@ typedef struct source {
     size_t base;
     size_t keep;              /* the reader needs nothing before this offset */
     size_t chunk;             /* bytes asked of read() at a time */
+    size_t size;              /* the whole input's size when known (memory, a
+                               * regular file), else 0: a hint, not a limit */
     int eof;                  /* nothing more after the window */
     int err;                  /* errno of a failed read, or 0 */
     int nomem;                /* the window could not grow */

@@ -3,7 +3,8 @@
  *
  * Profiles and pools are plain growable arrays; rollback is truncation. The
  * id index is open addressing over interned id refs, rebuilt after a
- * rollback (a rare path: a load that failed).
+ * rollback (a rare path: a load that failed). A large load sizes them
+ * ahead (store_expect) and gives back what it did not use (store_trim).
  */
 #include "store.h"
 #include "alloc.h"
@@ -90,6 +91,27 @@ static int index_rebuild(struct kind_store *k, size_t nslots)
     return 0;
 }
 
+/* Grow the index (never shrink it) so that it is at most half full with n
+ * profiles. Returns 0, or -1 (out of memory) with the index as it was. */
+static int index_fit(struct kind_store *k, size_t n)
+{
+    size_t nslots = k->nslots ? k->nslots : 64;
+    while (n * 2 > nslots)
+        nslots *= 2;
+    if (nslots == k->nslots)
+        return 0;
+    uint32_t *old = k->slots;
+    size_t oldn = k->nslots;
+    k->slots = NULL;
+    if (index_rebuild(k, nslots) < 0) {
+        k->slots = old;
+        k->nslots = oldn;
+        return -1;
+    }
+    cm_free(old);
+    return 0;
+}
+
 void store_rollback_pools(store *s, store_mark m)
 {
     strpool_rollback(&s->strings, m.strings);
@@ -115,6 +137,64 @@ void store_rollback(store *s, store_mark m)
             for (size_t i = 0; i < ks->count; i++)
                 index_insert(ks, i);
         }
+    }
+}
+
+/* Room for `add` more elements of a pool that holds `len`. */
+static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t elem)
+{
+    if (len + add > *cap)
+        cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
+}
+
+void store_expect(store *s, store_mark since, double arrays, double tables)
+{
+    if (!(arrays > 0) || !(tables > 0))
+        return;
+    if (arrays > 1e6)
+        arrays = 1e6;
+    if (tables > 1e6)
+        tables = 1e6;
+#define ADD(now, then, f) ((size_t)((double)((now) - (then)) * (f)) + 16)
+#define MORE(now, then) ADD(now, then, arrays)
+    strpool_reserve(&s->strings, MORE(s->strings.len, since.strings.len),
+                    ADD(s->strings.nentries, since.strings.nentries, tables));
+    expect_room((void **)&s->text, &s->text_cap, s->text_len, MORE(s->text_len, since.text_len), 1);
+    expect_room((void **)&s->u16, &s->u16_cap, s->u16_len, MORE(s->u16_len, since.u16_len),
+                sizeof *s->u16);
+    expect_room((void **)&s->refs, &s->refs_cap, s->refs_len, MORE(s->refs_len, since.refs_len),
+                sizeof *s->refs);
+    expect_room((void **)&s->attrs, &s->attrs_cap, s->attrs_len,
+                MORE(s->attrs_len, since.attrs_len), sizeof *s->attrs);
+    for (int kind = 0; kind < 2; kind++) {
+        struct kind_store *k = &s->kinds[kind];
+        if (k->count == since.count[kind])
+            continue;
+        expect_room(&k->items, &k->cap, k->count, MORE(k->count, since.count[kind]),
+                    k->item_size);
+        index_fit(k, k->count + ADD(k->count, since.count[kind], tables));
+    }
+#undef MORE
+#undef ADD
+}
+
+/* Down to len elements (a failure keeps the larger block: harmless). */
+static void shrink(void **buf, size_t *cap, size_t len, size_t elem)
+{
+    if (*buf != NULL && len > 0 && len < *cap)
+        cm_resize(buf, cap, len, elem);
+}
+
+void store_trim(store *s)
+{
+    shrink((void **)&s->strings.arena, &s->strings.cap, s->strings.len, 1);
+    shrink((void **)&s->text, &s->text_cap, s->text_len, 1);
+    shrink((void **)&s->u16, &s->u16_cap, s->u16_len, sizeof *s->u16);
+    shrink((void **)&s->refs, &s->refs_cap, s->refs_len, sizeof *s->refs);
+    shrink((void **)&s->attrs, &s->attrs_cap, s->attrs_len, sizeof *s->attrs);
+    for (int kind = 0; kind < 2; kind++) {
+        struct kind_store *k = &s->kinds[kind];
+        shrink(&k->items, &k->cap, k->count, k->item_size);
     }
 }
 
@@ -182,23 +262,25 @@ int store_append(store *s, int kind, const void *profile)
         return -1;
     if (cm_grow(&k->items, &k->cap, k->count + 1, k->item_size) < 0)
         return -1;
-    /* keep the index at most half full */
-    if ((k->count + 1) * 2 > k->nslots) {
-        size_t n = k->nslots ? k->nslots * 2 : 64;
-        uint32_t *old = k->slots;
-        size_t oldn = k->nslots;
-        k->slots = NULL;
-        if (index_rebuild(k, n) < 0) {
-            k->slots = old;
-            k->nslots = oldn;
-            return -1;
-        }
-        cm_free(old);
-    }
+    if (index_fit(k, k->count + 1) < 0)
+        return -1;
     memcpy((char *)k->items + k->count * k->item_size, profile, k->item_size);
     index_insert(k, k->count);
     k->count++;
     return 0;
+}
+
+void store_prefetch_id(const store *s, int kind, str_ref id)
+{
+#if defined(__GNUC__)
+    const struct kind_store *k = &s->kinds[kind];
+    if (k->nslots)
+        __builtin_prefetch(&k->slots[id_hash(id) & (k->nslots - 1)], 1);
+#else
+    (void)s;
+    (void)kind;
+    (void)id;
+#endif
 }
 
 size_t store_find(const store *s, int kind, str_ref id)

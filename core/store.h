@@ -123,6 +123,16 @@ void store_rollback(store *s, store_mark m);
 /* Undo only the pool writes of one record that turned out invalid. */
 void store_rollback_pools(store *s, store_mark m);
 
+/* The load that began at `since` has done a part of its work: make room
+ * for `arrays` times what it added so far in every pool, and for `tables`
+ * times its strings and ids in the hash tables (room not used costs no
+ * memory in an array, but does in a hash table), so that the rest of it
+ * appends without moving or rehashing anything. A hint: when memory is
+ * short it does less, and nothing else changes. */
+void store_expect(store *s, store_mark since, double arrays, double tables);
+/* Give back the pools' unused room (after a load). */
+void store_trim(store *s);
+
 int store_add_file(store *s, const char *name, uint16_t *out);
 int store_push_u16(store *s, uint16_t v);
 int store_push_ref(store *s, uint32_t v);
@@ -131,6 +141,8 @@ int store_add_text(store *s, const char *t, size_t len, uint32_t *out);
 
 /* Append a profile (copied) and index its id. Returns 0, -1 out of memory. */
 int store_append(store *s, int kind, const void *profile);
+/* Start fetching the id index's slot for id, which store_append will write. */
+void store_prefetch_id(const store *s, int kind, str_ref id);
 /* Index of the profile with this interned id, or SIZE_MAX. */
 size_t store_find(const store *s, int kind, str_ref id);
 

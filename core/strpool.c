@@ -4,7 +4,7 @@
  * Open addressing with linear probing over (hash, offset) slots. Strings sit
  * in the arena in the order they came, so a rollback walks the arena from
  * the mark and takes each newer string out of the index (backward-shift
- * deletion), and a rehash walks the whole arena.
+ * deletion); a rehash moves the slots, whose hashes it keeps.
  */
 #include "strpool.h"
 #include "alloc.h"
@@ -13,9 +13,9 @@
 
 /* A slot of the open-addressing index: the string's hash beside its arena
  * offset, so that a probe compares hashes without touching the arena (one
- * cache miss for a string not seen before). 0 = empty (offset 0 is "",
- * never stored). The arena itself lists the strings in order, which is all
- * that a rehash or a rollback needs. */
+ * cache miss for a string not seen before), and a rehash never reads the
+ * arena. 0 = empty (offset 0 is "", never stored). The arena itself lists
+ * the strings in order, which is all that a rollback needs. */
 #define SLOT(hash, off) (((uint64_t)(hash) << 32) | (uint64_t)(off))
 #define SLOT_HASH(s) ((uint32_t)((s) >> 32))
 #define SLOT_OFF(s) ((uint32_t)(s))
@@ -75,19 +75,21 @@ static void place(uint64_t *slots, size_t mask, uint32_t hash, uint32_t off)
     slots[i] = SLOT(hash, off);
 }
 
+/* A bigger index from the old one: each slot carries its string's hash, so
+ * the arena is not read again. */
 static int rehash(strpool *p, size_t nbuckets)
 {
     uint64_t *nb = cm_calloc(nbuckets, sizeof *nb);
     if (nb == NULL)
         return -1;
+    for (size_t i = 0; i < p->nbuckets; i++) {
+        uint64_t slot = p->buckets[i];
+        if (slot)
+            place(nb, nbuckets - 1, SLOT_HASH(slot), SLOT_OFF(slot));
+    }
     cm_free(p->buckets);
     p->buckets = nb;
     p->nbuckets = nbuckets;
-    for (size_t off = 1; off < p->len;) {
-        size_t len = strlen(p->arena + off);
-        place(nb, nbuckets - 1, hash_bytes(p->arena + off, len), (uint32_t)off);
-        off += len + 1;
-    }
     return 0;
 }
 
@@ -110,6 +112,18 @@ str_ref strpool_find(const strpool *p, const char *s, size_t len)
     if (len == 0)
         return STR_NONE;
     return find_hashed(p, s, len, hash_bytes(s, len));
+}
+
+void strpool_prefetch(const strpool *p, const char *s, size_t len)
+{
+#if defined(__GNUC__)
+    if (len)
+        __builtin_prefetch(&p->buckets[hash_bytes(s, len) & (p->nbuckets - 1)]);
+#else
+    (void)p;
+    (void)s;
+    (void)len;
+#endif
 }
 
 int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
@@ -139,6 +153,19 @@ int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
     p->nentries++;
     *out = off;
     return 0;
+}
+
+int strpool_reserve(strpool *p, size_t bytes, size_t entries)
+{
+    if (p->len + bytes > UINT32_MAX || p->nentries + entries >= UINT32_MAX - 1)
+        return -1;
+    if (p->len + bytes > p->cap &&
+        cm_resize((void **)&p->arena, &p->cap, p->len + bytes, 1) < 0)
+        return -1;
+    size_t n = p->nbuckets;
+    while ((p->nentries + entries) * 4 > n * 3)
+        n *= 2;
+    return n > p->nbuckets ? rehash(p, n) : 0;
 }
 
 strpool_mark strpool_mark_now(const strpool *p)

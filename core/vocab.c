@@ -7,28 +7,40 @@
 #include <stdint.h>
 #include <string.h>
 
-static const char *const words_a[] = {
-    "technology", "capital", "equipment", "raw_materials", "labour", "land",
-    "market_access", "skills", "infrastructure", "financing", "logistics",
-    "partners", NULL
+/* A word and its length, so that a look-up compares lengths first. */
+struct word {
+    const char *w;
+    size_t len;
 };
-static const char *const words_b[] = {
-    "sme_support", "tax_incentive", "industrial_park", "special_economic_zone",
-    "free_trade_zone", "export_processing_zone", "innovation_hub", "training", NULL
+#define W(s) { s, sizeof s - 1 }
+
+static const struct word words_a[] = {
+    W("technology"), W("capital"), W("equipment"), W("raw_materials"), W("labour"),
+    W("land"), W("market_access"), W("skills"), W("infrastructure"), W("financing"),
+    W("logistics"), W("partners"), { NULL, 0 }
 };
-static const char *const words_c[] = {
-    "transport_infrastructure", "commerce", "agriculture", "tourism",
-    "culture_exchange", NULL
+static const struct word words_b[] = {
+    W("sme_support"), W("tax_incentive"), W("industrial_park"), W("special_economic_zone"),
+    W("free_trade_zone"), W("export_processing_zone"), W("innovation_hub"), W("training"),
+    { NULL, 0 }
 };
-static const char *const words_d[] = { "AIIB", "SRF", "CAF", "CAMCF", NULL };
-static const char *const words_e[] = { "loan", "equity", "grant", "guarantee", NULL };
-static const char *const words_level[] = {
-    "country", "province", "city", "district", "zone", NULL
+static const struct word words_c[] = {
+    W("transport_infrastructure"), W("commerce"), W("agriculture"), W("tourism"),
+    W("culture_exchange"), { NULL, 0 }
 };
-static const char *const words_ownership[] = { "private", "state", "foreign", "mixed", NULL };
+static const struct word words_d[] = { W("AIIB"), W("SRF"), W("CAF"), W("CAMCF"), { NULL, 0 } };
+static const struct word words_e[] = {
+    W("loan"), W("equity"), W("grant"), W("guarantee"), { NULL, 0 }
+};
+static const struct word words_level[] = {
+    W("country"), W("province"), W("city"), W("district"), W("zone"), { NULL, 0 }
+};
+static const struct word words_ownership[] = {
+    W("private"), W("state"), W("foreign"), W("mixed"), { NULL, 0 }
+};
 
 static const struct {
-    const char *const *words;
+    const struct word *words;
     const char *name;
     const char *expected;
 } vocabs[VOCAB_COUNT] = {
@@ -50,12 +62,10 @@ int vocab_lookup(int vocab, const char *word, size_t len)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return -1;
-    const char *const *w = vocabs[vocab].words;
-    /* compare lengths first: word may hold a NUL, and w[i][len] could lie
-     * past the end of a shorter word */
-    for (int i = 0; w[i]; i++)
-        if (strlen(w[i]) == len && memcmp(w[i], word, len) == 0)
-            return i;
+    /* lengths first: word may hold a NUL, and may be shorter than w */
+    for (const struct word *w = vocabs[vocab].words; w->w; w++)
+        if (w->len == len && memcmp(w->w, word, len) == 0)
+            return (int)(w - vocabs[vocab].words);
     return -1;
 }
 
@@ -63,7 +73,7 @@ const char *vocab_word(int vocab, int index)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT || index < 0 || index >= vocab_size(vocab))
         return NULL;
-    return vocabs[vocab].words[index];
+    return vocabs[vocab].words[index].w;
 }
 
 int vocab_size(int vocab)
@@ -71,7 +81,7 @@ int vocab_size(int vocab)
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return 0;
     int n = 0;
-    while (vocabs[vocab].words[n])
+    while (vocabs[vocab].words[n].w)
         n++;
     return n;
 }
@@ -133,5 +143,9 @@ const char *vocab_nearest(int vocab, const char *word)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return NULL;
-    return word_nearest(word, vocabs[vocab].words, (size_t)vocab_size(vocab));
+    const char *list[64];
+    size_t n = 0;
+    for (const struct word *w = vocabs[vocab].words; w->w && n < 64; w++)
+        list[n++] = w->w;
+    return word_nearest(word, list, n);
 }

@@ -80,6 +80,72 @@ static void test_utf8_check(void **state)
     assert_int_equal(utf8_check("0123456789abcdef\xff", 17), 16);
 }
 
+/* The well-formed byte sequences of RFC 3629 (table 3-7 of Unicode), one
+ * byte at a time: the length of the valid prefix. */
+static size_t utf8_reference(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        size_t n;
+        unsigned lo = 0x80, hi = 0xbf;     /* bounds of the second byte */
+        if (c < 0x80) { i++; continue; }
+        if (c >= 0xc2 && c <= 0xdf) n = 1;
+        else if (c == 0xe0) { n = 2; lo = 0xa0; }
+        else if (c >= 0xe1 && c <= 0xec) n = 2;
+        else if (c == 0xed) { n = 2; hi = 0x9f; }
+        else if (c >= 0xee && c <= 0xef) n = 2;
+        else if (c == 0xf0) { n = 3; lo = 0x90; }
+        else if (c >= 0xf1 && c <= 0xf3) n = 3;
+        else if (c == 0xf4) { n = 3; hi = 0x8f; }
+        else return i;
+        if (i + n >= len || p[i + 1] < lo || p[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= n; k++)
+            if (p[i + k] < 0x80 || p[i + k] > 0xbf)
+                return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* utf8_check's fast paths (ASCII words, three-byte characters) agree with
+ * the reference on random text: valid characters of every length, cut
+ * ones, stray bytes. */
+static void test_utf8_random(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "ascii text, longer than sixteen bytes", "\xc3\xa9", "\xe4\xb8\xad",
+        "\xe0\xa4\x85", "\xed\x9f\xbf", "\xef\xbf\xbd", "\xf0\x9f\x98\x80",
+        "\xf4\x8f\xbf\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xe4\xb8", "\xe4",
+        "\xc0\xaf", "\xf4\x90\x80\x80", "\xff", "\x80", "\xbf", "\xe4\x41\x80", "\xe4\xb8\x41",
+        "\xf5\x80\x80\x80", "\xe1\xc0\x80",
+    };
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned char buf[256];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        int pieces_n = (int)(x % 12);
+        for (int k = 0; k < pieces_n; k++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            /* mostly valid pieces, so that errors come late in the text */
+            size_t which = (x >> 8) % 100 < 85 ? (x >> 16) % 9
+                                                : (x >> 16) % (sizeof pieces / sizeof *pieces);
+            size_t n = strlen(pieces[which]);
+            if (len + n > sizeof buf)
+                break;
+            memcpy(buf + len, pieces[which], n);
+            len += n;
+        }
+        /* and cut anywhere */
+        size_t cut = len ? (size_t)(x >> 40) % (len + 1) : 0;
+        assert_int_equal(utf8_check((const char *)buf, cut), utf8_reference(buf, cut));
+        assert_int_equal(utf8_check((const char *)buf, len), utf8_reference(buf, len));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_limit),
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

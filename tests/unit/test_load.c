@@ -422,10 +422,225 @@ static void test_isic_public(void **state)
     assert_int_equal(cm_isic_distance("2826", "zz"), -1);
 }
 
+/* CSV numbers are read without strtod where that is exact: every value must
+ * still be strtod's, to the bit (short and long, integers and decimals,
+ * exponents, negative zero), in fields and in attributes. */
+static void test_csv_numbers_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {
+        "0", "-0", "0.0", "-0.0", "1.3690", "103.7728", "-89.999999999999", "0.1", "0.3",
+        "2.675", "179.99999999999997", "123456789012345", "1234567890123456",
+        "12345678901234567890", "0.000000000000001", "9007199254740993", "1e5", "-2.5E-3",
+        "4.35", "1.005", "89.9999999999999999",
+    };
+    enum { N = 400 };
+    size_t cap = 64 * N + 256, len = 0;
+    char *csv = malloc(cap);
+    char (*lat)[32] = malloc(N * sizeof *lat), (*x)[32] = malloc(N * sizeof *x);
+    assert_non_null(csv);
+    assert_non_null(lat);
+    assert_non_null(x);
+    len += (size_t)snprintf(csv + len, cap - len, "id,name,country,location.lat,location.lon,attrs.x\n");
+    uint64_t r = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+        if (i < (int)(sizeof fixed / sizeof *fixed)) {
+            snprintf(x[i], sizeof x[i], "%s", fixed[i]);
+        } else {
+            /* 1 to 17 digits, some after a point, maybe a sign; no
+             * leading zero but a lone one */
+            int digits = 1 + (int)(r % 17), ip = 1 + (int)((r >> 8) % (unsigned)digits);
+            char *o = x[i];
+            uint64_t d = r >> 12;
+            if ((r >> 5) & 1)
+                *o++ = '-';
+            for (int k = 0; k < digits; k++) {
+                if (k == ip)
+                    *o++ = '.';
+                int digit = (int)(d % 10);
+                d /= 10;
+                if (d == 0)
+                    d = r * 6364136223846793005ull + (uint64_t)k;
+                if (k == 0 && ip > 1 && digit == 0)
+                    digit = 7;
+                *o++ = (char)('0' + digit);
+            }
+            *o = '\0';
+        }
+        /* latitudes: the same digits scaled into [-90, 90] as text */
+        snprintf(lat[i], sizeof lat[i], "%.*f", (int)(r % 15), fmod(strtod(x[i], NULL), 90.0));
+        len += (size_t)snprintf(csv + len, cap - len, "r-%d,R %d,PH,%s,120.5,%s\n", i, i, lat[i], x[i]);
+        assert_true(len < cap);
+    }
+    cm_engine *e = new_engine();
+    cm_diags *d = cm_diags_new();
+    cm_status st = cm_engine_load_buffer(e, "regions.csv", csv, len, NULL, d);
+    if (st != CM_OK && cm_diags_count(d))
+        print_error("%s\n", cm_diags_at(d, 0)->message);
+    assert_int_equal(st, CM_OK);
+    assert_int_equal(cm_engine_count(e, CM_KIND_REGIONS), N);
+    for (int i = 0; i < N; i++) {
+        cm_value v;
+        double want = strtod(lat[i], NULL);
+        assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, (size_t)i, "location.lat", &v), CM_OK);
+        assert_int_equal(v.type, CM_VALUE_NUMBER);
+        if (memcmp(&v.num, &want, sizeof want) != 0)
+            fail_msg("location.lat \"%s\": %.17g, strtod says %.17g", lat[i], v.num, want);
+        want = strtod(x[i], NULL);
+        assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, (size_t)i, "attrs.x", &v), CM_OK);
+        assert_int_equal(v.type, CM_VALUE_NUMBER);
+        if (memcmp(&v.num, &want, sizeof want) != 0)
+            fail_msg("attrs.x \"%s\": %.17g, strtod says %.17g", x[i], v.num, want);
+    }
+    cm_diags_free(d);
+    cm_engine_free(e);
+    free(csv);
+    free(lat);
+    free(x);
+}
+
+/* List cells: items split on ';', trimmed, empty ones dropped, "\;" a
+ * literal ';' (cells with and without an escape take different paths). */
+static void test_csv_list_cells(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "id,name,country,resources,needs\n"
+        "r-1,One,PH, coconut ; copra ;;\tabaca fibre\t;,technology; capital\n"
+        "r-2,Two,PH,\"abaca\\;fibre; coconut ;;  copra\\;\",equipment\n"
+        "r-3,Three,PH,single,\n";
+    static const char *const want[3][4] = {
+        { "coconut", "copra", "abaca fibre", NULL },
+        { "abaca;fibre", "coconut", "copra;", NULL },
+        { "single", NULL },
+    };
+    cm_engine *e = new_engine();
+    assert_int_equal(load_str(e, "regions.csv", csv, NULL), CM_OK);
+    for (size_t i = 0; i < 3; i++) {
+        cm_value v;
+        assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, i, "resources", &v), CM_OK);
+        size_t n = 0;
+        while (want[i][n])
+            n++;
+        assert_int_equal(v.count, n);
+        for (size_t k = 0; k < n; k++) {
+            const char *item;
+            assert_int_equal(cm_profile_item(e, CM_KIND_REGIONS, i, "resources", k, &item), CM_OK);
+            assert_string_equal(item, want[i][k]);
+        }
+    }
+    cm_value v;
+    assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, 0, "needs", &v), CM_OK);
+    assert_int_equal(v.count, 2);
+    cm_engine_free(e);
+}
+
+/* A CSV text of n enterprises (a few MB for n in the tens of thousands:
+ * big enough that the load sizes the store ahead); record `bad` (1-based,
+ * 0: none) repeats the id of record 1. */
+static char *many_enterprises(size_t n, size_t bad, size_t *len)
+{
+    size_t cap = 400 * n + 256, o = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    o += (size_t)snprintf(t + o, cap - o,
+                          "id,name,country,sector,sectors,employees,revenue.amount,"
+                          "revenue.currency,offers,description,attrs.note\n");
+    for (size_t i = 1; i <= n; i++) {
+        o += (size_t)snprintf(t + o, cap - o,
+                              "e-%zu,\"Enterprise %zu, Ltd.\",%s,2826,2826;1311,%zu,%zu.5,CNY,"
+                              "technology;capital,\"Makes looms, %zu of them; exports to "
+                              "Vietnam and Cambodia\",note %zu\n",
+                              i == bad ? (size_t)1 : i, i, i % 3 ? "CN" : "VN", 10 + i % 500,
+                              1000 * i, i, i % 97);
+        assert_true(o < cap);
+    }
+    *len = o;
+    return t;
+}
+
+/* A big load sizes the store from the input's size after its first
+ * records: the profiles must be the same as a small load's, a failed load
+ * must still change nothing, and skip-invalid must still keep the rest. */
+static void test_big_load_sized_ahead(void **state)
+{
+    (void)state;
+    size_t len, n = 32000;
+    char *t = many_enterprises(n, 0, &len);
+    assert_true(len > ((size_t)4 << 20));      /* over the size that sizes ahead */
+    cm_engine *e = new_engine();
+    assert_int_equal(cm_engine_load_buffer(e, "enterprises.csv", t, len, NULL, NULL), CM_OK);
+    assert_int_equal(cm_engine_count(e, CM_KIND_ENTERPRISES), n);
+    /* the same records, loaded in small pieces (never sized ahead) */
+    cm_engine *f = new_engine();
+    const char *body = strchr(t, '\n') + 1;
+    size_t head = (size_t)(body - t);
+    for (size_t at = 0, k = 0; at < len - head; k++) {
+        size_t piece = len - head - at < 200000 ? len - head - at : 200000;
+        while (body[at + piece - 1] != '\n')
+            piece--;
+        char *part = malloc(head + piece);
+        assert_non_null(part);
+        memcpy(part, t, head);
+        memcpy(part + head, body + at, piece);
+        assert_int_equal(cm_engine_load_buffer(f, "enterprises.csv", part, head + piece, NULL, NULL),
+                         CM_OK);
+        free(part);
+        at += piece;
+        (void)k;
+    }
+    assert_int_equal(cm_engine_count(f, CM_KIND_ENTERPRISES), n);
+    assert_same_profiles(e, f, CM_KIND_ENTERPRISES);
+    /* what is not used is given back: the same arrays; the hash tables
+     * (powers of two) may be one size up */
+    size_t text_e, text_f;
+    size_t mem_e = cm_engine_memory(e, CM_KIND_ENTERPRISES, &text_e);
+    size_t mem_f = cm_engine_memory(f, CM_KIND_ENTERPRISES, &text_f);
+    assert_int_equal(text_e, text_f);
+    assert_true(mem_e <= mem_f + mem_f / 10);
+    cm_engine_free(f);
+    free(t);
+
+    cm_engine_free(e);
+
+    /* a duplicate id near the end: a strict load changes nothing */
+    e = new_engine();
+    assert_int_equal(load_str(e, "regions.json", good_regions, NULL), CM_OK);
+    t = many_enterprises(n, n - 3, &len);
+    cm_diags *d = cm_diags_new();
+    size_t before = cm_engine_count(e, CM_KIND_REGIONS);
+    assert_int_equal(cm_engine_load_buffer(e, "enterprises-more.csv", t, len, NULL, d), CM_EINPUT);
+    char want[128];
+    snprintf(want, sizeof want, "enterprises-more.csv:%zu: record %zu (id \"e-1\"): id: expected a unique id",
+             n - 2, n - 3);
+    assert_true(has_message(d, want));
+    assert_int_equal(cm_engine_count(e, CM_KIND_ENTERPRISES), 0);
+    assert_int_equal(cm_engine_count(e, CM_KIND_REGIONS), before);
+    cm_value v;
+    assert_int_equal(cm_profile_get(e, CM_KIND_REGIONS, 1, "name", &v), CM_OK);
+    assert_string_equal(v.str, "陕西省");
+    cm_diags_free(d);
+    cm_engine_free(e);
+
+    /* skip-invalid keeps all the others */
+    e = new_engine();
+    cm_load_options o;
+    cm_load_options_init(&o);
+    o.skip_invalid = 1;
+    assert_int_equal(cm_engine_load_buffer(e, "enterprises.csv", t, len, &o, NULL), CM_OK);
+    assert_int_equal(cm_engine_count(e, CM_KIND_ENTERPRISES), n - 1);
+    cm_engine_free(e);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_examples_json_equals_csv),
+        cmocka_unit_test(test_csv_numbers_as_strtod),
+        cmocka_unit_test(test_csv_list_cells),
+        cmocka_unit_test(test_big_load_sized_ahead),
         cmocka_unit_test(test_wrapper_fields_and_attrs),
         cmocka_unit_test(test_strict_load_changes_nothing),
         cmocka_unit_test(test_skip_invalid_writes_rejects),
