@@ -21,7 +21,11 @@ struct cm_engine {
     store st;
     rates *own_rates;         /* a table loaded by the user, or NULL */
     const rates *rates;
+    unsigned long generation; /* bumped when a profile is taken out or replaced */
 };
+
+unsigned long engine_generation(const cm_engine *e) { return e->generation; }
+void engine_changed(cm_engine *e) { e->generation++; }
 
 CM_API const char *cm_version(void) { return CAPMATCH_VERSION; }
 CM_API int cm_version_number(void) { return CAPMATCH_VERSION_NUMBER; }
