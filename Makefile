@@ -32,6 +32,9 @@ DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
+# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
+LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
@@ -56,7 +59,7 @@ LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
-           cli/cmd_assign.c
+           cli/cmd_assign.c cli/cmd_serve.c cli/http.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_visit
 TOOLS := bench_load bench_match bench_assign
@@ -111,7 +114,7 @@ $(SHARED): $(LIB_OBJ)
 # The command links the static library: it is a client of the public header only.
 $(CLI): $(CLI_OBJ) $(STATIC)
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS) $(LIBS_CLI)
 
 # Unit tests see the internal headers and link the objects directly, so that
 # they can test hidden functions too.
@@ -219,7 +222,7 @@ $(INST)/libcapmatch.so.$(VERSION): $(INST_LIB_OBJ)
 
 $(INST)/capmatch: $(CLI_OBJ) $(INST)/libcapmatch.a
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(INST)/libcapmatch.a $(LIBS_DEPS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(INST)/libcapmatch.a $(LIBS_DEPS) $(LIBS_CLI)
 
 $(INST)/capmatch.pc: core/capmatch.pc.in $(INST)/prefix
 	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \

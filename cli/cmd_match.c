@@ -326,8 +326,8 @@ static const char *source_of(const cm_engine *e, cm_kind k, const char *id)
     return idx == (size_t)-1 ? "" : cm_profile_source(e, k, idx, NULL, NULL);
 }
 
-static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
-                     const cm_engine *sources)
+void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
+                    const cm_engine *sources)
 {
     char b1[32], b2[32], b3[32];
     const cm_match_row *row = cm_result_row(r, i);
@@ -364,6 +364,37 @@ static void json_row(FILE *f, const cm_result *r, size_t i, int explain, int reg
         fputc(']', f);
     }
     fputc('}', f);
+}
+
+void explain_json_fields(FILE *f, const cm_result *r)
+{
+    char b1[32], b2[32], b3[32];
+    const cm_match_row *row = cm_result_row(r, 0);
+    fputs(",\"enterprise\":", f);
+    json_print_string(f, row->enterprise);
+    fputs(",\"region\":", f);
+    json_print_string(f, row->region);
+    fprintf(f, ",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
+    for (size_t i = 0; i < cm_result_filter_count(r); i++) {
+        const cm_filter_item *fi = cm_result_filter(r, i);
+        fprintf(f, "%s{\"filter\":", i ? "," : "");
+        json_print_string(f, fi->filter);
+        fprintf(f, ",\"pass\":%s,\"reason\":", fi->pass ? "true" : "false");
+        json_print_string(f, fi->reason);
+        fputc('}', f);
+    }
+    fprintf(f, "],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
+    for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+        const cm_explain_item *it = cm_result_explain(r, 0, k);
+        fprintf(f, "%s{\"rule\":", k ? "," : "");
+        json_print_string(f, it->rule);
+        fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
+                num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
+                num_shortest(b3, sizeof b3, it->contribution));
+        json_print_string(f, it->reason);
+        fputc('}', f);
+    }
+    fputc(']', f);
 }
 
 static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
@@ -500,7 +531,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            match_json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
         }
         fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
         break;
@@ -509,7 +540,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            match_json_row(f, r, i, a->mo.explain, cm_policy_has_region_view(p), a->feeds ? e : NULL);
             fputc('\n', f);
         }
         break;
@@ -668,35 +699,12 @@ static int run_explain(int argc, char **argv)
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     const cm_match_row *row = cm_result_row(r, 0);
-    char b1[32], b2[32], b3[32];
+    char b1[32];
     if (a.fmt == FMT_JSON) {
         fputs("{\"meta\":", stdout);
         meta_json(stdout, e, p, &a);
-        fputs(",\"enterprise\":", stdout);
-        json_print_string(stdout, row->enterprise);
-        fputs(",\"region\":", stdout);
-        json_print_string(stdout, row->region);
-        printf(",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
-        for (size_t i = 0; i < cm_result_filter_count(r); i++) {
-            const cm_filter_item *f = cm_result_filter(r, i);
-            printf("%s{\"filter\":", i ? "," : "");
-            json_print_string(stdout, f->filter);
-            printf(",\"pass\":%s,\"reason\":", f->pass ? "true" : "false");
-            json_print_string(stdout, f->reason);
-            printf("}");
-        }
-        printf("],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
-        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-            const cm_explain_item *it = cm_result_explain(r, 0, k);
-            printf("%s{\"rule\":", k ? "," : "");
-            json_print_string(stdout, it->rule);
-            printf(",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                   num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
-                   num_shortest(b3, sizeof b3, it->contribution));
-            json_print_string(stdout, it->reason);
-            printf("}");
-        }
-        printf("]}\n");
+        explain_json_fields(stdout, r);
+        printf("}\n");
     } else {
         printf("enterprise %s and region %s, policy %s\n\nfilters:\n", row->enterprise,
                row->region, cm_policy_name(p));

@@ -18,6 +18,7 @@ static const command *const commands[] = {
     &cmd_feeds,
     &cmd_assign,
     &cmd_schedule,
+    &cmd_serve,
     NULL
 };
 

@@ -293,3 +293,8 @@ CM_API cm_status cm_sha256_file(const char *path, char hex[65])
 {
     return file_sha256_path(path, hex);
 }
+
+CM_API void cm_sha256_buffer(const void *data, size_t len, char hex[65])
+{
+    file_sha256_hex(data, len, hex);
+}

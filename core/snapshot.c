@@ -24,6 +24,8 @@ struct cm_snapshot {
     pthread_mutex_t lock;     /* idle */
     pthread_cond_t freed;     /* a policy went back to idle */
     pthread_rwlock_t use;     /* the engine: shared, or exclusive for a visitor */
+    void *ud;                 /* the embedder's */
+    void (*ud_free)(void *);
 };
 
 struct cm_current {
@@ -81,6 +83,8 @@ CM_API void cm_snapshot_release(cm_snapshot *s)
 {
     if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
         return;
+    if (s->ud_free)
+        s->ud_free(s->ud);
     for (size_t i = 0; i < s->npolicies; i++)
         cm_policy_free(s->policies[i]);
     cm_engine_free(s->engine);
@@ -101,6 +105,18 @@ CM_API const cm_policy *cm_snapshot_policy(const cm_snapshot *s)
 {
     return s ? s->policies[0] : NULL;
 }
+
+CM_API void cm_snapshot_set_userdata(cm_snapshot *s, void *ud, void (*free_fn)(void *))
+{
+    if (s == NULL)
+        return;
+    if (s->ud_free && s->ud != ud)
+        s->ud_free(s->ud);
+    s->ud = ud;
+    s->ud_free = free_fn;
+}
+
+CM_API void *cm_snapshot_userdata(const cm_snapshot *s) { return s ? s->ud : NULL; }
 
 CM_API cm_policy *cm_snapshot_lock(cm_snapshot *s, int exclusive, cm_engine **e)
 {

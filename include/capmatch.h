@@ -434,9 +434,16 @@ CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, si
 CM_API cm_snapshot *cm_snapshot_retain(cm_snapshot *s);
 /* Let go of a reference; the last one frees the policies, then the engine. */
 CM_API void cm_snapshot_release(cm_snapshot *s);
-/* For reading only (counts, lookups, provenance); may be called unlocked. */
+/* For reading only (counts, lookups, provenance): under cm_snapshot_lock
+ * when calls with exclusive use may run; the policy's name, path, hash and
+ * source never change and may be read at any time. */
 CM_API const cm_engine *cm_snapshot_engine(const cm_snapshot *s);
 CM_API const cm_policy *cm_snapshot_policy(const cm_snapshot *s);
+/* The embedder's own data about a snapshot (its serial number, when it was
+ * made ...), freed with free_fn (may be NULL) when the snapshot is. Set it
+ * before publishing. */
+CM_API void cm_snapshot_set_userdata(cm_snapshot *s, void *ud, void (*free_fn)(void *));
+CM_API void *cm_snapshot_userdata(const cm_snapshot *s);
 /* Use the engine with a policy of its own for one call: shared (cm_match_one,
  * cm_explain_pair, reading) or exclusive (cm_match_profile and
  * cm_explain_profiles with a profile given); waits until one is free. */
@@ -499,6 +506,8 @@ CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test
 
 /* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
 CM_API cm_status cm_sha256_file(const char *path, char hex[65]);
+/* The same of bytes in memory (a request's body). */
+CM_API void cm_sha256_buffer(const void *data, size_t len, char hex[65]);
 
 /* ---- reference tables ------------------------------------------------------ */
 /* ISIC Rev.4: title of a code, its parent code ("" for a section), its level
