@@ -429,8 +429,9 @@ static void result_failed(request *r, cm_status s, const char *msg, const cm_dia
     if (s == CM_ECANCELED)
         fail(r->rs, 503, NULL, NULL, "the match took longer than --request-timeout (%g s)",
              r->sv->request_timeout);
-    else
-        fail(r->rs, status_of(s), NULL, d, "%s", msg);
+    else   /* the first problem says more than "1 problem; nothing was loaded" */
+        fail(r->rs, status_of(s), NULL, d, "%s",
+             d && cm_diags_count(d) ? cm_diags_at(d, 0)->message : msg);
 }
 
 static void answer_match(request *r, const cm_result *res, int explain, int region_view)
@@ -685,7 +686,8 @@ static void print_profile(FILE *f, const cm_engine *e, cm_kind k, size_t i)
     fputc('{', f);
     for (size_t n = 0; fields[n]; n++) {
         cm_value v;
-        if (cm_profile_get(e, k, i, fields[n], &v) != CM_OK || v.type == CM_VALUE_NONE)
+        if (cm_profile_get(e, k, i, fields[n], &v) != CM_OK || v.type == CM_VALUE_NONE ||
+            (v.type == CM_VALUE_LIST && v.count == 0))
             continue;
         const char *dot = strchr(fields[n], '.');
         size_t glen = dot ? (size_t)(dot - fields[n]) : 0;
@@ -1279,6 +1281,8 @@ static int run_serve(int argc, char **argv)
     }
     problems_free(&pr);
     sv.reloads = 0;   /* the first load is not a reload */
+    static const char *const health_paths[] = { "/health", "/ready", NULL };
+    ho.exempt = health_paths;
     ho.handler = handle;
     ho.refused = refused;
     ho.ud = &sv;

@@ -36,6 +36,8 @@ struct http_request {
     size_t len, cap;
     int refused;              /* 413 or 429: answered without the handler */
     int counted;              /* in in_flight */
+    int exempt;               /* not refused for max_requests */
+    size_t too_large;         /* bytes of a body over the limit, dropped */
     struct timespec start;
     char remote[64];
 };
@@ -123,8 +125,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->path = url;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
         client_address(rq);
+        for (const char *const *p = s->o.exempt; p && *p; p++)
+            if (strcmp(*p, url) == 0)
+                rq->exempt = 1;
         rq->counted = 1;
-        if (atomic_fetch_add(&s->in_flight, 1) + 1 > s->o.max_requests)
+        if (atomic_fetch_add(&s->in_flight, 1) + 1 > s->o.max_requests && !rq->exempt)
             return refuse(rq, 429, "too many requests at once; try again shortly");
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -137,8 +142,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_size) {                     /* a piece of the body */
         size_t n = *upload_size;
         *upload_size = 0;
-        if (rq->len + n > s->o.max_body)
-            return refuse(rq, 413, "the request body is over the limit (--max-body)");
+        if (rq->too_large || rq->len + n > s->o.max_body) {
+            /* a body of unknown length (chunked) over the limit: read to its end
+             * and answer 413 then (a client still sending would not see an
+             * answer sent now), unless it goes on far too long */
+            rq->too_large += n;
+            if (rq->too_large > 64 * s->o.max_body)
+                return refuse(rq, 413, "the request body is over the limit (--max-body)");
+            return MHD_YES;
+        }
         if (rq->len + n + 1 > rq->cap) {
             size_t cap = rq->cap ? rq->cap : 4096;
             while (cap < rq->len + n + 1)
@@ -154,6 +166,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rq->body[rq->len] = '\0';
         return MHD_YES;
     }
+    if (rq->too_large)
+        return refuse(rq, 413, "the request body is over the limit (--max-body)");
     http_response rs;
     memset(&rs, 0, sizeof rs);
     rs.status = 500;

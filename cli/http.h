@@ -33,6 +33,7 @@ typedef struct http_options {
     size_t max_body;              /* larger bodies get 413 */
     size_t max_header;            /* bytes of a request's headers (MHD memory) */
     unsigned max_requests;        /* requests at once; more get 429 */
+    const char *const *exempt;    /* paths not counted against it (health checks), NULL-ended */
     unsigned timeout;             /* seconds a connection may stay idle */
     http_handler handler;
     http_refused refused;
