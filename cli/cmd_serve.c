@@ -75,9 +75,12 @@ typedef struct change {
 } change;
 
 enum endpoint { EP_MATCH, EP_EXPLAIN, EP_PROFILES, EP_RELOAD, EP_HEALTH, EP_READY, EP_METRICS,
-                EP_OTHER, EP_COUNT };
+                EP_OPENAPI, EP_OTHER, EP_COUNT };
 static const char *const ep_names[EP_COUNT] = { "match", "explain", "profiles", "reload",
-                                                "health", "ready", "metrics", "other" };
+                                                "health", "ready", "metrics", "openapi", "other" };
+
+/* doc/openapi.json, compiled in (the Makefile makes openapi_json.c) */
+extern const char openapi_json[];
 static const int statuses[] = { 200, 201, 400, 401, 403, 404, 405, 413, 422, 429, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -983,6 +986,16 @@ static void route(request *r)
         r->ep = EP_METRICS;
         if (method_is(r, "GET") && check_auth(r, 1) == 0)
             do_metrics(r);
+    } else if (strcmp(path, "/v1/openapi.json") == 0) {
+        r->ep = EP_OPENAPI;
+        if (method_is(r, "GET") && check_auth(r, 1) == 0) {
+            size_t n = strlen(openapi_json);
+            r->rs->body = malloc(n);
+            if (r->rs->body)
+                memcpy(r->rs->body, openapi_json, n);
+            r->rs->len = n;
+            r->rs->status = r->rs->body ? 200 : 500;
+        }
     } else if (strcmp(path, "/v1/match") == 0) {
         r->ep = EP_MATCH;
         if (method_is(r, "GET, POST") && check_auth(r, 1) == 0)

@@ -50,8 +50,18 @@ stop() {
 }
 
 # req METHOD PATH [DATA] [CURL ARGS...]: the status in $CODE, the body in
-# $TMP/out, the headers in $TMP/headers
+# $TMP/out, the headers in $TMP/headers; each answer is kept for
+# openapi_check.py (tests/cli/openapi_check.py) in $TMP/answers
+mkdir -p "$TMP/answers"
+NANS=0
 req() {
+    req_ "$@"
+    NANS=$((NANS + 1))
+    cp "$TMP/out" "$TMP/answers/$NANS"
+    echo "$m $p $CODE $TMP/answers/$NANS $(sed -n 's/^[Cc]ontent-[Tt]ype: *//p' "$TMP/headers" | tr -d '\r')" \
+        >>"$TMP/answers/index"
+}
+req_() {
     m=$1
     p=$2
     shift 2
@@ -273,6 +283,12 @@ if [ "$(tail -n 1 "$TMP/decisions.jsonl" | jq -e "(.input_sha256 == \"$H\") and 
     ok "decision log: one JSON line per decision, input and policy hashes"; else
     not_ok "decision log: one JSON line per decision, input and policy hashes" "$(tail -n 2 "$TMP/decisions.jsonl")"; fi
 expect_grep "access log: method, path, status" "main.log" '127.0.0.1 "POST /v1/match" 200'
+
+# the OpenAPI document: served as shipped
+req GET /v1/openapi.json
+if [ "$CODE" = 200 ] && cmp -s "$TMP/out" doc/openapi.json; then
+    ok "GET /v1/openapi.json: doc/openapi.json"; else
+    not_ok "GET /v1/openapi.json: doc/openapi.json" "status $CODE"; fi
 stop "$PID"
 expect_status "SIGTERM: exit 0" 0
 
@@ -324,3 +340,6 @@ if [ "$(cat "$TMP/slow.code")" = 200 ] && [ "$(jq -r '.results[0].enterprise' "$
 stop "$PID"
 expect_status "SIGTERM after draining: exit 0" 0
 expect_grep "SIGTERM: logged" "limits.log" "capmatch serve: stopping; 1 request under way"
+
+# every answer above against the OpenAPI document
+python3 tests/cli/openapi_check.py doc/openapi.json "$TMP/answers/index"
