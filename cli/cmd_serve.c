@@ -15,6 +15,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1267,6 +1270,13 @@ static int run_serve(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
+#ifdef __GLIBC__
+    /* every match allocates and frees arrays of the size of a side (10k
+     * regions: over glibc's mmap threshold); mapped and unmapped each time,
+     * they cost a TLB shootdown on every core: keep them in the heap */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
     pthread_mutex_init(&sv.write_lock, NULL);
     pthread_mutex_init(&sv.metrics_lock, NULL);
     pthread_mutex_init(&sv.decisions_lock, NULL);

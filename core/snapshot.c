@@ -44,6 +44,9 @@ CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, si
         *status = err_set(CM_EUSAGE, "a snapshot needs an engine and at least one policy");
         goto fail;
     }
+    for (size_t i = 0; i < n; i++)
+        if ((*status = cm_policy_prepare(policies[i], 0)) != CM_OK)
+            goto fail;
     s = cm_calloc(1, sizeof *s);
     if (s == NULL || (s->policies = cm_calloc(n, sizeof *s->policies)) == NULL ||
         (s->idle = cm_calloc(n, sizeof *s->idle)) == NULL) {

@@ -14,6 +14,7 @@
 #include "err.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static int side_of(cm_kind k) { return k == CM_KIND_REGIONS ? SIDE_REGION : SIDE_ENTERPRISE; }
 
@@ -182,6 +183,20 @@ static cm_status visit_check_id(cm_engine *e, cm_kind kind, const visit *v)
         return engine_fail(e, CM_EINPUT, "the profile's id \"%s\" is one of a loaded %s; "
                            "give another id, or the id alone", v->id,
                            kind == CM_KIND_REGIONS ? "region" : "enterprise");
+    return CM_OK;
+}
+
+CM_API cm_status cm_policy_prepare(cm_policy *p, int threads)
+{
+    char err[1200];
+    if (p == NULL)
+        return CM_EUSAGE;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+    }
+    if (policy_derive(p, threads, err, sizeof err) < 0)
+        return engine_fail(p->engine, CM_EINPUT, "%s", err);
     return CM_OK;
 }
 

@@ -258,6 +258,11 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
 CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const char *data,
                                         size_t len, const cm_policy_options *o);
 CM_API void cm_policy_free(cm_policy *p);
+/* Compute now what the policy computes per profile (derived values, the
+ * columns and classes of built-ins and memoised rules), on up to `threads`
+ * threads (0: one per core), instead of in the first match. CM_EINPUT when
+ * a derive fails (message as for cm_match). Thread safety: as cm_match. */
+CM_API cm_status cm_policy_prepare(cm_policy *p, int threads);
 CM_API const char *cm_policy_name(const cm_policy *p);
 CM_API const char *cm_policy_description(const cm_policy *p);
 CM_API const char *cm_policy_path(const cm_policy *p);
@@ -428,7 +433,9 @@ typedef struct cm_snapshot cm_snapshot;
 typedef struct cm_current cm_current;
 
 /* Takes e and the n policies (all loaded for e, n >= 1) with one reference
- * held by the caller; on failure (NULL) they are freed. */
+ * held by the caller, and prepares each (cm_policy_prepare), so that no
+ * request pays for it; on failure (NULL, the reason in cm_last_error()) they
+ * are freed. */
 CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, size_t n,
                                     cm_status *status);
 CM_API cm_snapshot *cm_snapshot_retain(cm_snapshot *s);

@@ -8,7 +8,17 @@ local offers = { "technology", "capital", "equipment", "skills", "market_access"
                  "logistics", "partners" }
 local countries = { "PH", "VN", "TH", "MY", "ID", "KH", "LA", "MM", "SG", "BN" }
 local n = 0
-local seeded = false
+local threads = 0
+
+-- each thread its own number, and its own seed
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+
+function init(args)
+  math.randomseed(12345 + (id or 0))
+end
 
 local function pick(list, k)
   local out, seen = {}, {}
@@ -20,14 +30,13 @@ local function pick(list, k)
 end
 
 request = function()
-  if not seeded then math.randomseed(12345 + (wrk.thread and wrk.thread.id or 0)); seeded = true end
   n = n + 1
   local secs = pick(sectors, math.random(3))
   local body = string.format(
-    '{"enterprise":{"id":"visitor-%d","name":"Visitor %d","country":"CN","sector":%s,' ..
+    '{"enterprise":{"id":"visitor-%d-%d","name":"Visitor %d","country":"CN","sector":%s,' ..
     '"sectors":%s,"offers":%s,"target_countries":%s,' ..
     '"investment":{"min":%d,"max":%d,"currency":"USD"}},"top":10}',
-    n, n, secs:match('^%["[^"]*"'):sub(2), secs, pick(offers, math.random(3)),
+    id or 0, n, n, secs:match('^%["[^"]*"'):sub(2), secs, pick(offers, math.random(3)),
     pick(countries, math.random(0, 2)), 500000 * math.random(1, 4), 5000000 * math.random(1, 6))
   return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
 end

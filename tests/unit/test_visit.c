@@ -330,6 +330,40 @@ static int never_stop(size_t done, size_t total, void *ud)
     return 0;
 }
 
+static void test_prepare(void **state)
+{
+    (void)state;
+    cm_engine *e = load(1);
+    cm_policy *p = cm_policy_load(e, policies[2], NULL);
+    cm_policy *q = cm_policy_load(e, policies[2], NULL);
+    assert_int_equal(cm_policy_prepare(p, 2), CM_OK);
+    assert_int_equal(cm_policy_prepare(p, 0), CM_OK);   /* again: nothing to do */
+    cm_match_options o;
+    options(&o, CM_KIND_ENTERPRISES);
+    cm_result *r1, *r2;
+    assert_int_equal(cm_match(e, p, &o, &r1), CM_OK);
+    assert_int_equal(cm_match(e, q, &o, &r2), CM_OK);
+    char why[512];
+    assert_true(same_result(r1, r2, why, sizeof why));
+    cm_result_free(r1);
+    cm_result_free(r2);
+    cm_policy_free(q);
+    /* a derive that fails on a profile: the message names it */
+    const char *bad = "policy { name = 'bad derive' }\n"
+                      "derive { name = 'n', side = 'enterprise', value = function(e)\n"
+                      "  if e.id == 'ph-bicol-fibercraft' then error('no value') end return 1 end }\n"
+                      "rule { name = 'r', weight = 1, score = builtin.isic_fit {} }\n";
+    q = cm_policy_load_buffer(e, "bad.lua", bad, strlen(bad), NULL);
+    assert_non_null(q);
+    assert_int_equal(cm_policy_prepare(q, 1), CM_EINPUT);
+    assert_non_null(strstr(cm_engine_errmsg(e), "ph-bicol-fibercraft"));
+    /* and a snapshot of it is refused, freeing what it was given */
+    cm_policy_free(p);
+    cm_status st;
+    assert_null(cm_snapshot_new(e, &q, 1, &st));
+    assert_int_equal(st, CM_EINPUT);
+}
+
 static void test_cancel(void **state)
 {
     (void)state;
@@ -445,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_visitor_errors),
         cmocka_unit_test(test_explain_profiles),
         cmocka_unit_test(test_put_remove),
+        cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_snapshots),
     };
