@@ -65,7 +65,7 @@ UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cli/openapi_json.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cli/openapi_json.o $(BUILD)/cli/serve_page.o
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOLS:%=$(BUILD)/tools/%)
 
@@ -90,15 +90,24 @@ $(BUILD)/cli/%.o: cli/%.c
 	@echo "  CC      $<"
 	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 
-# doc/openapi.json, served by capmatch serve, compiled in as a C array
-$(BUILD)/cli/openapi_json.c: doc/openapi.json
+# files capmatch serve serves, compiled into the command as C arrays named
+# after the generated file (openapi_json, serve_page)
+define embed_file
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	@{ echo '/* generated from doc/openapi.json by the Makefile */'; \
-	   echo 'extern const char openapi_json[];'; echo 'const char openapi_json[] = {'; \
+	@{ echo '/* generated from $< by the Makefile */'; \
+	   echo 'extern const char $(notdir $(basename $@))[];'; \
+	   echo 'const char $(notdir $(basename $@))[] = {'; \
 	   od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0 };'; } >$@
-
+endef
+$(BUILD)/cli/openapi_json.c: doc/openapi.json
+	$(embed_file)
+$(BUILD)/cli/serve_page.c: cli/serve_page.html
+	$(embed_file)
 $(BUILD)/cli/openapi_json.o: $(BUILD)/cli/openapi_json.c
+	@echo "  CC      $<"
+	@$(CC) $(CLI_CFLAGS) -c $< -o $@
+$(BUILD)/cli/serve_page.o: $(BUILD)/cli/serve_page.c
 	@echo "  CC      $<"
 	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 

@@ -78,12 +78,15 @@ typedef struct change {
 } change;
 
 enum endpoint { EP_MATCH, EP_EXPLAIN, EP_PROFILES, EP_RELOAD, EP_HEALTH, EP_READY, EP_METRICS,
-                EP_OPENAPI, EP_OTHER, EP_COUNT };
+                EP_OPENAPI, EP_PAGE, EP_OTHER, EP_COUNT };
 static const char *const ep_names[EP_COUNT] = { "match", "explain", "profiles", "reload",
-                                                "health", "ready", "metrics", "openapi", "other" };
+                                                "health", "ready", "metrics", "openapi", "page",
+                                                "other" };
 
-/* doc/openapi.json, compiled in (the Makefile makes openapi_json.c) */
+/* doc/openapi.json and cli/serve_page.html, compiled in (the Makefile makes
+ * openapi_json.c and serve_page.c) */
 extern const char openapi_json[];
+extern const char serve_page[];
 static const int statuses[] = { 200, 201, 400, 401, 403, 404, 405, 413, 422, 429, 500, 503 };
 #define NSTATUS (sizeof statuses / sizeof *statuses)
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -973,6 +976,18 @@ static int method_is(request *r, const char *allow)
     return 0;
 }
 
+/* A text compiled into the command. */
+static void answer_text(request *r, const char *text, const char *type)
+{
+    size_t n = strlen(text);
+    r->rs->body = malloc(n ? n : 1);
+    if (r->rs->body)
+        memcpy(r->rs->body, text, n);
+    r->rs->len = n;
+    r->rs->status = r->rs->body ? 200 : 500;
+    r->rs->content_type = type;
+}
+
 static void route(request *r)
 {
     const char *path = http_path(r->rq);
@@ -991,14 +1006,12 @@ static void route(request *r)
             do_metrics(r);
     } else if (strcmp(path, "/v1/openapi.json") == 0) {
         r->ep = EP_OPENAPI;
-        if (method_is(r, "GET") && check_auth(r, 1) == 0) {
-            size_t n = strlen(openapi_json);
-            r->rs->body = malloc(n);
-            if (r->rs->body)
-                memcpy(r->rs->body, openapi_json, n);
-            r->rs->len = n;
-            r->rs->status = r->rs->body ? 200 : 500;
-        }
+        if (method_is(r, "GET") && check_auth(r, 1) == 0)
+            answer_text(r, openapi_json, "application/json");
+    } else if (strcmp(path, "/") == 0) {
+        r->ep = EP_PAGE;   /* the page asks for a token itself when one is needed */
+        if (method_is(r, "GET"))
+            answer_text(r, serve_page, "text/html; charset=utf-8");
     } else if (strcmp(path, "/v1/match") == 0) {
         r->ep = EP_MATCH;
         if (method_is(r, "GET, POST") && check_auth(r, 1) == 0)
