@@ -52,8 +52,8 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/vocab.c core/diag.c core/store.c core/record.c core/load.c \
                 core/load_json.c core/load_csv.c core/engine.c
 LIB_POLICY   := core/sandbox.c core/luajson.c core/policy.c core/policy_state.c core/memo.c \
-                core/scorer.c core/match.c core/visit.c core/snapshot.c core/policy_test.c \
-                core/policy_lint.c
+                core/scorer.c core/diversify.c core/match.c core/visit.c core/snapshot.c \
+                core/policy_test.c core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
@@ -61,7 +61,7 @@ CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_serve.c cli/http.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
-              test_load test_faults test_assign test_prune test_reader test_visit
+              test_load test_faults test_assign test_prune test_reader test_diversify test_visit
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

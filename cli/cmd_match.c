@@ -64,6 +64,9 @@ static const char match_usage[] =
     "  --refresh              fetch the feeds first (a failed fetch keeps the cache)\n"
     "  --no-prune             score every rule of every pair (for checking: pruning skips\n"
     "                         only the rules of pairs that cannot enter a top k)\n"
+    "  --diverse, --no-diverse   with --by region: move look-alike enterprises down a\n"
+    "                         region's list (the policy's diversity = { ... }, else by\n"
+    "                         ISIC group and offers), or not (default: the policy's)\n"
     "  --progress             progress lines on stderr every few seconds (done/total,\n"
     "                         rate, time left) and at 100%, for logs; on a terminal\n"
     "                         one updating line is shown without it\n"
@@ -107,6 +110,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "refresh", no_argument, NULL, 17 },
         { "no-prune", no_argument, NULL, 18 },
         { "progress", no_argument, NULL, 19 },
+        { "diverse", no_argument, NULL, 20 },
+        { "no-diverse", no_argument, NULL, 21 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -177,6 +182,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 17: a->refresh = 1; break;
         case 18: a->mo.no_prune = 1; break;
         case 19: a->progress = 1; break;
+        case 20: a->mo.diversity = 1; break;
+        case 21: a->mo.diversity = -1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -210,6 +217,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         die_usage(prog, "give profiles with --regions FILE and --enterprises FILE, or --feeds FILE");
     if ((a->cache || a->refresh) && a->feeds == NULL)
         die_usage(prog, "--cache and --refresh go with --feeds FILE");
+    if (a->mo.diversity > 0 && a->mo.by != CM_KIND_REGIONS)
+        die_usage(prog, "--diverse re-ranks region lists: use it with --by region");
 }
 
 /* Load profiles and the policy; exits with a status on failure. */
@@ -338,6 +347,10 @@ void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int regi
     fprintf(f, ",\"score\":%s,\"rank\":%u", num_shortest(b1, sizeof b1, row->score), row->rank);
     if (region_view)
         fprintf(f, ",\"region_score\":%s", num_shortest(b1, sizeof b1, row->region_score));
+    if (row->diversity) {
+        fprintf(f, ",\"score_rank\":%u,\"diversity\":", row->score_rank);
+        json_print_string(f, row->diversity);
+    }
     if (sources) {
         fputs(",\"sources\":{\"enterprise\":", f);
         json_print_string(f, source_of(sources, CM_KIND_ENTERPRISES, row->enterprise));
@@ -427,6 +440,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
                 fprintf(f, ",%s", num_shortest(b, sizeof b, it->contribution));
                 len += strlen(it->rule) + strlen(it->reason) + 5;
             }
+            if (row->diversity)
+                len += strlen(row->diversity) + 16;
             char *reasons = malloc(len + 1);
             if (reasons) {
                 size_t o = 0;
@@ -435,6 +450,8 @@ static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_
                     o += (size_t)sprintf(reasons + o, "%s%s: %s", k ? " | " : "", it->rule,
                                          it->reason);
                 }
+                if (row->diversity)
+                    sprintf(reasons + o, " | diversity: %s", row->diversity);
                 fputc(',', f);
                 csv_print_cell(f, reasons);
                 free(reasons);
@@ -466,6 +483,8 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
                     row->score, row->region_score, from);
         else
             fprintf(f, "  %2u. %-34s %.3f%s\n", row->rank, partner, row->score, from);
+        if (a->mo.explain && row->diversity)
+            fprintf(f, "        %-20s %s\n", "diversity", row->diversity);
         if (a->mo.explain)
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);

@@ -29,6 +29,7 @@
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
+#define DIV_REASON_MAX 512        /* a diversity reason, with its NUL (at most) */
 
 typedef struct kept {
     uint32_t partner;
@@ -83,6 +84,20 @@ typedef struct job {
     size_t npost;
     uint32_t *always;         /* inner profiles with an empty list that passes */
     size_t nalways;
+    /* class caches: a built-in part whose inner profiles fall into few
+     * classes (equal inputs to it) is scored once per class for each outer
+     * profile; parts are numbered rules first (part_base[n] + k for part k
+     * of rule n), then filters (part_base[nrules + f]) */
+    size_t *part_base;
+    struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
+    size_t icache_total;      /* classes over all parts: a worker's cache size */
+    unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
+    int reference;            /* check mode: built-ins by their plain (reason) path */
+    /* diversity (region lists): k is top + window; each list is re-ranked
+     * and cut to top, with a note per kept pair */
+    const div_spec *div;
+    size_t top;
+    div_note *notes;          /* nouter * top */
 } job;
 
 struct mslot { uint64_t key; uint32_t rule; double score; };
@@ -98,8 +113,11 @@ typedef struct worker {
     struct mslot *mcache;     /* memoised scores past the dense tables, or NULL */
     size_t pairs, vetoed, pruned;   /* merged into the job at the end */
     double *scores;           /* one pair's rule scores, declaration order */
-    uint32_t *cand, *stamp;   /* candidates of one outer profile; when each was last added */
-    uint32_t epoch;
+    uint32_t *cand;           /* candidates of one outer profile, ascending */
+    uint64_t *cbits;          /* the same as a bitmap while they are gathered (then zero) */
+    double *cval;             /* class caches: a score per class of every cached part */
+    uint32_t *cstamp;         /* the outer profile (cepoch) it was scored for */
+    uint32_t cepoch;
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -191,13 +209,45 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     return 0;
 }
 
-/* One scorer of a rule, scoring pass. 0, or -1 with msg. */
-static int eval_part(const job *j, worker *w, const prule *r, size_t rule, const builtin *b,
-                     uint32_t ei, uint32_t ri, double *s, char *msg, size_t msglen)
+/* The check mode's score: the plain path, through a reason buffer. */
+static __attribute__((noinline)) double reference_score(const job *j, worker *w,
+                                                        const builtin *b, uint32_t ei,
+                                                        uint32_t ri, int *error)
+{
+    char scratch[REASON_MAX];
+    return scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
+}
+
+/* A built-in part's score for a pair, through its class cache when it has
+ * one: the first pair of a class scores it for the outer profile's turn. */
+static inline double builtin_score(const job *j, worker *w, size_t part, const builtin *b,
+                                   uint32_t ei, uint32_t ri, int *error)
+{
+    const struct icache *c = j->icache ? &j->icache[part] : NULL;
+    if (c == NULL || c->cls == NULL) {
+        if (j->reference)
+            return reference_score(j, w, b, ei, ri, error);
+        return scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    }
+    size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
+    if (w->cstamp[at] == w->cepoch)
+        return w->cval[at];
+    double s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    if (!*error) {
+        w->cval[at] = s;
+        w->cstamp[at] = w->cepoch;
+    }
+    return s;
+}
+
+/* One scorer of a rule (part number `part`), scoring pass. 0, or -1 with msg. */
+static int eval_part(const job *j, worker *w, const prule *r, size_t rule, size_t part,
+                     const builtin *b, uint32_t ei, uint32_t ri, double *s, char *msg,
+                     size_t msglen)
 {
     if (b->kind != B_LUA) {
         int error = 0;
-        *s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
+        *s = builtin_score(j, w, part, b, ei, ri, &error);
         if (!error)
             return 0;
         scorer_eval(j->p, w->use, b, ei, ri, msg, msglen, &error);
@@ -238,8 +288,9 @@ static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, s
     *s = 0;
     for (size_t k = 0; k <= r->nmore && !failed; k++) {
         double v;
-        failed = eval_part(j, w, r, rule, k ? &r->more[k - 1] : &r->b, ei, ri, &v, msg,
-                           sizeof msg) < 0;
+        failed = eval_part(j, w, r, rule, j->part_base ? j->part_base[rule] + k : 0,
+                           k ? &r->more[k - 1] : &r->b,
+                           ei, ri, &v, msg, sizeof msg) < 0;
         if (!failed && v > *s)
             *s = v;
     }
@@ -276,19 +327,46 @@ static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, s
     return j->o->on_error == CM_ON_ERROR_STOP ? -1 : 0;
 }
 
-/* Filters of a pair: 1 pass, 0 veto, -1 error that stops. */
+/* A rule's score in the scoring pass: straight through its built-ins when
+ * none can fail (the best of its parts, as eval_rule takes it). */
+static inline int rule_score(job *j, worker *w, size_t n, uint32_t ei, uint32_t ri, size_t outer,
+                             size_t inner, double *s)
+{
+    if (!j->fast_rule[n]) {
+        int errored;
+        return eval_rule(j, w, n, ei, ri, outer, inner, s, NULL, 0, &errored);
+    }
+    const prule *r = &j->p->rules[n];
+    size_t base = j->part_base[n];
+    int error = 0;
+    double best = 0, v = builtin_score(j, w, base, &r->b, ei, ri, &error);
+    if (v > best)
+        best = v;
+    for (size_t k = 0; k < r->nmore; k++) {
+        v = builtin_score(j, w, base + 1 + k, &r->more[k], ei, ri, &error);
+        if (v > best)
+            best = v;
+    }
+    *s = best;
+    return 0;
+}
+
+/* Filters of a pair, from the from-th in filters_order (those before it are
+ * known to pass): 1 pass, 0 veto, -1 error that stops. */
 static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                        cm_filter_item *verdicts, char *text, size_t *text_len)
+                        size_t from, cm_filter_item *verdicts, char *text, size_t *text_len)
 {
     const cm_policy *p = j->p;
-    for (size_t n = 0; n < p->nfilters; n++) {
+    for (size_t n = from; n < p->nfilters; n++) {
         const prule *f = &p->filters[j->filters_order[n]];
         char reason[REASON_MAX], msg[700];
         char *rbuf = verdicts ? reason : NULL;
         int pass;
         if (f->b.kind != B_LUA) {
             int error = 0;
-            double s = scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error);
+            double s = rbuf ? scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error)
+                            : builtin_score(j, w, j->part_base[p->nrules + (size_t)j->filters_order[n]],
+                                            &f->b, ei, ri, &error);
             if (error) {
                 scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
                 snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, reason);
@@ -374,9 +452,9 @@ static double side_score(const cm_policy *p, const double *sc, int region_side)
  * beat to be kept: rules are skipped once the best the pair could still
  * reach is below it. 1 scored, 0 vetoed or pruned, -1 stop. */
 static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer, size_t inner,
-                      double bar, double *score, double *other)
+                      int indexed, double bar, double *score, double *other)
 {
-    int f = eval_filters(j, w, ei, ri, outer, inner, NULL, NULL, NULL);
+    int f = eval_filters(j, w, ei, ri, outer, inner, indexed ? 1 : 0, NULL, NULL, NULL);
     if (f <= 0) {
         w->vetoed += f == 0;
         return f;
@@ -392,8 +470,7 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             w->pruned++;
             return 0;
         }
-        int errored;
-        if (eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+        if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
         got += p->rules[n].weight * sc[n];
     }
@@ -404,12 +481,10 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
         *other = *score;
         return 1;
     }
-    for (size_t n = 0; n < p->nrules; n++) {
-        int errored;
+    for (size_t n = 0; n < p->nrules; n++)
         if (p->rules[n].region_side != rank_region &&
-            eval_rule(j, w, n, ei, ri, outer, inner, &sc[n], NULL, 0, &errored) < 0)
+            rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
-    }
     *other = side_score(p, sc, !rank_region);
     return 1;
 }
@@ -469,12 +544,6 @@ static int cmp_posting(const void *a, const void *b)
     return x->inner < y->inner ? -1 : x->inner > y->inner;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The inner profiles outer profile o can pass the candidate filter with, in
  * ascending order, into w->cand; SIZE_MAX: all of them. */
 static size_t candidates(const job *j, worker *w, uint32_t o)
@@ -484,15 +553,8 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
     size_t n = c->n[o];
     if (n == 0)
         return j->cand_filter->empty_passes ? SIZE_MAX : 0;
-    if (++w->epoch == 0) {            /* wrapped: start the stamps afresh */
-        memset(w->stamp, 0, j->ninner * sizeof *w->stamp);
-        w->epoch = 1;
-    }
-    size_t count = 0;
-    for (size_t k = 0; k < j->nalways; k++) {
-        w->stamp[j->always[k]] = w->epoch;
-        w->cand[count++] = j->always[k];
-    }
+    for (size_t k = 0; k < j->nalways; k++)
+        w->cbits[j->always[k] >> 6] |= (uint64_t)1 << (j->always[k] & 63);
     for (size_t i = 0; i < n; i++) {
         /* the first posting of the item */
         size_t lo = 0, hi = j->npost;
@@ -503,15 +565,19 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
             else
                 hi = mid;
         }
-        for (; lo < j->npost && j->post[lo].item == items[i]; lo++) {
-            uint32_t in = j->post[lo].inner;
-            if (w->stamp[in] != w->epoch) {
-                w->stamp[in] = w->epoch;
-                w->cand[count++] = in;
-            }
+        for (; lo < j->npost && j->post[lo].item == items[i]; lo++)
+            w->cbits[j->post[lo].inner >> 6] |= (uint64_t)1 << (j->post[lo].inner & 63);
+    }
+    /* in ascending order, leaving the bitmap zero for the next profile */
+    size_t count = 0;
+    for (size_t word = 0; word < (j->ninner + 63) / 64; word++) {
+        uint64_t bits = w->cbits[word];
+        w->cbits[word] = 0;
+        while (bits) {
+            w->cand[count++] = (uint32_t)(word * 64 + (size_t)__builtin_ctzll(bits));
+            bits &= bits - 1;
         }
     }
-    qsort(w->cand, count, sizeof *w->cand, cmp_u32);
     return count;
 }
 
@@ -549,6 +615,104 @@ static int index_candidates(job *j)
     return 0;
 }
 
+/* One part of the job's numbering (see job.part_base). */
+static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
+{
+    if (n < p->nrules)
+        return k ? &p->rules[n].more[k - 1] : &p->rules[n].b;
+    return &p->filters[n - p->nrules].b;
+}
+
+/* Number the parts, and give a class cache to each built-in part whose inner
+ * profiles fall into fewer classes than there are profiles, by a quarter (a
+ * class is scored when first met, so a cache never scores more than the
+ * plain path; a look-up that rarely hits costs more than it spares).
+ * --no-prune scores without them: the plain path it checks against. 0, or
+ * -1 out of memory. */
+static int class_caches(job *j)
+{
+    const cm_policy *p = j->p;
+    size_t nparts = 0, nall = p->nrules + p->nfilters;
+    j->part_base = cm_malloc((nall ? nall : 1) * sizeof *j->part_base);
+    if (j->part_base == NULL)
+        return -1;
+    for (size_t n = 0; n < nall; n++) {
+        j->part_base[n] = nparts;
+        nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+    }
+    for (size_t n = 0; n < p->nrules && n < 1024; n++) {
+        const prule *r = &p->rules[n];
+        int fast = 1;
+        for (size_t k = 0; k <= r->nmore; k++) {
+            enum builtin_kind kind = (k ? &r->more[k - 1] : &r->b)->kind;
+            fast &= kind != B_LUA && kind != B_REGEX;
+        }
+        j->fast_rule[n] = (unsigned char)fast;
+    }
+    /* the plain path, for checking the fast one against (tests set it) */
+    j->reference = !j->prune && getenv("CAPMATCH_CHECK_KERNELS") != NULL;
+    if (!j->prune)
+        return 0;
+    j->icache = cm_calloc(nparts ? nparts : 1, sizeof *j->icache);
+    uint32_t *cls = cm_malloc(j->ninner * sizeof *cls);
+    if (j->icache == NULL || cls == NULL) {
+        cm_free(cls);
+        return -1;
+    }
+    for (size_t n = 0; n < nall; n++) {
+        size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        for (size_t k = 0; k < nk; k++) {
+            long ncls = builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
+            if (ncls < 0) {
+                cm_free(cls);
+                return -1;
+            }
+            if (ncls == 0 || (size_t)ncls * 4 > (size_t)j->ninner * 3)
+                continue;
+            struct icache *c = &j->icache[j->part_base[n] + k];
+            c->cls = cls;
+            c->off = j->icache_total;
+            j->icache_total += (size_t)ncls;
+            cls = cm_malloc(j->ninner * sizeof *cls);
+            if (cls == NULL)
+                return -1;
+        }
+    }
+    cm_free(cls);
+    return 0;
+}
+
+/* Re-rank one profile's kept list for diversity and cut it to the top. */
+static int diversify_slot(job *j, size_t outer, uint32_t *count)
+{
+    kept *top = j->slots + outer * j->k;
+    size_t n = *count;
+    uint32_t *partner = cm_malloc((n ? n : 1) * sizeof *partner);
+    uint32_t *order = cm_malloc((n ? n : 1) * sizeof *order);
+    double *score = cm_malloc((n ? n : 1) * sizeof *score);
+    kept *copy = cm_malloc((n ? n : 1) * sizeof *copy);
+    int ok = partner && order && score && copy;
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            partner[i] = top[i].partner;
+            score[i] = top[i].score;
+            copy[i] = top[i];
+        }
+        size_t m = diversify(j->st, j->div, partner, score, n, j->top, order,
+                             j->notes + outer * j->top);
+        ok = m != SIZE_MAX;
+        for (size_t i = 0; ok && i < m; i++)
+            top[i] = copy[order[i]];
+        if (ok)
+            *count = (uint32_t)m;
+    }
+    cm_free(partner);
+    cm_free(order);
+    cm_free(score);
+    cm_free(copy);
+    return ok ? 0 : -1;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -563,6 +727,10 @@ static void *work(void *arg)
                 goto out;
             uint32_t o = j->outer_list ? j->outer_list[outer] : (uint32_t)outer;
             kept *top = j->slots + outer * j->k;
+            if (w->cstamp && ++w->cepoch == 0) {   /* wrapped: start the stamps afresh */
+                memset(w->cstamp, 0, j->icache_total * sizeof *w->cstamp);
+                w->cepoch = 1;
+            }
             uint32_t count = 0;
             size_t ncand = j->cand_filter ? candidates(j, w, o) : SIZE_MAX;
             size_t nloop = ncand == SIZE_MAX ? j->ninner : ncand;
@@ -578,7 +746,7 @@ static void *work(void *arg)
                 /* what a pair must reach: the k-th kept (ties go by id), else the floor */
                 double bar = count == j->k ? top[count - 1].score : j->min_score;
                 w->pairs++;
-                int r = score_pair(j, w, ei, ri, outer, inner, bar, &score, &other);
+                int r = score_pair(j, w, ei, ri, outer, inner, ncand != SIZE_MAX, bar, &score, &other);
                 if (r < 0)
                     goto out;
                 if (r == 0 || score < j->min_score)
@@ -593,6 +761,11 @@ static void *work(void *arg)
                     at--;
                 }
                 top[at] = (kept){ partner, score, other };
+            }
+            if (j->div && diversify_slot(j, outer, &count) < 0) {
+                atomic_store(&j->nomem, 1);
+                atomic_store(&j->stop_after, 0);
+                goto out;
             }
             j->counts[outer] = count;
             if (j->o->explain && explain_slot(j, w, outer) < 0) {
@@ -638,6 +811,7 @@ struct cm_result {
     size_t nerrors, errors_total;
     size_t pairs, vetoed, pruned;
     char *names;              /* copies of rule and filter names: results outlive policies */
+    char *div_text;           /* diversity reasons, NUL-separated */
 };
 
 /* Point the explanations at the result's own copies of the policy's names. */
@@ -703,6 +877,7 @@ CM_API void cm_result_free(cm_result *r)
     cm_free(r->filters);
     cm_free(r->filter_text);
     cm_free(r->names);
+    cm_free(r->div_text);
     for (size_t i = 0; i < r->nerrors; i++)
         cm_free(r->errors[i]);
     cm_free(r->errors);
@@ -812,6 +987,13 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     if (j.k > 10000000 || (nouter && j.k > SIZE_MAX / sizeof(kept) / nouter))
         return engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
                            j.k);
+    j.top = j.k;
+    int div_on = o->diversity > 0 || (o->diversity == 0 && p->diversity.by);
+    static const div_spec div_default = { DIV_GROUP | DIV_OFFERS, 0.1, 10 };
+    if (outer_side == SIDE_REGION && div_on) {
+        j.div = p->diversity.by ? &p->diversity : &div_default;
+        j.k += j.div->window;         /* the candidates a partner may be moved up from */
+    }
     if (j.k > j.ninner)
         j.k = j.ninner ? j.ninner : 1;   /* no more partners than there are */
     j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
@@ -836,6 +1018,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
     j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
+    j.notes = j.div ? cm_calloc((nouter ? nouter : 1) * j.top, sizeof *j.notes) : NULL;
     j.rank = rank;
     int nthreads = o->threads > 0 ? o->threads : cpu_count();
     if ((size_t)nthreads > nouter)
@@ -868,7 +1051,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
-        workers == NULL || tids == NULL || index_candidates(&j) < 0) {
+        (j.div && j.notes == NULL) ||
+        workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -878,10 +1062,15 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
         if (j.cand_filter) {
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
-            workers[i].stamp = cm_calloc(j.ninner ? j.ninner : 1, sizeof *workers[i].stamp);
+            workers[i].cbits = cm_calloc(j.ninner / 64 + 1, sizeof *workers[i].cbits);
+        }
+        if (j.icache_total) {
+            workers[i].cval = cm_malloc(j.icache_total * sizeof *workers[i].cval);
+            workers[i].cstamp = cm_calloc(j.icache_total, sizeof *workers[i].cstamp);
         }
         if (workers[i].scores == NULL ||
-            (j.cand_filter && (workers[i].cand == NULL || workers[i].stamp == NULL))) {
+            (j.cand_filter && (workers[i].cand == NULL || workers[i].cbits == NULL)) ||
+            (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
             status = engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
                 if (nthreads > 1)
@@ -936,10 +1125,18 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     }
 
     cm_result *r = cm_calloc(1, sizeof *r);
-    size_t nrows = 0;
-    for (size_t i = 0; i < nouter; i++)
+    size_t nrows = 0, div_len = 1;
+    char div_tmp[DIV_REASON_MAX];
+    for (size_t i = 0; i < nouter; i++) {
         nrows += j.counts[i];
+        for (uint32_t k = 0; j.div && k < j.counts[i]; k++) {   /* the moved rows' reasons */
+            div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
+            div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
+        }
+    }
+    size_t div_used = 0;
     if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
+        (j.div && (r->div_text = cm_malloc(div_len)) == NULL) ||
         (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
         cm_result_free(r);
         status = engine_fail(e, CM_ENOMEM, "out of memory");
@@ -963,6 +1160,17 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             rw->score = j.by_region_view ? kp->other : kp->score;
             rw->region_score = j.by_region_view ? kp->score : kp->other;
             rw->rank = k + 1;
+            rw->score_rank = k + 1;
+            if (j.div) {
+                const div_note *nt = &j.notes[i * j.top + k];
+                div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
+                rw->score_rank = nt->score_rank;
+                if (div_tmp[0]) {
+                    size_t len = strlen(div_tmp) + 1;
+                    rw->diversity = memcpy(r->div_text + div_used, div_tmp, len);
+                    div_used += len;
+                }
+            }
             if (o->explain)
                 r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
             row++;
@@ -1003,14 +1211,26 @@ cleanup:
     cm_free(rank);
     cm_free(j.slots);
     cm_free(j.counts);
+    cm_free(j.notes);
     for (int i = 0; workers && i < nthreads; i++) {
         cm_free(workers[i].scores);
         cm_free(workers[i].mcache);
         cm_free(workers[i].cand);
-        cm_free(workers[i].stamp);
+        cm_free(workers[i].cbits);
+        cm_free(workers[i].cval);
+        cm_free(workers[i].cstamp);
     }
     cm_free(j.post);
     cm_free(j.always);
+    if (j.icache) {
+        size_t nparts = 0;
+        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
+            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        for (size_t i = 0; i < nparts; i++)
+            cm_free(j.icache[i].cls);
+        cm_free(j.icache);
+    }
+    cm_free(j.part_base);
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j.lock);
@@ -1128,7 +1348,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     if (!r->filters || !r->filter_text || !r->rows || !r->row_items || !r->expl)
         goto nomem;
     size_t used = 0;
-    int pass = eval_filters(&j, &w, (uint32_t)ei, (uint32_t)ri, 0, 0, r->filters, r->filter_text,
+    int pass = eval_filters(&j, &w, (uint32_t)ei, (uint32_t)ri, 0, 0, 0, r->filters, r->filter_text,
                             &used);
     for (size_t i = 0; i < p->nfilters; i++)
         r->filters[i].reason = r->filter_text + (uintptr_t)r->filters[i].reason;

@@ -23,7 +23,9 @@
 #include <string.h>
 
 /* The keys each declaration accepts, for "unknown key" errors. */
-static const char *const policy_keys[] = { "name", "description", "min_score", "top", NULL };
+static const char *const policy_keys[] = { "name", "description", "min_score", "top", "diversity",
+                                           NULL };
+static const char *const diversity_keys[] = { "by", "penalty", "window", NULL };
 static const char *const rule_keys[] = { "name", "weight", "group", "score", "side", "uses",
                                          "explain", NULL };
 static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
@@ -179,6 +181,52 @@ static int keep_function(lua_State *L, int idx)
 
 /* ---- policy { ... } --------------------------------------------------------- */
 
+/* diversity = { by = "group" or { "group", "country" }, penalty = 0.1, window = 10 } */
+static void parse_diversity(lua_State *L, int t, div_spec *d)
+{
+    if (!lua_istable(L, t))
+        luaL_error(L, "policy: diversity must be a table { by = ..., penalty = ... }, not a %s",
+                   luaL_typename(L, t));
+    check_keys(L, t, "policy: diversity", diversity_keys);
+    *d = (div_spec){ 0, 0.1, 10 };
+    lua_getfield(L, t, "by");
+    int by = lua_gettop(L);
+    size_t n = lua_istable(L, by) ? lua_rawlen(L, by) : 1;
+    if (lua_isnil(L, by) || (lua_istable(L, by) && n == 0))
+        luaL_error(L, "policy: diversity: 'by' is required: one of %s, or a list of them",
+                   div_keys_expected());
+    for (size_t i = 1; i <= n; i++) {
+        if (lua_istable(L, by))
+            lua_rawgeti(L, by, (lua_Integer)i);
+        else
+            lua_pushvalue(L, by);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        unsigned bit = k ? div_key_of(k) : 0;
+        if (bit == 0)
+            luaL_error(L, "policy: diversity: by: expected one of %s, found %s%s%s",
+                       div_keys_expected(), k ? "'" : "a ", k ? k : luaL_typename(L, -1),
+                       k ? "'" : "");
+        d->by |= bit;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    double v;
+    char num[64];
+    if (opt_number(L, t, "penalty", "policy: diversity", &v)) {
+        snprintf(num, sizeof num, "%g", v);
+        if (!(v > 0 && v <= 1))
+            luaL_error(L, "policy: diversity: penalty must be in (0, 1], not %s", num);
+        d->penalty = v;
+    }
+    if (opt_number(L, t, "window", "policy: diversity", &v)) {
+        snprintf(num, sizeof num, "%g", v);
+        if (!(v >= 1 && v <= 1000) || v != floor(v))
+            luaL_error(L, "policy: diversity: window must be a whole number from 1 to 1000, not %s",
+                       num);
+        d->window = (unsigned)v;
+    }
+}
+
 static int l_policy(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -201,6 +249,10 @@ static int l_policy(lua_State *L)
             return luaL_error(L, "policy: top must be a whole number from 1, not %f", d);
         p->top = (size_t)d;
     }
+    lua_getfield(L, 1, "diversity");
+    if (!lua_isnil(L, -1))
+        parse_diversity(L, lua_gettop(L), &p->diversity);
+    lua_pop(L, 1);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "diversify.h"
 #include "capmatch.h"
 #include "record.h"
 #include "sandbox.h"
@@ -217,6 +218,7 @@ struct cm_policy {
     strpool strings;          /* derived strings */
     double min_score;
     size_t top;
+    div_spec diversity;       /* policy { diversity = ... }; by == 0: none */
     int nfns;
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; } *problems;
@@ -281,6 +283,10 @@ int builtin_prepare(cm_policy *p, builtin *b);
 /* Drop what was computed for profiles of a side from index `from` on (they
  * were taken out of the store): the next builtin_prepare computes it again. */
 void builtin_forget(builtin *b, int side, size_t from);
+/* Class of each profile of `side` for prepared built-in b (cls: one per
+ * profile): equal inputs, equal class. The number of classes; 0 when the
+ * kind has none (its score reads more than its columns); -1 out of memory. */
+long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void fref_free(fref *r);

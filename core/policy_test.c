@@ -5,6 +5,9 @@
  *     case { name = "...", regions = {...} or "file.json", enterprises = ...,
  *            set = {...}, expect = { { enterprise = "e1", top = "r1" }, ... } }
  *
+ * An expectation names a pair and what to check: the best partner, a rank,
+ * a score range, a rule's or filter's verdict and reason, or a place in a
+ * list (in_top, not_in_top, absent, in the direction `by` names).
  * A test file runs in the policy sandbox; each case gets a fresh engine with
  * its profiles (Lua tables are written out as JSON and loaded like any file,
  * so they are validated the same way), the policy, a full ranking both ways
@@ -191,6 +194,202 @@ static int in_range(double s, double lo, double hi)
     return s >= lo - 1e-9 && s <= hi + 1e-9;
 }
 
+/* The keys an expectation may have. */
+static const char *const expect_keys[] = {
+    "enterprise", "region", "top", "rank", "score", "rule", "filter", "reason", "vetoed",
+    "by", "in_top", "not_in_top", "absent", NULL
+};
+
+/* A positive integer at key (0: absent); -1 with a message on a bad value. */
+static long opt_count(lua_State *L, int t, const char *key, const char *where, textbuf *out)
+{
+    lua_getfield(L, t, key);
+    long k = 0;
+    int isnum = 0;
+    lua_Integer v = lua_tointegerx(L, -1, &isnum);
+    if (lua_isnil(L, -1))
+        k = 0;
+    else if (lua_type(L, -1) == LUA_TNUMBER && isnum && v >= 1 && v <= 1000000000)
+        k = (long)v;
+    else {
+        if (lua_type(L, -1) == LUA_TSTRING)
+            buf_printf(out, "%s: %s: expected a positive integer, found \"%s\"\n", where, key,
+                       lua_tostring(L, -1));
+        else if (lua_type(L, -1) == LUA_TNUMBER)
+            buf_printf(out, "%s: %s: expected a positive integer, found %g\n", where, key,
+                       lua_tonumber(L, -1));
+        else
+            buf_printf(out, "%s: %s: expected a positive integer, found a %s\n", where, key,
+                       luaL_typename(L, -1));
+        k = -1;
+    }
+    lua_pop(L, 1);
+    return k;
+}
+
+/* Every key of the expectation is known, every id names a profile of the case,
+ * every count is a positive integer; otherwise say which is wrong. */
+static int expectation_valid(lua_State *L, int t, const cm_engine *e, const char *where,
+                             textbuf *out)
+{
+    int ok = 1;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        size_t i = 0;
+        while (k && expect_keys[i] && strcmp(expect_keys[i], k) != 0)
+            i++;
+        if (k == NULL || expect_keys[i] == NULL) {
+            buf_printf(out, "%s: unknown key '%s' (known: enterprise, region, top, rank, score, "
+                       "rule, filter, reason, vetoed, by, in_top, not_in_top, absent)\n", where,
+                       k ? k : luaL_typename(L, -2));
+            ok = 0;
+        }
+        lua_pop(L, 1);
+    }
+    static const struct { const char *key; cm_kind kind; } ids[] = {
+        { "enterprise", CM_KIND_ENTERPRISES }, { "region", CM_KIND_REGIONS },
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        lua_getfield(L, t, ids[i].key);
+        if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
+            buf_printf(out, "%s: %s: expected an id, found a %s\n", where, ids[i].key,
+                       luaL_typename(L, -1));
+            ok = 0;
+        } else if (lua_type(L, -1) == LUA_TSTRING &&
+                   cm_engine_find(e, ids[i].kind, lua_tostring(L, -1)) == (size_t)-1) {
+            buf_printf(out, "%s: unknown %s '%s': the case has no such profile\n", where,
+                       ids[i].key, lua_tostring(L, -1));
+            ok = 0;
+        }
+        lua_pop(L, 1);
+    }
+    const char *by = opt_field(L, t, "by");
+    lua_getfield(L, t, "by");
+    const char *by_type = luaL_typename(L, -1);
+    int has_by = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (has_by && (by == NULL || (strcmp(by, "region") != 0 && strcmp(by, "enterprise") != 0))) {
+        buf_printf(out, "%s: by: expected \"region\" (the region's list, as match --by region "
+                   "ranks it) or \"enterprise\", found %s%s%s\n", where, by ? "\"" : "a ",
+                   by ? by : by_type, by ? "\"" : "");
+        ok = 0;
+    }
+    lua_getfield(L, t, "absent");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) {
+        buf_printf(out, "%s: absent: expected true or false, found a %s\n", where,
+                   luaL_typename(L, -1));
+        ok = 0;
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+/* The row of the pair in the list of its owner (by enterprise: the
+ * enterprise's regions; by region: the region's enterprises), and the size of
+ * that list. */
+static const cm_match_row *list_row(const cm_result *r, int by_region, const char *ent,
+                                    const char *reg, size_t *len)
+{
+    const cm_match_row *found = NULL;
+    *len = 0;
+    for (size_t i = 0; r && i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        if (strcmp(by_region ? row->region : row->enterprise, by_region ? reg : ent) != 0)
+            continue;
+        (*len)++;
+        if (strcmp(by_region ? row->enterprise : row->region, by_region ? ent : reg) == 0)
+            found = row;
+    }
+    return found;
+}
+
+/* The head of the list (ranks 1..k) and the ranks around `rank`, as
+ * "1. e3 0.720, 2. e1 0.610, ..., 7. e9 0.400". */
+static void list_around(textbuf *out, const cm_result *r, int by_region, const char *owner,
+                        long k, long rank)
+{
+    long last = 0;
+    int any = 0;
+    for (size_t i = 0; r && i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        if (strcmp(by_region ? row->region : row->enterprise, owner) != 0)
+            continue;
+        long rk = (long)row->rank;
+        if (rk > k && (rank == 0 || rk < rank - 2 || rk > rank + 2))
+            continue;
+        buf_printf(out, "%s%s%ld. %s %.3f", any ? ", " : "", last && rk > last + 1 ? "..., " : "",
+                   rk, by_region ? row->enterprise : row->region,
+                   by_region ? row->region_score : row->score);
+        last = rk;
+        any = 1;
+    }
+    if (!any)
+        buf_printf(out, "empty");
+}
+
+/* Why a pair is missing from the lists: the filters that veto it, or its
+ * score below min_score. */
+static void why_missing(textbuf *out, cm_engine *e, cm_policy *p, const char *ent, const char *reg)
+{
+    cm_result *t1 = NULL;
+    if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
+        buf_printf(out, "(%s)", cm_engine_errmsg(e));
+        return;
+    }
+    const cm_match_row *row = cm_result_row(t1, 0);
+    if (row->vetoed) {
+        buf_printf(out, "vetoed by");
+        int n = 0;
+        for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
+            const cm_filter_item *f = cm_result_filter(t1, i);
+            if (!f->pass)
+                buf_printf(out, "%s filter '%s' (%s)", n++ ? ";" : "", f->filter, f->reason);
+        }
+    } else {
+        buf_printf(out, "scored %.3f (region's view %.3f), below min_score", row->score,
+                   row->region_score);
+    }
+    cm_result_free(t1);
+}
+
+/* in_top, not_in_top and absent against one list; failures go to out. */
+static void check_list(cm_engine *e, cm_policy *p, const cm_result *res, int by_region,
+                       const char *ent, const char *reg, long in_top, long not_in_top,
+                       int absent, const char *where, textbuf *out)
+{
+    size_t len = 0;
+    const cm_match_row *row = list_row(res, by_region, ent, reg, &len);
+    long rank = row ? (long)row->rank : 0;
+    const char *owner = by_region ? reg : ent;
+    const char *kind = by_region ? "region" : "enterprise";
+    char what[200];
+    if (in_top > 0 && (row == NULL || rank > in_top))
+        snprintf(what, sizeof what, "expected %s %s in %s %s's top %ld", by_region ? "enterprise" :
+                 "region", by_region ? ent : reg, kind, owner, in_top);
+    else if (not_in_top > 0 && row && rank <= not_in_top)
+        snprintf(what, sizeof what, "expected %s %s not in %s %s's top %ld", by_region ?
+                 "enterprise" : "region", by_region ? ent : reg, kind, owner, not_in_top);
+    else if (absent == 1 && row)
+        snprintf(what, sizeof what, "expected the pair absent from %s %s's list", kind, owner);
+    else if (absent == 0 && row == NULL)
+        snprintf(what, sizeof what, "expected the pair in %s %s's list", kind, owner);
+    else
+        return;
+    buf_printf(out, "%s: %s (--by %s), ", where, what, kind);
+    if (row)
+        buf_printf(out, "got rank %ld of %zu (%.3f): ", rank, len,
+                   by_region ? row->region_score : row->score);
+    else {
+        buf_printf(out, "got none: ");
+        why_missing(out, e, p, ent, reg);
+        buf_printf(out, "; the list (%zu): ", len);
+    }
+    long head = in_top > 0 ? in_top : not_in_top > 0 ? not_in_top : 3;
+    list_around(out, res, by_region, owner, head, rank);
+    buf_printf(out, "\n");
+}
+
 /* Check one expectation (table at index t); failures go to out. */
 static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
                               const cm_result *by_e, const cm_result *by_r, size_t n, textbuf *out)
@@ -202,6 +401,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
     const char *rule = opt_field(L, t, "rule");
     const char *filter = opt_field(L, t, "filter");
     const char *reason = opt_field(L, t, "reason");
+    const char *by = opt_field(L, t, "by");
     double lo = 0, hi = 1;
     int has_range = range_of(L, t, &lo, &hi);
     lua_getfield(L, t, "rank");
@@ -211,9 +411,27 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
     lua_getfield(L, t, "vetoed");
     int has_veto = lua_isboolean(L, -1), want_veto = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    lua_getfield(L, t, "absent");
+    int absent = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : -1;
+    lua_pop(L, 1);
     char where[300];
     snprintf(where, sizeof where, "expect #%zu (%s%s%s%s%s)", n, ent ? "enterprise " : "",
              ent ? ent : "", ent && reg ? ", " : "", reg ? "region " : "", reg ? reg : "");
+    long in_top = opt_count(L, t, "in_top", where, out);
+    long not_in_top = opt_count(L, t, "not_in_top", where, out);
+    if (!expectation_valid(L, t, e, where, out) || in_top < 0 || not_in_top < 0)
+        return;
+    if (top && cm_engine_find(e, ent ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES, top) == (size_t)-1) {
+        buf_printf(out, "%s: top: unknown %s '%s': the case has no such profile\n", where,
+                   ent ? "region" : "enterprise", top);
+        return;
+    }
+    if ((in_top || not_in_top) && by == NULL) {
+        buf_printf(out, "%s: %s needs by = \"region\" (the region's list, as match --by region "
+                   "ranks it) or by = \"enterprise\" (the enterprise's)\n", where,
+                   in_top ? "in_top" : "not_in_top");
+        return;
+    }
 
     if (top) {
         const cm_match_row *row = ent ? top_row(by_e, ent, NULL) : top_row(by_r, NULL, reg);
@@ -227,8 +445,18 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             buf_printf(out, "%s: name an enterprise and a region, or top\n", where);
         return;
     }
+    int by_region = by && strcmp(by, "region") == 0;
+    if (in_top || not_in_top || absent >= 0) {
+        if (by)
+            check_list(e, p, by_region ? by_r : by_e, by_region, ent, reg, in_top, not_in_top,
+                       absent, where, out);
+        else {          /* absent with no by: from both lists */
+            check_list(e, p, by_e, 0, ent, reg, 0, 0, absent, where, out);
+            check_list(e, p, by_r, 1, ent, reg, 0, 0, absent, where, out);
+        }
+    }
     if (has_rank || (has_range && !rule)) {
-        const cm_match_row *row = find_row(by_e, ent, reg);
+        const cm_match_row *row = find_row(by_region ? by_r : by_e, ent, reg);
         if (row == NULL)
             buf_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
                     where);

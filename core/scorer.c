@@ -230,15 +230,19 @@ static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x
  * divisions and sections they lie in (from codes at least that deep). A code
  * of the enterprise is then scored by five bit tests, not against every code
  * of the region. Exact when the levels do not fall with depth and broader is
- * at least the group's score (the shipped policies' levels): the best pair is
- * then the deepest relation found (see isic_pair). */
+ * at least the division's score (the shipped policies' levels): the best
+ * pair is then the deepest relation found (see isic_pair). A region code in
+ * the enterprise code's own group (or division, section) lies within it or
+ * contains it, so that level is the within and broader sets' to score; a
+ * shallower level shared with a region code that lies within the
+ * enterprise's scores at most broader. */
 #define ISIC_WORDS 16                 /* 1024 code ids */
 #define ISIC_SETS 5                   /* within, broader, group, division, section */
 
 static int isic_sets_usable(const builtin *b)
 {
     return b->levels[0] <= b->levels[1] && b->levels[1] <= b->levels[2] &&
-           b->levels[2] <= b->levels[3] && b->broader >= b->levels[2] && isic_count() < 1024;
+           b->levels[2] <= b->levels[3] && b->broader >= b->levels[1] && isic_count() < 1024;
 }
 
 static void set_bit(uint64_t *set, unsigned id) { set[id >> 6] |= (uint64_t)1 << (id & 63); }
@@ -285,7 +289,7 @@ static double isic_fit_sets(const builtin *b, const uint32_t *xs, size_t nx, uin
             s = b->levels[3];
         if (has_bit(set + ISIC_WORDS, a) && b->broader > s)
             s = b->broader;
-        for (int lv = la < 2 ? la : 2; lv >= 0; lv--)
+        for (int lv = la <= 2 ? la - 1 : 2; lv >= 0; lv--)
             if (has_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[a][lv])) {
                 if (b->levels[lv] > s)
                     s = b->levels[lv];
@@ -305,7 +309,11 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     if (!reason && slices(b, ei, ri, &xs, &nx, &ys, &ny)) {
         if (b->isic_sets && ri < b->isic_sets_n)
             return ny ? isic_fit_sets(b, xs, nx, ri) : 0;
-        double best = 0, top = b->broader > b->levels[3] ? b->broader : b->levels[3];
+        /* the most any pair of codes can score: stop there (a shallower level
+         * may score more than within or broader when levels fall with depth) */
+        double best = 0, top = b->broader;
+        for (int lv = 0; lv < 4; lv++)
+            top = b->levels[lv] > top ? b->levels[lv] : top;
         int shared;
         for (size_t i = 0; i < nx; i++)
             for (size_t j = 0; j < ny; j++) {
@@ -573,8 +581,34 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
     return 0;
 }
 
-/* best_product: parse each profile's "NAME value" items of one side once.
- * An item without a number after its last space counts as 0. */
+/* best_product: one "NAME value" item; a value missing or not a number
+ * after the last space counts as 0. The name is copied into buf (NUL-ended,
+ * truncated to len - 1 bytes): strings in the pool may move when it grows. */
+static double product_item(const char *s, char *buf, size_t len, size_t *name_len)
+{
+    const char *sp = strrchr(s, ' ');
+    char *end;
+    double v = sp ? strtod(sp + 1, &end) : 0;
+    if (sp == NULL || *end || !isfinite(v))
+        v = 0;
+    size_t nl = sp ? (size_t)(sp - s) : strlen(s);
+    nl = nl < len ? nl : len - 1;
+    memcpy(buf, s, nl);
+    buf[nl] = '\0';
+    *name_len = nl;
+    return v;
+}
+
+static int cmp_pitem(const void *a, const void *b)
+{
+    const struct pitem *x = a, *y = b;
+    return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/* best_product: parse each profile's "NAME value" items of one side once,
+ * each profile's items sorted by name, so a pair is one merge of two short
+ * sorted lists (the best product does not depend on their order; reasons,
+ * which name the first best item, read the lists as written). */
 static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
 {
     size_t count = p->st->kinds[r->side].count;
@@ -602,16 +636,9 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
         off[i] = (uint32_t)k;
         size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
         for (size_t j = 0; j < n; j++) {
-            const char *s = fref_list_item(p, &o, j);
-            const char *sp = strrchr(s, ' ');
-            char *end;
-            double v = sp ? strtod(sp + 1, &end) : 0;
-            if (sp == NULL || *end || !isfinite(v))
-                v = 0;
-            size_t nl = sp ? (size_t)(sp - s) : strlen(s);
-            char buf[128];    /* s lives in the pool that interning may move */
-            nl = nl < sizeof buf ? nl : sizeof buf - 1;
-            memcpy(buf, s, nl);
+            char buf[128];
+            size_t nl;
+            double v = product_item(fref_list_item(p, &o, j), buf, sizeof buf, &nl);
             str_ref name;
             if (strpool_intern(&p->strings, buf, nl, &name) < 0) {
                 cm_free(items);
@@ -621,6 +648,7 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
             }
             items[k++] = (struct pitem){ name, v };
         }
+        qsort(items + off[i], n, sizeof *items, cmp_pitem);
         cnt[i] = (uint16_t)n;
     }
     cm_free(pi->items);
@@ -939,6 +967,44 @@ static int is_abroad(const builtin *b, str_ref name)
     return 0;
 }
 
+/* The reason of best_product: the lists as written, the first best item
+ * of the enterprise's (the order the explanation names it by). */
+static double product_reason(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
+                             int home, char *reason, size_t n)
+{
+    struct field_read oa, ob;
+    const fref *fe = b->a.side == SIDE_ENTERPRISE ? &b->a : &b->b;
+    const fref *fr = fe == &b->a ? &b->b : &b->a;
+    fref_read(p, fe, ei, &oa);
+    fref_read(p, fr, ri, &ob);
+    size_t na = oa.type == T_LIST ? (oa.count < 65535 ? oa.count : 65535) : 0;
+    size_t nb = ob.type == T_LIST ? (ob.count < 65535 ? ob.count : 65535) : 0;
+    double best = 0;
+    char which[128] = "";
+    for (size_t i = 0; i < na; i++) {
+        char x[128];
+        size_t xl;
+        double xv = product_item(fref_list_item(p, &oa, i), x, sizeof x, &xl);
+        str_ref xr = strpool_find(&p->strings, x, xl);
+        if (xl == 0 || (home && b->nabroad && is_abroad(b, xr)))
+            continue;
+        for (size_t k = 0; k < nb; k++) {
+            char y[128];
+            size_t yl;
+            double yv = product_item(fref_list_item(p, &ob, k), y, sizeof y, &yl);
+            if (yl == xl && memcmp(x, y, xl) == 0 && xv * yv > best) {
+                best = xv * yv;
+                memcpy(which, x, xl + 1);
+            }
+        }
+    }
+    if (which[0] == '\0')
+        snprintf(reason, n, "no item of %s meets one of %s", b->a.path, b->b.path);
+    else
+        snprintf(reason, n, "%s: %.2f", which, best);
+    return best;
+}
+
 static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri,
                            char *reason, size_t n)
 {
@@ -948,24 +1014,32 @@ static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, ui
             snprintf(reason, n, "not prepared");
         return 0;
     }
-    int home = store_common(p->st, SIDE_ENTERPRISE, ei)->country ==
-               store_common(p->st, SIDE_REGION, ri)->country;
+    int home = b->nabroad && store_common(p->st, SIDE_ENTERPRISE, ei)->country ==
+                                 store_common(p->st, SIDE_REGION, ri)->country;
+    if (reason)
+        return product_reason(p, b, ei, ri, home, reason, n);
+    /* both sorted by name: one merge; equal names may repeat on either side */
     const struct pitem *x = pe->items + pe->off[ei], *y = pr->items + pr->off[ri];
+    const struct pitem *xe = x + pe->count[ei], *ye = y + pr->count[ri];
     double best = 0;
-    str_ref which = STR_NONE;
-    for (size_t i = 0; i < pe->count[ei]; i++)
-        for (size_t k = 0; k < pr->count[ri]; k++)
-            if (x[i].name == y[k].name && x[i].name != STR_NONE &&
-                !(home && b->nabroad && is_abroad(b, x[i].name)) &&
-                x[i].value * y[k].value > best) {
-                best = x[i].value * y[k].value;
-                which = x[i].name;
+    while (x < xe && y < ye) {
+        if (x->name < y->name) {
+            x++;
+        } else if (x->name > y->name) {
+            y++;
+        } else {
+            str_ref name = x->name;
+            const struct pitem *y0 = y;
+            for (; x < xe && x->name == name; x++) {
+                if (name == STR_NONE || (home && is_abroad(b, name)))
+                    continue;
+                for (y = y0; y < ye && y->name == name; y++)
+                    if (x->value * y->value > best)
+                        best = x->value * y->value;
             }
-    if (reason) {
-        if (which == STR_NONE)
-            snprintf(reason, n, "no item of %s meets one of %s", b->a.path, b->b.path);
-        else
-            snprintf(reason, n, "%s: %.2f", strpool_get(&p->strings, which), best);
+            while (y < ye && y->name == name)
+                y++;
+        }
     }
     return best;
 }
@@ -992,4 +1066,118 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
 {
     double s = eval_kind(p, ps, b, ei, ri, reason, reason_len, error);
     return b->factor == 1 ? s : s * b->factor;
+}
+
+/* ---- classes ---------------------------------------------------------------------
+ * A built-in reads only its prepared columns (and, for best_product with
+ * `abroad`, the two countries), so profiles of one side whose columns are
+ * equal score alike against any profile of the other side: they share a
+ * class, and the engine scores a class once per profile of the other side. */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h * 0xBF58476D1CE4E5B9ULL;
+}
+
+/* What a class is made of: the profile's slice of a column or of the parsed
+ * items (and its country where that counts). */
+struct cls_view {
+    const uint32_t *items;    /* column items, or NULL */
+    const struct pitem *pit;  /* or parsed items */
+    size_t n;
+    uint32_t country;
+};
+
+static int class_view(const cm_policy *p, const builtin *b, int side, size_t i,
+                      struct cls_view *v)
+{
+    memset(v, 0, sizeof *v);
+    if (b->kind == B_PRODUCT) {
+        const pitems *pi = &b->prod[side];
+        if (i >= pi->n)
+            return -1;
+        v->pit = pi->items + pi->off[i];
+        v->n = pi->count[i];
+        v->country = b->nabroad ? (uint32_t)store_common(p->st, side, i)->country + 1 : 0;
+        return 0;
+    }
+    const column *c = &b->col[b->a.side == side ? 0 : 1];
+    if (i >= c->count || c->off == NULL)
+        return -1;
+    v->items = c->items + c->off[i];
+    v->n = c->n[i];
+    return 0;
+}
+
+static uint64_t view_hash(const struct cls_view *v)
+{
+    uint64_t h = mix(v->n, v->country);
+    for (size_t k = 0; k < v->n; k++) {
+        if (v->items) {
+            h = mix(h, v->items[k]);
+        } else {
+            uint64_t bits;
+            memcpy(&bits, &v->pit[k].value, sizeof bits);
+            h = mix(mix(h, v->pit[k].name), bits);
+        }
+    }
+    return h;
+}
+
+static int view_equal(const struct cls_view *x, const struct cls_view *y)
+{
+    if (x->n != y->n || x->country != y->country)
+        return 0;
+    if (x->items)
+        return memcmp(x->items, y->items, x->n * sizeof *x->items) == 0;
+    for (size_t k = 0; k < x->n; k++)
+        if (x->pit[k].name != y->pit[k].name ||
+            memcmp(&x->pit[k].value, &y->pit[k].value, sizeof x->pit[k].value) != 0)
+            return 0;
+    return 1;
+}
+
+long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls)
+{
+    if (b->kind != B_MEMBER && b->kind != B_OVERLAP && b->kind != B_ISIC_FIT &&
+        b->kind != B_PRODUCT)
+        return 0;
+    if (b->kind == B_OVERLAP && b->jaccard)
+        return 0;             /* its fast path reads the columns too, but keep it simple */
+    if (b->a.side == b->b.side)
+        return 0;
+    size_t count = p->st->kinds[side].count;
+    size_t cap = 16;
+    while (cap < 2 * count)
+        cap <<= 1;
+    struct { uint64_t h; uint32_t rep, id; } *tab = cm_calloc(cap, sizeof *tab);
+    if (tab == NULL)
+        return -1;
+    uint32_t ncls = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct cls_view v, r;
+        if (class_view(p, b, side, i, &v) < 0) {
+            cm_free(tab);
+            return 0;         /* not prepared for every profile: no classes */
+        }
+        uint64_t h = view_hash(&v);
+        size_t at = (size_t)(h ^ h >> 29) & (cap - 1);
+        for (;; at = (at + 1) & (cap - 1)) {
+            if (tab[at].id == 0) {
+                tab[at].h = h;
+                tab[at].rep = (uint32_t)i;
+                tab[at].id = ++ncls;
+                cls[i] = ncls - 1;
+                break;
+            }
+            if (tab[at].h == h && class_view(p, b, side, tab[at].rep, &r) == 0 &&
+                view_equal(&v, &r)) {
+                cls[i] = tab[at].id - 1;
+                break;
+            }
+        }
+    }
+    cm_free(tab);
+    return ncls;
 }

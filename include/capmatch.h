@@ -337,6 +337,9 @@ typedef struct cm_match_options {
     int no_prune;                 /* score every rule of every pair (the results are the
                                      same; pruning only skips rules of pairs that cannot
                                      enter the top k) */
+    int diversity;                /* region lists (by REGIONS) only: 0 the policy's
+                                     diversity = { ... } if it declares one, 1 on (the
+                                     policy's, else by = { "group", "offers" }), -1 off */
     int (*stop)(size_t done, size_t total, void *ud);
                                   /* called with progress_ud by the calling thread, as
                                      progress is (after a profile is done, about five
@@ -354,6 +357,9 @@ typedef struct cm_match_row {
     double region_score;          /* the region's view (rules with side = "region"),
                                      or the score when the policy has none; ranking
                                      by region goes by it */
+    unsigned score_rank;          /* the rank by score alone (differs from rank when
+                                     diversity re-ranked the list) */
+    const char *diversity;        /* why diversity moved it, or NULL */
 } cm_match_row;
 
 typedef struct cm_explain_item {

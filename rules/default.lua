@@ -66,9 +66,15 @@
 --   region: cooperation area 1, region: zones used 1, region: wants to
 --   come 1 (the enterprise names the region's country).
 --
--- Not done here: diversity in a region's list (three look-alike makers in a
--- row). A policy scores one pair at a time and cannot see the rest of the
--- list; re-ranking needs the engine (see the README).
+-- Diversity (policy { diversity = ... } below, done by the engine, which
+-- sees a whole list): in a region's list, an enterprise loses 0.05 of the
+-- region's view for each one above it in the same ISIC group, and 0.05 for
+-- each above it offering the same things, and may move up at most 10
+-- places; `--explain` says who moved and why, `--no-diverse` turns it off.
+-- Not by country: most partners of an ASEAN region are Chinese, and the
+-- dialogue suite (rules/tests/dialogue.test.lua) fails when country counts
+-- (Phuket's tour operator falls from 2nd to 14th). Enterprises' lists are
+-- never re-ranked.
 --
 -- Parameters: --set domestic=true (home-country pairs allowed), --set
 -- unknown_score=S (SME programme credit for an enterprise of unknown size
@@ -87,6 +93,11 @@ policy {
              .. "what the region offers, targets, capital, areas, zones, access, languages, SMEs, funds",
   top = 5,
   min_score = 0.2,
+  -- region lists only (--by region): each enterprise in the same ISIC group
+  -- as, or offering the same as, one placed above it loses 0.05 for each
+  -- (0.1 for a full look-alike), so that a list is not four makers of one
+  -- machine; --no-diverse turns it off
+  diversity = { by = { "group", "offers" }, penalty = 0.1 },
 }
 
 params { domestic = false, unknown_score = 0.5, band_tolerance = 10 }

@@ -20,3 +20,24 @@ case {
     { enterprise = "cn-loom", region = "vn-bt", rank = 2, score = { 0.5, 0.75 } },
   },
 }
+
+case {
+  name = "a region's list: the small maker first, the firm that targets elsewhere absent",
+  regions = {
+    { id = "ph-cat", name = "Catanduanes", country = "PH", subdivision = "PH-CAT",
+      sectors_sought = { "2826" }, programmes = { "sme_support" } },
+  },
+  enterprises = {
+    { id = "cn-loom", name = "Loom works", country = "CN", sector = "2826", employees = 40,
+      target_countries = { "PH" } },
+    { id = "cn-heavy", name = "Heavy looms", country = "CN", sector = "2826", employees = 900 },
+    { id = "cn-mill", name = "Spinning mill", country = "CN", sector = "1311", employees = 900 },
+    { id = "vn-rice", name = "Rice mill", country = "VN", sector = "1061", employees = 30,
+      target_countries = { "TH" } },
+  },
+  expect = {
+    { region = "ph-cat", enterprise = "cn-loom", in_top = 1, by = "region" },
+    { region = "ph-cat", enterprise = "cn-mill", not_in_top = 2, by = "region" },
+    { region = "ph-cat", enterprise = "vn-rice", absent = true },
+  },
+}

@@ -37,8 +37,11 @@
 --          before it is relied on. Sectors: infrastructure (energy, transport,
 --          water, ICT, urban development) core; "other productive sectors"
 --          (agriculture, manufacturing, finance, health) related.
---          Instruments: sovereign and non-sovereign loans, equity. No stated
---          size band. Environmental and social standards are not checked.
+--          Instruments: sovereign and non-sovereign loans, equity,
+--          guarantees (checked 2026-12 against aiib.org, "Financing
+--          operations": the Articles let the Bank lend, invest in equity and
+--          guarantee loans; guarantees added then). No stated size band.
+--          Environmental and social standards are not checked.
 --   SRF    territory: countries that have signed Belt and Road cooperation
 --          documents with China, from the Belt and Road Portal
 --          (yidaiyilu.gov.cn) list, as of 2025-06; China and all ten ASEAN
@@ -54,7 +57,14 @@
 --          mining, building materials, medicine (core); farming, fisheries,
 --          chemicals and metals as natural-resource lines (related).
 --          Instrument: equity, minority stakes. Band: about US$50-150m a
---          company (CAF's stated focus), as of 2025-06.
+--          company (CAF's stated focus), as of 2025-06. Checked 2026-12:
+--          CAF (est. 2010, anchored by China Exim Bank) "typically invests
+--          $50 million to $150 million in single companies and prefers
+--          minority stakes" per its website as reported by BusinessWorld
+--          (2018-01-24); its first-phase projects were ports, telecoms,
+--          mining, energy, building materials and medicine (CRI, 2015-12-30),
+--          the core list below. The IFC's 2010 note said it may also take
+--          majority stakes and equity-linked instruments (not modelled).
 --   CAMCF  territory: China and the ten ASEAN members. Sectors: CAMCF's
 --          project areas as announced (maritime research and environment,
 --          navigation safety and rescue, maritime connectivity, fishery
@@ -74,16 +84,27 @@
 --          on-lend to them (from memory, aiib.org project list), which this
 --          table does not model. Below the floor the fit falls on the log
 --          scale of the size check and is 0 at tolerance times below it.
---   SRF    finances Chinese investment abroad: the Silk Road Fund (set up in
---          2014 by China's foreign exchange reserves, CIC, China Exim Bank
---          and CDB) invests alongside Chinese enterprises going out (from
---          memory, silkroadfund.com.cn, "About us"). So: the enterprise is
---          Chinese and the region is outside China. A floor of US$10m
---          (policy choice: its equity stakes are large).
---   CAMCF  finances government-led maritime cooperation projects (from
---          memory, the 2011 announcement of the CNY 3bn fund by China's
---          foreign ministry): an enterprise takes part in such a project, it
---          does not apply; so its fit is halved ("as a participant", x0.5)
+--   SRF    set up in Beijing on 29 December 2014 with US$40bn from China's
+--          foreign exchange reserves (SAFE), CIC, China Exim Bank and CDB
+--          (checked 2026-12: silkroadfund.com.cn, English home page, its
+--          history; the shares 65/15/15/5 per china.org.cn's wiki); a
+--          medium- to long-term fund, mainly equity, for infrastructure,
+--          energy and resources, industrial capacity and financial
+--          cooperation in Belt and Road countries (chinca.org overview,
+--          2016-06-15). Its pages say it works "with domestic and
+--          international enterprises", so "the enterprise is Chinese and the
+--          region outside China" is a POLICY CHOICE, not the fund's rule: its
+--          deals so far accompany Chinese investment abroad (the first, in
+--          April 2015, Karot hydropower in Pakistan with China Three Gorges).
+--          A floor of US$10m (policy choice: its equity stakes are large).
+--   CAMCF  CNY 3bn (about US$473m), announced by Premier Wen Jiabao at the
+--          China-ASEAN summit in Bali on 18 November 2011, to start with
+--          marine research, navigation safety and search and rescue (checked
+--          2026-12: China Daily, 2011-11-19); projects are submitted by
+--          governments (Premier Li Keqiang asked ASEAN countries for their
+--          2015 project applications; Xinhua, 2014-11, via chinascope.org).
+--          So an enterprise takes part in such a project, it does not
+--          apply; its fit is halved ("as a participant", x0.5)
 --          and it has a floor of US$1m (policy choice: a project a
 --          government would lead), which keeps a household or a six-boat
 --          co-operative from fitting it in every coastal region.
@@ -142,7 +163,7 @@ M.FUNDS = {
       { "62", "ICT services" }, { "63", "ICT services" }, { "64", "other productive sectors (finance)" },
       { "7110", "infrastructure engineering" }, { "86", "other productive sectors (health)" },
     },
-    instruments = { loan = 1, equity = 1 }, instruments_name = "loans and equity",
+    instruments = { loan = 1, equity = 1, guarantee = 1 }, instruments_name = "loans, equity and guarantees",
     band = { min = 10e6, text = "US$10m or more", floor = true,
              source = "policy floor, not an AIIB rule (issue 18, 2026-12): "
                       .. "direct financing starts at tens of millions" },

@@ -33,6 +33,38 @@
 --   Singapore    the SME definition used by Enterprise Singapore (group
 --                annual turnover or group employment).
 --
+-- Checked 2026-12 (issue 18) against public pages, thresholds unchanged:
+--   China        the 2011 table by sector row (industry: under 1,000
+--                employees or CNY 400m revenue; medium from 300 and 20m;
+--                small from 20 and 3m; the other rows likewise): China Daily
+--                on the 4 July 2011 release, and a 2020 table of the same
+--                standard (bycpa.com, "Standards for Micro, Small, Medium and
+--                Large Enterprises in China (2020)").
+--   Malaysia     smecorp.gov.my "SME Definitions" (endorsed at the 14th NSDC
+--                meeting, July 2013) and the CGC's table: the bands and "the
+--                smaller size applies", and the exclusions (main-board
+--                listed firms; subsidiaries of listed firms, MNCs, GLCs,
+--                MKDs and state enterprises).
+--   Thailand     sme.go.th (OSMEP) "Definition of MSMEs" under the 2019
+--                Ministerial Regulation: the bands and "whichever higher".
+--   Vietnam      Article 5 of Decree 80/2021/ND-CP (in force 15 October
+--                2021, replacing Decree 39/2018), as published by
+--                lawnet.vn and expertis.vn: the bands and the AND/OR form.
+--   Philippines  RA 9501 (23 May 2008), section 3, asset bands (jur.ph,
+--                digest.ph). Section 4 makes government assistance depend on
+--                Filipino ownership (100%, or 60% for a company) and on not
+--                being a branch or subsidiary of a large enterprise: one
+--                reason SME programmes are treated as for host-country firms.
+--                The employment bands (1-9, 10-99, 100-199) are the MSMED
+--                Council's and were not found in the pages searched.
+--   Indonesia    PP 7/2021, article 35 (capital without land and buildings
+--                for a new firm, annual sales otherwise; ddtc.co.id,
+--                2021-02-23, and the regulation's text).
+--   Singapore    SPRING Singapore's release of 22 March 2011 (in force
+--                1 April 2011): turnover not over S$100m OR employment not
+--                over 200; support schemes also ask for 30% local
+--                shareholding (not modelled).
+--
 -- How each country combines its criteria (the point of scripting this):
 --   China        an SME when under the upper bound on EITHER criterion of its
 --                sector row; medium and small need BOTH floors; micro is below

@@ -149,7 +149,7 @@ case {
     { enterprise = "seafood-loan", region = "ph", rule = "funds wished", score = { 0, 0 },
       reason = "CAMCF: uses government project funding (grants), the enterprise accepts loan" },
     { enterprise = "looms-grant", region = "ph", vetoed = true, filter = "fund",
-      reason = "no fund can finance this pair: AIIB: uses loans and equity, the enterprise accepts grant; SRF: uses equity, also debt, the enterprise accepts grant; CAF: 2826 not in its sectors; CAMCF: no maritime topic" },
+      reason = "no fund can finance this pair: AIIB: uses loans, equity and guarantees, the enterprise accepts grant; SRF: uses equity, also debt, the enterprise accepts grant; CAF: 2826 not in its sectors; CAMCF: no maritime topic" },
   },
 }
 
@@ -172,6 +172,8 @@ case {
     { id = "ph-blocks", name = "PH hollow blocks, equity", country = "PH", sector = "2395", instruments = { "equity" },
       funds_interest = { "SRF" } },
     { id = "grant-farm", name = "Farm, grants only", country = "CN", sector = "0111", instruments = { "grant" } },
+    { id = "power-guarantee", name = "Power plant, guarantees only", country = "CN", sector = "3510",
+      instruments = { "guarantee" }, investment = { min = 20000000, max = 30000000, currency = "USD" } },
   },
   expect = {
     { enterprise = "software", region = "ph", rule = "best fund", score = { 0.4, 0.4 },
@@ -196,5 +198,7 @@ case {
     { enterprise = "ph-blocks", region = "cn", rule = "funds wished", score = { 0, 0 },
       reason = "SRF: finances Chinese investment abroad, and the region is in CN" },
     { enterprise = "grant-farm", region = "ph", vetoed = true, filter = "fund", reason = "no fund can finance this pair" },
+    -- the AIIB guarantees loans (aiib.org, "Financing operations", checked 2026-12)
+    { enterprise = "power-guarantee", region = "ph", rule = "best fund", reason = "guarantee accepted" },
   },
 }

@@ -3,7 +3,10 @@
  * with levels and factors, best-of lists, memoised Lua rules over fields and
  * derived lists, plain Lua rules, filters, region-side rules, random top k and
  * minimum score) are matched both ways with pruning and with --no-prune, on 1
- * and 3 threads; every row, score bit and reason must be the same. */
+ * and 3 threads; every row, score bit and reason must be the same. The
+ * unpruned runs take every built-in's plain path (CAPMATCH_CHECK_KERNELS):
+ * the class caches, bitsets and sorted merges of the pruned runs are checked
+ * against it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,7 +100,7 @@ static void profiles(cm_engine *e, int nreg, int nent)
 /* One random scorer: a built-in spec or a Lua function. */
 static void scorer(text *t, int *has_fn)
 {
-    switch (rnd(*has_fn ? 6 : 8)) {
+    switch (rnd(*has_fn ? 8 : 10)) {
     case 0: put(t, "builtin.isic_fit { levels = { within = %.2f, group = %.2f, division = %.2f, "
                    "section = %.2f }, broader = %.2f, factor = %.2f }",
                 rnd(101) / 100.0, rnd(101) / 100.0, rnd(101) / 100.0, rnd(101) / 100.0,
@@ -109,7 +112,10 @@ static void scorer(text *t, int *has_fn)
     case 4: put(t, "builtin.member { enterprise = \"groups\", region = \"sought_groups\", "
                    "factor = 0.5 }"); break;
     case 5: put(t, "builtin.member { empty = \"pass\" }"); break;
-    case 6: put(t, "function(e, r) return (#e.groups * 7 + #r.sought_groups * 3) %% 11 / 10, "
+    case 6: put(t, "builtin.best_product { enterprise = \"e_vals\", region = \"r_vals\" }"); break;
+    case 7: put(t, "builtin.best_product { enterprise = \"e_vals\", region = \"r_vals\", "
+                   "abroad = { \"X\" }, factor = 0.5 }"); break;
+    case 8: put(t, "function(e, r) return (#e.groups * 7 + #r.sought_groups * 3) %% 11 / 10, "
                    "\"groups\" end");
         *has_fn = 2;
         break;
@@ -134,6 +140,24 @@ static void write_policy(const char *path, int region_rules)
             "groups(e.sectors) end }\n"
             "derive { name = \"sought_groups\", side = \"region\", value = function(r) return "
             "groups(r.sectors_sought) end }\n");
+    /* "NAME value" lists for best_product: repeated names, negative values */
+    put(&t, "local V = {");
+    for (size_t i = 0; i < sizeof things / sizeof *things; i++)
+        put(&t, " %s = %.2f,", things[i], (double)rnd(151) / 100.0 - 0.5);
+    put(&t, " }\n"
+            "local function vals(list, extra)\n"
+            "  local out = { extra }\n"
+            "  for i = 1, #list do out[#out + 1] = list[i] .. ' ' .. V[list[i]] end\n"
+            "  if #list > 0 then out[#out + 1] = list[1] .. ' 0.3' end\n"
+            "  return out\n"
+            "end\n"
+            "derive { name = \"e_vals\", side = \"enterprise\", value = function(e) return "
+            "vals(e.offers, 'X 1') end }\n"
+            "derive { name = \"r_vals\", side = \"region\", value = function(r) return "
+            "vals(r.needs, 'X 0.9') end }\n");
+    if (rnd(3) == 0)
+        put(&t, "filter { name = \"abroad\", check = builtin.best_product { enterprise = "
+                "\"e_vals\", region = \"r_vals\", abroad = { \"X\" } } }\n");
     if (rnd(3) == 0)
         put(&t, "filter { name = \"not all\", check = builtin.member { enterprise = "
                 "\"target_countries\", region = \"country\", empty = \"pass\" } }\n");
@@ -204,6 +228,8 @@ static int same(const cm_result *a, const cm_result *b, char *why, size_t n)
 static void test_pruning_changes_nothing(void **state)
 {
     (void)state;
+    /* the unpruned runs take every built-in's plain path: the reference */
+    setenv("CAPMATCH_CHECK_KERNELS", "1", 1);
     char path[] = "/tmp/capmatch-prune-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
