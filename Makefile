@@ -32,6 +32,9 @@ DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
+# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
+LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
@@ -50,19 +53,22 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
                 core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
-                core/match.c core/sensitivity.c core/policy_test.c core/policy_lint.c
+                core/match.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
+                core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
-           cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c
+           cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
+           cli/http.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
-              test_load test_faults test_assign test_prune test_reader test_diversify test_mcda
+              test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
+              test_visit
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cli/openapi_json.o $(BUILD)/cli/serve_page.o
 UNIT_BIN := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOLS:%=$(BUILD)/tools/%)
 
@@ -84,6 +90,27 @@ $(BUILD)/core/%.o: core/%.c
 
 $(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CLI_CFLAGS) -c $< -o $@
+
+# files capmatch serve serves, compiled into the command as C arrays named
+# after the generated file (openapi_json, serve_page)
+define embed_file
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@{ echo '/* generated from $< by the Makefile */'; \
+	   echo 'extern const char $(notdir $(basename $@))[];'; \
+	   echo 'const char $(notdir $(basename $@))[] = {'; \
+	   od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0 };'; } >$@
+endef
+$(BUILD)/cli/openapi_json.c: doc/openapi.json
+	$(embed_file)
+$(BUILD)/cli/serve_page.c: cli/serve_page.html
+	$(embed_file)
+$(BUILD)/cli/openapi_json.o: $(BUILD)/cli/openapi_json.c
+	@echo "  CC      $<"
+	@$(CC) $(CLI_CFLAGS) -c $< -o $@
+$(BUILD)/cli/serve_page.o: $(BUILD)/cli/serve_page.c
 	@echo "  CC      $<"
 	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 
@@ -111,7 +138,7 @@ $(SHARED): $(LIB_OBJ)
 # The command links the static library: it is a client of the public header only.
 $(CLI): $(CLI_OBJ) $(STATIC)
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS_DEPS) $(LIBS_CLI)
 
 # Unit tests see the internal headers and link the objects directly, so that
 # they can test hidden functions too.
@@ -226,7 +253,7 @@ $(INST)/libcapmatch.so.$(VERSION): $(INST_LIB_OBJ)
 
 $(INST)/capmatch: $(CLI_OBJ) $(INST)/libcapmatch.a
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(INST)/libcapmatch.a $(LIBS_DEPS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(INST)/libcapmatch.a $(LIBS_DEPS) $(LIBS_CLI)
 
 $(INST)/capmatch.pc: core/capmatch.pc.in $(INST)/prefix
 	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -244,6 +271,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 $(INST)/capmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc
 	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
+	install -m 644 doc/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
@@ -258,7 +286,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
 	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
-	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
+	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

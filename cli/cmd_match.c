@@ -423,10 +423,10 @@ static void sens_json(FILE *f, const char *key, const cm_result *r, size_t i, cm
     fputc(']', f);
 }
 
-static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
-                     const cm_engine *sources)
+/* A match row's JSON fields, without the closing brace. */
+static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
+                       const cm_engine *sources)
 {
-    int explain = a->show_explain;
     char b1[32], b2[32], b3[32];
     const cm_match_row *row = cm_result_row(r, i);
     fputs("{\"enterprise\":", f);
@@ -465,9 +465,54 @@ static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a,
         }
         fputc(']', f);
     }
+}
+
+void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
+                    const cm_engine *sources)
+{
+    row_fields(f, r, i, explain, region_view, sources);
+    fputc('}', f);
+}
+
+/* The row with --sensitivity's figures when asked for. */
+static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
+                     const cm_engine *sources)
+{
+    row_fields(f, r, i, a->show_explain, region_view, sources);
     if (a->sensitivity)
         sens_json(f, "sensitivity", r, i, a->mo.by);
     fputc('}', f);
+}
+
+void explain_json_fields(FILE *f, const cm_result *r)
+{
+    char b1[32], b2[32], b3[32];
+    const cm_match_row *row = cm_result_row(r, 0);
+    fputs(",\"enterprise\":", f);
+    json_print_string(f, row->enterprise);
+    fputs(",\"region\":", f);
+    json_print_string(f, row->region);
+    fprintf(f, ",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
+    for (size_t i = 0; i < cm_result_filter_count(r); i++) {
+        const cm_filter_item *fi = cm_result_filter(r, i);
+        fprintf(f, "%s{\"filter\":", i ? "," : "");
+        json_print_string(f, fi->filter);
+        fprintf(f, ",\"pass\":%s,\"reason\":", fi->pass ? "true" : "false");
+        json_print_string(f, fi->reason);
+        fputc('}', f);
+    }
+    fprintf(f, "],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
+    for (size_t k = 0; k < cm_result_rule_count(r); k++) {
+        const cm_explain_item *it = cm_result_explain(r, 0, k);
+        fprintf(f, "%s{\"rule\":", k ? "," : "");
+        json_print_string(f, it->rule);
+        fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
+                num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
+                num_shortest(b3, sizeof b3, it->contribution));
+        json_print_string(f, it->reason);
+        fputc('}', f);
+    }
+    fputc(']', f);
 }
 
 static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
@@ -806,35 +851,11 @@ static int run_explain(int argc, char **argv)
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     const cm_match_row *row = cm_result_row(r, 0);
-    char b1[32], b2[32], b3[32];
+    char b1[32];
     if (a.fmt == FMT_JSON) {
         fputs("{\"meta\":", stdout);
         meta_json(stdout, e, p, &a);
-        fputs(",\"enterprise\":", stdout);
-        json_print_string(stdout, row->enterprise);
-        fputs(",\"region\":", stdout);
-        json_print_string(stdout, row->region);
-        printf(",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
-        for (size_t i = 0; i < cm_result_filter_count(r); i++) {
-            const cm_filter_item *f = cm_result_filter(r, i);
-            printf("%s{\"filter\":", i ? "," : "");
-            json_print_string(stdout, f->filter);
-            printf(",\"pass\":%s,\"reason\":", f->pass ? "true" : "false");
-            json_print_string(stdout, f->reason);
-            printf("}");
-        }
-        printf("],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
-        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-            const cm_explain_item *it = cm_result_explain(r, 0, k);
-            printf("%s{\"rule\":", k ? "," : "");
-            json_print_string(stdout, it->rule);
-            printf(",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                   num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
-                   num_shortest(b3, sizeof b3, it->contribution));
-            json_print_string(stdout, it->reason);
-            printf("}");
-        }
-        printf("]");
+        explain_json_fields(stdout, r);
         if (a.sensitivity && at != (size_t)-1) {
             printf(",\"sensitivity\":{\"rank\":%u,\"kept\":%zu", cm_result_row(list, at)->rank,
                    cm_result_count(list));

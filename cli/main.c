@@ -20,6 +20,7 @@ static const command *const commands[] = {
     &cmd_schedule,
     &cmd_mcda,
     &cmd_schema,
+    &cmd_serve,
     NULL
 };
 

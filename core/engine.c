@@ -21,7 +21,11 @@ struct cm_engine {
     store st;
     rates *own_rates;         /* a table loaded by the user, or NULL */
     const rates *rates;
+    unsigned long generation; /* bumped when a profile is taken out or replaced */
 };
+
+unsigned long engine_generation(const cm_engine *e) { return e->generation; }
+void engine_changed(cm_engine *e) { e->generation++; }
 
 CM_API const char *cm_version(void) { return CAPMATCH_VERSION; }
 CM_API int cm_version_number(void) { return CAPMATCH_VERSION_NUMBER; }
@@ -269,4 +273,9 @@ CM_API const char *cm_isic_section(const char *code)
 CM_API cm_status cm_sha256_file(const char *path, char hex[65])
 {
     return file_sha256_path(path, hex);
+}
+
+CM_API void cm_sha256_buffer(const void *data, size_t len, char hex[65])
+{
+    file_sha256_hex(data, len, hex);
 }

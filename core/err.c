@@ -46,6 +46,7 @@ CM_API const char *cm_status_string(cm_status s)
     case CM_ENOTFOUND: return "not found";
     case CM_ELIMIT: return "limit reached";
     case CM_EDEPS: return "missing data dependency";
+    case CM_ECANCELED: return "canceled";
     }
     return "unknown status";
 }

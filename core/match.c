@@ -76,6 +76,7 @@ typedef struct job {
     rule_error *errors;
     size_t nerrors, errors_cap, errors_total;
     atomic_int nomem;
+    atomic_int canceled;      /* the stop callback asked to stop */
     int filters_order[256];   /* built-ins first */
     int by_region_view;       /* ranking enterprises for regions by the region's view */
     /* candidates: when the first filter is a member built-in, the inner
@@ -912,7 +913,13 @@ static void *work(void *arg)
                 double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
                 if (now - w->last_report >= 0.2) {
                     w->last_report = now;
-                    j->o->progress(atomic_load(&j->done), j->nouter, j->o->progress_ud);
+                    if (j->o->progress)
+                        j->o->progress(atomic_load(&j->done), j->nouter, j->o->progress_ud);
+                    if (j->o->stop && j->o->stop(atomic_load(&j->done), j->nouter,
+                                                 j->o->progress_ud)) {
+                        atomic_store(&j->canceled, 1);
+                        atomic_store(&j->stop_after, 0);
+                    }
                 }
             }
         }
@@ -1168,6 +1175,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     atomic_init(&j.done, 0);
     atomic_init(&j.stop_after, nouter);
     atomic_init(&j.nomem, 0);
+    atomic_init(&j.canceled, 0);
     pthread_mutex_init(&j.lock, NULL);
     /* built-in filters first: they are cheap and may spare the Lua ones */
     size_t nf = 0;
@@ -1243,7 +1251,8 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             break;
         started = i;
     }
-    workers[0].reports = o->progress != NULL;   /* the calling thread reports */
+    /* the calling thread reports, and asks whether to stop */
+    workers[0].reports = o->progress != NULL || o->stop != NULL;
     work(&workers[0]);
     for (int i = 1; i <= started; i++)
         pthread_join(tids[i], NULL);
@@ -1261,6 +1270,10 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
 
     if (j.nerrors > 1)
         qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
+    if (atomic_load(&j.canceled)) {
+        status = engine_fail(e, CM_ECANCELED, "the match was stopped by its caller");
+        goto cleanup;
+    }
     if (atomic_load(&j.nomem)) {
         status = engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;

@@ -184,6 +184,12 @@ static int class_side(cm_policy *p, prule *r, int side)
     return 0;
 }
 
+void memo_forget(memo *m, int side, size_t from)
+{
+    if (m->counted[side] > from)
+        m->counted[side] = (size_t)-1;    /* class the side again */
+}
+
 int memo_prepare(cm_policy *p, prule *r)
 {
     if (r->uses == NULL)

@@ -1237,11 +1237,45 @@ void policy_default_rules_path(const char *path, char *out, size_t n)
                  CM_DATADIR);
 }
 
+/* The policy's text: a file's (data NULL), or a copy of data. */
+static char *policy_text(const char *path, const char *data, size_t len, size_t *out_len,
+                         char *err, size_t errlen)
+{
+    if (data == NULL)
+        return read_policy(path, out_len, err, errlen);
+    char *text = cm_malloc(len + 1);
+    if (text == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    memcpy(text, data, len);
+    text[len] = '\0';
+    *out_len = len;
+    return text;
+}
+
+static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, size_t len,
+                              const cm_policy_options *o);
+
 CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o)
 {
-    cm_policy_options defaults;
     if (e == NULL || path == NULL)
         return NULL;
+    return policy_load(e, path, NULL, 0, o);
+}
+
+CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const char *data,
+                                        size_t len, const cm_policy_options *o)
+{
+    if (e == NULL || name == NULL || data == NULL)
+        return NULL;
+    return policy_load(e, name, data, len, o);
+}
+
+static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, size_t len,
+                              const cm_policy_options *o)
+{
+    cm_policy_options defaults;
     if (o == NULL) {
         cm_policy_options_init(&defaults);
         o = &defaults;
@@ -1255,6 +1289,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     }
     scorer_init();
     p->engine = e;
+    p->generation = engine_generation(e);
     p->st = engine_store(e);
     p->top = 10;
     p->min_score = 0;
@@ -1265,7 +1300,7 @@ CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy
     p->path = cm_strdup(strcmp(path, "-") == 0 ? "<stdin>" : path);   /* for messages */
     if (p->path == NULL)
         return load_fail(e, p, "out of memory");
-    p->source = read_policy(path, &p->source_len, err, sizeof err);
+    p->source = policy_text(path, data, len, &p->source_len, err, sizeof err);
     if (p->source == NULL)
         return load_fail(e, p, err);
     file_sha256_hex(p->source, p->source_len, p->sha256);
@@ -1385,6 +1420,12 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
  * or -1 with a message naming the profile. */
 int policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 {
+    unsigned long g = engine_generation(p->engine);
+    if (g != p->generation) {   /* profiles moved: compute everything again */
+        policy_forget(p, 0, 0, NULL);
+        policy_forget(p, 1, 0, NULL);
+        p->generation = g;
+    }
     if (policy_derive_values(p, threads, err, errlen) < 0)
         return -1;
     /* then what built-ins can compute from one profile alone (they may read
@@ -1592,6 +1633,31 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
         p->dcount[side] = count;
     }
     return 0;
+}
+
+policy_mark policy_mark_now(const cm_policy *p)
+{
+    return (policy_mark){ strpool_mark_now(&p->strings), p->nditems };
+}
+
+void policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m)
+{
+    if (p->dcount[side] > from)
+        p->dcount[side] = from;
+    for (int list = 0; list < 2; list++) {
+        prule *r = list ? p->rules : p->filters;
+        size_t n = list ? p->nrules : p->nfilters;
+        for (size_t i = 0; i < n; i++) {
+            builtin_forget(&r[i].b, side, from);
+            for (size_t k = 0; k < r[i].nmore; k++)
+                builtin_forget(&r[i].more[k], side, from);
+            memo_forget(&r[i].memo, side, from);
+        }
+    }
+    if (m) {
+        strpool_rollback(&p->strings, m->strings);
+        p->nditems = m->nditems;
+    }
 }
 
 /* ---- reading a policy -------------------------------------------------------- */

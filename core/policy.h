@@ -203,6 +203,7 @@ struct trace {
 
 struct cm_policy {
     cm_engine *engine;
+    unsigned long generation; /* the engine's when derived values were computed */
     const store *st;
     char *path;
     char *source;             /* the file's text, run once in every state */
@@ -285,6 +286,15 @@ const char *policy_file(const cm_policy *p, str_ref file);
 /* policy.c: compute derived values of profiles loaded since the last call,
  * on up to `threads` Lua states (the values and their order do not depend on it). */
 int policy_derive(cm_policy *p, int threads, char *err, size_t errlen);
+/* What a policy has computed and interned up to now, and going back to it:
+ * profiles of `side` from index `from` on were taken out of the store since
+ * the mark, and nothing else changed. */
+typedef struct policy_mark {
+    strpool_mark strings;
+    size_t nditems;
+} policy_mark;
+policy_mark policy_mark_now(const cm_policy *p);
+void policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m);
 
 /* scorer.c: read what a field reference names for one profile. */
 void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o);
@@ -296,6 +306,9 @@ double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
 int builtin_prepare(cm_policy *p, builtin *b);
+/* Drop what was computed for profiles of a side from index `from` on (they
+ * were taken out of the store): the next builtin_prepare computes it again. */
+void builtin_forget(builtin *b, int side, size_t from);
 /* Class of each profile of `side` for prepared built-in b (cls: one per
  * profile): equal inputs, equal class. The number of classes; 0 when the
  * kind has none (its score reads more than its columns); -1 out of memory. */
@@ -313,6 +326,8 @@ void scorer_init(void);
  * matching), and free what that made. */
 int memo_prepare(cm_policy *p, prule *r);
 void memo_free(memo *m);
+/* The same for a memoised rule's classes of a side. */
+void memo_forget(memo *m, int side, size_t from);
 void uses_free(uses *u);
 /* Is field f (or derived d, or attrs) of a side allowed by u? */
 int uses_allows_field(const uses *u, int side, const field_def *f);

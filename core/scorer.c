@@ -730,6 +730,21 @@ static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
     return 0;
 }
 
+void builtin_forget(builtin *b, int side, size_t from)
+{
+    for (int k = 0; k < 2; k++) {
+        const fref *r = k ? &b->b : &b->a;
+        if (r->side == side && b->col[k].count > from)
+            b->col[k].count = from;
+    }
+    if (b->prod[side].n > from)
+        b->prod[side].n = from;
+    if (b->a.side == side && b->cache_n > from)
+        b->cache_n = from;
+    if (b->col[1].count != b->isic_sets_n)
+        b->isic_sets_n = (size_t)-1;
+}
+
 int builtin_prepare(cm_policy *p, builtin *b)
 {
     if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {

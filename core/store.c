@@ -283,6 +283,41 @@ void store_prefetch_id(const store *s, int kind, str_ref id)
 #endif
 }
 
+void store_remove(store *s, int kind, size_t i)
+{
+    struct kind_store *k = &s->kinds[kind];
+    if (i >= k->count)
+        return;
+    char *items = k->items;
+    memmove(items + i * k->item_size, items + (i + 1) * k->item_size,
+            (k->count - i - 1) * k->item_size);
+    k->count--;
+    /* the indexes after i moved down by one: insert them all again */
+    memset(k->slots, 0, k->nslots * sizeof *k->slots);
+    for (size_t j = 0; j < k->count; j++)
+        index_insert(k, j);
+}
+
+void store_move(store *s, int kind, size_t from, size_t to)
+{
+    struct kind_store *k = &s->kinds[kind];
+    if (from >= k->count || to >= k->count || from == to)
+        return;
+    char tmp[sizeof(struct enterprise) > sizeof(struct region) ? sizeof(struct enterprise)
+                                                                : sizeof(struct region)];
+    char *items = k->items;
+    size_t sz = k->item_size;
+    memcpy(tmp, items + from * sz, sz);
+    if (from > to)
+        memmove(items + (to + 1) * sz, items + to * sz, (from - to) * sz);
+    else
+        memmove(items + from * sz, items + (from + 1) * sz, (to - from) * sz);
+    memcpy(items + to * sz, tmp, sz);
+    memset(k->slots, 0, k->nslots * sizeof *k->slots);
+    for (size_t j = 0; j < k->count; j++)
+        index_insert(k, j);
+}
+
 size_t store_find(const store *s, int kind, str_ref id)
 {
     const struct kind_store *k = &s->kinds[kind];

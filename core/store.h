@@ -143,6 +143,11 @@ int store_add_text(store *s, const char *t, size_t len, uint32_t *out);
 int store_append(store *s, int kind, const void *profile);
 /* Start fetching the id index's slot for id, which store_append will write. */
 void store_prefetch_id(const store *s, int kind, str_ref id);
+/* Take profile i out: the ones after it move down by one; its pool entries
+ * stay (unreferenced) until the store is freed. Needs no memory. */
+void store_remove(store *s, int kind, size_t i);
+/* Move profile `from` to index `to`, the ones between shifting by one. */
+void store_move(store *s, int kind, size_t from, size_t to);
 /* Index of the profile with this interned id, or SIZE_MAX. */
 size_t store_find(const store *s, int kind, str_ref id);
 

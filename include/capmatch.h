@@ -65,7 +65,8 @@ typedef enum cm_status {
     CM_EUSAGE = 4,     /* an argument to the call is wrong */
     CM_ENOTFOUND = 5,  /* no such profile, field or code */
     CM_ELIMIT = 6,     /* a size or time limit was reached */
-    CM_EDEPS = 7       /* a data dependency (iso-codes) is missing or broken */
+    CM_EDEPS = 7,      /* a data dependency (iso-codes) is missing or broken */
+    CM_ECANCELED = 8   /* the caller asked a running call to stop (cm_match_options.stop) */
 } cm_status;
 
 CM_API const char *cm_status_string(cm_status s);
@@ -264,7 +265,18 @@ typedef struct cm_policy_options {
 CM_API void cm_policy_options_init(cm_policy_options *o);
 /* NULL on failure, with the reason ("FILE:LINE: ...") in cm_engine_errmsg(e). */
 CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o);
+/* The same from memory: name stands for the file in messages and provenance,
+ * and modules are looked up beside it as beside a file. data is copied.
+ * Thread safety: as cm_policy_load (e is only read; several threads may load
+ * policies for one engine at once). */
+CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const char *data,
+                                        size_t len, const cm_policy_options *o);
 CM_API void cm_policy_free(cm_policy *p);
+/* Compute now what the policy computes per profile (derived values, the
+ * columns and classes of built-ins and memoised rules), on up to `threads`
+ * threads (0: one per core), instead of in the first match. CM_EINPUT when
+ * a derive fails (message as for cm_match). Thread safety: as cm_match. */
+CM_API cm_status cm_policy_prepare(cm_policy *p, int threads);
 CM_API const char *cm_policy_name(const cm_policy *p);
 CM_API const char *cm_policy_description(const cm_policy *p);
 CM_API const char *cm_policy_path(const cm_policy *p);
@@ -365,6 +377,12 @@ typedef struct cm_match_options {
     int stats;                    /* gather rule and filter statistics (cm_result_rule_stats);
                                      implies no_prune, so that every pair that passes the
                                      filters is scored in full and counted */
+    int (*stop)(size_t done, size_t total, void *ud);
+                                  /* called with progress_ud by the calling thread, as
+                                     progress is (after a profile is done, about five
+                                     times a second); nonzero stops the match as soon as
+                                     the profiles under way are done: CM_ECANCELED, no
+                                     result. NULL: never stops */
 } cm_match_options;
 
 typedef struct cm_match_row {
@@ -432,6 +450,88 @@ CM_API cm_status cm_match_one(cm_engine *e, cm_policy *p, cm_kind kind, const ch
 /* The full trace of one pair: every filter's verdict, every rule's score. */
 CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterprise,
                                  const char *region, cm_result **out);
+
+/* ---- one profile at a time -------------------------------------------------
+ * A profile given as JSON text (one object, the schema of a record of a
+ * file) is validated exactly as a record of a file is, with the same
+ * messages; name stands for the file in them ("-" when NULL). When the text
+ * spans several lines the first line's columns count one further.
+ *
+ * Add a profile, or replace the one loaded with its id, in place (the order
+ * of the others stays). id, when given, is the id it must have. A bad
+ * profile changes nothing (CM_EINPUT, problems in diags, may be NULL);
+ * *replaced (may be NULL) says whether one was replaced. Remove takes a
+ * profile out (CM_ENOTFOUND when there is none); the ones after it move
+ * down by one. Policies of e see the change on their next call (they compute
+ * their per-profile values again).
+ * Thread safety: these change e: no other thread may use e or its policies
+ * during the call (build a new engine and publish a snapshot instead, see
+ * cm_snapshot below). */
+CM_API cm_status cm_engine_put_profile(cm_engine *e, cm_kind kind, const char *id,
+                                       const char *name, const char *json, size_t len,
+                                       cm_diags *diags, int *replaced);
+CM_API cm_status cm_engine_remove_profile(cm_engine *e, cm_kind kind, const char *id);
+
+/* Rank the loaded partners of a profile that is not loaded (kind names its
+ * side): as cm_match_one would if it were loaded; the engine is as it was
+ * when the call returns. Its id must not be one that is loaded.
+ * Thread safety: the profile stays in e for the length of the call: no
+ * other thread may use e meanwhile (cm_snapshot_lock with exclusive). */
+CM_API cm_status cm_match_profile(cm_engine *e, cm_policy *p, cm_kind kind, const char *name,
+                                  const char *json, size_t len, const cm_match_options *o,
+                                  cm_diags *diags, cm_result **out);
+/* cm_explain_pair where each side is a loaded id (its json NULL) or a
+ * profile given as JSON (its id NULL). Thread safety: as cm_match_profile
+ * when a profile is given, else as cm_explain_pair. */
+CM_API cm_status cm_explain_profiles(cm_engine *e, cm_policy *p, const char *enterprise,
+                                     const char *enterprise_json, size_t enterprise_len,
+                                     const char *region, const char *region_json,
+                                     size_t region_len, cm_diags *diags, cm_result **out);
+
+/* ---- snapshots ----------------------------------------------------------------
+ * For a long-running service: an engine and the policies loaded for it, held
+ * together and counted. Readers take the current snapshot for the length of
+ * a request; a writer builds a new engine and policies (never touching the
+ * ones in use) and publishes them; the old snapshot is freed when its last
+ * reader lets go. Each policy of a snapshot serves one request at a time;
+ * give as many as requests may run at once.
+ * Thread safety: every call below may be made from any thread at once. */
+typedef struct cm_snapshot cm_snapshot;
+typedef struct cm_current cm_current;
+
+/* Takes e and the n policies (all loaded for e, n >= 1) with one reference
+ * held by the caller, and prepares each (cm_policy_prepare), so that no
+ * request pays for it; on failure (NULL, the reason in cm_last_error()) they
+ * are freed. */
+CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, size_t n,
+                                    cm_status *status);
+CM_API cm_snapshot *cm_snapshot_retain(cm_snapshot *s);
+/* Let go of a reference; the last one frees the policies, then the engine. */
+CM_API void cm_snapshot_release(cm_snapshot *s);
+/* For reading only (counts, lookups, provenance): under cm_snapshot_lock
+ * when calls with exclusive use may run; the policy's name, path, hash and
+ * source never change and may be read at any time. */
+CM_API const cm_engine *cm_snapshot_engine(const cm_snapshot *s);
+CM_API const cm_policy *cm_snapshot_policy(const cm_snapshot *s);
+/* The embedder's own data about a snapshot (its serial number, when it was
+ * made ...), freed with free_fn (may be NULL) when the snapshot is. Set it
+ * before publishing. */
+CM_API void cm_snapshot_set_userdata(cm_snapshot *s, void *ud, void (*free_fn)(void *));
+CM_API void *cm_snapshot_userdata(const cm_snapshot *s);
+/* Use the engine with a policy of its own for one call: shared (cm_match_one,
+ * cm_explain_pair, reading) or exclusive (cm_match_profile and
+ * cm_explain_profiles with a profile given); waits until one is free. */
+CM_API cm_policy *cm_snapshot_lock(cm_snapshot *s, int exclusive, cm_engine **e);
+CM_API void cm_snapshot_unlock(cm_snapshot *s, cm_policy *p);
+
+/* The published snapshot: NULL until the first publish. get returns it
+ * retained (release it when done); publish takes the caller's reference and
+ * lets go of the one it replaces. */
+CM_API cm_current *cm_current_new(void);
+CM_API void cm_current_free(cm_current *c);
+CM_API cm_snapshot *cm_current_get(cm_current *c);
+CM_API void cm_current_publish(cm_current *c, cm_snapshot *s);
+
 /* A result owns everything it points to: it may outlive its policy. */
 CM_API void cm_result_free(cm_result *r);
 /* Rows: by enterprise (or region) in load order, then by rank. */
@@ -623,6 +723,8 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
 
 /* SHA-256 of a file, as 64 hex digits and a NUL (for provenance). */
 CM_API cm_status cm_sha256_file(const char *path, char hex[65]);
+/* The same of bytes in memory (a request's body). */
+CM_API void cm_sha256_buffer(const void *data, size_t len, char hex[65]);
 
 /* ---- reference tables ------------------------------------------------------ */
 /* ISIC Rev.4: title of a code, its parent code ("" for a section), its level

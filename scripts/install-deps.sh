@@ -9,13 +9,14 @@
 # GROUPs add packages that only some tests need, kept out of the main list
 # because they are big: `report` (headless Chromium, ~100 MB, for
 # tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh) and
-# `bench` (pandas, for the pandas baseline of scripts/bench-match).
+# `bench` (pandas, for the pandas baseline of scripts/bench-match, and wrk for
+# scripts/bench-serve).
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
 libcmocka-dev nettle-dev libical-dev iso-codes man-db binutils
-libmicrohttpd-dev zlib1g-dev openssl lua-check python3-jsonschema"
+libmicrohttpd-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema"
 
 check=""
 for arg in "$@"; do
@@ -23,7 +24,7 @@ for arg in "$@"; do
         --check) check=1 ;;
         report) PACKAGES="$PACKAGES chromium" ;;
         shard) PACKAGES="$PACKAGES parallel" ;;
-        bench) PACKAGES="$PACKAGES python3-pandas" ;;
+        bench) PACKAGES="$PACKAGES python3-pandas wrk" ;;
         *) echo "install-deps: unknown group '$arg' (report, shard, bench)" >&2; exit 2 ;;
     esac
 done

@@ -1,5 +1,5 @@
-# ThreadSanitizer: build the library, the command and test_threads with
-# -fsanitize=thread into build/tsan, then run test_threads and matches with
+# ThreadSanitizer: build the library, the command, test_threads and
+# test_visit with -fsanitize=thread into build/tsan, then run them and matches with
 # several worker threads on the examples. Any "WARNING: ThreadSanitizer"
 # report fails. Lua, PCRE2 (JIT) and jansson are not instrumented; only
 # capmatch's own code is checked. Takes a few seconds.
@@ -16,7 +16,8 @@ if ! ${CC:-cc} $TSAN_FLAGS "$TMP/probe.c" -o "$TMP/probe" 2>/dev/null; then
 fi
 
 run make -s -j4 BUILD=$TSAN_BUILD OPT='-O1 -g' EXTRA_CFLAGS="$TSAN_FLAGS" \
-    EXTRA_LDFLAGS="$TSAN_FLAGS" $TSAN_BUILD/capmatch $TSAN_BUILD/tests/test_threads
+    EXTRA_LDFLAGS="$TSAN_FLAGS" $TSAN_BUILD/capmatch $TSAN_BUILD/tests/test_threads \
+    $TSAN_BUILD/tests/test_visit
 expect_status "tsan build" 0
 [ "$RC" -eq 0 ] || exit 1
 
@@ -46,6 +47,12 @@ tsan_run() {
 tsan_run "test_threads" 0 $TSAN_BUILD/tests/test_threads
 if cat "$TMP/out" "$TMP/err" | grep -qF '[  PASSED  ] 3 test(s).'; then ok "test_threads passes"; else
     not_ok "test_threads passes" "$(cat "$TMP/out" "$TMP/err" | tail -n 20)"
+fi
+
+# snapshots published while threads match on them, visitors among them
+tsan_run "test_visit" 0 $TSAN_BUILD/tests/test_visit
+if cat "$TMP/out" "$TMP/err" | grep -qF '[  PASSED  ] 9 test(s).'; then ok "test_visit passes"; else
+    not_ok "test_visit passes" "$(cat "$TMP/out" "$TMP/err" | tail -n 20)"
 fi
 
 R=examples/data/regions.json

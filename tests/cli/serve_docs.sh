@@ -1,0 +1,39 @@
+# The "$ curl" examples of README.md (For integrators) and of
+# capmatch-serve(1), run against a server started as the README starts it
+# (on a free port instead of 8080), in the order they are shown.
+. tests/cli/lib.sh
+
+START='capmatch serve --regions examples/data/regions.json --enterprises examples/data/enterprises.json \
+    --policy rules/default.lua --listen 127.0.0.1:8080'
+if grep -qF -- "$START" README.md; then ok "README: the server is started as the test starts it"; else
+    not_ok "README: the server is started as the test starts it" "not in README.md: $START"; fi
+
+# serve: start one (log in $TMP/serve.log), its port in $PORT; 10 s at most
+serve() {
+    "$CAPMATCH" serve --regions examples/data/regions.json \
+        --enterprises examples/data/enterprises.json --policy rules/default.lua \
+        --listen 127.0.0.1:0 2>"$TMP/serve.log" &
+    PID=$!
+    PORT=""
+    i=0
+    while [ -z "$PORT" ] && [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null; do
+        sleep 0.1
+        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$TMP/serve.log")
+        i=$((i + 1))
+    done
+}
+stop() {
+    kill -TERM "$PID" 2>/dev/null
+    i=0
+    while kill -0 "$PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$PID" 2>/dev/null
+    wait "$PID" 2>/dev/null
+}
+trap 'kill -KILL "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+for doc in README.md doc/capmatch-serve.1; do
+    serve
+    if [ -z "$PORT" ]; then not_ok "$doc: server starts" "$(cat "$TMP/serve.log")"; continue; fi
+    python3 tests/cli/readme_examples.py "$doc" "$CAPMATCH" --curl 127.0.0.1:8080 "127.0.0.1:$PORT"
+    stop
+done
