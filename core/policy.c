@@ -35,20 +35,30 @@ static const char *const aggregate_keys[] = { "method", "normalisation", "candid
 static const char *const filter_keys[] = { "name", "check", "threshold", "uses", "explain", NULL };
 static const char *const derive_keys[] = { "name", "side", "value", NULL };
 
+typedef void compile_fn(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what);
+static compile_fn compile_isic_fit, compile_overlap, compile_distance, compile_range,
+    compile_member, compile_equals, compile_regex, compile_best_product;
+
+/* The built-ins: name, kind, what reads its own arguments, the keys it takes. */
 static const struct {
     const char *name;
     enum builtin_kind kind;
+    compile_fn *compile;
     const char *const keys[8];
 } builtins[] = {
-    { "isic_fit", B_ISIC_FIT, { "enterprise", "region", "levels", "broader", "factor", NULL } },
-    { "overlap", B_OVERLAP, { "enterprise", "region", "mode", "of", "factor", NULL } },
-    { "distance", B_DISTANCE, { "scale_km", "factor", NULL } },
-    { "range", B_RANGE, { "enterprise", "region", "min", "max", "currency", "tolerance", "factor",
-                          NULL } },
-    { "member", B_MEMBER, { "enterprise", "region", "empty", "factor", NULL } },
-    { "equals", B_EQUALS, { "enterprise", "region", "value", "factor", NULL } },
-    { "regex", B_REGEX, { "enterprise", "region", "pattern", "flags", "factor", NULL } },
-    { "best_product", B_PRODUCT, { "enterprise", "region", "abroad", "factor", NULL } },
+    { "isic_fit", B_ISIC_FIT, compile_isic_fit,
+      { "enterprise", "region", "levels", "broader", "factor", NULL } },
+    { "overlap", B_OVERLAP, compile_overlap,
+      { "enterprise", "region", "mode", "of", "factor", NULL } },
+    { "distance", B_DISTANCE, compile_distance, { "scale_km", "factor", NULL } },
+    { "range", B_RANGE, compile_range,
+      { "enterprise", "region", "min", "max", "currency", "tolerance", "factor", NULL } },
+    { "member", B_MEMBER, compile_member, { "enterprise", "region", "empty", "factor", NULL } },
+    { "equals", B_EQUALS, compile_equals, { "enterprise", "region", "value", "factor", NULL } },
+    { "regex", B_REGEX, compile_regex,
+      { "enterprise", "region", "pattern", "flags", "factor", NULL } },
+    { "best_product", B_PRODUCT, compile_best_product,
+      { "enterprise", "region", "abroad", "factor", NULL } },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -569,6 +579,191 @@ static int l_builtin_missing(lua_State *L)
 }
 
 /* Compile the spec table at idx into b. Raises a Lua error naming what. */
+/* Each built-in's own arguments (the common ones, factor and the key check,
+ * are compile_builtin's). */
+static void compile_isic_fit(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "sectors", what);
+    fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "sectors_sought", what);
+    b->has_b = 1;
+    /* levels = { within = 1, group = 0.75, division = 0.5, section = 0.25 } */
+    static const char *const level_keys[] = { "section", "division", "group", "within", NULL };
+    const double dflt[4] = { 0.25, 0.5, 0.75, 1 };
+    memcpy(b->levels, dflt, sizeof dflt);
+    if (lua_getfield(L, idx, "levels") == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        char w[128];
+        snprintf(w, sizeof w, "%s: levels", what);
+        check_keys(L, t, w, level_keys);
+        for (int l = 0; l < 4; l++)
+            if (opt_number(L, t, level_keys[l], w, &b->levels[l]) &&
+                !(b->levels[l] >= 0 && b->levels[l] <= 1))
+                luaL_error(L, "%s.%s must be in [0, 1]", w, level_keys[l]);
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "%s: levels must be a table { within =, group =, division =, "
+                      "section = }", what);
+    }
+    lua_pop(L, 1);
+    b->broader = b->levels[3];
+    if (opt_number(L, idx, "broader", what, &b->broader) &&
+        !(b->broader >= 0 && b->broader <= 1))
+        luaL_error(L, "%s: broader must be in [0, 1]", what);
+}
+
+static void compile_overlap(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "offers", what);
+    fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "needs", what);
+    b->has_b = 1;
+    char *mode = opt_string(L, idx, "mode", what, 0);
+    if (mode && strcmp(mode, "jaccard") == 0)
+        b->jaccard = 1;
+    else if (mode && strcmp(mode, "coverage") != 0) {
+        cm_free(mode);
+        luaL_error(L, "%s: mode must be coverage or jaccard", what);
+    }
+    cm_free(mode);
+    char *of = opt_string(L, idx, "of", what, 0);
+    if (of && strcmp(of, "enterprise") == 0)
+        b->of_a = 1;
+    else if (of && strcmp(of, "region") != 0) {
+        cm_free(of);
+        luaL_error(L, "%s: of must be enterprise or region (whose list is covered)", what);
+    }
+    cm_free(of);
+}
+
+static void compile_distance(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    (void)p;
+    if (!opt_number(L, idx, "scale_km", what, &b->scale) || !(b->scale > 0))
+        luaL_error(L, "%s: scale_km, a distance > 0 in km where the score reaches 0, "
+                      "is required", what);
+}
+
+static void compile_range(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    int side = has_key(L, idx, "region") ? SIDE_REGION : SIDE_ENTERPRISE;
+    fref_from(L, p, idx, side == SIDE_REGION ? "region" : "enterprise", side, &b->a, NULL,
+              what);
+    b->lo = -HUGE_VAL;
+    b->hi = HUGE_VAL;
+    int hl = opt_number(L, idx, "min", what, &b->lo);
+    int hh = opt_number(L, idx, "max", what, &b->hi);
+    if (!hl && !hh)
+        luaL_error(L, "%s: give min, max or both", what);
+    if (b->lo > b->hi)
+        luaL_error(L, "%s: min %f is above max %f", what, b->lo, b->hi);
+    b->tolerance = 10;
+    if (opt_number(L, idx, "tolerance", what, &b->tolerance) && !(b->tolerance > 1))
+        luaL_error(L, "%s: tolerance must be a factor > 1", what);
+    char *cur = opt_string(L, idx, "currency", what, 0);
+    if (cur) {
+        b->currency = iso_currency(cur, strlen(cur));
+        cm_free(cur);
+        if (b->currency == 0)
+            luaL_error(L, "%s: currency must be an ISO 4217 code", what);
+    }
+    int money = b->a.f && (b->a.f->shape == SHAPE_GROUP);
+    if (money && !b->currency)
+        luaL_error(L, "%s: '%s' is an amount of money: give the band's currency", what,
+                   b->a.path);
+}
+
+static void compile_member(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "target_countries", what);
+    fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "country", what);
+    b->has_b = 1;
+    char *empty = opt_string(L, idx, "empty", what, 0);
+    if (empty && strcmp(empty, "pass") == 0)
+        b->empty_passes = 1;
+    else if (empty && strcmp(empty, "fail") != 0) {
+        cm_free(empty);
+        luaL_error(L, "%s: empty must be pass or fail", what);
+    }
+    cm_free(empty);
+}
+
+static void compile_equals(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    int he = has_key(L, idx, "enterprise"), hr = has_key(L, idx, "region");
+    if (he)
+        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
+    if (hr)
+        fref_from(L, p, idx, hr && he ? "region" : "region", SIDE_REGION,
+                  he ? &b->b : &b->a, NULL, what);
+    b->has_b = he && hr;
+    lua_getfield(L, idx, "value");
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+        b->constant_is_num = 1;
+        b->constant_num = lua_tonumber(L, -1);
+    } else if (lua_type(L, -1) == LUA_TSTRING) {
+        b->constant = cm_strdup(lua_tostring(L, -1));
+    } else if (lua_type(L, -1) == LUA_TBOOLEAN) {
+        b->constant = cm_strdup(lua_toboolean(L, -1) ? "true" : "false");
+    }
+    lua_pop(L, 1);
+    if (!he && !hr)
+        luaL_error(L, "%s: name an enterprise or region field", what);
+    if (!b->has_b && !b->constant && !b->constant_is_num)
+        luaL_error(L, "%s: give a value, or fields of both sides", what);
+    if (b->has_b && (b->constant || b->constant_is_num))
+        luaL_error(L, "%s: give a value or two fields, not both", what);
+    if (p->lint && b->constant) {
+        /* a value the field can never hold: the rule never fires */
+        lua_getfield(L, idx, he ? "enterprise" : "region");
+        char msg[400];
+        const char *why = schema_value_problem(lua_tostring(L, -1), b->constant, msg,
+                                               sizeof msg);
+        lua_pop(L, 1);
+        if (why)
+            problem(L, "%s: value %s", what, why);
+    }
+}
+
+static void compile_regex(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    int hr = has_key(L, idx, "region");
+    fref_from(L, p, idx, hr ? "region" : "enterprise", hr ? SIDE_REGION : SIDE_ENTERPRISE,
+              &b->a, "description", what);
+    b->pattern = opt_string(L, idx, "pattern", what, 1);
+    char *flags = opt_string(L, idx, "flags", what, 0);
+    char err[400];
+    b->re = policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
+    cm_free(flags);
+    if (b->re == NULL)
+        luaL_error(L, "%s: %s", what, err);
+}
+
+static void compile_best_product(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
+{
+    fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
+    fref_from(L, p, idx, "region", SIDE_REGION, &b->b, NULL, what);
+    b->has_b = 1;
+    if (b->a.derived < 0 || b->b.derived < 0)
+        luaL_error(L, "%s: enterprise and region must name derived lists of \"NAME value\" "
+                      "items", what);
+    if (lua_getfield(L, idx, "abroad") == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, -1);
+        b->abroad = cm_calloc((size_t)(n > 0 ? n : 1), sizeof *b->abroad);
+        if (b->abroad == NULL)
+            luaL_error(L, "out of memory");
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            size_t len;
+            const char *name = lua_tolstring(L, -1, &len);
+            if (name == NULL || strpool_intern(&p->strings, name, len,
+                                               &b->abroad[b->nabroad++]) < 0)
+                luaL_error(L, "%s: abroad must list item names", what);
+            lua_pop(L, 1);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "%s: abroad must list item names", what);
+    }
+    lua_pop(L, 1);
+}
+
 static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, const char *what)
 {
     lua_getfield(L, idx, "__builtin");
@@ -593,183 +788,7 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
     lua_pushstring(L, kind);
     lua_setfield(L, idx, "__builtin");
 
-    switch (b->kind) {
-    case B_ISIC_FIT: {
-        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "sectors", what);
-        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "sectors_sought", what);
-        b->has_b = 1;
-        /* levels = { within = 1, group = 0.75, division = 0.5, section = 0.25 } */
-        static const char *const level_keys[] = { "section", "division", "group", "within", NULL };
-        const double dflt[4] = { 0.25, 0.5, 0.75, 1 };
-        memcpy(b->levels, dflt, sizeof dflt);
-        if (lua_getfield(L, idx, "levels") == LUA_TTABLE) {
-            int t = lua_gettop(L);
-            char w[128];
-            snprintf(w, sizeof w, "%s: levels", what);
-            check_keys(L, t, w, level_keys);
-            for (int l = 0; l < 4; l++)
-                if (opt_number(L, t, level_keys[l], w, &b->levels[l]) &&
-                    !(b->levels[l] >= 0 && b->levels[l] <= 1))
-                    luaL_error(L, "%s.%s must be in [0, 1]", w, level_keys[l]);
-        } else if (!lua_isnil(L, -1)) {
-            luaL_error(L, "%s: levels must be a table { within =, group =, division =, "
-                          "section = }", what);
-        }
-        lua_pop(L, 1);
-        b->broader = b->levels[3];
-        if (opt_number(L, idx, "broader", what, &b->broader) &&
-            !(b->broader >= 0 && b->broader <= 1))
-            luaL_error(L, "%s: broader must be in [0, 1]", what);
-        break;
-    }
-    case B_OVERLAP: {
-        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "offers", what);
-        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "needs", what);
-        b->has_b = 1;
-        char *mode = opt_string(L, idx, "mode", what, 0);
-        if (mode && strcmp(mode, "jaccard") == 0)
-            b->jaccard = 1;
-        else if (mode && strcmp(mode, "coverage") != 0) {
-            cm_free(mode);
-            luaL_error(L, "%s: mode must be coverage or jaccard", what);
-        }
-        cm_free(mode);
-        char *of = opt_string(L, idx, "of", what, 0);
-        if (of && strcmp(of, "enterprise") == 0)
-            b->of_a = 1;
-        else if (of && strcmp(of, "region") != 0) {
-            cm_free(of);
-            luaL_error(L, "%s: of must be enterprise or region (whose list is covered)", what);
-        }
-        cm_free(of);
-        break;
-    }
-    case B_DISTANCE:
-        if (!opt_number(L, idx, "scale_km", what, &b->scale) || !(b->scale > 0))
-            luaL_error(L, "%s: scale_km, a distance > 0 in km where the score reaches 0, "
-                          "is required", what);
-        break;
-    case B_RANGE: {
-        int side = has_key(L, idx, "region") ? SIDE_REGION : SIDE_ENTERPRISE;
-        fref_from(L, p, idx, side == SIDE_REGION ? "region" : "enterprise", side, &b->a, NULL,
-                  what);
-        b->lo = -HUGE_VAL;
-        b->hi = HUGE_VAL;
-        int hl = opt_number(L, idx, "min", what, &b->lo);
-        int hh = opt_number(L, idx, "max", what, &b->hi);
-        if (!hl && !hh)
-            luaL_error(L, "%s: give min, max or both", what);
-        if (b->lo > b->hi)
-            luaL_error(L, "%s: min %f is above max %f", what, b->lo, b->hi);
-        b->tolerance = 10;
-        if (opt_number(L, idx, "tolerance", what, &b->tolerance) && !(b->tolerance > 1))
-            luaL_error(L, "%s: tolerance must be a factor > 1", what);
-        char *cur = opt_string(L, idx, "currency", what, 0);
-        if (cur) {
-            b->currency = iso_currency(cur, strlen(cur));
-            cm_free(cur);
-            if (b->currency == 0)
-                luaL_error(L, "%s: currency must be an ISO 4217 code", what);
-        }
-        int money = b->a.f && (b->a.f->shape == SHAPE_GROUP);
-        if (money && !b->currency)
-            luaL_error(L, "%s: '%s' is an amount of money: give the band's currency", what,
-                       b->a.path);
-        break;
-    }
-    case B_MEMBER: {
-        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, "target_countries", what);
-        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, "country", what);
-        b->has_b = 1;
-        char *empty = opt_string(L, idx, "empty", what, 0);
-        if (empty && strcmp(empty, "pass") == 0)
-            b->empty_passes = 1;
-        else if (empty && strcmp(empty, "fail") != 0) {
-            cm_free(empty);
-            luaL_error(L, "%s: empty must be pass or fail", what);
-        }
-        cm_free(empty);
-        break;
-    }
-    case B_EQUALS: {
-        int he = has_key(L, idx, "enterprise"), hr = has_key(L, idx, "region");
-        if (he)
-            fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
-        if (hr)
-            fref_from(L, p, idx, hr && he ? "region" : "region", SIDE_REGION,
-                      he ? &b->b : &b->a, NULL, what);
-        b->has_b = he && hr;
-        lua_getfield(L, idx, "value");
-        if (lua_type(L, -1) == LUA_TNUMBER) {
-            b->constant_is_num = 1;
-            b->constant_num = lua_tonumber(L, -1);
-        } else if (lua_type(L, -1) == LUA_TSTRING) {
-            b->constant = cm_strdup(lua_tostring(L, -1));
-        } else if (lua_type(L, -1) == LUA_TBOOLEAN) {
-            b->constant = cm_strdup(lua_toboolean(L, -1) ? "true" : "false");
-        }
-        lua_pop(L, 1);
-        if (!he && !hr)
-            luaL_error(L, "%s: name an enterprise or region field", what);
-        if (!b->has_b && !b->constant && !b->constant_is_num)
-            luaL_error(L, "%s: give a value, or fields of both sides", what);
-        if (b->has_b && (b->constant || b->constant_is_num))
-            luaL_error(L, "%s: give a value or two fields, not both", what);
-        if (p->lint && b->constant) {
-            /* a value the field can never hold: the rule never fires */
-            lua_getfield(L, idx, he ? "enterprise" : "region");
-            char msg[400];
-            const char *why = schema_value_problem(lua_tostring(L, -1), b->constant, msg,
-                                                   sizeof msg);
-            lua_pop(L, 1);
-            if (why)
-                problem(L, "%s: value %s", what, why);
-        }
-        break;
-    }
-    case B_REGEX: {
-        int hr = has_key(L, idx, "region");
-        fref_from(L, p, idx, hr ? "region" : "enterprise", hr ? SIDE_REGION : SIDE_ENTERPRISE,
-                  &b->a, "description", what);
-        b->pattern = opt_string(L, idx, "pattern", what, 1);
-        char *flags = opt_string(L, idx, "flags", what, 0);
-        char err[400];
-        b->re = policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
-        cm_free(flags);
-        if (b->re == NULL)
-            luaL_error(L, "%s: %s", what, err);
-        break;
-    }
-    case B_PRODUCT: {
-        fref_from(L, p, idx, "enterprise", SIDE_ENTERPRISE, &b->a, NULL, what);
-        fref_from(L, p, idx, "region", SIDE_REGION, &b->b, NULL, what);
-        b->has_b = 1;
-        if (b->a.derived < 0 || b->b.derived < 0)
-            luaL_error(L, "%s: enterprise and region must name derived lists of \"NAME value\" "
-                          "items", what);
-        if (lua_getfield(L, idx, "abroad") == LUA_TTABLE) {
-            lua_Integer n = luaL_len(L, -1);
-            b->abroad = cm_calloc((size_t)(n > 0 ? n : 1), sizeof *b->abroad);
-            if (b->abroad == NULL)
-                luaL_error(L, "out of memory");
-            for (lua_Integer i = 1; i <= n; i++) {
-                lua_rawgeti(L, -1, i);
-                size_t len;
-                const char *name = lua_tolstring(L, -1, &len);
-                if (name == NULL || strpool_intern(&p->strings, name, len,
-                                                   &b->abroad[b->nabroad++]) < 0)
-                    luaL_error(L, "%s: abroad must list item names", what);
-                lua_pop(L, 1);
-            }
-        } else if (!lua_isnil(L, -1)) {
-            luaL_error(L, "%s: abroad must list item names", what);
-        }
-        lua_pop(L, 1);
-        break;
-    }
-    case B_LUA:
-        break;
-    }
+    builtins[k].compile(L, p, idx, b, what);
 }
 
 /* One scorer at the top of the stack: a function or a built-in spec. */
