@@ -114,9 +114,11 @@ $(BUILD)/cli/serve_page.o: $(BUILD)/cli/serve_page.c
 	@echo "  CC      $<"
 	@$(CC) $(CLI_CFLAGS) -c $< -o $@
 
-# The static library is one relocatable object whose hidden symbols (all but
-# the CM_API ones) are made local: a program linking it may define its own
-# utf8_check or store_add, as with the shared library.
+# The library's global symbols are cm_ (the API, CM_API) or cmi_ (its
+# insides, hidden; tests/cli/layers.sh checks the prefixes). The static
+# library is one relocatable object whose hidden symbols are made local: a
+# program linking it may use those names for its own, as with the shared
+# library.
 define make_static
 	@rm -f $@ $@.o
 	@echo "  AR      $@"

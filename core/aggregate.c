@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void agg_free(agg_run *a)
+void cmi_agg_free(agg_run *a)
 {
     cm_free(a->block);
     cm_free(a->crit);
@@ -52,7 +52,7 @@ static int sort_order(agg_run *a, const uint32_t *tie)
     return 0;
 }
 
-int agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, size_t count,
+int cmi_agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, size_t count,
              const uint32_t *tie)
 {
     memset(a, 0, sizeof *a);
@@ -73,7 +73,7 @@ int agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, 
         pref == NULL) {
         cm_free(types);
         cm_free(pref);
-        agg_free(a);
+        cmi_agg_free(a);
         return -1;
     }
     double *m = a->block;
@@ -113,7 +113,7 @@ int agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, 
     cm_free(types);
     cm_free(pref);
     if (s != CM_OK) {
-        agg_free(a);
+        cmi_agg_free(a);
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
@@ -135,49 +135,49 @@ int agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, 
         }
     }
     if (sort_order(a, tie) < 0) {
-        agg_free(a);
+        cmi_agg_free(a);
         return -1;
     }
     return 0;
 }
 
-void agg_explain(const agg_run *a, const cm_policy *p, size_t i, cm_explain_item *items,
+void cmi_agg_explain(const agg_run *a, const cm_policy *p, size_t i, cm_explain_item *items,
                  textbuf *out)
 {
     size_t nc = a->ncrit, j = 0;
     for (size_t n = 0; n < p->nrules; n++) {
         cm_explain_item *it = &items[n];
         size_t at = out->len;
-        buf_puts(out, it->reason ? it->reason : "");
+        cmi_buf_puts(out, it->reason ? it->reason : "");
         if (j < nc && a->crit[j] == (int)n) {
             it->contribution = a->contrib[i * nc + j];
             const char *cost = p->rules[n].minimise ? "cost criterion; " : "";
             /* the whole pair's figures once, with the first criterion */
             if (p->agg.method == CM_MCDA_TOPSIS)
-                buf_printf(out, " [topsis: %sweighted %.4f, ideal %.4f, anti-ideal %.4f", cost,
+                cmi_buf_printf(out, " [topsis: %sweighted %.4f, ideal %.4f, anti-ideal %.4f", cost,
                            a->weighted[i * nc + j], a->ideal[j], a->anti[j]);
             else if (p->agg.method == CM_MCDA_PROMETHEE2)
-                buf_printf(out, " [promethee2: %sflow %+.4f", cost, a->flows[i * nc + j]);
+                cmi_buf_printf(out, " [promethee2: %sflow %+.4f", cost, a->flows[i * nc + j]);
             else
-                buf_printf(out, " [wsm: %sweighted %.4f", cost, a->weighted[i * nc + j]);
+                cmi_buf_printf(out, " [wsm: %sweighted %.4f", cost, a->weighted[i * nc + j]);
             if (j == 0 && p->agg.method == CM_MCDA_TOPSIS)
-                buf_printf(out, "; closeness %.4f = d- %.4f / (d+ %.4f + d- %.4f)", a->score[i],
+                cmi_buf_printf(out, "; closeness %.4f = d- %.4f / (d+ %.4f + d- %.4f)", a->score[i],
                            a->d_anti[i], a->d_ideal[i], a->d_anti[i]);
             else if (j == 0 && p->agg.method == CM_MCDA_PROMETHEE2)
-                buf_printf(out, "; net flow %+.4f (leaving %.4f, entering %.4f), score (1 + net) "
+                cmi_buf_printf(out, "; net flow %+.4f (leaving %.4f, entering %.4f), score (1 + net) "
                                 "/ 2 = %.4f", a->plus[i] - a->minus[i], a->plus[i], a->minus[i],
                            a->score[i]);
             else if (j == 0)
-                buf_printf(out, "; score %.4f", a->score[i]);
-            buf_putc(out, ']');
+                cmi_buf_printf(out, "; score %.4f", a->score[i]);
+            cmi_buf_putc(out, ']');
             j++;
         }
-        buf_putc(out, '\0');
+        cmi_buf_putc(out, '\0');
         it->reason = (const char *)(uintptr_t)at;
     }
 }
 
-void agg_explain_fix(cm_explain_item *items, size_t n, const textbuf *out)
+void cmi_agg_explain_fix(cm_explain_item *items, size_t n, const textbuf *out)
 {
     for (size_t i = 0; i < n; i++)
         items[i].reason = out->s + (uintptr_t)items[i].reason;

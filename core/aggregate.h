@@ -34,18 +34,18 @@ typedef struct agg_run {
  * order; the criteria are the rules of the ranking side (region_side);
  * tie: each candidate's place among equals (lower first). 0, or -1 when
  * out of memory. */
-int agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, size_t count,
+int cmi_agg_rank(agg_run *a, const cm_policy *p, int region_side, const double *rs, size_t count,
              const uint32_t *tie);
-void agg_free(agg_run *a);
+void cmi_agg_free(agg_run *a);
 
 /* Candidate i's explanation (its p->nrules items, reasons pointing
  * anywhere): the criteria's contributions become their shares of the
  * method's score and each reason gains what the method saw; the reasons
  * are copied into out, and the items point there once out stops growing
- * (agg_explain_fix). */
-void agg_explain(const agg_run *a, const cm_policy *p, size_t i, cm_explain_item *items,
+ * (cmi_agg_explain_fix). */
+void cmi_agg_explain(const agg_run *a, const cm_policy *p, size_t i, cm_explain_item *items,
                  textbuf *out);
-/* Point n items, whose reasons agg_explain left as offsets, into out. */
-void agg_explain_fix(cm_explain_item *items, size_t n, const textbuf *out);
+/* Point n items, whose reasons cmi_agg_explain left as offsets, into out. */
+void cmi_agg_explain_fix(cm_explain_item *items, size_t n, const textbuf *out);
 
 #endif

@@ -103,7 +103,7 @@ static cm_status pfail(const cm_pairs *p, cm_status s, const char *fmt, ...)
     (void)p;
     va_list ap;
     va_start(ap, fmt);
-    err_vset(s, fmt, ap);
+    cmi_err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -113,7 +113,7 @@ CM_API cm_pairs *cm_pairs_new(void)
     cm_pairs *p = cm_calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
-    if (strpool_init(&p->pool) < 0) {
+    if (cmi_strpool_init(&p->pool) < 0) {
         cm_free(p);
         return NULL;
     }
@@ -124,7 +124,7 @@ CM_API void cm_pairs_free(cm_pairs *p)
 {
     if (p == NULL)
         return;
-    strpool_free(&p->pool);
+    cmi_strpool_free(&p->pool);
     cm_free(p->side[0]);
     cm_free(p->side[1]);
     map_free(&p->ids);
@@ -136,7 +136,7 @@ CM_API void cm_pairs_free(cm_pairs *p)
 CM_API const char *cm_pairs_errmsg(const cm_pairs *p)
 {
     (void)p;
-    return err_get();
+    return cmi_err_get();
 }
 CM_API size_t cm_pairs_count(const cm_pairs *p) { return p ? p->npairs : 0; }
 CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k)
@@ -149,9 +149,9 @@ CM_API size_t cm_pairs_parties(const cm_pairs *p, cm_kind k)
 static const char *side_word(int side) { return side == PSIDE_E ? "enterprise" : "region"; }
 
 
-uint32_t pairs_find(const cm_pairs *p, int side, const char *id)
+uint32_t cmi_pairs_find(const cm_pairs *p, int side, const char *id)
 {
-    str_ref ref = strpool_find(&p->pool, id, strlen(id));
+    str_ref ref = cmi_strpool_find(&p->pool, id, strlen(id));
     uint32_t v;
     if (ref == STR_NONE || !map_get(&p->ids, (uint64_t)side << 32 | ref, &v))
         return UINT32_MAX;
@@ -161,12 +161,12 @@ uint32_t pairs_find(const cm_pairs *p, int side, const char *id)
 /* The party with this id: 0 found or made, 1 unknown on a closed side, -1 no memory. */
 static int party_get(cm_pairs *p, int side, const char *id, size_t len, int create, uint32_t *out)
 {
-    str_ref ref = strpool_find(&p->pool, id, len);
+    str_ref ref = cmi_strpool_find(&p->pool, id, len);
     if (ref != STR_NONE && map_get(&p->ids, (uint64_t)side << 32 | ref, out))
         return 0;
     if (!create || p->closed[side])
         return 1;
-    if (p->nside[side] >= UINT32_MAX - 1 || strpool_intern(&p->pool, id, len, &ref) < 0 ||
+    if (p->nside[side] >= UINT32_MAX - 1 || cmi_strpool_intern(&p->pool, id, len, &ref) < 0 ||
         map_reserve(&p->ids) < 0 ||
         cm_grow((void **)&p->side[side], &p->capside[side], p->nside[side] + 1, sizeof(pairs_party)) < 0)
         return -1;
@@ -198,7 +198,7 @@ static int pair_put(cm_pairs *p, const char *e, size_t elen, const char *r, size
     if (map_get(&p->index, key, dup))
         return 1;
     str_ref reasons = STR_NONE;
-    if (why && whylen && strpool_intern(&p->pool, why, whylen, &reasons) < 0)
+    if (why && whylen && cmi_strpool_intern(&p->pool, why, whylen, &reasons) < 0)
         return -1;
     if (p->npairs >= UINT32_MAX - 1 || map_reserve(&p->index) < 0 ||
         cm_grow((void **)&p->pairs, &p->cap, p->npairs + 1, sizeof *p->pairs) < 0)
@@ -217,9 +217,9 @@ CM_API cm_status cm_pairs_add(cm_pairs *p, const char *enterprise, const char *r
     if (p == NULL || enterprise == NULL || region == NULL)
         return CM_EUSAGE;
     size_t el = strlen(enterprise), rl = strlen(region);
-    if (!schema_valid_id(enterprise, el) || !schema_valid_id(region, rl))
+    if (!cmi_schema_valid_id(enterprise, el) || !cmi_schema_valid_id(region, rl))
         return pfail(p, CM_EINPUT, "'%.80s' is not an id (1-64 characters of A-Za-z0-9._:-)",
-                     schema_valid_id(enterprise, el) ? region : enterprise);
+                     cmi_schema_valid_id(enterprise, el) ? region : enterprise);
     if (!score_ok(score) || (region_score >= 0 && !score_ok(region_score)) || isnan(region_score))
         return pfail(p, CM_EINPUT, "pair %s, %s: scores must lie in [0, 1]", enterprise, region);
     uint32_t dup;
@@ -347,13 +347,13 @@ static void problem(loader *L, unsigned long line, unsigned long col, long recor
         return;
     diag_info di = { L->name, line, col, record, id && id->s ? id->s : NULL,
                      id && id->s ? id->len : 0, fieldname, expected, found, note };
-    if (diag_add(L->d, &di) < 0)
+    if (cmi_diag_add(L->d, &di) < 0)
         L->nomem = 1;
 }
 
 static void quote_found(char *buf, size_t n, const field *f)
 {
-    diag_quote(buf, n, f->s, f->len);
+    cmi_diag_quote(buf, n, f->s, f->len);
 }
 
 /* Check and add one record; line and column for messages (line 0: record only). */
@@ -369,7 +369,7 @@ static void take(loader *L, unsigned long line, long record, const field *e, con
         if (fs[i]->s == NULL) {
             problem(L, line, 0, record, e, names[i], "an id", "nothing", NULL);
             bad = 1;
-        } else if (!schema_valid_id(fs[i]->s, fs[i]->len)) {
+        } else if (!cmi_schema_valid_id(fs[i]->s, fs[i]->len)) {
             quote_found(found, sizeof found, fs[i]);
             problem(L, line, fs[i]->column, record, e, names[i],
                     "an id of 1-64 characters A-Za-z0-9._:-", found, NULL);
@@ -452,13 +452,13 @@ static field csv_field(const csvr *c, long i)
     if (i < 0 || (size_t)i >= c->nfields || c->fields[i].len == 0)
         return (field){ NULL, 0, 0 };
     const csvr_field *f = &c->fields[i];
-    return (field){ c->text + f->off, f->len, src_column(c->src, f->at) };
+    return (field){ c->text + f->off, f->len, cmi_src_column(c->src, f->at) };
 }
 
-static void load_csv(loader *L, source *src, size_t start)
+static void cmi_load_csv(loader *L, source *src, size_t start)
 {
     csvr rec;
-    csvr_init(&rec, src, start, PAIRS_MAX_RECORD);
+    cmi_csvr_init(&rec, src, start, PAIRS_MAX_RECORD);
     rec.comment = '#';
     enum { C_E, C_R, C_S, C_RS, C_WHY, NCOL };
     static const char *const colnames[NCOL] = { "enterprise", "region", "score", "region_score",
@@ -467,17 +467,17 @@ static void load_csv(loader *L, source *src, size_t start)
     int have_header = 0;
     long record = 0;
     while (L->problems < 1000000 && !L->nomem) {
-        int k = csvr_next(&rec);
+        int k = cmi_csvr_next(&rec);
         if (k == 0)
             break;
         if (k < 0) {
             if (rec.error == CSVR_NOMEM) {
                 L->nomem = 1;
             } else {
-                unsigned long at = src_line(src, rec.error_at);
-                unsigned long colno = src_column(src, rec.error_at);
+                unsigned long at = cmi_src_line(src, rec.error_at);
+                unsigned long colno = cmi_src_column(src, rec.error_at);
                 if (rec.error == CSVR_UNCLOSED)
-                    problem(L, src_line(src, rec.start), 0, 0, NULL, NULL, "a closing quote",
+                    problem(L, cmi_src_line(src, rec.start), 0, 0, NULL, NULL, "a closing quote",
                             "the end of the file", NULL);
                 else if (rec.error == CSVR_NUL)
                     problem(L, at, colno, 0, NULL, NULL, NULL, NULL, "NUL byte in cell");
@@ -489,7 +489,7 @@ static void load_csv(loader *L, source *src, size_t start)
         }
         if (rec.is_comment)
             continue;
-        unsigned long at = src_line(src, rec.start);
+        unsigned long at = cmi_src_line(src, rec.start);
         if (rec.too_long) {
             char exp[64], fnd[64];
             snprintf(exp, sizeof exp, "a record of at most %zu bytes", (size_t)PAIRS_MAX_RECORD);
@@ -540,7 +540,7 @@ static void load_csv(loader *L, source *src, size_t start)
     if (!have_header && !L->nomem && L->problems == 0)
         problem(L, 1, 0, 0, NULL, "header", "a header row (enterprise,region,score)",
                 "an empty file", NULL);
-    csvr_free(&rec);
+    cmi_csvr_free(&rec);
 }
 
 /* ---- JSON ---- */
@@ -640,7 +640,7 @@ static int json_record(loader *L, source *src, size_t at, size_t len, unsigned l
     json_error_t je;
     int nomem;
     *out = NULL;
-    json_t *obj = jsonr_parse(src, at, len, flags, &je, &nomem);
+    json_t *obj = cmi_jsonr_parse(src, at, len, flags, &je, &nomem);
     if (nomem) {
         L->nomem = 1;
         return -1;
@@ -649,7 +649,7 @@ static int json_record(loader *L, source *src, size_t at, size_t len, unsigned l
         /* jansson counts from the record's start */
         unsigned long eline = je.line > 0 ? (unsigned long)je.line : 1;
         unsigned long ecol = je.column > 0 ? (unsigned long)je.column : 0;
-        unsigned long l0 = src_line(src, at), c0 = src_column(src, at);
+        unsigned long l0 = cmi_src_line(src, at), c0 = cmi_src_column(src, at);
         problem(L, l0 + eline - 1, eline == 1 && ecol ? c0 + ecol - 1 : ecol, line ? 0 : record,
                 NULL, NULL, line ? "a JSON object" : "valid JSON", je.text, NULL);
         return line ? 0 : -1;     /* a bad line is one record; in a document, the end */
@@ -658,18 +658,18 @@ static int json_record(loader *L, source *src, size_t at, size_t len, unsigned l
     return 0;
 }
 
-static void load_jsonl(loader *L, source *src, size_t start)
+static void cmi_load_jsonl(loader *L, source *src, size_t start)
 {
     size_t pos = start;
     long record = 0;
     while (!L->nomem && L->problems < 1000000) {
-        src_keep(src, pos);
-        if (src_avail(src, pos) == 0)
+        cmi_src_keep(src, pos);
+        if (cmi_src_avail(src, pos) == 0)
             break;
         size_t eol, next;
         int long_line;
-        unsigned long line = src_line(src, pos);
-        if (jsonr_line(src, pos, PAIRS_MAX_RECORD, &eol, &next, &long_line) < 0) {
+        unsigned long line = cmi_src_line(src, pos);
+        if (cmi_jsonr_line(src, pos, PAIRS_MAX_RECORD, &eol, &next, &long_line) < 0) {
             problem(L, line, 0, 0, NULL, NULL, "a line of JSON text", "a NUL byte", NULL);
             break;
         }
@@ -712,21 +712,21 @@ static void load_jsonl(loader *L, source *src, size_t start)
 /* The elements of the array whose '[' is at `at`, one record at a time. */
 static int json_pairs_array(loader *L, source *src, size_t at, size_t *after)
 {
-    size_t i = jsonr_skip_ws(src, at + 1);
+    size_t i = cmi_jsonr_skip_ws(src, at + 1);
     long record = 0;
-    if (src_byte(src, i) == ']') {
+    if (cmi_src_byte(src, i) == ']') {
         *after = i + 1;
         return 0;
     }
     for (;;) {
         if (L->nomem || L->problems >= 1000000)
             return -1;
-        src_keep(src, i);
-        if (src_byte(src, i) < 0)
+        cmi_src_keep(src, i);
+        if (cmi_src_byte(src, i) < 0)
             goto truncated;
         record++;
         size_t end;
-        int sc = jsonr_value(src, i, PAIRS_MAX_RECORD, &end);
+        int sc = cmi_jsonr_value(src, i, PAIRS_MAX_RECORD, &end);
         if (sc == JSONR_BAD)
             goto truncated;
         if (sc == JSONR_TOO_LONG) {
@@ -744,19 +744,19 @@ static int json_pairs_array(loader *L, source *src, size_t at, size_t *after)
                 take_json(L, obj, 0, record);
             json_decref(obj);
         }
-        i = jsonr_skip_ws(src, end);
-        int c = src_byte(src, i);
+        i = cmi_jsonr_skip_ws(src, end);
+        int c = cmi_src_byte(src, i);
         if (c == ']') {
             *after = i + 1;
             return 0;
         }
         if (c != ',')
             break;
-        i = jsonr_skip_ws(src, i + 1);
+        i = cmi_jsonr_skip_ws(src, i + 1);
     }
 truncated:
-    problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
-            src_byte(src, i) < 0 ? "the end of the file inside the list of pairs"
+    problem(L, cmi_src_line(src, i), cmi_src_column(src, i), 0, NULL, NULL, "valid JSON",
+            cmi_src_byte(src, i) < 0 ? "the end of the file inside the list of pairs"
                                  : "something else than ',' or ']' after a pair", NULL);
     return -1;
 }
@@ -764,17 +764,17 @@ truncated:
 /* Only white space may follow the document. */
 static void json_end(loader *L, source *src, size_t at)
 {
-    size_t i = jsonr_skip_ws(src, at);
-    if (src_byte(src, i) >= 0)
-        problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
+    size_t i = cmi_jsonr_skip_ws(src, at);
+    if (cmi_src_byte(src, i) >= 0)
+        problem(L, cmi_src_line(src, i), cmi_src_column(src, i), 0, NULL, NULL, "valid JSON",
                 "text after the end of the document", NULL);
 }
 
-static void load_json(loader *L, source *src, size_t start)
+static void cmi_load_json(loader *L, source *src, size_t start)
 {
     static const char *const keys[] = { "results", "assignments", "pairs" };
-    size_t i = jsonr_skip_ws(src, start);
-    int c = src_byte(src, i);
+    size_t i = cmi_jsonr_skip_ws(src, start);
+    int c = cmi_src_byte(src, i);
     size_t end;
     if (c == '[') {
         if (json_pairs_array(L, src, i, &end) == 0)
@@ -783,8 +783,8 @@ static void load_json(loader *L, source *src, size_t start)
     }
     if (c != '{') {
         /* not a list nor an object: let jansson say what it is */
-        src_keep(src, i);
-        if (c >= 0 && jsonr_value(src, i, PAIRS_MAX_RECORD, &end) != JSONR_TOO_LONG) {
+        cmi_src_keep(src, i);
+        if (c >= 0 && cmi_jsonr_value(src, i, PAIRS_MAX_RECORD, &end) != JSONR_TOO_LONG) {
             json_t *v;
             if (json_record(L, src, i, end - i, 0, 0, JSON_DECODE_ANY, &v) < 0)
                 return;
@@ -796,17 +796,17 @@ static void load_json(loader *L, source *src, size_t start)
         return;
     }
     /* an object: the first key naming the pairs holds them; others are skipped */
-    i = jsonr_skip_ws(src, i + 1);
+    i = cmi_jsonr_skip_ws(src, i + 1);
     for (;;) {
-        if (src_byte(src, i) == '}')
+        if (cmi_src_byte(src, i) == '}')
             break;
-        src_keep(src, i);
+        cmi_src_keep(src, i);
         size_t kend;
-        if (src_byte(src, i) != '"' || jsonr_value(src, i, PAIRS_MAX_RECORD, &kend) != JSONR_OK)
+        if (cmi_src_byte(src, i) != '"' || cmi_jsonr_value(src, i, PAIRS_MAX_RECORD, &kend) != JSONR_OK)
             goto bad;
         json_error_t je;
         int nomem;
-        json_t *key = jsonr_parse(src, i, kend - i, JSON_DECODE_ANY, &je, &nomem);
+        json_t *key = cmi_jsonr_parse(src, i, kend - i, JSON_DECODE_ANY, &je, &nomem);
         if (nomem) {
             L->nomem = 1;
             return;
@@ -818,26 +818,26 @@ static void load_json(loader *L, source *src, size_t start)
         json_decref(key);
         if (key == NULL)
             goto bad;
-        i = jsonr_skip_ws(src, kend);
-        if (src_byte(src, i) != ':')
+        i = cmi_jsonr_skip_ws(src, kend);
+        if (cmi_src_byte(src, i) != ':')
             goto bad;
-        i = jsonr_skip_ws(src, i + 1);
-        if (wanted && src_byte(src, i) == '[') {
+        i = cmi_jsonr_skip_ws(src, i + 1);
+        if (wanted && cmi_src_byte(src, i) == '[') {
             /* the rest of the object is not read: the pairs are what counts */
             json_pairs_array(L, src, i, &end);
             return;
         }
-        src_keep(src, i);
+        cmi_src_keep(src, i);
         size_t vend;
-        int sc = src_byte(src, i) < 0 ? JSONR_EOF : jsonr_value(src, i, (size_t)-1, &vend);
+        int sc = cmi_src_byte(src, i) < 0 ? JSONR_EOF : cmi_jsonr_value(src, i, (size_t)-1, &vend);
         if (sc != JSONR_OK && sc != JSONR_TOO_LONG)
             goto bad;
-        i = jsonr_skip_ws(src, vend);
-        if (src_byte(src, i) == ',') {
-            i = jsonr_skip_ws(src, i + 1);
+        i = cmi_jsonr_skip_ws(src, vend);
+        if (cmi_src_byte(src, i) == ',') {
+            i = cmi_jsonr_skip_ws(src, i + 1);
             continue;
         }
-        if (src_byte(src, i) == '}')
+        if (cmi_src_byte(src, i) == '}')
             break;
         goto bad;
     }
@@ -847,7 +847,7 @@ static void load_json(loader *L, source *src, size_t start)
             "an object without them", NULL);
     return;
 bad:
-    problem(L, src_line(src, i), src_column(src, i), 0, NULL, NULL, "valid JSON",
+    problem(L, cmi_src_line(src, i), cmi_src_column(src, i), 0, NULL, NULL, "valid JSON",
             "a broken object around the pairs", NULL);
 }
 
@@ -857,7 +857,7 @@ static void rollback(cm_pairs *p, size_t npairs, const size_t nside[2], strpool_
     p->npairs = npairs;
     p->nside[0] = nside[0];
     p->nside[1] = nside[1];
-    strpool_rollback(&p->pool, m);
+    cmi_strpool_rollback(&p->pool, m);
     /* the maps are rebuilt from the arrays: cheaper than undoing each insert */
     if (p->ids.cap)
         memset(p->ids.keys, 0, p->ids.cap * sizeof *p->ids.keys);
@@ -908,7 +908,7 @@ CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void 
     if (name == NULL)
         name = "(buffer)";
     const char *s = data ? data : "";
-    size_t bad = utf8_check(s, len);
+    size_t bad = cmi_utf8_check(s, len);
     if (bad < len) {
         size_t line = 1;
         for (size_t i = 0; i < bad; i++)
@@ -916,7 +916,7 @@ CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void 
         if (diags) {
             diag_info di = { name, line, 0, 0, NULL, 0, NULL, "UTF-8 text", "an invalid byte",
                              NULL };
-            diag_add(diags, &di);
+            cmi_diag_add(diags, &di);
         }
         return pfail(p, CM_EINPUT, "%s:%zu: not UTF-8 text", name, line);
     }
@@ -924,16 +924,16 @@ CM_API cm_status cm_pairs_load_buffer(cm_pairs *p, const char *name, const void 
         format = sniff(name, s, len);
     loader L = { p, name, diags, p->npairs, NULL, 0, 0, 0, 0 };
     size_t nside[2] = { p->nside[0], p->nside[1] };
-    strpool_mark m = strpool_mark_now(&p->pool);
+    strpool_mark m = cmi_strpool_mark_now(&p->pool);
     source src;
-    src_init_memory(&src, s, len);
+    cmi_src_init_memory(&src, s, len);
     size_t start = len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     if (format == CM_FORMAT_CSV)
-        load_csv(&L, &src, start);
+        cmi_load_csv(&L, &src, start);
     else if (format == CM_FORMAT_JSONL)
-        load_jsonl(&L, &src, start);
+        cmi_load_jsonl(&L, &src, start);
     else
-        load_json(&L, &src, start);
+        cmi_load_json(&L, &src, start);
     cm_free(L.lines);
     if (L.nomem || L.problems) {
         rollback(p, L.start, nside, m);
@@ -1530,7 +1530,7 @@ CM_API long cm_assignment_capacity(const cm_assignment *a, const char *region, s
         *used = 0;
     if (a == NULL || region == NULL)
         return -2;
-    uint32_t r = pairs_find(a->p, PSIDE_R, region);
+    uint32_t r = cmi_pairs_find(a->p, PSIDE_R, region);
     if (r == UINT32_MAX)
         return -2;
     if (used)
@@ -1565,12 +1565,12 @@ static int add_name(cm_assignment *a, const char *name)
 static void name_list(textbuf *b, const char *const *names, size_t n, const long *caps)
 {
     for (size_t i = 0; i < n && i < NAMES_IN_MESSAGE; i++) {
-        buf_printf(b, "%s%s", i ? ", " : "", names[i]);
+        cmi_buf_printf(b, "%s%s", i ? ", " : "", names[i]);
         if (caps)
-            buf_printf(b, " (capacity %ld)", caps[i]);
+            cmi_buf_printf(b, " (capacity %ld)", caps[i]);
     }
     if (n > NAMES_IN_MESSAGE)
-        buf_printf(b, " and %zu more", n - NAMES_IN_MESSAGE);
+        cmi_buf_printf(b, " and %zu more", n - NAMES_IN_MESSAGE);
 }
 
 static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
@@ -1625,10 +1625,10 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
             cm_left_reason why;
             if (side == PSIDE_R && x->capraw[i] == 0 && cand) {
                 why = CM_LEFT_NO_CAPACITY;
-                buf_printf(&m, "capacity 0");
+                cmi_buf_printf(&m, "capacity 0");
             } else if (cand == 0) {
                 why = CM_LEFT_NO_PAIR;
-                buf_printf(&m, "no candidate pair");
+                cmi_buf_printf(&m, "no candidate pair");
             } else if (acc == 0) {
                 why = CM_LEFT_BELOW_MIN;
                 uint32_t bq = (side == PSIDE_E ? ebest : rbest)[pidx];
@@ -1638,7 +1638,7 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
                                                    : pairs_id(p, PSIDE_E, pp->e);
                 if (add_name(a, with) < 0)
                     goto nomem;
-                buf_printf(&m, "no pair at or above the minimum score %g (best: %.3f, with %s)",
+                cmi_buf_printf(&m, "no pair at or above the minimum score %g (best: %.3f, with %s)",
                        o->min_score, best, with ? with : "?");
             } else if (side == PSIDE_E) {
                 why = CM_LEFT_FULL;
@@ -1651,17 +1651,17 @@ static int left_out(cm_assignment *a, const prep *x, const cm_assign_options *o,
                             goto nomem;
                     }
                 }
-                buf_printf(&m, "%s regions full: ", optimal ? "acceptable" : "preferred");
+                cmi_buf_printf(&m, "%s regions full: ", optimal ? "acceptable" : "preferred");
                 name_list(&m, a->names + first, nfull, caps);
                 if (nfull < acc)
-                    buf_printf(&m, "%s%u with room passed over for a greater total score",
+                    cmi_buf_printf(&m, "%s%u with room passed over for a greater total score",
                            nfull ? "; " : "", acc - (uint32_t)nfull);
             } else {
                 why = CM_LEFT_TAKEN;
                 for (uint32_t k = off[i]; k < off[i + 1]; k++)
                     if (add_name(a, pairs_id(p, PSIDE_E, x->eord[x->ae[list[k]]])) < 0)
                         goto nomem;
-                buf_printf(&m, optimal ? "its acceptable enterprises were assigned elsewhere for a "
+                cmi_buf_printf(&m, optimal ? "its acceptable enterprises were assigned elsewhere for a "
                                      "greater total score: "
                                    : "its acceptable enterprises all went to regions they "
                                      "prefer: ");

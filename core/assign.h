@@ -48,7 +48,7 @@ struct cm_pairs {
 };
 
 /* The index of a party by id, or UINT32_MAX. */
-uint32_t pairs_find(const cm_pairs *p, int side, const char *id);
+uint32_t cmi_pairs_find(const cm_pairs *p, int side, const char *id);
 static inline const char *pairs_id(const cm_pairs *p, int side, uint32_t i)
 {
     return strpool_get(&p->pool, p->side[side][i].id);

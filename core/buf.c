@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-char *buf_reserve(textbuf *b, size_t n)
+char *cmi_buf_reserve(textbuf *b, size_t n)
 {
     if (b->nomem)
         return NULL;
@@ -20,9 +20,9 @@ char *buf_reserve(textbuf *b, size_t n)
     return b->s + b->len;
 }
 
-void buf_put(textbuf *b, const char *s, size_t n)
+void cmi_buf_put(textbuf *b, const char *s, size_t n)
 {
-    char *p = buf_reserve(b, n);
+    char *p = cmi_buf_reserve(b, n);
     if (p == NULL)
         return;
     if (n)
@@ -31,11 +31,11 @@ void buf_put(textbuf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void buf_puts(textbuf *b, const char *s) { buf_put(b, s, strlen(s)); }
+void cmi_buf_puts(textbuf *b, const char *s) { cmi_buf_put(b, s, strlen(s)); }
 
-void buf_putc(textbuf *b, char c) { buf_put(b, &c, 1); }
+void cmi_buf_putc(textbuf *b, char c) { cmi_buf_put(b, &c, 1); }
 
-void buf_vprintf(textbuf *b, const char *fmt, va_list ap)
+void cmi_buf_vprintf(textbuf *b, const char *fmt, va_list ap)
 {
     va_list aq;
     va_copy(aq, ap);
@@ -43,22 +43,22 @@ void buf_vprintf(textbuf *b, const char *fmt, va_list ap)
     va_end(aq);
     if (n < 0)
         return;
-    char *p = buf_reserve(b, (size_t)n);
+    char *p = cmi_buf_reserve(b, (size_t)n);
     if (p == NULL)
         return;
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 
-void buf_printf(textbuf *b, const char *fmt, ...)
+void cmi_buf_printf(textbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(b, fmt, ap);
+    cmi_buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void buf_clear(textbuf *b)
+void cmi_buf_clear(textbuf *b)
 {
     b->len = 0;
     b->nomem = 0;
@@ -66,7 +66,7 @@ void buf_clear(textbuf *b)
         b->s[0] = '\0';
 }
 
-void buf_free(textbuf *b)
+void cmi_buf_free(textbuf *b)
 {
     cm_free(b->s);
     b->s = NULL;
@@ -74,7 +74,7 @@ void buf_free(textbuf *b)
     b->nomem = 0;
 }
 
-size_t buf_utf8_char(const char *s, size_t n)
+size_t cmi_buf_utf8_char(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (n == 0)
@@ -108,7 +108,7 @@ size_t buf_utf8_char(const char *s, size_t n)
  * (cm_write_json_string) share one definition of each format. */
 typedef void (*emit_fn)(void *ud, const char *s, size_t n);
 
-static void emit_buf(void *ud, const char *s, size_t n) { buf_put(ud, s, n); }
+static void emit_buf(void *ud, const char *s, size_t n) { cmi_buf_put(ud, s, n); }
 
 static void json_escape(const char *s, size_t n, emit_fn put, void *ud)
 {
@@ -120,7 +120,7 @@ static void json_escape(const char *s, size_t n, emit_fn put, void *ud)
         const char *rep = NULL;
         size_t adv = 1;
         if (c >= 0x80) {
-            adv = buf_utf8_char(s + i, n - i);
+            adv = cmi_buf_utf8_char(s + i, n - i);
             if (adv == 0) {
                 rep = "\\ufffd";
                 adv = 1;
@@ -174,9 +174,9 @@ static void csv_escape(const char *s, size_t n, emit_fn put, void *ud)
     put(ud, "\"", 1);
 }
 
-void buf_json_string(textbuf *b, const char *s, size_t n) { json_escape(s, n, emit_buf, b); }
+void cmi_buf_json_string(textbuf *b, const char *s, size_t n) { json_escape(s, n, emit_buf, b); }
 
-void buf_csv_cell(textbuf *b, const char *s, size_t n) { csv_escape(s, n, emit_buf, b); }
+void cmi_buf_csv_cell(textbuf *b, const char *s, size_t n) { csv_escape(s, n, emit_buf, b); }
 
 typedef struct sink {
     cm_write_fn fn;
@@ -209,7 +209,7 @@ CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud)
     return k.bad ? CM_EIO : CM_OK;
 }
 
-void buf_html(textbuf *b, const char *s, size_t n)
+void cmi_buf_html(textbuf *b, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
@@ -222,9 +222,9 @@ void buf_html(textbuf *b, const char *s, size_t n)
         case '\'': rep = "&#39;"; break;
         default: continue;
         }
-        buf_put(b, s + run, i - run);
-        buf_puts(b, rep);
+        cmi_buf_put(b, s + run, i - run);
+        cmi_buf_puts(b, rep);
         run = i + 1;
     }
-    buf_put(b, s + run, n - run);
+    cmi_buf_put(b, s + run, n - run);
 }

@@ -22,7 +22,7 @@ CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_polic
 {
     cm_candidate_options d;
     if (pairs == NULL || e == NULL || p == NULL)
-        return err_set(CM_EUSAGE, "cm_pairs_add_candidates: pairs, an engine and a policy "
+        return cmi_err_set(CM_EUSAGE, "cm_pairs_add_candidates: pairs, an engine and a policy "
                        "are needed");
     if (o == NULL) {
         cm_candidate_options_init(&d);

@@ -5,7 +5,7 @@
  * bytes of a field that need no decision (most of them), sixteen at a time
  * where SSE2 is there; a plain field that ends in the window is taken whole.
  * The text of each field is copied once into the record's text buffer,
- * unescaped and NUL-terminated. csvr_peek glances at the next record
+ * unescaped and NUL-terminated. cmi_csvr_peek glances at the next record
  * without reading input, for work that can start early.
  */
 #include "csvread.h"
@@ -67,7 +67,7 @@ static inline size_t scan(const unsigned char *p, size_t k, size_t n, const unsi
 static const unsigned char special_quoted[256] = { [0] = 1, ['"'] = 1 };
 static const unsigned char special_comment[256] = { [0] = 1, ['\n'] = 1, ['\r'] = 1 };
 
-void csvr_init(csvr *c, source *src, size_t start, size_t max)
+void cmi_csvr_init(csvr *c, source *src, size_t start, size_t max)
 {
     memset(c, 0, sizeof *c);
     c->src = src;
@@ -75,7 +75,7 @@ void csvr_init(csvr *c, source *src, size_t start, size_t max)
     c->max = max;
 }
 
-void csvr_free(csvr *c)
+void cmi_csvr_free(csvr *c)
 {
     cm_free(c->fields);
     cm_free(c->text);
@@ -163,7 +163,7 @@ static int fail(csvr *c, enum csvr_error e, size_t at)
     return -1;
 }
 
-int csvr_next(csvr *c)
+int cmi_csvr_next(csvr *c)
 {
     source *s = c->src;
     c->nfields = 0;
@@ -177,7 +177,7 @@ int csvr_next(csvr *c)
     size_t i = c->pos;
     size_t field_at = 0, fstart = 0, flen = 0, spaces = 0, k;
     for (;;) {
-        size_t n = src_avail(s, i);
+        size_t n = cmi_src_avail(s, i);
         if (n == 0) {
             if (s->nomem)
                 return fail(c, CSVR_NOMEM, i);
@@ -226,7 +226,7 @@ int csvr_next(csvr *c)
                 }
                 if (state == ROW_NOT_BEGUN) {
                     c->start = i + k;
-                    src_keep(s, c->start);
+                    cmi_src_keep(s, c->start);
                     state = FIELD_NOT_BEGUN;
                 }
                 if (ch == ',') {
@@ -356,22 +356,22 @@ int csvr_next(csvr *c)
         }
         i += n;
         if (c->too_long)
-            src_keep(s, i);
+            cmi_src_keep(s, i);
     }
 row_end:
     /* p[k] is CR or LF; a CRLF pair ends the record as one */
     {
         size_t at = i + k;
-        int ch = src_byte(s, at);
+        int ch = cmi_src_byte(s, at);
         at++;
-        if (ch == '\r' && src_byte(s, at) == '\n')
+        if (ch == '\r' && cmi_src_byte(s, at) == '\n')
             at++;
         c->pos = c->end = at;
     }
     return 1;
 }
 
-void csvr_peek(const csvr *c, csvr_peek_field *out, size_t n)
+void cmi_csvr_peek(const csvr *c, csvr_peek_field *out, size_t n)
 {
     const source *s = c->src;
     size_t end = s->base + s->len, at = c->pos;

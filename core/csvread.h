@@ -55,10 +55,10 @@ typedef struct csvr {
     size_t error_at;          /* offset of the offending byte (or the end of input) */
 } csvr;
 
-void csvr_init(csvr *c, source *src, size_t start, size_t max);
-void csvr_free(csvr *c);
+void cmi_csvr_init(csvr *c, source *src, size_t start, size_t max);
+void cmi_csvr_free(csvr *c);
 /* Read the next record: 1 read, 0 end of input, -1 error (c->error). */
-int csvr_next(csvr *c);
+int cmi_csvr_next(csvr *c);
 /* A glance at the record after the one read last, without reading input:
  * the text of its fields 0..n-1 where the window holds them and they are
  * plain (unquoted, or quoted with nothing to unescape, no blanks around);
@@ -69,6 +69,6 @@ typedef struct csvr_peek_field {
     const char *s;
     size_t len;
 } csvr_peek_field;
-void csvr_peek(const csvr *c, csvr_peek_field *out, size_t n);
+void cmi_csvr_peek(const csvr *c, csvr_peek_field *out, size_t n);
 
 #endif

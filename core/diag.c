@@ -43,7 +43,7 @@ CM_API const cm_diag *cm_diags_at(const cm_diags *d, size_t i)
     return d && i < d->count ? &d->items[i] : NULL;
 }
 
-size_t utf8_check(const char *s, size_t len)
+size_t cmi_utf8_check(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -95,7 +95,7 @@ size_t utf8_check(const char *s, size_t len)
     return len;
 }
 
-const char *diag_quote(char *buf, size_t n, const char *s, size_t len)
+const char *cmi_diag_quote(char *buf, size_t n, const char *s, size_t len)
 {
     size_t o = 0;
     int cut = 0;
@@ -122,7 +122,7 @@ const char *diag_quote(char *buf, size_t n, const char *s, size_t len)
         } else if (c >= 0x80) {
             /* a whole valid UTF-8 character, or the stray byte as \xNN */
             size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-            if (i + want <= len && utf8_check(s + i, want) == want) {
+            if (i + want <= len && cmi_utf8_check(s + i, want) == want) {
                 memcpy(esc, s + i, want);
                 el = want;
                 if (o + el + 5 > n) {
@@ -174,7 +174,7 @@ static size_t put(char *blk, size_t *o, const char *s, size_t len)
     return at;
 }
 
-int diag_add(cm_diags *d, const diag_info *in)
+int cmi_diag_add(cm_diags *d, const diag_info *in)
 {
     if (d == NULL)
         return 0;
@@ -201,7 +201,7 @@ int diag_add(cm_diags *d, const diag_info *in)
         EMIT(" record %ld", in->record);
         if (in->id && in->id_len) {
             char q[96];
-            EMIT(" (id %s)", diag_quote(q, sizeof q, in->id, in->id_len));
+            EMIT(" (id %s)", cmi_diag_quote(q, sizeof q, in->id, in->id_len));
         }
         EMIT(":");
     }

@@ -34,14 +34,14 @@ typedef struct diag_info {
 
 /* Add a problem. Returns 0, or -1 when out of memory (the list is unchanged).
  * Past the limit the problem is only counted in d->dropped. */
-int diag_add(cm_diags *d, const diag_info *info);
+int cmi_diag_add(cm_diags *d, const diag_info *info);
 
 /* UTF-8 validation: the byte offset of the first invalid sequence, or len
  * when all of s is valid. */
-size_t utf8_check(const char *s, size_t len);
+size_t cmi_utf8_check(const char *s, size_t len);
 
 /* Quote a value for "found": JSON-style escapes, cut after max bytes with
  * "...". Writes into buf (size n) and returns buf. */
-const char *diag_quote(char *buf, size_t n, const char *s, size_t len);
+const char *cmi_diag_quote(char *buf, size_t n, const char *s, size_t len);
 
 #endif

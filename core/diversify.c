@@ -23,7 +23,7 @@ static const struct { const char *name; unsigned bit; } keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 #define TIE_MARGIN 1e-9
 
-unsigned div_key_of(const char *name)
+unsigned cmi_div_key_of(const char *name)
 {
     for (size_t i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].name, name) == 0)
@@ -31,16 +31,16 @@ unsigned div_key_of(const char *name)
     return 0;
 }
 
-const char *div_keys_expected(void)
+const char *cmi_div_keys_expected(void)
 {
     return "class, group, division, country, offers";
 }
 
 static int same_level(isic_id a, isic_id b, int level)
 {
-    if (a == ISIC_NONE || b == ISIC_NONE || isic_level(a) < level || isic_level(b) < level)
+    if (a == ISIC_NONE || b == ISIC_NONE || cmi_isic_level(a) < level || cmi_isic_level(b) < level)
         return 0;
-    return isic_ancestor(a, level) == isic_ancestor(b, level);
+    return cmi_isic_ancestor(a, level) == cmi_isic_ancestor(b, level);
 }
 
 /* The keys of d->by on which enterprises a and b agree. */
@@ -69,7 +69,7 @@ static unsigned bits(unsigned v)
     return n;
 }
 
-size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
+size_t cmi_diversify(const store *st, const div_spec *d, const uint32_t *partner,
                  const double *score, size_t n, size_t top, uint32_t *order, div_note *note)
 {
     size_t m = n < top ? n : top;
@@ -118,7 +118,7 @@ size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
     return m;
 }
 
-void div_reason(const store *st, const div_note *note, uint32_t rank, char *out, size_t n)
+void cmi_div_reason(const store *st, const div_note *note, uint32_t rank, char *out, size_t n)
 {
     out[0] = '\0';
     if (note->score_rank == rank)
@@ -134,9 +134,9 @@ void div_reason(const store *st, const div_note *note, uint32_t rank, char *out,
             if (keys[i].bit & (DIV_CLASS | DIV_GROUP | DIV_DIVISION)) {
                 int level = keys[i].bit == DIV_CLASS ? ISIC_CLASS
                           : keys[i].bit == DIV_GROUP ? ISIC_GROUP : ISIC_DIVISION;
-                isic_id at = isic_ancestor(a->sector, level);
+                isic_id at = cmi_isic_ancestor(a->sector, level);
                 snprintf(what, sizeof what, "is in the same ISIC %s (%s, %s)", keys[i].name,
-                         isic_code(at), isic_title(at));
+                         cmi_isic_code(at), cmi_isic_title(at));
                 if (what[0] && what[strlen(what) - 1] == ')') {   /* "Special-purpose": lower */
                     char *t = strchr(what, ',');
                     if (t && t[1] == ' ' && t[2] >= 'A' && t[2] <= 'Z')
@@ -144,14 +144,14 @@ void div_reason(const store *st, const div_note *note, uint32_t rank, char *out,
                 }
             } else if (keys[i].bit == DIV_COUNTRY) {
                 snprintf(what, sizeof what, "is from the same country (%s)",
-                         iso_country_name(a->c.country));
+                         cmi_iso_country_name(a->c.country));
             } else {
                 size_t o = (size_t)snprintf(what, sizeof what, "offers the same (");
-                for (int v = 0, first = 1; v < vocab_size(VOCAB_A) && o < sizeof what; v++)
+                for (int v = 0, first = 1; v < cmi_vocab_size(VOCAB_A) && o < sizeof what; v++)
                     if (a->offers & (1u << v)) {
                         for (const char *c = first ? "" : ", "; *c && o + 1 < sizeof what; c++)
                             what[o++] = *c;
-                        for (const char *c = vocab_word(VOCAB_A, v); *c && o + 1 < sizeof what; c++)
+                        for (const char *c = cmi_vocab_word(VOCAB_A, v); *c && o + 1 < sizeof what; c++)
                             what[o++] = *c == '_' ? ' ' : *c;   /* raw_materials: raw materials */
                         what[o] = '\0';
                         first = 0;

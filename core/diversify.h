@@ -32,9 +32,9 @@ typedef struct div_note {
 
 /* The key's bit for a name ("class", "group", "division", "country",
  * "offers"), or 0. */
-unsigned div_key_of(const char *name);
+unsigned cmi_div_key_of(const char *name);
 /* "class, group, division, country, offers" for messages. */
-const char *div_keys_expected(void);
+const char *cmi_div_keys_expected(void);
 
 /* Re-rank the enterprises partner[0..n) (best first by score, ties broken)
  * for one region: step by step, among the partners not yet placed whose rank
@@ -44,11 +44,11 @@ const char *div_keys_expected(void);
  * note[0..m) for m = min(n, top), and returns m (SIZE_MAX when out of
  * memory). The first m of a longer list are the same: a list of top + window
  * partners gives the exact first top. O(n * m). */
-size_t diversify(const store *st, const div_spec *d, const uint32_t *partner,
+size_t cmi_diversify(const store *st, const div_spec *d, const uint32_t *partner,
                  const double *score, size_t n, size_t top, uint32_t *order, div_note *note);
 
 /* The reason for a partner placed at rank (1-based) with this note, or an
  * empty string when it is at its rank by score. */
-void div_reason(const store *st, const div_note *note, uint32_t rank, char *out, size_t n);
+void cmi_div_reason(const store *st, const div_note *note, uint32_t rank, char *out, size_t n);
 
 #endif

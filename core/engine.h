@@ -11,15 +11,15 @@
 #include "store.h"
 #include "rates.h"
 
-store *engine_store(cm_engine *e);
+store *cmi_engine_store(cm_engine *e);
 /* Set the engine's message (printf-style) and return status. */
-cm_status engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
+cm_status cmi_engine_fail(cm_engine *e, cm_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Profiles were taken out or replaced in place: what policies computed per
  * profile index is no longer right (they compare generations). */
-unsigned long engine_generation(const cm_engine *e);
-void engine_changed(cm_engine *e);
+unsigned long cmi_engine_generation(const cm_engine *e);
+void cmi_engine_changed(cm_engine *e);
 /* A load finished: trim the store's spare capacity. */
-void engine_loaded(cm_engine *e);
+void cmi_engine_loaded(cm_engine *e);
 
 #endif

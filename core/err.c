@@ -11,7 +11,7 @@
  * engines and pairs are shared between threads. */
 static _Thread_local char message[ERR_MAX];
 
-cm_status err_vset(cm_status s, const char *fmt, va_list ap)
+cm_status cmi_err_vset(cm_status s, const char *fmt, va_list ap)
 {
     char tmp[sizeof message];
     /* the message may be built from the previous one */
@@ -20,18 +20,18 @@ cm_status err_vset(cm_status s, const char *fmt, va_list ap)
     return s;
 }
 
-cm_status err_set(cm_status s, const char *fmt, ...)
+cm_status cmi_err_set(cm_status s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    err_vset(s, fmt, ap);
+    cmi_err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
 
-const char *err_get(void) { return message; }
+const char *cmi_err_get(void) { return message; }
 
-void err_clear(void) { message[0] = '\0'; }
+void cmi_err_clear(void) { message[0] = '\0'; }
 
 CM_API const char *cm_last_error(void) { return message; }
 

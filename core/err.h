@@ -16,12 +16,12 @@
 /* Longest message kept, with its NUL. */
 #define ERR_MAX 2048
 
-/* Set this thread's message and return s (so: return err_set(CM_EIO, ...)).
+/* Set this thread's message and return s (so: return cmi_err_set(CM_EIO, ...)).
  * CM_OK is allowed: an informational message ("now on snapshot 3"). */
-cm_status err_set(cm_status s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-cm_status err_vset(cm_status s, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+cm_status cmi_err_set(cm_status s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+cm_status cmi_err_vset(cm_status s, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* This thread's message ("" when none). */
-const char *err_get(void);
-void err_clear(void);
+const char *cmi_err_get(void);
+void cmi_err_clear(void);
 
 #endif

@@ -60,7 +60,7 @@ static const struct setting {
 static const char *const feed_keys[] = { "name", "url", "kind", "format", "headers", "map",
                                          "pages", NULL };
 
-void feed_def_defaults(feed_def *d)
+void cmi_feed_def_defaults(feed_def *d)
 {
     memset(d, 0, sizeof *d);
     d->map_ref = LUA_NOREF;
@@ -122,29 +122,29 @@ static int def_copy(feed_def *to, const feed_def *from)
 
 /* ---- the handle ------------------------------------------------------------------ */
 
-cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
+cm_status cmi_feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
 {
     (void)f;    /* the message is the calling thread's (err.h) */
     va_list ap;
     va_start(ap, fmt);
-    err_vset(s, fmt, ap);
+    cmi_err_vset(s, fmt, ap);
     va_end(ap);
     return s;
 }
 
-long long feed_now(void)
+long long cmi_feed_now(void)
 {
     return (long long)time(NULL);
 }
 
-double feed_monotonic(void)
+double cmi_feed_monotonic(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-char *feed_hide_credentials(const char *url)
+char *cmi_feed_hide_credentials(const char *url)
 {
     const char *scheme = strstr(url, "://");
     if (scheme) {
@@ -184,7 +184,7 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     if (f == NULL)
         return NULL;
     f->lock_fd = -1;
-    feed_def_defaults(&f->base);
+    cmi_feed_def_defaults(&f->base);
     f->cache_dir = cache_dir ? cm_strdup(cache_dir) : default_cache_dir();
     if (f->cache_dir == NULL) {
         cm_free(f);
@@ -196,7 +196,7 @@ CM_API cm_feeds *cm_feeds_new(const char *cache_dir)
     return f;
 }
 
-void feed_meta_free(feed_meta *m)
+void cmi_feed_meta_free(feed_meta *m)
 {
     if (m == NULL)
         return;
@@ -227,7 +227,7 @@ static void state_clear_report(feed_state *s)
 static void state_clear_status(feed_state *s)
 {
     if (s->meta) {
-        feed_meta_free(s->meta);
+        cmi_feed_meta_free(s->meta);
         cm_free(s->meta);
         s->meta = NULL;
     }
@@ -250,7 +250,7 @@ CM_API void cm_feeds_free(cm_feeds *f)
     cm_free(f->defs);
     cm_free(f->states);
     def_free(&f->base);
-    sandbox_free(f->sb);
+    cmi_sandbox_free(f->sb);
     cm_free(f->cache_dir);
     cm_free(f);
 }
@@ -258,7 +258,7 @@ CM_API void cm_feeds_free(cm_feeds *f)
 CM_API const char *cm_feeds_errmsg(const cm_feeds *f)
 {
     (void)f;
-    return err_get();
+    return cmi_err_get();
 }
 CM_API const char *cm_feeds_cache_dir(const cm_feeds *f) { return f->cache_dir; }
 CM_API size_t cm_feeds_count(const cm_feeds *f) { return f ? f->ndefs : 0; }
@@ -309,7 +309,7 @@ CM_API void cm_fetch_options_init(cm_fetch_options *o)
     memset(o, 0, sizeof *o);
 }
 
-void feeds_report_msg(cm_feeds *f, size_t i, const char *fmt, ...)
+void cmi_feeds_report_msg(cm_feeds *f, size_t i, const char *fmt, ...)
 {
     feed_state *s = &f->states[i];
     char msg[4096];
@@ -322,7 +322,7 @@ void feeds_report_msg(cm_feeds *f, size_t i, const char *fmt, ...)
     s->rep.message = s->msg ? s->msg : "out of memory";
 }
 
-void feeds_report_details(cm_feeds *f, size_t i, const char *text)
+void cmi_feeds_report_details(cm_feeds *f, size_t i, const char *text)
 {
     feed_state *s = &f->states[i];
     cm_free(s->details);
@@ -330,7 +330,7 @@ void feeds_report_details(cm_feeds *f, size_t i, const char *text)
     s->rep.details = s->details;
 }
 
-void feeds_report_snapshot(cm_feeds *f, size_t i, const char *path)
+void cmi_feeds_report_snapshot(cm_feeds *f, size_t i, const char *path)
 {
     feed_state *s = &f->states[i];
     cm_free(s->snapshot);
@@ -614,24 +614,24 @@ CM_API cm_status cm_feeds_set(cm_feeds *f, const char *feed, const char *key, co
     if (feed) {
         size_t i = cm_feeds_find(f, feed);
         if (i == (size_t)-1)
-            return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'", feed);
+            return cmi_feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'", feed);
         if (set_from_text(&f->defs[i], key, value, err, sizeof err) < 0)
-            return feeds_fail(f, CM_EUSAGE, "feed '%s': %s", feed, err);
+            return cmi_feeds_fail(f, CM_EUSAGE, "feed '%s': %s", feed, err);
         return CM_OK;
     }
     /* every feed, and the defaults for feeds added later */
     if (set_from_text(&f->base, key, value, err, sizeof err) < 0)
-        return feeds_fail(f, CM_EUSAGE, "%s", err);
+        return cmi_feeds_fail(f, CM_EUSAGE, "%s", err);
     for (size_t i = 0; i < f->ndefs; i++)
         if (set_from_text(&f->defs[i], key, value, err, sizeof err) < 0)
-            return feeds_fail(f, CM_EUSAGE, "feed '%s': %s", f->defs[i].name, err);
+            return cmi_feeds_fail(f, CM_EUSAGE, "feed '%s': %s", f->defs[i].name, err);
     return CM_OK;
 }
 
 /* ---- adding feeds --------------------------------------------------------------------- */
 
 /* A new definition at the end (a copy of the defaults); NULL when out of memory. */
-feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl)
+feed_def *cmi_feeds_new_def(cm_feeds *f, const feed_def *tmpl)
 {
     if (f->ndefs == f->cap) {
         size_t ncap = f->cap ? f->cap * 2 : 8;
@@ -661,7 +661,7 @@ static void drop_defs(cm_feeds *f, size_t keep)
         f->ndefs--;
         feed_def *d = &f->defs[f->ndefs];
         if (d->map_ref != LUA_NOREF && f->sb)
-            luaL_unref(sandbox_lua(f->sb), LUA_REGISTRYINDEX, d->map_ref);
+            luaL_unref(cmi_sandbox_lua(f->sb), LUA_REGISTRYINDEX, d->map_ref);
         def_free(d);
         state_clear_report(&f->states[f->ndefs]);
         state_clear_status(&f->states[f->ndefs]);
@@ -674,27 +674,27 @@ CM_API cm_status cm_feeds_add(cm_feeds *f, const char *name, const char *url, cm
     if (f == NULL || name == NULL || url == NULL)
         return CM_EUSAGE;
     if (!valid_name(name))
-        return feeds_fail(f, CM_EUSAGE, "feed name '%s': use 1 to 64 letters, digits, '_', "
+        return cmi_feeds_fail(f, CM_EUSAGE, "feed name '%s': use 1 to 64 letters, digits, '_', "
                           "'-' and '.', not starting with '.' or '-'", name);
     if (kind != CM_KIND_REGIONS && kind != CM_KIND_ENTERPRISES)
-        return feeds_fail(f, CM_EUSAGE, "feed '%s': give its kind, regions or enterprises", name);
+        return cmi_feeds_fail(f, CM_EUSAGE, "feed '%s': give its kind, regions or enterprises", name);
     if (cm_feeds_find(f, name) != (size_t)-1)
-        return feeds_fail(f, CM_EUSAGE, "feed '%s' is defined twice", name);
+        return cmi_feeds_fail(f, CM_EUSAGE, "feed '%s' is defined twice", name);
     char err[600];
     char *u = normalize_url(url, NULL, err, sizeof err);
     if (u == NULL)
-        return feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EUSAGE, "feed '%s': %s", name, err);
+        return cmi_feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EUSAGE, "feed '%s': %s", name, err);
     feed_def tmpl;
-    feed_def_defaults(&tmpl);
-    feed_def *d = feeds_new_def(f, &tmpl);
+    cmi_feed_def_defaults(&tmpl);
+    feed_def *d = cmi_feeds_new_def(f, &tmpl);
     if (d == NULL) {
         cm_free(u);
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     }
     d->url = u;
-    if ((d->name = cm_strdup(name)) == NULL || (d->shown_url = feed_hide_credentials(u)) == NULL) {
+    if ((d->name = cm_strdup(name)) == NULL || (d->shown_url = cmi_feed_hide_credentials(u)) == NULL) {
         drop_defs(f, f->ndefs - 1);
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     }
     d->kind = kind;
     d->format = format;
@@ -899,7 +899,7 @@ static int l_feed(lua_State *L)
     if (cm_feeds_find(f, name) != (size_t)-1)
         return luaL_error(L, "%s: defined twice", what);
     check_table_keys(L, 1, what, 1);
-    feed_def *d = feeds_new_def(f, &f->base);
+    feed_def *d = cmi_feeds_new_def(f, &f->base);
     if (d == NULL || (d->name = cm_strdup(name)) == NULL)
         return luaL_error(L, "out of memory");
     lua_Debug ar;
@@ -913,7 +913,7 @@ static int l_feed(lua_State *L)
     d->url = normalize_url(url, c->dir, err, sizeof err);
     if (d->url == NULL)
         return luaL_error(L, "%s: %s", what, err);
-    if ((d->shown_url = feed_hide_credentials(d->url)) == NULL)
+    if ((d->shown_url = cmi_feed_hide_credentials(d->url)) == NULL)
         return luaL_error(L, "out of memory");
     if (d->kind != CM_KIND_REGIONS && d->kind != CM_KIND_ENTERPRISES)
         return luaL_error(L, "%s: 'kind' is required (regions or enterprises)", what);
@@ -953,9 +953,9 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
         return CM_EUSAGE;
     if (f->sb == NULL) {
         sandbox_limits lim = { (size_t)64 << 20, 10000000L, 1000000L };
-        f->sb = sandbox_new(&lim, NULL);
+        f->sb = cmi_sandbox_new(&lim, NULL);
         if (f->sb == NULL)
-            return feeds_fail(f, CM_ENOMEM, "out of memory");
+            return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     }
     cfg_ctx c;
     memset(&c, 0, sizeof c);
@@ -965,9 +965,9 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     if (slash)
         snprintf(c.dir, sizeof c.dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     def_free(&f->base);
-    feed_def_defaults(&f->base);
-    lua_State *L = sandbox_lua(f->sb);
-    sandbox_push_env(f->sb);
+    cmi_feed_def_defaults(&f->base);
+    lua_State *L = cmi_sandbox_lua(f->sb);
+    cmi_sandbox_push_env(f->sb);
     static const struct { const char *name; lua_CFunction fn; } fns[] = {
         { "feed", l_feed }, { "defaults", l_defaults }, { "env", l_env },
     };
@@ -980,19 +980,19 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     lua_pop(L, 1);
     size_t before = f->ndefs;
     char err[1024];
-    int rc = sandbox_dofile(f->sb, path, 0, err, sizeof err);
+    int rc = cmi_sandbox_dofile(f->sb, path, 0, err, sizeof err);
     if (rc == 0) {
         /* the map functions are in this text: a new text, a new definition */
         size_t len;
-        char *text = file_read(path, 0, &len), sum[65] = "";
+        char *text = cmi_file_read(path, 0, &len), sum[65] = "";
         if (text)
-            file_sha256_hex(text, len, sum);
+            cmi_file_sha256_hex(text, len, sum);
         cm_free(text);
         for (size_t i = before; i < f->ndefs; i++)
             memcpy(f->defs[i].config_sha, sum, sizeof sum);
     }
     /* the closures point at c, which is going away */
-    sandbox_push_env(f->sb);
+    cmi_sandbox_push_env(f->sb);
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         lua_pushstring(L, fns[i].name);
         lua_pushnil(L);
@@ -1000,15 +1000,15 @@ CM_API cm_status cm_feeds_load_config(cm_feeds *f, const char *path)
     }
     lua_pop(L, 1);
     def_free(&f->base);
-    feed_def_defaults(&f->base);
+    cmi_feed_def_defaults(&f->base);
     if (rc < 0) {
         drop_defs(f, before);
         if (strncmp(err, "cannot open", 11) == 0)
-            return feeds_fail(f, CM_EIO, "%s", err);
-        return feeds_fail(f, CM_EINPUT, "%s", err);
+            return cmi_feeds_fail(f, CM_EIO, "%s", err);
+        return cmi_feeds_fail(f, CM_EINPUT, "%s", err);
     }
     if (f->ndefs == before)
-        return feeds_fail(f, CM_EINPUT, "%s: declares no feed { name = ..., url = ..., "
+        return cmi_feeds_fail(f, CM_EINPUT, "%s: declares no feed { name = ..., url = ..., "
                           "kind = ... }", path);
     return CM_OK;
 }

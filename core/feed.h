@@ -75,22 +75,22 @@ struct cm_feeds {
 };
 
 /* Set the message (the calling thread's, err.h; printf-style) and return status. */
-cm_status feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
+cm_status cmi_feeds_fail(cm_feeds *f, cm_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Replace a feed's report message / details (NULL clears). */
-void feeds_report_msg(cm_feeds *f, size_t i, const char *fmt, ...)
+void cmi_feeds_report_msg(cm_feeds *f, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void feeds_report_details(cm_feeds *f, size_t i, const char *text);
-void feeds_report_snapshot(cm_feeds *f, size_t i, const char *path);
+void cmi_feeds_report_details(cm_feeds *f, size_t i, const char *text);
+void cmi_feeds_report_snapshot(cm_feeds *f, size_t i, const char *path);
 /* The URL with a user:password@ part replaced by ***@ (caller frees). */
-char *feed_hide_credentials(const char *url);
+char *cmi_feed_hide_credentials(const char *url);
 /* Seconds since the epoch, and a monotonic clock in seconds. */
-long long feed_now(void);
-double feed_monotonic(void);
+long long cmi_feed_now(void);
+double cmi_feed_monotonic(void);
 /* A definition with the defaults, and a new one added to f from a template
  * (NULL when out of memory). */
-void feed_def_defaults(feed_def *d);
-feed_def *feeds_new_def(cm_feeds *f, const feed_def *tmpl);
+void cmi_feed_def_defaults(feed_def *d);
+feed_def *cmi_feeds_new_def(cm_feeds *f, const feed_def *tmpl);
 
 /* ---- the cache (feed_cache.c) ------------------------------------------------------ */
 
@@ -116,30 +116,30 @@ typedef struct feed_meta {
 } feed_meta;
 
 /* Create the cache directory (mode 0700) when missing. */
-cm_status cache_prepare(cm_feeds *f);
+cm_status cmi_cache_prepare(cm_feeds *f);
 /* Take the cache's lock, waiting up to `wait` seconds. CM_ELIMIT when held. */
-cm_status cache_lock(cm_feeds *f, double wait);
-void cache_unlock(cm_feeds *f);
+cm_status cmi_cache_lock(cm_feeds *f, double wait);
+void cmi_cache_unlock(cm_feeds *f);
 /* Path of a file in a feed's directory (caller frees); name NULL: the dir. */
-char *cache_path(const cm_feeds *f, const char *feed, const char *name);
+char *cmi_cache_path(const cm_feeds *f, const char *feed, const char *name);
 /* Read a feed's metadata; a feed never fetched gives an empty meta (CM_OK).
  * CM_EIO with a message when the file exists but cannot be read. */
-cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m);
-cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m);
+cm_status cmi_cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m);
+cm_status cmi_cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m);
 /* Free what a feed_meta holds (feed.c). */
-void feed_meta_free(feed_meta *m);
+void cmi_feed_meta_free(feed_meta *m);
 /* Names of the feed directories in the cache (caller frees each and the list). */
-cm_status cache_list(cm_feeds *f, char ***names, size_t *n);
+cm_status cmi_cache_list(cm_feeds *f, char ***names, size_t *n);
 /* Fingerprint of what a feed's definition makes of a body (URL, kind,
  * format, records, pages, headers, and the configuration file's text for
  * its map): a body fetched under another definition is not asked for with
  * conditional headers. */
-void feed_fingerprint(const feed_def *d, char hex[65]);
+void cmi_feed_fingerprint(const feed_def *d, char hex[65]);
 /* Apply a validated body as feed i's new snapshot (meta updated, old
  * snapshots pruned, rejects moved beside it). */
-cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
+cm_status cmi_cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
                       cm_format fmt, const feed_snap *info, const char *rejects_tmp);
-const char *cache_format_ext(cm_format fmt);
+const char *cmi_cache_format_ext(cm_format fmt);
 
 /* ---- bodies (feed_body.c) --------------------------------------------------------------- */
 
@@ -152,19 +152,19 @@ typedef struct feed_page {
 
 /* The format of a body: the feed's, else the Content-Type, the URL, then a
  * look at the text. */
-cm_format body_format(const feed_def *d, const feed_page *p);
+cm_format cmi_body_format(const feed_def *d, const feed_page *p);
 /* Next page's URL from the body (d->pages_next); *next NULL at the end.
  * Returns 0, or -1 with a message in err. */
-int body_next_url(const feed_def *d, const feed_page *p, char **next, char *err, size_t errlen);
+int cmi_body_next_url(const feed_def *d, const feed_page *p, char **next, char *err, size_t errlen);
 /* The next link of one or more Link header values ("<u>; rel=next, ..."),
  * or NULL (caller frees). */
-char *body_link_next(const char *link);
+char *cmi_body_link_next(const char *link);
 /* Resolve a possibly relative URL against base (caller frees); NULL on error. */
-char *body_resolve_url(const char *base, const char *ref);
+char *cmi_body_resolve_url(const char *base, const char *ref);
 /* Turn the pages into one loadable text: the single body as it came, or
  * the records of every page (mapped) as a JSON list with one record a line.
  * Returns 0, or -1 with a message in err. */
-int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t npages,
+int cmi_body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t npages,
                char **out, size_t *outlen, cm_format *fmt, int *owned, char *err,
                size_t errlen);
 

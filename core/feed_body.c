@@ -96,7 +96,7 @@ static cm_format format_of_text(const char *s, size_t len)
     return j < len ? CM_FORMAT_JSONL : CM_FORMAT_JSON;
 }
 
-cm_format body_format(const feed_def *d, const feed_page *p)
+cm_format cmi_body_format(const feed_def *d, const feed_page *p)
 {
     if (d->format != CM_FORMAT_AUTO)
         return d->format;
@@ -141,7 +141,7 @@ static json_t *parse_page(const feed_page *p, size_t page_no, char *err, size_t 
     return root;
 }
 
-int body_next_url(const feed_def *d, const feed_page *p, char **next, char *err, size_t errlen)
+int cmi_body_next_url(const feed_def *d, const feed_page *p, char **next, char *err, size_t errlen)
 {
     *next = NULL;
     if (d->pages_next == NULL)
@@ -169,7 +169,7 @@ int body_next_url(const feed_def *d, const feed_page *p, char **next, char *err,
 
 /* ---- Link headers (RFC 8288) ------------------------------------------------------- */
 
-char *body_link_next(const char *link)
+char *cmi_body_link_next(const char *link)
 {
     const char *p = link;
     while (p && *p) {
@@ -238,7 +238,7 @@ char *body_link_next(const char *link)
     return NULL;
 }
 
-char *body_resolve_url(const char *base, const char *ref)
+char *cmi_body_resolve_url(const char *base, const char *ref)
 {
     CURLU *h = curl_url();
     if (h == NULL)
@@ -263,12 +263,12 @@ typedef struct map_call {
     char err[256];
 } map_call;
 
-/* Under sandbox_call: (map, call) -> run map over the record, write the result. */
+/* Under cmi_sandbox_call: (map, call) -> run map over the record, write the result. */
 static int l_map_record(lua_State *L)
 {
     map_call *mc = lua_touserdata(L, 2);
     lua_settop(L, 1);
-    if (lj_push_json(L, mc->record) < 0)
+    if (cmi_lj_push_json(L, mc->record) < 0)
         return luaL_error(L, "the record nests too deep");
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) {
@@ -279,7 +279,7 @@ static int l_map_record(lua_State *L)
         return luaL_error(L, "map must return a profile (a table) or nil to leave the record "
                              "out, not a %s", luaL_typename(L, -1));
     size_t before = mc->out->len;
-    if (lj_to_json(L, -1, mc->out, 0, mc->err, sizeof mc->err) < 0)
+    if (cmi_lj_to_json(L, -1, mc->out, 0, mc->err, sizeof mc->err) < 0)
         return luaL_error(L, "map returned a profile that cannot be written: %s", mc->err);
     if (mc->out->len > before && mc->out->s[before] == '[' &&
         !(mc->out->len - before == 2))
@@ -287,7 +287,7 @@ static int l_map_record(lua_State *L)
     if (mc->out->len - before == 2 && mc->out->s[before] == '[') {
         /* {} comes out as [] : an empty profile */
         mc->out->len = before;
-        buf_puts(mc->out, "{}");
+        cmi_buf_puts(mc->out, "{}");
     }
     return 0;
 }
@@ -304,10 +304,10 @@ static int add_record(builder *b, const json_t *rec, size_t page_no, size_t inde
 {
     size_t mark = b->out.len;
     if (b->records)
-        buf_puts(&b->out, ",\n");
+        cmi_buf_puts(&b->out, ",\n");
     if (b->d->map_ref == LUA_NOREF) {
         size_t need = json_dumpb(rec, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        char *at = need ? buf_reserve(&b->out, need) : NULL;
+        char *at = need ? cmi_buf_reserve(&b->out, need) : NULL;
         if (at == NULL) {
             snprintf(err, errlen, "out of memory");
             return -1;
@@ -318,7 +318,7 @@ static int add_record(builder *b, const json_t *rec, size_t page_no, size_t inde
         b->records++;
         return 0;
     }
-    lua_State *L = sandbox_lua(b->f->sb);
+    lua_State *L = cmi_sandbox_lua(b->f->sb);
     map_call mc;
     memset(&mc, 0, sizeof mc);
     mc.record = rec;
@@ -327,7 +327,7 @@ static int add_record(builder *b, const json_t *rec, size_t page_no, size_t inde
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->d->map_ref);
     lua_pushlightuserdata(L, &mc);
     char lerr[700];
-    if (sandbox_call(b->f->sb, 2, 0, lerr, sizeof lerr) < 0) {
+    if (cmi_sandbox_call(b->f->sb, 2, 0, lerr, sizeof lerr) < 0) {
         snprintf(err, errlen, "map failed on record %zu of page %zu: %s", index, page_no, lerr);
         return -1;
     }
@@ -368,7 +368,7 @@ static json_t *records_of(const feed_def *d, json_t *root, const feed_page *p, s
 
 static int add_page(builder *b, const feed_page *p, size_t page_no, char *err, size_t errlen)
 {
-    cm_format fmt = body_format(b->d, p);
+    cm_format fmt = cmi_body_format(b->d, p);
     if (fmt == CM_FORMAT_CSV) {
         snprintf(err, errlen, "page %zu (%s) is CSV: map and records work on JSON and JSON "
                  "Lines bodies", page_no, p->url ? p->url : "?");
@@ -436,14 +436,14 @@ static int join_csv(const feed_page *pages, size_t npages, textbuf *out, char *e
             if (n && *s == '\n')
                 s++, n--;
         }
-        buf_put(out, s, n);
+        cmi_buf_put(out, s, n);
         if (n && s[n - 1] != '\n')
-            buf_puts(out, "\n");
+            cmi_buf_puts(out, "\n");
     }
     return 0;
 }
 
-int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t npages,
+int cmi_body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t npages,
                char **out, size_t *outlen, cm_format *fmt, int *owned, char *err,
                size_t errlen)
 {
@@ -451,11 +451,11 @@ int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t np
     if (npages == 1 && d->map_ref == LUA_NOREF && d->records == NULL) {
         *out = pages[0].data;
         *outlen = pages[0].len;
-        *fmt = body_format(d, &pages[0]);
+        *fmt = cmi_body_format(d, &pages[0]);
         return 0;
     }
     if (d->map_ref == LUA_NOREF && d->records == NULL &&
-        body_format(d, &pages[0]) == CM_FORMAT_CSV) {
+        cmi_body_format(d, &pages[0]) == CM_FORMAT_CSV) {
         textbuf b = { 0 };
         if (join_csv(pages, npages, &b, err, errlen) < 0 || b.nomem) {
             if (b.nomem)
@@ -473,13 +473,13 @@ int body_build(cm_feeds *f, const feed_def *d, const feed_page *pages, size_t np
     memset(&b, 0, sizeof b);
     b.f = f;
     b.d = d;
-    buf_puts(&b.out, "[\n");
+    cmi_buf_puts(&b.out, "[\n");
     for (size_t k = 0; k < npages; k++)
         if (add_page(&b, &pages[k], k + 1, err, errlen) < 0) {
             cm_free(b.out.s);
             return -1;
         }
-    buf_puts(&b.out, b.records ? "\n]\n" : "]\n");
+    cmi_buf_puts(&b.out, b.records ? "\n]\n" : "]\n");
     if (b.out.nomem) {
         cm_free(b.out.s);
         snprintf(err, errlen, "out of memory");

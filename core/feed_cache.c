@@ -28,7 +28,7 @@
 
 /* ---- files ------------------------------------------------------------------ */
 
-const char *cache_format_ext(cm_format fmt)
+const char *cmi_cache_format_ext(cm_format fmt)
 {
     return fmt == CM_FORMAT_JSONL ? "jsonl" : fmt == CM_FORMAT_CSV ? "csv" : "json";
 }
@@ -43,7 +43,7 @@ static cm_format format_of_ext(const char *file)
     return CM_FORMAT_JSON;
 }
 
-char *cache_path(const cm_feeds *f, const char *feed, const char *name)
+char *cmi_cache_path(const cm_feeds *f, const char *feed, const char *name)
 {
     size_t n = strlen(f->cache_dir) + (feed ? strlen(feed) : 0) + (name ? strlen(name) : 0) + 3;
     char *p = cm_malloc(n);
@@ -85,15 +85,15 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
-cm_status cache_prepare(cm_feeds *f)
+cm_status cmi_cache_prepare(cm_feeds *f)
 {
     if (mkdir_p(f->cache_dir) < 0)
-        return feeds_fail(f, CM_EIO, "cannot create the feed cache %s: %s", f->cache_dir,
+        return cmi_feeds_fail(f, CM_EIO, "cannot create the feed cache %s: %s", f->cache_dir,
                           strerror(errno));
     return CM_OK;
 }
 
-void feed_fingerprint(const feed_def *d, char hex[65])
+void cmi_feed_fingerprint(const feed_def *d, char hex[65])
 {
     struct sha256_ctx c;
     uint8_t dg[SHA256_DIGEST_SIZE];
@@ -112,7 +112,7 @@ void feed_fingerprint(const feed_def *d, char hex[65])
     ADD(d->map_ref != LUA_NOREF ? d->config_sha : "");
 #undef ADD
     sha256_digest(&c, sizeof dg, dg);
-    file_hex(dg, sizeof dg, hex);
+    cmi_file_hex(dg, sizeof dg, hex);
 }
 
 /* ---- the lock --------------------------------------------------------------------- */
@@ -121,55 +121,55 @@ void feed_fingerprint(const feed_def *d, char hex[65])
  * rejects.pending.jsonl.tmpPID, ...) go once the lock is ours. */
 static void sweep_temps(cm_feeds *f)
 {
-    file_sweep_dir(f->cache_dir);
+    cmi_file_sweep_dir(f->cache_dir);
     char **names;
     size_t n;
     char save[ERR_MAX];
-    snprintf(save, sizeof save, "%s", err_get());
-    cache_list(f, &names, &n);
-    err_set(CM_OK, "%s", save);             /* a sweep that fails is no news */
+    snprintf(save, sizeof save, "%s", cmi_err_get());
+    cmi_cache_list(f, &names, &n);
+    cmi_err_set(CM_OK, "%s", save);             /* a sweep that fails is no news */
     for (size_t i = 0; i < n; i++) {
-        char *sub = cache_path(f, names[i], NULL);
+        char *sub = cmi_cache_path(f, names[i], NULL);
         if (sub)
-            file_sweep_dir(sub);
+            cmi_file_sweep_dir(sub);
         cm_free(sub);
         cm_free(names[i]);
     }
     cm_free(names);
 }
 
-cm_status cache_lock(cm_feeds *f, double wait)
+cm_status cmi_cache_lock(cm_feeds *f, double wait)
 {
     if (f->lock_fd >= 0)
         return CM_OK;
-    cm_status s = cache_prepare(f);
+    cm_status s = cmi_cache_prepare(f);
     if (s != CM_OK)
         return s;
-    char *path = cache_path(f, NULL, ".lock");
+    char *path = cmi_cache_path(f, NULL, ".lock");
     if (path == NULL)
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        s = feeds_fail(f, CM_EIO, "cannot open the lock %s: %s", path, strerror(errno));
+        s = cmi_feeds_fail(f, CM_EIO, "cannot open the lock %s: %s", path, strerror(errno));
         cm_free(path);
         return s;
     }
-    double deadline = feed_monotonic() + wait;
+    double deadline = cmi_feed_monotonic() + wait;
     for (;;) {
         struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
         if (fcntl(fd, F_SETLK, &fl) == 0)
             break;
         if (errno != EACCES && errno != EAGAIN) {
-            s = feeds_fail(f, CM_EIO, "cannot lock %s: %s", path, strerror(errno));
+            s = cmi_feeds_fail(f, CM_EIO, "cannot lock %s: %s", path, strerror(errno));
             goto fail;
         }
-        if (feed_monotonic() >= deadline) {
+        if (cmi_feed_monotonic() >= deadline) {
             struct flock q = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
             long pid = fcntl(fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK ? (long)q.l_pid : 0;
             char who[64] = "";
             if (pid > 0)
                 snprintf(who, sizeof who, " (process %ld)", pid);
-            s = feeds_fail(f, CM_ELIMIT, "another fetch%s is writing the feed cache %s "
+            s = cmi_feeds_fail(f, CM_ELIMIT, "another fetch%s is writing the feed cache %s "
                            "(lock %s)%s; nothing was fetched", who, f->cache_dir, path,
                            wait > 0 ? " and did not finish in time" : "");
             goto fail;
@@ -192,7 +192,7 @@ fail:
     return s;
 }
 
-void cache_unlock(cm_feeds *f)
+void cmi_cache_unlock(cm_feeds *f)
 {
     if (f->lock_fd >= 0) {
         close(f->lock_fd);     /* releases the record lock */
@@ -229,18 +229,18 @@ static cm_format format_of(const char *s)
          : strcmp(s, "csv") == 0 ? CM_FORMAT_CSV : CM_FORMAT_AUTO;
 }
 
-cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
+cm_status cmi_cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
 {
     memset(m, 0, sizeof *m);
-    char *path = cache_path(f, feed, "meta.json");
+    char *path = cmi_cache_path(f, feed, "meta.json");
     if (path == NULL)
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     size_t len;
-    char *text = file_read(path, 0, &len);
+    char *text = cmi_file_read(path, 0, &len);
     if (text == NULL) {
         cm_status s = CM_OK;
         if (errno != ENOENT)
-            s = feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EIO, "cannot read %s: %s", path,
+            s = cmi_feeds_fail(f, errno == ENOMEM ? CM_ENOMEM : CM_EIO, "cannot read %s: %s", path,
                            strerror(errno));
         cm_free(path);
         return s;
@@ -249,7 +249,7 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
     json_t *root = json_loadb(text, len, 0, &je);
     cm_free(text);
     if (!json_is_object(root)) {
-        cm_status s = feeds_fail(f, CM_EIO, "%s:%d: the feed's metadata is damaged (%s); "
+        cm_status s = cmi_feeds_fail(f, CM_EIO, "%s:%d: the feed's metadata is damaged (%s); "
                                  "remove the directory to start the feed afresh", path,
                                  je.line, root ? "not an object" : je.text);
         json_decref(root);
@@ -272,8 +272,8 @@ cm_status cache_read_meta(cm_feeds *f, const char *feed, feed_meta *m)
         m->snaps = cm_calloc(n, sizeof *m->snaps);
         if (m->snaps == NULL) {
             json_decref(root);
-            feed_meta_free(m);
-            return feeds_fail(f, CM_ENOMEM, "out of memory");
+            cmi_feed_meta_free(m);
+            return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -319,7 +319,7 @@ static int set_str(json_t *o, const char *key, const char *v)
     return json_object_set_new(o, key, s);
 }
 
-cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
+cm_status cmi_cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
 {
     json_t *root = json_object();
     json_t *snaps = json_array();
@@ -363,27 +363,27 @@ cm_status cache_write_meta(cm_feeds *f, const char *feed, const feed_meta *m)
     json_decref(snaps);
     json_decref(root);
     if (text == NULL)
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     text[need] = '\n';
-    char *path = cache_path(f, feed, "meta.json");
+    char *path = cmi_cache_path(f, feed, "meta.json");
     cm_status s = CM_OK;
     if (path == NULL)
-        s = feeds_fail(f, CM_ENOMEM, "out of memory");
-    else if (file_write(path, text, need + 1) < 0)
-        s = feeds_fail(f, CM_EIO, "cannot write %s: %s", path, strerror(errno));
+        s = cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
+    else if (cmi_file_write(path, text, need + 1) < 0)
+        s = cmi_feeds_fail(f, CM_EIO, "cannot write %s: %s", path, strerror(errno));
     cm_free(path);
     cm_free(text);
     return s;
 }
 
-cm_status cache_list(cm_feeds *f, char ***names, size_t *n)
+cm_status cmi_cache_list(cm_feeds *f, char ***names, size_t *n)
 {
     *names = NULL;
     *n = 0;
     DIR *d = opendir(f->cache_dir);
     if (d == NULL)
         return errno == ENOENT ? CM_OK
-                               : feeds_fail(f, CM_EIO, "cannot read the feed cache %s: %s",
+                               : cmi_feeds_fail(f, CM_EIO, "cannot read the feed cache %s: %s",
                                             f->cache_dir, strerror(errno));
     struct dirent *de;
     size_t cap = 0;
@@ -391,7 +391,7 @@ cm_status cache_list(cm_feeds *f, char ***names, size_t *n)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        char *meta = cache_path(f, de->d_name, "meta.json");
+        char *meta = cmi_cache_path(f, de->d_name, "meta.json");
         struct stat sb;
         int is_feed = meta && stat(meta, &sb) == 0 && S_ISREG(sb.st_mode);
         cm_free(meta);
@@ -399,7 +399,7 @@ cm_status cache_list(cm_feeds *f, char ***names, size_t *n)
             continue;
         if (cm_grow((void **)names, &cap, *n + 1, sizeof **names) < 0 ||
             ((*names)[*n] = cm_strdup(de->d_name)) == NULL) {
-            s = feeds_fail(f, CM_ENOMEM, "out of memory");
+            s = cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
             break;
         }
         (*n)++;
@@ -426,25 +426,25 @@ static void snap_free(feed_snap *s)
     cm_free(s->definition);
 }
 
-cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
+cm_status cmi_cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, size_t len,
                       cm_format fmt, const feed_snap *info, const char *rejects_tmp)
 {
     const feed_def *d = &f->defs[i];
     char file[64];
-    snprintf(file, sizeof file, "snapshot-%06lu.%s", m->seq + 1, cache_format_ext(fmt));
-    char *path = cache_path(f, d->name, file);
-    char *rejects = cache_path(f, d->name, "rejects.jsonl");
+    snprintf(file, sizeof file, "snapshot-%06lu.%s", m->seq + 1, cmi_cache_format_ext(fmt));
+    char *path = cmi_cache_path(f, d->name, file);
+    char *rejects = cmi_cache_path(f, d->name, "rejects.jsonl");
     feed_snap *ns = cm_realloc(m->snaps, (m->nsnaps + 1) * sizeof *ns);
     cm_status s = CM_OK;
     if (path == NULL || rejects == NULL || ns == NULL) {
         if (ns)
             m->snaps = ns;
-        s = feeds_fail(f, CM_ENOMEM, "out of memory");
+        s = cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
         goto out;
     }
     m->snaps = ns;
-    if (file_write(path, data, len) < 0) {
-        s = feeds_fail(f, CM_EIO, "cannot write the snapshot %s: %s", path, strerror(errno));
+    if (cmi_file_write(path, data, len) < 0) {
+        s = cmi_feeds_fail(f, CM_EIO, "cannot write the snapshot %s: %s", path, strerror(errno));
         goto out;
     }
     feed_snap snap = *info;
@@ -459,7 +459,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
         (info->last_modified && !snap.last_modified)) {
         snap_free(&snap);
         unlink(path);
-        s = feeds_fail(f, CM_ENOMEM, "out of memory");
+        s = cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
         goto out;
     }
     memmove(m->snaps + 1, m->snaps, m->nsnaps * sizeof *m->snaps);
@@ -474,7 +474,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
     size_t old_n = m->nsnaps;
     if (m->nsnaps > keep)
         m->nsnaps = keep;
-    s = cache_write_meta(f, d->name, m);
+    s = cmi_cache_write_meta(f, d->name, m);
     if (s != CM_OK) {
         m->nsnaps = old_n;
         snap_free(&m->snaps[0]);
@@ -485,7 +485,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
         goto out;
     }
     for (size_t k = keep; k < old_n; k++) {
-        char *old = cache_path(f, d->name, m->snaps[k].file);
+        char *old = cmi_cache_path(f, d->name, m->snaps[k].file);
         if (old)
             unlink(old);
         cm_free(old);
@@ -502,7 +502,7 @@ cm_status cache_apply(cm_feeds *f, size_t i, feed_meta *m, const char *data, siz
     } else {
         unlink(rejects);
     }
-    feeds_report_snapshot(f, i, path);
+    cmi_feeds_report_snapshot(f, i, path);
 out:
     cm_free(path);
     cm_free(rejects);
@@ -518,7 +518,7 @@ CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out)
     feed_state *st = &f->states[i];
     const feed_def *d = &f->defs[i];
     if (st->meta) {
-        feed_meta_free(st->meta);
+        cmi_feed_meta_free(st->meta);
         cm_free(st->meta);
         st->meta = NULL;
     }
@@ -527,8 +527,8 @@ CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out)
     memset(&st->st, 0, sizeof st->st);
     feed_meta *m = cm_calloc(1, sizeof *m);
     if (m == NULL)
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
-    cm_status s = cache_read_meta(f, d->name, m);
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
+    cm_status s = cmi_cache_read_meta(f, d->name, m);
     if (s != CM_OK) {
         cm_free(m);
         return s;
@@ -544,10 +544,10 @@ CM_API cm_status cm_feeds_status(cm_feeds *f, size_t i, cm_feed_status *out)
     o->last_error_time = m->last_error_time;
     o->refresh = d->refresh;
     o->snapshots = m->nsnaps;
-    o->due = m->last_success == 0 || (double)(feed_now() - m->last_success) >= d->refresh;
+    o->due = m->last_success == 0 || (double)(cmi_feed_now() - m->last_success) >= d->refresh;
     if (m->nsnaps) {
         const feed_snap *sn = &m->snaps[0];
-        st->st_snapshot = cache_path(f, d->name, sn->file);
+        st->st_snapshot = cmi_cache_path(f, d->name, sn->file);
         o->snapshot = st->st_snapshot;
         o->records = sn->records;
         o->bytes = sn->bytes;
@@ -569,17 +569,17 @@ CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name)
         return CM_EUSAGE;
     size_t i = cm_feeds_find(f, name);
     if (i == (size_t)-1)
-        return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s' in the cache %s", name,
+        return cmi_feeds_fail(f, CM_ENOTFOUND, "no feed named '%s' in the cache %s", name,
                           f->cache_dir);
-    cm_status s = cache_lock(f, 0);
+    cm_status s = cmi_cache_lock(f, 0);
     if (s != CM_OK)
         return s;
     feed_meta m;
-    s = cache_read_meta(f, name, &m);
+    s = cmi_cache_read_meta(f, name, &m);
     if (s != CM_OK)
         goto out;
     if (m.nsnaps < 2) {
-        s = feeds_fail(f, CM_ENOTFOUND, "feed '%s' has %s to go back to", name,
+        s = cmi_feeds_fail(f, CM_ENOTFOUND, "feed '%s' has %s to go back to", name,
                        m.nsnaps ? "no earlier snapshot" : "no snapshot at all, and none");
         goto out;
     }
@@ -588,21 +588,21 @@ CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name)
     m.nsnaps--;
     cm_free(m.last_error);
     m.last_error = NULL;
-    s = cache_write_meta(f, name, &m);
+    s = cmi_cache_write_meta(f, name, &m);
     if (s != CM_OK) {
         snap_free(&cur);
         goto out;
     }
     char rb[64];
-    snprintf(rb, sizeof rb, "rolled-back.%s", cache_format_ext(cur.format));
-    char *from = cache_path(f, name, cur.file), *to = cache_path(f, name, rb);
-    char *rj = cache_path(f, name, "rejects.jsonl");
-    char *rjto = cache_path(f, name, "rolled-back.rejects.jsonl");
+    snprintf(rb, sizeof rb, "rolled-back.%s", cmi_cache_format_ext(cur.format));
+    char *from = cmi_cache_path(f, name, cur.file), *to = cmi_cache_path(f, name, rb);
+    char *rj = cmi_cache_path(f, name, "rejects.jsonl");
+    char *rjto = cmi_cache_path(f, name, "rolled-back.rejects.jsonl");
     if (from && to)
         rename(from, to);
     if (rj && rjto)
         rename(rj, rjto);
-    feeds_fail(f, CM_OK, "feed '%s': now on %s (%zu records, fetched %lld); the snapshot that "
+    cmi_feeds_fail(f, CM_OK, "feed '%s': now on %s (%zu records, fetched %lld); the snapshot that "
                "was in use is kept as %s", name, m.snaps[0].file, m.snaps[0].records,
                m.snaps[0].fetched, to ? to : rb);
     cm_free(from);
@@ -611,8 +611,8 @@ CM_API cm_status cm_feeds_rollback(cm_feeds *f, const char *name)
     cm_free(rjto);
     snap_free(&cur);
 out:
-    feed_meta_free(&m);
-    cache_unlock(f);
+    cmi_feed_meta_free(&m);
+    cmi_cache_unlock(f);
     return s;
 }
 
@@ -626,11 +626,11 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
     size_t nmissing = 0;
     char names[1024] = "";
     size_t nl = 0;
-    err_clear();
+    cmi_err_clear();
     for (size_t i = 0; i < f->ndefs; i++) {
         const feed_def *d = &f->defs[i];
         feed_meta m;
-        cm_status s = cache_read_meta(f, d->name, &m);
+        cm_status s = cmi_cache_read_meta(f, d->name, &m);
         if (s != CM_OK)
             return s;
         if (m.nsnaps == 0) {
@@ -638,19 +638,19 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
             int w = snprintf(names + nl, sizeof names - nl, "%s'%s'", nl ? ", " : "", d->name);
             if (w > 0 && (size_t)w < sizeof names - nl)
                 nl += (size_t)w;
-            feed_meta_free(&m);
+            cmi_feed_meta_free(&m);
             continue;
         }
-        char *path = cache_path(f, d->name, m.snaps[0].file);
+        char *path = cmi_cache_path(f, d->name, m.snaps[0].file);
         size_t len = 0;
-        char *data = path ? file_read(path, 0, &len) : NULL;
+        char *data = path ? cmi_file_read(path, 0, &len) : NULL;
         if (data == NULL) {
             s = path == NULL || errno == ENOMEM
-                    ? feeds_fail(f, CM_ENOMEM, "out of memory")
-                    : feeds_fail(f, CM_EIO, "feed '%s': cannot read its snapshot %s: %s",
+                    ? cmi_feeds_fail(f, CM_ENOMEM, "out of memory")
+                    : cmi_feeds_fail(f, CM_EIO, "feed '%s': cannot read its snapshot %s: %s",
                                  d->name, path, strerror(errno));
             cm_free(path);
-            feed_meta_free(&m);
+            cmi_feed_meta_free(&m);
             return s;
         }
         cm_load_options lo;
@@ -674,19 +674,19 @@ CM_API cm_status cm_feeds_load_into(cm_feeds *f, cm_engine *e, const cm_load_opt
         cm_diags_free(own);
         cm_free(data);
         if (s != CM_OK) {
-            feeds_fail(f, s, "feed '%s': its snapshot %s does not load: %s", d->name, path,
+            cmi_feeds_fail(f, s, "feed '%s': its snapshot %s does not load: %s", d->name, path,
                        cm_engine_errmsg(e));
             cm_free(path);
-            feed_meta_free(&m);
+            cmi_feed_meta_free(&m);
             return s;
         }
         cm_free(path);
-        feed_meta_free(&m);
+        cmi_feed_meta_free(&m);
     }
     if (missing)
         *missing = nmissing;
     if (nmissing)
-        feeds_fail(f, CM_OK, "no snapshot yet for %s in the cache %s: run capmatch fetch",
+        cmi_feeds_fail(f, CM_OK, "no snapshot yet for %s in the cache %s: run capmatch fetch",
                    names, f->cache_dir);
     return CM_OK;
 }
@@ -699,29 +699,29 @@ CM_API cm_status cm_feeds_add_cached(cm_feeds *f)
         return CM_EUSAGE;
     char **names = NULL;
     size_t n = 0;
-    cm_status s = cache_list(f, &names, &n);
+    cm_status s = cmi_cache_list(f, &names, &n);
     if (s != CM_OK)
         return s;
     for (size_t k = 0; k < n && s == CM_OK; k++) {
         if (cm_feeds_find(f, names[k]) != (size_t)-1)
             continue;
         feed_meta m;
-        if (cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
-            feed_meta_free(&m);
+        if (cmi_cache_read_meta(f, names[k], &m) != CM_OK || m.url == NULL) {
+            cmi_feed_meta_free(&m);
             continue;     /* not a feed's directory */
         }
         feed_def tmpl;
-        feed_def_defaults(&tmpl);
-        feed_def *d = feeds_new_def(f, &tmpl);
+        cmi_feed_def_defaults(&tmpl);
+        feed_def *d = cmi_feeds_new_def(f, &tmpl);
         if (d == NULL || (d->name = cm_strdup(names[k])) == NULL ||
             (d->url = cm_strdup(m.url)) == NULL || (d->shown_url = cm_strdup(m.url)) == NULL) {
-            s = feeds_fail(f, CM_ENOMEM, "out of memory");
+            s = cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
         } else {
             d->kind = m.kind;
             d->format = m.format;
             d->cached_only = 1;
         }
-        feed_meta_free(&m);
+        cmi_feed_meta_free(&m);
     }
     for (size_t k = 0; k < n; k++)
         cm_free(names[k]);

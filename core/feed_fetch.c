@@ -164,7 +164,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         x->too_big = 1;
         return 0;                      /* aborts the transfer */
     }
-    buf_put(&x->body, ptr, n);
+    cmi_buf_put(&x->body, ptr, n);
     if (x->body.nomem)
         return 0;
     fetch *F = NULL;
@@ -212,8 +212,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         set_str(&x->location, v, vn);
     else if (IS("Link")) {
         if (x->link.len)
-            buf_puts(&x->link, ", ");
-        buf_put(&x->link, v, vn);
+            cmi_buf_puts(&x->link, ", ");
+        cmi_buf_put(&x->link, v, vn);
     } else if (IS("Content-Length") && x->status >= 200 && x->status < 300) {
         double cl = strtod(v, NULL);
         if (cl > x->d->max_bytes) {
@@ -256,10 +256,10 @@ static char *expand_header(const char *h, char *err, size_t errlen)
                 cm_free(b.s);
                 return NULL;
             }
-            buf_puts(&b, val);
+            cmi_buf_puts(&b, val);
             p = e + 1;
         } else {
-            buf_put(&b, p, 1);
+            cmi_buf_put(&b, p, 1);
             p++;
         }
     }
@@ -312,7 +312,7 @@ static int start_request(fetch *F, xfer *x, char *err, size_t errlen)
     const feed_snap *cur = x->have_meta && x->meta.nsnaps ? &x->meta.snaps[0] : NULL;
     /* validators only for page 1 of the same URL as the snapshot in use */
     char def[65];
-    feed_fingerprint(d, def);
+    cmi_feed_fingerprint(d, def);
     if (x->npages == 0 && cur && cur->url && strcmp(cur->url, d->shown_url) == 0 && !is_file &&
         cur->definition && strcmp(cur->definition, def) == 0) {
         if (cur->etag) {
@@ -403,12 +403,12 @@ static void xfer_free(xfer *x)
     cm_free(x->location);
     cm_free(x->first_etag);
     cm_free(x->first_lm);
-    feed_meta_free(&x->meta);
+    cmi_feed_meta_free(&x->meta);
 }
 
 static int ensure_feed_dir(fetch *F, xfer *x)
 {
-    char *dir = cache_path(F->f, x->d->name, NULL);
+    char *dir = cmi_cache_path(F->f, x->d->name, NULL);
     int rc = dir ? mkdir(dir, 0700) : -1;
     if (rc < 0 && dir && errno == EEXIST)
         rc = 0;
@@ -448,26 +448,26 @@ static void finish(fetch *F, xfer *x, cm_fetch_outcome out, const char *msg)
     if (out == CM_FETCH_FAILED || out == CM_FETCH_HELD_BACK) {
         char kept[200];
         kept_text(&x->meta, kept, sizeof kept);
-        feeds_report_msg(f, x->idx, "%s%s", msg, kept);
+        cmi_feeds_report_msg(f, x->idx, "%s%s", msg, kept);
         if (x->have_meta && ensure_feed_dir(F, x) == 0) {
             meta_identity(x);
             cm_free(x->meta.last_error);
             x->meta.last_error = cm_strdup(msg);
             x->meta.last_error_time = x->meta.last_attempt;
             char save[ERR_MAX];
-            snprintf(save, sizeof save, "%s", err_get());
-            if (cache_write_meta(f, x->d->name, &x->meta) != CM_OK)
-                feeds_report_msg(f, x->idx, "%s%s (and the failure could not be recorded: %s)",
-                                 msg, kept, err_get());
-            err_set(CM_OK, "%s", save);
+            snprintf(save, sizeof save, "%s", cmi_err_get());
+            if (cmi_cache_write_meta(f, x->d->name, &x->meta) != CM_OK)
+                cmi_feeds_report_msg(f, x->idx, "%s%s (and the failure could not be recorded: %s)",
+                                 msg, kept, cmi_err_get());
+            cmi_err_set(CM_OK, "%s", save);
         }
     } else {
-        feeds_report_msg(f, x->idx, "%s", msg);
+        cmi_feeds_report_msg(f, x->idx, "%s", msg);
     }
     if (x->meta.nsnaps) {
         r->records = x->meta.snaps[0].records;
-        char *p = cache_path(f, x->d->name, x->meta.snaps[0].file);
-        feeds_report_snapshot(f, x->idx, p);
+        char *p = cmi_cache_path(f, x->d->name, x->meta.snaps[0].file);
+        cmi_feeds_report_snapshot(f, x->idx, p);
         cm_free(p);
     }
 }
@@ -512,8 +512,8 @@ static int meta_up_to_date(fetch *F, xfer *x)
     x->meta.last_success = x->meta.last_attempt;
     cm_free(x->meta.last_error);
     x->meta.last_error = NULL;
-    if (cache_write_meta(F->f, x->d->name, &x->meta) != CM_OK) {
-        fail(F, x, "%s", err_get());
+    if (cmi_cache_write_meta(F->f, x->d->name, &x->meta) != CM_OK) {
+        fail(F, x, "%s", cmi_err_get());
         return -1;
     }
     return 0;
@@ -527,9 +527,9 @@ static void hold_back(fetch *F, xfer *x, cm_format fmt, const char *text, size_t
     cm_feeds *f = F->f;
     const feed_def *d = x->d;
     char held[64];
-    snprintf(held, sizeof held, "held-back.%s", cache_format_ext(fmt));
-    char *hp = ensure_feed_dir(F, x) == 0 ? cache_path(f, d->name, held) : NULL;
-    int saved = hp && file_write(hp, text, len) == 0;
+    snprintf(held, sizeof held, "held-back.%s", cmi_cache_format_ext(fmt));
+    char *hp = ensure_feed_dir(F, x) == 0 ? cmi_cache_path(f, d->name, held) : NULL;
+    int saved = hp && cmi_file_write(hp, text, len) == 0;
     char msg[2000];
     snprintf(msg, sizeof msg, "feed '%s' (%s): held back: the new body has %zu record%s "
              "against %zu in the snapshot in use (fewer than %g%% of them); %s%s; apply it "
@@ -549,7 +549,7 @@ static void same_content(fetch *F, xfer *x, size_t records, const char *what,
     const feed_def *d = x->d;
     feed_snap *cur = &x->meta.snaps[0];
     char def[65];
-    feed_fingerprint(d, def);
+    cmi_feed_fingerprint(d, def);
     cm_free(cur->definition);
     cur->definition = cm_strdup(def);
     if (x->first_etag) {
@@ -570,7 +570,7 @@ static void same_content(fetch *F, xfer *x, size_t records, const char *what,
     finish(F, x, CM_FETCH_UNCHANGED, msg);
 }
 
-/* A new snapshot: written, synced and made the one in use (cache_apply). */
+/* A new snapshot: written, synced and made the one in use (cmi_cache_apply). */
 static void apply_body(fetch *F, xfer *x, const char *text, size_t len, cm_format fmt,
                        const char *sha, size_t records, size_t rejected, size_t prev,
                        const char *what, const char *rejects_tmp)
@@ -589,18 +589,18 @@ static void apply_body(fetch *F, xfer *x, const char *text, size_t len, cm_forma
     info.etag = x->npages == 1 || d->pages_link || d->pages_next ? x->first_etag : NULL;
     info.last_modified = x->first_lm;
     char def[65];
-    feed_fingerprint(d, def);
+    cmi_feed_fingerprint(d, def);
     info.definition = def;
     if (ensure_feed_dir(F, x) < 0) {
         fail(F, x, "cannot create the feed's directory in %s: %s", f->cache_dir, strerror(errno));
         return;
     }
     meta_identity(x);
-    st = cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
+    st = cmi_cache_apply(f, x->idx, &x->meta, text, len, fmt, &info, rejects_tmp);
     if (st != CM_OK) {
         if (rejects_tmp)
             unlink(rejects_tmp);
-        fail(F, x, "%s", err_get());
+        fail(F, x, "%s", cmi_err_get());
         return;
     }
     char msg[1400];
@@ -629,7 +629,7 @@ static void complete(fetch *F, xfer *x)
     size_t len = 0;
     cm_format fmt;
     int owned = 0;
-    if (body_build(f, d, x->pages, x->npages, &text, &len, &fmt, &owned, err, sizeof err) < 0) {
+    if (cmi_body_build(f, d, x->pages, x->npages, &text, &len, &fmt, &owned, err, sizeof err) < 0) {
         fail(F, x, "%s", err);
         return;
     }
@@ -637,7 +637,7 @@ static void complete(fetch *F, xfer *x)
     cm_status st;
     cm_engine *e = cm_engine_new(&st);
     cm_diags *diags = cm_diags_new();
-    char *rejects_tmp = d->skip_invalid ? cache_path(f, d->name, "rejects.pending.jsonl") : NULL;
+    char *rejects_tmp = d->skip_invalid ? cmi_cache_path(f, d->name, "rejects.pending.jsonl") : NULL;
     if (e == NULL || diags == NULL || (d->skip_invalid && rejects_tmp == NULL) ||
         (d->skip_invalid && ensure_feed_dir(F, x) < 0)) {
         fail(F, x, "cannot check the body: %s", e == NULL ? cm_last_error() : "out of memory");
@@ -659,10 +659,10 @@ static void complete(fetch *F, xfer *x)
     if (st != CM_OK) {
         textbuf det = { 0 };
         for (size_t k = 0; k < cm_diags_count(diags); k++)
-            buf_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
+            cmi_buf_printf(&det, "%s%s", k ? "\n" : "", cm_diags_at(diags, k)->message);
         if (cm_diags_dropped(diags))
-            buf_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
-        feeds_report_details(f, x->idx, det.s);
+            cmi_buf_printf(&det, "\n(%zu more problems)", cm_diags_dropped(diags));
+        cmi_feeds_report_details(f, x->idx, det.s);
         cm_free(det.s);
         size_t n = cm_diags_count(diags) + cm_diags_dropped(diags);
         const char *first = cm_diags_count(diags) ? cm_diags_at(diags, 0)->message
@@ -683,7 +683,7 @@ static void complete(fetch *F, xfer *x)
     r->rejected = rejected;
     size_t prev = x->meta.nsnaps ? x->meta.snaps[0].records : 0;
     char sha[65];
-    file_sha256_hex(text, len, sha);
+    cmi_file_sha256_hex(text, len, sha);
     char what[600];
     snprintf(what, sizeof what, "%zu page%s, %zu bytes, %d request%s", x->npages,
              x->npages == 1 ? "" : "s", x->bytes, x->requests, x->requests == 1 ? "" : "s");
@@ -731,7 +731,7 @@ static void where(const xfer *x, char *buf, size_t n)
     if (x->npages == 0)
         snprintf(buf, n, "%s", "");
     else {
-        char *shown = feed_hide_credentials(x->url);
+        char *shown = cmi_feed_hide_credentials(x->url);
         snprintf(buf, n, "page %zu (%s): ", x->npages + 1, shown ? shown : "?");
         cm_free(shown);
     }
@@ -744,7 +744,7 @@ static void follow_next(fetch *F, xfer *x, char *next, const char *eff, int is_f
                         const char *at)
 {
     const feed_def *d = x->d;
-    char *abs = body_resolve_url(eff ? eff : x->url, next);
+    char *abs = cmi_body_resolve_url(eff ? eff : x->url, next);
     cm_free(next);
     if (abs == NULL) {
         fail(F, x, "%sthe link to the next page is not a URL", at);
@@ -752,7 +752,7 @@ static void follow_next(fetch *F, xfer *x, char *next, const char *eff, int is_f
     }
     if ((is_file && !has_prefix_ci(abs, "file:")) ||
         (!is_file && !has_prefix_ci(abs, "http://") && !has_prefix_ci(abs, "https://"))) {
-        char *shown = feed_hide_credentials(abs);
+        char *shown = cmi_feed_hide_credentials(abs);
         fail(F, x, "%sthe next page is %s: pages must stay on %s URLs", at,
              shown ? shown : "?", is_file ? "file" : "http and https");
         cm_free(shown);
@@ -761,7 +761,7 @@ static void follow_next(fetch *F, xfer *x, char *next, const char *eff, int is_f
     }
     for (size_t i = 0; i < x->nseen; i++)
         if (strcmp(x->seen[i], abs) == 0) {
-            char *shown = feed_hide_credentials(abs);
+            char *shown = cmi_feed_hide_credentials(abs);
             fail(F, x, "pagination loops: page %zu links back to %s", x->npages,
                  shown ? shown : "?");
             cm_free(shown);
@@ -809,7 +809,7 @@ static void page_in(fetch *F, xfer *x, const char *eff, int is_file, const char 
     p->len = x->body.len;
     p->content_type = x->content_type;
     x->content_type = NULL;
-    p->url = feed_hide_credentials(eff ? eff : x->url);
+    p->url = cmi_feed_hide_credentials(eff ? eff : x->url);
     x->body.s = NULL;
     x->body.len = x->body.cap = 0;
     x->bytes += p->len;
@@ -820,8 +820,8 @@ static void page_in(fetch *F, xfer *x, const char *eff, int is_file, const char 
     }
     char *next = NULL;
     if (d->pages_link && x->link.len)
-        next = body_link_next(x->link.s);
-    if (d->pages_next && body_next_url(d, p, &next, why, sizeof why) < 0) {
+        next = cmi_body_link_next(x->link.s);
+    if (d->pages_next && cmi_body_next_url(d, p, &next, why, sizeof why) < 0) {
         fail(F, x, "%s%s", at, why);
         return;
     }
@@ -879,7 +879,7 @@ static void retry_later(fetch *F, xfer *x, const char *at, const char *why, cons
         delay = delay / 2 + delay / 2 * jitter(F);   /* "equal jitter" */
     }
     x->state = X_WAIT;
-    x->wake = feed_monotonic() + delay;
+    x->wake = cmi_feed_monotonic() + delay;
 }
 
 static void on_done(fetch *F, xfer *x, CURLcode rc)
@@ -968,7 +968,7 @@ static void progress(fetch *F, int last)
 {
     if (F->o->progress == NULL)
         return;
-    double now = feed_monotonic();
+    double now = cmi_feed_monotonic();
     if (!last && now - F->last_progress < 0.25)
         return;
     if (now - F->rate_t >= 0.5) {
@@ -1012,9 +1012,9 @@ static void queue_feed(fetch *F, xfer *x, size_t i, long long now)
     if (!selected || (o->names == NULL && x->d->cached_only))
         return;
     F->total++;
-    if (cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
+    if (cmi_cache_read_meta(f, x->d->name, &x->meta) != CM_OK) {
         x->have_meta = 0;
-        fail(F, x, "%s", err_get());
+        fail(F, x, "%s", cmi_err_get());
         return;
     }
     x->have_meta = 1;
@@ -1048,7 +1048,7 @@ static void run_transfers(fetch *F)
 {
     cm_feeds *f = F->f;
     for (;;) {
-        double t = feed_monotonic();
+        double t = cmi_feed_monotonic();
         double next_wake = -1;
         size_t active = 0;
         for (size_t i = 0; i < f->ndefs; i++) {
@@ -1093,7 +1093,7 @@ static void run_transfers(fetch *F)
             break;
         long wait_ms = 250;
         if (next_wake >= 0) {
-            double dt = (next_wake - feed_monotonic()) * 1000;
+            double dt = (next_wake - cmi_feed_monotonic()) * 1000;
             if (dt < wait_ms)
                 wait_ms = dt < 0 ? 0 : (long)dt + 1;
         }
@@ -1110,24 +1110,24 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
         cm_fetch_options_init(&defaults);
         o = &defaults;
     }
-    err_clear();
+    cmi_err_clear();
     for (size_t k = 0; o->names && o->names[k]; k++)
         if (cm_feeds_find(f, o->names[k]) == (size_t)-1)
-            return feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'%s", o->names[k],
+            return cmi_feeds_fail(f, CM_ENOTFOUND, "no feed named '%s'%s", o->names[k],
                               f->ndefs ? "" : " (no feed is defined)");
     pthread_once(&curl_once, init_curl);
     if (curl_init_rc != CURLE_OK)
-        return feeds_fail(f, CM_EDEPS, "libcurl cannot start: %s",
+        return cmi_feeds_fail(f, CM_EDEPS, "libcurl cannot start: %s",
                           curl_easy_strerror(curl_init_rc));
     reset_reports(f);
-    cm_status st = cache_lock(f, o->lock_wait);
+    cm_status st = cmi_cache_lock(f, o->lock_wait);
     if (st != CM_OK)
         return st;
     fetch F;
     memset(&F, 0, sizeof F);
     F.f = f;
     F.o = o;
-    F.start = F.rate_t = feed_monotonic();
+    F.start = F.rate_t = cmi_feed_monotonic();
     F.rng = (uint64_t)(F.start * 1e9) ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
     if (F.rng == 0)
         F.rng = 1;
@@ -1136,11 +1136,11 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
     if (F.multi == NULL || F.x == NULL) {
         cm_free(F.x);
         curl_multi_cleanup(F.multi);
-        cache_unlock(f);
-        return feeds_fail(f, CM_ENOMEM, "out of memory");
+        cmi_cache_unlock(f);
+        return cmi_feeds_fail(f, CM_ENOMEM, "out of memory");
     }
     curl_multi_setopt(F.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
-    long long now = feed_now();
+    long long now = cmi_feed_now();
     for (size_t i = 0; i < f->ndefs; i++) {
         xfer *x = &F.x[i];
         queue_feed(&F, x, i, now);
@@ -1155,8 +1155,8 @@ CM_API cm_status cm_feeds_fetch(cm_feeds *f, const cm_fetch_options *o)
     }
     cm_free(F.x);
     curl_multi_cleanup(F.multi);
-    cache_unlock(f);
+    cmi_cache_unlock(f);
     if (bad)
-        return feeds_fail(f, CM_EIO, "not every feed was brought up to date");
+        return cmi_feeds_fail(f, CM_EIO, "not every feed was brought up to date");
     return CM_OK;
 }

@@ -71,7 +71,7 @@ static char *read_all(int fd, size_t max, size_t hint, size_t *len)
     return b;
 }
 
-char *file_read(const char *path, size_t max, size_t *len)
+char *cmi_file_read(const char *path, size_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
@@ -101,7 +101,7 @@ char *file_read(const char *path, size_t max, size_t *len)
     return b;
 }
 
-char *file_read_fd(int fd, size_t max, size_t *len)
+char *cmi_file_read_fd(int fd, size_t max, size_t *len)
 {
     return read_all(fd, max, 65534, len);
 }
@@ -162,9 +162,9 @@ static void sweep(const char *dir, const char *base)
     errno = saved;
 }
 
-void file_sweep_dir(const char *dir) { sweep(dir, NULL); }
+void cmi_file_sweep_dir(const char *dir) { sweep(dir, NULL); }
 
-void file_sweep_temps(const char *path)
+void cmi_file_sweep_temps(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (slash == NULL) {
@@ -267,18 +267,18 @@ static int open_socket(const char *path)
 /* The message, with errno left at err for callers that word their own. */
 static cm_status io_fail(int err, const char *path, const char *why)
 {
-    err_set(err == ENOMEM ? CM_ENOMEM : CM_EIO, "cannot write %s: %s", path,
+    cmi_err_set(err == ENOMEM ? CM_ENOMEM : CM_EIO, "cannot write %s: %s", path,
             why ? why : strerror(err));
     errno = err;
     return err == ENOMEM ? CM_ENOMEM : CM_EIO;
 }
 
-cm_status file_out_open(file_out *o, const char *path)
+cm_status cmi_file_out_open(file_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     if (path == NULL || path[0] == '\0') {
         errno = EINVAL;
-        return err_set(CM_EUSAGE, "no output path given");
+        return cmi_err_set(CM_EUSAGE, "no output path given");
     }
     if (strcmp(path, "-") == 0) {
         o->f = stdout;
@@ -304,7 +304,7 @@ cm_status file_out_open(file_out *o, const char *path)
     } else if (exists && !S_ISREG(sb.st_mode)) {
         err = EINVAL, why = "not a regular file";
     } else {
-        file_sweep_temps(target);
+        cmi_file_sweep_temps(target);
         size_t n = strlen(target) + 32;
         o->tmp = cm_malloc(n);
         if (o->tmp == NULL) {
@@ -354,11 +354,11 @@ static void out_clear(file_out *o)
     memset(o, 0, sizeof *o);
 }
 
-cm_status file_out_commit(file_out *o)
+cm_status cmi_file_out_commit(file_out *o)
 {
     if (o->f == NULL) {
         errno = EINVAL;
-        return err_set(CM_EUSAGE, "output not open");
+        return cmi_err_set(CM_EUSAGE, "output not open");
     }
     if (o->is_stdout) {
         int bad = fflush(stdout) != 0 || ferror(stdout);
@@ -387,7 +387,7 @@ cm_status file_out_commit(file_out *o)
     return s;
 }
 
-void file_out_abort(file_out *o)
+void cmi_file_out_abort(file_out *o)
 {
     if (o->f && !o->is_stdout)
         fclose(o->f);
@@ -398,24 +398,24 @@ void file_out_abort(file_out *o)
     out_clear(o);
 }
 
-int file_write(const char *path, const void *data, size_t len)
+int cmi_file_write(const char *path, const void *data, size_t len)
 {
     file_out o;
-    if (file_out_open(&o, path) != CM_OK)
+    if (cmi_file_out_open(&o, path) != CM_OK)
         return -1;
     if (len && fwrite(data, 1, len, o.f) != len) {
         int err = errno;
-        file_out_abort(&o);
-        err_set(CM_EIO, "cannot write %s: %s", path, strerror(err));
+        cmi_file_out_abort(&o);
+        cmi_err_set(CM_EIO, "cannot write %s: %s", path, strerror(err));
         errno = err;
         return -1;
     }
-    return file_out_commit(&o) == CM_OK ? 0 : -1;
+    return cmi_file_out_commit(&o) == CM_OK ? 0 : -1;
 }
 
 /* ---- SHA-256 ----------------------------------------------------------------------- */
 
-void file_hex(const unsigned char *d, size_t n, char *out)
+void cmi_file_hex(const unsigned char *d, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
@@ -425,21 +425,21 @@ void file_hex(const unsigned char *d, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-void file_sha256_hex(const void *data, size_t len, char hex[65])
+void cmi_file_sha256_hex(const void *data, size_t len, char hex[65])
 {
     struct sha256_ctx c;
     uint8_t d[SHA256_DIGEST_SIZE];
     sha256_init(&c);
     sha256_update(&c, len, data);
     sha256_digest(&c, sizeof d, d);
-    file_hex(d, sizeof d, hex);
+    cmi_file_hex(d, sizeof d, hex);
 }
 
-cm_status file_sha256_path(const char *path, char hex[65])
+cm_status cmi_file_sha256_path(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return err_set(CM_EIO, "cannot read %s: %s", path, strerror(errno));
+        return cmi_err_set(CM_EIO, "cannot read %s: %s", path, strerror(errno));
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     unsigned char b[65536];
@@ -449,10 +449,10 @@ cm_status file_sha256_path(const char *path, char hex[65])
     int bad = ferror(f);
     fclose(f);
     if (bad)
-        return err_set(CM_EIO, "cannot read %s", path);
+        return cmi_err_set(CM_EIO, "cannot read %s", path);
     uint8_t d[SHA256_DIGEST_SIZE];
     sha256_digest(&ctx, sizeof d, d);
-    file_hex(d, sizeof d, hex);
+    cmi_file_hex(d, sizeof d, hex);
     return CM_OK;
 }
 
@@ -469,10 +469,10 @@ CM_API cm_output *cm_output_open(const char *path, cm_status *status)
         status = &dummy;
     cm_output *o = cm_calloc(1, sizeof *o);
     if (o == NULL) {
-        *status = err_set(CM_ENOMEM, "out of memory");
+        *status = cmi_err_set(CM_ENOMEM, "out of memory");
         return NULL;
     }
-    *status = file_out_open(&o->out, path);
+    *status = cmi_file_out_open(&o->out, path);
     if (*status != CM_OK) {
         cm_free(o);
         return NULL;
@@ -486,7 +486,7 @@ CM_API cm_status cm_output_close(cm_output *o)
 {
     if (o == NULL)
         return CM_EUSAGE;
-    cm_status s = file_out_commit(&o->out);
+    cm_status s = cmi_file_out_commit(&o->out);
     cm_free(o);
     return s;
 }
@@ -495,6 +495,6 @@ CM_API void cm_output_discard(cm_output *o)
 {
     if (o == NULL)
         return;
-    file_out_abort(&o->out);
+    cmi_file_out_abort(&o->out);
     cm_free(o);
 }

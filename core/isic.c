@@ -22,30 +22,30 @@ struct isic_row {
     const char *title;
 };
 
-extern const struct isic_row isic_rows[ISIC_COUNT + 1];
-extern const isic_id isic_idx_section[26];
-extern const isic_id isic_idx_division[100];
-extern const isic_id isic_idx_group[1000];
-extern const isic_id isic_idx_class[10000];
+extern const struct isic_row cmi_isic_rows[ISIC_COUNT + 1];
+extern const isic_id cmi_isic_idx_section[26];
+extern const isic_id cmi_isic_idx_division[100];
+extern const isic_id cmi_isic_idx_group[1000];
+extern const isic_id cmi_isic_idx_class[10000];
 
 static int valid(isic_id id)
 {
     return id != ISIC_NONE && id <= ISIC_COUNT;
 }
 
-size_t isic_count(void)
+size_t cmi_isic_count(void)
 {
     return ISIC_COUNT;
 }
 
-isic_id isic_lookup(const char *code, size_t len)
+isic_id cmi_isic_lookup(const char *code, size_t len)
 {
     if (code == NULL || len == 0 || len > 4)
         return ISIC_NONE;
     if (len == 1) {
         /* Sections are single capital letters; a lone digit is no code. */
         unsigned char c = (unsigned char)code[0];
-        return (c >= 'A' && c <= 'Z') ? isic_idx_section[c - 'A'] : ISIC_NONE;
+        return (c >= 'A' && c <= 'Z') ? cmi_isic_idx_section[c - 'A'] : ISIC_NONE;
     }
     unsigned n = 0;
     for (size_t i = 0; i < len; i++) {
@@ -55,68 +55,68 @@ isic_id isic_lookup(const char *code, size_t len)
         n = n * 10 + d;
     }
     switch (len) {
-    case 2: return isic_idx_division[n];
-    case 3: return isic_idx_group[n];
-    default: return isic_idx_class[n];
+    case 2: return cmi_isic_idx_division[n];
+    case 3: return cmi_isic_idx_group[n];
+    default: return cmi_isic_idx_class[n];
     }
 }
 
-const char *isic_code(isic_id id)
+const char *cmi_isic_code(isic_id id)
 {
-    return valid(id) ? isic_rows[id].code : "";
+    return valid(id) ? cmi_isic_rows[id].code : "";
 }
 
-const char *isic_title(isic_id id)
+const char *cmi_isic_title(isic_id id)
 {
-    return valid(id) ? isic_rows[id].title : "";
+    return valid(id) ? cmi_isic_rows[id].title : "";
 }
 
-int isic_level(isic_id id)
+int cmi_isic_level(isic_id id)
 {
-    return valid(id) ? isic_rows[id].level : -1;
+    return valid(id) ? cmi_isic_rows[id].level : -1;
 }
 
-isic_id isic_parent(isic_id id)
+isic_id cmi_isic_parent(isic_id id)
 {
-    return valid(id) ? isic_rows[id].parent : ISIC_NONE;
+    return valid(id) ? cmi_isic_rows[id].parent : ISIC_NONE;
 }
 
 /* A level below ISIC_SECTION is the virtual root, which has no id; a level
  * at or below the code's own gives the code itself. */
-isic_id isic_ancestor(isic_id id, int level)
+isic_id cmi_isic_ancestor(isic_id id, int level)
 {
     if (!valid(id) || level < ISIC_SECTION)
         return ISIC_NONE;
-    while (isic_rows[id].level > level)
-        id = isic_rows[id].parent;
+    while (cmi_isic_rows[id].level > level)
+        id = cmi_isic_rows[id].parent;
     return id;
 }
 
-int isic_is_within(isic_id code, isic_id ancestor)
+int cmi_isic_is_within(isic_id code, isic_id ancestor)
 {
     if (!valid(code) || !valid(ancestor))
         return 0;
-    return isic_ancestor(code, isic_rows[ancestor].level) == ancestor;
+    return cmi_isic_ancestor(code, cmi_isic_rows[ancestor].level) == ancestor;
 }
 
-int isic_distance(isic_id a, isic_id b)
+int cmi_isic_distance(isic_id a, isic_id b)
 {
     if (!valid(a) || !valid(b))
         return -1;
     int d = 0;
-    while (isic_rows[a].level > isic_rows[b].level) {
-        a = isic_rows[a].parent;
+    while (cmi_isic_rows[a].level > cmi_isic_rows[b].level) {
+        a = cmi_isic_rows[a].parent;
         d++;
     }
-    while (isic_rows[b].level > isic_rows[a].level) {
-        b = isic_rows[b].parent;
+    while (cmi_isic_rows[b].level > cmi_isic_rows[a].level) {
+        b = cmi_isic_rows[b].parent;
         d++;
     }
     /* Same level now: climb together; two different sections meet only at
      * the virtual root, one edge above each. */
     while (a != b) {
-        a = isic_rows[a].parent;
-        b = isic_rows[b].parent;
+        a = cmi_isic_rows[a].parent;
+        b = cmi_isic_rows[b].parent;
         d += 2;
     }
     return d;

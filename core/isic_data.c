@@ -16,19 +16,19 @@
 
 struct isic_row {
     char code[5];       /* "A", "01", "011", "0111", NUL-terminated */
-    uint8_t level;      /* enum isic_level */
+    uint8_t level;      /* enum cmi_isic_level */
     isic_id parent;     /* id of the parent row; ISIC_NONE for a section */
     const char *title;
 };
 
-extern const struct isic_row isic_rows[ISIC_COUNT + 1];
-extern const isic_id isic_idx_section[26];
-extern const isic_id isic_idx_division[100];
-extern const isic_id isic_idx_group[1000];
-extern const isic_id isic_idx_class[10000];
+extern const struct isic_row cmi_isic_rows[ISIC_COUNT + 1];
+extern const isic_id cmi_isic_idx_section[26];
+extern const isic_id cmi_isic_idx_division[100];
+extern const isic_id cmi_isic_idx_group[1000];
+extern const isic_id cmi_isic_idx_class[10000];
 
     /*  id      code    level        parent title */
-const struct isic_row isic_rows[ISIC_COUNT + 1] = {
+const struct isic_row cmi_isic_rows[ISIC_COUNT + 1] = {
     /*   0 */ { "",     0,              0, "" },
 
     /*   1 */ { "A",    ISIC_SECTION,    0, "Farming, forestry and fishing" },
@@ -819,12 +819,12 @@ const struct isic_row isic_rows[ISIC_COUNT + 1] = {
     /* 766 */ { "9900", ISIC_CLASS,    765, "International bodies and foreign missions" },
 };
 
-_Static_assert(sizeof isic_rows / sizeof isic_rows[0] == ISIC_COUNT + 1,
+_Static_assert(sizeof cmi_isic_rows / sizeof cmi_isic_rows[0] == ISIC_COUNT + 1,
                "isic_rows: one row per code plus row 0");
 
 /* Code -> id. Indexes are the codes read as decimal numbers: 0111 is [111]
  * (never write the leading zero, C would read it as octal). */
-const isic_id isic_idx_section[26] = {
+const isic_id cmi_isic_idx_section[26] = {
     ['A' - 'A'] = 1, ['B' - 'A'] = 56, ['C' - 'A'] = 86, ['D' - 'A'] = 319,
     ['E' - 'A'] = 327, ['F' - 'A'] = 346, ['G' - 'A'] = 369, ['H' - 'A'] = 436,
     ['I' - 'A'] = 473, ['J' - 'A'] = 489, ['K' - 'A'] = 532, ['L' - 'A'] = 564,
@@ -833,7 +833,7 @@ const isic_id isic_idx_section[26] = {
     ['U' - 'A'] = 763,
 };
 
-const isic_id isic_idx_division[100] = {
+const isic_id cmi_isic_idx_division[100] = {
     /* A  */ [1] = 2, [2] = 40, [3] = 49,
     /* B  */ [5] = 57, [6] = 62, [7] = 67, [8] = 73, [9] = 81,
     /* C  */ [10] = 87, [11] = 110, [12] = 116, [13] = 119, [14] = 130, [15] = 137,
@@ -861,7 +861,7 @@ const isic_id isic_idx_division[100] = {
     /* U  */ [99] = 764,
 };
 
-const isic_id isic_idx_group[1000] = {
+const isic_id cmi_isic_idx_group[1000] = {
     /* 01 */ [11] = 3, [12] = 11, [13] = 21, [14] = 23, [15] = 31, [16] = 33, [17] = 38,
     /* 02 */ [21] = 41, [22] = 43, [23] = 45, [24] = 47,
     /* 03 */ [31] = 50, [32] = 53,
@@ -956,7 +956,7 @@ const isic_id isic_idx_group[1000] = {
     /* 99 */ [990] = 765,
 };
 
-const isic_id isic_idx_class[10000] = {
+const isic_id cmi_isic_idx_class[10000] = {
     /* 011 */ [111] = 4, [112] = 5, [113] = 6, [114] = 7, [115] = 8, [116] = 9,
              [119] = 10,
     /* 012 */ [121] = 12, [122] = 13, [123] = 14, [124] = 15, [125] = 16, [126] = 17,

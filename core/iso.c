@@ -589,20 +589,20 @@ static void init_once(void)
         atomic_store_explicit(&g_tables, t, memory_order_release);
 }
 
-int iso_init(void)
+int cmi_iso_init(void)
 {
     pthread_once(&g_once, init_once);
     return atomic_load_explicit(&g_tables, memory_order_acquire) != NULL ? 0 : -1;
 }
 
-const char *iso_error(void)
+const char *cmi_iso_error(void)
 {
-    if (iso_init() == 0)
+    if (cmi_iso_init() == 0)
         return "";
     return g_error;
 }
 
-int iso_check_dir(const char *dir, char *err, size_t errlen)
+int cmi_iso_check_dir(const char *dir, char *err, size_t errlen)
 {
     if (dir == NULL)
         dir = iso_dir();
@@ -621,13 +621,13 @@ static const struct iso_tables *tables(void)
     const struct iso_tables *t = atomic_load_explicit(&g_tables, memory_order_acquire);
     if (t != NULL)
         return t;
-    iso_init();
+    cmi_iso_init();
     return atomic_load_explicit(&g_tables, memory_order_acquire);
 }
 
 /* ---- lookups ------------------------------------------------------------ */
 
-iso_id iso_country(const char *code, size_t len)
+iso_id cmi_iso_country(const char *code, size_t len)
 {
     if (code == NULL || len != 2 || !is_upper(code[0]) || !is_upper(code[1]))
         return 0;
@@ -635,7 +635,7 @@ iso_id iso_country(const char *code, size_t len)
     return t != NULL ? t->country_ix[upper2_index(code)] : 0;
 }
 
-iso_id iso_subdivision(const char *code, size_t len)
+iso_id cmi_iso_subdivision(const char *code, size_t len)
 {
     if (code == NULL || len < 4 || len > SUB_CODE_MAX || code[2] != '-')
         return 0;
@@ -654,7 +654,7 @@ iso_id iso_subdivision(const char *code, size_t len)
     }
 }
 
-iso_id iso_currency(const char *code, size_t len)
+iso_id cmi_iso_currency(const char *code, size_t len)
 {
     if (code == NULL || len != 3 || !is_upper(code[0]) || !is_upper(code[1]) || !is_upper(code[2]))
         return 0;
@@ -662,7 +662,7 @@ iso_id iso_currency(const char *code, size_t len)
     return t != NULL ? t->currency_ix[upper3_index(code)] : 0;
 }
 
-iso_id iso_language(const char *code, size_t len)
+iso_id cmi_iso_language(const char *code, size_t len)
 {
     if (code == NULL || len < 2 || len > 3 || !is_lower(code[0]) || !is_lower(code[1])
         || (len == 3 && !is_lower(code[2])))
@@ -687,67 +687,67 @@ iso_id iso_language(const char *code, size_t len)
     return 0;
 }
 
-size_t iso_country_count(void)
+size_t cmi_iso_country_count(void)
 {
     const struct iso_tables *t = tables();
     return t != NULL ? t->ncountries : 0;
 }
 
-size_t iso_subdivision_count(void)
+size_t cmi_iso_subdivision_count(void)
 {
     const struct iso_tables *t = tables();
     return t != NULL ? t->nsubs : 0;
 }
 
-size_t iso_currency_count(void)
+size_t cmi_iso_currency_count(void)
 {
     const struct iso_tables *t = tables();
     return t != NULL ? t->ncurrencies : 0;
 }
 
-size_t iso_language_count(void)
+size_t cmi_iso_language_count(void)
 {
     const struct iso_tables *t = tables();
     return t != NULL ? t->nlanguages : 0;
 }
 
-const char *iso_country_code(iso_id id)
+const char *cmi_iso_country_code(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->ncountries ? t->countries[id - 1].code : "";
 }
 
-const char *iso_country_name(iso_id id)
+const char *cmi_iso_country_name(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->ncountries ? t->pool + t->countries[id - 1].name : "";
 }
 
-const char *iso_subdivision_code(iso_id id)
+const char *cmi_iso_subdivision_code(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->nsubs ? t->subs[id - 1].code : "";
 }
 
-const char *iso_subdivision_name(iso_id id)
+const char *cmi_iso_subdivision_name(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->nsubs ? t->pool + t->subs[id - 1].name : "";
 }
 
-iso_id iso_subdivision_country(iso_id sub)
+iso_id cmi_iso_subdivision_country(iso_id sub)
 {
     const struct iso_tables *t = tables();
     return t != NULL && sub >= 1 && sub <= t->nsubs ? t->subs[sub - 1].country : 0;
 }
 
-const char *iso_currency_code(iso_id id)
+const char *cmi_iso_currency_code(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->ncurrencies ? t->currencies[id - 1].code : "";
 }
 
-const char *iso_language_code(iso_id id)
+const char *cmi_iso_language_code(iso_id id)
 {
     const struct iso_tables *t = tables();
     return t != NULL && id >= 1 && id <= t->nlanguages ? t->languages[id - 1].code : "";

@@ -12,10 +12,10 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-size_t jsonr_skip_ws(source *src, size_t i)
+size_t cmi_jsonr_skip_ws(source *src, size_t i)
 {
     for (;;) {
-        size_t n = src_avail(src, i);
+        size_t n = cmi_src_avail(src, i);
         if (n == 0)
             return i;
         const char *p = src_at(src, i);
@@ -34,17 +34,17 @@ static int scalar_char(unsigned c)
            c == '+' || c == '-' || c == '.';
 }
 
-int jsonr_value(source *s, size_t at, size_t max, size_t *end)
+int cmi_jsonr_value(source *s, size_t at, size_t max, size_t *end)
 {
     int depth = 0, in_str = 0, esc = 0, scalar = 0, too_long = 0;
     size_t i = at, k = 0;
-    int c0 = src_byte(s, at);
+    int c0 = cmi_src_byte(s, at);
     if (c0 != '{' && c0 != '[' && c0 != '"') {
         scalar = 1;
         i = at + 1;
     }
     for (;;) {
-        size_t n = src_avail(s, i);
+        size_t n = cmi_src_avail(s, i);
         if (n == 0) {
             *end = i;
             return too_long ? JSONR_BAD : JSONR_EOF;
@@ -85,7 +85,7 @@ int jsonr_value(source *s, size_t at, size_t max, size_t *end)
         if (i - at > max && !too_long)
             too_long = 1;
         if (too_long)
-            src_keep(s, i);
+            cmi_src_keep(s, i);
     }
 done:
     i += k;
@@ -101,12 +101,12 @@ bad:
     return JSONR_OK;
 }
 
-int jsonr_line(source *src, size_t at, size_t max, size_t *eol, size_t *next, int *long_line)
+int cmi_jsonr_line(source *src, size_t at, size_t max, size_t *eol, size_t *next, int *long_line)
 {
     size_t i = at;
     *long_line = 0;
     for (;;) {
-        size_t n = src_avail(src, i);
+        size_t n = cmi_src_avail(src, i);
         if (n == 0) {
             *eol = *next = i;
             return 0;
@@ -129,12 +129,12 @@ int jsonr_line(source *src, size_t at, size_t max, size_t *eol, size_t *next, in
         }
         i += n;
         if (*long_line)
-            src_keep(src, i);
+            cmi_src_keep(src, i);
     }
 }
 
 
-json_t *jsonr_parse(source *src, size_t at, size_t len, size_t flags, json_error_t *err,
+json_t *cmi_jsonr_parse(source *src, size_t at, size_t len, size_t flags, json_error_t *err,
                     int *nomem)
 {
     unsigned long failures = cm_alloc_failures;

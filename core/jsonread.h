@@ -19,7 +19,7 @@
 enum { JSONR_OK = 0, JSONR_TOO_LONG = 1, JSONR_EOF = -1, JSONR_BAD = -2 };
 
 /* The first offset from i that is not JSON white space (or the end). */
-size_t jsonr_skip_ws(source *src, size_t i);
+size_t cmi_jsonr_skip_ws(source *src, size_t i);
 
 /*
  * The extent of the JSON value that starts at `at` (not white space), found
@@ -31,22 +31,22 @@ size_t jsonr_skip_ws(source *src, size_t i);
  *   JSONR_EOF       the input ends inside the value, [at, *end) in the window
  *   JSONR_BAD       over max, and a control byte (or the end of input) was
  *                   met at *end: the input cannot be JSON there
- * The caller has called src_keep(src, at).
+ * The caller has called cmi_src_keep(src, at).
  */
-int jsonr_value(source *src, size_t at, size_t max, size_t *end);
+int cmi_jsonr_value(source *src, size_t at, size_t max, size_t *end);
 
 /*
  * The line that starts at `at`: sets *eol (the '\n' or the end of input) and
  * *next (past the '\n'). A line over max bytes is scanned to its end without
  * being kept (*long_line set); a NUL byte in such a line ends the input
  * there (returns -1, *eol at it): it cannot be JSON, and the line may be
- * endless (/dev/zero). The caller has called src_keep(src, at).
+ * endless (/dev/zero). The caller has called cmi_src_keep(src, at).
  */
-int jsonr_line(source *src, size_t at, size_t max, size_t *eol, size_t *next, int *long_line);
+int cmi_jsonr_line(source *src, size_t at, size_t max, size_t *eol, size_t *next, int *long_line);
 
 /* jansson over [at, at + len) of the window; NULL with *nomem set when an
  * allocation failed (jansson may word that as a syntax error). */
-json_t *jsonr_parse(source *src, size_t at, size_t len, size_t flags, json_error_t *err,
+json_t *cmi_jsonr_parse(source *src, size_t at, size_t len, size_t flags, json_error_t *err,
                     int *nomem);
 
 #endif

@@ -24,21 +24,21 @@
 
 /* ---- lines and columns -------------------------------------------------------- */
 
-unsigned long run_line(load_run *r, size_t off)
+unsigned long cmi_run_line(load_run *r, size_t off)
 {
-    return src_line(r->src, off);
+    return cmi_src_line(r->src, off);
 }
 
-unsigned long run_column(load_run *r, size_t off)
+unsigned long cmi_run_column(load_run *r, size_t off)
 {
-    unsigned long col = src_column(r->src, off);
+    unsigned long col = cmi_src_column(r->src, off);
     /* the BOM is not a character of the first line */
-    if (r->bom && col > 1 && src_line(r->src, off) == 1)
+    if (r->bom && col > 1 && cmi_src_line(r->src, off) == 1)
         col--;
     return col;
 }
 
-int run_src_failed(load_run *r)
+int cmi_run_src_failed(load_run *r)
 {
     /* a read that failed for want of memory is out of memory, not bad input */
     if (r->src->nomem || r->src->err == ENOMEM)
@@ -46,7 +46,7 @@ int run_src_failed(load_run *r)
     if (r->src->err && !r->fatal) {
         char note[160];
         snprintf(note, sizeof note, "cannot read further: %s", strerror(r->src->err));
-        ctx_error(&r->ctx, 0, 0, 0, NULL, NULL, NULL, note);
+        cmi_ctx_error(&r->ctx, 0, 0, 0, NULL, NULL, NULL, note);
         r->fatal = 1;
         return 1;
     }
@@ -72,7 +72,7 @@ int run_src_failed(load_run *r)
  * the end. */
 #define ESTIMATE_SLACK 1.1
 
-void run_estimate(load_run *r, size_t off)
+void cmi_run_estimate(load_run *r, size_t off)
 {
     size_t done = off > r->start ? off - r->start : 0;
     size_t size = r->src->size;
@@ -82,16 +82,16 @@ void run_estimate(load_run *r, size_t off)
         return;
     double more = (double)(size - off) / (double)done;
     double tables = first && more > ESTIMATE_FIRST_MAX ? ESTIMATE_FIRST_MAX : more;
-    store_expect(r->ctx.st, r->mark, more * ESTIMATE_SLACK, tables);
+    cmi_store_expect(r->ctx.st, r->mark, more * ESTIMATE_SLACK, tables);
     r->reserved = 1;
 }
 
-int run_set_kind(load_run *r, int kind, size_t off)
+int cmi_run_set_kind(load_run *r, int kind, size_t off)
 {
     if (r->ctx.kind >= 0 && r->ctx.kind != kind && r->opts->kind != CM_KIND_AUTO) {
         char found[96];
         snprintf(found, sizeof found, "a file of %s", kind == 0 ? "regions" : "enterprises");
-        ctx_error(&r->ctx, run_line(r, off), run_column(r, off), 0, NULL,
+        cmi_ctx_error(&r->ctx, cmi_run_line(r, off), cmi_run_column(r, off), 0, NULL,
                   r->ctx.kind == 0 ? "regions (--kind regions)"
                                    : "enterprises (--kind enterprises)",
                   found, NULL);
@@ -102,7 +102,7 @@ int run_set_kind(load_run *r, int kind, size_t off)
     return 0;
 }
 
-int run_need_kind(load_run *r, size_t off)
+int cmi_run_need_kind(load_run *r, size_t off)
 {
     if (r->ctx.kind >= 0)
         return 0;
@@ -110,7 +110,7 @@ int run_need_kind(load_run *r, size_t off)
         r->ctx.kind = r->name_kind;
         return 0;
     }
-    ctx_error(&r->ctx, run_line(r, off), 0, 0, NULL, NULL, NULL,
+    cmi_ctx_error(&r->ctx, cmi_run_line(r, off), 0, 0, NULL, NULL, NULL,
               r->format == CM_FORMAT_JSON
                   ? "cannot tell whether this file holds regions or enterprises: give --kind "
                     "regions|enterprises, wrap the list as {\"regions\": [...]}, or name the "
@@ -123,34 +123,34 @@ int run_need_kind(load_run *r, size_t off)
 
 /* ---- rejects ------------------------------------------------------------- */
 
-void run_reject(load_run *r, long record, unsigned long line, const char *raw,
+void cmi_run_reject(load_run *r, long record, unsigned long line, const char *raw,
                 size_t raw_len, size_t diag_start)
 {
     r->rejected++;
     if (r->rejects == NULL)
         return;
     textbuf b = BUF_INIT;
-    buf_puts(&b, "{\"file\":");
-    buf_json_string(&b, r->ctx.file, strlen(r->ctx.file));
-    buf_printf(&b, ",\"record\":%ld,\"line\":%lu,\"errors\":[", record, line);
+    cmi_buf_puts(&b, "{\"file\":");
+    cmi_buf_json_string(&b, r->ctx.file, strlen(r->ctx.file));
+    cmi_buf_printf(&b, ",\"record\":%ld,\"line\":%lu,\"errors\":[", record, line);
     const cm_diags *d = r->ctx.diags;
     size_t n = d ? d->count : 0;
     for (size_t i = diag_start; i < n; i++) {
         if (i > diag_start)
-            buf_putc(&b, ',');
-        buf_json_string(&b, d->items[i].message, strlen(d->items[i].message));
+            cmi_buf_putc(&b, ',');
+        cmi_buf_json_string(&b, d->items[i].message, strlen(d->items[i].message));
     }
     if (d && d->dropped)
-        buf_puts(&b, n > diag_start ? ",\"(more problems: error limit reached)\""
+        cmi_buf_puts(&b, n > diag_start ? ",\"(more problems: error limit reached)\""
                                     : "\"(problems not listed: error limit reached)\"");
-    buf_puts(&b, "],\"text\":");
-    buf_json_string(&b, raw, raw_len);
-    buf_puts(&b, "}\n");
+    cmi_buf_puts(&b, "],\"text\":");
+    cmi_buf_json_string(&b, raw, raw_len);
+    cmi_buf_puts(&b, "}\n");
     if (b.nomem)
         r->ctx.nomem = 1;
     else
         fwrite(b.s, 1, b.len, r->rejects);
-    buf_free(&b);
+    cmi_buf_free(&b);
 }
 
 /* ---- choosing format and kind --------------------------------------------- */
@@ -202,7 +202,7 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
     if (diags == NULL) {
         own = cm_diags_new();
         if (own == NULL)
-            return engine_fail(e, CM_ENOMEM, "out of memory");
+            return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         diags = own;
     }
     size_t first_diag = diags->count;
@@ -210,8 +210,8 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
     diags->limit = first_diag + (o->max_errors ? o->max_errors : 100);
 
     cm_format fmt = o->format != CM_FORMAT_AUTO ? o->format : format_of(name);
-    store *st = engine_store(e);
-    store_mark mark = store_mark_now(st);
+    store *st = cmi_engine_store(e);
+    store_mark mark = cmi_store_mark_now(st);
     load_run r;
     memset(&r, 0, sizeof r);
     r.ctx.st = st;
@@ -226,14 +226,14 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
     r.src = src;
     r.mark = mark;
     r.estimate_at = src->size >= ESTIMATE_MIN_SIZE ? ESTIMATE_AFTER : 0;
-    if (src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xef\xbb\xbf", 3) == 0)
+    if (cmi_src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xef\xbb\xbf", 3) == 0)
         r.bom = 3;
     r.start = r.bom;
 
     cm_status st_out = CM_OK;
     file_out rejects_out = { 0 };
     if (fmt == CM_FORMAT_AUTO) {
-        ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
+        cmi_ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
                   "cannot tell the format from the file name: give --input-format "
                   "json|jsonl|csv or use the extension .json, .jsonl or .csv");
         st_out = CM_EINPUT;
@@ -242,14 +242,14 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
     {
         size_t i = r.start;
         int c;
-        while ((c = src_byte(src, i)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+        while ((c = cmi_src_byte(src, i)) == ' ' || c == '\t' || c == '\r' || c == '\n')
             i++;
         if (c < 0) {
-            int f = run_src_failed(&r);
+            int f = cmi_run_src_failed(&r);
             if (f < 0)
                 st_out = CM_ENOMEM;
             else if (f == 0)
-                ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
+                cmi_ctx_error(&r.ctx, 0, 0, 0, NULL, NULL, NULL,
                           i > r.start ? "the file holds only white space: expected profiles"
                                       : "the file is empty: expected profiles");
             if (st_out == CM_OK)
@@ -257,25 +257,25 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
             goto done;
         }
     }
-    if (store_add_file(st, name, &r.ctx.file_index) < 0) {
+    if (cmi_store_add_file(st, name, &r.ctx.file_index) < 0) {
         st_out = CM_ENOMEM;
         goto done;
     }
     if (o->skip_invalid && o->rejects_path) {
-        cm_status so = file_out_open(&rejects_out, o->rejects_path);
+        cm_status so = cmi_file_out_open(&rejects_out, o->rejects_path);
         if (so != CM_OK) {
-            engine_fail(e, so, "%s: cannot write the rejects file: %s", o->rejects_path,
+            cmi_engine_fail(e, so, "%s: cannot write the rejects file: %s", o->rejects_path,
                         strerror(errno));
             st_out = so == CM_ENOMEM ? CM_ENOMEM : CM_EIO;
-            store_rollback(st, mark);
+            cmi_store_rollback(st, mark);
             goto out;
         }
         r.rejects = rejects_out.f;
     }
 
-    int rc = fmt == CM_FORMAT_JSON ? load_json(&r) : fmt == CM_FORMAT_JSONL ? load_jsonl(&r)
-                                                                            : load_csv(&r);
-    if (rc >= 0 && run_src_failed(&r) < 0)
+    int rc = fmt == CM_FORMAT_JSON ? cmi_load_json(&r) : fmt == CM_FORMAT_JSONL ? cmi_load_jsonl(&r)
+                                                                            : cmi_load_csv(&r);
+    if (rc >= 0 && cmi_run_src_failed(&r) < 0)
         rc = -1;
     if (rc < 0 || r.ctx.nomem)
         st_out = CM_ENOMEM;
@@ -284,31 +284,31 @@ static cm_status load_source(cm_engine *e, const char *name, source *src,
 
 done:
     if (st_out != CM_OK) {
-        store_rollback(st, mark);
+        cmi_store_rollback(st, mark);
         if (st_out == CM_ENOMEM)
-            engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded", name);
+            cmi_engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded", name);
         else
-            engine_fail(e, CM_EINPUT, "%s: %zu problem%s; nothing was loaded", name,
+            cmi_engine_fail(e, CM_EINPUT, "%s: %zu problem%s; nothing was loaded", name,
                         r.ctx.errors, r.ctx.errors == 1 ? "" : "s");
     } else if (r.ctx.errors) {
-        engine_fail(e, CM_OK, "%s: %ld record%s rejected", name, r.rejected,
+        cmi_engine_fail(e, CM_OK, "%s: %ld record%s rejected", name, r.rejected,
                     r.rejected == 1 ? "" : "s");
     }
     if (r.rejects) {
         if (st_out != CM_OK) {
-            file_out_abort(&rejects_out);
-        } else if (file_out_commit(&rejects_out) != CM_OK) {
-            store_rollback(st, mark);
-            engine_fail(e, CM_EIO, "%s: cannot write the rejects file: %s", o->rejects_path,
+            cmi_file_out_abort(&rejects_out);
+        } else if (cmi_file_out_commit(&rejects_out) != CM_OK) {
+            cmi_store_rollback(st, mark);
+            cmi_engine_fail(e, CM_EIO, "%s: cannot write the rejects file: %s", o->rejects_path,
                         strerror(errno));
             st_out = CM_EIO;
         }
     }
     if (st_out == CM_OK)
-        engine_loaded(e);
+        cmi_engine_loaded(e);
 out:
     if (r.reserved && st_out != CM_OK)
-        store_trim(st);       /* room made for a load that failed */
+        cmi_store_trim(st);       /* room made for a load that failed */
     diags->limit = old_limit;
     cm_diags_free(own);
     return st_out;
@@ -327,7 +327,7 @@ CM_API cm_status cm_engine_load_buffer(cm_engine *e, const char *name, const voi
     if (e == NULL || (data == NULL && len))
         return CM_EUSAGE;
     source src;
-    src_init_memory(&src, data ? data : "", len);
+    cmi_src_init_memory(&src, data ? data : "", len);
     return load_source(e, name ? name : "-", &src, o, diags);
 }
 
@@ -335,8 +335,8 @@ static cm_status load_stream(cm_engine *e, const char *name, int fd, const cm_lo
                              cm_diags *diags)
 {
     source src;
-    if (src_init_fd(&src, fd, 0) < 0)
-        return engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded",
+    if (cmi_src_init_fd(&src, fd, 0) < 0)
+        return cmi_engine_fail(e, CM_ENOMEM, "%s: out of memory while loading; nothing was loaded",
                            name);
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
@@ -345,7 +345,7 @@ static cm_status load_stream(cm_engine *e, const char *name, int fd, const cm_lo
             src.size = (size_t)(sb.st_size - at);
     }
     cm_status s = load_source(e, name, &src, o, diags);
-    src_free(&src);
+    cmi_src_free(&src);
     return s;
 }
 
@@ -365,17 +365,17 @@ CM_API cm_status cm_engine_load_file(cm_engine *e, const char *path,
     /* O_NONBLOCK: opening a FIFO that has no writer must not wait for one */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return engine_fail(e, errno == ENOMEM ? CM_ENOMEM : CM_EIO, "%s: cannot open: %s", path,
+        return cmi_engine_fail(e, errno == ENOMEM ? CM_ENOMEM : CM_EIO, "%s: cannot open: %s", path,
                            strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) < 0) {
         int err = errno;
         close(fd);
-        return engine_fail(e, CM_EIO, "%s: %s", path, strerror(err));
+        return cmi_engine_fail(e, CM_EIO, "%s: %s", path, strerror(err));
     }
     if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
         close(fd);
-        return engine_fail(e, CM_EIO, "%s: %s", path,
+        return cmi_engine_fail(e, CM_EIO, "%s: %s", path,
                            S_ISDIR(sb.st_mode) ? "is a directory, not a file"
                                                : "is not a regular file or a pipe (a device "
                                                  "or a socket): give it on standard input "

@@ -36,35 +36,35 @@ typedef struct load_run {
 
 /* Size the store for the rest of the input, from what the records up to
  * `off` added (see run_record_done). */
-void run_estimate(load_run *r, size_t off);
+void cmi_run_estimate(load_run *r, size_t off);
 /* A record ended at offset off: the loaders call this after each one. */
 static inline void run_record_done(load_run *r, size_t off)
 {
     if (r->records == r->estimate_at)
-        run_estimate(r, off);
+        cmi_run_estimate(r, off);
 }
 
 /* The input could not be read further: out of memory, or a read error
  * (reported). Returns -1 for out of memory, 1 for a read error, 0 else. */
-int run_src_failed(load_run *r);
+int cmi_run_src_failed(load_run *r);
 
 /* 1-based line of a byte offset (monotonic offsets are cheap). */
-unsigned long run_line(load_run *r, size_t off);
+unsigned long cmi_run_line(load_run *r, size_t off);
 /* 1-based character (not byte) column of an offset. */
-unsigned long run_column(load_run *r, size_t off);
+unsigned long cmi_run_column(load_run *r, size_t off);
 
 /* Fix the kind of records (from a JSON wrapper key); reports a conflict. */
-int run_set_kind(load_run *r, int kind, size_t off);
+int cmi_run_set_kind(load_run *r, int kind, size_t off);
 /* The kind is still unknown when the first record arrives: report, fatal. */
-int run_need_kind(load_run *r, size_t off);
+int cmi_run_need_kind(load_run *r, size_t off);
 
 /* A record was rejected: with skip_invalid, write it with the reasons that
  * were reported since diag_start to the rejects file. */
-void run_reject(load_run *r, long record, unsigned long line, const char *raw,
+void cmi_run_reject(load_run *r, long record, unsigned long line, const char *raw,
                 size_t raw_len, size_t diag_start);
 
-int load_json(load_run *r);
-int load_jsonl(load_run *r);
-int load_csv(load_run *r);
+int cmi_load_json(load_run *r);
+int cmi_load_jsonl(load_run *r);
+int cmi_load_csv(load_run *r);
 
 #endif

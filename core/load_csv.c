@@ -54,7 +54,7 @@ static void header_error(csv_state *s, const char *col, const char *expected, co
 {
     char field[160];
     snprintf(field, sizeof field, "column \"%s\"", col);
-    ctx_error(&s->r->ctx, s->row_line, 0, 0, field, expected, found, NULL);
+    cmi_ctx_error(&s->r->ctx, s->row_line, 0, 0, field, expected, found, NULL);
     s->r->fatal = 1;
 }
 
@@ -75,7 +75,7 @@ static void read_header(csv_state *s)
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
         snprintf(found, sizeof found, "%zu bytes", s->c.bytes);
-        ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
+        cmi_ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
         s->r->fatal = 1;
         return;
     }
@@ -83,7 +83,7 @@ static void read_header(csv_state *s)
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header of at most %d columns", MAX_COLUMNS);
         snprintf(found, sizeof found, "%zu columns", ncells);
-        ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
+        cmi_ctx_error(ctx, s->row_line, 0, 0, NULL, exp, found, NULL);
         s->r->fatal = 1;
         return;
     }
@@ -111,14 +111,14 @@ static void read_header(csv_state *s)
         if (len == 0) {
             char field[48];
             snprintf(field, sizeof field, "column %zu", i + 1);
-            ctx_error(ctx, s->row_line, 0, 0, field, "a column name", "an empty cell", NULL);
+            cmi_ctx_error(ctx, s->row_line, 0, 0, field, "a column name", "an empty cell", NULL);
             s->r->fatal = 1;
             continue;
         }
-        if (utf8_check(name, len) != len) {
+        if (cmi_utf8_check(name, len) != len) {
             char field[48];
             snprintf(field, sizeof field, "column %zu", i + 1);
-            ctx_error(ctx, s->row_line, 0, 0, field, "a UTF-8 column name", "invalid UTF-8", NULL);
+            cmi_ctx_error(ctx, s->row_line, 0, 0, field, "a UTF-8 column name", "invalid UTF-8", NULL);
             s->r->fatal = 1;
             continue;
         }
@@ -137,14 +137,14 @@ static void read_header(csv_state *s)
             c->attr = c->name + 6;
             continue;
         }
-        const field_def *f = schema_field(ctx->kind, name, len);
+        const field_def *f = cmi_schema_field(ctx->kind, name, len);
         if (f && (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS)) {
             char exp[128];
             if (f->shape == SHAPE_ATTRS)
                 snprintf(exp, sizeof exp, "one column per attribute, named attrs.NAME");
             else
                 snprintf(exp, sizeof exp, "columns %s.* (%s)", c->name,
-                         schema_group_members(ctx->kind, c->name));
+                         cmi_schema_group_members(ctx->kind, c->name));
             header_error(s, c->name, exp, "one column for the whole object");
             continue;
         }
@@ -156,11 +156,11 @@ static void read_header(csv_state *s)
                 if (gl < sizeof group) {
                     memcpy(group, name, gl);
                     group[gl] = '\0';
-                    const field_def *g = schema_field(ctx->kind, group, gl);
+                    const field_def *g = cmi_schema_field(ctx->kind, group, gl);
                     if (g && g->shape == SHAPE_GROUP) {
                         char exp[128];
                         snprintf(exp, sizeof exp, "%s.* to be one of %s", group,
-                                 schema_group_members(ctx->kind, group));
+                                 cmi_schema_group_members(ctx->kind, group));
                         header_error(s, c->name, exp, "an unknown member");
                         continue;
                     }
@@ -351,11 +351,11 @@ static void prefetch_next(csv_state *s)
     if (n == 0)
         return;
     csvr_peek_field f[PEEK_MAX];
-    csvr_peek(&s->c, f, n);
+    cmi_csvr_peek(&s->c, f, n);
     if (s->id_col < n && f[s->id_col].len != SIZE_MAX)
-        rb_prefetch(s->b, s->cols[s->id_col].field, f[s->id_col].s, f[s->id_col].len);
+        cmi_rb_prefetch(s->b, s->cols[s->id_col].field, f[s->id_col].s, f[s->id_col].len);
     if (s->name_col < n && f[s->name_col].len != SIZE_MAX)
-        rb_prefetch(s->b, s->cols[s->name_col].field, f[s->name_col].s, f[s->name_col].len);
+        cmi_rb_prefetch(s->b, s->cols[s->name_col].field, f[s->name_col].s, f[s->name_col].len);
 }
 
 static void read_row(csv_state *s)
@@ -372,64 +372,64 @@ static void read_row(csv_state *s)
         id = cell_text(s, s->id_col);
         id_len = s->c.fields[s->id_col].len;
     }
-    rb_begin(b, record, s->row_line, id, id_len);
+    cmi_rb_begin(b, record, s->row_line, id, id_len);
     if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a row of at most %zu bytes", r->max_record);
         snprintf(found, sizeof found, "%zu bytes", s->c.bytes);
-        rb_error(b, NULL, exp, found);
+        cmi_rb_error(b, NULL, exp, found);
     } else if (ncells != s->ncols) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "%zu fields as in the header", s->ncols);
         snprintf(found, sizeof found, "%zu", ncells);
-        rb_error(b, NULL, exp, found);
+        cmi_rb_error(b, NULL, exp, found);
     } else {
         /* the cells' texts lie end to end, each after a NUL: when the whole
          * row is UTF-8, so is every cell (no character spans a NUL) */
-        int row_utf8 = utf8_check(s->c.text, s->c.text_len) == s->c.text_len;
+        int row_utf8 = cmi_utf8_check(s->c.text, s->c.text_len) == s->c.text_len;
         for (size_t i = 0; i < ncells; i++) {
             const char *t = cell_text(s, i);
             size_t len = s->c.fields[i].len;
             const column *c = &s->cols[i];
             if (len == 0)
                 continue;     /* an empty cell is an absent field */
-            size_t bad = row_utf8 ? len : utf8_check(t, len);
+            size_t bad = row_utf8 ? len : cmi_utf8_check(t, len);
             if (bad != len) {
                 char found[64];
                 snprintf(found, sizeof found, "byte 0x%02x at byte %zu of the cell",
                          (unsigned char)t[bad], bad + 1);
                 if (c->field)
-                    rb_field_error(b, c->field, "UTF-8 text", found);
+                    cmi_rb_field_error(b, c->field, "UTF-8 text", found);
                 else
-                    rb_error(b, c->name, "UTF-8 text", found);
+                    cmi_rb_error(b, c->name, "UTF-8 text", found);
                 continue;
             }
             val v;
             if (c->field == NULL) {
                 attr_cell(t, len, &v);
-                rb_attr(b, c->attr, strlen(c->attr), &v);
+                cmi_rb_attr(b, c->attr, strlen(c->attr), &v);
             } else if (c->field->shape == SHAPE_LIST) {
                 if (split_list(s, t, len, &v) < 0) {
                     s->nomem = 1;
                     return;
                 }
-                rb_field(b, c->field, &v);
+                cmi_rb_field(b, c->field, &v);
             } else {
                 typed_cell(t, len, c->field->shape, &v);
-                rb_field(b, c->field, &v);
+                cmi_rb_field(b, c->field, &v);
             }
         }
     }
-    int got = rb_end(b);
+    int got = cmi_rb_end(b);
     if (got < 0) {
         s->nomem = 1;
         return;
     }
     if (got == 0) {
         if (s->c.too_long)
-            run_reject(r, record, s->row_line, "", 0, diag_start);
+            cmi_run_reject(r, record, s->row_line, "", 0, diag_start);
         else
-            run_reject(r, record, s->row_line, src_at(r->src, s->c.start),
+            cmi_run_reject(r, record, s->row_line, src_at(r->src, s->c.start),
                        s->c.end - s->c.start, diag_start);
     }
     run_record_done(r, s->c.end);
@@ -442,23 +442,23 @@ static void syntax_error(csv_state *s)
     size_t at = s->c.error_at;
     switch (s->c.error) {
     case CSVR_QUOTE:
-        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, NULL, NULL,
+        cmi_ctx_error(&r->ctx, cmi_run_line(r, at), cmi_run_column(r, at), record, NULL, NULL, NULL,
                   "invalid CSV: a quote inside a field that is not quoted, or text after "
                   "a closing quote (quote the whole field and double inner quotes: "
                   "\"say \"\"yes\"\"\")");
         break;
     case CSVR_NUL:
-        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, NULL, NULL,
+        cmi_ctx_error(&r->ctx, cmi_run_line(r, at), cmi_run_column(r, at), record, NULL, NULL, NULL,
                   s->header_done ? "NUL byte in cell" : "NUL byte in cell of the header");
         break;
     case CSVR_UNCLOSED: {
         /* the last line of the input */
-        unsigned long last = run_line(r, at > r->start ? at - 1 : at);
+        unsigned long last = cmi_run_line(r, at > r->start ? at - 1 : at);
         char note[128];
         snprintf(note, sizeof note,
                  "invalid CSV: a quoted field is never closed (the record starts on line %lu)",
-                 run_line(r, s->c.start));
-        ctx_error(&r->ctx, last, 0, record, NULL, NULL, NULL, note);
+                 cmi_run_line(r, s->c.start));
+        cmi_ctx_error(&r->ctx, last, 0, record, NULL, NULL, NULL, note);
         break;
     }
     default:
@@ -467,35 +467,35 @@ static void syntax_error(csv_state *s)
     r->fatal = 1;
 }
 
-int load_csv(load_run *r)
+int cmi_load_csv(load_run *r)
 {
     csv_state s;
     memset(&s, 0, sizeof s);
     s.r = r;
     int rc = 0;
-    csvr_init(&s.c, r->src, r->start, r->max_record);
+    cmi_csvr_init(&s.c, r->src, r->start, r->max_record);
     s.c.max_fields = MAX_COLUMNS;
-    s.b = rb_new(&r->ctx);
+    s.b = cmi_rb_new(&r->ctx);
     if (s.b == NULL)
         return -1;
     /* the kind decides which columns are fields: settle it first */
-    if (run_need_kind(r, 0) < 0)
+    if (cmi_run_need_kind(r, 0) < 0)
         goto out;
 
     while (!r->fatal && !s.nomem) {
-        int got = csvr_next(&s.c);
+        int got = cmi_csvr_next(&s.c);
         if (got == 0)
             break;
         if (got < 0) {
             if (s.c.error == CSVR_NOMEM)
                 s.nomem = 1;
             else if (s.c.error == CSVR_READ)
-                run_src_failed(r);
+                cmi_run_src_failed(r);
             else
                 syntax_error(&s);
             break;
         }
-        s.row_line = run_line(r, s.c.start);
+        s.row_line = cmi_run_line(r, s.c.start);
         if (!s.header_done) {
             s.header_done = 1;
             /* the header's limit on columns; rows are checked against the header */
@@ -509,14 +509,14 @@ int load_csv(load_run *r)
         }
     }
     if (!s.header_done && !r->fatal && !s.nomem) {
-        ctx_error(&r->ctx, 1, 0, 0, NULL, "a header row", "nothing", NULL);
+        cmi_ctx_error(&r->ctx, 1, 0, 0, NULL, "a header row", "nothing", NULL);
         r->fatal = 1;
     }
 out:
     if (s.nomem)
         rc = -1;
-    csvr_free(&s.c);
-    rb_free(s.b);
+    cmi_csvr_free(&s.c);
+    cmi_rb_free(s.b);
     for (size_t k = 0; k < s.ncols; k++)
         cm_free(s.cols[k].name);
     cm_free(s.cols);

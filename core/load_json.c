@@ -30,7 +30,7 @@ static int is_ws(char c)
 
 static size_t skip_ws(load_run *r, size_t i)
 {
-    return jsonr_skip_ws(r->src, i);
+    return cmi_jsonr_skip_ws(r->src, i);
 }
 
 /* Turn a jansson value into a val; arrays use the scratch buffer. */
@@ -90,23 +90,23 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
     if (!json_is_object(obj)) {
         char found[32];
         json_found(found, sizeof found, obj);
-        rb_begin(b, record, line, NULL, 0);
-        rb_error(b, NULL, "a JSON object (one profile)", found);
-        return rb_end(b);
+        cmi_rb_begin(b, record, line, NULL, 0);
+        cmi_rb_error(b, NULL, "a JSON object (one profile)", found);
+        return cmi_rb_end(b);
     }
     const json_t *idv = json_object_get(obj, "id");
     if (json_is_string(idv))
-        rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
+        cmi_rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
     else
-        rb_begin(b, record, line, NULL, 0);
+        cmi_rb_begin(b, record, line, NULL, 0);
     /* id and name are new strings for the string index, each a cache miss:
      * ask for both at once */
     const json_t *namev = json_object_get(obj, "name");
     if (json_is_string(idv))
-        rb_prefetch(b, schema_field(ctx->kind, "id", 2), json_string_value(idv),
+        cmi_rb_prefetch(b, cmi_schema_field(ctx->kind, "id", 2), json_string_value(idv),
                     json_string_length(idv));
     if (json_is_string(namev))
-        rb_prefetch(b, schema_field(ctx->kind, "name", 4), json_string_value(namev),
+        cmi_rb_prefetch(b, cmi_schema_field(ctx->kind, "name", 4), json_string_value(namev),
                     json_string_length(namev));
 
     const char *key;
@@ -114,18 +114,18 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
     val v;
     json_object_foreach((json_t *)obj, key, value) {
         size_t klen = strlen(key);
-        const field_def *f = schema_field(ctx->kind, key, klen);
+        const field_def *f = cmi_schema_field(ctx->kind, key, klen);
         if (f == NULL) {
             if (to_val(value, &v, ib) < 0)
                 return -1;
-            rb_attr(b, key, klen, &v);
+            cmi_rb_attr(b, key, klen, &v);
         } else if (f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS) {
             if (json_is_null(value))
                 continue;
             if (!json_is_object(value)) {
                 char found[32];
                 json_found(found, sizeof found, value);
-                rb_error(b, key, "an object", found);
+                cmi_rb_error(b, key, "an object", found);
                 continue;
             }
             const char *mkey;
@@ -134,36 +134,36 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
                 if (to_val(mval, &v, ib) < 0)
                     return -1;
                 if (f->shape == SHAPE_ATTRS) {
-                    rb_attr(b, mkey, strlen(mkey), &v);
+                    cmi_rb_attr(b, mkey, strlen(mkey), &v);
                     continue;
                 }
                 char path[128], q[96];
                 snprintf(path, sizeof path, "%s.%s", key, mkey);
-                const field_def *m = schema_field(ctx->kind, path, strlen(path));
+                const field_def *m = cmi_schema_field(ctx->kind, path, strlen(path));
                 if (m == NULL) {
                     char exp[96];
-                    snprintf(exp, sizeof exp, "one of %s", schema_group_members(ctx->kind, key));
-                    rb_group_error(b, f, path, exp, diag_quote(q, sizeof q, mkey, strlen(mkey)));
+                    snprintf(exp, sizeof exp, "one of %s", cmi_schema_group_members(ctx->kind, key));
+                    cmi_rb_group_error(b, f, path, exp, cmi_diag_quote(q, sizeof q, mkey, strlen(mkey)));
                     continue;
                 }
-                rb_field(b, m, &v);
+                cmi_rb_field(b, m, &v);
             }
         } else {
             if (to_val(value, &v, ib) < 0)
                 return -1;
-            rb_field(b, f, &v);
+            cmi_rb_field(b, f, &v);
         }
         if (ctx->nomem)
             return -1;
     }
-    return rb_end(b);
+    return cmi_rb_end(b);
 }
 
 static void syntax_error(load_run *r, size_t base, const json_error_t *err, long record)
 {
     /* jansson counts lines and character columns from base */
-    unsigned long line = run_line(r, base);
-    unsigned long col = run_column(r, base);
+    unsigned long line = cmi_run_line(r, base);
+    unsigned long col = cmi_run_column(r, base);
     unsigned long eline = err->line > 0 ? (unsigned long)err->line : 1;
     unsigned long ecol = err->column > 0 ? (unsigned long)err->column : 1;
     /* jansson counts the characters before an undecodable byte: point at it */
@@ -171,7 +171,7 @@ static void syntax_error(load_run *r, size_t base, const json_error_t *err, long
         ecol++;
     char note[256];
     snprintf(note, sizeof note, "invalid JSON: %s", err->text);
-    ctx_error(&r->ctx, line + eline - 1, eline == 1 ? col + ecol - 1 : ecol, record, NULL,
+    cmi_ctx_error(&r->ctx, line + eline - 1, eline == 1 ? col + ecol - 1 : ecol, record, NULL,
               NULL, NULL, note);
     r->fatal = 1;
 }
@@ -179,36 +179,36 @@ static void syntax_error(load_run *r, size_t base, const json_error_t *err, long
 static void unexpected(load_run *r, size_t at, long record, const char *expected)
 {
     char found[32];
-    int b = src_byte(r->src, at);
+    int b = cmi_src_byte(r->src, at);
     unsigned char c = b < 0 ? 0 : (unsigned char)b;
     size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
     if (b < 0)
         snprintf(found, sizeof found, "the end of the file");
     else if (c >= 0x20 && c < 0x7f)
         snprintf(found, sizeof found, "'%c'", c);
-    else if (c >= 0x80 && src_fill(r->src, at, want) >= want &&
-             utf8_check(src_at(r->src, at), want) == want)
+    else if (c >= 0x80 && cmi_src_fill(r->src, at, want) >= want &&
+             cmi_utf8_check(src_at(r->src, at), want) == want)
         snprintf(found, sizeof found, "'%.*s'", (int)want, src_at(r->src, at));
     else
         snprintf(found, sizeof found, "the byte 0x%02x", c);
-    ctx_error(&r->ctx, run_line(r, at), run_column(r, at), record, NULL, expected, found, NULL);
+    cmi_ctx_error(&r->ctx, cmi_run_line(r, at), cmi_run_column(r, at), record, NULL, expected, found, NULL);
     r->fatal = 1;
 }
 
 static json_t *parse_span(load_run *r, size_t at, size_t len, size_t flags, json_error_t *err,
                           int *nomem)
 {
-    return jsonr_parse(r->src, at, len, flags, err, nomem);
+    return cmi_jsonr_parse(r->src, at, len, flags, err, nomem);
 }
 
 static void too_long(load_run *r, rb *b, long record, unsigned long line, size_t used)
 {
-    rb_begin(b, record, line, NULL, 0);
+    cmi_rb_begin(b, record, line, NULL, 0);
     char found[64];
     snprintf(found, sizeof found, "%zu bytes", used);
     char exp[64];
     snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
-    rb_error(b, NULL, exp, found);
+    cmi_rb_error(b, NULL, exp, found);
 }
 
 /* Stream the elements of an array whose '[' is at `at`. */
@@ -217,24 +217,24 @@ static int stream_array(load_run *r, size_t at, size_t *end)
     source *src = r->src;
     size_t i = skip_ws(r, at + 1);
     items_buf ib = { NULL, 0 };
-    rb *b = rb_new(&r->ctx);
+    rb *b = cmi_rb_new(&r->ctx);
     int rc = 0;
     if (b == NULL)
         return -1;
-    if (src_byte(src, i) == ']') {
+    if (cmi_src_byte(src, i) == ']') {
         *end = i + 1;
         goto out;
     }
     for (;;) {
-        if (src_byte(src, i) < 0) {
+        if (cmi_src_byte(src, i) < 0) {
             unexpected(r, i, 0, "a record or ']'");
             goto out;
         }
         long record = ++r->records;
-        src_keep(src, i);
-        unsigned long line = run_line(r, i);
+        cmi_src_keep(src, i);
+        unsigned long line = cmi_run_line(r, i);
         size_t vend;
-        int sc = jsonr_value(src, i, r->max_record, &vend);
+        int sc = cmi_jsonr_value(src, i, r->max_record, &vend);
         if (sc == JSONR_BAD) {
             unexpected(r, vend, record, "the rest of the record");
             goto out;
@@ -257,7 +257,7 @@ static int stream_array(load_run *r, size_t at, size_t *end)
             }
             used = (size_t)err.position;
         }
-        if (run_need_kind(r, i) < 0) {
+        if (cmi_run_need_kind(r, i) < 0) {
             json_decref(j);
             goto out;
         }
@@ -265,7 +265,7 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         int got;
         if (j == NULL) {
             too_long(r, b, record, line, used);
-            got = rb_end(b);
+            got = cmi_rb_end(b);
         } else {
             got = record_from_json(r, b, j, record, line, &ib);
         }
@@ -276,14 +276,14 @@ static int stream_array(load_run *r, size_t at, size_t *end)
             goto out;
         }
         if (got == 0)
-            run_reject(r, record, line, parsed ? src_at(src, i) : "", parsed ? used : 0,
+            cmi_run_reject(r, record, line, parsed ? src_at(src, i) : "", parsed ? used : 0,
                        diag_start);
         run_record_done(r, i + used);
         i = skip_ws(r, i + used);
-        int c = src_byte(src, i);
+        int c = cmi_src_byte(src, i);
         if (c == ',') {
             i = skip_ws(r, i + 1);
-            if (src_byte(src, i) == ']') {
+            if (cmi_src_byte(src, i) == ']') {
                 unexpected(r, i, 0, "a record after ','");
                 goto out;
             }
@@ -297,7 +297,7 @@ static int stream_array(load_run *r, size_t at, size_t *end)
         goto out;
     }
 out:
-    rb_free(b);
+    cmi_rb_free(b);
     cm_free(ib.v);
     return rc;
 }
@@ -306,7 +306,7 @@ out:
 static int scan_string(load_run *r, size_t at, size_t *end)
 {
     for (size_t i = at + 1;; i++) {
-        int c = src_byte(r->src, i);
+        int c = cmi_src_byte(r->src, i);
         if (c < 0)
             return -1;
         if (c == '\\')
@@ -324,42 +324,42 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
     source *src = r->src;
     size_t i = skip_ws(r, at + 1);
     int lists = 0;
-    if (src_byte(src, i) == '}') {
+    if (cmi_src_byte(src, i) == '}') {
         *end = i + 1;
         goto check;
     }
     for (;;) {
         size_t kend;
-        if (src_byte(src, i) != '"' || scan_string(r, i, &kend) < 0) {
+        if (cmi_src_byte(src, i) != '"' || scan_string(r, i, &kend) < 0) {
             unexpected(r, i, 0, "a key in quotes");
             return 0;
         }
         size_t klen = kend - i - 2;
         size_t key_at = i;
         int kind = -1;
-        if (src_fill(src, i + 1, klen) >= klen) {
+        if (cmi_src_fill(src, i + 1, klen) >= klen) {
             const char *key = src_at(src, i + 1);
             kind = (klen == 7 && memcmp(key, "regions", 7) == 0) ? 0
                  : (klen == 11 && memcmp(key, "enterprises", 11) == 0) ? 1 : -1;
         }
         i = skip_ws(r, kend);
-        if (src_byte(src, i) != ':') {
+        if (cmi_src_byte(src, i) != ':') {
             unexpected(r, i, 0, "':' after the key");
             return 0;
         }
         i = skip_ws(r, i + 1);
         if (kind >= 0) {
-            if (src_byte(src, i) != '[') {
+            if (cmi_src_byte(src, i) != '[') {
                 unexpected(r, i, 0, "a list of profiles '['");
                 return 0;
             }
             if (lists++) {
-                ctx_error(&r->ctx, run_line(r, key_at), run_column(r, key_at), 0, NULL,
+                cmi_ctx_error(&r->ctx, cmi_run_line(r, key_at), cmi_run_column(r, key_at), 0, NULL,
                           "one list of profiles per file", "a second one", NULL);
                 r->fatal = 1;
                 return 0;
             }
-            if (run_set_kind(r, kind, key_at) < 0)
+            if (cmi_run_set_kind(r, kind, key_at) < 0)
                 return 0;
             size_t aend;
             if (stream_array(r, i, &aend) < 0)
@@ -370,9 +370,9 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
         } else {
             /* other keys (metadata) are checked and skipped; one too long to
              * keep is skipped unparsed */
-            src_keep(src, i);
+            cmi_src_keep(src, i);
             size_t vend;
-            int sc = jsonr_value(src, i, r->max_record, &vend);
+            int sc = cmi_jsonr_value(src, i, r->max_record, &vend);
             if (sc == JSONR_BAD) {
                 unexpected(r, vend, 0, "the rest of the value");
                 return 0;
@@ -394,7 +394,7 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
             i = vend;
         }
         i = skip_ws(r, i);
-        int c = src_byte(src, i);
+        int c = cmi_src_byte(src, i);
         if (c == ',') {
             i = skip_ws(r, i + 1);
             continue;
@@ -408,7 +408,7 @@ static int load_wrapper(load_run *r, size_t at, size_t *end)
     }
 check:
     if (!lists) {
-        ctx_error(&r->ctx, run_line(r, at), run_column(r, at), 0, NULL,
+        cmi_ctx_error(&r->ctx, cmi_run_line(r, at), cmi_run_column(r, at), 0, NULL,
                   "a key \"regions\" or \"enterprises\" holding the list of profiles",
                   "neither", NULL);
         r->fatal = 1;
@@ -416,11 +416,11 @@ check:
     return 0;
 }
 
-int load_json(load_run *r)
+int cmi_load_json(load_run *r)
 {
     size_t i = skip_ws(r, r->start), end = 0;
     int rc;
-    int c = src_byte(r->src, i);
+    int c = cmi_src_byte(r->src, i);
     if (c == '[')
         rc = stream_array(r, i, &end);
     else if (c == '{')
@@ -432,32 +432,32 @@ int load_json(load_run *r)
     if (rc < 0 || r->fatal)
         return rc;
     i = skip_ws(r, end);
-    if (src_byte(r->src, i) >= 0)
+    if (cmi_src_byte(r->src, i) >= 0)
         unexpected(r, i, 0, "the end of the file after the JSON document");
     return 0;
 }
 
-int load_jsonl(load_run *r)
+int cmi_load_jsonl(load_run *r)
 {
     source *src = r->src;
     items_buf ib = { NULL, 0 };
-    rb *b = rb_new(&r->ctx);
+    rb *b = cmi_rb_new(&r->ctx);
     int rc = 0;
     if (b == NULL)
         return -1;
     size_t i = r->start;
     unsigned long line = 0;
     for (;;) {
-        src_keep(src, i);
-        if (src_avail(src, i) == 0)
+        cmi_src_keep(src, i);
+        if (cmi_src_avail(src, i) == 0)
             break;
         size_t eol, next;
         int long_line;
         line++;
-        if (jsonr_line(src, i, r->max_record + 1, &eol, &next, &long_line) < 0) {
+        if (cmi_jsonr_line(src, i, r->max_record + 1, &eol, &next, &long_line) < 0) {
             char found[64];
             snprintf(found, sizeof found, "a NUL byte after %zu bytes", eol - i);
-            ctx_error(&r->ctx, line, 0, r->records + 1, NULL, "a line of JSON text", found,
+            cmi_ctx_error(&r->ctx, line, 0, r->records + 1, NULL, "a line of JSON text", found,
                       NULL);
             r->fatal = 1;
             break;
@@ -465,7 +465,7 @@ int load_jsonl(load_run *r)
         size_t len = eol - i;
         if (!long_line && len && *src_at(src, i + len - 1) == '\r')
             len--;
-        else if (long_line && len && src_byte(src, eol - 1) == '\r')
+        else if (long_line && len && cmi_src_byte(src, eol - 1) == '\r')
             len--;
         if (!long_line) {
             const char *p = src_at(src, i);
@@ -479,14 +479,14 @@ int load_jsonl(load_run *r)
         }
         long record = ++r->records;
         size_t diag_start = r->ctx.diags ? r->ctx.diags->count : 0;
-        if (run_need_kind(r, i) < 0)
+        if (cmi_run_need_kind(r, i) < 0)
             break;
         int got;
         if (long_line || len > r->max_record) {
             char found[64], exp[64];
             snprintf(found, sizeof found, "a line of %zu bytes", len);
             snprintf(exp, sizeof exp, "a record of at most %zu bytes", r->max_record);
-            ctx_error(&r->ctx, line, 0, record, NULL, exp, found, NULL);
+            cmi_ctx_error(&r->ctx, line, 0, record, NULL, exp, found, NULL);
             got = 0;
         } else {
             json_error_t err;
@@ -502,7 +502,7 @@ int load_jsonl(load_run *r)
                 unsigned long col = err.column > 0 ? (unsigned long)err.column : 0;
                 if (json_error_code(&err) == json_error_invalid_utf8)
                     col++;
-                ctx_error(&r->ctx, line, col, record, NULL, NULL, NULL, note);
+                cmi_ctx_error(&r->ctx, line, col, record, NULL, NULL, NULL, note);
                 got = 0;
             } else {
                 got = record_from_json(r, b, j, record, line, &ib);
@@ -514,12 +514,12 @@ int load_jsonl(load_run *r)
             break;
         }
         if (got == 0)
-            run_reject(r, record, line, long_line ? "" : src_at(src, i),
+            cmi_run_reject(r, record, line, long_line ? "" : src_at(src, i),
                        long_line ? 0 : len, diag_start);
         run_record_done(r, next);
         i = next;
     }
-    rb_free(b);
+    cmi_rb_free(b);
     cm_free(ib.v);
     return rc;
 }

@@ -30,7 +30,7 @@ static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, c
 /* A table that holds the same subtable many times is small in Lua and
  * exponential as text ({t, t} nested 20 deep): the text of one value is
  * capped, and so the time spent writing it. */
-int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen)
+int cmi_lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen)
 {
     return to_json(L, idx, b, depth, b->len + LJ_VALUE_MAX, err, errlen);
 }
@@ -52,12 +52,12 @@ static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, c
                      LJ_VALUE_MAX >> 20);
             return -1;
         }
-        buf_json_string(b, s, n);
+        cmi_buf_json_string(b, s, n);
         return 0;
     }
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx))
-            buf_printf(b, "%lld", (long long)lua_tointeger(L, idx));
+            cmi_buf_printf(b, "%lld", (long long)lua_tointeger(L, idx));
         else {
             /* the shortest text that reads back as the same number */
             double d = lua_tonumber(L, idx);
@@ -67,11 +67,11 @@ static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, c
                 if (strtod(t, NULL) == d)
                     break;
             }
-            buf_puts(b, t);
+            cmi_buf_puts(b, t);
         }
         return 0;
     case LUA_TBOOLEAN:
-        buf_puts(b, lua_toboolean(L, idx) ? "true" : "false");
+        cmi_buf_puts(b, lua_toboolean(L, idx) ? "true" : "false");
         return 0;
     case LUA_TTABLE:
         break;
@@ -94,17 +94,17 @@ static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, c
         lua_pop(L, 1);
     }
     if (keys == n) {          /* an array (an empty table is an empty list) */
-        buf_puts(b, "[");
+        cmi_buf_puts(b, "[");
         for (size_t i = 1; i <= n; i++) {
             if (i > 1)
-                buf_puts(b, ",");
+                cmi_buf_puts(b, ",");
             lua_rawgeti(L, idx, (lua_Integer)i);
             int rc = to_json(L, -1, b, depth + 1, limit, err, errlen);
             lua_pop(L, 1);
             if (rc < 0)
                 return -1;
         }
-        buf_puts(b, "]");
+        cmi_buf_puts(b, "]");
         return 0;
     }
     const char **names = cm_malloc(keys * sizeof *names);
@@ -125,18 +125,18 @@ static int to_json(lua_State *L, int idx, textbuf *b, int depth, size_t limit, c
         names[k++] = lua_tostring(L, -1);   /* keys stay alive in the table */
     }
     qsort(names, k, sizeof *names, cmp_str);
-    buf_puts(b, "{");
+    cmi_buf_puts(b, "{");
     int rc = 0;
     for (size_t i = 0; i < k && rc == 0; i++) {
         if (i)
-            buf_puts(b, ",");
-        buf_json_string(b, names[i], strlen(names[i]));
-        buf_puts(b, ":");
+            cmi_buf_puts(b, ",");
+        cmi_buf_json_string(b, names[i], strlen(names[i]));
+        cmi_buf_puts(b, ":");
         lua_getfield(L, idx, names[i]);
         rc = to_json(L, -1, b, depth + 1, limit, err, errlen);
         lua_pop(L, 1);
     }
-    buf_puts(b, "}");
+    cmi_buf_puts(b, "}");
     cm_free(names);
     return rc;
 }
@@ -202,7 +202,7 @@ static int push(lua_State *L, const json_t *v, int depth)
     return -1;
 }
 
-int lj_push_json(lua_State *L, const json_t *v)
+int cmi_lj_push_json(lua_State *L, const json_t *v)
 {
     return push(L, v, 0);
 }

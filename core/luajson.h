@@ -21,12 +21,12 @@ struct json_t;
  * or -1 with the reason in err (a function, mixed keys, nesting deeper than
  * 20, text longer than LJ_VALUE_MAX). depth is 0 for a top-level call. */
 #define LJ_VALUE_MAX (16 << 20)   /* bytes of JSON text for one value */
-int lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen);
+int cmi_lj_to_json(lua_State *L, int idx, textbuf *b, int depth, char *err, size_t errlen);
 
 /* Push a jansson value as a Lua value: objects and arrays become tables,
  * null becomes nil, integers stay integers. Returns 0, or -1 (nothing
  * pushed) when it nests deeper than 64 or the Lua stack cannot grow. Run it
  * under a protected call: a Lua allocation may raise a memory error. */
-int lj_push_json(lua_State *L, const struct json_t *v);
+int cmi_lj_push_json(lua_State *L, const struct json_t *v);
 
 #endif

@@ -153,7 +153,7 @@ static void pair_message(const job *j, uint32_t ei, uint32_t ri, const prule *r,
 {
     const store *st = j->st;
     snprintf(out, n, "%s:%d: %s '%s' (enterprise \"%s\", region \"%s\"): %s",
-             policy_file(j->p, r->file), r->line,
+             cmi_policy_file(j->p, r->file), r->line,
              kind, r->name, strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id),
              strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id), msg);
 }
@@ -192,10 +192,10 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     w->use->restrict_to = r->uses;
     int rc, pass;
     if (rule >= j->p->nrules) {
-        rc = pstate_call_filter(j->p, w->use, r->fn, ei, ri, &pass, NULL, 0, msg, msglen);
+        rc = cmi_pstate_call_filter(j->p, w->use, r->fn, ei, ri, &pass, NULL, 0, msg, msglen);
         *s = pass;
     } else {
-        rc = pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+        rc = cmi_pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
     }
     w->use->restrict_to = NULL;
     if (rc < 0)
@@ -220,7 +220,7 @@ static __attribute__((noinline)) double reference_score(const job *j, worker *w,
                                                         uint32_t ri, int *error)
 {
     char scratch[REASON_MAX];
-    return scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
+    return cmi_scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
 }
 
 /* A built-in part's score for a pair, through its class cache when it has
@@ -232,12 +232,12 @@ static inline double builtin_score(const job *j, worker *w, size_t part, const b
     if (c == NULL || c->cls == NULL) {
         if (j->reference)
             return reference_score(j, w, b, ei, ri, error);
-        return scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+        return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
     }
     size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
     if (w->cstamp[at] == w->cepoch)
         return w->cval[at];
-    double s = scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    double s = cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
     if (!*error) {
         w->cval[at] = s;
         w->cstamp[at] = w->cepoch;
@@ -255,12 +255,12 @@ static int eval_part(const job *j, worker *w, const prule *r, size_t rule, size_
         *s = builtin_score(j, w, part, b, ei, ri, &error);
         if (!error)
             return 0;
-        scorer_eval(j->p, w->use, b, ei, ri, msg, msglen, &error);
+        cmi_scorer_eval(j->p, w->use, b, ei, ri, msg, msglen, &error);
         return -1;
     }
     if (r->uses)
         return memo_score(j, w, r, rule, ei, ri, s, msg, msglen);
-    return pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
+    return cmi_pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, NULL, 0, msg, msglen);
 }
 
 /* One scorer of a rule with its reason (explanations). */
@@ -270,14 +270,14 @@ static int explain_part(const job *j, worker *w, const prule *r, const builtin *
 {
     if (b->kind != B_LUA) {
         int error = 0;
-        *s = scorer_eval(j->p, w->use, b, ei, ri, reason, rlen, &error);
+        *s = cmi_scorer_eval(j->p, w->use, b, ei, ri, reason, rlen, &error);
         if (error) {
             snprintf(msg, msglen, "%.*s", (int)msglen - 1, reason);
             return -1;
         }
         return 0;
     }
-    return pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg, msglen);
+    return cmi_pstate_call_rule(j->p, w->use, r->fn, ei, ri, s, reason, rlen, msg, msglen);
 }
 
 /* Evaluate one rule: the best of its scorers; with a reason buffer, also
@@ -302,7 +302,7 @@ static int eval_rule(job *j, worker *w, size_t rule, uint32_t ei, uint32_t ri, s
     if (!failed && reason) {
         reason[0] = '\0';
         if (r->explain_fn >= 0) {
-            failed = pstate_call_explain(j->p, w->use, r->explain_fn, ei, ri, *s, reason, rlen,
+            failed = cmi_pstate_call_explain(j->p, w->use, r->explain_fn, ei, ri, *s, reason, rlen,
                                          msg, sizeof msg) < 0;
         } else {
             /* the first scorer that gives the score says why */
@@ -369,17 +369,17 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
         int pass;
         if (f->b.kind != B_LUA) {
             int error = 0;
-            double s = rbuf ? scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error)
+            double s = rbuf ? cmi_scorer_eval(p, w->use, &f->b, ei, ri, rbuf, sizeof reason, &error)
                             : builtin_score(j, w, j->part_base[p->nrules + (size_t)j->filters_order[n]],
                                             &f->b, ei, ri, &error);
             if (error) {
-                scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
+                cmi_scorer_eval(p, w->use, &f->b, ei, ri, reason, sizeof reason, &error);
                 snprintf(msg, sizeof msg, "%.*s", (int)sizeof msg - 1, reason);
                 goto failed;
             }
             pass = f->threshold > 0 ? s >= f->threshold : s > 0;
             if (verdicts && f->explain_fn >= 0 &&
-                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                cmi_pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
                                     sizeof reason, msg, sizeof msg) < 0)
                 goto failed;
         } else if (f->uses && (!verdicts || f->explain_fn >= 0)) {
@@ -388,16 +388,16 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
                            sizeof msg) < 0)
                 goto failed;
             pass = v != 0;
-            if (verdicts && pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, v, reason,
+            if (verdicts && cmi_pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, v, reason,
                                                 sizeof reason, msg, sizeof msg) < 0)
                 goto failed;
         } else if (verdicts && f->explain_fn >= 0) {
-            if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, NULL, 0, msg,
+            if (cmi_pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, NULL, 0, msg,
                                    sizeof msg) < 0 ||
-                pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
+                cmi_pstate_call_explain(j->p, w->use, f->explain_fn, ei, ri, pass, reason,
                                     sizeof reason, msg, sizeof msg) < 0)
                 goto failed;
-        } else if (pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, rbuf, sizeof reason, msg,
+        } else if (cmi_pstate_call_filter(j->p, w->use, f->fn, ei, ri, &pass, rbuf, sizeof reason, msg,
                                       sizeof msg) < 0) {
             goto failed;
         }
@@ -411,7 +411,7 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             *text_len += l + 1;
         }
         if (w->stats && !verdicts)
-            mstats_filter(w->stats, (size_t)j->filters_order[n], !pass);
+            cmi_mstats_filter(w->stats, (size_t)j->filters_order[n], !pass);
         if (!pass && !verdicts)
             return 0;
         continue;
@@ -429,7 +429,7 @@ static int eval_filters(job *j, worker *w, uint32_t ei, uint32_t ri, size_t oute
             } else {
                 record_error(j, outer, inner, full);
                 if (w->stats)
-                    mstats_filter(w->stats, (size_t)j->filters_order[n], 1);
+                    cmi_mstats_filter(w->stats, (size_t)j->filters_order[n], 1);
             }
             if (j->o->on_error == CM_ON_ERROR_STOP)
                 return -1;
@@ -492,7 +492,7 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
     if (!p->has_region_rules) {
         *other = *score;
         if (w->stats)         /* no pruning with stats: every rule was scored */
-            mstats_pair(w->stats, p, sc);
+            cmi_mstats_pair(w->stats, p, sc);
         return 1;
     }
     for (size_t n = 0; n < p->nrules; n++)
@@ -501,7 +501,7 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             return -1;
     *other = side_score(p, sc, !rank_region);
     if (w->stats)
-        mstats_pair(w->stats, p, sc);
+        cmi_mstats_pair(w->stats, p, sc);
     return 1;
 }
 
@@ -578,7 +578,7 @@ static int aggregate_slot(job *j, worker *w, size_t outer)
                 rc = -2;
         }
     }
-    if (rc == 0 && count && agg_rank(&a, p, j->by_region_view, rs, count, tie) < 0)
+    if (rc == 0 && count && cmi_agg_rank(&a, p, j->by_region_view, rs, count, tie) < 0)
         rc = -1;
     if (rc == 0 && count) {
         size_t keep = count < j->top_out ? count : j->top_out;
@@ -593,17 +593,17 @@ static int aggregate_slot(job *j, worker *w, size_t outer)
             slot_expl *x = &j->expl[outer];
             textbuf t = BUF_INIT;
             for (size_t k = 0; k < keep; k++)
-                agg_explain(&a, p, a.order[k], x->items + k * nr, &t);
+                cmi_agg_explain(&a, p, a.order[k], x->items + k * nr, &t);
             if (t.nomem || t.s == NULL) {
-                buf_free(&t);
+                cmi_buf_free(&t);
                 rc = -1;
             } else {
-                agg_explain_fix(x->items, keep * nr, &t);
+                cmi_agg_explain_fix(x->items, keep * nr, &t);
                 cm_free(x->text);
                 x->text = t.s;
             }
         }
-        agg_free(&a);
+        cmi_agg_free(&a);
     }
     cm_free(rs);
     cm_free(tie);
@@ -725,7 +725,7 @@ static int class_caches(job *j)
         double rest = 0;      /* the parts after k: the best of them, at most */
         for (size_t k = nk; k-- > 0;) {
             j->rest_upper[j->part_base[n] + k] = j->reference ? INFINITY : rest;
-            double u = builtin_upper(part_builtin(p, n, k));
+            double u = cmi_builtin_upper(part_builtin(p, n, k));
             rest = u > rest ? u : rest;
         }
     }
@@ -749,7 +749,7 @@ static int class_caches(job *j)
     for (size_t n = 0; n < nall; n++) {
         size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
         for (size_t k = 0; k < nk; k++) {
-            long ncls = builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
+            long ncls = cmi_builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
             if (ncls < 0) {
                 cm_free(cls);
                 return -1;
@@ -785,7 +785,7 @@ static int diversify_slot(job *j, size_t outer, uint32_t *count)
             score[i] = top[i].score;
             copy[i] = top[i];
         }
-        size_t m = diversify(j->st, j->div, partner, score, n, j->top, order,
+        size_t m = cmi_diversify(j->st, j->div, partner, score, n, j->top, order,
                              j->notes + outer * j->top);
         ok = m != SIZE_MAX;
         for (size_t i = 0; ok && i < m; i++)
@@ -816,7 +816,7 @@ static void rank_rules(job *j)
         most[n] = 0;
         for (size_t k = 0; k <= r->nmore; k++) {
             const builtin *b = part_builtin(p, n, k);
-            double u = b->kind == B_LUA ? 1 : builtin_upper(b);
+            double u = b->kind == B_LUA ? 1 : cmi_builtin_upper(b);
             most[n] = u > most[n] ? (isfinite(u) ? u : 1) : most[n];
             looked_up &= j->icache && j->icache[j->part_base[n] + k].cls != NULL;
         }
@@ -1127,22 +1127,22 @@ static int stats_figures(cm_result *r, const cm_policy *p, const mstats *s)
     if (r->rstats == NULL || r->fstats == NULL)
         return -1;
     for (size_t i = 0; i < p->nrules; i++)
-        mstats_rule(s, p, i, &r->rstats[i]);
+        cmi_mstats_rule(s, p, i, &r->rstats[i]);
     for (size_t i = 0; i < p->nfilters; i++)
-        mstats_filter_figures(s, p, i, &r->fstats[i]);
+        cmi_mstats_filter_figures(s, p, i, &r->fstats[i]);
     r->nfstats = p->nfilters;
-    r->scored = mstats_scored(s);
+    r->scored = cmi_mstats_scored(s);
     return 0;
 }
 
 static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, int outer_side,
                          const uint32_t *outer_list, size_t nouter, cm_result **out)
 {
-    const store *st = engine_store(e);
+    const store *st = cmi_engine_store(e);
     char err[1200];
     *out = NULL;
-    if (policy_derive(p, o->threads > 0 ? o->threads : cpu_count(), err, sizeof err) < 0)
-        return engine_fail(e, CM_EINPUT, "%s", err);
+    if (cmi_policy_derive(p, o->threads > 0 ? o->threads : cpu_count(), err, sizeof err) < 0)
+        return cmi_engine_fail(e, CM_EINPUT, "%s", err);
     job j;
     memset(&j, 0, sizeof j);
     j.p = p;
@@ -1154,7 +1154,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.ninner = st->kinds[!outer_side].count;
     j.k = o->top ? o->top : p->top;
     if (j.k > 10000000 || (nouter && j.k > SIZE_MAX / sizeof(kept) / nouter))
-        return engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
+        return cmi_engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
                            j.k);
     j.top = j.k;
     j.top_out = j.k;
@@ -1185,7 +1185,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
                 j.filters_order[nf++] = (int)i;
 
     if (p->nrules > 1024)
-        return engine_fail(e, CM_EUSAGE, "%s: %zu rules (at most 1024)", p->path, p->nrules);
+        return cmi_engine_fail(e, CM_EUSAGE, "%s: %zu rules (at most 1024)", p->path, p->nrules);
     cm_status status = CM_OK;
     uint32_t *rank = id_ranks(st, !outer_side);
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
@@ -1208,7 +1208,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
         (j.div && j.notes == NULL) ||
         workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
-        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
     rank_rules(&j);
@@ -1216,7 +1216,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     for (int i = 0; i < nthreads; i++) {
         workers[i].j = &j;
         workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
-        workers[i].stats = o->stats ? mstats_new(p) : NULL;
+        workers[i].stats = o->stats ? cmi_mstats_new(p) : NULL;
         if (j.cand_filter) {
             workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
             workers[i].cbits = cm_calloc(j.ninner / 64 + 1, sizeof *workers[i].cbits);
@@ -1228,18 +1228,18 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         if (workers[i].scores == NULL || (o->stats && workers[i].stats == NULL) ||
             (j.cand_filter && (workers[i].cand == NULL || workers[i].cbits == NULL)) ||
             (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
-            status = engine_fail(e, CM_ENOMEM, "out of memory");
+            status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
             for (int k = 0; k < i; k++)
                 if (nthreads > 1)
-                    pstate_close(&workers[k].ps);
+                    cmi_pstate_close(&workers[k].ps);
             goto cleanup;
         }
         if (nthreads == 1) {
             workers[i].use = &p->main;
-        } else if (pstate_open(p, &workers[i].ps, err, sizeof err) < 0) {
-            status = engine_fail(e, CM_EINPUT, "%s", err);
+        } else if (cmi_pstate_open(p, &workers[i].ps, err, sizeof err) < 0) {
+            status = cmi_engine_fail(e, CM_EINPUT, "%s", err);
             for (int k = 0; k <= i; k++)
-                pstate_close(&workers[k].ps);
+                cmi_pstate_close(&workers[k].ps);
             goto cleanup;
         } else {
             workers[i].use = &workers[i].ps;
@@ -1263,23 +1263,23 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         j.vetoed += workers[i].vetoed;
         j.pruned += workers[i].pruned;
         if (i > 0 && workers[0].stats)
-            mstats_merge(workers[0].stats, workers[i].stats);
+            cmi_mstats_merge(workers[0].stats, workers[i].stats);
         if (nthreads > 1)
-            pstate_close(&workers[i].ps);
+            cmi_pstate_close(&workers[i].ps);
     }
 
     if (j.nerrors > 1)
         qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
     if (atomic_load(&j.canceled)) {
-        status = engine_fail(e, CM_ECANCELED, "the match was stopped by its caller");
+        status = cmi_engine_fail(e, CM_ECANCELED, "the match was stopped by its caller");
         goto cleanup;
     }
     if (atomic_load(&j.nomem)) {
-        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
     if (o->on_error == CM_ON_ERROR_STOP && j.nerrors) {
-        status = engine_fail(e, CM_EINPUT, "%s", j.errors[0].msg);
+        status = cmi_engine_fail(e, CM_EINPUT, "%s", j.errors[0].msg);
         goto cleanup;
     }
 
@@ -1289,7 +1289,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     for (size_t i = 0; i < nouter; i++) {
         nrows += j.counts[i];
         for (uint32_t k = 0; j.div && k < j.counts[i]; k++) {   /* the moved rows' reasons */
-            div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
+            cmi_div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
             div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
         }
     }
@@ -1298,7 +1298,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         (j.div && (r->div_text = cm_malloc(div_len)) == NULL) ||
         (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
         cm_result_free(r);
-        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
     r->nrules = p->nrules;
@@ -1308,7 +1308,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     r->errors_total = j.errors_total;
     if (o->stats && stats_figures(r, p, workers[0].stats) < 0) {
         cm_result_free(r);
-        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
     size_t row = 0;
@@ -1327,7 +1327,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
             rw->score_rank = k + 1;
             if (j.div) {
                 const div_note *nt = &j.notes[i * j.top + k];
-                div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
+                cmi_div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
                 rw->score_rank = nt->score_rank;
                 if (div_tmp[0]) {
                     size_t len = strlen(div_tmp) + 1;
@@ -1356,7 +1356,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     }
     if ((o->explain || o->stats) && own_names(r, p) < 0) {
         cm_result_free(r);
-        status = engine_fail(e, CM_ENOMEM, "out of memory");
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto cleanup;
     }
     *out = r;
@@ -1383,7 +1383,7 @@ cleanup:
         cm_free(workers[i].cbits);
         cm_free(workers[i].cval);
         cm_free(workers[i].cstamp);
-        mstats_free(workers[i].stats);
+        cmi_mstats_free(workers[i].stats);
     }
     cm_free(j.post);
     cm_free(j.always);
@@ -1418,15 +1418,15 @@ CM_API cm_status cm_match(cm_engine *e, cm_policy *p, const cm_match_options *o,
         o = &d;
     }
     int side = side_of(o->by);
-    const store *st = engine_store(e);
+    const store *st = cmi_engine_store(e);
     size_t n = st->kinds[side].count;
     if (o->shard_count > 1) {
         if (o->shard_index >= o->shard_count)
-            return engine_fail(e, CM_EUSAGE, "shard %u of %u does not exist", o->shard_index,
+            return cmi_engine_fail(e, CM_EUSAGE, "shard %u of %u does not exist", o->shard_index,
                                o->shard_count);
         uint32_t *list = cm_malloc((n / o->shard_count + 1) * sizeof *list);
         if (list == NULL)
-            return engine_fail(e, CM_ENOMEM, "out of memory");
+            return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         size_t m = 0;
         for (size_t i = o->shard_index; i < n; i += o->shard_count)
             list[m++] = (uint32_t)i;
@@ -1449,7 +1449,7 @@ CM_API cm_status cm_match_one(cm_engine *e, cm_policy *p, cm_kind kind, const ch
     }
     size_t i = cm_engine_find(e, kind, id);
     if (i == (size_t)-1)
-        return engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
+        return cmi_engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
                            kind == CM_KIND_REGIONS ? "region" : "enterprise", id);
     uint32_t one = (uint32_t)i;
     cm_match_options single = *o;
@@ -1467,12 +1467,12 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     size_t ei = cm_engine_find(e, CM_KIND_ENTERPRISES, enterprise);
     size_t ri = cm_engine_find(e, CM_KIND_REGIONS, region);
     if (ei == (size_t)-1 || ri == (size_t)-1)
-        return engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
+        return cmi_engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
                            ei == (size_t)-1 ? "enterprise" : "region",
                            ei == (size_t)-1 ? enterprise : region);
     char err[1200];
-    if (policy_derive(p, 1, err, sizeof err) < 0)
-        return engine_fail(e, CM_EINPUT, "%s", err);
+    if (cmi_policy_derive(p, 1, err, sizeof err) < 0)
+        return cmi_engine_fail(e, CM_EINPUT, "%s", err);
     cm_match_options o;
     cm_match_options_init(&o);
     o.on_error = CM_ON_ERROR_SKIP;
@@ -1480,7 +1480,7 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
     job j;
     memset(&j, 0, sizeof j);
     j.p = p;
-    j.st = engine_store(e);
+    j.st = cmi_engine_store(e);
     j.o = &o;
     atomic_init(&j.stop_after, 1);
     pthread_mutex_init(&j.lock, NULL);
@@ -1552,11 +1552,11 @@ CM_API cm_status cm_explain_pair(cm_engine *e, cm_policy *p, const char *enterpr
 nomem_after:
     cm_result_free(r);
     pthread_mutex_destroy(&j.lock);
-    return engine_fail(e, CM_ENOMEM, "out of memory");
+    return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
 nomem:
     cm_free(x.items);
     cm_free(x.text);
     cm_result_free(r);
     pthread_mutex_destroy(&j.lock);
-    return engine_fail(e, CM_ENOMEM, "out of memory");
+    return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
 }

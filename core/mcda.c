@@ -59,7 +59,7 @@ static cm_status bad(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    cm_status s = err_vset(CM_EINPUT, fmt, ap);
+    cm_status s = cmi_err_vset(CM_EINPUT, fmt, ap);
     va_end(ap);
     return s;
 }
@@ -72,7 +72,7 @@ static cm_status check_problem(cm_mcda_method m, const cm_mcda_problem *pb)
     if (k == 0)
         return bad("matrix: no criteria (columns)");
     if (pb->matrix == NULL || pb->weights == NULL)
-        return err_set(CM_EUSAGE, "cm_mcda_scores: matrix and weights are required");
+        return cmi_err_set(CM_EUSAGE, "cm_mcda_scores: matrix and weights are required");
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < k; j++)
             if (!isfinite(pb->matrix[i * k + j]))
@@ -308,11 +308,11 @@ cm_status cm_mcda_scores(cm_mcda_method m, const cm_mcda_problem *pb, double *sc
                          cm_mcda_detail *detail)
 {
     if (pb == NULL || scores == NULL)
-        return err_set(CM_EUSAGE, "cm_mcda_scores: no problem or no room for scores");
+        return cmi_err_set(CM_EUSAGE, "cm_mcda_scores: no problem or no room for scores");
     if (m == CM_MCDA_AHP)
-        return err_set(CM_EUSAGE, "cm_mcda_scores: ahp gives weights: call cm_mcda_ahp");
+        return cmi_err_set(CM_EUSAGE, "cm_mcda_scores: ahp gives weights: call cm_mcda_ahp");
     if ((unsigned)m > CM_MCDA_AHP)
-        return err_set(CM_EUSAGE, "cm_mcda_scores: unknown method %d", (int)m);
+        return cmi_err_set(CM_EUSAGE, "cm_mcda_scores: unknown method %d", (int)m);
     cm_status s = check_problem(m, pb);
     if (s != CM_OK)
         return s;
@@ -322,10 +322,10 @@ cm_status cm_mcda_scores(cm_mcda_method m, const cm_mcda_problem *pb, double *sc
     }
     size_t cells = pb->alternatives * pb->criteria;
     if (cells / pb->criteria != pb->alternatives || cells + 2 * pb->criteria < cells)
-        return err_set(CM_ENOMEM, "decision matrix too large");
+        return cmi_err_set(CM_ENOMEM, "decision matrix too large");
     double *r = cm_calloc(cells + 2 * pb->criteria, sizeof *r);
     if (r == NULL)
-        return err_set(CM_ENOMEM, "out of memory");
+        return cmi_err_set(CM_ENOMEM, "out of memory");
     cm_mcda_norm norm = pb->normalisation;
     if (norm == CM_NORM_DEFAULT)
         norm = m == CM_MCDA_TOPSIS ? CM_NORM_VECTOR : CM_NORM_NONE;
@@ -343,7 +343,7 @@ cm_status cm_mcda_scores(cm_mcda_method m, const cm_mcda_problem *pb, double *sc
 cm_status cm_mcda_ahp(const double *a, size_t n, double *w, cm_ahp_result *out)
 {
     if (a == NULL || w == NULL)
-        return err_set(CM_EUSAGE, "cm_mcda_ahp: no matrix or no room for weights");
+        return cmi_err_set(CM_EUSAGE, "cm_mcda_ahp: no matrix or no room for weights");
     if (n == 0)
         return bad("matrix: empty: no criteria to compare");
     if (n > AHP_MAX)
@@ -365,7 +365,7 @@ cm_status cm_mcda_ahp(const double *a, size_t n, double *w, cm_ahp_result *out)
         }
     double *y = cm_calloc(n, sizeof *y);
     if (y == NULL)
-        return err_set(CM_ENOMEM, "out of memory");
+        return cmi_err_set(CM_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 / (double)n;
     /* power iteration: a positive matrix has a simple dominant eigenvalue
@@ -462,7 +462,7 @@ static const char *found(const json_t *v, char *buf, size_t n)
     }
 }
 
-#define CASE_ERR(...) (err_set(CM_EINPUT, __VA_ARGS__), -1)
+#define CASE_ERR(...) (cmi_err_set(CM_EINPUT, __VA_ARGS__), -1)
 
 static int read_number(const char *path, const json_t *v, const char *key, double *out)
 {
@@ -502,7 +502,7 @@ static int read_matrix(const char *path, const json_t *m, cm_mcda_case *c, int s
                         "rows of %zu", path, n, k);
     c->matrix = cm_calloc(n * k, sizeof *c->matrix);
     if (c->matrix == NULL)
-        return err_set(CM_ENOMEM, "out of memory"), -1;
+        return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < k; j++) {
             json_t *v = json_array_get(json_array_get(m, i), j);
@@ -579,14 +579,14 @@ static int read_names(const char *path, const json_t *v, const char *key, size_t
         return -1;
     *out = cm_calloc(want, sizeof **out);
     if (*out == NULL)
-        return err_set(CM_ENOMEM, "out of memory"), -1;
+        return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
     for (size_t i = 0; i < want; i++) {
         json_t *s = json_array_get(v, i);
         if (!json_is_string(s) || json_string_length(s) == 0)
             return CASE_ERR("%s: %s[%zu]: expected a non-empty name, found %s", path, key, i,
                             found(s, b, sizeof b));
         if (((*out)[i] = cm_strdup(json_string_value(s))) == NULL)
-            return err_set(CM_ENOMEM, "out of memory"), -1;
+            return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
     }
     return 0;
 }
@@ -637,7 +637,7 @@ static int read_case(const char *path, json_t *root, cm_mcda_method m, cm_mcda_c
     if (read_list(path, w, "weights", k, "criterion (column)") < 0)
         return -1;
     if ((c->weights = cm_calloc(k, sizeof *c->weights)) == NULL)
-        return err_set(CM_ENOMEM, "out of memory"), -1;
+        return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
     for (size_t j = 0; j < k; j++) {
         char kb[32];
         snprintf(kb, sizeof kb, "weights[%zu]", j);
@@ -650,7 +650,7 @@ static int read_case(const char *path, json_t *root, cm_mcda_method m, cm_mcda_c
         if (read_list(path, t, "types", k, "criterion (column)") < 0)
             return -1;
         if ((c->types = cm_calloc(k, sizeof *c->types)) == NULL)
-            return err_set(CM_ENOMEM, "out of memory"), -1;
+            return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
         for (size_t j = 0; j < k; j++) {
             json_t *x = json_array_get(t, j);
             const char *s = json_is_string(x) ? json_string_value(x) : "";
@@ -683,7 +683,7 @@ static int read_case(const char *path, json_t *root, cm_mcda_method m, cm_mcda_c
     const json_t *p = json_object_get(root, "preference");
     if (p) {
         if ((c->pref = cm_calloc(k, sizeof *c->pref)) == NULL)
-            return err_set(CM_ENOMEM, "out of memory"), -1;
+            return cmi_err_set(CM_ENOMEM, "out of memory"), -1;
         int one = !json_is_array(p);   /* one function for every criterion */
         if (!one && read_list(path, p, "preference", k, "criterion (column)") < 0)
             return -1;
@@ -701,12 +701,12 @@ cm_mcda_case *cm_mcda_case_load(const char *path, cm_mcda_method m, cm_status *s
     if (status == NULL)
         status = &dummy;
     if ((unsigned)m > CM_MCDA_AHP) {
-        *status = err_set(CM_EUSAGE, "cm_mcda_case_load: unknown method %d", (int)m);
+        *status = cmi_err_set(CM_EUSAGE, "cm_mcda_case_load: unknown method %d", (int)m);
         return NULL;
     }
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        *status = err_set(CM_EIO, "%s: %s", path, strerror(errno));
+        *status = cmi_err_set(CM_EIO, "%s: %s", path, strerror(errno));
         return NULL;
     }
     json_error_t je;
@@ -716,17 +716,17 @@ cm_mcda_case *cm_mcda_case_load(const char *path, cm_mcda_method m, cm_status *s
     fclose(f);
     if (root == NULL) {
         if (cm_alloc_failures != failures)
-            *status = err_set(CM_ENOMEM, "out of memory");
+            *status = cmi_err_set(CM_ENOMEM, "out of memory");
         else if (rerr)
-            *status = err_set(CM_EIO, "%s: read error", path);
+            *status = cmi_err_set(CM_EIO, "%s: read error", path);
         else
-            *status = err_set(CM_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+            *status = cmi_err_set(CM_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         return NULL;
     }
     cm_mcda_case *c = cm_calloc(1, sizeof *c);
     if (c == NULL) {
         json_decref(root);
-        *status = err_set(CM_ENOMEM, "out of memory");
+        *status = cmi_err_set(CM_ENOMEM, "out of memory");
         return NULL;
     }
     int rc = read_case(path, root, m, c);
@@ -739,15 +739,15 @@ cm_mcda_case *cm_mcda_case_load(const char *path, cm_mcda_method m, cm_status *s
                                          : cm_mcda_scores(m, &c->pb, tmp, NULL);
         cm_free(tmp);
         if (s == CM_ENOMEM) {
-            rc = (err_set(CM_ENOMEM, "out of memory"), -1);
+            rc = (cmi_err_set(CM_ENOMEM, "out of memory"), -1);
         } else if (s != CM_OK) {
             char msg[ERR_MAX];
-            snprintf(msg, sizeof msg, "%s", err_get());
+            snprintf(msg, sizeof msg, "%s", cmi_err_get());
             rc = CASE_ERR("%s: %s", path, msg);
         }
     }
     if (rc < 0) {
-        *status = strstr(err_get(), "out of memory") ? CM_ENOMEM : CM_EINPUT;
+        *status = strstr(cmi_err_get(), "out of memory") ? CM_ENOMEM : CM_EINPUT;
         cm_mcda_case_free(c);
         return NULL;
     }

@@ -20,20 +20,20 @@
  * each); past it, workers keep a small cache of their own (match.c) */
 #define MEMO_DENSE_MAX ((size_t)1 << 23)
 
-void uses_free(uses *u)
+void cmi_uses_free(uses *u)
 {
     if (u == NULL)
         return;
     for (int side = 0; side < 2; side++) {
         for (size_t i = 0; i < u->n[side]; i++)
-            fref_free(&u->f[side][i]);
+            cmi_fref_free(&u->f[side][i]);
         cm_free(u->f[side]);
         cm_free(u->derived[side]);
     }
     cm_free(u);
 }
 
-void memo_free(memo *m)
+void cmi_memo_free(memo *m)
 {
     for (int side = 0; side < 2; side++)
         cm_free(m->cls[side]);
@@ -41,12 +41,12 @@ void memo_free(memo *m)
     memset(m, 0, sizeof *m);
 }
 
-int uses_allows_field(const uses *u, int side, const field_def *f)
+int cmi_uses_allows_field(const uses *u, int side, const field_def *f)
 {
     return f && f->id < 64 && (u->fields[side] >> f->id & 1);
 }
 
-int uses_allows_derived(const uses *u, int side, int d)
+int cmi_uses_allows_derived(const uses *u, int side, int d)
 {
     return d >= 0 && (size_t)d < u->nderived[side] && u->derived[side][d];
 }
@@ -118,7 +118,7 @@ static long ks_class(keyset *k, const unsigned char *key, size_t len)
 
 static void kb_put(textbuf *k, const void *data, size_t n)
 {
-    buf_put(k, data, n);
+    cmi_buf_put(k, data, n);
 }
 
 /* Append the value of one field of one profile to the key. */
@@ -126,7 +126,7 @@ static void key_field(const cm_policy *p, const fref *f, uint32_t idx, textbuf *
 {
     struct field_read o;
     memset(&o, 0, sizeof o);
-    fref_read(p, f, idx, &o);
+    cmi_fref_read(p, f, idx, &o);
     unsigned char t = (unsigned char)o.type;
     kb_put(k, &t, 1);
     switch (o.type) {
@@ -142,7 +142,7 @@ static void key_field(const cm_policy *p, const fref *f, uint32_t idx, textbuf *
         uint32_t n = (uint32_t)o.count;
         kb_put(k, &n, sizeof n);
         for (size_t i = 0; i < o.count; i++) {
-            const char *s = fref_list_item(p, &o, i);
+            const char *s = cmi_fref_list_item(p, &o, i);
             kb_put(k, s, strlen(s) + 1);
         }
         break;
@@ -172,7 +172,7 @@ static int class_side(cm_policy *p, prule *r, int side)
     }
     cm_free(ks.bytes);
     cm_free(ks.slots);
-    buf_free(&kb);
+    cmi_buf_free(&kb);
     if (rc < 0) {
         cm_free(cls);
         return -1;
@@ -184,13 +184,13 @@ static int class_side(cm_policy *p, prule *r, int side)
     return 0;
 }
 
-void memo_forget(memo *m, int side, size_t from)
+void cmi_memo_forget(memo *m, int side, size_t from)
 {
     if (m->counted[side] > from)
         m->counted[side] = (size_t)-1;    /* class the side again */
 }
 
-int memo_prepare(cm_policy *p, prule *r)
+int cmi_memo_prepare(cm_policy *p, prule *r)
 {
     if (r->uses == NULL)
         return 0;
@@ -226,10 +226,10 @@ static int push_fref(uses *u, int side, const fref *r)
     return 0;
 }
 
-int uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_t errlen)
+int cmi_uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_t errlen)
 {
     fref r;
-    if (fref_resolve(p, &r, side, name, err, errlen) < 0)
+    if (cmi_fref_resolve(p, &r, side, name, err, errlen) < 0)
         return -1;
     if (r.derived >= 0) {
         if ((size_t)r.derived >= u->nderived[side]) {
@@ -242,31 +242,31 @@ int uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_
         }
         u->derived[side][r.derived] = 1;
     } else if (r.attr) {
-        const field_def *a = schema_field(side, "attrs", 5);
+        const field_def *a = cmi_schema_field(side, "attrs", 5);
         u->fields[side] |= (uint64_t)1 << a->id;
     } else if (r.f->shape == SHAPE_GROUP) {
         /* a group is its members: each one is part of the key */
         u->fields[side] |= (uint64_t)1 << r.f->id;
-        const char *m = schema_group_members(side, r.f->path);
+        const char *m = cmi_schema_group_members(side, r.f->path);
         while (*m) {
             size_t n = strcspn(m, ",");
             char path[96];
             snprintf(path, sizeof path, "%s.%.*s", r.f->path, (int)n, m);
             fref mr;
-            if (fref_resolve(p, &mr, side, path, err, errlen) < 0) {
-                fref_free(&r);
+            if (cmi_fref_resolve(p, &mr, side, path, err, errlen) < 0) {
+                cmi_fref_free(&r);
                 return -1;
             }
             u->fields[side] |= (uint64_t)1 << mr.f->id;
             if (push_fref(u, side, &mr) < 0) {
-                fref_free(&mr);
+                cmi_fref_free(&mr);
                 goto nomem;
             }
             m += n;
             while (*m == ',' || *m == ' ')
                 m++;
         }
-        fref_free(&r);
+        cmi_fref_free(&r);
         return 0;
     } else {
         u->fields[side] |= (uint64_t)1 << r.f->id;
@@ -275,13 +275,13 @@ int uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_
         goto nomem;
     return 0;
 nomem:
-    fref_free(&r);
+    cmi_fref_free(&r);
     snprintf(err, errlen, "out of memory");
     return -1;
 }
 
 /* attrs.NAME of a side declared? */
-int uses_allows_attr(const uses *u, int side, const char *name)
+int cmi_uses_allows_attr(const uses *u, int side, const char *name)
 {
     for (size_t i = 0; i < u->n[side]; i++)
         if (u->f[side][i].attr && strcmp(u->f[side][i].attr, name) == 0)
@@ -308,21 +308,21 @@ static size_t check_one(cm_policy *p, prule *r, int filter, size_t max_pairs,
             double s;
             int pass;
             if (filter)
-                pstate_call_filter(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &pass, NULL, 0, err,
+                cmi_pstate_call_filter(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &pass, NULL, 0, err,
                                    sizeof err);
             else
-                pstate_call_rule(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &s, NULL, 0, err,
+                cmi_pstate_call_rule(p, ps, r->fn, (uint32_t)ei, (uint32_t)ri, &s, NULL, 0, err,
                                  sizeof err);
         }
     ps->trace = NULL;
     size_t found = 0;
     char msg[512];
     const char *what = filter ? "filter" : "rule";
-    const char *file = policy_file(p, r->file);
+    const char *file = cmi_policy_file(p, r->file);
     for (int side = 0; side < 2; side++) {
         /* read, not listed */
         for (int id = 0; id < 64; id++)
-            if (t.fields[side][id] && !uses_allows_field(r->uses, side, t.fields[side][id])) {
+            if (t.fields[side][id] && !cmi_uses_allows_field(r->uses, side, t.fields[side][id])) {
                 snprintf(msg, sizeof msg, "%s '%s' reads %s.%s, which its uses does not list: "
                          "its memoised scores would be wrong (add it to uses)", what, r->name,
                          side_word(side), t.fields[side][id]->path);
@@ -330,7 +330,7 @@ static size_t check_one(cm_policy *p, prule *r, int filter, size_t max_pairs,
                 found++;
             }
         for (size_t d = 0; d < p->nderived && d < 256; d++)
-            if (t.derived[side][d] && !uses_allows_derived(r->uses, side, (int)d)) {
+            if (t.derived[side][d] && !cmi_uses_allows_derived(r->uses, side, (int)d)) {
                 snprintf(msg, sizeof msg, "%s '%s' reads %s.%s, which its uses does not list: "
                          "its memoised scores would be wrong (add it to uses)", what, r->name,
                          side_word(side), p->derived[d].name);
@@ -361,7 +361,7 @@ CM_API size_t cm_policy_check_uses(cm_engine *e, cm_policy *p, size_t max_pairs,
                                    void *ud)
 {
     char err[1024];
-    if (e == NULL || p == NULL || finding == NULL || policy_derive(p, 1, err, sizeof err) < 0)
+    if (e == NULL || p == NULL || finding == NULL || cmi_policy_derive(p, 1, err, sizeof err) < 0)
         return 0;
     size_t found = 0;
     for (size_t i = 0; i < p->nfilters; i++)

@@ -108,7 +108,7 @@ static void problem(lua_State *L, const char *fmt, ...)
     keep_problem(p, L, msg, 0);
 }
 
-void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+void cmi_policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -138,7 +138,7 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
                 if (w > 0 && (size_t)w < sizeof list - o)
                     o += (size_t)w;
             }
-            const char *near = word_nearest(k, keys, SIZE_MAX);
+            const char *near = cmi_word_nearest(k, keys, SIZE_MAX);
             if (near)
                 problem(L, "%s: unknown key '%s'; did you mean '%s'? (known: %s)", what, k, near,
                         list);
@@ -199,12 +199,12 @@ static str_ref file_of(cm_policy *p, lua_State *L)
     str_ref r = STR_NONE;
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@' &&
         strcmp(ar.source + 1, p->path) != 0 &&
-        strpool_intern(&p->strings, ar.source + 1, strlen(ar.source + 1), &r) < 0)
+        cmi_strpool_intern(&p->strings, ar.source + 1, strlen(ar.source + 1), &r) < 0)
         luaL_error(L, "out of memory");
     return r;
 }
 
-const char *policy_file(const cm_policy *p, str_ref file)
+const char *cmi_policy_file(const cm_policy *p, str_ref file)
 {
     return file == STR_NONE ? p->path : strpool_get(&p->strings, file);
 }
@@ -237,17 +237,17 @@ static void parse_diversity(lua_State *L, int t, div_spec *d)
     size_t n = lua_istable(L, by) ? lua_rawlen(L, by) : 1;
     if (lua_isnil(L, by) || (lua_istable(L, by) && n == 0))
         luaL_error(L, "policy: diversity: 'by' is required: one of %s, or a list of them",
-                   div_keys_expected());
+                   cmi_div_keys_expected());
     for (size_t i = 1; i <= n; i++) {
         if (lua_istable(L, by))
             lua_rawgeti(L, by, (lua_Integer)i);
         else
             lua_pushvalue(L, by);
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        unsigned bit = k ? div_key_of(k) : 0;
+        unsigned bit = k ? cmi_div_key_of(k) : 0;
         if (bit == 0)
             luaL_error(L, "policy: diversity: by: expected one of %s, found %s%s%s",
-                       div_keys_expected(), k ? "'" : "a ", k ? k : luaL_typename(L, -1),
+                       cmi_div_keys_expected(), k ? "'" : "a ", k ? k : luaL_typename(L, -1),
                        k ? "'" : "");
         d->by |= bit;
         lua_pop(L, 1);
@@ -487,7 +487,7 @@ static void compile_builtin(lua_State *L, cm_policy *p, int idx, builtin *b, con
 
 static int builtin_gc(lua_State *L)
 {
-    builtin_free(luaL_checkudata(L, 1, "capmatch.builtin"));
+    cmi_builtin_free(luaL_checkudata(L, 1, "capmatch.builtin"));
     return 0;
 }
 
@@ -497,8 +497,8 @@ static int l_builtin_call(lua_State *L)
 {
     cm_policy *p = policy_of(L);
     luaL_checktype(L, 1, LUA_TTABLE);
-    uint32_t ei = pview_index(L, 2, SIDE_ENTERPRISE);
-    uint32_t ri = pview_index(L, 3, SIDE_REGION);
+    uint32_t ei = cmi_pview_index(L, 2, SIDE_ENTERPRISE);
+    uint32_t ri = cmi_pview_index(L, 3, SIDE_REGION);
     lua_pushliteral(L, "__compiled");
     lua_rawget(L, 1);
     builtin *b = lua_touserdata(L, -1);
@@ -523,7 +523,7 @@ static int l_builtin_call(lua_State *L)
     lua_pop(L, 1);
     char reason[512];
     int error = 0;
-    double s = scorer_eval(p, ps, b, ei, ri, reason, sizeof reason, &error);
+    double s = cmi_scorer_eval(p, ps, b, ei, ri, reason, sizeof reason, &error);
     if (error)
         return luaL_error(L, "%s", reason);
     lua_pushnumber(L, s);
@@ -541,7 +541,7 @@ static void fref_from(lua_State *L, cm_policy *p, int idx, const char *key, int 
     char err[256];
     if (path == NULL)
         luaL_error(L, "%s: '%s' is required", what, key);
-    if (fref_resolve(p, out, side, path, err, sizeof err) < 0)
+    if (cmi_fref_resolve(p, out, side, path, err, sizeof err) < 0)
         luaL_error(L, "%s: %s", what, err);
     lua_pop(L, 1);
 }
@@ -565,7 +565,7 @@ static int unknown_builtin(lua_State *L, const char *name)
         if (w > 0 && (size_t)w < sizeof list - o)
             o += (size_t)w;
     }
-    const char *near = word_nearest(name, names, NBUILTINS);
+    const char *near = cmi_word_nearest(name, names, NBUILTINS);
     if (near)
         return luaL_error(L, "builtin.%s: unknown built-in; did you mean builtin.%s? (known: %s)",
                           name, near, list);
@@ -659,7 +659,7 @@ static void compile_range(lua_State *L, cm_policy *p, int idx, builtin *b, const
         luaL_error(L, "%s: tolerance must be a factor > 1", what);
     char *cur = opt_string(L, idx, "currency", what, 0);
     if (cur) {
-        b->currency = iso_currency(cur, strlen(cur));
+        b->currency = cmi_iso_currency(cur, strlen(cur));
         cm_free(cur);
         if (b->currency == 0)
             luaL_error(L, "%s: currency must be an ISO 4217 code", what);
@@ -714,7 +714,7 @@ static void compile_equals(lua_State *L, cm_policy *p, int idx, builtin *b, cons
         /* a value the field can never hold: the rule never fires */
         lua_getfield(L, idx, he ? "enterprise" : "region");
         char msg[400];
-        const char *why = schema_value_problem(lua_tostring(L, -1), b->constant, msg,
+        const char *why = cmi_schema_value_problem(lua_tostring(L, -1), b->constant, msg,
                                                sizeof msg);
         lua_pop(L, 1);
         if (why)
@@ -730,7 +730,7 @@ static void compile_regex(lua_State *L, cm_policy *p, int idx, builtin *b, const
     b->pattern = opt_string(L, idx, "pattern", what, 1);
     char *flags = opt_string(L, idx, "flags", what, 0);
     char err[400];
-    b->re = policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
+    b->re = cmi_policy_regex_compile(b->pattern, strlen(b->pattern), flags, err, sizeof err);
     cm_free(flags);
     if (b->re == NULL)
         luaL_error(L, "%s: %s", what, err);
@@ -753,7 +753,7 @@ static void compile_best_product(lua_State *L, cm_policy *p, int idx, builtin *b
             lua_rawgeti(L, -1, i);
             size_t len;
             const char *name = lua_tolstring(L, -1, &len);
-            if (name == NULL || strpool_intern(&p->strings, name, len,
+            if (name == NULL || cmi_strpool_intern(&p->strings, name, len,
                                                &b->abroad[b->nabroad++]) < 0)
                 luaL_error(L, "%s: abroad must list item names", what);
             lua_pop(L, 1);
@@ -896,7 +896,7 @@ static void take_uses(lua_State *L, cm_policy *p, int idx, prule *r, const char 
             if (lua_type(L, -1) != LUA_TSTRING)
                 luaL_error(L, "%s.%s[%d] must be a field name", w, side_keys[k], (int)i);
             char err[256];
-            if (uses_add(p, r->uses, side, lua_tostring(L, -1), err, sizeof err) < 0)
+            if (cmi_uses_add(p, r->uses, side, lua_tostring(L, -1), err, sizeof err) < 0)
                 luaL_error(L, "%s.%s: %s", w, side_keys[k], err);
             lua_pop(L, 1);
         }
@@ -965,12 +965,15 @@ static int declare(lua_State *L, int filter)
     } else {
         r->group = opt_string(L, 1, "group", what, 0);
         char *side = opt_string(L, 1, "side", what, 0);
+        char bad[64] = "";    /* the message is raised after side is freed */
         if (side && strcmp(side, "region") == 0)
             r->region_side = 1;
         else if (side && strcmp(side, "enterprise") != 0)
-            problem(L, "%s: side must be enterprise (the score) or region (how the region "
-                       "ranks enterprises), not '%s'", what, side);
+            snprintf(bad, sizeof bad, "%s", side);
         cm_free(side);
+        if (bad[0])
+            problem(L, "%s: side must be enterprise (the score) or region (how the region "
+                       "ranks enterprises), not '%s'", what, bad);
         lua_getfield(L, 1, "cost");
         if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
             problem(L, "%s: cost must be true or false, not a %s", what, luaL_typename(L, -1));
@@ -1022,7 +1025,7 @@ static int l_derive(lua_State *L)
     if (cm_grow((void **)&p->derived, &cap, p->nderived + 1, sizeof *p->derived) < 0)
         return luaL_error(L, "out of memory");
     d.name = opt_string(L, 1, "name", "derive", 1);
-    const field_def *clash = schema_field(d.side == SIDE_REGION ? 0 : 1, d.name, strlen(d.name));
+    const field_def *clash = cmi_schema_field(d.side == SIDE_REGION ? 0 : 1, d.name, strlen(d.name));
     for (size_t i = 0; i < p->nderived && !clash; i++)
         if (p->derived[i].side == d.side && strcmp(p->derived[i].name, d.name) == 0) {
             cm_free(d.name);
@@ -1048,16 +1051,16 @@ static void env_set(lua_State *L, const char *name)
     lua_rawset(L, -3);
 }
 
-void policy_lang_open(cm_policy *p, pstate *ps, int collect)
+void cmi_policy_lang_open(cm_policy *p, pstate *ps, int collect)
 {
-    lua_State *L = sandbox_lua(ps->sb);
+    lua_State *L = cmi_sandbox_lua(ps->sb);
     static const struct { const char *name; lua_CFunction f; } fns[] = {
         { "policy", l_policy }, { "params", l_params }, { "rule", l_rule },
         { "filter", l_filter }, { "derive", l_derive },
     };
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.fns");
-    sandbox_push_env(ps->sb);
+    cmi_sandbox_push_env(ps->sb);
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         lua_pushlightuserdata(L, p);
         lua_pushboolean(L, collect);
@@ -1099,7 +1102,7 @@ void policy_lang_open(cm_policy *p, pstate *ps, int collect)
 static char *read_policy(const char *path, size_t *len, char *err, size_t errlen)
 {
     int in = strcmp(path, "-") == 0;
-    char *text = in ? file_read_fd(0, (size_t)64 << 20, len) : file_read(path, (size_t)64 << 20, len);
+    char *text = in ? cmi_file_read_fd(0, (size_t)64 << 20, len) : cmi_file_read(path, (size_t)64 << 20, len);
     if (text == NULL)
         snprintf(err, errlen, "%s: cannot read the policy: %s", in ? "<stdin>" : path,
                  errno == EFBIG ? "over 64 MiB" : errno == EINVAL ? "not a regular file"
@@ -1148,10 +1151,10 @@ static int apply_set(cm_policy *p, const char *kv, char *err, size_t errlen)
     return 0;
 }
 
-int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
+int cmi_pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
 {
     memset(ps, 0, sizeof *ps);
-    ps->sb = sandbox_new(&p->limits, p->rules_path);
+    ps->sb = cmi_sandbox_new(&p->limits, p->rules_path);
     if (ps->sb == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -1168,11 +1171,11 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
     pcre2_set_match_limit(ps->mctx, 1000000);
     pcre2_set_depth_limit(ps->mctx, 10000);
     pcre2_jit_stack_assign(ps->mctx, NULL, ps->jit);
-    policy_views_open(p, ps);
-    policy_lang_open(p, ps, collect);
+    cmi_policy_views_open(p, ps);
+    cmi_policy_lang_open(p, ps, collect);
     char chunk[1100];
     snprintf(chunk, sizeof chunk, "@%s", p->path);
-    if (sandbox_dobuffer(ps->sb, p->source, p->source_len, chunk, 0, err, errlen) < 0) {
+    if (cmi_sandbox_dobuffer(ps->sb, p->source, p->source_len, chunk, 0, err, errlen) < 0) {
         /* errors raised in C (limits, binary chunks) carry no position: name the file */
         if (strncmp(err, p->path, strlen(p->path)) != 0) {
             char tmp[1024];
@@ -1181,7 +1184,7 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         }
         return -1;
     }
-    lua_State *L = sandbox_lua(ps->sb);
+    lua_State *L = cmi_sandbox_lua(ps->sb);
     /* capmatch check: a cost criterion without a decision method is a mistake */
     for (size_t i = 0; collect && p->lint && !p->agg.on && i < p->nrules; i++) {
         size_t cap = p->nproblems;
@@ -1214,9 +1217,9 @@ int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
     return 0;
 }
 
-void pstate_close(pstate *ps)
+void cmi_pstate_close(pstate *ps)
 {
-    sandbox_free(ps->sb);
+    cmi_sandbox_free(ps->sb);
     pcre2_match_data_free(ps->md);
     pcre2_match_context_free(ps->mctx);
     pcre2_jit_stack_free(ps->jit);
@@ -1235,14 +1238,14 @@ CM_API void cm_policy_options_init(cm_policy_options *o)
 
 static cm_policy *load_fail(cm_engine *e, cm_policy *p, const char *msg)
 {
-    engine_fail(e, CM_EINPUT, "%s", msg);
+    cmi_engine_fail(e, CM_EINPUT, "%s", msg);
     cm_policy_free(p);
     return NULL;
 }
 
 /* Beside the policy (DIR/lib, DIR), then the installed rules. A policy in /
  * gets /lib, never the root: that would let require load any *.lua. */
-void policy_default_rules_path(const char *path, char *out, size_t n)
+void cmi_policy_default_rules_path(const char *path, char *out, size_t n)
 {
     const char *slash = strrchr(path, '/');
     int dl = slash ? (int)(slash - path) : 1;
@@ -1301,15 +1304,15 @@ static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, 
     }
     char err[1024];
     cm_policy *p = cm_calloc(1, sizeof *p);
-    if (p == NULL || strpool_init(&p->strings) < 0) {
+    if (p == NULL || cmi_strpool_init(&p->strings) < 0) {
         cm_free(p);
-        engine_fail(e, CM_ENOMEM, "out of memory");
+        cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         return NULL;
     }
-    scorer_init();
+    cmi_scorer_init();
     p->engine = e;
-    p->generation = engine_generation(e);
-    p->st = engine_store(e);
+    p->generation = cmi_engine_generation(e);
+    p->st = cmi_engine_store(e);
     p->top = 10;
     p->min_score = 0;
     p->lint = o->lint;
@@ -1322,13 +1325,13 @@ static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, 
     p->source = policy_text(path, data, len, &p->source_len, err, sizeof err);
     if (p->source == NULL)
         return load_fail(e, p, err);
-    file_sha256_hex(p->source, p->source_len, p->sha256);
+    cmi_file_sha256_hex(p->source, p->source_len, p->sha256);
 
     /* rules path: given, else $CAPMATCH_RULES_PATH, else beside the policy and installed */
     const char *rp = o->rules_path ? o->rules_path : getenv("CAPMATCH_RULES_PATH");
     char dflt[2048];
     if (rp == NULL) {
-        policy_default_rules_path(path, dflt, sizeof dflt);
+        cmi_policy_default_rules_path(path, dflt, sizeof dflt);
         rp = dflt;
     }
     p->rules_path = cm_strdup(rp);
@@ -1338,7 +1341,7 @@ static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, 
         if (apply_set(p, *kv, err, sizeof err) < 0)
             return load_fail(e, p, err[0] ? err : "out of memory");
 
-    if (pstate_open(p, &p->main, err, sizeof err) < 0)
+    if (cmi_pstate_open(p, &p->main, err, sizeof err) < 0)
         return load_fail(e, p, err);
     /* parameters in name order: Lua's table order changes from state to state */
     if (p->nparams > 1)
@@ -1389,12 +1392,12 @@ static void free_prules(prule *r, size_t n)
     for (size_t i = 0; i < n; i++) {
         cm_free(r[i].name);
         cm_free(r[i].group);
-        builtin_free(&r[i].b);
+        cmi_builtin_free(&r[i].b);
         for (size_t k = 0; k < r[i].nmore; k++)
-            builtin_free(&r[i].more[k]);
+            cmi_builtin_free(&r[i].more[k]);
         cm_free(r[i].more);
-        uses_free(r[i].uses);
-        memo_free(&r[i].memo);
+        cmi_uses_free(r[i].uses);
+        cmi_memo_free(&r[i].memo);
     }
     cm_free(r);
 }
@@ -1403,7 +1406,7 @@ CM_API void cm_policy_free(cm_policy *p)
 {
     if (p == NULL)
         return;
-    pstate_close(&p->main);
+    cmi_pstate_close(&p->main);
     free_prules(p->filters, p->nfilters);
     free_prules(p->rules, p->nrules);
     for (size_t i = 0; i < p->nderived; i++)
@@ -1421,7 +1424,7 @@ CM_API void cm_policy_free(cm_policy *p)
     cm_free(p->dvals[1]);
     cm_free(p->ditems);
     cm_free(p->ditems_isic);
-    strpool_free(&p->strings);
+    cmi_strpool_free(&p->strings);
     cm_free(p->name);
     cm_free(p->description);
     cm_free(p->path);
@@ -1437,12 +1440,12 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
 /* Compute every derived value of every profile not computed yet, then the
  * built-ins' per-profile values and the memoised rules' classes. Returns 0,
  * or -1 with a message naming the profile. */
-int policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
+int cmi_policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 {
-    unsigned long g = engine_generation(p->engine);
+    unsigned long g = cmi_engine_generation(p->engine);
     if (g != p->generation) {   /* profiles moved: compute everything again */
-        policy_forget(p, 0, 0, NULL);
-        policy_forget(p, 1, 0, NULL);
+        cmi_policy_forget(p, 0, 0, NULL);
+        cmi_policy_forget(p, 1, 0, NULL);
         p->generation = g;
     }
     if (policy_derive_values(p, threads, err, errlen) < 0)
@@ -1453,11 +1456,11 @@ int policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
         prule *r = list ? p->rules : p->filters;
         size_t n = list ? p->nrules : p->nfilters;
         for (size_t i = 0; i < n; i++) {
-            int rc = builtin_prepare(p, &r[i].b);
+            int rc = cmi_builtin_prepare(p, &r[i].b);
             for (size_t k = 0; k < r[i].nmore && rc == 0; k++)
-                rc = builtin_prepare(p, &r[i].more[k]);
+                rc = cmi_builtin_prepare(p, &r[i].more[k]);
             if (rc == 0)
-                rc = memo_prepare(p, &r[i]);
+                rc = cmi_memo_prepare(p, &r[i]);
             if (rc < 0) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
@@ -1474,7 +1477,7 @@ typedef struct derive_job {
     pstate ps, *use;
     int side;
     size_t from, to;
-    textbuf out;              /* encoded values (see pstate_call_derive) */
+    textbuf out;              /* encoded values (see cmi_pstate_call_derive) */
     size_t failed_at;         /* the profile that failed (to when none) */
     int failed_d;
     int running;              /* on a thread of its own, to be joined */
@@ -1490,7 +1493,7 @@ static void *derive_work(void *arg)
         for (size_t d = 0; d < p->nderived; d++) {
             if (p->derived[d].side != j->side)
                 continue;
-            if (pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
+            if (cmi_pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
                                    j->err, sizeof j->err) < 0) {
                 j->failed_at = i;
                 j->failed_d = (int)d;
@@ -1513,7 +1516,7 @@ static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
     case T_STRING:
         memcpy(&n, c, sizeof n);
         c += sizeof n;
-        if (strpool_intern(&p->strings, (const char *)c, n, &out->str) < 0)
+        if (cmi_strpool_intern(&p->strings, (const char *)c, n, &out->str) < 0)
             return -1;
         c += n;
         break;
@@ -1535,10 +1538,10 @@ static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
             memcpy(&n, c, sizeof n);
             c += sizeof n;
             str_ref ref;
-            if (strpool_intern(&p->strings, (const char *)c, n, &ref) < 0)
+            if (cmi_strpool_intern(&p->strings, (const char *)c, n, &ref) < 0)
                 return -1;
             p->ditems[p->nditems] = ref;
-            p->ditems_isic[p->nditems++] = isic_lookup((const char *)c, n);
+            p->ditems_isic[p->nditems++] = cmi_isic_lookup((const char *)c, n);
             c += n;
         }
         break;
@@ -1574,7 +1577,7 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
         jobs[t].to = from + todo * (size_t)(t + 1) / (size_t)nt;
         if (t == 0) {
             jobs[t].use = &p->main;
-        } else if (pstate_open(p, &jobs[t].ps, err, errlen) < 0) {
+        } else if (cmi_pstate_open(p, &jobs[t].ps, err, errlen) < 0) {
             rc = -1;
         } else {
             jobs[t].use = &jobs[t].ps;
@@ -1610,16 +1613,16 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
         if (rc == 0 && jobs[t].failed_at < jobs[t].to) {
             const derive_def *dd = &p->derived[jobs[t].failed_d];
             const struct common *cc = store_common(p->st, side, jobs[t].failed_at);
-            snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", policy_file(p, dd->file),
+            snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", cmi_policy_file(p, dd->file),
                      dd->line, dd->name, side ? "enterprise" : "region",
                      strpool_get(&p->st->strings, cc->id), jobs[t].err);
             rc = -1;
         }
     }
     for (int t = 0; jobs && t < nt; t++) {
-        buf_free(&jobs[t].out);
+        cmi_buf_free(&jobs[t].out);
         if (t > 0 && t <= opened)
-            pstate_close(&jobs[t].ps);
+            cmi_pstate_close(&jobs[t].ps);
     }
     cm_free(jobs);
     cm_free(tids);
@@ -1654,12 +1657,12 @@ static int policy_derive_values(cm_policy *p, int threads, char *err, size_t err
     return 0;
 }
 
-policy_mark policy_mark_now(const cm_policy *p)
+policy_mark cmi_policy_mark_now(const cm_policy *p)
 {
-    return (policy_mark){ strpool_mark_now(&p->strings), p->nditems };
+    return (policy_mark){ cmi_strpool_mark_now(&p->strings), p->nditems };
 }
 
-void policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m)
+void cmi_policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m)
 {
     if (p->dcount[side] > from)
         p->dcount[side] = from;
@@ -1667,14 +1670,14 @@ void policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m)
         prule *r = list ? p->rules : p->filters;
         size_t n = list ? p->nrules : p->nfilters;
         for (size_t i = 0; i < n; i++) {
-            builtin_forget(&r[i].b, side, from);
+            cmi_builtin_forget(&r[i].b, side, from);
             for (size_t k = 0; k < r[i].nmore; k++)
-                builtin_forget(&r[i].more[k], side, from);
-            memo_forget(&r[i].memo, side, from);
+                cmi_builtin_forget(&r[i].more[k], side, from);
+            cmi_memo_forget(&r[i].memo, side, from);
         }
     }
     if (m) {
-        strpool_rollback(&p->strings, m->strings);
+        cmi_strpool_rollback(&p->strings, m->strings);
         p->nditems = m->nditems;
     }
 }
@@ -1776,13 +1779,13 @@ CM_API int cm_policy_has_region_view(const cm_policy *p) { return p ? p->has_reg
 
 CM_API const char *cm_policy_rule_file(const cm_policy *p, size_t i)
 {
-    return p && i < p->nrules ? policy_file(p, p->rules[i].file) : NULL;
+    return p && i < p->nrules ? cmi_policy_file(p, p->rules[i].file) : NULL;
 }
 CM_API const char *cm_policy_filter_file(const cm_policy *p, size_t i)
 {
-    return p && i < p->nfilters ? policy_file(p, p->filters[i].file) : NULL;
+    return p && i < p->nfilters ? cmi_policy_file(p, p->filters[i].file) : NULL;
 }
 CM_API const char *cm_policy_problem_file(const cm_policy *p, size_t i)
 {
-    return p && i < p->nproblems ? policy_file(p, p->problems[i].file) : NULL;
+    return p && i < p->nproblems ? cmi_policy_file(p, p->problems[i].file) : NULL;
 }

@@ -239,53 +239,53 @@ struct cm_policy {
 };
 
 /* policy.c: the rules path when none is given, for a policy at path. */
-void policy_default_rules_path(const char *path, char *out, size_t n);
+void cmi_policy_default_rules_path(const char *path, char *out, size_t n);
 
 /* policy_state.c */
 /* A pattern compiled (and JIT-compiled when it can be) with capmatch's
  * regex flags: i, m, s, x as in PCRE2, and w, under which \b also matches
  * at the edge of a Han, kana or Hangul character. UTF-8 and Unicode
  * properties always. NULL with the reason in err. */
-pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+pcre2_code *cmi_policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
                                  size_t errlen);
 /* The field path, derived value or view method of a side nearest to name
  * (for "did you mean"), or NULL. For error paths only. */
-const char *policy_nearest_name(const cm_policy *p, int side, const char *name);
+const char *cmi_policy_nearest_name(const cm_policy *p, int side, const char *name);
 /* Reasons from Lua are cut to this many bytes, ending with "..." (see
  * capmatch-policy(5)); buffers for them hold CM_REASON_MAX + 1. */
 #define CM_REASON_MAX 1024
-int pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen);
-void pstate_close(pstate *ps);
+int cmi_pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen);
+void cmi_pstate_close(pstate *ps);
 /* Call function fn on (profile views, params); leaves its results. */
-int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
+int cmi_pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
                      char *reason, size_t reason_len, char *err, size_t errlen);
 /* A rule's explain function: its reason for a shown pair, given the score. */
-int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
+int cmi_pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
                         char *reason, size_t reason_len, char *err, size_t errlen);
-int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
+int cmi_pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
 /* Derived values of one call, encoded for the policy's thread to intern. */
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
+int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
                        char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
-void policy_lang_open(cm_policy *p, pstate *ps, int collect);
+void cmi_policy_lang_open(cm_policy *p, pstate *ps, int collect);
 /* The profile index of the view at idx, which must be of this side. */
-uint32_t pview_index(lua_State *L, int idx, int side);
+uint32_t cmi_pview_index(lua_State *L, int idx, int side);
 /* Register the cm and re modules and the profile views. */
-void policy_views_open(cm_policy *p, pstate *ps);
+void cmi_policy_views_open(cm_policy *p, pstate *ps);
 
 /* policy.c: keep a warning of capmatch check (a lint load) at the line of
  * the Lua code calling the C function that is running. */
-void policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
+void cmi_policy_note(cm_policy *p, lua_State *L, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The file a declaration was made in: the policy's, or a module it required. */
-const char *policy_file(const cm_policy *p, str_ref file);
+const char *cmi_policy_file(const cm_policy *p, str_ref file);
 
 /* policy.c: compute derived values of profiles loaded since the last call,
  * on up to `threads` Lua states (the values and their order do not depend on it). */
-int policy_derive(cm_policy *p, int threads, char *err, size_t errlen);
+int cmi_policy_derive(cm_policy *p, int threads, char *err, size_t errlen);
 /* What a policy has computed and interned up to now, and going back to it:
  * profiles of `side` from index `from` on were taken out of the store since
  * the mark, and nothing else changed. */
@@ -293,47 +293,47 @@ typedef struct policy_mark {
     strpool_mark strings;
     size_t nditems;
 } policy_mark;
-policy_mark policy_mark_now(const cm_policy *p);
-void policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m);
+policy_mark cmi_policy_mark_now(const cm_policy *p);
+void cmi_policy_forget(cm_policy *p, int side, size_t from, const policy_mark *m);
 
 /* scorer.c: read what a field reference names for one profile. */
-void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o);
-/* Item i of a list read by fref_read, as text. */
-const char *fref_list_item(const cm_policy *p, const struct field_read *o, size_t i);
+void cmi_fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o);
+/* Item i of a list read by cmi_fref_read, as text. */
+const char *cmi_fref_list_item(const cm_policy *p, const struct field_read *o, size_t i);
 /* scorer.c: evaluate a built-in for a pair; reason may be NULL. */
-double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+double cmi_scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error);
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
-int builtin_prepare(cm_policy *p, builtin *b);
+int cmi_builtin_prepare(cm_policy *p, builtin *b);
 /* Drop what was computed for profiles of a side from index `from` on (they
- * were taken out of the store): the next builtin_prepare computes it again. */
-void builtin_forget(builtin *b, int side, size_t from);
+ * were taken out of the store): the next cmi_builtin_prepare computes it again. */
+void cmi_builtin_forget(builtin *b, int side, size_t from);
 /* Class of each profile of `side` for prepared built-in b (cls: one per
  * profile): equal inputs, equal class. The number of classes; 0 when the
  * kind has none (its score reads more than its columns); -1 out of memory. */
-long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
+long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* The most prepared built-in b can score, or INFINITY when not known. */
-double builtin_upper(const builtin *b);
+double cmi_builtin_upper(const builtin *b);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
-int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
-void fref_free(fref *r);
-void builtin_free(builtin *b);
+int cmi_fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
+void cmi_fref_free(fref *r);
+void cmi_builtin_free(builtin *b);
 /* Once per process, before any scoring: the ISIC ancestor table. */
-void scorer_init(void);
+void cmi_scorer_init(void);
 
 /* memo.c: class the profiles of every memoised rule (single-threaded, before
  * matching), and free what that made. */
-int memo_prepare(cm_policy *p, prule *r);
-void memo_free(memo *m);
+int cmi_memo_prepare(cm_policy *p, prule *r);
+void cmi_memo_free(memo *m);
 /* The same for a memoised rule's classes of a side. */
-void memo_forget(memo *m, int side, size_t from);
-void uses_free(uses *u);
+void cmi_memo_forget(memo *m, int side, size_t from);
+void cmi_uses_free(uses *u);
 /* Is field f (or derived d, or attrs) of a side allowed by u? */
-int uses_allows_field(const uses *u, int side, const field_def *f);
-int uses_allows_derived(const uses *u, int side, int d);
-int uses_allows_attr(const uses *u, int side, const char *name);
+int cmi_uses_allows_field(const uses *u, int side, const field_def *f);
+int cmi_uses_allows_derived(const uses *u, int side, int d);
+int cmi_uses_allows_attr(const uses *u, int side, const char *name);
 /* Add a field (schema path, attrs.NAME or derived name) a memoised rule reads. */
-int uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_t errlen);
+int cmi_uses_add(cm_policy *p, uses *u, int side, const char *name, char *err, size_t errlen);
 
 #endif

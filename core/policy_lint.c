@@ -6,7 +6,7 @@
  * errors. Each finding with its file and line.
  *
  * Also: the literal values of has() and within() calls in the source,
- * against the schema's vocabularies and codes (schema_value_problem).
+ * against the schema's vocabularies and codes (cmi_schema_value_problem).
  *
  * Policy layer, on the public API (loading, matching, explaining) and the
  * schema's value check: it owns no state and knows nothing of how policies
@@ -34,10 +34,10 @@ static void finding(lint *l, int severity, const char *file, int line, const cha
     __attribute__((format(printf, 5, 6)));
 static void finding(lint *l, int severity, const char *file, int line, const char *fmt, ...)
 {
-    buf_clear(&l->msg);
+    cmi_buf_clear(&l->msg);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&l->msg, fmt, ap);
+    cmi_buf_vprintf(&l->msg, fmt, ap);
     va_end(ap);
     cm_lint_finding f = { file, line, l->msg.nomem ? "out of memory" : l->msg.s, severity };
     l->count++;
@@ -257,7 +257,7 @@ static void lint_literals(lint *l, const cm_policy *p)
         if (string_literal(skip_blanks(a + 1, end), end, value, sizeof value) == 0)
             continue;
         char msg[400];
-        const char *why = schema_value_problem(field, value, msg, sizeof msg);
+        const char *why = cmi_schema_value_problem(field, value, msg, sizeof msg);
         if (why)
             finding(l, CM_LINT_ERROR, cm_policy_path(p), line, "%.*s(\"%s\", \"%s\"): %s", (int)ml, m, field, value, why);
     }
@@ -311,7 +311,7 @@ CM_API cm_status cm_policy_lint_ex(cm_engine *e, cm_policy *p, unsigned flags, c
                                    void *ud, size_t *count)
 {
     if (e == NULL || p == NULL || fn == NULL)
-        return err_set(CM_EUSAGE, "cm_policy_lint: an engine, a policy and a function are "
+        return cmi_err_set(CM_EUSAGE, "cm_policy_lint: an engine, a policy and a function are "
                        "needed");
     lint l = { flags, fn, ud, 0, BUF_INIT };
     lint_declarations(&l, p);
@@ -327,10 +327,10 @@ CM_API cm_status cm_policy_lint_ex(cm_engine *e, cm_policy *p, unsigned flags, c
         if (s == CM_OK && !(flags & CM_LINT_SAMPLE_DATA))
             s = lint_filters(&l, e, p, nr, ne);
     }
-    buf_free(&l.msg);
+    cmi_buf_free(&l.msg);
     if (count)
         *count = l.count;
-    return s == CM_ENOMEM ? err_set(s, "out of memory while linting %s", cm_policy_path(p)) : s;
+    return s == CM_ENOMEM ? cmi_err_set(s, "out of memory while linting %s", cm_policy_path(p)) : s;
 }
 
 CM_API cm_status cm_policy_lint(cm_engine *e, cm_policy *p, cm_lint_fn fn, void *ud,

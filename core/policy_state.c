@@ -56,7 +56,7 @@ static void *cached_view(lua_State *L, pstate *ps, int side, int field, size_t s
     return u;
 }
 
-uint32_t pview_index(lua_State *L, int idx, int side)
+uint32_t cmi_pview_index(lua_State *L, int idx, int side)
 {
     struct pview *v = luaL_checkudata(L, idx, VIEW_MT);
     if (v->side != side || v->group || v->attrs)
@@ -152,7 +152,7 @@ static void check_allowed(lua_State *L, const struct pview *v, const field_def *
     const uses *u = v->ps ? v->ps->restrict_to : NULL;
     if (u == NULL)
         return;
-    if (f ? uses_allows_field(u, v->side, f) : uses_allows_derived(u, v->side, derived))
+    if (f ? cmi_uses_allows_field(u, v->side, f) : cmi_uses_allows_derived(u, v->side, derived))
         return;
     luaL_error(L, "reads %s.%s, which its uses does not list (a memoised rule's score may "
                   "depend only on the fields it names)", side_name(v->side), name);
@@ -178,20 +178,20 @@ static int read_named(lua_State *L, const struct pview *v, const char *name,
 {
     const store *st = v->p->st;
     const struct common *c = store_common(st, v->side, v->index);
-    const field_def *f = schema_field(v->side, name, strlen(name));
+    const field_def *f = cmi_schema_field(v->side, name, strlen(name));
     if (f == NULL || f->shape == SHAPE_GROUP || f->shape == SHAPE_ATTRS)
         return 0;
     check_allowed(L, v, f, -1, name);
-    record_read(st, v->side, c, f, o);
+    cmi_record_read(st, v->side, c, f, o);
     return 1;
 }
 
-const char *policy_nearest_name(const cm_policy *p, int side, const char *name)
+const char *cmi_policy_nearest_name(const cm_policy *p, int side, const char *name)
 {
     const char *names[160];
     size_t n = 0;
     const field_def *f;
-    for (size_t i = 0; (f = schema_field_at(i)) != NULL && n < 150; i++)
+    for (size_t i = 0; (f = cmi_schema_field_at(i)) != NULL && n < 150; i++)
         if ((f->kinds & (side == SIDE_REGION ? 1u : 2u)) && (strchr(name, '.') != NULL) ==
                                                                 (strchr(f->path, '.') != NULL))
             names[n++] = f->path;
@@ -201,7 +201,7 @@ const char *policy_nearest_name(const cm_policy *p, int side, const char *name)
     names[n++] = "has";
     names[n++] = "within";
     names[n++] = "money";
-    return word_nearest(name, names, n);
+    return cmi_word_nearest(name, names, n);
 }
 
 static int view_has(lua_State *L);
@@ -218,11 +218,11 @@ static int view_index(lua_State *L)
     const struct common *c = store_common(st, v->side, v->index);
     struct field_read o;
     if (v->attrs) {
-        if (v->ps && v->ps->restrict_to && !uses_allows_attr(v->ps->restrict_to, v->side, key))
+        if (v->ps && v->ps->restrict_to && !cmi_uses_allows_attr(v->ps->restrict_to, v->side, key))
             return luaL_error(L, "reads %s.attrs.%s, which its uses does not list (a memoised "
                                  "rule's score may depend only on the fields it names)",
                               side_name(v->side), key);
-        record_attr(st, c, strpool_find(&st->strings, key, strlen(key)), &o);
+        cmi_record_attr(st, c, cmi_strpool_find(&st->strings, key, strlen(key)), &o);
         push_read(L, p, &o);
         return 1;
     }
@@ -234,13 +234,13 @@ static int view_index(lua_State *L)
             memcpy(path, v->group->path, gl);
             path[gl] = '.';
             memcpy(path + gl + 1, key, kl + 1);
-            f = schema_field(v->side, path, gl + 1 + kl);
+            f = cmi_schema_field(v->side, path, gl + 1 + kl);
         }
         if (f == NULL)
             return luaL_error(L, "%s has no member '%s' (it has %s)", v->group->path, key,
-                              schema_group_members(v->side, v->group->path));
+                              cmi_schema_group_members(v->side, v->group->path));
         check_allowed(L, v, f, -1, f->path);
-        record_read(st, v->side, c, f, &o);
+        cmi_record_read(st, v->side, c, f, &o);
         push_read_cached(L, p, &o, v->ps, v->side, f->id);
         return 1;
     }
@@ -256,7 +256,7 @@ static int view_index(lua_State *L)
         lua_pop(L, 1);
     } else {
         lua_pop(L, 1);
-        f = schema_field(v->side, key, strlen(key));
+        f = cmi_schema_field(v->side, key, strlen(key));
         lua_pushvalue(L, 2);
         lua_pushlightuserdata(L, f ? (void *)(uintptr_t)f : (void *)(uintptr_t)&not_a_field);
         lua_rawset(L, lua_upvalueindex(1 + v->side));
@@ -280,7 +280,7 @@ static int view_index(lua_State *L)
             return 1;
         }
         check_allowed(L, v, f, -1, f->path);
-        record_read(st, v->side, c, f, &o);
+        cmi_record_read(st, v->side, c, f, &o);
         push_read_cached(L, p, &o, v->ps, v->side, f->id);
         return 1;
     }
@@ -301,7 +301,7 @@ static int view_index(lua_State *L)
             lua_pushcfunction(L, m->func);
             return 1;
         }
-    const char *near = policy_nearest_name(p, v->side, key);
+    const char *near = cmi_policy_nearest_name(p, v->side, key);
     if (near)
         return luaL_error(L, "%s profiles have no field '%s'; did you mean '%s'?",
                           side_name(v->side), key, near);
@@ -320,7 +320,7 @@ static int view_newindex(lua_State *L)
 static int view_tostring(lua_State *L)
 {
     struct pview *v = luaL_checkudata(L, 1, VIEW_MT);
-    check_allowed(L, v, schema_field(v->side, "id", 2), -1, "id");
+    check_allowed(L, v, cmi_schema_field(v->side, "id", 2), -1, "id");
     lua_pushfstring(L, "%s \"%s\"", side_name(v->side),
                     strpool_get(&v->p->st->strings, store_common(v->p->st, v->side, v->index)->id));
     return 1;
@@ -334,14 +334,14 @@ static int view_has(lua_State *L)
     const char *want = luaL_checkstring(L, 3);
     struct field_read o;
     if (!read_named(L, v, field, &o)) {
-        const char *near = policy_nearest_name(v->p, v->side, field);
+        const char *near = cmi_policy_nearest_name(v->p, v->side, field);
         return luaL_error(L, "has: '%s' is not a field of %s profiles%s%s%s", field,
                           side_name(v->side), near ? "; did you mean '" : "", near ? near : "",
                           near ? "'?" : "");
     }
     if (o.type == T_LIST) {
         for (size_t i = 0; i < o.count; i++)
-            if (strcmp(fref_list_item(v->p, &o, i), want) == 0) {
+            if (strcmp(cmi_fref_list_item(v->p, &o, i), want) == 0) {
                 lua_pushboolean(L, 1);
                 return 1;
             }
@@ -359,7 +359,7 @@ static int view_within(lua_State *L)
     const char *field = luaL_checkstring(L, 2);
     size_t len;
     const char *code = luaL_checklstring(L, 3, &len);
-    isic_id anc = isic_lookup(code, len);
+    isic_id anc = cmi_isic_lookup(code, len);
     if (anc == ISIC_NONE)
         return luaL_error(L, "within: '%s' is not an ISIC Rev.4 code", code);
     struct field_read o;
@@ -369,10 +369,10 @@ static int view_within(lua_State *L)
     int found = 0;
     if (o.type == T_LIST && o.pool == POOL_ISIC) {
         for (size_t i = 0; i < o.count && !found; i++)
-            found = isic_is_within(v->p->st->u16[o.off + i], anc);
+            found = cmi_isic_is_within(v->p->st->u16[o.off + i], anc);
     } else if (o.type == T_STRING) {
-        isic_id c = isic_lookup(o.str, strlen(o.str));
-        found = c && isic_is_within(c, anc);
+        isic_id c = cmi_isic_lookup(o.str, strlen(o.str));
+        found = c && cmi_isic_is_within(c, anc);
     }
     lua_pushboolean(L, found);
     return 1;
@@ -412,7 +412,7 @@ static int list_index(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    lua_pushstring(L, fref_list_item(lv->p, &lv->fr, (size_t)i - 1));
+    lua_pushstring(L, cmi_fref_list_item(lv->p, &lv->fr, (size_t)i - 1));
     return 1;
 }
 
@@ -432,7 +432,7 @@ static int list_tostring(lua_State *L)
     for (size_t i = 0; i < lv->fr.count; i++) {
         if (i)
             luaL_addstring(&b, ", ");
-        luaL_addstring(&b, fref_list_item(lv->p, &lv->fr, i));
+        luaL_addstring(&b, cmi_fref_list_item(lv->p, &lv->fr, i));
     }
     luaL_addchar(&b, ']');
     luaL_pushresult(&b);
@@ -450,14 +450,14 @@ static isic_id check_isic(lua_State *L, int idx)
 {
     size_t len;
     const char *s = luaL_checklstring(L, idx, &len);
-    return isic_lookup(s, len);
+    return cmi_isic_lookup(s, len);
 }
 
 static int cm_isic_title_l(lua_State *L)
 {
     isic_id c = check_isic(L, 1);
     if (c)
-        lua_pushstring(L, isic_title(c));
+        lua_pushstring(L, cmi_isic_title(c));
     else
         lua_pushnil(L);
     return 1;
@@ -466,8 +466,8 @@ static int cm_isic_title_l(lua_State *L)
 static int cm_isic_parent_l(lua_State *L)
 {
     isic_id c = check_isic(L, 1);
-    if (c && isic_parent(c))
-        lua_pushstring(L, isic_code(isic_parent(c)));
+    if (c && cmi_isic_parent(c))
+        lua_pushstring(L, cmi_isic_code(cmi_isic_parent(c)));
     else
         lua_pushnil(L);
     return 1;
@@ -477,7 +477,7 @@ static int cm_isic_distance_l(lua_State *L)
 {
     isic_id a = check_isic(L, 1), b = check_isic(L, 2);
     if (a && b)
-        lua_pushinteger(L, isic_distance(a, b));
+        lua_pushinteger(L, cmi_isic_distance(a, b));
     else
         lua_pushnil(L);
     return 1;
@@ -486,7 +486,7 @@ static int cm_isic_distance_l(lua_State *L)
 static int cm_isic_within_l(lua_State *L)
 {
     isic_id a = check_isic(L, 1), b = check_isic(L, 2);
-    lua_pushboolean(L, a && b && isic_is_within(a, b));
+    lua_pushboolean(L, a && b && cmi_isic_is_within(a, b));
     return 1;
 }
 
@@ -503,20 +503,20 @@ static int cm_convert_l(lua_State *L)
     return 1;
 }
 
-double geo_km(double lat1, double lon1, double lat2, double lon2);
+double cmi_geo_km(double lat1, double lon1, double lat2, double lon2);
 
 static int cm_distance_l(lua_State *L)
 {
     struct pview *a = check_view(L, 1);
     struct pview *b = check_view(L, 2);
-    check_allowed(L, a, schema_field(a->side, "location", 8), -1, "location");
-    check_allowed(L, b, schema_field(b->side, "location", 8), -1, "location");
+    check_allowed(L, a, cmi_schema_field(a->side, "location", 8), -1, "location");
+    check_allowed(L, b, cmi_schema_field(b->side, "location", 8), -1, "location");
     const struct common *ca = store_common(a->p->st, a->side, a->index);
     const struct common *cb = store_common(b->p->st, b->side, b->index);
     if (isnan(ca->lat) || isnan(cb->lat))
         lua_pushnil(L);
     else
-        lua_pushnumber(L, geo_km(ca->lat, ca->lon, cb->lat, cb->lon));
+        lua_pushnumber(L, cmi_geo_km(ca->lat, ca->lon, cb->lat, cb->lon));
     return 1;
 }
 
@@ -543,7 +543,7 @@ static int regex_gc(lua_State *L)
 #define CJK "[\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}]"
 static const char cjk_boundary[] = "(?:\\b|(?<=" CJK ")|(?=" CJK "))";
 
-pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
+pcre2_code *cmi_policy_regex_compile(const char *pat, size_t plen, const char *flags, char *err,
                                  size_t errlen)
 {
     uint32_t opts = PCRE2_UTF | PCRE2_UCP;
@@ -574,9 +574,9 @@ pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags
         for (size_t i = 0; i < plen; i++) {
             if (pat[i] == '\\' && i + 1 < plen) {
                 if (pat[i + 1] == 'b' && !in_class)
-                    buf_put(&text, cjk_boundary, sizeof cjk_boundary - 1);
+                    cmi_buf_put(&text, cjk_boundary, sizeof cjk_boundary - 1);
                 else
-                    buf_put(&text, pat + i, 2);
+                    cmi_buf_put(&text, pat + i, 2);
                 i++;
                 continue;
             }
@@ -584,10 +584,10 @@ pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags
                 in_class = 1;
             else if (pat[i] == ']' && in_class)
                 in_class = 0;
-            buf_putc(&text, pat[i]);
+            cmi_buf_putc(&text, pat[i]);
         }
         if (text.nomem) {
-            buf_free(&text);
+            cmi_buf_free(&text);
             snprintf(err, errlen, "out of memory");
             return NULL;
         }
@@ -605,13 +605,13 @@ pcre2_code *policy_regex_compile(const char *pat, size_t plen, const char *flags
     } else {
         pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
     }
-    buf_free(&text);
+    cmi_buf_free(&text);
     return c;
 }
 
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
-    sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
+    cmi_sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
@@ -625,7 +625,7 @@ static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const ch
     *slot = NULL;
     luaL_setmetatable(L, REGEX_MT);
     char err[400];
-    *slot = policy_regex_compile(pat, plen, flags, err, sizeof err);
+    *slot = cmi_policy_regex_compile(pat, plen, flags, err, sizeof err);
     if (*slot == NULL)
         luaL_error(L, "re: %s", err);
     lua_rawset(L, -3);
@@ -638,7 +638,7 @@ static int run_regex(lua_State *L, pcre2_code *c, const char *s, size_t len, siz
 {
     pstate *ps = pstate_of(L);
     /* a match runs in C, up to its match limit: pay for it up front */
-    sandbox_charge(L, (long)(len / 16) + 256);
+    cmi_sandbox_charge(L, (long)(len / 16) + 256);
     int rc = pcre2_match(c, (PCRE2_SPTR)s, len, start, 0, ps->md, ps->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
@@ -733,7 +733,7 @@ static int mcda_ahp_l(lua_State *L)
         return luaL_error(L, "mcda.ahp: expected a square matrix of 1 to 15 rows, found %d rows",
                           (int)n);
     /* the power iteration's work, charged like any C function that loops */
-    sandbox_charge(L, (long)(n * n) * 64 + 64);
+    cmi_sandbox_charge(L, (long)(n * n) * 64 + 64);
     for (size_t i = 0; i < n; i++) {
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "mcda.ahp: matrix[%d] (row %d): expected a list of numbers, "
@@ -758,7 +758,7 @@ static int mcda_ahp_l(lua_State *L)
     if (cm_mcda_ahp(a, n, w, &r) != CM_OK)
         return luaL_error(L, "mcda.ahp: %s", cm_last_error());
     if (!r.consistent && p->lint && ps == &p->main)
-        policy_note(p, L, "mcda.ahp: consistency ratio %.3f > 0.10: the comparisons contradict "
+        cmi_policy_note(p, L, "mcda.ahp: consistency ratio %.3f > 0.10: the comparisons contradict "
                     "each other (lambda_max %.3f for %d criteria); revise them before using "
                     "the weights", r.cr, r.lambda_max, (int)n);
     lua_createtable(L, (int)n, 0);
@@ -777,9 +777,9 @@ static void env_set(lua_State *L, const char *name)
     lua_rawset(L, -3);
 }
 
-void policy_views_open(cm_policy *p, pstate *ps)
+void cmi_policy_views_open(cm_policy *p, pstate *ps)
 {
-    lua_State *L = sandbox_lua(ps->sb);
+    lua_State *L = cmi_sandbox_lua(ps->sb);
     static const luaL_Reg view_meta[] = {
         { "__index", view_index }, { "__newindex", view_newindex },
         { "__tostring", view_tostring }, { NULL, NULL }
@@ -830,7 +830,7 @@ void policy_views_open(cm_policy *p, pstate *ps)
     ps->rview->ps = ps;
     ps->rview_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
-    sandbox_push_env(ps->sb);
+    cmi_sandbox_push_env(ps->sb);
     for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++) {
         lua_newtable(L);
         lua_pushlightuserdata(L, p);
@@ -877,7 +877,7 @@ static void copy_reason(lua_State *L, int idx, char *reason, size_t n)
 /* Push function fn and its arguments for the pair: (e, r, params). */
 static lua_State *push_pair_call(pstate *ps, int fn, uint32_t ei, uint32_t ri)
 {
-    lua_State *L = sandbox_lua(ps->sb);
+    lua_State *L = cmi_sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
     ps->eview->index = ei;
     ps->rview->index = ri;
@@ -887,12 +887,12 @@ static lua_State *push_pair_call(pstate *ps, int fn, uint32_t ei, uint32_t ri)
     return L;
 }
 
-int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
+int cmi_pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double *score,
                      char *reason, size_t reason_len, char *err, size_t errlen)
 {
     (void)p;
     lua_State *L = push_pair_call(ps, fn, ei, ri);
-    if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
+    if (cmi_sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
     /* a number, not a string that reads as one ("1" is a mistake to show) */
     int isnum = lua_type(L, -2) == LUA_TNUMBER;
@@ -913,12 +913,12 @@ int pstate_call_rule(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri,
     return 0;
 }
 
-int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
+int cmi_pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen)
 {
     (void)p;
     lua_State *L = push_pair_call(ps, fn, ei, ri);
-    if (sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
+    if (cmi_sandbox_call(ps->sb, 3, 2, err, errlen) < 0)
         return -1;
     if (!lua_isboolean(L, -2)) {
         snprintf(err, errlen, "returned %s, expected true or false and a reason",
@@ -932,13 +932,13 @@ int pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t r
     return 0;
 }
 
-int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
+int cmi_pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, double score,
                         char *reason, size_t reason_len, char *err, size_t errlen)
 {
     (void)p;
     lua_State *L = push_pair_call(ps, fn, ei, ri);
     lua_pushnumber(L, score);
-    if (sandbox_call(ps->sb, 4, 1, err, errlen) < 0)
+    if (cmi_sandbox_call(ps->sb, 4, 1, err, errlen) < 0)
         return -1;
     if (lua_type(L, -1) != LUA_TSTRING) {
         snprintf(err, errlen, "explain returned %s, expected the reason (a string)",
@@ -957,7 +957,7 @@ int pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t 
  * strings (list). Workers never touch the policy's pools. */
 static int dbuf_put(textbuf *b, const void *data, size_t n)
 {
-    buf_put(b, data, n);
+    cmi_buf_put(b, data, n);
     return b->nomem ? -1 : 0;
 }
 
@@ -967,17 +967,17 @@ static int dbuf_str(textbuf *b, const char *s, size_t len)
     return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
 }
 
-int pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
+int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
                        char *err, size_t errlen)
 {
     (void)p;
-    lua_State *L = sandbox_lua(ps->sb);
+    lua_State *L = cmi_sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
     struct pview *v = side == SIDE_ENTERPRISE ? ps->eview : ps->rview;
     v->index = index;
     lua_rawgeti(L, LUA_REGISTRYINDEX, side == SIDE_ENTERPRISE ? ps->eview_ref : ps->rview_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ps->params_ref);
-    if (sandbox_call(ps->sb, 2, 1, err, errlen) < 0)
+    if (cmi_sandbox_call(ps->sb, 2, 1, err, errlen) < 0)
         return -1;
     int rc = 0;
     unsigned char t = T_NONE;

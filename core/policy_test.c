@@ -89,8 +89,8 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
     } else if (lua_istable(L, -1)) {
         textbuf j = { 0 };
         char err[256] = "";
-        if (lj_to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
-            buf_printf(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
+        if (cmi_lj_to_json(L, -1, &j, 0, err, sizeof err) < 0 || j.nomem) {
+            cmi_buf_printf(out, "%s of the case: %s\n", cm_kind_name(kind), err[0] ? err : "out of memory");
             cm_free(j.s);
             cm_diags_free(d);
             return -1;
@@ -101,14 +101,14 @@ static int load_side(const ctx *c, cm_engine *e, cm_kind kind, const char *cname
         st = cm_engine_load_buffer(e, name, j.s, j.len, &o, d);
         cm_free(j.s);
     } else if (!lua_isnil(L, -1)) {
-        buf_printf(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
+        cmi_buf_printf(out, "%s: expected a list of profiles or a file name\n", cm_kind_name(kind));
         cm_diags_free(d);
         return -1;
     }
     for (size_t i = 0; i < cm_diags_count(d); i++)
-        buf_printf(out, "%s\n", cm_diags_at(d, i)->message);
+        cmi_buf_printf(out, "%s\n", cm_diags_at(d, i)->message);
     if (st != CM_OK && cm_diags_count(d) == 0)
-        buf_printf(out, "%s\n", cm_engine_errmsg(e));
+        cmi_buf_printf(out, "%s\n", cm_engine_errmsg(e));
     cm_diags_free(d);
     return st == CM_OK ? 0 : -1;
 }
@@ -218,13 +218,13 @@ static long opt_count(lua_State *L, int t, const char *key, const char *where, t
         k = (long)v;
     else {
         if (lua_type(L, -1) == LUA_TSTRING)
-            buf_printf(out, "%s: %s: expected a positive integer, found \"%s\"\n", where, key,
+            cmi_buf_printf(out, "%s: %s: expected a positive integer, found \"%s\"\n", where, key,
                        lua_tostring(L, -1));
         else if (lua_type(L, -1) == LUA_TNUMBER)
-            buf_printf(out, "%s: %s: expected a positive integer, found %g\n", where, key,
+            cmi_buf_printf(out, "%s: %s: expected a positive integer, found %g\n", where, key,
                        lua_tonumber(L, -1));
         else
-            buf_printf(out, "%s: %s: expected a positive integer, found a %s\n", where, key,
+            cmi_buf_printf(out, "%s: %s: expected a positive integer, found a %s\n", where, key,
                        luaL_typename(L, -1));
         k = -1;
     }
@@ -245,7 +245,7 @@ static int expectation_valid(lua_State *L, int t, const cm_engine *e, const char
         while (k && expect_keys[i] && strcmp(expect_keys[i], k) != 0)
             i++;
         if (k == NULL || expect_keys[i] == NULL) {
-            buf_printf(out, "%s: unknown key '%s' (known: enterprise, region, top, rank, score, "
+            cmi_buf_printf(out, "%s: unknown key '%s' (known: enterprise, region, top, rank, score, "
                        "rule, filter, reason, vetoed, by, in_top, not_in_top, absent)\n", where,
                        k ? k : luaL_typename(L, -2));
             ok = 0;
@@ -258,12 +258,12 @@ static int expectation_valid(lua_State *L, int t, const cm_engine *e, const char
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         lua_getfield(L, t, ids[i].key);
         if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
-            buf_printf(out, "%s: %s: expected an id, found a %s\n", where, ids[i].key,
+            cmi_buf_printf(out, "%s: %s: expected an id, found a %s\n", where, ids[i].key,
                        luaL_typename(L, -1));
             ok = 0;
         } else if (lua_type(L, -1) == LUA_TSTRING &&
                    cm_engine_find(e, ids[i].kind, lua_tostring(L, -1)) == (size_t)-1) {
-            buf_printf(out, "%s: unknown %s '%s': the case has no such profile\n", where,
+            cmi_buf_printf(out, "%s: unknown %s '%s': the case has no such profile\n", where,
                        ids[i].key, lua_tostring(L, -1));
             ok = 0;
         }
@@ -275,14 +275,14 @@ static int expectation_valid(lua_State *L, int t, const cm_engine *e, const char
     int has_by = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (has_by && (by == NULL || (strcmp(by, "region") != 0 && strcmp(by, "enterprise") != 0))) {
-        buf_printf(out, "%s: by: expected \"region\" (the region's list, as match --by region "
+        cmi_buf_printf(out, "%s: by: expected \"region\" (the region's list, as match --by region "
                    "ranks it) or \"enterprise\", found %s%s%s\n", where, by ? "\"" : "a ",
                    by ? by : by_type, by ? "\"" : "");
         ok = 0;
     }
     lua_getfield(L, t, "absent");
     if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) {
-        buf_printf(out, "%s: absent: expected true or false, found a %s\n", where,
+        cmi_buf_printf(out, "%s: absent: expected true or false, found a %s\n", where,
                    luaL_typename(L, -1));
         ok = 0;
     }
@@ -323,14 +323,14 @@ static void list_around(textbuf *out, const cm_result *r, int by_region, const c
         long rk = (long)row->rank;
         if (rk > k && (rank == 0 || rk < rank - 2 || rk > rank + 2))
             continue;
-        buf_printf(out, "%s%s%ld. %s %.3f", any ? ", " : "", last && rk > last + 1 ? "..., " : "",
+        cmi_buf_printf(out, "%s%s%ld. %s %.3f", any ? ", " : "", last && rk > last + 1 ? "..., " : "",
                    rk, by_region ? row->enterprise : row->region,
                    by_region ? row->region_score : row->score);
         last = rk;
         any = 1;
     }
     if (!any)
-        buf_printf(out, "empty");
+        cmi_buf_printf(out, "empty");
 }
 
 /* Why a pair is missing from the lists: the filters that veto it, or its
@@ -339,20 +339,20 @@ static void why_missing(textbuf *out, cm_engine *e, cm_policy *p, const char *en
 {
     cm_result *t1 = NULL;
     if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
-        buf_printf(out, "(%s)", cm_engine_errmsg(e));
+        cmi_buf_printf(out, "(%s)", cm_engine_errmsg(e));
         return;
     }
     const cm_match_row *row = cm_result_row(t1, 0);
     if (row->vetoed) {
-        buf_printf(out, "vetoed by");
+        cmi_buf_printf(out, "vetoed by");
         int n = 0;
         for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
             const cm_filter_item *f = cm_result_filter(t1, i);
             if (!f->pass)
-                buf_printf(out, "%s filter '%s' (%s)", n++ ? ";" : "", f->filter, f->reason);
+                cmi_buf_printf(out, "%s filter '%s' (%s)", n++ ? ";" : "", f->filter, f->reason);
         }
     } else {
-        buf_printf(out, "scored %.3f (region's view %.3f), below min_score", row->score,
+        cmi_buf_printf(out, "scored %.3f (region's view %.3f), below min_score", row->score,
                    row->region_score);
     }
     cm_result_free(t1);
@@ -381,18 +381,18 @@ static void check_list(cm_engine *e, cm_policy *p, const cm_result *res, int by_
         snprintf(what, sizeof what, "expected the pair in %s %s's list", kind, owner);
     else
         return;
-    buf_printf(out, "%s: %s (--by %s), ", where, what, kind);
+    cmi_buf_printf(out, "%s: %s (--by %s), ", where, what, kind);
     if (row)
-        buf_printf(out, "got rank %ld of %zu (%.3f): ", rank, len,
+        cmi_buf_printf(out, "got rank %ld of %zu (%.3f): ", rank, len,
                    by_region ? row->region_score : row->score);
     else {
-        buf_printf(out, "got none: ");
+        cmi_buf_printf(out, "got none: ");
         why_missing(out, e, p, ent, reg);
-        buf_printf(out, "; the list (%zu): ", len);
+        cmi_buf_printf(out, "; the list (%zu): ", len);
     }
     long head = in_top > 0 ? in_top : not_in_top > 0 ? not_in_top : 3;
     list_around(out, res, by_region, owner, head, rank);
-    buf_printf(out, "\n");
+    cmi_buf_printf(out, "\n");
 }
 
 /* Check one expectation (table at index t); failures go to out. */
@@ -427,12 +427,12 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
     if (!expectation_valid(L, t, e, where, out) || in_top < 0 || not_in_top < 0)
         return;
     if (top && cm_engine_find(e, ent ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES, top) == (size_t)-1) {
-        buf_printf(out, "%s: top: unknown %s '%s': the case has no such profile\n", where,
+        cmi_buf_printf(out, "%s: top: unknown %s '%s': the case has no such profile\n", where,
                    ent ? "region" : "enterprise", top);
         return;
     }
     if ((in_top || not_in_top) && by == NULL) {
-        buf_printf(out, "%s: %s needs by = \"region\" (the region's list, as match --by region "
+        cmi_buf_printf(out, "%s: %s needs by = \"region\" (the region's list, as match --by region "
                    "ranks it) or by = \"enterprise\" (the enterprise's)\n", where,
                    in_top ? "in_top" : "not_in_top");
         return;
@@ -442,12 +442,12 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         const cm_match_row *row = ent ? top_row(by_e, ent, NULL) : top_row(by_r, NULL, reg);
         const char *got = row ? (ent ? row->region : row->enterprise) : NULL;
         if (got == NULL || strcmp(got, top) != 0)
-            buf_printf(out, "%s: expected the best %s to be %s, got %s\n", where,
+            cmi_buf_printf(out, "%s: expected the best %s to be %s, got %s\n", where,
                     ent ? "region" : "enterprise", top, got ? got : "none (all vetoed)");
     }
     if (ent == NULL || reg == NULL) {
         if (!top)
-            buf_printf(out, "%s: name an enterprise and a region, or top\n", where);
+            cmi_buf_printf(out, "%s: name an enterprise and a region, or top\n", where);
         return;
     }
     int by_region = by && strcmp(by, "region") == 0;
@@ -463,19 +463,19 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
     if (has_rank || (has_range && !rule)) {
         const cm_match_row *row = find_row(by_region ? by_r : by_e, ent, reg);
         if (row == NULL)
-            buf_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
+            cmi_buf_printf(out, "%s: expected a ranked pair, got none (vetoed or below min_score)\n",
                     where);
         else if (has_rank && (long)row->rank != rank)
-            buf_printf(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
+            cmi_buf_printf(out, "%s: expected rank %ld, got rank %u (score %.4f)\n", where, rank,
                     row->rank, row->score);
         else if (has_range && !rule && !in_range(row->score, lo, hi))
-            buf_printf(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
+            cmi_buf_printf(out, "%s: expected a score in [%g, %g], got %.6g\n", where, lo, hi, row->score);
     }
     if (!has_veto && !rule && !filter && !reason)
         return;
     cm_result *t1 = NULL;
     if (cm_explain_pair(e, p, ent, reg, &t1) != CM_OK) {
-        buf_printf(out, "%s: %s\n", where, cm_engine_errmsg(e));
+        cmi_buf_printf(out, "%s: %s\n", where, cm_engine_errmsg(e));
         return;
     }
     const cm_match_row *row = cm_result_row(t1, 0);
@@ -484,9 +484,9 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         for (size_t i = 0; i < cm_result_filter_count(t1); i++) {
             const cm_filter_item *f = cm_result_filter(t1, i);
             if (!f->pass)
-                buf_printf(&why, " %s: %s;", f->filter, f->reason);
+                cmi_buf_printf(&why, " %s: %s;", f->filter, f->reason);
         }
-        buf_printf(out, "%s: expected the pair %s, but it is %s%s\n", where,
+        cmi_buf_printf(out, "%s: expected the pair %s, but it is %s%s\n", where,
                 want_veto ? "vetoed" : "to pass the filters", row->vetoed ? "vetoed:" : "not vetoed",
                 why.s ? why.s : "");
         cm_free(why.s);
@@ -497,12 +497,12 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_filter(t1, i)->filter, filter) == 0)
                 f = cm_result_filter(t1, i);
         if (f == NULL)
-            buf_printf(out, "%s: the policy has no filter '%s'\n", where, filter);
+            cmi_buf_printf(out, "%s: the policy has no filter '%s'\n", where, filter);
         else if (has_veto && want_veto && f->pass)
-            buf_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
+            cmi_buf_printf(out, "%s: expected filter '%s' to veto, it passed: %s\n", where, filter,
                     f->reason);
         else if (reason && !strstr(f->reason, reason))
-            buf_printf(out, "%s: expected the reason of filter '%s' to contain \"%s\", got \"%s\"\n",
+            cmi_buf_printf(out, "%s: expected the reason of filter '%s' to contain \"%s\", got \"%s\"\n",
                     where, filter, reason, f->reason);
     }
     if (rule) {
@@ -511,13 +511,13 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
             if (strcmp(cm_result_explain(t1, 0, i)->rule, rule) == 0)
                 it = cm_result_explain(t1, 0, i);
         if (it == NULL)
-            buf_printf(out, "%s: the policy has no rule '%s'\n", where, rule);
+            cmi_buf_printf(out, "%s: the policy has no rule '%s'\n", where, rule);
         else {
             if (has_range && !in_range(it->score, lo, hi))
-                buf_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
+                cmi_buf_printf(out, "%s: expected rule '%s' to score in [%g, %g], got %.6g (%s)\n", where,
                         rule, lo, hi, it->score, it->reason);
             if (reason && !strstr(it->reason, reason))
-                buf_printf(out, "%s: expected the reason of rule '%s' to contain \"%s\", got \"%s\"\n",
+                cmi_buf_printf(out, "%s: expected the reason of rule '%s' to contain \"%s\", got \"%s\"\n",
                         where, rule, reason, it->reason);
         }
     }
@@ -528,7 +528,7 @@ static void check_expectation(const ctx *c, cm_engine *e, cm_policy *p, int t,
         for (size_t i = 0; i < cm_result_filter_count(t1) && !found; i++)
             found = strstr(cm_result_filter(t1, i)->reason, reason) != NULL;
         if (!found)
-            buf_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
+            cmi_buf_printf(out, "%s: expected a reason containing \"%s\", none does\n", where, reason);
     }
     cm_result_free(t1);
 }
@@ -652,20 +652,20 @@ static void cov_count(cm_coverage *c, const char *path, cm_engine *e, const cm_p
             cp->filters[i].b += fs->vetoed;
         }
     }
-    const store *st = engine_store(e);
+    const store *st = cmi_engine_store(e);
     const field_def *f;
     for (int kind = 0; kind < 2; kind++)
-        for (size_t k = 0; (f = schema_field_at(k)) != NULL; k++) {
-            int v = schema_field_vocab(f);
+        for (size_t k = 0; (f = cmi_schema_field_at(k)) != NULL; k++) {
+            int v = cmi_schema_field_vocab(f);
             if (v < 0 || !(f->kinds & (kind == 0 ? 1u : 2u)))
                 continue;
             for (uint32_t i = 0; i < st->kinds[kind].count; i++) {
                 struct field_read o;
-                record_read(st, kind, store_common(st, kind, i), f, &o);
+                cmi_record_read(st, kind, store_common(st, kind, i), f, &o);
                 if (o.type == T_LIST && o.pool == POOL_VOCAB)
                     cp->words[v] |= o.bits;
                 else if (o.type == T_STRING && o.str) {
-                    int w = vocab_lookup(v, o.str, strlen(o.str));
+                    int w = cmi_vocab_lookup(v, o.str, strlen(o.str));
                     if (w >= 0)
                         cp->words[v] |= 1u << w;
                 }
@@ -677,31 +677,31 @@ static void cov_put(textbuf *b, cm_write_fn fn, void *ud, int *failed)
 {
     if (!*failed && b->len && fn(b->s, b->len, ud) != 0)
         *failed = 1;
-    buf_clear(b);
+    cmi_buf_clear(b);
 }
 
 static void json_str(textbuf *b, const char *s)
 {
-    buf_putc(b, '"');
+    cmi_buf_putc(b, '"');
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
-            buf_printf(b, "\\%c", *s);
+            cmi_buf_printf(b, "\\%c", *s);
         else if ((unsigned char)*s < 0x20)
-            buf_printf(b, "\\u%04x", *s);
+            cmi_buf_printf(b, "\\u%04x", *s);
         else
-            buf_putc(b, *s);
+            cmi_buf_putc(b, *s);
     }
-    buf_putc(b, '"');
+    cmi_buf_putc(b, '"');
 }
 
 /* {"name":...,"file":...,"line":N  of the k-th item of a JSON list */
 static void json_item(textbuf *b, size_t k, const cov_item *it)
 {
-    buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+    cmi_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
     json_str(b, it->name);
-    buf_puts(b, ",\"file\":");
+    cmi_buf_puts(b, ",\"file\":");
     json_str(b, it->file);
-    buf_printf(b, ",\"line\":%d", it->line);
+    cmi_buf_printf(b, ",\"line\":%d", it->line);
 }
 
 CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud)
@@ -713,80 +713,80 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
     textbuf b = BUF_INIT;
     int failed = 0;
     if (json)
-        buf_putc(&b, '[');
+        cmi_buf_putc(&b, '[');
     for (size_t i = 0; i < c->n; i++) {
         const cov_policy *cp = &c->p[i];
         if (json) {
-            buf_puts(&b, i ? ",{\"policy\":" : "{\"policy\":");
+            cmi_buf_puts(&b, i ? ",{\"policy\":" : "{\"policy\":");
             json_str(&b, cp->path);
-            buf_printf(&b, ",\"cases\":%zu,\"rules\":[", cp->cases);
+            cmi_buf_printf(&b, ",\"cases\":%zu,\"rules\":[", cp->cases);
         } else {
-            buf_printf(&b, "# coverage of %s (%zu case%s; Lua lines are not measured)\n",
+            cmi_buf_printf(&b, "# coverage of %s (%zu case%s; Lua lines are not measured)\n",
                        cp->path, cp->cases, cp->cases == 1 ? "" : "s");
         }
         for (size_t k = 0; k < cp->nrules; k++) {
             const cov_item *it = &cp->rules[k];
             if (json) {
                 json_item(&b, k, it);
-                buf_printf(&b, ",\"scored\":%zu,\"fired\":%zu", it->a, it->b);
+                cmi_buf_printf(&b, ",\"scored\":%zu,\"fired\":%zu", it->a, it->b);
                 if (it->a)
-                    buf_printf(&b, ",\"min\":%.17g,\"max\":%.17g", it->lo, it->hi);
-                buf_putc(&b, '}');
+                    cmi_buf_printf(&b, ",\"min\":%.17g,\"max\":%.17g", it->lo, it->hi);
+                cmi_buf_putc(&b, '}');
             } else if (it->a == 0) {
-                buf_printf(&b, "#   %s:%d: rule '%s': not exercised (no test pair passed the "
+                cmi_buf_printf(&b, "#   %s:%d: rule '%s': not exercised (no test pair passed the "
                            "filters)\n", it->file, it->line, it->name);
             } else {
-                buf_printf(&b, "#   %s:%d: rule '%s': %zu pairs, fired on %zu, scores %g to %g%s\n",
+                cmi_buf_printf(&b, "#   %s:%d: rule '%s': %zu pairs, fired on %zu, scores %g to %g%s\n",
                            it->file, it->line, it->name, it->a, it->b, it->lo, it->hi,
                            it->b == 0 ? ": never fired" : it->lo == it->hi ? ": never varied" : "");
             }
         }
         if (json)
-            buf_puts(&b, "],\"filters\":[");
+            cmi_buf_puts(&b, "],\"filters\":[");
         for (size_t k = 0; k < cp->nfilters; k++) {
             const cov_item *it = &cp->filters[k];
             if (json) {
                 json_item(&b, k, it);
-                buf_printf(&b, ",\"checked\":%zu,\"vetoed\":%zu}", it->a, it->b);
+                cmi_buf_printf(&b, ",\"checked\":%zu,\"vetoed\":%zu}", it->a, it->b);
             } else {
-                buf_printf(&b, "#   %s:%d: filter '%s': %zu pairs, vetoed %zu%s\n", it->file,
+                cmi_buf_printf(&b, "#   %s:%d: filter '%s': %zu pairs, vetoed %zu%s\n", it->file,
                            it->line, it->name, it->a, it->b,
                            it->a == 0 ? ": not exercised" : it->b == 0 ? ": never vetoed"
                            : it->b == it->a ? ": never let a pair through" : "");
             }
         }
         if (json)
-            buf_puts(&b, "],\"untouched\":{");
+            cmi_buf_puts(&b, "],\"untouched\":{");
         int firstv = 1;
         for (int v = 0; v < VOCAB_COUNT; v++) {
             int any = 0;
-            for (int w = 0; w < vocab_size(v); w++) {
+            for (int w = 0; w < cmi_vocab_size(v); w++) {
                 if (cp->words[v] & (1u << w))
                     continue;
                 if (json) {
                     if (!any)
-                        buf_printf(&b, "%s\"%s\":[", firstv ? "" : ",", vocab_name(v));
-                    buf_printf(&b, "%s\"%s\"", any ? "," : "", vocab_word(v, w));
+                        cmi_buf_printf(&b, "%s\"%s\":[", firstv ? "" : ",", cmi_vocab_name(v));
+                    cmi_buf_printf(&b, "%s\"%s\"", any ? "," : "", cmi_vocab_word(v, w));
                 } else {
                     if (!any)
-                        buf_printf(&b, "#   no test profile holds these %s words:", vocab_name(v));
-                    buf_printf(&b, "%s %s", any ? "," : "", vocab_word(v, w));
+                        cmi_buf_printf(&b, "#   no test profile holds these %s words:", cmi_vocab_name(v));
+                    cmi_buf_printf(&b, "%s %s", any ? "," : "", cmi_vocab_word(v, w));
                 }
                 any = 1;
                 firstv = 0;
             }
             if (any)
-                buf_puts(&b, json ? "]" : "\n");
+                cmi_buf_puts(&b, json ? "]" : "\n");
         }
         if (json)
-            buf_puts(&b, "}}");
+            cmi_buf_puts(&b, "}}");
         cov_put(&b, fn, ud, &failed);
     }
     if (json)
-        buf_puts(&b, "]");
+        cmi_buf_puts(&b, "]");
     cov_put(&b, fn, ud, &failed);
     int nomem = b.nomem;
-    buf_free(&b);
+    cmi_buf_free(&b);
     return nomem ? CM_ENOMEM : failed ? CM_EIO : CM_OK;
 }
 
@@ -818,7 +818,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     cm_policy *p = NULL;
     cm_result *by_e = NULL, *by_r = NULL;
     if (e == NULL) {
-        buf_printf(&out, "%s\n", cm_last_error());
+        cmi_buf_printf(&out, "%s\n", cm_last_error());
         goto done;
     }
     lua_getfield(L, t, "regions");
@@ -835,7 +835,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     if (pol == NULL && lua_istable(L, suite))
         pol = opt_field(L, suite, "policy");
     if (pol == NULL) {
-        buf_printf(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
+        cmi_buf_printf(&out, "no policy: give suite { policy = \"file.lua\" } or policy = ... in the case\n");
         lua_pop(L, 1);
         goto done;
     }
@@ -854,7 +854,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     po.set = (const char *const *)set;
     p = cm_policy_load(e, path, &po);
     if (p == NULL) {
-        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
+        cmi_buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     cm_match_options mo;
@@ -863,7 +863,7 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     mo.top = cm_engine_count(e, CM_KIND_REGIONS) + cm_engine_count(e, CM_KIND_ENTERPRISES) + 1;
     mo.stats = c->cov != NULL;    /* the same rows; every pair scored in full and counted */
     if (cm_match(e, p, &mo, &by_e) != CM_OK) {
-        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
+        cmi_buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     if (c->cov)
@@ -871,12 +871,12 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     mo.stats = 0;
     mo.by = CM_KIND_REGIONS;
     if (cm_match(e, p, &mo, &by_r) != CM_OK) {
-        buf_printf(&out, "%s\n", cm_engine_errmsg(e));
+        cmi_buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;
     }
     lua_getfield(L, t, "expect");
     if (!lua_istable(L, -1)) {
-        buf_printf(&out, "no expect = { ... } list\n");
+        cmi_buf_printf(&out, "no expect = { ... } list\n");
     } else {
         int ex = lua_gettop(L);
         size_t n = lua_rawlen(L, ex);
@@ -885,11 +885,11 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
             if (lua_istable(L, -1))
                 check_expectation(c, e, p, lua_gettop(L), by_e, by_r, i, &out);
             else
-                buf_printf(&out, "expect #%zu: expected a table\n", i);
+                cmi_buf_printf(&out, "expect #%zu: expected a table\n", i);
             lua_pop(L, 1);
         }
         if (n == 0)
-            buf_printf(&out, "the expect list is empty\n");
+            cmi_buf_printf(&out, "the expect list is empty\n");
     }
     lua_pop(L, 1);
 
@@ -932,13 +932,13 @@ CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_
         snprintf(c.dir, sizeof c.dir, ".");
     char rules_path[3200];
     snprintf(rules_path, sizeof rules_path, "%s/lib:%s/../lib:%s", c.dir, c.dir, c.dir);
-    sandbox *sb = sandbox_new(NULL, rules_path);
+    sandbox *sb = cmi_sandbox_new(NULL, rules_path);
     if (sb == NULL)
         return CM_ENOMEM;
-    lua_State *L = c.L = sandbox_lua(sb);
+    lua_State *L = c.L = cmi_sandbox_lua(sb);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
-    sandbox_push_env(sb);
+    cmi_sandbox_push_env(sb);
     lua_pushstring(L, "suite");
     lua_pushcfunction(L, l_suite);
     lua_rawset(L, -3);
@@ -947,11 +947,11 @@ CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_
     lua_rawset(L, -3);
     lua_pop(L, 1);
     char err[1024];
-    if (sandbox_dofile(sb, path, 0, err, sizeof err) < 0) {
+    if (cmi_sandbox_dofile(sb, path, 0, err, sizeof err) < 0) {
         cm_test_event ev = { path, "(loading the test file)", 0, 0, err };
         (*failed)++;
         fn(&ev, ud);
-        sandbox_free(sb);
+        cmi_sandbox_free(sb);
         return CM_EINPUT;
     }
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.cases");
@@ -964,6 +964,6 @@ CM_API cm_status cm_test_run_file_cov(const char *path, const char *pattern, cm_
     }
     for (int i = 1; i <= n; i++)
         run_case(&c, i, pattern, fn, ud, passed, failed);
-    sandbox_free(sb);
+    cmi_sandbox_free(sb);
     return CM_OK;
 }

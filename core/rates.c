@@ -1,7 +1,7 @@
 /*
  * rates.c - rates tables: lookup, conversion and the CSV loader (see rates.h).
  *
- * Owns tables made by rates_load() (the built-in one lives in rates_default.c
+ * Owns tables made by cmi_rates_load() (the built-in one lives in rates_default.c
  * and is never freed). Rows are sorted by currency code and found by binary
  * search, so a table does not depend on the order of iso ids. The file is
  * read by the CSV record reader (csvread.h: '#' lines are comments, quotes
@@ -31,7 +31,7 @@ static const struct rates_row *find_row(const rates *r, iso_id currency)
 {
     if (r == NULL || currency == 0)
         return NULL;
-    const char *code = iso_currency_code(currency);
+    const char *code = cmi_iso_currency_code(currency);
     if (code[0] == '\0')
         return NULL;
     size_t lo = 0, hi = r->count;
@@ -48,20 +48,20 @@ static const struct rates_row *find_row(const rates *r, iso_id currency)
     return NULL;
 }
 
-const char *rates_date(const rates *r) { return r != NULL ? r->date : ""; }
-const char *rates_source(const rates *r) { return r != NULL ? r->source : ""; }
+const char *cmi_rates_date(const rates *r) { return r != NULL ? r->date : ""; }
+const char *cmi_rates_source(const rates *r) { return r != NULL ? r->source : ""; }
 
-iso_id rates_reference(const rates *r)
+iso_id cmi_rates_reference(const rates *r)
 {
-    return r != NULL ? iso_currency(r->reference, 3) : 0;
+    return r != NULL ? cmi_iso_currency(r->reference, 3) : 0;
 }
 
-int rates_has(const rates *r, iso_id currency)
+int cmi_rates_has(const rates *r, iso_id currency)
 {
     return find_row(r, currency) != NULL;
 }
 
-int rates_convert(const rates *r, double amount, iso_id from, iso_id to, double *out)
+int cmi_rates_convert(const rates *r, double amount, iso_id from, iso_id to, double *out)
 {
     const struct rates_row *f = find_row(r, from);
     const struct rates_row *t = from == to ? f : find_row(r, to);
@@ -71,7 +71,7 @@ int rates_convert(const rates *r, double amount, iso_id from, iso_id to, double 
     return 0;
 }
 
-void rates_free(rates *r)
+void cmi_rates_free(rates *r)
 {
     if (r == NULL || !r->owned)
         return;
@@ -276,7 +276,7 @@ static int comment_line(struct loader *ld, const char *s, const char *e)
         if (ld->source == NULL)
             goto nomem;
     } else {
-        if (iso_currency(s, vlen) == 0) {
+        if (cmi_iso_currency(s, vlen) == 0) {
             fail_at(ld, ld->line, "unknown ISO 4217 currency \"%s\" in \"# reference:\"",
                     excerpt(q, s, vlen));
             return -1;
@@ -330,14 +330,14 @@ static int row_line(struct loader *ld, const csvr *c)
     }
     const char *cur = field_text(c, 0), *num = field_text(c, 1);
     size_t clen = c->fields[0].len, vlen = c->fields[1].len;
-    iso_id id = iso_currency(cur, clen);
+    iso_id id = cmi_iso_currency(cur, clen);
     if (id == 0) {
         fail_at(ld, ld->line, "unknown ISO 4217 currency \"%s\"", excerpt(q, cur, clen));
         return -1;
     }
     if (ld->row_line[id] != 0) {
         fail_at(ld, ld->line, "duplicate currency \"%s\" (first on line %zu)",
-                iso_currency_code(id), ld->row_line[id]);
+                cmi_iso_currency_code(id), ld->row_line[id]);
         return -1;
     }
     double v = 0;
@@ -355,7 +355,7 @@ static int row_line(struct loader *ld, const csvr *c)
         return -1;
     }
     struct rates_row *r = &ld->rows[ld->nrows++];
-    memcpy(r->code, iso_currency_code(id), 4);
+    memcpy(r->code, cmi_iso_currency_code(id), 4);
     r->per_ref = v;
     ld->row_line[id] = ld->line;
     return 0;
@@ -370,15 +370,15 @@ static int too_large(struct loader *ld)
 static int parse(struct loader *ld, source *src)
 {
     size_t start = 0;
-    if (src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xEF\xBB\xBF", 3) == 0)
+    if (cmi_src_fill(src, 0, 3) >= 3 && memcmp(src_at(src, 0), "\xEF\xBB\xBF", 3) == 0)
         start = 3;                          /* UTF-8 byte order mark */
     csvr c;
-    csvr_init(&c, src, start, RATES_MAX_FILE);
+    cmi_csvr_init(&c, src, start, RATES_MAX_FILE);
     c.plain = 1;
     c.comment = '#';
     int rc = 0;
     for (;;) {
-        int got = csvr_next(&c);
+        int got = cmi_csvr_next(&c);
         if (got < 0) {
             if (c.error == CSVR_NOMEM || src->nomem)
                 fail_at(ld, 0, "out of memory");
@@ -387,8 +387,8 @@ static int parse(struct loader *ld, source *src)
             else if (c.end > RATES_MAX_FILE || c.error_at > RATES_MAX_FILE)
                 too_large(ld);
             else
-                fail_at(ld, src_line(src, c.error_at), "NUL byte in the file (column %lu)",
-                        src_column(src, c.error_at));
+                fail_at(ld, cmi_src_line(src, c.error_at), "NUL byte in the file (column %lu)",
+                        cmi_src_column(src, c.error_at));
             rc = -1;
             break;
         }
@@ -398,7 +398,7 @@ static int parse(struct loader *ld, source *src)
         }
         if (got == 0)
             break;
-        ld->line = src_line(src, c.start);
+        ld->line = cmi_src_line(src, c.start);
         if (c.is_comment)
             rc = comment_line(ld, field_text(&c, 0), field_text(&c, 0) + c.fields[0].len);
         else if (ld->header_line == 0)
@@ -408,7 +408,7 @@ static int parse(struct loader *ld, source *src)
         if (rc != 0)
             break;
     }
-    csvr_free(&c);
+    cmi_csvr_free(&c);
     if (rc != 0)
         return -1;
 
@@ -432,7 +432,7 @@ static int parse(struct loader *ld, source *src)
         fail_at(ld, 0, "missing the \"# reference: <ISO 4217 code>\" line");
         return -1;
     }
-    iso_id ref = iso_currency(ld->reference, 3);
+    iso_id ref = cmi_iso_currency(ld->reference, 3);
     if (ld->row_line[ref] == 0) {
         fail_at(ld, 0, "the reference currency %s has no row", ld->reference);
         return -1;
@@ -452,7 +452,7 @@ static int cmp_row(const void *a, const void *b)
     return memcmp(((const struct rates_row *)a)->code, ((const struct rates_row *)b)->code, 3);
 }
 
-rates *rates_load(const char *path, char *err, size_t errlen)
+rates *cmi_rates_load(const char *path, char *err, size_t errlen)
 {
     struct loader ld = { 0 };
     ld.path = path != NULL ? path : "(null)";
@@ -464,8 +464,8 @@ rates *rates_load(const char *path, char *err, size_t errlen)
         fail_at(&ld, 0, "no rates file name given");
         return NULL;
     }
-    if (iso_init() != 0) {
-        fail_at(&ld, 0, "cannot check currency codes: %s", iso_error());
+    if (cmi_iso_init() != 0) {
+        fail_at(&ld, 0, "cannot check currency codes: %s", cmi_iso_error());
         return NULL;
     }
 
@@ -473,7 +473,7 @@ rates *rates_load(const char *path, char *err, size_t errlen)
     source src;
     int fd = -1;
     src.buf = NULL;
-    ld.row_line = cm_calloc(iso_currency_count() + 1, sizeof *ld.row_line);
+    ld.row_line = cm_calloc(cmi_iso_currency_count() + 1, sizeof *ld.row_line);
     if (ld.row_line == NULL) {
         fail_at(&ld, 0, "out of memory");
         goto out;
@@ -483,7 +483,7 @@ rates *rates_load(const char *path, char *err, size_t errlen)
         fail_at(&ld, 0, "cannot open: %s", strerror(errno));
         goto out;
     }
-    if (src_init_fd(&src, fd, 64 << 10) != 0) {
+    if (cmi_src_init_fd(&src, fd, 64 << 10) != 0) {
         fail_at(&ld, 0, "out of memory");
         goto out;
     }
@@ -508,7 +508,7 @@ out:
     cm_free(ld.source);
     cm_free(ld.rows);
     cm_free(ld.row_line);
-    src_free(&src);
+    cmi_src_free(&src);
     if (fd >= 0)
         close(fd);
     return r;

@@ -24,22 +24,22 @@
 typedef struct rates rates;
 
 /* The built-in table; never freed, shared by every engine. */
-const rates *rates_default(void);
+const rates *cmi_rates_default(void);
 
 /* Parse a rates file. On error returns NULL and writes a message naming the
  * file and line ("rates.csv:7: expected a positive number, found \"x\"") into
- * err (size errlen). The result is freed with rates_free(). */
-rates *rates_load(const char *path, char *err, size_t errlen);
-void rates_free(rates *r);   /* no-op for NULL and for rates_default() */
+ * err (size errlen). The result is freed with cmi_rates_free(). */
+rates *cmi_rates_load(const char *path, char *err, size_t errlen);
+void cmi_rates_free(rates *r);   /* no-op for NULL and for cmi_rates_default() */
 
-const char *rates_date(const rates *r);       /* "2025-06-30" */
-const char *rates_source(const rates *r);
-iso_id rates_reference(const rates *r);       /* currency id of the reference */
+const char *cmi_rates_date(const rates *r);       /* "2025-06-30" */
+const char *cmi_rates_source(const rates *r);
+iso_id cmi_rates_reference(const rates *r);       /* currency id of the reference */
 
 /* amount in currency `from` expressed in currency `to`. Returns 0 and sets
  * *out, or -1 when either currency has no rate in the table. */
-int rates_convert(const rates *r, double amount, iso_id from, iso_id to, double *out);
-int rates_has(const rates *r, iso_id currency);
+int cmi_rates_convert(const rates *r, double amount, iso_id from, iso_id to, double *out);
+int cmi_rates_has(const rates *r, iso_id currency);
 
 /* ---- internal layout, shared by rates.c and rates_default.c --------------
  * Other modules use the functions above. Rows are sorted by code, one per
@@ -55,7 +55,7 @@ struct rates {
     char reference[4];     /* ISO 4217 alpha-3 */
     const struct rates_row *rows;
     size_t count;
-    int owned;             /* 1: from rates_load(), freed by rates_free() */
+    int owned;             /* 1: from cmi_rates_load(), freed by cmi_rates_free() */
 };
 
 #endif

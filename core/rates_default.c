@@ -5,7 +5,7 @@
  * share between threads. The numbers are approximate mid-market rates for
  * 2025-06-30, entered by hand (not fetched from any feed); they are good for
  * ranking and rough comparison, not for accounting. Users who need exact or
- * newer figures load a CSV file with rates_load(). Depends only on rates.h.
+ * newer figures load a CSV file with cmi_rates_load(). Depends only on rates.h.
  *
  * Rows must stay sorted by code (rates.c binary-searches them); the unit
  * tests check the order, the codes and that USD is exactly 1.
@@ -53,7 +53,7 @@ static const rates default_table = {
     .owned = 0,
 };
 
-const rates *rates_default(void)
+const rates *cmi_rates_default(void)
 {
     return &default_table;
 }

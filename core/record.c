@@ -103,7 +103,7 @@ static void field_index_init(void)
         }
 }
 
-const field_def *schema_field(int kind, const char *path, size_t len)
+const field_def *cmi_schema_field(int kind, const char *path, size_t len)
 {
     pthread_once(&field_index_once, field_index_init);
     const field_def *const *slots = field_index[kind == 0 ? 0 : 1];
@@ -116,12 +116,12 @@ const field_def *schema_field(int kind, const char *path, size_t len)
     return NULL;
 }
 
-const field_def *schema_field_at(size_t i)
+const field_def *cmi_schema_field_at(size_t i)
 {
     return i < NSCHEMA ? &schema[i] : NULL;
 }
 
-const char *schema_group_members(int kind, const char *group)
+const char *cmi_schema_group_members(int kind, const char *group)
 {
     if (strcmp(group, "location") == 0)
         return "lat, lon";
@@ -152,7 +152,7 @@ struct rb {
     int id_is_new;            /* the id string was interned by this record */
 };
 
-rb *rb_new(load_ctx *ctx)
+rb *cmi_rb_new(load_ctx *ctx)
 {
     rb *b = cm_calloc(1, sizeof *b);
     if (b)
@@ -160,12 +160,12 @@ rb *rb_new(load_ctx *ctx)
     return b;
 }
 
-void rb_free(rb *b)
+void cmi_rb_free(rb *b)
 {
     cm_free(b);
 }
 
-size_t rb_error_count(const rb *b)
+size_t cmi_rb_error_count(const rb *b)
 {
     return b->errors;
 }
@@ -175,7 +175,7 @@ static struct common *common_of(rb *b)
     return b->ctx->kind == 0 ? &b->p.r.c : &b->p.e.c;
 }
 
-void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len)
+void cmi_rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len)
 {
     memset(&b->p, 0, sizeof b->p);
     struct common *c = common_of(b);
@@ -191,7 +191,7 @@ void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_
     c->record = (uint32_t)record;
     c->line = (uint32_t)line;
     c->file = b->ctx->file_index;
-    b->mark = store_mark_now(b->ctx->st);
+    b->mark = cmi_store_mark_now(b->ctx->st);
     b->record = record;
     b->line = line;
     b->errors = 0;
@@ -216,13 +216,13 @@ void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_
     }
 }
 
-void ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record,
+void cmi_ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record,
                const char *field, const char *expected, const char *found,
                const char *note)
 {
     diag_info in = { ctx->file, line, col, record, NULL, 0, field, expected, found, note };
     ctx->errors++;
-    if (diag_add(ctx->diags, &in) < 0)
+    if (cmi_diag_add(ctx->diags, &in) < 0)
         ctx->nomem = 1;
 }
 
@@ -233,30 +233,30 @@ static void report(rb *b, const char *field, const char *expected, const char *f
                      field, expected, found, note };
     b->errors++;
     b->ctx->errors++;
-    if (diag_add(b->ctx->diags, &in) < 0)
+    if (cmi_diag_add(b->ctx->diags, &in) < 0)
         b->ctx->nomem = 1;
 }
 
-void rb_prefetch(rb *b, const field_def *f, const char *s, size_t len)
+void cmi_rb_prefetch(rb *b, const field_def *f, const char *s, size_t len)
 {
     if (f->id == F_ID || f->id == F_NAME)
-        strpool_prefetch(&b->ctx->st->strings, s, len);
+        cmi_strpool_prefetch(&b->ctx->st->strings, s, len);
 }
 
-void rb_error(rb *b, const char *field, const char *expected, const char *found)
+void cmi_rb_error(rb *b, const char *field, const char *expected, const char *found)
 {
     if (field == NULL)
         b->whole = 1;
     report(b, field, expected, found, NULL);
 }
 
-void rb_field_error(rb *b, const field_def *f, const char *expected, const char *found)
+void cmi_rb_field_error(rb *b, const field_def *f, const char *expected, const char *found)
 {
     b->seen |= 1ull << f->id;
     report(b, f->path, expected, found, NULL);
 }
 
-void rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
+void cmi_rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
                     const char *found)
 {
     /* the group is spoken for: no follow-on "missing member" errors */
@@ -269,7 +269,7 @@ static const char *describe(char *buf, size_t n, const val *v)
 {
     switch (v->t) {
     case V_NULL: return "null";
-    case V_STRING: return diag_quote(buf, n, v->s, v->len);
+    case V_STRING: return cmi_diag_quote(buf, n, v->s, v->len);
     case V_NUMBER: snprintf(buf, n, "%.17g", v->num); return buf;
     case V_BOOL: return v->b ? "true" : "false";
     case V_LIST: return "a list";
@@ -299,7 +299,7 @@ static int want_string(rb *b, const char *path, const val *v, const char *expect
     return 0;
 }
 
-int schema_valid_id(const char *s, size_t len)
+int cmi_schema_valid_id(const char *s, size_t len)
 {
     if (len < 1 || len > 64)
         return 0;
@@ -314,7 +314,7 @@ int schema_valid_id(const char *s, size_t len)
 
 static int intern(rb *b, const char *s, size_t len, str_ref *out)
 {
-    if (strpool_intern(&b->ctx->st->strings, s, len, out) < 0) {
+    if (cmi_strpool_intern(&b->ctx->st->strings, s, len, out) < 0) {
         oom(b);
         return 0;
     }
@@ -328,7 +328,7 @@ static iso_id country_code(rb *b, const char *path, const val *v)
 {
     if (!want_string(b, path, v, EXP_COUNTRY))
         return 0;
-    iso_id c = iso_country(v->s, v->len);
+    iso_id c = cmi_iso_country(v->s, v->len);
     if (c == 0)
         bad(b, path, EXP_COUNTRY, v);
     return c;
@@ -338,7 +338,7 @@ static isic_id isic_code_of(rb *b, const char *path, const val *v)
 {
     if (!want_string(b, path, v, EXP_ISIC))
         return 0;
-    isic_id c = isic_lookup(v->s, v->len);
+    isic_id c = cmi_isic_lookup(v->s, v->len);
     if (c == ISIC_NONE)
         bad(b, path, EXP_ISIC, v);
     return c;
@@ -405,11 +405,11 @@ static uint32_t vocab_set(rb *b, const char *path, const val *v, int vocab)
     uint32_t set = 0;
     for (size_t i = 0; i < v->n; i++) {
         const val *it = &v->items[i];
-        int w = it->t == V_STRING ? vocab_lookup(vocab, it->s, it->len) : -1;
+        int w = it->t == V_STRING ? cmi_vocab_lookup(vocab, it->s, it->len) : -1;
         if (w < 0) {
             char p[96];
             item_path(p, sizeof p, path, i);
-            bad(b, p, vocab_expected(vocab), it);
+            bad(b, p, cmi_vocab_expected(vocab), it);
         } else {
             set |= 1u << w;
         }
@@ -428,9 +428,9 @@ static uint8_t tri(rb *b, const char *path, const val *v)
 
 static uint8_t enum_word(rb *b, const char *path, const val *v, int vocab)
 {
-    int w = v->t == V_STRING ? vocab_lookup(vocab, v->s, v->len) : -1;
+    int w = v->t == V_STRING ? cmi_vocab_lookup(vocab, v->s, v->len) : -1;
     if (w < 0) {
-        bad(b, path, vocab_expected(vocab), v);
+        bad(b, path, cmi_vocab_expected(vocab), v);
         return 0;
     }
     return (uint8_t)(w + 1);
@@ -445,28 +445,28 @@ static uint16_t isic_item(const val *v)
 {
     if (v->t != V_STRING)
         return 0;
-    isic_id c = isic_lookup(v->s, v->len);
+    isic_id c = cmi_isic_lookup(v->s, v->len);
     return c == ISIC_NONE ? 0 : c;
 }
 
 static uint16_t country_item(const val *v)
 {
-    return v->t == V_STRING ? iso_country(v->s, v->len) : 0;
+    return v->t == V_STRING ? cmi_iso_country(v->s, v->len) : 0;
 }
 
 static uint16_t language_item(const val *v)
 {
-    return v->t == V_STRING ? iso_language(v->s, v->len) : 0;
+    return v->t == V_STRING ? cmi_iso_language(v->s, v->len) : 0;
 }
 
 static uint16_t place_item(const val *v)
 {
     if (v->t != V_STRING)
         return 0;
-    iso_id c = iso_country(v->s, v->len);
+    iso_id c = cmi_iso_country(v->s, v->len);
     if (c)
         return (uint16_t)(c | PLACE_COUNTRY);
-    iso_id s = iso_subdivision(v->s, v->len);
+    iso_id s = cmi_iso_subdivision(v->s, v->len);
     return s >= PLACE_COUNTRY ? 0 : s;
 }
 
@@ -493,7 +493,7 @@ static void code_list(rb *b, const char *path, const val *v, const char *expecte
             dup |= st->u16[k] == c;
         if (dup)
             continue;
-        if (store_push_u16(st, c) < 0) {
+        if (cmi_store_push_u16(st, c) < 0) {
             oom(b);
             return;
         }
@@ -519,7 +519,7 @@ static void tag_list(rb *b, const char *path, const val *v, uint32_t *off, uint1
         str_ref r;
         if (!intern(b, it->s, it->len, &r))
             return;
-        if (store_push_ref(st, r) < 0) {
+        if (cmi_store_push_ref(st, r) < 0) {
             oom(b);
             return;
         }
@@ -537,7 +537,7 @@ static void currency(rb *b, const char *path, const val *v, iso_id *out)
     static const char exp[] = "an ISO 4217 currency code";
     if (!want_string(b, path, v, exp))
         return;
-    *out = iso_currency(v->s, v->len);
+    *out = cmi_iso_currency(v->s, v->len);
     if (*out == 0)
         bad(b, path, exp, v);
 }
@@ -549,7 +549,7 @@ static void count_field(rb *b, const char *path, const val *v, uint32_t *out)
         *out = (uint32_t)d;
 }
 
-void rb_field(rb *b, const field_def *f, const val *v)
+void cmi_rb_field(rb *b, const field_def *f, const val *v)
 {
     if (v->t == V_NULL)
         return;               /* null is an absent field */
@@ -562,12 +562,12 @@ void rb_field(rb *b, const field_def *f, const val *v)
 
     switch ((enum field_id)f->id) {
     case F_ID:
-        if (v->t != V_STRING || !schema_valid_id(v->s, v->len)) {
+        if (v->t != V_STRING || !cmi_schema_valid_id(v->s, v->len)) {
             bad(b, path, "1-64 characters of A-Za-z0-9._:-", v);
         } else {
             size_t before = b->ctx->st->strings.nentries;
             if (intern(b, v->s, v->len, &c->id))
-                store_prefetch_id(b->ctx->st, b->ctx->kind, c->id);   /* for rb_end */
+                cmi_store_prefetch_id(b->ctx->st, b->ctx->kind, c->id);   /* for cmi_rb_end */
             /* a string never seen before cannot be a duplicate id */
             b->id_is_new = b->ctx->st->strings.nentries != before;
         }
@@ -583,7 +583,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
         break;
     case F_SUBDIVISION:
         if (want_string(b, path, v, "an ISO 3166-2 subdivision code")) {
-            c->subdivision = iso_subdivision(v->s, v->len);
+            c->subdivision = cmi_iso_subdivision(v->s, v->len);
             if (c->subdivision == 0)
                 bad(b, path, "an ISO 3166-2 subdivision code", v);
         }
@@ -694,7 +694,7 @@ void rb_field(rb *b, const field_def *f, const val *v)
         break;
     case F_DESCRIPTION:
         if (want_string(b, path, v, "a string") &&
-            store_add_text(b->ctx->st, v->s, v->len, &e->description) < 0)
+            cmi_store_add_text(b->ctx->st, v->s, v->len, &e->description) < 0)
             oom(b);
         break;
     case F_LOCATION: case F_CONNECTIVITY: case F_REVENUE: case F_ASSETS: case F_CAPITAL:
@@ -711,7 +711,7 @@ static void attr_path(char *buf, size_t n, const char *key, size_t key_len)
     snprintf(buf, n, "attrs.%.*s", (int)(key_len < 100 ? key_len : 100), key);
 }
 
-void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
+void cmi_rb_attr(rb *b, const char *key, size_t key_len, const val *v)
 {
     static const char exp[] = "a string, number, boolean or list of strings";
     char path[128];           /* "attrs.KEY", written only for a message */
@@ -730,7 +730,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
     for (uint32_t i = 0; i < c->attrs_n; i++)
         if (st->attrs[c->attrs_off + i].key == a.key) {
             attr_path(path, sizeof path, key, key_len);
-            report(b, path, "each attribute once", diag_quote(q, sizeof q, key, key_len),
+            report(b, path, "each attribute once", cmi_diag_quote(q, sizeof q, key, key_len),
                    "given twice (at the top level and in attrs?)");
             return;
         }
@@ -777,7 +777,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
             str_ref r;
             if (!intern(b, v->items[i].s, v->items[i].len, &r))
                 return;
-            if (store_push_ref(st, r) < 0) {
+            if (cmi_store_push_ref(st, r) < 0) {
                 oom(b);
                 return;
             }
@@ -798,7 +798,7 @@ void rb_attr(rb *b, const char *key, size_t key_len, const val *v)
         report(b, "attrs", "at most 65535 attributes", "more", NULL);
         return;
     }
-    if (store_push_attr(st, &a) < 0) {
+    if (cmi_store_push_attr(st, &a) < 0) {
         oom(b);
         return;
     }
@@ -831,25 +831,25 @@ static void required(rb *b, int id, const char *path, const char *expected)
         report(b, path, expected, "nothing", NULL);
 }
 
-int rb_end(rb *b)
+int cmi_rb_end(rb *b)
 {
     load_ctx *ctx = b->ctx;
     store *st = ctx->st;
     struct common *c = common_of(b);
 
     if (b->whole) {
-        store_rollback_pools(st, b->mark);
+        cmi_store_rollback_pools(st, b->mark);
         return ctx->nomem ? -1 : 0;
     }
     required(b, F_ID, "id", "a required id");
     required(b, F_NAME, "name", "a required name");
     required(b, F_COUNTRY, "country", "a required ISO 3166-1 alpha-2 country code");
-    if (c->country && c->subdivision && iso_subdivision_country(c->subdivision) != c->country) {
+    if (c->country && c->subdivision && cmi_iso_subdivision_country(c->subdivision) != c->country) {
         char exp[96], found[96];
-        snprintf(exp, sizeof exp, "a subdivision of %s", iso_country_code(c->country));
+        snprintf(exp, sizeof exp, "a subdivision of %s", cmi_iso_country_code(c->country));
         snprintf(found, sizeof found, "\"%s\" (a subdivision of %s)",
-                 iso_subdivision_code(c->subdivision),
-                 iso_country_code(iso_subdivision_country(c->subdivision)));
+                 cmi_iso_subdivision_code(c->subdivision),
+                 cmi_iso_country_code(cmi_iso_subdivision_country(c->subdivision)));
         report(b, "subdivision", exp, found, NULL);
     }
     if (has(b, F_LAT) != has(b, F_LON) && !has(b, F_LOCATION))
@@ -879,12 +879,12 @@ int rb_end(rb *b)
         /* The primary sector is implied in `sectors`, first. */
         if (e->sector && b->errors == 0) {
             uint32_t off = (uint32_t)st->u16_len;
-            if (store_push_u16(st, e->sector) < 0) {
+            if (cmi_store_push_u16(st, e->sector) < 0) {
                 oom(b);
             } else {
                 for (uint16_t i = 0; i < e->sectors_n; i++) {
                     uint16_t s = st->u16[e->sectors_off + i];
-                    if (s != e->sector && store_push_u16(st, s) < 0) {
+                    if (s != e->sector && cmi_store_push_u16(st, s) < 0) {
                         oom(b);
                         break;
                     }
@@ -896,15 +896,15 @@ int rb_end(rb *b)
     }
 
     if (ctx->nomem) {
-        store_rollback_pools(st, b->mark);
+        cmi_store_rollback_pools(st, b->mark);
         return -1;
     }
     if (b->errors == 0 && c->id && !b->id_is_new) {
-        size_t other = store_find(st, ctx->kind, c->id);
+        size_t other = cmi_store_find(st, ctx->kind, c->id);
         if (other != SIZE_MAX && ctx->keep_first) {
             /* merging sources: the profile already loaded takes precedence */
             ctx->skipped++;
-            store_rollback_pools(st, b->mark);
+            cmi_store_rollback_pools(st, b->mark);
             return 2;
         }
         if (other != SIZE_MAX) {
@@ -912,17 +912,17 @@ int rb_end(rb *b)
             const char *id = strpool_get(&st->strings, c->id);
             char found[700], q[96];
             snprintf(found, sizeof found, "%s, already defined at %s:%lu (record %lu)",
-                     diag_quote(q, sizeof q, id, strlen(id)), st->files[o->file],
+                     cmi_diag_quote(q, sizeof q, id, strlen(id)), st->files[o->file],
                      (unsigned long)o->line, (unsigned long)o->record);
             report(b, "id", "a unique id", found, NULL);
         }
     }
     if (b->errors) {
-        store_rollback_pools(st, b->mark);
+        cmi_store_rollback_pools(st, b->mark);
         return ctx->nomem ? -1 : 0;
     }
-    if (store_append(st, ctx->kind, &b->p) < 0) {
-        store_rollback_pools(st, b->mark);
+    if (cmi_store_append(st, ctx->kind, &b->p) < 0) {
+        cmi_store_rollback_pools(st, b->mark);
         ctx->nomem = 1;
         return -1;
     }
@@ -972,7 +972,7 @@ static void rd_set(struct field_read *o, int vocab, uint32_t bits)
     o->count = (size_t)__builtin_popcount(bits);
 }
 
-void record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o)
+void cmi_record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o)
 {
     memset(o, 0, sizeof *o);
     o->code_pool = -1;
@@ -991,7 +991,7 @@ void record_attr(const store *s, const struct common *c, str_ref key, struct fie
     }
 }
 
-int record_read(const store *s, int kind, const struct common *c, const field_def *f,
+int cmi_record_read(const store *s, int kind, const struct common *c, const field_def *f,
                 struct field_read *o)
 {
     memset(o, 0, sizeof *o);
@@ -1002,15 +1002,15 @@ int record_read(const store *s, int kind, const struct common *c, const field_de
     case F_ID: rd_str(o, strpool_get(&s->strings, c->id)); break;
     case F_NAME: rd_str(o, strpool_get(&s->strings, c->name)); break;
     case F_COUNTRY:
-        rd_str(o, iso_country_code(c->country));
+        rd_str(o, cmi_iso_country_code(c->country));
         o->code = c->country;
         o->code_pool = POOL_COUNTRY;
         break;
-    case F_SUBDIVISION: rd_str(o, iso_subdivision_code(c->subdivision)); break;
+    case F_SUBDIVISION: rd_str(o, cmi_iso_subdivision_code(c->subdivision)); break;
     case F_LAT: rd_num(o, c->lat); break;
     case F_LON: rd_num(o, c->lon); break;
     case F_LANGUAGES: rd_list(o, POOL_LANGUAGE, c->langs_off, c->langs_n); break;
-    case F_LEVEL: rd_str(o, r->level ? vocab_word(VOCAB_LEVEL, r->level - 1) : NULL); break;
+    case F_LEVEL: rd_str(o, r->level ? cmi_vocab_word(VOCAB_LEVEL, r->level - 1) : NULL); break;
     case F_SECTORS_OFFERED: rd_list(o, POOL_ISIC, r->offered_off, r->offered_n); break;
     case F_SECTORS_SOUGHT: rd_list(o, POOL_ISIC, r->sought_off, r->sought_n); break;
     case F_RESOURCES: rd_list(o, POOL_TAGS, r->resources_off, r->resources_n); break;
@@ -1025,7 +1025,7 @@ int record_read(const store *s, int kind, const struct common *c, const field_de
     case F_FLIGHTS: rd_list(o, POOL_PLACE, r->flights_off, r->flights_n); break;
     case F_CAPACITY: if (r->capacity != ABSENT_U32) rd_num(o, r->capacity); break;
     case F_SECTOR:
-        rd_str(o, e->sector ? isic_code(e->sector) : NULL);
+        rd_str(o, e->sector ? cmi_isic_code(e->sector) : NULL);
         o->code = e->sector;
         o->code_pool = POOL_ISIC;
         break;
@@ -1036,14 +1036,14 @@ int record_read(const store *s, int kind, const struct common *c, const field_de
     case F_CAPITAL_AMOUNT: rd_num(o, e->capital); break;
     case F_INV_MIN: rd_num(o, e->investment_min); break;
     case F_INV_MAX: rd_num(o, e->investment_max); break;
-    case F_REVENUE_CURRENCY: rd_str(o, iso_currency_code(e->revenue_cur)); break;
-    case F_ASSETS_CURRENCY: rd_str(o, iso_currency_code(e->assets_cur)); break;
-    case F_CAPITAL_CURRENCY: rd_str(o, iso_currency_code(e->capital_cur)); break;
-    case F_INV_CURRENCY: rd_str(o, iso_currency_code(e->investment_cur)); break;
+    case F_REVENUE_CURRENCY: rd_str(o, cmi_iso_currency_code(e->revenue_cur)); break;
+    case F_ASSETS_CURRENCY: rd_str(o, cmi_iso_currency_code(e->assets_cur)); break;
+    case F_CAPITAL_CURRENCY: rd_str(o, cmi_iso_currency_code(e->capital_cur)); break;
+    case F_INV_CURRENCY: rd_str(o, cmi_iso_currency_code(e->investment_cur)); break;
     case F_SUBSIDIARY: rd_tri(o, e->subsidiary_of_large); break;
     case F_LISTED: rd_tri(o, e->listed); break;
     case F_OWNERSHIP:
-        rd_str(o, e->ownership ? vocab_word(VOCAB_OWNERSHIP, e->ownership - 1) : NULL);
+        rd_str(o, e->ownership ? cmi_vocab_word(VOCAB_OWNERSHIP, e->ownership - 1) : NULL);
         break;
     case F_SEEKS: rd_set(o, VOCAB_A, e->seeks); break;
     case F_INSTRUMENTS: rd_set(o, VOCAB_E, e->instruments); break;
@@ -1062,18 +1062,18 @@ static int read_field(const store *s, int kind, size_t index, const char *path,
 {
     const struct common *c = store_common(s, kind, index);
     if (strncmp(path, "attrs.", 6) == 0) {
-        record_attr(s, c, strpool_find(&s->strings, path + 6, strlen(path + 6)), o);
+        cmi_record_attr(s, c, cmi_strpool_find(&s->strings, path + 6, strlen(path + 6)), o);
         return 0;
     }
-    const field_def *f = schema_field(kind, path, strlen(path));
+    const field_def *f = cmi_schema_field(kind, path, strlen(path));
     if (f == NULL) {
         memset(o, 0, sizeof *o);
         return -1;
     }
-    return record_read(s, kind, c, f, o);
+    return cmi_record_read(s, kind, c, f, o);
 }
 
-int record_get(const store *s, int kind, size_t index, const char *path,
+int cmi_record_get(const store *s, int kind, size_t index, const char *path,
                int *type, const char **str, double *num, int *boolean, size_t *count)
 {
     struct field_read o;
@@ -1087,7 +1087,7 @@ int record_get(const store *s, int kind, size_t index, const char *path,
     return 0;
 }
 
-const char *record_list_item(const store *s, const struct field_read *o, size_t i)
+const char *cmi_record_list_item(const store *s, const struct field_read *o, size_t i)
 {
     if (o->type != T_LIST || i >= o->count)
         return NULL;
@@ -1095,28 +1095,28 @@ const char *record_list_item(const store *s, const struct field_read *o, size_t 
         size_t seen = 0;
         for (int w = 0; w < 32; w++)
             if ((o->bits >> w) & 1 && seen++ == i)
-                return vocab_word(o->vocab, w);
+                return cmi_vocab_word(o->vocab, w);
         return NULL;
     }
     if (o->pool == POOL_TAGS || o->pool == POOL_ATTR_LIST)
         return strpool_get(&s->strings, s->refs[o->off + i]);
     uint16_t v = s->u16[o->off + i];
     switch (o->pool) {
-    case POOL_ISIC: return isic_code(v);
-    case POOL_COUNTRY: return iso_country_code(v);
-    case POOL_LANGUAGE: return iso_language_code(v);
+    case POOL_ISIC: return cmi_isic_code(v);
+    case POOL_COUNTRY: return cmi_iso_country_code(v);
+    case POOL_LANGUAGE: return cmi_iso_language_code(v);
     default:
-        return (v & PLACE_COUNTRY) ? iso_country_code((iso_id)(v & ~PLACE_COUNTRY))
-                                   : iso_subdivision_code(v);
+        return (v & PLACE_COUNTRY) ? cmi_iso_country_code((iso_id)(v & ~PLACE_COUNTRY))
+                                   : cmi_iso_subdivision_code(v);
     }
 }
 
-int record_item(const store *s, int kind, size_t index, const char *path, size_t i,
+int cmi_record_item(const store *s, int kind, size_t index, const char *path, size_t i,
                 const char **out)
 {
     struct field_read o;
     if (read_field(s, kind, index, path, &o) < 0)
         return -1;
-    *out = record_list_item(s, &o, i);
+    *out = cmi_record_list_item(s, &o, i);
     return *out ? 0 : -1;
 }

@@ -4,7 +4,7 @@
  *
  * Owns the field table (names, kinds, value shapes) and every field rule.
  * Loaders (load_json.c, load_csv.c) only turn their syntax into `val`s and
- * call rb_field()/rb_attr(); all validation and all schema messages live
+ * call cmi_rb_field()/cmi_rb_attr(); all validation and all schema messages live
  * here, so that JSON and CSV report the same problem the same way.
  */
 #ifndef CM_RECORD_H
@@ -41,22 +41,22 @@ typedef struct field_def {
 } field_def;
 
 /* The field of a kind (0 regions, 1 enterprises) with this path, or NULL. */
-const field_def *schema_field(int kind, const char *path, size_t len);
+const field_def *cmi_schema_field(int kind, const char *path, size_t len);
 /* The i-th field of the table (regions' and enterprises', in SCHEMA.md
  * order), or NULL past the end. */
-const field_def *schema_field_at(size_t i);
+const field_def *cmi_schema_field_at(size_t i);
 /* NULL when value can be a value (or item) of the schema field named field,
  * or field is no field of the schema; else a message in buf saying why not
  * ("'logistic' is not a word of needs ...; did you mean 'logistics'?").
  * schema.c. */
-const char *schema_value_problem(const char *field, const char *value, char *buf, size_t n);
+const char *cmi_schema_value_problem(const char *field, const char *value, char *buf, size_t n);
 /* The vocabulary (enum vocab_id) of a field's words, or -1. schema.c. */
-int schema_field_vocab(const field_def *f);
+int cmi_schema_field_vocab(const field_def *f);
 /* An id by the schema: 1-64 characters of A-Za-z0-9._:- (profiles, and the
  * parties of pairs files). */
-int schema_valid_id(const char *s, size_t len);
+int cmi_schema_valid_id(const char *s, size_t len);
 /* The members a group accepts, for messages ("amount or currency"). */
-const char *schema_group_members(int kind, const char *group);
+const char *cmi_schema_group_members(int kind, const char *group);
 
 /* Where records come from, shared by all records of one load. */
 typedef struct load_ctx {
@@ -73,35 +73,35 @@ typedef struct load_ctx {
 
 typedef struct rb rb;         /* a record being built */
 
-rb *rb_new(load_ctx *ctx);
-void rb_free(rb *b);
+rb *cmi_rb_new(load_ctx *ctx);
+void cmi_rb_free(rb *b);
 
 /* Start record `record` (1-based) at `line`. id is the raw id text when the
  * loader can see it up front (for messages), else NULL. */
-void rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len);
+void cmi_rb_begin(rb *b, long record, unsigned long line, const char *id, size_t id_len);
 /* Set a known field; `path` is the path to print (may carry an index). */
-void rb_field(rb *b, const field_def *f, const val *v);
-/* The loader sees field f's text ahead of rb_field: start fetching what
+void cmi_rb_field(rb *b, const field_def *f, const val *v);
+/* The loader sees field f's text ahead of cmi_rb_field: start fetching what
  * setting it will need (the string index, for id and name). Optional. */
-void rb_prefetch(rb *b, const field_def *f, const char *s, size_t len);
+void cmi_rb_prefetch(rb *b, const field_def *f, const char *s, size_t len);
 /* Set an extra attribute. */
-void rb_attr(rb *b, const char *key, size_t key_len, const val *v);
+void cmi_rb_attr(rb *b, const char *key, size_t key_len, const val *v);
 /* Report a problem with the record that is not about one value. */
-void rb_error(rb *b, const char *field, const char *expected, const char *found);
+void cmi_rb_error(rb *b, const char *field, const char *expected, const char *found);
 /* Report a problem with a field's value as given (it counts as present). */
-void rb_field_error(rb *b, const field_def *f, const char *expected, const char *found);
+void cmi_rb_field_error(rb *b, const field_def *f, const char *expected, const char *found);
 /* Report a problem inside a group (unknown member): no follow-on errors. */
-void rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
+void cmi_rb_group_error(rb *b, const field_def *group, const char *path, const char *expected,
                     const char *found);
 /* Finish: cross-field checks, id uniqueness, then store the profile.
  * Returns 1 stored, 0 invalid (problems reported, pools rolled back),
  * 2 skipped (an id already loaded, with keep_first), -1 out of memory. */
-int rb_end(rb *b);
+int cmi_rb_end(rb *b);
 /* Problems reported for the current record so far. */
-size_t rb_error_count(const rb *b);
+size_t cmi_rb_error_count(const rb *b);
 
 /* Report a problem outside any record (syntax, header, file). */
-void ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record,
+void cmi_ctx_error(load_ctx *ctx, unsigned long line, unsigned long col, long record,
                const char *field, const char *expected, const char *found,
                const char *note);
 
@@ -121,11 +121,11 @@ enum field_id {
     F_COUNT
 };
 
-/* where a list read by record_read lives */
+/* where a list read by cmi_record_read lives */
 enum pool { POOL_ISIC, POOL_COUNTRY, POOL_LANGUAGE, POOL_PLACE, POOL_TAGS, POOL_VOCAB,
             POOL_ATTR_LIST };
 
-/* what record_read found */
+/* what cmi_record_read found */
 enum { T_NONE = 0, T_STRING = 1, T_NUMBER = 2, T_BOOL = 3, T_LIST = 4 };
 
 struct field_read {
@@ -142,17 +142,17 @@ struct field_read {
     int code_pool;            /* and the pool a list of such codes would use, or -1 */
 };
 
-/* Read field f of a profile (attrs: record_attr). -1 for a group field. */
-int record_read(const store *s, int kind, const struct common *c, const field_def *f,
+/* Read field f of a profile (attrs: cmi_record_attr). -1 for a group field. */
+int cmi_record_read(const store *s, int kind, const struct common *c, const field_def *f,
                 struct field_read *o);
-void record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o);
-/* Item i of a list read by record_read, as text. */
-const char *record_list_item(const store *s, const struct field_read *o, size_t i);
+void cmi_record_attr(const store *s, const struct common *c, str_ref key, struct field_read *o);
+/* Item i of a list read by cmi_record_read, as text. */
+const char *cmi_record_list_item(const store *s, const struct field_read *o, size_t i);
 
 /* Field access for the public API: by path, for one profile. */
-int record_get(const store *s, int kind, size_t index, const char *path,
+int cmi_record_get(const store *s, int kind, size_t index, const char *path,
                int *type, const char **str, double *num, int *boolean, size_t *count);
-int record_item(const store *s, int kind, size_t index, const char *path, size_t i,
+int cmi_record_item(const store *s, int kind, size_t index, const char *path, size_t i,
                 const char **out);
 
 

@@ -26,13 +26,13 @@ CM_API cm_report *cm_report_new(const cm_engine *e, const char *title)
     cm_report *r = cm_calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
-    if (strpool_init(&r->pool) < 0) {
+    if (cmi_strpool_init(&r->pool) < 0) {
         cm_free(r);
         return NULL;
     }
     r->engine = e;
     const char *t = title ? title : "capmatch report";
-    if (strpool_intern(&r->pool, t, strlen(t), &r->title) < 0) {
+    if (cmi_strpool_intern(&r->pool, t, strlen(t), &r->title) < 0) {
         cm_report_free(r);
         return NULL;
     }
@@ -43,7 +43,7 @@ CM_API void cm_report_free(cm_report *r)
 {
     if (r == NULL)
         return;
-    strpool_free(&r->pool);
+    cmi_strpool_free(&r->pool);
     cm_free(r->rows);
     cm_free(r->left);
     cm_free(r->meta);
@@ -56,7 +56,7 @@ static int intern(cm_report *r, const char *s, str_ref *out)
         *out = STR_NONE;
         return 0;
     }
-    return strpool_intern(&r->pool, s, strlen(s), out);
+    return cmi_strpool_intern(&r->pool, s, strlen(s), out);
 }
 
 CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const char *region,
@@ -64,12 +64,12 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
                                    unsigned region_rank, const char *reasons)
 {
     if (r == NULL || enterprise == NULL || region == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_row row = { 0 };
     if (intern(r, enterprise, &row.e) < 0 || intern(r, region, &row.r) < 0 ||
         intern(r, reasons, &row.why) < 0 ||
         cm_grow((void **)&r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows) < 0)
-        return err_set(CM_ENOMEM, "out of memory while making the report");
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     row.score = score;
     row.rscore = region_score < 0 ? score : region_score;
     row.erank = enterprise_rank;
@@ -81,11 +81,11 @@ CM_API cm_status cm_report_add_row(cm_report *r, const char *enterprise, const c
 CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, const char *why)
 {
     if (r == NULL || id == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     report_left l = { kind, STR_NONE, STR_NONE };
     if (intern(r, id, &l.id) < 0 || intern(r, why ? why : "", &l.why) < 0 ||
         cm_grow((void **)&r->left, &r->capleft, r->nleft + 1, sizeof *r->left) < 0)
-        return err_set(CM_ENOMEM, "out of memory while making the report");
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     r->left[r->nleft++] = l;
     return CM_OK;
 }
@@ -93,11 +93,11 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, 
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value)
 {
     if (r == NULL || key == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     str_ref k, v;
     if (intern(r, key, &k) < 0 || intern(r, value ? value : "", &v) < 0 ||
         cm_grow((void **)&r->meta, &r->capmeta, r->nmeta + 2, sizeof *r->meta) < 0)
-        return err_set(CM_ENOMEM, "out of memory while making the report");
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     r->meta[r->nmeta++] = k;
     r->meta[r->nmeta++] = v;
     return CM_OK;
@@ -106,7 +106,7 @@ CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *v
 CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kind by)
 {
     if (r == NULL || res == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     int by_region = by == CM_KIND_REGIONS;
     for (size_t i = 0; i < cm_result_count(res); i++) {
         const cm_match_row *row = cm_result_row(res, i);
@@ -120,7 +120,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
             }
             why = cm_malloc(len);
             if (why == NULL)
-                return err_set(CM_ENOMEM, "out of memory while making the report");
+                return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
             size_t o = 0;
             for (size_t k = 0; k < n; k++) {
                 const cm_explain_item *it = cm_result_explain(res, i, k);
@@ -142,7 +142,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
         size_t n = cm_engine_count(r->engine, k);
         uint8_t *has = cm_calloc(n + 1, 1);
         if (has == NULL)
-            return err_set(CM_ENOMEM, "out of memory while making the report");
+            return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
         for (size_t i = 0; i < cm_result_count(res); i++) {
             const cm_match_row *row = cm_result_row(res, i);
             size_t at = cm_engine_find(r->engine, k, by_region ? row->region : row->enterprise);
@@ -170,7 +170,7 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
 CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a)
 {
     if (r == NULL || a == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     r->assigned = 1;
     for (size_t i = 0; i < cm_assignment_count(a); i++) {
         const cm_assign_row *row = cm_assignment_row(a, i);
@@ -210,7 +210,7 @@ static void flush(out *o)
 
 static void put(out *o, const char *s, size_t n)
 {
-    buf_put(&o->b, s, n);
+    cmi_buf_put(&o->b, s, n);
     if (o->b.len >= OUTBUF)
         flush(o);
 }
@@ -222,7 +222,7 @@ static void pf(out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&o->b, fmt, ap);
+    cmi_buf_vprintf(&o->b, fmt, ap);
     va_end(ap);
     if (o->b.len >= OUTBUF)
         flush(o);
@@ -231,7 +231,7 @@ static void pf(out *o, const char *fmt, ...)
 /* HTML text and attribute values */
 static void esc(out *o, const char *s)
 {
-    buf_html(&o->b, s, strlen(s));
+    cmi_buf_html(&o->b, s, strlen(s));
     if (o->b.len >= OUTBUF)
         flush(o);
 }
@@ -609,28 +609,28 @@ static void card(out *o, const char *id, const char *key, const char *value)
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud)
 {
     if (r == NULL || fn == NULL)
-        return err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
     out o = { fn, ud, BUF_INIT, 0 };
-    if (buf_reserve(&o.b, OUTBUF) == NULL)
-        return err_set(CM_ENOMEM, "out of memory while making the report");
+    if (cmi_buf_reserve(&o.b, OUTBUF) == NULL)
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     int nomem = 0;
     /* totals */
     double total = 0;
     strpool es, rs;       /* distinct parties with a partner */
-    int pools = strpool_init(&es) == 0;
-    if (pools && strpool_init(&rs) != 0) {
-        strpool_free(&es);
+    int pools = cmi_strpool_init(&es) == 0;
+    if (pools && cmi_strpool_init(&rs) != 0) {
+        cmi_strpool_free(&es);
         pools = 0;
     }
     if (!pools) {
-        buf_free(&o.b);
-        return err_set(CM_ENOMEM, "out of memory while making the report");
+        cmi_buf_free(&o.b);
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     }
     for (size_t i = 0; i < r->nrows; i++) {
         str_ref x;
         const char *e = S(r, r->rows[i].e), *g = S(r, r->rows[i].r);
         total += r->rows[i].score;
-        if (strpool_intern(&es, e, strlen(e), &x) < 0 || strpool_intern(&rs, g, strlen(g), &x) < 0)
+        if (cmi_strpool_intern(&es, e, strlen(e), &x) < 0 || cmi_strpool_intern(&rs, g, strlen(g), &x) < 0)
             nomem = 1;
     }
     size_t eleft = 0, rleft = 0;
@@ -739,11 +739,11 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     }
     puts_(&o, "</tbody></table>\n</body>\n</html>\n");
     flush(&o);
-    strpool_free(&es);
-    strpool_free(&rs);
+    cmi_strpool_free(&es);
+    cmi_strpool_free(&rs);
     int nomem_out = o.b.nomem;
-    buf_free(&o.b);
+    cmi_buf_free(&o.b);
     if (nomem || nomem_out)
-        return err_set(CM_ENOMEM, "out of memory while making the report");
-    return o.bad ? err_set(CM_EIO, "the report could not be written out") : CM_OK;
+        return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
+    return o.bad ? cmi_err_set(CM_EIO, "the report could not be written out") : CM_OK;
 }

@@ -82,7 +82,7 @@ static const struct {
     { LUA_UTF8LIBNAME, luaopen_utf8, { NULL } },
 };
 
-sandbox *sandbox_of(lua_State *L)
+sandbox *cmi_sandbox_of(lua_State *L)
 {
     return *(sandbox **)lua_getextraspace(L);
 }
@@ -209,7 +209,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    sandbox *sb = sandbox_of(L);
+    sandbox *sb = cmi_sandbox_of(L);
     if (sb->armed) {
         sb->armed = 0;
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->hook_every);
@@ -222,9 +222,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     }
 }
 
-void sandbox_charge(lua_State *L, long cost)
+void cmi_sandbox_charge(lua_State *L, long cost)
 {
-    sandbox *sb = sandbox_of(L);
+    sandbox *sb = cmi_sandbox_of(L);
     sb->remaining -= cost;
     if (sb->remaining <= 0 || sb->spent || sb->timed_out || past_deadline(sb)) {
         sb->spent = 1;
@@ -254,9 +254,9 @@ static int spent_error(lua_State *L)
 static int sb_pcall(lua_State *L)
 {
     luaL_checkany(L, 1);
-    sandbox_charge(L, PCALL_COST);
+    cmi_sandbox_charge(L, PCALL_COST);
     int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-    if (sandbox_of(L)->spent)
+    if (cmi_sandbox_of(L)->spent)
         return spent_error(L);
     lua_pushboolean(L, st == LUA_OK);
     lua_insert(L, 1);
@@ -267,13 +267,13 @@ static int sb_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
-    sandbox_charge(L, PCALL_COST);
+    cmi_sandbox_charge(L, PCALL_COST);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_replace(L, 1);
     lua_replace(L, 2);        /* handler first, then the function */
     int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
-    if (sandbox_of(L)->spent)
+    if (cmi_sandbox_of(L)->spent)
         return spent_error(L);
     lua_pushboolean(L, st == LUA_OK);
     lua_replace(L, 1);
@@ -310,7 +310,7 @@ static int sb_load(lua_State *L)
     if (!lua_isnoneornil(L, 4))
         lua_pushvalue(L, 4);
     else
-        sandbox_push_env(sandbox_of(L));
+        cmi_sandbox_push_env(cmi_sandbox_of(L));
     if (!lua_setupvalue(L, -2, 1))
         lua_pop(L, 1);
     return 1;
@@ -394,7 +394,7 @@ static int guarded(lua_State *L, int anchored_ok)
     }
     /* the matcher runs in C, out of the hook's sight: pay for the steps it
      * may take up front (a step is cheaper than a VM instruction) */
-    sandbox_charge(L, (long)(cost / 100) + (long)(n / 64) + 1);
+    cmi_sandbox_charge(L, (long)(cost / 100) + (long)(n / 64) + 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -466,7 +466,7 @@ static int metered(lua_State *L)
         double l = str_len(L, 1), sl = str_len(L, 3);
         double n = lua_isnumber(L, 2) ? lua_tonumber(L, 2) : 0;
         double bytes = n > 0 && l + sl > 0 ? n * (l + sl) : 0;
-        sandbox *sb = sandbox_of(L);
+        sandbox *sb = cmi_sandbox_of(L);
         if (bytes > (double)(sb->limit - sb->used)) {
             char msg[160];
             snprintf(msg, sizeof msg, "memory limit of %zu MiB reached (string.rep of %.0f bytes)",
@@ -536,7 +536,7 @@ static int metered(lua_State *L)
         break;
     }
     }
-    sandbox_charge(L, cost > 1e12 ? (long)1e12 : (long)cost);
+    cmi_sandbox_charge(L, cost > 1e12 ? (long)1e12 : (long)cost);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -604,7 +604,7 @@ static int valid_module(const char *m)
 
 static int sb_require(lua_State *L)
 {
-    sandbox *sb = sandbox_of(L);
+    sandbox *sb = cmi_sandbox_of(L);
     const char *name = luaL_checkstring(L, 1);
     lua_rawgeti(L, LUA_REGISTRYINDEX, sb->loaded_ref);
     lua_getfield(L, -1, name);
@@ -635,7 +635,7 @@ static int sb_require(lua_State *L)
             fclose(f);
             if (luaL_loadfilex(L, path, "t") != LUA_OK)
                 return luaL_error(L, "module '%s' (%s): %s", name, path, lua_tostring(L, -1));
-            sandbox_push_env(sb);
+            cmi_sandbox_push_env(sb);
             lua_setupvalue(L, -2, 1);
             lua_pushstring(L, name);
             lua_call(L, 1, 1);
@@ -718,7 +718,7 @@ static void copy_lib(lua_State *L, int env, const char *name, lua_CFunction open
 
 static int build_env(lua_State *L)
 {
-    sandbox *sb = sandbox_of(L);
+    sandbox *sb = cmi_sandbox_of(L);
     lua_newtable(L);
     int env = lua_gettop(L);
     luaL_requiref(L, "_G", luaopen_base, 0);
@@ -767,7 +767,7 @@ static int build_env(lua_State *L)
     return 0;
 }
 
-sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
+sandbox *cmi_sandbox_new(const sandbox_limits *limits, const char *rules_path)
 {
     sandbox *sb = cm_calloc(1, sizeof *sb);
     if (sb == NULL)
@@ -788,7 +788,7 @@ sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
     *(sandbox **)lua_getextraspace(sb->L) = sb;
     lua_pushcfunction(sb->L, build_env);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
-        sandbox_free(sb);
+        cmi_sandbox_free(sb);
         return NULL;
     }
     /* set once: every call through protected_call runs under them */
@@ -801,7 +801,7 @@ sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path)
     return sb;
 }
 
-void sandbox_free(sandbox *sb)
+void cmi_sandbox_free(sandbox *sb)
 {
     if (sb == NULL)
         return;
@@ -812,10 +812,10 @@ void sandbox_free(sandbox *sb)
     cm_free(sb);
 }
 
-lua_State *sandbox_lua(sandbox *sb) { return sb->L; }
-size_t sandbox_memory(const sandbox *sb) { return sb->used; }
+lua_State *cmi_sandbox_lua(sandbox *sb) { return sb->L; }
+size_t cmi_sandbox_memory(const sandbox *sb) { return sb->used; }
 
-void sandbox_push_env(sandbox *sb)
+void cmi_sandbox_push_env(sandbox *sb)
 {
     lua_rawgeti(sb->L, LUA_REGISTRYINDEX, sb->env_ref);
 }
@@ -875,12 +875,12 @@ static int protected_call(sandbox *sb, int nargs, int nresults, long budget, cha
     return 0;
 }
 
-int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
+int cmi_sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen)
 {
     return protected_call(sb, nargs, nresults, sb->call_budget, err, errlen);
 }
 
-int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen)
+int cmi_sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen)
 {
     lua_State *L = sb->L;
     int st = luaL_loadfilex(L, path, "t");
@@ -888,12 +888,12 @@ int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_
         error_text(sb, err, errlen);
         return -1;
     }
-    sandbox_push_env(sb);
+    cmi_sandbox_push_env(sb);
     lua_setupvalue(L, -2, 1);
     return protected_call(sb, 0, nresults, sb->load_budget, err, errlen);
 }
 
-int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
+int cmi_sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
                      int nresults, char *err, size_t errlen)
 {
     lua_State *L = sb->L;
@@ -901,7 +901,7 @@ int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunk
         error_text(sb, err, errlen);
         return -1;
     }
-    sandbox_push_env(sb);
+    cmi_sandbox_push_env(sb);
     lua_setupvalue(L, -2, 1);
     return protected_call(sb, 0, nresults, sb->load_budget, err, errlen);
 }

@@ -24,37 +24,37 @@ typedef struct sandbox_limits {
 typedef struct sandbox sandbox;
 
 /* rules_path: directories searched by require, separated by ':' (may be NULL). */
-sandbox *sandbox_new(const sandbox_limits *limits, const char *rules_path);
-void sandbox_free(sandbox *sb);
-lua_State *sandbox_lua(sandbox *sb);
-/* The sandbox of a state made by sandbox_new. */
-sandbox *sandbox_of(lua_State *L);
+sandbox *cmi_sandbox_new(const sandbox_limits *limits, const char *rules_path);
+void cmi_sandbox_free(sandbox *sb);
+lua_State *cmi_sandbox_lua(sandbox *sb);
+/* The sandbox of a state made by cmi_sandbox_new. */
+sandbox *cmi_sandbox_of(lua_State *L);
 
 /* Run a file in the sandbox environment (text only) under the load budget,
  * leaving nresults values. Returns 0, or -1 with a message ("FILE:LINE: ...")
  * in err. */
-int sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen);
+int cmi_sandbox_dofile(sandbox *sb, const char *path, int nresults, char *err, size_t errlen);
 
 /* The same for a chunk in memory, named `chunkname` ("@file" for a file). */
-int sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
+int cmi_sandbox_dobuffer(sandbox *sb, const char *buf, size_t len, const char *chunkname,
                      int nresults, char *err, size_t errlen);
 
 /* Call the function below nargs arguments on the stack under the call
  * budget. Returns 0, or -1 with the error message in err (a traceback line
  * "FILE:LINE:" first when Lua has one). The stack is left with nresults
  * values on success, nothing on failure. */
-int sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen);
+int cmi_sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t errlen);
 
 /* Charge a C function's work (about one unit per VM instruction it stands
  * for) to the running budget; raises the limit error when it is spent or the
  * call has run for a second. For C functions whose cost grows with their
  * input (string.rep, patterns, re.*), which the count hook cannot see. */
-void sandbox_charge(lua_State *L, long cost);
+void cmi_sandbox_charge(lua_State *L, long cost);
 
 /* Push the sandbox's global environment table. */
-void sandbox_push_env(sandbox *sb);
+void cmi_sandbox_push_env(sandbox *sb);
 
 /* Bytes the state holds now. */
-size_t sandbox_memory(const sandbox *sb);
+size_t cmi_sandbox_memory(const sandbox *sb);
 
 #endif

@@ -257,7 +257,7 @@ static int even_out(colouring *c, size_t nm, uint32_t a, uint32_t b)
 
 static cm_status sfail(cm_status s, const char *msg)
 {
-    return err_set(s, "%s", msg);
+    return cmi_err_set(s, "%s", msg);
 }
 
 static char *reason_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -342,7 +342,7 @@ static cm_status plan_options(plan *x)
         return sfail(CM_ENOMEM, "out of memory");
     for (size_t i = 0; i < x->nsess; i++)
         if (parse_time(o->sessions[i], &x->starts[i]) < 0)
-            return err_set(CM_EUSAGE, "session %zu: expected a start like 2026-05-20T09:00, "
+            return cmi_err_set(CM_EUSAGE, "session %zu: expected a start like 2026-05-20T09:00, "
                            "found \"%.40s\"", i + 1, o->sessions[i]);
     x->len = o->meeting_minutes ? o->meeting_minutes : 20;
     x->step = x->len + o->break_minutes;
@@ -607,7 +607,7 @@ static cm_status plan_agendas(const plan *x, cm_schedule *s)
             pos[s->part[sd][i]] = (uint32_t)i;
         for (size_t i = 0; i < s->nplaced; i++) {
             const cm_meeting *mt = &s->placed[i];
-            uint32_t party = pairs_find(p, sd, sd == PSIDE_E ? mt->enterprise : mt->region);
+            uint32_t party = cmi_pairs_find(p, sd, sd == PSIDE_E ? mt->enterprise : mt->region);
             count[pos[party]]++;
         }
         for (size_t i = 0; i < npart; i++)
@@ -615,7 +615,7 @@ static cm_status plan_agendas(const plan *x, cm_schedule *s)
         memset(count, 0, (np + 1) * sizeof *count);
         for (size_t i = 0; i < s->nplaced; i++) {
             const cm_meeting *mt = &s->placed[i];
-            uint32_t pi = pos[pairs_find(p, sd, sd == PSIDE_E ? mt->enterprise : mt->region)];
+            uint32_t pi = pos[cmi_pairs_find(p, sd, sd == PSIDE_E ? mt->enterprise : mt->region)];
             s->alist[sd][s->aoff[sd][pi] + count[pi]++] = (uint32_t)i;
         }
         cm_free(count);

@@ -9,7 +9,7 @@
  * output) and the man page (a test compares its word lists) cannot drift.
  * Codes checked against iso-codes and ISIC are given by pattern only. Also
  * tells whether a value a policy compares a field with can occur at all
- * (schema_value_problem, for capmatch check).
+ * (cmi_schema_value_problem, for capmatch check).
  */
 #include "capmatch.h"
 #include "record.h"
@@ -152,9 +152,9 @@ static void putf(sink *s, const char *fmt, ...)
 
 static void put_words(sink *s, int vocab)
 {
-    for (int i = 0; i < vocab_size(vocab); i++) {
+    for (int i = 0; i < cmi_vocab_size(vocab); i++) {
         put(s, i ? ", " : "");
-        put(s, vocab_word(vocab, i));
+        put(s, cmi_vocab_word(vocab, i));
     }
 }
 
@@ -168,13 +168,13 @@ static int write_text(cm_kind kind, sink *s)
     putf(s, "%s (schema version 1; man capmatch-profiles)\n", cm_kind_name(kind));
     putf(s, "  %-28s %-24s %s\n", "FIELD", "TYPE", "RULE");
     const field_def *f;
-    for (size_t i = 0; (f = schema_field_at(i)) != NULL; i++) {
+    for (size_t i = 0; (f = cmi_schema_field_at(i)) != NULL; i++) {
         if (!(f->kinds & (unsigned)kind_bit(kind)))
             continue;
         const struct field_doc *d = &docs[f->id];
         putf(s, "  %-28s %-24s %s%s", f->path, d->type, d->required ? "required; " : "", d->rule);
         if (d->vocab >= 0) {
-            putf(s, "; words of the %s vocabulary: ", vocab_name(d->vocab));
+            putf(s, "; words of the %s vocabulary: ", cmi_vocab_name(d->vocab));
             put_words(s, d->vocab);
         }
         put(s, "\n");
@@ -195,8 +195,8 @@ static json_t *value_schema(const field_def *f)
         target = v;
     if (d->vocab >= 0) {
         json_t *words = json_array();
-        for (int i = 0; i < vocab_size(d->vocab); i++)
-            json_array_append_new(words, json_string(vocab_word(d->vocab, i)));
+        for (int i = 0; i < cmi_vocab_size(d->vocab); i++)
+            json_array_append_new(words, json_string(cmi_vocab_word(d->vocab, i)));
         json_object_set_new(target, "enum", words);
     }
     char text[512];
@@ -225,7 +225,7 @@ static json_t *record_schema(cm_kind kind)
     json_t *req = json_array();
     json_object_set_new(rec, "type", json_string("object"));
     const field_def *f;
-    for (size_t i = 0; (f = schema_field_at(i)) != NULL; i++) {
+    for (size_t i = 0; (f = cmi_schema_field_at(i)) != NULL; i++) {
         if (!(f->kinds & (unsigned)kind_bit(kind)))
             continue;
         json_t *v = value_schema(f);
@@ -309,57 +309,57 @@ static int write_json(cm_kind kind, sink *s)
 CM_API cm_status cm_schema_write(cm_kind kind, int json, cm_write_fn fn, void *ud)
 {
     if ((kind != CM_KIND_REGIONS && kind != CM_KIND_ENTERPRISES) || fn == NULL) {
-        return err_set(CM_EUSAGE, "cm_schema_write: give CM_KIND_REGIONS or CM_KIND_ENTERPRISES "
+        return cmi_err_set(CM_EUSAGE, "cm_schema_write: give CM_KIND_REGIONS or CM_KIND_ENTERPRISES "
                                   "and a writer");
     }
     const field_def *f;
-    for (size_t i = 0; (f = schema_field_at(i)) != NULL; i++)
+    for (size_t i = 0; (f = cmi_schema_field_at(i)) != NULL; i++)
         if (docs[f->id].type == NULL) {
-            return err_set(CM_EINPUT, "cm_schema_write: field '%s' has no documentation",
+            return cmi_err_set(CM_EINPUT, "cm_schema_write: field '%s' has no documentation",
                            f->path);
         }
     sink s = { fn, ud, 0 };
     if ((json ? write_json(kind, &s) : write_text(kind, &s)) != 0)
-        return err_set(CM_ENOMEM, "cm_schema_write: out of memory");
+        return cmi_err_set(CM_ENOMEM, "cm_schema_write: out of memory");
     if (s.failed)
-        return err_set(CM_EIO, "cm_schema_write: the writer failed");
+        return cmi_err_set(CM_EIO, "cm_schema_write: the writer failed");
     return CM_OK;
 }
 
 /* ---- values a policy compares with ---------------------------------------------- */
 
-const char *schema_value_problem(const char *field, const char *value, char *buf, size_t n)
+const char *cmi_schema_value_problem(const char *field, const char *value, char *buf, size_t n)
 {
-    const field_def *f = schema_field(0, field, strlen(field));
+    const field_def *f = cmi_schema_field(0, field, strlen(field));
     if (f == NULL)
-        f = schema_field(1, field, strlen(field));
+        f = cmi_schema_field(1, field, strlen(field));
     if (f == NULL || value == NULL)
         return NULL;          /* not a field of the schema (a derived value, attrs.X) */
     size_t len = strlen(value);
     int vocab = docs[f->id].vocab;
     if (vocab >= 0) {
-        if (vocab_lookup(vocab, value, len) >= 0)
+        if (cmi_vocab_lookup(vocab, value, len) >= 0)
             return NULL;
-        const char *near = vocab_nearest(vocab, value);
+        const char *near = cmi_vocab_nearest(vocab, value);
         snprintf(buf, n, "'%s' is never in %s: it is not %s%s%s%s", value, field,
-                 vocab_expected(vocab), near ? "; did you mean '" : "", near ? near : "",
+                 cmi_vocab_expected(vocab), near ? "; did you mean '" : "", near ? near : "",
                  near ? "'?" : "");
         return buf;
     }
     switch (f->id) {
     case F_SECTOR: case F_SECTORS: case F_SECTORS_OFFERED: case F_SECTORS_SOUGHT:
-        if (isic_lookup(value, len) != ISIC_NONE)
+        if (cmi_isic_lookup(value, len) != ISIC_NONE)
             return NULL;
         snprintf(buf, n, "'%s' is never in %s: it is not an ISIC Rev.4 code", value, field);
         return buf;
     case F_COUNTRY: case F_TARGETS:
-        if (iso_country(value, len) != 0)
+        if (cmi_iso_country(value, len) != 0)
             return NULL;
         snprintf(buf, n, "'%s' is never in %s: it is not an ISO 3166-1 country code", value,
                  field);
         return buf;
     case F_LANGUAGES:
-        if (iso_language(value, len) != 0)
+        if (cmi_iso_language(value, len) != 0)
             return NULL;
         snprintf(buf, n, "'%s' is never in %s: it is not a language code capmatch accepts "
                  "(ISO 639-1, else 639-2/3)", value, field);
@@ -369,7 +369,7 @@ const char *schema_value_problem(const char *field, const char *value, char *buf
     }
 }
 
-int schema_field_vocab(const field_def *f)
+int cmi_schema_field_vocab(const field_def *f)
 {
     return f ? docs[f->id].vocab : -1;
 }

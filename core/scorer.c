@@ -17,9 +17,9 @@
 
 #define MAX_CODES 64
 
-double geo_km(double lat1, double lon1, double lat2, double lon2);
+double cmi_geo_km(double lat1, double lon1, double lat2, double lon2);
 
-double geo_km(double lat1, double lon1, double lat2, double lon2)
+double cmi_geo_km(double lat1, double lon1, double lat2, double lon2)
 {
     const double r = 6371.0088, rad = 3.14159265358979323846 / 180;
     double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
@@ -28,7 +28,7 @@ double geo_km(double lat1, double lon1, double lat2, double lon2)
     return 2 * r * asin(fmin(1, sqrt(a)));
 }
 
-int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen)
+int cmi_fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     r->side = side;
@@ -42,7 +42,7 @@ int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, s
         r->attr = cm_strdup(path + 6);
         return r->attr ? 0 : -1;
     }
-    r->f = schema_field(side, path, strlen(path));
+    r->f = cmi_schema_field(side, path, strlen(path));
     if (r->f && r->f->shape != SHAPE_ATTRS)
         return 0;
     r->f = NULL;
@@ -51,7 +51,7 @@ int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, s
             r->derived = (int)d;
             return 0;
         }
-    const char *near = policy_nearest_name(p, side, path);
+    const char *near = cmi_policy_nearest_name(p, side, path);
     snprintf(err, errlen, "'%s' is not a field of %s profiles (nor attrs.NAME, nor a value "
              "derived before this line)%s%s%s", path,
              side == SIDE_ENTERPRISE ? "enterprise" : "region", near ? "; did you mean '" : "",
@@ -61,17 +61,17 @@ int fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, s
     return -1;
 }
 
-void fref_free(fref *r)
+void cmi_fref_free(fref *r)
 {
     cm_free(r->path);
     cm_free(r->attr);
     r->path = r->attr = NULL;
 }
 
-void builtin_free(builtin *b)
+void cmi_builtin_free(builtin *b)
 {
-    fref_free(&b->a);
-    fref_free(&b->b);
+    cmi_fref_free(&b->a);
+    cmi_fref_free(&b->b);
     cm_free(b->constant);
     cm_free(b->pattern);
     pcre2_code_free(b->re);
@@ -101,14 +101,14 @@ void builtin_free(builtin *b)
 }
 
 /* Read what a field reference names for one profile. */
-void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
+void cmi_fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_read *o)
 {
     const store *st = p->st;
     const struct common *c = store_common(st, r->side, idx);
     if (r->f) {
-        record_read(st, r->side, c, r->f, o);
+        cmi_record_read(st, r->side, c, r->f, o);
     } else if (r->attr) {
-        record_attr(st, c, strpool_find(&st->strings, r->attr, strlen(r->attr)), o);
+        cmi_record_attr(st, c, cmi_strpool_find(&st->strings, r->attr, strlen(r->attr)), o);
     } else {
         memset(o, 0, sizeof *o);
         if (idx < p->dcount[r->side]) {
@@ -129,11 +129,11 @@ void fref_read(const cm_policy *p, const fref *r, uint32_t idx, struct field_rea
     }
 }
 
-const char *fref_list_item(const cm_policy *p, const struct field_read *o, size_t i)
+const char *cmi_fref_list_item(const cm_policy *p, const struct field_read *o, size_t i)
 {
     if (o->pool == POOL_DERIVED)
         return i < o->count ? strpool_get(&p->strings, p->ditems[o->off + i]) : NULL;
-    return record_list_item(p->st, o, i);
+    return cmi_record_list_item(p->st, o, i);
 }
 
 static uint32_t pair_index(const fref *r, uint32_t ei, uint32_t ri)
@@ -162,7 +162,7 @@ static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id
         return n;
     }
     if (o->type == T_STRING) {
-        out[0] = isic_lookup(o->str, strlen(o->str));
+        out[0] = cmi_isic_lookup(o->str, strlen(o->str));
         return out[0] ? 1 : 0;
     }
     return 0;
@@ -177,17 +177,17 @@ static pthread_once_t anc_once = PTHREAD_ONCE_INIT;
 static void anc_init(void);
 
 /* Called when a policy is loaded, so the scoring loop never checks. */
-void scorer_init(void)
+void cmi_scorer_init(void)
 {
     pthread_once(&anc_once, anc_init);
 }
 
 static void anc_init(void)
 {
-    for (size_t id = 1; id <= isic_count() && id < 1024; id++) {
-        lvl[id] = (signed char)isic_level((isic_id)id);
+    for (size_t id = 1; id <= cmi_isic_count() && id < 1024; id++) {
+        lvl[id] = (signed char)cmi_isic_level((isic_id)id);
         for (int l = 0; l < 4; l++)
-            anc[id][l] = isic_ancestor((isic_id)id, l);
+            anc[id][l] = cmi_isic_ancestor((isic_id)id, l);
     }
 }
 
@@ -245,7 +245,7 @@ static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x
 static int isic_sets_usable(const builtin *b)
 {
     return b->levels[0] <= b->levels[1] && b->levels[1] <= b->levels[2] &&
-           b->levels[2] <= b->levels[3] && b->broader >= b->levels[1] && isic_count() < 1024;
+           b->levels[2] <= b->levels[3] && b->broader >= b->levels[1] && cmi_isic_count() < 1024;
 }
 
 static void set_bit(uint64_t *set, unsigned id) { set[id >> 6] |= (uint64_t)1 << (id & 63); }
@@ -259,7 +259,7 @@ static int isic_sets_prepare(builtin *b)
     uint64_t *sets = cm_calloc((c->count ? c->count : 1) * ISIC_SETS * ISIC_WORDS, sizeof *sets);
     if (sets == NULL)
         return -1;
-    size_t ncodes = isic_count();
+    size_t ncodes = cmi_isic_count();
     for (size_t r = 0; r < c->count; r++) {
         uint64_t *set = sets + r * ISIC_SETS * ISIC_WORDS;
         for (size_t k = 0; k < c->n[r]; k++) {
@@ -331,8 +331,8 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
     }
     struct field_read oa, ob;
     isic_id ca[MAX_CODES], cb[MAX_CODES];
-    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
-    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    cmi_fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    cmi_fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     size_t na = isic_codes(p, &oa, ca), nb = isic_codes(p, &ob, cb);
     if (na == 0 || nb == 0) {
         if (reason)
@@ -355,22 +355,22 @@ static double isic_fit(const cm_policy *p, const builtin *b, uint32_t ei, uint32
             }
         }
     if (reason) {
-        const char *x = isic_code(ca[bi]), *y = isic_code(cb[bj]);
+        const char *x = cmi_isic_code(ca[bi]), *y = cmi_isic_code(cb[bj]);
         if (ca[bi] == cb[bj])
-            snprintf(reason, n, "%s %s (%s) is in %s", b->a.path, x, isic_title(ca[bi]),
+            snprintf(reason, n, "%s %s (%s) is in %s", b->a.path, x, cmi_isic_title(ca[bi]),
                      b->b.path);
-        else if (bshared == 4 && isic_is_within(ca[bi], cb[bj]))
+        else if (bshared == 4 && cmi_isic_is_within(ca[bi], cb[bj]))
             snprintf(reason, n, "%s %s (%s) lies within %s %s (%s)", b->a.path, x,
-                     isic_title(ca[bi]), b->b.path, y, isic_title(cb[bj]));
+                     cmi_isic_title(ca[bi]), b->b.path, y, cmi_isic_title(cb[bj]));
         else if (bshared == 4)
-            snprintf(reason, n, "%s %s (%s) covers %s %s (%s)", b->a.path, x, isic_title(ca[bi]),
-                     b->b.path, y, isic_title(cb[bj]));
+            snprintf(reason, n, "%s %s (%s) covers %s %s (%s)", b->a.path, x, cmi_isic_title(ca[bi]),
+                     b->b.path, y, cmi_isic_title(cb[bj]));
         else if (bshared >= 0) {
-            isic_id common = isic_ancestor(ca[bi], bshared);
+            isic_id common = cmi_isic_ancestor(ca[bi], bshared);
             snprintf(reason, n, "%s %s and %s %s share the %s %s (%s)", b->a.path, x, b->b.path,
                      y, bshared == ISIC_GROUP ? "group" : bshared == ISIC_DIVISION ? "division"
                                                                               : "section",
-                     isic_code(common), isic_title(common));
+                     cmi_isic_code(common), cmi_isic_title(common));
         } else
             snprintf(reason, n, "no %s of the %s is near %s of the %s", b->a.path, who(&b->a),
                      b->b.path, who(&b->b));
@@ -385,7 +385,7 @@ static size_t items_of(const cm_policy *p, const struct field_read *o, const cha
     if (o->type == T_LIST) {
         size_t n = o->count < max ? o->count : max;
         for (size_t i = 0; i < n; i++)
-            out[i] = fref_list_item(p, o, i);
+            out[i] = cmi_fref_list_item(p, o, i);
         return n;
     }
     if (o->type == T_STRING) {
@@ -453,8 +453,8 @@ static double overlap(const cm_policy *p, const builtin *b, uint32_t ei, uint32_
         return of ? (double)common / (double)of : 0;
     }
     struct field_read oa, ob;
-    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
-    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    cmi_fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    cmi_fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     size_t common, na, nb;
     const char *ia[MAX_CODES], *ib[MAX_CODES], *shared[MAX_CODES];
     char n1[32], n2[32];
@@ -515,7 +515,7 @@ static double distance(const cm_policy *p, const builtin *b, uint32_t ei, uint32
             snprintf(reason, n, "no location for the %s", isnan(e->lat) ? "enterprise" : "region");
         return 0;
     }
-    double d = geo_km(e->lat, e->lon, r->lat, r->lon);
+    double d = cmi_geo_km(e->lat, e->lon, r->lat, r->lon);
     double s = d >= b->scale ? 0 : 1 - d / b->scale;
     if (reason)
         snprintf(reason, n, d >= b->scale ? "%.0f km apart, at or beyond %.0f km, where "
@@ -556,9 +556,9 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
         snprintf(pc, sizeof pc, "%s.currency", b->a.f->path);
         const struct common *c = store_common(p->st, b->a.side, idx);
         struct field_read va, vb, vc;
-        record_read(p->st, b->a.side, c, schema_field(b->a.side, pa, strlen(pa)), &va);
-        record_read(p->st, b->a.side, c, schema_field(b->a.side, pb, strlen(pb)), &vb);
-        record_read(p->st, b->a.side, c, schema_field(b->a.side, pc, strlen(pc)), &vc);
+        cmi_record_read(p->st, b->a.side, c, cmi_schema_field(b->a.side, pa, strlen(pa)), &va);
+        cmi_record_read(p->st, b->a.side, c, cmi_schema_field(b->a.side, pb, strlen(pb)), &vb);
+        cmi_record_read(p->st, b->a.side, c, cmi_schema_field(b->a.side, pc, strlen(pc)), &vc);
         if ((va.type != T_NUMBER && vb.type != T_NUMBER) || vc.type != T_STRING) {
             if (reason)
                 snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
@@ -566,7 +566,7 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
         }
         *lo = va.type == T_NUMBER ? va.num : vb.num;
         *hi = vb.type == T_NUMBER ? vb.num : va.num;
-        const char *to = iso_currency_code(b->currency);
+        const char *to = cmi_iso_currency_code(b->currency);
         if (cm_engine_convert(p->engine, *lo, vc.str, to, lo) != CM_OK ||
             cm_engine_convert(p->engine, *hi, vc.str, to, hi) != CM_OK) {
             if (reason)
@@ -577,7 +577,7 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
         return 0;
     }
     struct field_read o;
-    fref_read(p, &b->a, idx, &o);
+    cmi_fref_read(p, &b->a, idx, &o);
     if (o.type != T_NUMBER) {
         if (reason)
             snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
@@ -623,7 +623,7 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
     size_t total = 0;
     for (size_t i = 0; i < count; i++) {
         struct field_read o;
-        fref_read(p, r, (uint32_t)i, &o);
+        cmi_fref_read(p, r, (uint32_t)i, &o);
         total += o.type == T_LIST ? o.count : 0;
     }
     struct pitem *items = cm_malloc((total ? total : 1) * sizeof *items);
@@ -638,15 +638,15 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
     size_t k = 0;
     for (size_t i = 0; i < count; i++) {
         struct field_read o;
-        fref_read(p, r, (uint32_t)i, &o);
+        cmi_fref_read(p, r, (uint32_t)i, &o);
         off[i] = (uint32_t)k;
         size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
         for (size_t j = 0; j < n; j++) {
             char buf[128];
             size_t nl;
-            double v = product_item(fref_list_item(p, &o, j), buf, sizeof buf, &nl);
+            double v = product_item(cmi_fref_list_item(p, &o, j), buf, sizeof buf, &nl);
             str_ref name;
-            if (strpool_intern(&p->strings, buf, nl, &name) < 0) {
+            if (cmi_strpool_intern(&p->strings, buf, nl, &name) < 0) {
                 cm_free(items);
                 cm_free(off);
                 cm_free(cnt);
@@ -680,7 +680,7 @@ static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
     int rc = off && n ? 0 : -1;
     for (size_t i = 0; i < count && rc == 0; i++) {
         struct field_read o;
-        fref_read(p, r, (uint32_t)i, &o);
+        cmi_fref_read(p, r, (uint32_t)i, &o);
         off[i] = (uint32_t)len;
         if (isic) {
             isic_id ids[MAX_CODES];
@@ -703,13 +703,13 @@ static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
             l = l < sizeof buf ? l : sizeof buf - 1;
             memcpy(buf, it[j], l);
             str_ref ref;
-            if (strpool_intern(&p->strings, buf, l, &ref) < 0)
+            if (cmi_strpool_intern(&p->strings, buf, l, &ref) < 0)
                 rc = -1;
             else
                 items[len++] = ref;
             if (j + 1 < k && o.pool == POOL_DERIVED) {
                 /* the pool may have moved: read the rest again */
-                it[j + 1] = fref_list_item(p, &o, j + 1);
+                it[j + 1] = cmi_fref_list_item(p, &o, j + 1);
             }
         }
         n[i] = (uint16_t)k;
@@ -730,7 +730,7 @@ static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
     return 0;
 }
 
-void builtin_forget(builtin *b, int side, size_t from)
+void cmi_builtin_forget(builtin *b, int side, size_t from)
 {
     for (int k = 0; k < 2; k++) {
         const fref *r = k ? &b->b : &b->a;
@@ -745,7 +745,7 @@ void builtin_forget(builtin *b, int side, size_t from)
         b->isic_sets_n = (size_t)-1;
 }
 
-int builtin_prepare(cm_policy *p, builtin *b)
+int cmi_builtin_prepare(cm_policy *p, builtin *b)
 {
     if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
         int isic = b->kind == B_ISIC_FIT;
@@ -818,7 +818,7 @@ static double range_compute(const cm_policy *p, const builtin *b, uint32_t idx, 
 }
 
 /* The score depends on one profile only: computed once per profile before
- * matching (builtin_prepare); the reason is worked out only when asked for. */
+ * matching (cmi_builtin_prepare); the reason is worked out only when asked for. */
 static double range(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t ri, char *reason,
                     size_t n)
 {
@@ -839,8 +839,8 @@ static double member(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t
         return shared_items(xs, nx, ys, ny) > 0;
     }
     struct field_read oa, ob;
-    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
-    fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+    cmi_fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    cmi_fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
     if (!reason && oa.type == T_LIST && ob.type == T_LIST && oa.pool == POOL_DERIVED &&
         ob.pool == POOL_DERIVED) {
         /* two derived sets: interned, so equal strings are equal refs */
@@ -899,7 +899,7 @@ static double equals(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t
                      char *reason, size_t n)
 {
     struct field_read oa, ob;
-    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
+    cmi_fref_read(p, &b->a, pair_index(&b->a, ei, ri), &oa);
     const char *x[1], *y[1];
     char n1[32], n2[32];
     if (items_of(p, &oa, x, 1, n1, sizeof n1) == 0 || oa.type == T_LIST) {
@@ -910,7 +910,7 @@ static double equals(const cm_policy *p, const builtin *b, uint32_t ei, uint32_t
     }
     int eq;
     if (b->has_b) {
-        fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
+        cmi_fref_read(p, &b->b, pair_index(&b->b, ei, ri), &ob);
         if (items_of(p, &ob, y, 1, n2, sizeof n2) == 0) {
             if (reason)
                 snprintf(reason, n, "no %s for the %s", b->b.path, who(&b->b));
@@ -934,7 +934,7 @@ static double regex(const cm_policy *p, pstate *ps, const builtin *b, uint32_t e
                     char *reason, size_t n, int *error)
 {
     struct field_read o;
-    fref_read(p, &b->a, pair_index(&b->a, ei, ri), &o);
+    cmi_fref_read(p, &b->a, pair_index(&b->a, ei, ri), &o);
     if (o.type != T_STRING) {
         if (reason)
             snprintf(reason, n, "no %s for the %s", b->a.path, who(&b->a));
@@ -981,8 +981,8 @@ static double product_reason(const cm_policy *p, const builtin *b, uint32_t ei, 
     struct field_read oa, ob;
     const fref *fe = b->a.side == SIDE_ENTERPRISE ? &b->a : &b->b;
     const fref *fr = fe == &b->a ? &b->b : &b->a;
-    fref_read(p, fe, ei, &oa);
-    fref_read(p, fr, ri, &ob);
+    cmi_fref_read(p, fe, ei, &oa);
+    cmi_fref_read(p, fr, ri, &ob);
     size_t na = oa.type == T_LIST ? (oa.count < 65535 ? oa.count : 65535) : 0;
     size_t nb = ob.type == T_LIST ? (ob.count < 65535 ? ob.count : 65535) : 0;
     double best = 0;
@@ -990,14 +990,14 @@ static double product_reason(const cm_policy *p, const builtin *b, uint32_t ei, 
     for (size_t i = 0; i < na; i++) {
         char x[128];
         size_t xl;
-        double xv = product_item(fref_list_item(p, &oa, i), x, sizeof x, &xl);
-        str_ref xr = strpool_find(&p->strings, x, xl);
+        double xv = product_item(cmi_fref_list_item(p, &oa, i), x, sizeof x, &xl);
+        str_ref xr = cmi_strpool_find(&p->strings, x, xl);
         if (xl == 0 || (home && b->nabroad && is_abroad(b, xr)))
             continue;
         for (size_t k = 0; k < nb; k++) {
             char y[128];
             size_t yl;
-            double yv = product_item(fref_list_item(p, &ob, k), y, sizeof y, &yl);
+            double yv = product_item(cmi_fref_list_item(p, &ob, k), y, sizeof y, &yl);
             if (yl == xl && memcmp(x, y, xl) == 0 && xv * yv > best) {
                 best = xv * yv;
                 memcpy(which, x, xl + 1);
@@ -1067,7 +1067,7 @@ static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32
     return 0;
 }
 
-double scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
+double cmi_scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error)
 {
     double s = eval_kind(p, ps, b, ei, ri, reason, reason_len, error);
@@ -1144,7 +1144,7 @@ static int view_equal(const struct cls_view *x, const struct cls_view *y)
     return 1;
 }
 
-long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls)
+long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls)
 {
     if (b->kind != B_MEMBER && b->kind != B_OVERLAP && b->kind != B_ISIC_FIT &&
         b->kind != B_PRODUCT)
@@ -1189,9 +1189,9 @@ long builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *c
 }
 
 /* The most a prepared built-in can score for any pair (its factor applied as
- * scorer_eval applies it), or INFINITY when not known: a rule of several
+ * cmi_scorer_eval applies it), or INFINITY when not known: a rule of several
  * scorers stops once its best so far reaches what the rest could give. */
-double builtin_upper(const builtin *b)
+double cmi_builtin_upper(const builtin *b)
 {
     double top;
     switch (b->kind) {

@@ -40,10 +40,10 @@ cm_status cm_result_sensitivity(const cm_result *r, size_t row, size_t rule, cm_
 {
     if (r == NULL || out == NULL || row >= cm_result_count(r) ||
         rule >= cm_result_rule_count(r))
-        return err_set(CM_EUSAGE, "cm_result_sensitivity: no such row or rule");
+        return cmi_err_set(CM_EUSAGE, "cm_result_sensitivity: no such row or rule");
     const cm_explain_item *it = cm_result_explain(r, row, rule);
     if (it == NULL)
-        return err_set(CM_EUSAGE, "cm_result_sensitivity: the result has no explanations "
+        return cmi_err_set(CM_EUSAGE, "cm_result_sensitivity: the result has no explanations "
                                   "(match with explain)");
     memset(out, 0, sizeof *out);
     out->rule = it->rule;

@@ -41,7 +41,7 @@ CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, si
         status = &dummy;
     cm_snapshot *s = NULL;
     if (e == NULL || policies == NULL || n == 0) {
-        *status = err_set(CM_EUSAGE, "a snapshot needs an engine and at least one policy");
+        *status = cmi_err_set(CM_EUSAGE, "a snapshot needs an engine and at least one policy");
         goto fail;
     }
     for (size_t i = 0; i < n; i++)
@@ -50,7 +50,7 @@ CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, si
     s = cm_calloc(1, sizeof *s);
     if (s == NULL || (s->policies = cm_calloc(n, sizeof *s->policies)) == NULL ||
         (s->idle = cm_calloc(n, sizeof *s->idle)) == NULL) {
-        *status = err_set(CM_ENOMEM, "out of memory");
+        *status = cmi_err_set(CM_ENOMEM, "out of memory");
         if (s) {
             cm_free(s->policies);
             cm_free(s);
@@ -155,7 +155,7 @@ CM_API cm_current *cm_current_new(void)
 {
     cm_current *c = cm_calloc(1, sizeof *c);
     if (c == NULL) {
-        err_set(CM_ENOMEM, "out of memory");
+        cmi_err_set(CM_ENOMEM, "out of memory");
         return NULL;
     }
     pthread_mutex_init(&c->lock, NULL);

@@ -16,7 +16,7 @@
 
 #define DEFAULT_CHUNK ((size_t)1 << 20)
 
-void src_init_memory(source *s, const char *data, size_t len)
+void cmi_src_init_memory(source *s, const char *data, size_t len)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
@@ -27,7 +27,7 @@ void src_init_memory(source *s, const char *data, size_t len)
     s->lm_line = s->chk_line = 1;
 }
 
-int src_init_fd(source *s, int fd, size_t chunk)
+int cmi_src_init_fd(source *s, int fd, size_t chunk)
 {
     memset(s, 0, sizeof *s);
     s->fd = fd;
@@ -41,7 +41,7 @@ int src_init_fd(source *s, int fd, size_t chunk)
     return 0;
 }
 
-void src_free(source *s)
+void cmi_src_free(source *s)
 {
     cm_free(s->buf);
     s->buf = NULL;
@@ -88,13 +88,13 @@ static void lm_seek(source *s, size_t off)
     lm_forward(s, off);
 }
 
-unsigned long src_line(source *s, size_t off)
+unsigned long cmi_src_line(source *s, size_t off)
 {
     lm_seek(s, off);
     return s->lm_line;
 }
 
-unsigned long src_column(source *s, size_t off)
+unsigned long cmi_src_column(source *s, size_t off)
 {
     lm_seek(s, off);
     if (off > s->lm_off)
@@ -131,7 +131,7 @@ static void drop_before(source *s, size_t to)
 
 /* ---- reading ------------------------------------------------------------------- */
 
-void src_keep(source *s, size_t off)
+void cmi_src_keep(source *s, size_t off)
 {
     if (off > s->keep)
         s->keep = off;
@@ -177,7 +177,7 @@ static int read_more(source *s, size_t want_end)
     }
 }
 
-size_t src_fill(source *s, size_t off, size_t need)
+size_t cmi_src_fill(source *s, size_t off, size_t need)
 {
     size_t end = s->base + s->len;
     while (end < off + need && read_more(s, off + need) == 0)
@@ -185,17 +185,17 @@ size_t src_fill(source *s, size_t off, size_t need)
     return end > off ? end - off : 0;
 }
 
-size_t src_avail(source *s, size_t off)
+size_t cmi_src_avail(source *s, size_t off)
 {
     size_t end = s->base + s->len;
     if (end > off)
         return end - off;
-    return src_fill(s, off, 1);
+    return cmi_src_fill(s, off, 1);
 }
 
-int src_byte(source *s, size_t off)
+int cmi_src_byte(source *s, size_t off)
 {
-    if (off < s->base + s->len || src_fill(s, off, 1) > 0)
+    if (off < s->base + s->len || cmi_src_fill(s, off, 1) > 0)
         return (unsigned char)*src_at(s, off);
     return -1;
 }

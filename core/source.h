@@ -5,7 +5,7 @@
  * A source is either memory the caller holds (the whole text, nothing is
  * copied) or a file descriptor (a regular file, a pipe, standard input)
  * read into a window that slides forward: a reader says which offset it
- * still needs (src_keep) and asks for bytes ahead (src_fill); memory stays
+ * still needs (cmi_src_keep) and asks for bytes ahead (cmi_src_fill); memory stays
  * bounded by the longest record it keeps, never the size of the input.
  * Offsets are absolute (from the start of the input). Knows nothing of
  * formats; depends only on alloc.h.
@@ -38,36 +38,36 @@ typedef struct source {
 } source;
 
 /* A source over memory the caller keeps alive. */
-void src_init_memory(source *s, const char *data, size_t len);
-/* A source reading fd (not closed by src_free); chunk 0 = default. */
-int src_init_fd(source *s, int fd, size_t chunk);
-void src_free(source *s);
+void cmi_src_init_memory(source *s, const char *data, size_t len);
+/* A source reading fd (not closed by cmi_src_free); chunk 0 = default. */
+int cmi_src_init_fd(source *s, int fd, size_t chunk);
+void cmi_src_free(source *s);
 
 /* Make bytes [off, off + need) available when the input has them. Returns
  * the bytes available from off (less than need only at the end of input,
  * or when reading failed: see err, nomem). off must be >= keep. */
-size_t src_fill(source *s, size_t off, size_t need);
+size_t cmi_src_fill(source *s, size_t off, size_t need);
 /* Bytes from off to the end of the window, reading a chunk more when the
  * window ends at off. 0 means the end of input (or an error). */
-size_t src_avail(source *s, size_t off);
+size_t cmi_src_avail(source *s, size_t off);
 /* Pointer to the byte at off (which must be in the window). */
 static inline const char *src_at(const source *s, size_t off)
 {
     return s->p + (off - s->base);
 }
 /* The byte at off, or -1 at the end of input. */
-int src_byte(source *s, size_t off);
+int cmi_src_byte(source *s, size_t off);
 /* The reader no longer needs bytes before off. */
-void src_keep(source *s, size_t off);
+void cmi_src_keep(source *s, size_t off);
 /* The input ended before the window: every byte was seen. */
 static inline int src_at_end(source *s, size_t off)
 {
-    return src_avail(s, off) == 0;
+    return cmi_src_avail(s, off) == 0;
 }
 
 /* 1-based line of an offset (offsets at or after the window start). */
-unsigned long src_line(source *s, size_t off);
+unsigned long cmi_src_line(source *s, size_t off);
 /* 1-based character (not byte) column of an offset on its line. */
-unsigned long src_column(source *s, size_t off);
+unsigned long cmi_src_column(source *s, size_t off);
 
 #endif

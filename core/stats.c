@@ -28,7 +28,7 @@ struct mstats {
     uint64_t total[2];            /* Σ final score of each side (score, region's view) */
 };
 
-mstats *mstats_new(const cm_policy *p)
+mstats *cmi_mstats_new(const cm_policy *p)
 {
     mstats *s = cm_calloc(1, sizeof *s);
     if (s == NULL)
@@ -39,7 +39,7 @@ mstats *mstats_new(const cm_policy *p)
     s->checked = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *s->checked);
     s->vetoed = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *s->vetoed);
     if (s->rules == NULL || s->checked == NULL || s->vetoed == NULL) {
-        mstats_free(s);
+        cmi_mstats_free(s);
         return NULL;
     }
     for (size_t i = 0; i < p->nrules; i++) {
@@ -49,7 +49,7 @@ mstats *mstats_new(const cm_policy *p)
     return s;
 }
 
-void mstats_free(mstats *s)
+void cmi_mstats_free(mstats *s)
 {
     if (s == NULL)
         return;
@@ -59,13 +59,13 @@ void mstats_free(mstats *s)
     cm_free(s);
 }
 
-void mstats_filter(mstats *s, size_t f, int vetoed)
+void cmi_mstats_filter(mstats *s, size_t f, int vetoed)
 {
     s->checked[f]++;
     s->vetoed[f] += vetoed != 0;
 }
 
-void mstats_pair(mstats *s, const cm_policy *p, const double *sc)
+void cmi_mstats_pair(mstats *s, const cm_policy *p, const double *sc)
 {
     s->scored++;
     for (size_t i = 0; i < s->nrules; i++) {
@@ -84,7 +84,7 @@ void mstats_pair(mstats *s, const cm_policy *p, const double *sc)
     }
 }
 
-void mstats_merge(mstats *into, const mstats *from)
+void cmi_mstats_merge(mstats *into, const mstats *from)
 {
     into->scored += from->scored;
     into->total[0] += from->total[0];
@@ -107,7 +107,7 @@ void mstats_merge(mstats *into, const mstats *from)
     }
 }
 
-size_t mstats_scored(const mstats *s)
+size_t cmi_mstats_scored(const mstats *s)
 {
     return (size_t)s->scored;
 }
@@ -126,7 +126,7 @@ static double quantile(const rule_acc *a, double q)
     return 1;
 }
 
-void mstats_rule(const mstats *s, const cm_policy *p, size_t rule, cm_rule_stats *out)
+void cmi_mstats_rule(const mstats *s, const cm_policy *p, size_t rule, cm_rule_stats *out)
 {
     const rule_acc *a = &s->rules[rule];
     memset(out, 0, sizeof *out);
@@ -152,7 +152,7 @@ void mstats_rule(const mstats *s, const cm_policy *p, size_t rule, cm_rule_stats
     out->share = total ? (double)a->part / (double)total : 0;
 }
 
-void mstats_filter_figures(const mstats *s, const cm_policy *p, size_t f, cm_filter_stats *out)
+void cmi_mstats_filter_figures(const mstats *s, const cm_policy *p, size_t f, cm_filter_stats *out)
 {
     out->name = p->filters[f].name;
     out->checked = (size_t)s->checked[f];

@@ -15,17 +15,17 @@
 
 typedef struct mstats mstats;
 
-mstats *mstats_new(const cm_policy *p);
-void mstats_free(mstats *s);
+mstats *cmi_mstats_new(const cm_policy *p);
+void cmi_mstats_free(mstats *s);
 /* Filter f (declaration index) decided a pair: vetoed or let it through. */
-void mstats_filter(mstats *s, size_t f, int vetoed);
+void cmi_mstats_filter(mstats *s, size_t f, int vetoed);
 /* A pair scored in full: sc holds every rule's score, declaration order. */
-void mstats_pair(mstats *s, const cm_policy *p, const double *sc);
+void cmi_mstats_pair(mstats *s, const cm_policy *p, const double *sc);
 /* Add from's counts into into (of the same policy). */
-void mstats_merge(mstats *into, const mstats *from);
+void cmi_mstats_merge(mstats *into, const mstats *from);
 /* The figures, for the result (names point into p until own_names). */
-size_t mstats_scored(const mstats *s);
-void mstats_rule(const mstats *s, const cm_policy *p, size_t rule, cm_rule_stats *out);
-void mstats_filter_figures(const mstats *s, const cm_policy *p, size_t f, cm_filter_stats *out);
+size_t cmi_mstats_scored(const mstats *s);
+void cmi_mstats_rule(const mstats *s, const cm_policy *p, size_t rule, cm_rule_stats *out);
+void cmi_mstats_filter_figures(const mstats *s, const cm_policy *p, size_t f, cm_filter_stats *out);
 
 #endif

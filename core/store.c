@@ -4,22 +4,22 @@
  * Profiles and pools are plain growable arrays; rollback is truncation. The
  * id index is open addressing over interned id refs, rebuilt after a
  * rollback (a rare path: a load that failed). A large load sizes them
- * ahead (store_expect) and gives back what it did not use (store_trim).
+ * ahead (cmi_store_expect) and gives back what it did not use (cmi_store_trim).
  */
 #include "store.h"
 #include "alloc.h"
 
 #include <string.h>
 
-int store_init(store *s)
+int cmi_store_init(store *s)
 {
     memset(s, 0, sizeof *s);
     s->kinds[0].item_size = sizeof(struct region);
     s->kinds[1].item_size = sizeof(struct enterprise);
-    if (strpool_init(&s->strings) < 0)
+    if (cmi_strpool_init(&s->strings) < 0)
         return -1;
     if (cm_grow((void **)&s->text, &s->text_cap, 1, 1) < 0) {
-        strpool_free(&s->strings);
+        cmi_strpool_free(&s->strings);
         return -1;
     }
     s->text[0] = '\0';
@@ -27,9 +27,9 @@ int store_init(store *s)
     return 0;
 }
 
-void store_free(store *s)
+void cmi_store_free(store *s)
 {
-    strpool_free(&s->strings);
+    cmi_strpool_free(&s->strings);
     cm_free(s->text);
     cm_free(s->u16);
     cm_free(s->refs);
@@ -44,10 +44,10 @@ void store_free(store *s)
     memset(s, 0, sizeof *s);
 }
 
-store_mark store_mark_now(const store *s)
+store_mark cmi_store_mark_now(const store *s)
 {
     store_mark m;
-    m.strings = strpool_mark_now(&s->strings);
+    m.strings = cmi_strpool_mark_now(&s->strings);
     m.text_len = s->text_len;
     m.u16_len = s->u16_len;
     m.refs_len = s->refs_len;
@@ -112,18 +112,18 @@ static int index_fit(struct kind_store *k, size_t n)
     return 0;
 }
 
-void store_rollback_pools(store *s, store_mark m)
+void cmi_store_rollback_pools(store *s, store_mark m)
 {
-    strpool_rollback(&s->strings, m.strings);
+    cmi_strpool_rollback(&s->strings, m.strings);
     s->text_len = m.text_len;
     s->u16_len = m.u16_len;
     s->refs_len = m.refs_len;
     s->attrs_len = m.attrs_len;
 }
 
-void store_rollback(store *s, store_mark m)
+void cmi_store_rollback(store *s, store_mark m)
 {
-    store_rollback_pools(s, m);
+    cmi_store_rollback_pools(s, m);
     while (s->nfiles > m.nfiles)
         cm_free(s->files[--s->nfiles]);
     for (int k = 0; k < 2; k++) {
@@ -147,7 +147,7 @@ static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t 
         cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
 }
 
-void store_expect(store *s, store_mark since, double arrays, double tables)
+void cmi_store_expect(store *s, store_mark since, double arrays, double tables)
 {
     if (!(arrays > 0) || !(tables > 0))
         return;
@@ -157,7 +157,7 @@ void store_expect(store *s, store_mark since, double arrays, double tables)
         tables = 1e6;
 #define ADD(now, then, f) ((size_t)((double)((now) - (then)) * (f)) + 16)
 #define MORE(now, then) ADD(now, then, arrays)
-    strpool_reserve(&s->strings, MORE(s->strings.len, since.strings.len),
+    cmi_strpool_reserve(&s->strings, MORE(s->strings.len, since.strings.len),
                     ADD(s->strings.nentries, since.strings.nentries, tables));
     expect_room((void **)&s->text, &s->text_cap, s->text_len, MORE(s->text_len, since.text_len), 1);
     expect_room((void **)&s->u16, &s->u16_cap, s->u16_len, MORE(s->u16_len, since.u16_len),
@@ -185,7 +185,7 @@ static void shrink(void **buf, size_t *cap, size_t len, size_t elem)
         cm_resize(buf, cap, len, elem);
 }
 
-void store_trim(store *s)
+void cmi_store_trim(store *s)
 {
     shrink((void **)&s->strings.arena, &s->strings.cap, s->strings.len, 1);
     shrink((void **)&s->text, &s->text_cap, s->text_len, 1);
@@ -198,7 +198,7 @@ void store_trim(store *s)
     }
 }
 
-int store_add_file(store *s, const char *name, uint16_t *out)
+int cmi_store_add_file(store *s, const char *name, uint16_t *out)
 {
     if (s->nfiles >= UINT16_MAX)
         return -1;
@@ -212,7 +212,7 @@ int store_add_file(store *s, const char *name, uint16_t *out)
     return 0;
 }
 
-int store_push_u16(store *s, uint16_t v)
+int cmi_store_push_u16(store *s, uint16_t v)
 {
     if (s->u16_len >= UINT32_MAX ||
         cm_grow((void **)&s->u16, &s->u16_cap, s->u16_len + 1, sizeof *s->u16) < 0)
@@ -221,7 +221,7 @@ int store_push_u16(store *s, uint16_t v)
     return 0;
 }
 
-int store_push_ref(store *s, uint32_t v)
+int cmi_store_push_ref(store *s, uint32_t v)
 {
     if (s->refs_len >= UINT32_MAX ||
         cm_grow((void **)&s->refs, &s->refs_cap, s->refs_len + 1, sizeof *s->refs) < 0)
@@ -230,7 +230,7 @@ int store_push_ref(store *s, uint32_t v)
     return 0;
 }
 
-int store_push_attr(store *s, const struct attr *a)
+int cmi_store_push_attr(store *s, const struct attr *a)
 {
     if (s->attrs_len >= UINT32_MAX ||
         cm_grow((void **)&s->attrs, &s->attrs_cap, s->attrs_len + 1, sizeof *s->attrs) < 0)
@@ -239,7 +239,7 @@ int store_push_attr(store *s, const struct attr *a)
     return 0;
 }
 
-int store_add_text(store *s, const char *t, size_t len, uint32_t *out)
+int cmi_store_add_text(store *s, const char *t, size_t len, uint32_t *out)
 {
     if (len == 0) {
         *out = 0;
@@ -255,7 +255,7 @@ int store_add_text(store *s, const char *t, size_t len, uint32_t *out)
     return 0;
 }
 
-int store_append(store *s, int kind, const void *profile)
+int cmi_store_append(store *s, int kind, const void *profile)
 {
     struct kind_store *k = &s->kinds[kind];
     if (k->count >= UINT32_MAX - 1)
@@ -270,7 +270,7 @@ int store_append(store *s, int kind, const void *profile)
     return 0;
 }
 
-void store_prefetch_id(const store *s, int kind, str_ref id)
+void cmi_store_prefetch_id(const store *s, int kind, str_ref id)
 {
 #if defined(__GNUC__)
     const struct kind_store *k = &s->kinds[kind];
@@ -283,7 +283,7 @@ void store_prefetch_id(const store *s, int kind, str_ref id)
 #endif
 }
 
-void store_remove(store *s, int kind, size_t i)
+void cmi_store_remove(store *s, int kind, size_t i)
 {
     struct kind_store *k = &s->kinds[kind];
     if (i >= k->count)
@@ -298,7 +298,7 @@ void store_remove(store *s, int kind, size_t i)
         index_insert(k, j);
 }
 
-void store_move(store *s, int kind, size_t from, size_t to)
+void cmi_store_move(store *s, int kind, size_t from, size_t to)
 {
     struct kind_store *k = &s->kinds[kind];
     if (from >= k->count || to >= k->count || from == to)
@@ -318,7 +318,7 @@ void store_move(store *s, int kind, size_t from, size_t to)
         index_insert(k, j);
 }
 
-size_t store_find(const store *s, int kind, str_ref id)
+size_t cmi_store_find(const store *s, int kind, str_ref id)
 {
     const struct kind_store *k = &s->kinds[kind];
     if (k->nslots == 0 || id == STR_NONE)
@@ -332,12 +332,12 @@ size_t store_find(const store *s, int kind, str_ref id)
     return SIZE_MAX;
 }
 
-size_t store_memory(const store *s, int kind, size_t *text)
+size_t cmi_store_memory(const store *s, int kind, size_t *text)
 {
     const struct kind_store *k = &s->kinds[kind];
     size_t total = s->kinds[0].count + s->kinds[1].count;
     size_t own = k->cap * k->item_size + k->nslots * sizeof *k->slots;
-    size_t shared = strpool_memory(&s->strings) + s->u16_cap * sizeof *s->u16 +
+    size_t shared = cmi_strpool_memory(&s->strings) + s->u16_cap * sizeof *s->u16 +
                     s->refs_cap * sizeof *s->refs + s->attrs_cap * sizeof *s->attrs;
     size_t text_share = 0;
     if (total) {

@@ -115,13 +115,13 @@ typedef struct store_mark {
 } store_mark;
 
 /* kind index: 0 regions, 1 enterprises */
-int store_init(store *s);
-void store_free(store *s);
-store_mark store_mark_now(const store *s);
+int cmi_store_init(store *s);
+void cmi_store_free(store *s);
+store_mark cmi_store_mark_now(const store *s);
 /* Undo everything added since the mark (profiles, strings, pools, files). */
-void store_rollback(store *s, store_mark m);
+void cmi_store_rollback(store *s, store_mark m);
 /* Undo only the pool writes of one record that turned out invalid. */
-void store_rollback_pools(store *s, store_mark m);
+void cmi_store_rollback_pools(store *s, store_mark m);
 
 /* The load that began at `since` has done a part of its work: make room
  * for `arrays` times what it added so far in every pool, and for `tables`
@@ -129,27 +129,27 @@ void store_rollback_pools(store *s, store_mark m);
  * memory in an array, but does in a hash table), so that the rest of it
  * appends without moving or rehashing anything. A hint: when memory is
  * short it does less, and nothing else changes. */
-void store_expect(store *s, store_mark since, double arrays, double tables);
+void cmi_store_expect(store *s, store_mark since, double arrays, double tables);
 /* Give back the pools' unused room (after a load). */
-void store_trim(store *s);
+void cmi_store_trim(store *s);
 
-int store_add_file(store *s, const char *name, uint16_t *out);
-int store_push_u16(store *s, uint16_t v);
-int store_push_ref(store *s, uint32_t v);
-int store_push_attr(store *s, const struct attr *a);
-int store_add_text(store *s, const char *t, size_t len, uint32_t *out);
+int cmi_store_add_file(store *s, const char *name, uint16_t *out);
+int cmi_store_push_u16(store *s, uint16_t v);
+int cmi_store_push_ref(store *s, uint32_t v);
+int cmi_store_push_attr(store *s, const struct attr *a);
+int cmi_store_add_text(store *s, const char *t, size_t len, uint32_t *out);
 
 /* Append a profile (copied) and index its id. Returns 0, -1 out of memory. */
-int store_append(store *s, int kind, const void *profile);
-/* Start fetching the id index's slot for id, which store_append will write. */
-void store_prefetch_id(const store *s, int kind, str_ref id);
+int cmi_store_append(store *s, int kind, const void *profile);
+/* Start fetching the id index's slot for id, which cmi_store_append will write. */
+void cmi_store_prefetch_id(const store *s, int kind, str_ref id);
 /* Take profile i out: the ones after it move down by one; its pool entries
  * stay (unreferenced) until the store is freed. Needs no memory. */
-void store_remove(store *s, int kind, size_t i);
+void cmi_store_remove(store *s, int kind, size_t i);
 /* Move profile `from` to index `to`, the ones between shifting by one. */
-void store_move(store *s, int kind, size_t from, size_t to);
+void cmi_store_move(store *s, int kind, size_t from, size_t to);
 /* Index of the profile with this interned id, or SIZE_MAX. */
-size_t store_find(const store *s, int kind, str_ref id);
+size_t cmi_store_find(const store *s, int kind, str_ref id);
 
 static inline const struct region *store_region(const store *s, size_t i)
 {
@@ -167,6 +167,6 @@ static inline const struct common *store_common(const store *s, int kind, size_t
 /* Bytes used by the profiles of a kind: their structs and index, plus their
  * share of the pools and strings. Shared pools are split by the bytes each
  * kind references; *text gets the description bytes. */
-size_t store_memory(const store *s, int kind, size_t *text);
+size_t cmi_store_memory(const store *s, int kind, size_t *text);
 
 #endif

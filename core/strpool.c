@@ -43,7 +43,7 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return (uint32_t)h ^ (uint32_t)(h >> 32);
 }
 
-int strpool_init(strpool *p)
+int cmi_strpool_init(strpool *p)
 {
     memset(p, 0, sizeof *p);
     if (cm_grow((void **)&p->arena, &p->cap, 1024, 1) < 0)
@@ -60,7 +60,7 @@ int strpool_init(strpool *p)
     return 0;
 }
 
-void strpool_free(strpool *p)
+void cmi_strpool_free(strpool *p)
 {
     cm_free(p->arena);
     cm_free(p->buckets);
@@ -107,14 +107,14 @@ static str_ref find_hashed(const strpool *p, const char *s, size_t len, uint32_t
     return STR_NONE;
 }
 
-str_ref strpool_find(const strpool *p, const char *s, size_t len)
+str_ref cmi_strpool_find(const strpool *p, const char *s, size_t len)
 {
     if (len == 0)
         return STR_NONE;
     return find_hashed(p, s, len, hash_bytes(s, len));
 }
 
-void strpool_prefetch(const strpool *p, const char *s, size_t len)
+void cmi_strpool_prefetch(const strpool *p, const char *s, size_t len)
 {
 #if defined(__GNUC__)
     if (len)
@@ -126,7 +126,7 @@ void strpool_prefetch(const strpool *p, const char *s, size_t len)
 #endif
 }
 
-int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
+int cmi_strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
 {
     if (len == 0) {
         *out = STR_NONE;
@@ -155,7 +155,7 @@ int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
     return 0;
 }
 
-int strpool_reserve(strpool *p, size_t bytes, size_t entries)
+int cmi_strpool_reserve(strpool *p, size_t bytes, size_t entries)
 {
     if (p->len + bytes > UINT32_MAX || p->nentries + entries >= UINT32_MAX - 1)
         return -1;
@@ -168,7 +168,7 @@ int strpool_reserve(strpool *p, size_t bytes, size_t entries)
     return n > p->nbuckets ? rehash(p, n) : 0;
 }
 
-strpool_mark strpool_mark_now(const strpool *p)
+strpool_mark cmi_strpool_mark_now(const strpool *p)
 {
     return (strpool_mark){ p->len, p->nentries };
 }
@@ -196,7 +196,7 @@ static void unplace(strpool *p, uint32_t off)
     p->buckets[hole] = 0;
 }
 
-void strpool_rollback(strpool *p, strpool_mark m)
+void cmi_strpool_rollback(strpool *p, strpool_mark m)
 {
     for (size_t off = m.len; off < p->len;) {
         size_t len = strlen(p->arena + off);
@@ -207,7 +207,7 @@ void strpool_rollback(strpool *p, strpool_mark m)
     p->len = m.len;
 }
 
-size_t strpool_memory(const strpool *p)
+size_t cmi_strpool_memory(const strpool *p)
 {
     return p->cap + p->nbuckets * sizeof *p->buckets;
 }

@@ -25,27 +25,27 @@ typedef struct strpool {
 
 typedef struct strpool_mark { size_t len, nentries; } strpool_mark;
 
-int strpool_init(strpool *p);
-void strpool_free(strpool *p);
+int cmi_strpool_init(strpool *p);
+void cmi_strpool_free(strpool *p);
 
 /* Intern s[0..len); returns 0 and sets *out, or -1 when out of memory or when
  * the arena would pass 4 GiB. */
-int strpool_intern(strpool *p, const char *s, size_t len, str_ref *out);
+int cmi_strpool_intern(strpool *p, const char *s, size_t len, str_ref *out);
 /* The ref of s if it is already interned, else STR_NONE (STR_NONE also for ""). */
-str_ref strpool_find(const strpool *p, const char *s, size_t len);
+str_ref cmi_strpool_find(const strpool *p, const char *s, size_t len);
 /* Start fetching the index slot that interning s will probe (a string not
  * seen before costs a cache miss there): call it some work ahead. */
-void strpool_prefetch(const strpool *p, const char *s, size_t len);
+void cmi_strpool_prefetch(const strpool *p, const char *s, size_t len);
 
 static inline const char *strpool_get(const strpool *p, str_ref r) { return p->arena + r; }
 
 /* Make room for `bytes` more text and `entries` more strings, so that
  * interning them neither moves the arena nor rehashes. A hint: -1 (out of
  * memory) leaves the pool as it was and usable. */
-int strpool_reserve(strpool *p, size_t bytes, size_t entries);
+int cmi_strpool_reserve(strpool *p, size_t bytes, size_t entries);
 
-strpool_mark strpool_mark_now(const strpool *p);
-void strpool_rollback(strpool *p, strpool_mark m);
-size_t strpool_memory(const strpool *p);
+strpool_mark cmi_strpool_mark_now(const strpool *p);
+void cmi_strpool_rollback(strpool *p, strpool_mark m);
+size_t cmi_strpool_memory(const strpool *p);
 
 #endif

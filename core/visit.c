@@ -25,18 +25,18 @@ static cm_status load_one(cm_engine *e, cm_kind kind, const char *name, const ch
                           size_t len, cm_diags *diags)
 {
     if (kind != CM_KIND_REGIONS && kind != CM_KIND_ENTERPRISES)
-        return engine_fail(e, CM_EUSAGE, "%s: the kind of the profile must be given", name);
+        return cmi_engine_fail(e, CM_EUSAGE, "%s: the kind of the profile must be given", name);
     size_t i = 0;
     while (i < len && (json[i] == ' ' || json[i] == '\t' || json[i] == '\r' || json[i] == '\n'))
         i++;
     if (i == len || json[i] != '{')
-        return engine_fail(e, CM_EINPUT, "%s: expected one JSON object (a profile), found %s",
+        return cmi_engine_fail(e, CM_EINPUT, "%s: expected one JSON object (a profile), found %s",
                            name, i == len ? "nothing" : "something else");
     cm_load_options o;
     cm_load_options_init(&o);
     o.kind = kind;
     size_t before = cm_engine_count(e, kind);
-    store_mark m = store_mark_now(engine_store(e));
+    store_mark m = cmi_store_mark_now(cmi_engine_store(e));
     cm_status s;
     if (memchr(json, '\n', len) == NULL) {
         o.format = CM_FORMAT_JSONL;
@@ -44,7 +44,7 @@ static cm_status load_one(cm_engine *e, cm_kind kind, const char *name, const ch
     } else {
         char *text = cm_malloc(len + 2);
         if (text == NULL)
-            return engine_fail(e, CM_ENOMEM, "out of memory");
+            return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         text[0] = '[';
         memcpy(text + 1, json, len);
         text[len + 1] = ']';
@@ -54,8 +54,8 @@ static cm_status load_one(cm_engine *e, cm_kind kind, const char *name, const ch
     }
     if (s == CM_OK && cm_engine_count(e, kind) != before + 1) {
         /* two objects on a line, or an empty array: not one profile */
-        store_rollback(engine_store(e), m);
-        return engine_fail(e, CM_EINPUT, "%s: expected exactly one profile", name);
+        cmi_store_rollback(cmi_engine_store(e), m);
+        return cmi_engine_fail(e, CM_EINPUT, "%s: expected exactly one profile", name);
     }
     return s;
 }
@@ -74,18 +74,18 @@ CM_API cm_status cm_engine_put_profile(cm_engine *e, cm_kind kind, const char *i
     cm_status s;
     cm_engine *scratch = cm_engine_new(&s);
     if (scratch == NULL)
-        return engine_fail(e, s, "%s", cm_last_error());
+        return cmi_engine_fail(e, s, "%s", cm_last_error());
     s = load_one(scratch, kind, name, json, len, diags);
     const char *got = NULL;
     cm_value v;
     if (s == CM_OK && cm_profile_get(scratch, kind, 0, "id", &v) == CM_OK)
         got = v.str;
     if (s == CM_OK && id != NULL && (got == NULL || strcmp(got, id) != 0)) {
-        s = engine_fail(e, CM_EINPUT, "%s: record 1 (id \"%s\"): id: expected \"%s\" (the id "
+        s = cmi_engine_fail(e, CM_EINPUT, "%s: record 1 (id \"%s\"): id: expected \"%s\" (the id "
                         "the profile is put under), found \"%s\"", name, got ? got : "",
                         id, got ? got : "");
     } else if (s != CM_OK) {
-        s = engine_fail(e, s, "%s", cm_last_error());
+        s = cmi_engine_fail(e, s, "%s", cm_last_error());
     }
     if (s != CM_OK) {
         cm_engine_free(scratch);
@@ -97,25 +97,25 @@ CM_API cm_status cm_engine_put_profile(cm_engine *e, cm_kind kind, const char *i
         return load_one(e, kind, name, json, len, NULL);
     /* loaded again under its id: the old one out, the new one in its place
      * (a failure here can only be memory: the old one is put back) */
-    store *st = engine_store(e);
+    store *st = cmi_engine_store(e);
     int side = side_of(kind);
     struct kind_store *ks = &st->kinds[side];
     char *keep = cm_malloc(ks->item_size);
     if (keep == NULL)
-        return engine_fail(e, CM_ENOMEM, "out of memory");
+        return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
     memcpy(keep, (char *)ks->items + old * ks->item_size, ks->item_size);
-    store_remove(st, side, old);
-    store_mark m = store_mark_now(st);
+    cmi_store_remove(st, side, old);
+    store_mark m = cmi_store_mark_now(st);
     s = load_one(e, kind, name, json, len, NULL);
     if (s != CM_OK) {
-        store_rollback(st, m);
-        store_append(st, side, keep);     /* needs no memory: one was just taken out */
+        cmi_store_rollback(st, m);
+        cmi_store_append(st, side, keep);     /* needs no memory: one was just taken out */
     } else if (replaced) {
         *replaced = 1;
     }
-    store_move(st, side, ks->count - 1, old);
+    cmi_store_move(st, side, ks->count - 1, old);
     cm_free(keep);
-    engine_changed(e);
+    cmi_engine_changed(e);
     return s;
 }
 
@@ -125,10 +125,10 @@ CM_API cm_status cm_engine_remove_profile(cm_engine *e, cm_kind kind, const char
         return CM_EUSAGE;
     size_t i = cm_engine_find(e, kind, id);
     if (i == (size_t)-1)
-        return engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
+        return cmi_engine_fail(e, CM_ENOTFOUND, "no %s with id \"%s\"",
                            kind == CM_KIND_REGIONS ? "region" : "enterprise", id);
-    store_remove(engine_store(e), side_of(kind), i);
-    engine_changed(e);
+    cmi_store_remove(cmi_engine_store(e), side_of(kind), i);
+    cmi_engine_changed(e);
     return CM_OK;
 }
 
@@ -149,14 +149,14 @@ static cm_status visit_begin(cm_engine *e, cm_policy *p, cm_kind kind, const cha
     memset(v, 0, sizeof *v);
     /* what the policy knows of the loaded profiles first, so that the mark
      * below only covers the visitor's share */
-    if (policy_derive(p, 1, err, sizeof err) < 0)
-        return engine_fail(e, CM_EINPUT, "%s", err);
-    store *st = engine_store(e);
+    if (cmi_policy_derive(p, 1, err, sizeof err) < 0)
+        return cmi_engine_fail(e, CM_EINPUT, "%s", err);
+    store *st = cmi_engine_store(e);
     v->side = side_of(kind);
     v->from = st->kinds[v->side].count;
-    v->mark = store_mark_now(st);
-    v->pmark = policy_mark_now(p);
-    policy_forget(p, v->side, v->from, NULL);  /* left from an earlier visitor */
+    v->mark = cmi_store_mark_now(st);
+    v->pmark = cmi_policy_mark_now(p);
+    cmi_policy_forget(p, v->side, v->from, NULL);  /* left from an earlier visitor */
     cm_status s = load_one(e, kind, name, json, len, diags);
     if (s != CM_OK)
         return s;
@@ -171,8 +171,8 @@ static void visit_end(cm_engine *e, cm_policy *p, visit *v)
 {
     if (!v->active)
         return;
-    store_rollback(engine_store(e), v->mark);
-    policy_forget(p, v->side, v->from, &v->pmark);
+    cmi_store_rollback(cmi_engine_store(e), v->mark);
+    cmi_policy_forget(p, v->side, v->from, &v->pmark);
     v->active = 0;
 }
 
@@ -180,7 +180,7 @@ static void visit_end(cm_engine *e, cm_policy *p, visit *v)
 static cm_status visit_check_id(cm_engine *e, cm_kind kind, const visit *v)
 {
     if (cm_engine_find(e, kind, v->id) != v->from)
-        return engine_fail(e, CM_EINPUT, "the profile's id \"%s\" is one of a loaded %s; "
+        return cmi_engine_fail(e, CM_EINPUT, "the profile's id \"%s\" is one of a loaded %s; "
                            "give another id, or the id alone", v->id,
                            kind == CM_KIND_REGIONS ? "region" : "enterprise");
     return CM_OK;
@@ -195,8 +195,8 @@ CM_API cm_status cm_policy_prepare(cm_policy *p, int threads)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
     }
-    if (policy_derive(p, threads, err, sizeof err) < 0)
-        return engine_fail(p->engine, CM_EINPUT, "%s", err);
+    if (cmi_policy_derive(p, threads, err, sizeof err) < 0)
+        return cmi_engine_fail(p->engine, CM_EINPUT, "%s", err);
     return CM_OK;
 }
 

@@ -58,7 +58,7 @@ static const struct {
     [VOCAB_OWNERSHIP] = { words_ownership, "ownership", "one of private, state, foreign, mixed" },
 };
 
-int vocab_lookup(int vocab, const char *word, size_t len)
+int cmi_vocab_lookup(int vocab, const char *word, size_t len)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return -1;
@@ -69,14 +69,14 @@ int vocab_lookup(int vocab, const char *word, size_t len)
     return -1;
 }
 
-const char *vocab_word(int vocab, int index)
+const char *cmi_vocab_word(int vocab, int index)
 {
-    if (vocab < 0 || vocab >= VOCAB_COUNT || index < 0 || index >= vocab_size(vocab))
+    if (vocab < 0 || vocab >= VOCAB_COUNT || index < 0 || index >= cmi_vocab_size(vocab))
         return NULL;
     return vocabs[vocab].words[index].w;
 }
 
-int vocab_size(int vocab)
+int cmi_vocab_size(int vocab)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return 0;
@@ -86,12 +86,12 @@ int vocab_size(int vocab)
     return n;
 }
 
-const char *vocab_expected(int vocab)
+const char *cmi_vocab_expected(int vocab)
 {
     return vocab >= 0 && vocab < VOCAB_COUNT ? vocabs[vocab].expected : "";
 }
 
-const char *vocab_name(int vocab)
+const char *cmi_vocab_name(int vocab)
 {
     return vocab >= 0 && vocab < VOCAB_COUNT ? vocabs[vocab].name : "";
 }
@@ -124,7 +124,7 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
     return row[lb];
 }
 
-const char *word_nearest(const char *word, const char *const *words, size_t n)
+const char *cmi_word_nearest(const char *word, const char *const *words, size_t n)
 {
     /* near enough to be a typo: one edit in short words, a third of longer ones */
     size_t len = strlen(word), limit = len < 6 ? 1 : len / 3, best = SIZE_MAX;
@@ -139,7 +139,7 @@ const char *word_nearest(const char *word, const char *const *words, size_t n)
     return found;
 }
 
-const char *vocab_nearest(int vocab, const char *word)
+const char *cmi_vocab_nearest(int vocab, const char *word)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return NULL;
@@ -147,5 +147,5 @@ const char *vocab_nearest(int vocab, const char *word)
     size_t n = 0;
     for (const struct word *w = vocabs[vocab].words; w->w && n < 64; w++)
         list[n++] = w->w;
-    return word_nearest(word, list, n);
+    return cmi_word_nearest(word, list, n);
 }

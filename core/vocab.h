@@ -23,18 +23,18 @@ enum vocab_id {
 };
 
 /* Index of the word in its vocabulary, or -1. */
-int vocab_lookup(int vocab, const char *word, size_t len);
-const char *vocab_word(int vocab, int index);
-int vocab_size(int vocab);
+int cmi_vocab_lookup(int vocab, const char *word, size_t len);
+const char *cmi_vocab_word(int vocab, int index);
+int cmi_vocab_size(int vocab);
 /* The vocabulary's name: "needs", "programmes", ... "level", "ownership". */
-const char *vocab_name(int vocab);
+const char *cmi_vocab_name(int vocab);
 /* "one of technology, capital, ..." for messages. */
-const char *vocab_expected(int vocab);
+const char *cmi_vocab_expected(int vocab);
 
 /* The word of words[0..n) nearest to word, near enough to be a typo of it
  * (one edit in a word under six letters, a third of the letters in longer
  * ones), or NULL. For "did you mean" hints. */
-const char *word_nearest(const char *word, const char *const *words, size_t n);
-const char *vocab_nearest(int vocab, const char *word);
+const char *cmi_word_nearest(const char *word, const char *const *words, size_t n);
+const char *cmi_vocab_nearest(int vocab, const char *word);
 
 #endif

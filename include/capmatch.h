@@ -3,7 +3,8 @@
  * enterprises to partner regions.
  *
  * One header, opaque handles, one status enum whose numbers never change.
- * Every handle has a create/free pair; free(NULL) is a no-op.
+ * Every handle has a create/free pair; free(NULL) is a no-op. Everything
+ * here is cm_ (or CM_); the library's own functions are cmi_ and hidden.
  *
  * Errors, one rule for the whole API: a call that can fail returns a
  * cm_status (a constructor returns NULL, and the status through its

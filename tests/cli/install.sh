@@ -35,8 +35,8 @@ run "$TMP/embed-static" examples/data/regions.json
 expect_status "static program runs" 0
 
 # the static library hides its insides as the shared one does: only cm_
-# symbols are global, and a program with its own utf8_check (an internal
-# name of capmatch) links against either
+# symbols are global, and a program with its own cmi_utf8_check (an
+# internal name of capmatch) links against either
 bad=$(nm -g --defined-only "$ROOTDIR/usr/lib/libcapmatch.a" | awk 'NF == 3 && $3 !~ /^cm_/ {print $3}')
 if [ -z "$bad" ]; then ok "static library: only cm_ symbols are global"; else
     not_ok "static library: only cm_ symbols are global" "$(echo "$bad" | head -n 10)"; fi
@@ -45,16 +45,16 @@ cat >"$TMP/own.c" <<'EOC'
 #include <stdio.h>
 #include <string.h>
 /* names capmatch uses inside; a program may have its own */
-size_t utf8_check(const char *s, size_t n) { (void)s; return n; }
-int store_init(void *st) { (void)st; return 42; }
-int main(void) { printf("%s %zu %d\n", cm_version(), utf8_check("ab", 2), store_init(0)); return 0; }
+size_t cmi_utf8_check(const char *s, size_t n) { (void)s; return n; }
+int cmi_store_init(void *st) { (void)st; return 42; }
+int main(void) { printf("%s %zu %d\n", cm_version(), cmi_utf8_check("ab", 2), cmi_store_init(0)); return 0; }
 EOC
 run sh -c "cc '$TMP/own.c' \$(pkg-config --cflags capmatch) '$ROOTDIR/usr/lib/libcapmatch.a' \$(pkg-config --libs jansson lua5.4 libpcre2-8 nettle libcurl libical) -lcsv -lpthread -lm -o '$TMP/own-static'"
-expect_status "static: a program with its own utf8_check links" 0
+expect_status "static: a program with its own cmi_utf8_check links" 0
 run "$TMP/own-static"
 expect_grep "static: and runs its own" out "0.1.0 2 42"
 run sh -c "cc '$TMP/own.c' \$(pkg-config --cflags --libs capmatch) -o '$TMP/own-shared'"
-expect_status "shared: a program with its own utf8_check links" 0
+expect_status "shared: a program with its own cmi_utf8_check links" 0
 
 run "$ROOTDIR/usr/bin/capmatch" --version
 expect_grep "installed command runs" out "capmatch 0.1.0"

@@ -1,8 +1,8 @@
 # The layers of the library, checked on the built objects with nm (issue 16):
 # a layer (base, profiles, policy, then batch and feeds side by side; see
 # LIB_* in the Makefile) uses no symbol defined by a layer above it or beside
-# it, and the command (cli/) uses nothing of the library but the exported
-# cm_* API.
+# it, every global symbol of the library is cm_ (the API) or cmi_ (internal),
+# and the command (cli/) uses nothing of the library but the exported cm_* API.
 . tests/cli/lib.sh
 
 BUILD=$(dirname "$CAPMATCH")
@@ -33,6 +33,12 @@ bad=$(awk '
     }' "$TMP/defs" "$TMP/uses")
 if [ -z "$bad" ]; then ok "no layer uses a layer above or beside it"; else
     not_ok "no layer uses a layer above or beside it" "$bad"; fi
+
+# one prefix each: the library's global symbols are its API (cm_) or its
+# insides (cmi_, hidden from programs that link it)
+bad=$(awk '$1 != "cli" && $3 !~ /^cmi?_/ { print $2 " defines " $3 }' "$TMP/defs")
+if [ -z "$bad" ]; then ok "the library's global symbols are cm_ (API) or cmi_ (internal)"; else
+    not_ok "the library's global symbols are cm_ (API) or cmi_ (internal)" "$(echo "$bad" | head -n 10)"; fi
 
 # the command: only what the shared library exports
 lib="$BUILD/libcapmatch.so"

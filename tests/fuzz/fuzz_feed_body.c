@@ -70,25 +70,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                           sizeof content_types[0])];
     page.url = d->url;
 
-    (void)body_format(d, &page);
+    (void)cmi_body_format(d, &page);
     char err[1024];
     char *next = NULL;
-    if (body_next_url(d, &page, &next, err, sizeof err) == 0 && next) {
-        char *abs = body_resolve_url(page.url, next);
+    if (cmi_body_next_url(d, &page, &next, err, sizeof err) == 0 && next) {
+        char *abs = cmi_body_resolve_url(page.url, next);
         cm_free(abs);
     }
     cm_free(next);
     /* the body as a Link header value and as a relative URL */
-    char *link = body_link_next(page.data);
+    char *link = cmi_body_link_next(page.data);
     cm_free(link);
-    char *res = body_resolve_url("https://example.org/a/b?c=d", page.data);
+    char *res = cmi_body_resolve_url("https://example.org/a/b?c=d", page.data);
     cm_free(res);
 
     char *out = NULL;
     size_t outlen = 0;
     cm_format fmt = CM_FORMAT_AUTO;
     int owned = 0;
-    if (body_build(feeds, d, &page, 1, &out, &outlen, &fmt, &owned, err, sizeof err) == 0) {
+    if (cmi_body_build(feeds, d, &page, 1, &out, &outlen, &fmt, &owned, err, sizeof err) == 0) {
         cm_status st;
         cm_engine *e = cm_engine_new(&st);
         cm_diags *g = cm_diags_new();

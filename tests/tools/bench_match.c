@@ -1136,7 +1136,7 @@ static void read_data(data *d, cm_engine *e, cm_policy *p, size_t top)
 
 /* ==== floor: the hand-written loop ====================================================== */
 
-static double geo_km(double lat1, double lon1, double lat2, double lon2)
+static double cmi_geo_km(double lat1, double lon1, double lat2, double lon2)
 {
     /* the same formula, in the same order of operations, as the engine */
     const double r = 6371.0088, rad = 3.14159265358979323846 / 180;
@@ -1236,7 +1236,7 @@ static void *floor_work(void *arg)
                 /* distance, when the policy asks for it */
                 double s_dist = 0;
                 if (has_distance && !isnan(elat) && !isnan(d->r_lat[r])) {
-                    double km = geo_km(elat, elon, d->r_lat[r], d->r_lon[r]);
+                    double km = cmi_geo_km(elat, elon, d->r_lat[r], d->r_lon[r]);
                     s_dist = km >= scale ? 0 : 1 - km / scale;
                 }
                 /* range: investment lo..hi (USD) against the band */

@@ -17,7 +17,7 @@
 
 static void expect_next(const char *link, const char *want)
 {
-    char *got = body_link_next(link);
+    char *got = cmi_body_link_next(link);
     if (want == NULL) {
         if (got)
             fail_msg("%s: expected no next link, got %s", link, got);
@@ -71,17 +71,17 @@ static void test_resolve_url(void **state)
         { "file:///srv/feeds/regions.json", "regions-2.json", "file:///srv/feeds/regions-2.json" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *u = body_resolve_url(cases[i].base, cases[i].ref);
+        char *u = cmi_body_resolve_url(cases[i].base, cases[i].ref);
         if (u == NULL || strcmp(u, cases[i].want) != 0)
             fail_msg("%s + %s: expected %s, got %s", cases[i].base, cases[i].ref, cases[i].want,
                      u ? u : "(none)");
         cm_free(u);
     }
     /* what is no URL gives none, rather than a guess */
-    char *u = body_resolve_url("not a url", "page2");
+    char *u = cmi_body_resolve_url("not a url", "page2");
     if (u != NULL)
         fail_msg("a base that is no URL: expected none, got %s", u);
-    u = body_resolve_url("https://api.example.org/v1/regions", "http://");
+    u = cmi_body_resolve_url("https://api.example.org/v1/regions", "http://");
     if (u != NULL)
         fail_msg("an empty host: expected none, got %s", u);
 }
@@ -89,13 +89,13 @@ static void test_resolve_url(void **state)
 static void test_hide_credentials(void **state)
 {
     (void)state;
-    char *s = feed_hide_credentials("https://user:secret@portal.example.gov/regions.json");
+    char *s = cmi_feed_hide_credentials("https://user:secret@portal.example.gov/regions.json");
     assert_non_null(s);
     assert_null(strstr(s, "secret"));
     assert_null(strstr(s, "user"));
     assert_non_null(strstr(s, "portal.example.gov/regions.json"));
     cm_free(s);
-    s = feed_hide_credentials("https://portal.example.gov/a@b");   /* '@' in the path */
+    s = cmi_feed_hide_credentials("https://portal.example.gov/a@b");   /* '@' in the path */
     assert_string_equal(s, "https://portal.example.gov/a@b");
     cm_free(s);
 }

@@ -57,7 +57,7 @@ static void put_file(const char *path, const char *text)
 static void expect_content(const char *path, const char *want)
 {
     size_t len = 0;
-    char *got = file_read(path, 0, &len);
+    char *got = cmi_file_read(path, 0, &len);
     if (got == NULL)
         fail_msg("%s: cannot read: %s", path, strerror(errno));
     assert_int_equal(len, strlen(want));
@@ -70,10 +70,10 @@ static void expect_content(const char *path, const char *want)
 static void expect_json(const char *in, size_t n, const char *want)
 {
     textbuf b = BUF_INIT;
-    buf_json_string(&b, in, n);
+    cmi_buf_json_string(&b, in, n);
     assert_false(b.nomem);
     assert_string_equal(b.s, want);
-    buf_free(&b);
+    cmi_buf_free(&b);
 }
 
 static void test_buf_grows(void **state)
@@ -81,7 +81,7 @@ static void test_buf_grows(void **state)
     (void)state;
     textbuf b = BUF_INIT;
     for (int i = 0; i < 1000; i++)
-        buf_printf(&b, "%04d,", i);
+        cmi_buf_printf(&b, "%04d,", i);
     assert_int_equal(b.len, 5000);
     assert_memory_equal(b.s + 4995, "0999,", 5);
     assert_int_equal(b.s[b.len], '\0');
@@ -89,10 +89,10 @@ static void test_buf_grows(void **state)
     char big[3000];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
-    buf_clear(&b);
-    buf_printf(&b, "<%s>", big);
+    cmi_buf_clear(&b);
+    cmi_buf_printf(&b, "<%s>", big);
     assert_int_equal(b.len, sizeof big + 1);
-    buf_free(&b);
+    cmi_buf_free(&b);
     assert_null(b.s);
 }
 
@@ -126,13 +126,13 @@ static void test_buf_csv_html(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         textbuf b = BUF_INIT;
-        buf_csv_cell(&b, cases[i].in, strlen(cases[i].in));
-        buf_putc(&b, '|');
-        buf_html(&b, cases[i].in, strlen(cases[i].in));
+        cmi_buf_csv_cell(&b, cases[i].in, strlen(cases[i].in));
+        cmi_buf_putc(&b, '|');
+        cmi_buf_html(&b, cases[i].in, strlen(cases[i].in));
         char want[200];
         snprintf(want, sizeof want, "%s|%s", cases[i].csv, cases[i].html);
         assert_string_equal(b.s, want);
-        buf_free(&b);
+        cmi_buf_free(&b);
     }
 }
 
@@ -143,7 +143,7 @@ static void test_write_read_hash(void **state)
     (void)state;
     char path[128], tmp[160];
     in_dir(path, sizeof path, "snapshot.json");
-    assert_int_equal(file_write(path, "[1,2,3]", 7), 0);
+    assert_int_equal(cmi_file_write(path, "[1,2,3]", 7), 0);
     expect_content(path, "[1,2,3]");
     /* no temporary file is left beside it */
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
@@ -151,21 +151,21 @@ static void test_write_read_hash(void **state)
     /* a write into a missing directory fails, naming the path */
     char bad[160];
     snprintf(bad, sizeof bad, "%s/missing/snapshot.json", dir);
-    assert_int_equal(file_write(bad, "x", 1), -1);
+    assert_int_equal(cmi_file_write(bad, "x", 1), -1);
     assert_int_equal(errno, ENOENT);
-    assert_non_null(strstr(err_get(), bad));
+    assert_non_null(strstr(cmi_err_get(), bad));
     /* reading what is not a regular file */
     size_t len;
-    assert_null(file_read(dir, 0, &len));
+    assert_null(cmi_file_read(dir, 0, &len));
     assert_int_equal(errno, EISDIR);
-    assert_null(file_read(path, 3, &len));
+    assert_null(cmi_file_read(path, 3, &len));
     assert_int_equal(errno, EFBIG);
     char hex[65];
-    file_sha256_hex("abc", 3, hex);
+    cmi_file_sha256_hex("abc", 3, hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assert_int_equal(file_sha256_path(path, hex), CM_OK);
+    assert_int_equal(cmi_file_sha256_path(path, hex), CM_OK);
     char hex2[65];
-    file_sha256_hex("[1,2,3]", 7, hex2);
+    cmi_file_sha256_hex("[1,2,3]", 7, hex2);
     assert_string_equal(hex, hex2);
     unlink(path);
 }
@@ -181,7 +181,7 @@ static void test_failed_write_keeps_old_file(void **state)
     char path[400];
     in_dir(path, sizeof path, name);
     put_file(path, "old contents\n");
-    assert_int_equal(file_write(path, "new", 3), -1);
+    assert_int_equal(cmi_file_write(path, "new", 3), -1);
     assert_int_equal(errno, ENAMETOOLONG);
     expect_content(path, "old contents\n");
     /* and an output given up on leaves it too */
@@ -189,12 +189,12 @@ static void test_failed_write_keeps_old_file(void **state)
     in_dir(other, sizeof other, "kept.csv");
     put_file(other, "a,b\n");
     file_out o;
-    assert_int_equal(file_out_open(&o, other), CM_OK);
+    assert_int_equal(cmi_file_out_open(&o, other), CM_OK);
     assert_non_null(o.tmp);
     fputs("half a fi", o.f);
     char tmp[200];
     snprintf(tmp, sizeof tmp, "%s", o.tmp);
-    file_out_abort(&o);
+    cmi_file_out_abort(&o);
     expect_content(other, "a,b\n");
     assert_int_equal(access(tmp, F_OK), -1);
     unlink(path);
@@ -206,16 +206,16 @@ static void test_output_rules(void **state)
     (void)state;
     file_out o;
     /* "-" is standard output, not a file named "-" */
-    assert_int_equal(file_out_open(&o, "-"), CM_OK);
+    assert_int_equal(cmi_file_out_open(&o, "-"), CM_OK);
     assert_ptr_equal(o.f, stdout);
     assert_null(o.tmp);
-    assert_int_equal(file_out_commit(&o), CM_OK);
+    assert_int_equal(cmi_file_out_commit(&o), CM_OK);
     assert_int_equal(access("-", F_OK), -1);
     /* a directory is an error that says so */
-    assert_int_equal(file_out_open(&o, dir), CM_EIO);
-    assert_non_null(strstr(err_get(), "is a directory"));
+    assert_int_equal(cmi_file_out_open(&o, dir), CM_EIO);
+    assert_non_null(strstr(cmi_err_get(), "is a directory"));
     assert_null(o.f);
-    assert_int_equal(file_out_open(&o, ""), CM_EUSAGE);
+    assert_int_equal(cmi_file_out_open(&o, ""), CM_EUSAGE);
     /* a symbolic link is followed: the target is replaced, the link stays */
     char target[128], link[128], link2[128], sb_path[128];
     in_dir(target, sizeof target, "target.json");
@@ -223,7 +223,7 @@ static void test_output_rules(void **state)
     in_dir(link2, sizeof link2, "sub/link2.json");
     put_file(target, "old");
     assert_int_equal(symlink("target.json", link), 0);
-    assert_int_equal(file_write(link, "through the link", 16), 0);
+    assert_int_equal(cmi_file_write(link, "through the link", 16), 0);
     struct stat sb;
     assert_int_equal(lstat(link, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
@@ -232,7 +232,7 @@ static void test_output_rules(void **state)
     in_dir(sb_path, sizeof sb_path, "sub");
     assert_int_equal(mkdir(sb_path, 0700), 0);
     assert_int_equal(symlink("../link.json", link2), 0);
-    assert_int_equal(file_write(link2, "two hops", 8), 0);
+    assert_int_equal(cmi_file_write(link2, "two hops", 8), 0);
     expect_content(target, "two hops");
     assert_int_equal(lstat(link2, &sb), 0);
     assert_true(S_ISLNK(sb.st_mode));
@@ -241,13 +241,13 @@ static void test_output_rules(void **state)
     in_dir(dangling, sizeof dangling, "dangling.json");
     in_dir(made, sizeof made, "made.json");
     assert_int_equal(symlink("made.json", dangling), 0);
-    assert_int_equal(file_write(dangling, "new", 3), 0);
+    assert_int_equal(cmi_file_write(dangling, "new", 3), 0);
     expect_content(made, "new");
     /* a loop of links is an error, not a hang */
     char loop[128];
     in_dir(loop, sizeof loop, "loop");
     assert_int_equal(symlink("loop", loop), 0);
-    assert_int_equal(file_write(loop, "x", 1), -1);
+    assert_int_equal(cmi_file_write(loop, "x", 1), -1);
     assert_int_equal(errno, ELOOP);
 }
 
@@ -271,7 +271,7 @@ static void test_fifo_written_in_place(void **state)
                 _exit(1);
         _exit(in >= 0 && out >= 0 && close(out) == 0 ? 0 : 1);
     }
-    int rc = file_write(fifo, "to the reader\n", 14);
+    int rc = cmi_file_write(fifo, "to the reader\n", 14);
     int status = 0;
     assert_int_equal(waitpid(child, &status, 0), child);
     assert_int_equal(rc, 0);
@@ -307,13 +307,13 @@ static void test_stale_temps_removed(void **state)
     put_file(live, "a run still writing");
     put_file(other, "another target's");
     put_file(notours, "not a temporary of ours");
-    assert_int_equal(file_write(path, "{}", 2), 0);
+    assert_int_equal(cmi_file_write(path, "{}", 2), 0);
     assert_int_equal(access(stale, F_OK), -1);
     assert_int_equal(access(live, F_OK), 0);
     assert_int_equal(access(other, F_OK), 0);   /* only the target's own */
     assert_int_equal(access(notours, F_OK), 0);
     /* a sweep of a whole directory (the feed cache) takes any dead one */
-    file_sweep_dir(dir);
+    cmi_file_sweep_dir(dir);
     assert_int_equal(access(other, F_OK), -1);
     assert_int_equal(access(live, F_OK), 0);
     assert_int_equal(access(notours, F_OK), 0);

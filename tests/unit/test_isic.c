@@ -205,7 +205,7 @@ static int level_of_name(const char *name)
 
 static isic_id lk(const char *code)
 {
-    return isic_lookup(code, strlen(code));
+    return cmi_isic_lookup(code, strlen(code));
 }
 
 /* Id of a code that must exist. */
@@ -233,20 +233,20 @@ static void test_table_matches_reference(void **state)
         isic_id id = lk(r->code);
         if (id == ISIC_NONE)
             fail_msg("%s (row %zu): code missing from the table", r->code, i + 2);
-        if (strcmp(isic_code(id), r->code) != 0)
-            fail_msg("%s: lookup gives id %u whose code is %s", r->code, id, isic_code(id));
+        if (strcmp(cmi_isic_code(id), r->code) != 0)
+            fail_msg("%s: lookup gives id %u whose code is %s", r->code, id, cmi_isic_code(id));
 
         int want_level = level_of_name(r->level);
         if (want_level < 0)
             fail_msg("%s: unknown level '%s' in the reference list", r->code, r->level);
-        if (isic_level(id) != want_level)
-            fail_msg("%s: level %d, reference says %s", r->code, isic_level(id), r->level);
+        if (cmi_isic_level(id) != want_level)
+            fail_msg("%s: level %d, reference says %s", r->code, cmi_isic_level(id), r->level);
         per_level[want_level]++;
 
-        const char *parent = isic_code(isic_parent(id));
+        const char *parent = cmi_isic_code(cmi_isic_parent(id));
         if (strcmp(parent, r->parent) != 0)
             fail_msg("%s: parent '%s', reference says '%s'", r->code, parent, r->parent);
-        if ((want_level == ISIC_SECTION) != (isic_parent(id) == ISIC_NONE))
+        if ((want_level == ISIC_SECTION) != (cmi_isic_parent(id) == ISIC_NONE))
             fail_msg("%s: only sections may lack a parent", r->code);
 
         /* Same order as the reference, which is hierarchy order. */
@@ -263,13 +263,13 @@ static void test_table_matches_reference(void **state)
     assert_int_equal(per_level[ISIC_GROUP], 238);
     assert_int_equal(per_level[ISIC_CLASS], 419);
     assert_int_equal(ref_n, 766);
-    assert_int_equal(isic_count(), 766);
+    assert_int_equal(cmi_isic_count(), 766);
 
     /* No extra codes: every id of the table was reached from the list. */
-    for (size_t id = 1; id <= isic_count(); id++)
+    for (size_t id = 1; id <= cmi_isic_count(); id++)
         if (!seen[id])
             fail_msg("id %zu (code %s) is not in the reference list", id,
-                     isic_code((isic_id)id));
+                     cmi_isic_code((isic_id)id));
 }
 
 static void test_titles(void **state)
@@ -278,9 +278,9 @@ static void test_titles(void **state)
     need_reference();
 
     size_t same = 0;
-    for (size_t id = 1; id <= isic_count(); id++) {
-        const char *t = isic_title((isic_id)id);
-        const char *code = isic_code((isic_id)id);
+    for (size_t id = 1; id <= cmi_isic_count(); id++) {
+        const char *t = cmi_isic_title((isic_id)id);
+        const char *code = cmi_isic_code((isic_id)id);
         assert_non_null(t);
         if (t[0] == '\0')
             fail_msg("%s: empty title", code);
@@ -297,7 +297,7 @@ static void test_titles(void **state)
     for (size_t i = 0; i < ref_n; i++) {
         isic_id id = lk(ref[i].code);
         assert_int_not_equal(id, ISIC_NONE);
-        if (strcmp(isic_title(id), ref[i].title) == 0)
+        if (strcmp(cmi_isic_title(id), ref[i].title) == 0)
             same++;
     }
     /* The titles are the project's own words, not the official ones. */
@@ -312,15 +312,15 @@ static void test_lookup_known(void **state)
     (void)state;
     isic_id a = lk("A");
     assert_int_equal(a, 1);
-    assert_string_equal(isic_code(a), "A");
-    assert_int_equal(isic_level(a), ISIC_SECTION);
-    assert_string_equal(isic_code(lk("U")), "U");
-    assert_string_equal(isic_code(lk("01")), "01");
-    assert_string_equal(isic_code(lk("131")), "131");
-    assert_string_equal(isic_code(lk("1311")), "1311");
-    assert_int_equal(isic_level(lk("1311")), ISIC_CLASS);
-    assert_string_equal(isic_code(lk("9900")), "9900");
-    assert_int_equal(lk("9900"), isic_count());
+    assert_string_equal(cmi_isic_code(a), "A");
+    assert_int_equal(cmi_isic_level(a), ISIC_SECTION);
+    assert_string_equal(cmi_isic_code(lk("U")), "U");
+    assert_string_equal(cmi_isic_code(lk("01")), "01");
+    assert_string_equal(cmi_isic_code(lk("131")), "131");
+    assert_string_equal(cmi_isic_code(lk("1311")), "1311");
+    assert_int_equal(cmi_isic_level(lk("1311")), ISIC_CLASS);
+    assert_string_equal(cmi_isic_code(lk("9900")), "9900");
+    assert_int_equal(lk("9900"), cmi_isic_count());
 }
 
 static void test_lookup_unknown(void **state)
@@ -335,18 +335,18 @@ static void test_lookup_unknown(void **state)
         if (lk(bad[i]) != ISIC_NONE)
             fail_msg("'%s' should be unknown", bad[i]);
     }
-    assert_int_equal(isic_lookup(NULL, 0), ISIC_NONE);
-    assert_int_equal(isic_lookup(NULL, 4), ISIC_NONE);
-    assert_int_equal(isic_lookup("01\0", 3), ISIC_NONE);
-    assert_int_equal(isic_lookup("0\0" "11", 4), ISIC_NONE);
+    assert_int_equal(cmi_isic_lookup(NULL, 0), ISIC_NONE);
+    assert_int_equal(cmi_isic_lookup(NULL, 4), ISIC_NONE);
+    assert_int_equal(cmi_isic_lookup("01\0", 3), ISIC_NONE);
+    assert_int_equal(cmi_isic_lookup("0\0" "11", 4), ISIC_NONE);
 
     /* Every single byte: only the section letters A..U are codes. */
     for (int c = 0; c < 256; c++) {
         char ch = (char)c;
-        isic_id id = isic_lookup(&ch, 1);
+        isic_id id = cmi_isic_lookup(&ch, 1);
         if (c >= 'A' && c <= 'U') {
             assert_int_not_equal(id, ISIC_NONE);
-            assert_int_equal(isic_code(id)[0], c);
+            assert_int_equal(cmi_isic_code(id)[0], c);
         } else if (id != ISIC_NONE) {
             fail_msg("byte %d should be unknown", c);
         }
@@ -360,19 +360,19 @@ static void test_lookup_not_terminated(void **state)
     const char buf4[4] = { '0', '1', '1', '1' };
     const char buf2[2] = { '1', '3' };
     const char buf1[1] = { 'C' };
-    assert_string_equal(isic_code(isic_lookup(buf4, 4)), "0111");
-    assert_string_equal(isic_code(isic_lookup(buf4, 3)), "011");
-    assert_string_equal(isic_code(isic_lookup(buf4, 2)), "01");
-    assert_int_equal(isic_lookup(buf4, 1), ISIC_NONE);
-    assert_string_equal(isic_code(isic_lookup(buf2, 2)), "13");
-    assert_string_equal(isic_code(isic_lookup(buf1, 1)), "C");
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(buf4, 4)), "0111");
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(buf4, 3)), "011");
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(buf4, 2)), "01");
+    assert_int_equal(cmi_isic_lookup(buf4, 1), ISIC_NONE);
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(buf2, 2)), "13");
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(buf1, 1)), "C");
 
     /* A code inside a longer text, e.g. a field of a CSV line. */
     const char *line = "x,1311,y";
-    assert_string_equal(isic_code(isic_lookup(line + 2, 4)), "1311");
-    assert_string_equal(isic_code(isic_lookup(line + 2, 2)), "13");
-    assert_int_equal(isic_lookup(line + 2, 5), ISIC_NONE);
-    assert_int_equal(isic_lookup(line, 1), ISIC_NONE);
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(line + 2, 4)), "1311");
+    assert_string_equal(cmi_isic_code(cmi_isic_lookup(line + 2, 2)), "13");
+    assert_int_equal(cmi_isic_lookup(line + 2, 5), ISIC_NONE);
+    assert_int_equal(cmi_isic_lookup(line, 1), ISIC_NONE);
 }
 
 /* Every 2-, 3- and 4-digit string is either unknown or maps to itself. */
@@ -387,20 +387,20 @@ static void test_lookup_exhaustive(void **state)
         for (size_t n = 0; n < limit; n++) {
             char s[24];
             snprintf(s, sizeof s, "%0*zu", (int)len, n);
-            isic_id id = isic_lookup(s, len);
+            isic_id id = cmi_isic_lookup(s, len);
             if (id == ISIC_NONE)
                 continue;
             found++;
-            if (strcmp(isic_code(id), s) != 0)
-                fail_msg("'%s' gives id %u whose code is '%s'", s, id, isic_code(id));
-            if (isic_level(id) != (int)len - 1)
-                fail_msg("'%s' has level %d", s, isic_level(id));
+            if (strcmp(cmi_isic_code(id), s) != 0)
+                fail_msg("'%s' gives id %u whose code is '%s'", s, id, cmi_isic_code(id));
+            if (cmi_isic_level(id) != (int)len - 1)
+                fail_msg("'%s' has level %d", s, cmi_isic_level(id));
         }
         assert_int_equal(found, want[len]);
     }
     /* And every id is found again from its own code. */
-    for (size_t id = 1; id <= isic_count(); id++)
-        assert_int_equal(lk(isic_code((isic_id)id)), id);
+    for (size_t id = 1; id <= cmi_isic_count(); id++)
+        assert_int_equal(lk(cmi_isic_code((isic_id)id)), id);
 }
 
 /* ---- ids outside the table --------------------------------------------- */
@@ -408,22 +408,22 @@ static void test_lookup_exhaustive(void **state)
 static void test_none_and_invalid_ids(void **state)
 {
     (void)state;
-    const isic_id bad[] = { ISIC_NONE, (isic_id)(isic_count() + 1), 1000, UINT16_MAX };
+    const isic_id bad[] = { ISIC_NONE, (isic_id)(cmi_isic_count() + 1), 1000, UINT16_MAX };
     isic_id a = lk("A");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         isic_id b = bad[i];
-        assert_string_equal(isic_code(b), "");
-        assert_string_equal(isic_title(b), "");
-        assert_int_equal(isic_level(b), -1);
-        assert_int_equal(isic_parent(b), ISIC_NONE);
-        assert_int_equal(isic_ancestor(b, ISIC_SECTION), ISIC_NONE);
-        assert_int_equal(isic_ancestor(b, ISIC_CLASS), ISIC_NONE);
-        assert_int_equal(isic_is_within(b, a), 0);
-        assert_int_equal(isic_is_within(a, b), 0);
-        assert_int_equal(isic_is_within(b, b), 0);
-        assert_int_equal(isic_distance(a, b), -1);
-        assert_int_equal(isic_distance(b, a), -1);
-        assert_int_equal(isic_distance(b, b), -1);
+        assert_string_equal(cmi_isic_code(b), "");
+        assert_string_equal(cmi_isic_title(b), "");
+        assert_int_equal(cmi_isic_level(b), -1);
+        assert_int_equal(cmi_isic_parent(b), ISIC_NONE);
+        assert_int_equal(cmi_isic_ancestor(b, ISIC_SECTION), ISIC_NONE);
+        assert_int_equal(cmi_isic_ancestor(b, ISIC_CLASS), ISIC_NONE);
+        assert_int_equal(cmi_isic_is_within(b, a), 0);
+        assert_int_equal(cmi_isic_is_within(a, b), 0);
+        assert_int_equal(cmi_isic_is_within(b, b), 0);
+        assert_int_equal(cmi_isic_distance(a, b), -1);
+        assert_int_equal(cmi_isic_distance(b, a), -1);
+        assert_int_equal(cmi_isic_distance(b, b), -1);
     }
 }
 
@@ -432,28 +432,28 @@ static void test_none_and_invalid_ids(void **state)
 static void test_parent(void **state)
 {
     (void)state;
-    assert_string_equal(isic_code(isic_parent(must("0111"))), "011");
-    assert_string_equal(isic_code(isic_parent(must("011"))), "01");
-    assert_string_equal(isic_code(isic_parent(must("01"))), "A");
-    assert_int_equal(isic_parent(must("A")), ISIC_NONE);
-    assert_string_equal(isic_code(isic_parent(must("4100"))), "410");
-    assert_string_equal(isic_code(isic_parent(must("35"))), "D");
-    assert_string_equal(isic_code(isic_parent(must("99"))), "U");
-    assert_string_equal(isic_code(isic_parent(must("9900"))), "990");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("0111"))), "011");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("011"))), "01");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("01"))), "A");
+    assert_int_equal(cmi_isic_parent(must("A")), ISIC_NONE);
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("4100"))), "410");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("35"))), "D");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("99"))), "U");
+    assert_string_equal(cmi_isic_code(cmi_isic_parent(must("9900"))), "990");
 
     /* Every parent is one level up and comes before its child. */
-    for (size_t i = 1; i <= isic_count(); i++) {
-        isic_id id = (isic_id)i, p = isic_parent(id);
-        if (isic_level(id) == ISIC_SECTION) {
+    for (size_t i = 1; i <= cmi_isic_count(); i++) {
+        isic_id id = (isic_id)i, p = cmi_isic_parent(id);
+        if (cmi_isic_level(id) == ISIC_SECTION) {
             assert_int_equal(p, ISIC_NONE);
             continue;
         }
         assert_int_not_equal(p, ISIC_NONE);
         assert_true(p < id);
-        assert_int_equal(isic_level(p), isic_level(id) - 1);
-        if (isic_level(id) >= ISIC_GROUP) {
+        assert_int_equal(cmi_isic_level(p), cmi_isic_level(id) - 1);
+        if (cmi_isic_level(id) >= ISIC_GROUP) {
             /* Digit codes extend their parent's code by one digit. */
-            const char *c = isic_code(id), *pc = isic_code(p);
+            const char *c = cmi_isic_code(id), *pc = cmi_isic_code(p);
             assert_int_equal(strlen(c), strlen(pc) + 1);
             assert_memory_equal(c, pc, strlen(pc));
         }
@@ -464,30 +464,30 @@ static void test_ancestor(void **state)
 {
     (void)state;
     isic_id c = must("0111");
-    assert_string_equal(isic_code(isic_ancestor(c, ISIC_SECTION)), "A");
-    assert_string_equal(isic_code(isic_ancestor(c, ISIC_DIVISION)), "01");
-    assert_string_equal(isic_code(isic_ancestor(c, ISIC_GROUP)), "011");
-    assert_int_equal(isic_ancestor(c, ISIC_CLASS), c);
-    assert_int_equal(isic_ancestor(c, 9), c);
-    assert_int_equal(isic_ancestor(c, -1), ISIC_NONE);
+    assert_string_equal(cmi_isic_code(cmi_isic_ancestor(c, ISIC_SECTION)), "A");
+    assert_string_equal(cmi_isic_code(cmi_isic_ancestor(c, ISIC_DIVISION)), "01");
+    assert_string_equal(cmi_isic_code(cmi_isic_ancestor(c, ISIC_GROUP)), "011");
+    assert_int_equal(cmi_isic_ancestor(c, ISIC_CLASS), c);
+    assert_int_equal(cmi_isic_ancestor(c, 9), c);
+    assert_int_equal(cmi_isic_ancestor(c, -1), ISIC_NONE);
 
     isic_id d = must("62");
-    assert_string_equal(isic_code(isic_ancestor(d, ISIC_SECTION)), "J");
-    assert_int_equal(isic_ancestor(d, ISIC_DIVISION), d);
-    assert_int_equal(isic_ancestor(d, ISIC_GROUP), d);
-    assert_int_equal(isic_ancestor(d, ISIC_CLASS), d);
+    assert_string_equal(cmi_isic_code(cmi_isic_ancestor(d, ISIC_SECTION)), "J");
+    assert_int_equal(cmi_isic_ancestor(d, ISIC_DIVISION), d);
+    assert_int_equal(cmi_isic_ancestor(d, ISIC_GROUP), d);
+    assert_int_equal(cmi_isic_ancestor(d, ISIC_CLASS), d);
 
     isic_id s = must("K");
-    assert_int_equal(isic_ancestor(s, ISIC_SECTION), s);
-    assert_int_equal(isic_ancestor(s, ISIC_CLASS), s);
+    assert_int_equal(cmi_isic_ancestor(s, ISIC_SECTION), s);
+    assert_int_equal(cmi_isic_ancestor(s, ISIC_CLASS), s);
 
-    for (size_t i = 1; i <= isic_count(); i++) {
+    for (size_t i = 1; i <= cmi_isic_count(); i++) {
         isic_id id = (isic_id)i;
-        int lv = isic_level(id);
-        assert_int_equal(isic_ancestor(id, lv), id);
+        int lv = cmi_isic_level(id);
+        assert_int_equal(cmi_isic_ancestor(id, lv), id);
         if (lv > ISIC_SECTION)
-            assert_int_equal(isic_ancestor(id, lv - 1), isic_parent(id));
-        assert_int_equal(isic_level(isic_ancestor(id, ISIC_SECTION)), ISIC_SECTION);
+            assert_int_equal(cmi_isic_ancestor(id, lv - 1), cmi_isic_parent(id));
+        assert_int_equal(cmi_isic_level(cmi_isic_ancestor(id, ISIC_SECTION)), ISIC_SECTION);
     }
 }
 
@@ -495,19 +495,19 @@ static void test_is_within(void **state)
 {
     (void)state;
     isic_id c = must("0111");
-    assert_int_equal(isic_is_within(c, must("A")), 1);
-    assert_int_equal(isic_is_within(c, must("01")), 1);
-    assert_int_equal(isic_is_within(c, must("011")), 1);
-    assert_int_equal(isic_is_within(c, c), 1);
-    assert_int_equal(isic_is_within(c, must("0112")), 0);
-    assert_int_equal(isic_is_within(c, must("012")), 0);
-    assert_int_equal(isic_is_within(c, must("02")), 0);
-    assert_int_equal(isic_is_within(c, must("B")), 0);
-    assert_int_equal(isic_is_within(must("A"), c), 0);
-    assert_int_equal(isic_is_within(must("01"), c), 0);
-    assert_int_equal(isic_is_within(must("C"), must("C")), 1);
-    assert_int_equal(isic_is_within(must("2620"), must("C")), 1);
-    assert_int_equal(isic_is_within(must("2620"), must("J")), 0);
+    assert_int_equal(cmi_isic_is_within(c, must("A")), 1);
+    assert_int_equal(cmi_isic_is_within(c, must("01")), 1);
+    assert_int_equal(cmi_isic_is_within(c, must("011")), 1);
+    assert_int_equal(cmi_isic_is_within(c, c), 1);
+    assert_int_equal(cmi_isic_is_within(c, must("0112")), 0);
+    assert_int_equal(cmi_isic_is_within(c, must("012")), 0);
+    assert_int_equal(cmi_isic_is_within(c, must("02")), 0);
+    assert_int_equal(cmi_isic_is_within(c, must("B")), 0);
+    assert_int_equal(cmi_isic_is_within(must("A"), c), 0);
+    assert_int_equal(cmi_isic_is_within(must("01"), c), 0);
+    assert_int_equal(cmi_isic_is_within(must("C"), must("C")), 1);
+    assert_int_equal(cmi_isic_is_within(must("2620"), must("C")), 1);
+    assert_int_equal(cmi_isic_is_within(must("2620"), must("J")), 0);
 }
 
 static void test_distance_cases(void **state)
@@ -540,9 +540,9 @@ static void test_distance_cases(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         isic_id a = must(cases[i].a), b = must(cases[i].b);
-        if (isic_distance(a, b) != cases[i].d || isic_distance(b, a) != cases[i].d)
+        if (cmi_isic_distance(a, b) != cases[i].d || cmi_isic_distance(b, a) != cases[i].d)
             fail_msg("distance(%s, %s) = %d / %d, expected %d", cases[i].a, cases[i].b,
-                     isic_distance(a, b), isic_distance(b, a), cases[i].d);
+                     cmi_isic_distance(a, b), cmi_isic_distance(b, a), cases[i].d);
     }
 }
 
@@ -550,26 +550,26 @@ static void test_distance_cases(void **state)
 static void test_distance_all_pairs(void **state)
 {
     (void)state;
-    size_t n = isic_count();
+    size_t n = cmi_isic_count();
     for (size_t i = 1; i <= n; i++) {
         isic_id a = (isic_id)i;
-        int la = isic_level(a);
+        int la = cmi_isic_level(a);
         for (size_t j = 1; j <= n; j++) {
             isic_id b = (isic_id)j;
-            int lb = isic_level(b);
+            int lb = cmi_isic_level(b);
             int lca = -1;   /* the virtual root */
             int top = la < lb ? la : lb;
             for (int lv = ISIC_SECTION; lv <= top; lv++)
-                if (isic_ancestor(a, lv) == isic_ancestor(b, lv))
+                if (cmi_isic_ancestor(a, lv) == cmi_isic_ancestor(b, lv))
                     lca = lv;
             int want = (la - lca) + (lb - lca);
-            int got = isic_distance(a, b);
+            int got = cmi_isic_distance(a, b);
             if (got != want)
-                fail_msg("distance(%s, %s) = %d, expected %d", isic_code(a), isic_code(b),
+                fail_msg("distance(%s, %s) = %d, expected %d", cmi_isic_code(a), cmi_isic_code(b),
                          got, want);
-            int within = isic_is_within(a, b);
+            int within = cmi_isic_is_within(a, b);
             if (within != (lca == lb))
-                fail_msg("is_within(%s, %s) = %d", isic_code(a), isic_code(b), within);
+                fail_msg("is_within(%s, %s) = %d", cmi_isic_code(a), cmi_isic_code(b), within);
         }
     }
 }

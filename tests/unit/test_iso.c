@@ -1,7 +1,7 @@
 /*
  * test_iso.c - unit tests for core/iso.c: lookups against the installed
  * iso-codes data, and error messages for missing or malformed files (through
- * iso_check_dir() on temporary directories, and through iso_init() with a bad
+ * cmi_iso_check_dir() on temporary directories, and through cmi_iso_init() with a bad
  * CAPMATCH_ISO_CODES_DIR in a re-executed child, since init is once per process).
  */
 #include <stdarg.h>
@@ -23,16 +23,16 @@
 #define CHILD_FLAG "--iso-init-child"
 #define THREADS_FLAG "--iso-threads-child"
 
-static iso_id country(const char *s) { return iso_country(s, strlen(s)); }
-static iso_id subdivision(const char *s) { return iso_subdivision(s, strlen(s)); }
-static iso_id currency(const char *s) { return iso_currency(s, strlen(s)); }
-static iso_id language(const char *s) { return iso_language(s, strlen(s)); }
+static iso_id country(const char *s) { return cmi_iso_country(s, strlen(s)); }
+static iso_id subdivision(const char *s) { return cmi_iso_subdivision(s, strlen(s)); }
+static iso_id currency(const char *s) { return cmi_iso_currency(s, strlen(s)); }
+static iso_id language(const char *s) { return cmi_iso_language(s, strlen(s)); }
 
 static int group_setup(void **state)
 {
     (void)state;
-    if (iso_init() != 0) {
-        fprintf(stderr, "iso_init failed: %s\n", iso_error());
+    if (cmi_iso_init() != 0) {
+        fprintf(stderr, "iso_init failed: %s\n", cmi_iso_error());
         return -1;
     }
     return 0;
@@ -43,14 +43,14 @@ static int group_setup(void **state)
 static void test_init_is_idempotent(void **state)
 {
     (void)state;
-    assert_int_equal(iso_init(), 0);
-    assert_int_equal(iso_init(), 0);
-    assert_string_equal(iso_error(), "");
-    assert_true(iso_country_count() >= 240);
-    assert_true(iso_subdivision_count() >= 4000);
-    assert_true(iso_currency_count() >= 150);
-    assert_true(iso_language_count() >= 180);
-    assert_true(iso_subdivision_count() <= UINT16_MAX);
+    assert_int_equal(cmi_iso_init(), 0);
+    assert_int_equal(cmi_iso_init(), 0);
+    assert_string_equal(cmi_iso_error(), "");
+    assert_true(cmi_iso_country_count() >= 240);
+    assert_true(cmi_iso_subdivision_count() >= 4000);
+    assert_true(cmi_iso_currency_count() >= 150);
+    assert_true(cmi_iso_language_count() >= 180);
+    assert_true(cmi_iso_subdivision_count() <= UINT16_MAX);
 }
 
 static void test_known_countries(void **state)
@@ -61,15 +61,15 @@ static void test_known_countries(void **state)
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         iso_id id = country(codes[i]);
         assert_int_not_equal(id, 0);
-        assert_true(id <= iso_country_count());
-        assert_string_equal(iso_country_code(id), codes[i]);
-        assert_true(strlen(iso_country_name(id)) > 0);
+        assert_true(id <= cmi_iso_country_count());
+        assert_string_equal(cmi_iso_country_code(id), codes[i]);
+        assert_true(strlen(cmi_iso_country_name(id)) > 0);
         for (size_t j = 0; j < i; j++)
             assert_int_not_equal(seen[j], id);
         seen[i] = id;
     }
-    assert_string_equal(iso_country_name(country("CN")), "China");
-    assert_string_equal(iso_country_name(country("SG")), "Singapore");
+    assert_string_equal(cmi_iso_country_name(country("CN")), "China");
+    assert_string_equal(cmi_iso_country_name(country("SG")), "Singapore");
     /* ids follow the order of the codes */
     assert_true(country("CN") < country("PH"));
 }
@@ -77,22 +77,22 @@ static void test_known_countries(void **state)
 static void test_every_country_round_trips(void **state)
 {
     (void)state;
-    for (size_t id = 1; id <= iso_country_count(); id++) {
-        const char *code = iso_country_code((iso_id)id);
+    for (size_t id = 1; id <= cmi_iso_country_count(); id++) {
+        const char *code = cmi_iso_country_code((iso_id)id);
         assert_int_equal(strlen(code), 2);
         assert_int_equal(country(code), id);
     }
-    for (size_t id = 1; id <= iso_subdivision_count(); id++) {
-        const char *code = iso_subdivision_code((iso_id)id);
+    for (size_t id = 1; id <= cmi_iso_subdivision_count(); id++) {
+        const char *code = cmi_iso_subdivision_code((iso_id)id);
         assert_int_equal(subdivision(code), id);
-        iso_id c = iso_subdivision_country((iso_id)id);
+        iso_id c = cmi_iso_subdivision_country((iso_id)id);
         assert_int_not_equal(c, 0);
-        assert_memory_equal(iso_country_code(c), code, 2);
+        assert_memory_equal(cmi_iso_country_code(c), code, 2);
     }
-    for (size_t id = 1; id <= iso_currency_count(); id++)
-        assert_int_equal(currency(iso_currency_code((iso_id)id)), id);
-    for (size_t id = 1; id <= iso_language_count(); id++)
-        assert_int_equal(language(iso_language_code((iso_id)id)), id);
+    for (size_t id = 1; id <= cmi_iso_currency_count(); id++)
+        assert_int_equal(currency(cmi_iso_currency_code((iso_id)id)), id);
+    for (size_t id = 1; id <= cmi_iso_language_count(); id++)
+        assert_int_equal(language(cmi_iso_language_code((iso_id)id)), id);
 }
 
 static void test_unknown_countries(void **state)
@@ -105,15 +105,15 @@ static void test_unknown_countries(void **state)
     assert_int_equal(country("C"), 0);
     assert_int_equal(country("CHN"), 0);
     assert_int_equal(country("C1"), 0);
-    assert_int_equal(iso_country(NULL, 0), 0);
-    assert_int_equal(iso_country(NULL, 2), 0);
+    assert_int_equal(cmi_iso_country(NULL, 0), 0);
+    assert_int_equal(cmi_iso_country(NULL, 2), 0);
     /* not NUL-terminated: only len bytes count */
     const char xx[2] = { 'X', 'X' };
-    assert_int_equal(iso_country(xx, sizeof xx), 0);
+    assert_int_equal(cmi_iso_country(xx, sizeof xx), 0);
     const char cnx[3] = { 'C', 'N', 'X' };
-    assert_int_equal(iso_country(cnx, 2), country("CN"));
-    assert_int_equal(iso_country(cnx, 3), 0);
-    assert_int_equal(iso_country(cnx, 1), 0);
+    assert_int_equal(cmi_iso_country(cnx, 2), country("CN"));
+    assert_int_equal(cmi_iso_country(cnx, 3), 0);
+    assert_int_equal(cmi_iso_country(cnx, 1), 0);
 }
 
 static void test_known_subdivisions(void **state)
@@ -128,14 +128,14 @@ static void test_known_subdivisions(void **state)
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         iso_id id = subdivision(subs[i].code);
         assert_int_not_equal(id, 0);
-        assert_true(id <= iso_subdivision_count());
-        assert_string_equal(iso_subdivision_code(id), subs[i].code);
-        assert_true(strlen(iso_subdivision_name(id)) > 0);
-        assert_int_equal(iso_subdivision_country(id), country(subs[i].country));
+        assert_true(id <= cmi_iso_subdivision_count());
+        assert_string_equal(cmi_iso_subdivision_code(id), subs[i].code);
+        assert_true(strlen(cmi_iso_subdivision_name(id)) > 0);
+        assert_int_equal(cmi_iso_subdivision_country(id), country(subs[i].country));
     }
     iso_id cat = subdivision("PH-CAT");
-    assert_string_equal(iso_country_code(iso_subdivision_country(cat)), "PH");
-    assert_string_equal(iso_subdivision_name(cat), "Catanduanes");
+    assert_string_equal(cmi_iso_country_code(cmi_iso_subdivision_country(cat)), "PH");
+    assert_string_equal(cmi_iso_subdivision_name(cat), "Catanduanes");
     assert_int_not_equal(subdivision("CN-SN"), subdivision("CN-SX"));
     assert_int_not_equal(subdivision("LA-VT"), subdivision("LA-VI"));
 }
@@ -152,15 +152,15 @@ static void test_unknown_subdivisions(void **state)
     assert_int_equal(subdivision("XX-01"), 0);
     assert_int_equal(subdivision("PH-CATANDUANES"), 0);
     assert_int_equal(subdivision(""), 0);
-    assert_int_equal(iso_subdivision(NULL, 0), 0);
-    assert_int_equal(iso_subdivision(NULL, 6), 0);
+    assert_int_equal(cmi_iso_subdivision(NULL, 0), 0);
+    assert_int_equal(cmi_iso_subdivision(NULL, 6), 0);
     /* not NUL-terminated */
     const char buf[8] = { 'P', 'H', '-', 'C', 'A', 'T', 'X', 'Y' };
-    assert_int_equal(iso_subdivision(buf, 6), subdivision("PH-CAT"));
-    assert_int_equal(iso_subdivision(buf, 7), 0);
-    assert_int_equal(iso_subdivision(buf, 8), 0);
+    assert_int_equal(cmi_iso_subdivision(buf, 6), subdivision("PH-CAT"));
+    assert_int_equal(cmi_iso_subdivision(buf, 7), 0);
+    assert_int_equal(cmi_iso_subdivision(buf, 8), 0);
     const char kh[5] = { 'K', 'H', '-', '3', '0' };
-    assert_int_equal(iso_subdivision(kh, 4), subdivision("KH-3"));
+    assert_int_equal(cmi_iso_subdivision(kh, 4), subdivision("KH-3"));
 }
 
 static void test_currencies(void **state)
@@ -170,8 +170,8 @@ static void test_currencies(void **state)
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         iso_id id = currency(codes[i]);
         assert_int_not_equal(id, 0);
-        assert_true(id <= iso_currency_count());
-        assert_string_equal(iso_currency_code(id), codes[i]);
+        assert_true(id <= cmi_iso_currency_count());
+        assert_string_equal(cmi_iso_currency_code(id), codes[i]);
     }
     assert_int_not_equal(currency("CNY"), currency("PHP"));
     assert_int_equal(currency("XYZ"), 0);
@@ -179,11 +179,11 @@ static void test_currencies(void **state)
     assert_int_equal(currency("US"), 0);
     assert_int_equal(currency("USDX"), 0);
     assert_int_equal(currency(""), 0);
-    assert_int_equal(iso_currency(NULL, 3), 0);
+    assert_int_equal(cmi_iso_currency(NULL, 3), 0);
     const char usdx[4] = { 'U', 'S', 'D', 'X' };
-    assert_int_equal(iso_currency(usdx, 3), currency("USD"));
+    assert_int_equal(cmi_iso_currency(usdx, 3), currency("USD"));
     const char xyz[3] = { 'X', 'Y', 'Z' };
-    assert_int_equal(iso_currency(xyz, 3), 0);
+    assert_int_equal(cmi_iso_currency(xyz, 3), 0);
 }
 
 static void test_languages(void **state)
@@ -196,8 +196,8 @@ static void test_languages(void **state)
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         iso_id id = language(codes[i]);
         assert_int_not_equal(id, 0);
-        assert_true(id <= iso_language_count());
-        assert_string_equal(iso_language_code(id), codes[i]);
+        assert_true(id <= cmi_iso_language_count());
+        assert_string_equal(cmi_iso_language_code(id), codes[i]);
     }
     assert_int_equal(language("xx"), 0);
     assert_int_equal(language("EN"), 0);
@@ -209,33 +209,33 @@ static void test_languages(void **state)
     assert_int_equal(language("Fil"), 0);
     assert_int_equal(language("fili"), 0);
     const char filx[4] = { 'f', 'i', 'l', 'x' };
-    assert_int_equal(iso_language(filx, 3), language("fil"));
+    assert_int_equal(cmi_iso_language(filx, 3), language("fil"));
     assert_int_equal(language("e"), 0);
     assert_int_equal(language(""), 0);
-    assert_int_equal(iso_language(NULL, 2), 0);
+    assert_int_equal(cmi_iso_language(NULL, 2), 0);
     const char enx[3] = { 'e', 'n', 'x' };
-    assert_int_equal(iso_language(enx, 2), language("en"));
+    assert_int_equal(cmi_iso_language(enx, 2), language("en"));
     const char xx[2] = { 'x', 'x' };
-    assert_int_equal(iso_language(xx, 2), 0);
+    assert_int_equal(cmi_iso_language(xx, 2), 0);
 }
 
 static void test_bad_ids(void **state)
 {
     (void)state;
-    assert_string_equal(iso_country_code(0), "");
-    assert_string_equal(iso_country_name(0), "");
-    assert_string_equal(iso_subdivision_code(0), "");
-    assert_string_equal(iso_subdivision_name(0), "");
-    assert_int_equal(iso_subdivision_country(0), 0);
-    assert_string_equal(iso_currency_code(0), "");
-    assert_string_equal(iso_language_code(0), "");
+    assert_string_equal(cmi_iso_country_code(0), "");
+    assert_string_equal(cmi_iso_country_name(0), "");
+    assert_string_equal(cmi_iso_subdivision_code(0), "");
+    assert_string_equal(cmi_iso_subdivision_name(0), "");
+    assert_int_equal(cmi_iso_subdivision_country(0), 0);
+    assert_string_equal(cmi_iso_currency_code(0), "");
+    assert_string_equal(cmi_iso_language_code(0), "");
     iso_id big = UINT16_MAX;
-    assert_string_equal(iso_country_code(big), "");
-    assert_string_equal(iso_country_name((iso_id)(iso_country_count() + 1)), "");
-    assert_string_equal(iso_subdivision_code(big), "");
-    assert_int_equal(iso_subdivision_country(big), 0);
-    assert_string_equal(iso_currency_code((iso_id)(iso_currency_count() + 1)), "");
-    assert_string_equal(iso_language_code((iso_id)(iso_language_count() + 1)), "");
+    assert_string_equal(cmi_iso_country_code(big), "");
+    assert_string_equal(cmi_iso_country_name((iso_id)(cmi_iso_country_count() + 1)), "");
+    assert_string_equal(cmi_iso_subdivision_code(big), "");
+    assert_int_equal(cmi_iso_subdivision_country(big), 0);
+    assert_string_equal(cmi_iso_currency_code((iso_id)(cmi_iso_currency_count() + 1)), "");
+    assert_string_equal(cmi_iso_language_code((iso_id)(cmi_iso_language_count() + 1)), "");
 }
 
 /* ---- loading errors ----------------------------------------------------- */
@@ -295,12 +295,12 @@ static int tmpdir_teardown(void **state)
     return rmdir(tmpdir);
 }
 
-/* iso_check_dir() on the fixture must fail with "<tmpdir>/<file><rest>". */
+/* cmi_iso_check_dir() on the fixture must fail with "<tmpdir>/<file><rest>". */
 static void expect_error(const struct fixture *f, const char *file, const char *rest)
 {
     char err[1024], want[1024];
     make_fixture(f);
-    assert_int_equal(iso_check_dir(tmpdir, err, sizeof err), -1);
+    assert_int_equal(cmi_iso_check_dir(tmpdir, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s/%s%s", tmpdir, file, rest);
     assert_string_equal(err, want);
 }
@@ -309,23 +309,23 @@ static void test_check_dir_good(void **state)
 {
     (void)state;
     char err[512] = "junk";
-    assert_int_equal(iso_check_dir(NULL, err, sizeof err), 0);
+    assert_int_equal(cmi_iso_check_dir(NULL, err, sizeof err), 0);
     assert_string_equal(err, "");
 
     struct fixture f = { GOOD_3166_1, GOOD_3166_2, GOOD_4217, GOOD_639_2, NULL };
     make_fixture(&f);
     strcpy(err, "junk");
-    assert_int_equal(iso_check_dir(tmpdir, err, sizeof err), 0);
+    assert_int_equal(cmi_iso_check_dir(tmpdir, err, sizeof err), 0);
     assert_string_equal(err, "");
     /* iso_639-3.json is optional but used when present */
     f.l3 = "{\"639-3\": [{\"alpha_2\": \"sh\", \"alpha_3\": \"hbs\", \"name\": \"x\"},"
            " {\"alpha_3\": \"aaa\", \"name\": \"y\"}, {\"alpha_2\": \"en\", \"name\": \"z\"}]}";
     make_fixture(&f);
-    assert_int_equal(iso_check_dir(tmpdir, err, sizeof err), 0);
+    assert_int_equal(cmi_iso_check_dir(tmpdir, err, sizeof err), 0);
     /* the process tables were not touched */
-    assert_true(iso_country_count() >= 240);
+    assert_true(cmi_iso_country_count() >= 240);
     /* NULL err is allowed */
-    assert_int_equal(iso_check_dir(tmpdir, NULL, 0), 0);
+    assert_int_equal(cmi_iso_check_dir(tmpdir, NULL, 0), 0);
 }
 
 static void test_check_dir_missing_files(void **state)
@@ -343,13 +343,13 @@ static void test_check_dir_missing_files(void **state)
     expect_error(&f, "iso_639-2.json", suffix);
 
     char err[512];
-    assert_int_equal(iso_check_dir("/nonexistent/capmatch", err, sizeof err), -1);
+    assert_int_equal(cmi_iso_check_dir("/nonexistent/capmatch", err, sizeof err), -1);
     assert_string_equal(err, "/nonexistent/capmatch/iso_3166-1.json: cannot open: No such file "
                              "or directory (install the iso-codes package or set "
                              "CAPMATCH_ISO_CODES_DIR)");
     /* a short buffer gets a truncated, terminated message */
     char small[16];
-    assert_int_equal(iso_check_dir("/nonexistent/capmatch", small, sizeof small), -1);
+    assert_int_equal(cmi_iso_check_dir("/nonexistent/capmatch", small, sizeof small), -1);
     assert_string_equal(small, "/nonexistent/ca");
 }
 
@@ -360,7 +360,7 @@ static void test_check_dir_malformed(void **state)
                          GOOD_639_2, NULL };
     char err[1024], want[512];
     make_fixture(&f);
-    assert_int_equal(iso_check_dir(tmpdir, err, sizeof err), -1);
+    assert_int_equal(cmi_iso_check_dir(tmpdir, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s/iso_3166-1.json:2:", tmpdir);
     assert_memory_equal(err, want, strlen(want));
     assert_non_null(strstr(err, "malformed JSON"));
@@ -417,18 +417,18 @@ static void test_check_dir_malformed(void **state)
     expect_error(&f, "iso_639-3.json", ": expected an object with an array \"639-3\"");
 }
 
-/* ---- iso_init() with a bad directory, in a fresh process ----------------- */
+/* ---- cmi_iso_init() with a bad directory, in a fresh process ----------------- */
 
 static int child_main(void)
 {
-    int a = iso_init();
-    int b = iso_init();
-    printf("%d %d %s\n", a, b, iso_error());
-    printf("%zu %u %s|\n", iso_country_count(), (unsigned)iso_country("CN", 2), iso_country_code(1));
+    int a = cmi_iso_init();
+    int b = cmi_iso_init();
+    printf("%d %d %s\n", a, b, cmi_iso_error());
+    printf("%zu %u %s|\n", cmi_iso_country_count(), (unsigned)cmi_iso_country("CN", 2), cmi_iso_country_code(1));
     return 0;
 }
 
-/* Several threads make their first lookups at once, without iso_init(). */
+/* Several threads make their first lookups at once, without cmi_iso_init(). */
 #define NTHREADS 8
 static pthread_barrier_t barrier;
 
@@ -438,7 +438,7 @@ static void *thread_main(void *arg)
     pthread_barrier_wait(&barrier);
     out[0] = country("PH");
     out[1] = subdivision("PH-CAT");
-    out[2] = iso_subdivision_country(out[1]);
+    out[2] = cmi_iso_subdivision_country(out[1]);
     out[3] = currency("PHP");
     return NULL;
 }
@@ -458,7 +458,7 @@ static int threads_main(void)
         if (got[i][0] == 0 || got[i][1] == 0 || got[i][2] != got[i][0] || got[i][3] == 0
             || memcmp(got[i], got[0], sizeof got[0]) != 0)
             return 1;
-    printf("ok %s\n", iso_subdivision_code(got[0][1]));
+    printf("ok %s\n", cmi_iso_subdivision_code(got[0][1]));
     return 0;
 }
 

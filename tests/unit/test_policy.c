@@ -1245,7 +1245,7 @@ static void test_absurd_top_is_refused(void **state)
 }
 
 /* core/policy.c (internal) */
-void policy_default_rules_path(const char *path, char *out, size_t n);
+void cmi_policy_default_rules_path(const char *path, char *out, size_t n);
 
 /* No entry of the default rules path is empty or the root: an empty entry
  * made "/" + module, so that require could load any *.lua (issue 10 row 11). */
@@ -1261,7 +1261,7 @@ static void test_default_rules_path(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char rp[2048];
-        policy_default_rules_path(cases[i].policy, rp, sizeof rp);
+        cmi_policy_default_rules_path(cases[i].policy, rp, sizeof rp);
         if (strncmp(rp, cases[i].first, strlen(cases[i].first)) != 0)
             fail_msg("%s: rules path %s, expected it to start with %s", cases[i].policy, rp,
                      cases[i].first);

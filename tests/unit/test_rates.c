@@ -19,20 +19,20 @@
 
 #include "rates.h"
 
-static iso_id cur(const char *code) { return iso_currency(code, strlen(code)); }
+static iso_id cur(const char *code) { return cmi_iso_currency(code, strlen(code)); }
 
 static double convert(const rates *r, double amount, const char *from, const char *to)
 {
     double out = -12345;
-    assert_int_equal(rates_convert(r, amount, cur(from), cur(to), &out), 0);
+    assert_int_equal(cmi_rates_convert(r, amount, cur(from), cur(to), &out), 0);
     return out;
 }
 
 static int group_setup(void **state)
 {
     (void)state;
-    if (iso_init() != 0) {
-        fprintf(stderr, "iso_init failed: %s\n", iso_error());
+    if (cmi_iso_init() != 0) {
+        fprintf(stderr, "iso_init failed: %s\n", cmi_iso_error());
         return -1;
     }
     return 0;
@@ -43,48 +43,48 @@ static int group_setup(void **state)
 static void test_default_metadata(void **state)
 {
     (void)state;
-    const rates *r = rates_default();
+    const rates *r = cmi_rates_default();
     assert_non_null(r);
-    assert_ptr_equal(rates_default(), r);
-    assert_string_equal(rates_date(r), "2025-06-30");
-    assert_true(strlen(rates_source(r)) > 20);
-    assert_non_null(strstr(rates_source(r), "approximate"));
-    assert_non_null(strstr(rates_source(r), "hand-entered"));
-    assert_non_null(strstr(rates_source(r), "2025-06-30"));
-    assert_int_equal(rates_reference(r), cur("USD"));
-    rates_free((rates *)r);     /* a no-op */
-    assert_string_equal(rates_date(rates_default()), "2025-06-30");
+    assert_ptr_equal(cmi_rates_default(), r);
+    assert_string_equal(cmi_rates_date(r), "2025-06-30");
+    assert_true(strlen(cmi_rates_source(r)) > 20);
+    assert_non_null(strstr(cmi_rates_source(r), "approximate"));
+    assert_non_null(strstr(cmi_rates_source(r), "hand-entered"));
+    assert_non_null(strstr(cmi_rates_source(r), "2025-06-30"));
+    assert_int_equal(cmi_rates_reference(r), cur("USD"));
+    cmi_rates_free((rates *)r);     /* a no-op */
+    assert_string_equal(cmi_rates_date(cmi_rates_default()), "2025-06-30");
 }
 
 static void test_default_rows_are_sound(void **state)
 {
     (void)state;
-    const rates *r = rates_default();
+    const rates *r = cmi_rates_default();
     assert_true(r->count >= 26);
     for (size_t i = 0; i < r->count; i++) {
-        iso_id id = iso_currency(r->rows[i].code, 3);
+        iso_id id = cmi_iso_currency(r->rows[i].code, 3);
         assert_int_not_equal(id, 0);                    /* a real ISO 4217 code */
         assert_int_equal(strlen(r->rows[i].code), 3);
         assert_true(isfinite(r->rows[i].per_ref) && r->rows[i].per_ref > 0);
         if (i > 0)                                       /* sorted, no duplicates */
             assert_true(memcmp(r->rows[i - 1].code, r->rows[i].code, 3) < 0);
-        assert_true(rates_has(r, id));
+        assert_true(cmi_rates_has(r, id));
     }
     static const char *needed[] = {
         "USD", "CNY", "HKD", "MOP", "TWD", "SGD", "MYR", "THB", "VND", "PHP", "IDR", "LAK", "KHR",
         "MMK", "BND", "JPY", "KRW", "INR", "EUR", "GBP", "AUD", "NZD", "CHF", "CAD", "AED", "SAR",
     };
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-        assert_true(rates_has(r, cur(needed[i])));
-    assert_false(rates_has(r, cur("XAU")));
-    assert_false(rates_has(r, 0));
-    assert_false(rates_has(NULL, cur("USD")));
+        assert_true(cmi_rates_has(r, cur(needed[i])));
+    assert_false(cmi_rates_has(r, cur("XAU")));
+    assert_false(cmi_rates_has(r, 0));
+    assert_false(cmi_rates_has(NULL, cur("USD")));
 }
 
 static void test_default_conversions(void **state)
 {
     (void)state;
-    const rates *r = rates_default();
+    const rates *r = cmi_rates_default();
     double cny = convert(r, 1, "USD", "CNY");
     assert_true(cny > 7.1 && cny < 7.3);
     double usd = convert(r, 100, "EUR", "USD");
@@ -105,14 +105,14 @@ static void test_default_conversions(void **state)
     assert_true(fabs(convert(r, vnd, "VND", "CNY") - amount) / amount < 1e-9);
 
     double out = 42;
-    assert_int_equal(rates_convert(r, 1, cur("USD"), cur("XAU"), &out), -1);
-    assert_int_equal(rates_convert(r, 1, cur("XAU"), cur("USD"), &out), -1);
-    assert_int_equal(rates_convert(r, 1, 0, cur("USD"), &out), -1);
-    assert_int_equal(rates_convert(r, 1, cur("USD"), 0, &out), -1);
-    assert_int_equal(rates_convert(r, 1, UINT16_MAX, UINT16_MAX, &out), -1);
-    assert_int_equal(rates_convert(NULL, 1, cur("USD"), cur("CNY"), &out), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, cur("USD"), cur("XAU"), &out), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, cur("XAU"), cur("USD"), &out), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, 0, cur("USD"), &out), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, cur("USD"), 0, &out), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, UINT16_MAX, UINT16_MAX, &out), -1);
+    assert_int_equal(cmi_rates_convert(NULL, 1, cur("USD"), cur("CNY"), &out), -1);
     assert_true(out == 42);
-    assert_int_equal(rates_convert(r, 1, cur("USD"), cur("CNY"), NULL), -1);
+    assert_int_equal(cmi_rates_convert(r, 1, cur("USD"), cur("CNY"), NULL), -1);
 }
 
 /* ---- loading files ------------------------------------------------------ */
@@ -164,34 +164,34 @@ static void test_load_good(void **state)
         "JPY,+160";
     write_rates(text, sizeof text - 1);
     char err[256] = "junk";
-    rates *r = rates_load(tmppath, err, sizeof err);
+    rates *r = cmi_rates_load(tmppath, err, sizeof err);
     assert_non_null(r);
     assert_string_equal(err, "");
-    assert_string_equal(rates_date(r), "2025-01-15");
-    assert_string_equal(rates_source(r), "test figures, made up");
-    assert_int_equal(rates_reference(r), cur("EUR"));
+    assert_string_equal(cmi_rates_date(r), "2025-01-15");
+    assert_string_equal(cmi_rates_source(r), "test figures, made up");
+    assert_int_equal(cmi_rates_reference(r), cur("EUR"));
     assert_true(r->count == 5);
     for (size_t i = 1; i < r->count; i++)
         assert_true(memcmp(r->rows[i - 1].code, r->rows[i].code, 3) < 0);
-    assert_true(rates_has(r, cur("JPY")));
-    assert_false(rates_has(r, cur("THB")));
+    assert_true(cmi_rates_has(r, cur("JPY")));
+    assert_false(cmi_rates_has(r, cur("THB")));
     assert_true(fabs(convert(r, 1, "EUR", "CNY") - 7.5) < 1e-12);
     assert_true(fabs(convert(r, 1, "USD", "EUR") - 1 / 1.08) < 1e-12);
     assert_true(fabs(convert(r, 125, "PHP", "CNY") - 15) < 1e-12);
     assert_true(fabs(convert(r, 1, "EUR", "JPY") - 160) < 1e-12);
     double out;
-    assert_int_equal(rates_convert(r, 1, cur("THB"), cur("EUR"), &out), -1);
-    rates_free(r);
-    rates_free(NULL);
+    assert_int_equal(cmi_rates_convert(r, 1, cur("THB"), cur("EUR"), &out), -1);
+    cmi_rates_free(r);
+    cmi_rates_free(NULL);
 
     /* LF only, no comments other than the three keys, err may be NULL */
     static const char plain[] =
         "# date: 2024-12-31\n# source: s\n# reference: USD\ncurrency,per_reference\nUSD,1\n";
     write_rates(plain, sizeof plain - 1);
-    r = rates_load(tmppath, NULL, 0);
+    r = cmi_rates_load(tmppath, NULL, 0);
     assert_non_null(r);
     assert_true(r->count == 1);
-    rates_free(r);
+    cmi_rates_free(r);
 }
 
 static void test_load_other_locale(void **state)
@@ -208,11 +208,11 @@ static void test_load_other_locale(void **state)
         "# date: 2025-06-30\n# source: s\n# reference: USD\ncurrency,per_reference\nUSD,1\nCNY,7.25\n";
     write_rates(text, sizeof text - 1);
     char err[256];
-    rates *r = rates_load(tmppath, err, sizeof err);
+    rates *r = cmi_rates_load(tmppath, err, sizeof err);
     setlocale(LC_NUMERIC, saved);
     assert_non_null(r);
     assert_true(fabs(convert(r, 1, "USD", "CNY") - 7.25) < 1e-12);
-    rates_free(r);
+    cmi_rates_free(r);
 }
 
 struct bad_case {
@@ -276,7 +276,7 @@ static void test_load_bad(void **state)
     for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
         char err[512], want[512];
         write_rates(bad_cases[i].text, strlen(bad_cases[i].text));
-        rates *r = rates_load(tmppath, err, sizeof err);
+        rates *r = cmi_rates_load(tmppath, err, sizeof err);
         snprintf(want, sizeof want, "%s%s", tmppath, bad_cases[i].message);
         if (r != NULL || strcmp(err, want) != 0)
             print_error("case %zu:\n  text: %s\n  got:  %s\n  want: %s\n", i,
@@ -284,9 +284,9 @@ static void test_load_bad(void **state)
         assert_null(r);
         assert_string_equal(err, want);
         /* a NULL or short buffer is fine */
-        assert_null(rates_load(tmppath, NULL, 0));
+        assert_null(cmi_rates_load(tmppath, NULL, 0));
         char small[8];
-        assert_null(rates_load(tmppath, small, sizeof small));
+        assert_null(cmi_rates_load(tmppath, small, sizeof small));
         assert_int_equal(strlen(small), sizeof small - 1);
     }
 }
@@ -295,13 +295,13 @@ static void test_load_unreadable(void **state)
 {
     (void)state;
     char err[512];
-    assert_null(rates_load("/nonexistent/rates.csv", err, sizeof err));
+    assert_null(cmi_rates_load("/nonexistent/rates.csv", err, sizeof err));
     assert_string_equal(err, "/nonexistent/rates.csv: cannot open: No such file or directory");
-    assert_null(rates_load("/tmp", err, sizeof err));
+    assert_null(cmi_rates_load("/tmp", err, sizeof err));
     assert_string_equal(err, "/tmp: read error: Is a directory");
-    assert_null(rates_load(NULL, err, sizeof err));
+    assert_null(cmi_rates_load(NULL, err, sizeof err));
     assert_string_equal(err, "(null): no rates file name given");
-    assert_null(rates_load("", err, sizeof err));
+    assert_null(cmi_rates_load("", err, sizeof err));
     assert_string_equal(err, ": no rates file name given");
 }
 

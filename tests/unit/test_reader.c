@@ -34,29 +34,29 @@ static int temp_fd(const char *text, size_t len)
 static void csv_dump(source *src, size_t max, char *out, size_t cap)
 {
     csvr c;
-    csvr_init(&c, src, 0, max);
+    cmi_csvr_init(&c, src, 0, max);
     c.comment = '#';
     size_t o = 0;
     out[0] = '\0';
     for (;;) {
-        int got = csvr_next(&c);
+        int got = cmi_csvr_next(&c);
         if (got < 0) {
             o += (size_t)snprintf(out + o, cap - o, "error %d at %lu:%lu\n", (int)c.error,
-                                  src_line(src, c.error_at), src_column(src, c.error_at));
+                                  cmi_src_line(src, c.error_at), cmi_src_column(src, c.error_at));
             break;
         }
         if (got == 0)
             break;
-        o += (size_t)snprintf(out + o, cap - o, "line %lu%s%s:", src_line(src, c.start),
+        o += (size_t)snprintf(out + o, cap - o, "line %lu%s%s:", cmi_src_line(src, c.start),
                               c.too_long ? " too long" : "", c.is_comment ? " comment" : "");
         for (size_t i = 0; i < c.nfields && !c.too_long; i++)
             o += (size_t)snprintf(out + o, cap - o, " [%s]@%lu:%lu", c.text + c.fields[i].off,
-                                  src_line(src, c.fields[i].at),
-                                  src_column(src, c.fields[i].at));
+                                  cmi_src_line(src, c.fields[i].at),
+                                  cmi_src_column(src, c.fields[i].at));
         o += (size_t)snprintf(out + o, cap - o, " (%zu fields, %zu bytes)\n", c.nfields, c.bytes);
         assert_true(o < cap);
     }
-    csvr_free(&c);
+    cmi_csvr_free(&c);
 }
 
 static void csv_same_in_chunks(const char *text, size_t max, const char *want)
@@ -64,15 +64,15 @@ static void csv_same_in_chunks(const char *text, size_t max, const char *want)
     static char mem[8192], got[8192];
     size_t len = strlen(text);
     source s;
-    src_init_memory(&s, text, len);
+    cmi_src_init_memory(&s, text, len);
     csv_dump(&s, max, mem, sizeof mem);
     if (want && strcmp(mem, want) != 0)
         fail_msg("from memory:\n%s\nexpected:\n%s", mem, want);
     for (size_t chunk = 1; chunk <= 9; chunk++) {
         int fd = temp_fd(text, len);
-        assert_int_equal(src_init_fd(&s, fd, chunk), 0);
+        assert_int_equal(cmi_src_init_fd(&s, fd, chunk), 0);
         csv_dump(&s, max, got, sizeof got);
-        src_free(&s);
+        cmi_src_free(&s);
         close(fd);
         if (strcmp(mem, got) != 0)
             fail_msg("chunk %zu:\n%s\nfrom memory:\n%s", chunk, got, mem);
@@ -114,7 +114,7 @@ static void test_csv_errors(void **state)
     static const char nul[] = "a,b\n1,te\0ch\n";
     static char out[512];
     source s;
-    src_init_memory(&s, nul, sizeof nul - 1);
+    cmi_src_init_memory(&s, nul, sizeof nul - 1);
     csv_dump(&s, 1 << 20, out, sizeof out);
     assert_string_equal(out, "line 1: [a]@1:1 [b]@1:3 (2 fields, 4 bytes)\nerror 3 at 2:5\n");
 }
@@ -123,21 +123,21 @@ static void test_csv_errors(void **state)
 static void json_dump(source *src, size_t max, char *out, size_t cap)
 {
     size_t o = 0;
-    size_t i = jsonr_skip_ws(src, 0) + 1;     /* past '[' */
+    size_t i = cmi_jsonr_skip_ws(src, 0) + 1;     /* past '[' */
     out[0] = '\0';
     for (;;) {
-        i = jsonr_skip_ws(src, i);
-        int c = src_byte(src, i);
+        i = cmi_jsonr_skip_ws(src, i);
+        int c = cmi_src_byte(src, i);
         if (c < 0 || c == ']')
             break;
         if (c == ',') {
             i++;
             continue;
         }
-        src_keep(src, i);
-        unsigned long line = src_line(src, i), col = src_column(src, i);
+        cmi_src_keep(src, i);
+        unsigned long line = cmi_src_line(src, i), col = cmi_src_column(src, i);
         size_t end;
-        int sc = jsonr_value(src, i, max, &end);
+        int sc = cmi_jsonr_value(src, i, max, &end);
         o += (size_t)snprintf(out + o, cap - o, "%d %lu:%lu %zu", sc, line, col, end - i);
         if (sc == JSONR_OK || sc == JSONR_EOF)
             o += (size_t)snprintf(out + o, cap - o, " %.*s", (int)(end - i), src_at(src, i));
@@ -153,15 +153,15 @@ static void json_same_in_chunks(const char *text, size_t max, const char *want)
     static char mem[4096], got[4096];
     size_t len = strlen(text);
     source s;
-    src_init_memory(&s, text, len);
+    cmi_src_init_memory(&s, text, len);
     json_dump(&s, max, mem, sizeof mem);
     if (strcmp(mem, want) != 0)
         fail_msg("from memory:\n%s\nexpected:\n%s", mem, want);
     for (size_t chunk = 1; chunk <= 9; chunk++) {
         int fd = temp_fd(text, len);
-        assert_int_equal(src_init_fd(&s, fd, chunk), 0);
+        assert_int_equal(cmi_src_init_fd(&s, fd, chunk), 0);
         json_dump(&s, max, got, sizeof got);
-        src_free(&s);
+        cmi_src_free(&s);
         close(fd);
         if (strcmp(mem, got) != 0)
             fail_msg("chunk %zu:\n%s\nfrom memory:\n%s", chunk, got, mem);
@@ -194,25 +194,25 @@ static void test_jsonl_lines(void **state)
         source s;
         int fd = -1;
         if (chunk == 0) {
-            src_init_memory(&s, text, sizeof text - 1);
+            cmi_src_init_memory(&s, text, sizeof text - 1);
         } else {
             fd = temp_fd(text, sizeof text - 1);
-            assert_int_equal(src_init_fd(&s, fd, chunk), 0);
+            assert_int_equal(cmi_src_init_fd(&s, fd, chunk), 0);
         }
         char out[512];
         size_t o = 0, i = 0;
-        while (src_avail(&s, i)) {
-            src_keep(&s, i);
+        while (cmi_src_avail(&s, i)) {
+            cmi_src_keep(&s, i);
             size_t eol, next;
             int long_line;
-            unsigned long line = src_line(&s, i);
-            assert_int_equal(jsonr_line(&s, i, 20, &eol, &next, &long_line), 0);
+            unsigned long line = cmi_src_line(&s, i);
+            assert_int_equal(cmi_jsonr_line(&s, i, 20, &eol, &next, &long_line), 0);
             o += (size_t)snprintf(out + o, sizeof out - o, "%lu:%zu%s;", line, eol - i,
                                   long_line ? " long" : "");
             i = next;
         }
         assert_string_equal(out, "1:8;2:0;3:39 long;4:7;");
-        src_free(&s);
+        cmi_src_free(&s);
         if (fd >= 0)
             close(fd);
     }

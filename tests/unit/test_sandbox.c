@@ -34,11 +34,11 @@ static int run_code(const char *code, char *err, size_t errlen, double *seconds)
     assert_int_equal(write(fd, code, strlen(code)), (ssize_t)strlen(code));
     close(fd);
     sandbox_limits lim = { memory_limit, 0, 0 };  /* default budgets */
-    sandbox *sb = sandbox_new(&lim, "rules/lib");
+    sandbox *sb = cmi_sandbox_new(&lim, "rules/lib");
     assert_non_null(sb);
     double t0 = now();
     err[0] = '\0';
-    int rc = sandbox_dofile(sb, path, 0, err, errlen);
+    int rc = cmi_sandbox_dofile(sb, path, 0, err, errlen);
     if (seconds)
         *seconds = now() - t0;
     /* the state still works after the failure */
@@ -49,10 +49,10 @@ static int run_code(const char *code, char *err, size_t errlen, double *seconds)
     const char ok[] = "local x = 0 for i = 1, 10 do x = x + i end assert(x == 55)";
     assert_int_equal(write(fd2, ok, sizeof ok - 1), (ssize_t)(sizeof ok - 1));
     close(fd2);
-    assert_int_equal(sandbox_dofile(sb, path2, 0, err2, sizeof err2), 0);
+    assert_int_equal(cmi_sandbox_dofile(sb, path2, 0, err2, sizeof err2), 0);
     unlink(path2);
     unlink(path);
-    sandbox_free(sb);
+    cmi_sandbox_free(sb);
     return rc;
 }
 

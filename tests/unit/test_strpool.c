@@ -14,69 +14,69 @@ static void test_intern_identity(void **state)
 {
     (void)state;
     strpool p;
-    assert_int_equal(strpool_init(&p), 0);
+    assert_int_equal(cmi_strpool_init(&p), 0);
     str_ref a, b, c, e;
-    assert_int_equal(strpool_intern(&p, "abaca", 5, &a), 0);
-    assert_int_equal(strpool_intern(&p, "abaca fiber", 5, &b), 0); /* only 5 bytes */
-    assert_int_equal(strpool_intern(&p, "rubber", 6, &c), 0);
-    assert_int_equal(strpool_intern(&p, "", 0, &e), 0);
+    assert_int_equal(cmi_strpool_intern(&p, "abaca", 5, &a), 0);
+    assert_int_equal(cmi_strpool_intern(&p, "abaca fiber", 5, &b), 0); /* only 5 bytes */
+    assert_int_equal(cmi_strpool_intern(&p, "rubber", 6, &c), 0);
+    assert_int_equal(cmi_strpool_intern(&p, "", 0, &e), 0);
     assert_int_equal(a, b);
     assert_int_not_equal(a, c);
     assert_int_equal(e, STR_NONE);
     assert_string_equal(strpool_get(&p, a), "abaca");
     assert_string_equal(strpool_get(&p, e), "");
-    assert_int_equal(strpool_find(&p, "rubber", 6), c);
-    assert_int_equal(strpool_find(&p, "rub", 3), STR_NONE);
+    assert_int_equal(cmi_strpool_find(&p, "rubber", 6), c);
+    assert_int_equal(cmi_strpool_find(&p, "rub", 3), STR_NONE);
     /* a prefix of an interned string is a different string */
     str_ref d;
-    assert_int_equal(strpool_intern(&p, "rub", 3, &d), 0);
+    assert_int_equal(cmi_strpool_intern(&p, "rub", 3, &d), 0);
     assert_int_not_equal(c, d);
-    strpool_free(&p);
+    cmi_strpool_free(&p);
 }
 
 static void test_many_and_rehash(void **state)
 {
     (void)state;
     strpool p;
-    assert_int_equal(strpool_init(&p), 0);
+    assert_int_equal(cmi_strpool_init(&p), 0);
     char buf[32];
     str_ref refs[5000];
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(buf, sizeof buf, "id-%d", i);
-        assert_int_equal(strpool_intern(&p, buf, (size_t)n, &refs[i]), 0);
+        assert_int_equal(cmi_strpool_intern(&p, buf, (size_t)n, &refs[i]), 0);
     }
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(buf, sizeof buf, "id-%d", i);
-        assert_int_equal(strpool_find(&p, buf, (size_t)n), refs[i]);
+        assert_int_equal(cmi_strpool_find(&p, buf, (size_t)n), refs[i]);
         assert_string_equal(strpool_get(&p, refs[i]), buf);
     }
-    strpool_free(&p);
+    cmi_strpool_free(&p);
 }
 
 static void test_rollback(void **state)
 {
     (void)state;
     strpool p;
-    assert_int_equal(strpool_init(&p), 0);
+    assert_int_equal(cmi_strpool_init(&p), 0);
     str_ref keep, gone;
-    assert_int_equal(strpool_intern(&p, "keep", 4, &keep), 0);
-    strpool_mark m = strpool_mark_now(&p);
+    assert_int_equal(cmi_strpool_intern(&p, "keep", 4, &keep), 0);
+    strpool_mark m = cmi_strpool_mark_now(&p);
     char buf[32];
     /* enough strings to force the table to grow after the mark */
     for (int i = 0; i < 2000; i++) {
         int n = snprintf(buf, sizeof buf, "tmp-%d", i);
-        assert_int_equal(strpool_intern(&p, buf, (size_t)n, &gone), 0);
+        assert_int_equal(cmi_strpool_intern(&p, buf, (size_t)n, &gone), 0);
     }
-    strpool_rollback(&p, m);
-    assert_int_equal(strpool_find(&p, "keep", 4), keep);
-    assert_int_equal(strpool_find(&p, "tmp-0", 5), STR_NONE);
-    assert_int_equal(strpool_find(&p, "tmp-1999", 8), STR_NONE);
+    cmi_strpool_rollback(&p, m);
+    assert_int_equal(cmi_strpool_find(&p, "keep", 4), keep);
+    assert_int_equal(cmi_strpool_find(&p, "tmp-0", 5), STR_NONE);
+    assert_int_equal(cmi_strpool_find(&p, "tmp-1999", 8), STR_NONE);
     /* the pool still works after a rollback */
     str_ref again;
-    assert_int_equal(strpool_intern(&p, "tmp-5", 5, &again), 0);
-    assert_int_equal(strpool_find(&p, "tmp-5", 5), again);
+    assert_int_equal(cmi_strpool_intern(&p, "tmp-5", 5, &again), 0);
+    assert_int_equal(cmi_strpool_find(&p, "tmp-5", 5), again);
     assert_string_equal(strpool_get(&p, again), "tmp-5");
-    strpool_free(&p);
+    cmi_strpool_free(&p);
 }
 
 int main(void)

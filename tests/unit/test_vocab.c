@@ -14,12 +14,12 @@ static void check_list(int vocab, const char *const *words)
 {
     int n = 0;
     for (; words[n]; n++) {
-        assert_int_equal(vocab_lookup(vocab, words[n], strlen(words[n])), n);
-        assert_string_equal(vocab_word(vocab, n), words[n]);
-        assert_non_null(strstr(vocab_expected(vocab), words[n]));
+        assert_int_equal(cmi_vocab_lookup(vocab, words[n], strlen(words[n])), n);
+        assert_string_equal(cmi_vocab_word(vocab, n), words[n]);
+        assert_non_null(strstr(cmi_vocab_expected(vocab), words[n]));
     }
-    assert_int_equal(vocab_size(vocab), n);
-    assert_null(vocab_word(vocab, n));
+    assert_int_equal(cmi_vocab_size(vocab), n);
+    assert_null(cmi_vocab_word(vocab, n));
 }
 
 static void test_schema_words(void **state)
@@ -51,15 +51,15 @@ static void test_schema_words(void **state)
 static void test_unknown_words(void **state)
 {
     (void)state;
-    assert_int_equal(vocab_lookup(VOCAB_A, "Technology", 10), -1);
-    assert_int_equal(vocab_lookup(VOCAB_A, "tech", 4), -1);
-    assert_int_equal(vocab_lookup(VOCAB_A, "technologyx", 11), -1);
-    assert_int_equal(vocab_lookup(VOCAB_D, "aiib", 4), -1);
-    assert_int_equal(vocab_lookup(VOCAB_D, "", 0), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_A, "Technology", 10), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_A, "tech", 4), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_A, "technologyx", 11), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_D, "aiib", 4), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_D, "", 0), -1);
     /* not NUL-terminated: only the first len bytes count */
-    assert_int_equal(vocab_lookup(VOCAB_E, "loanXYZ", 4), 0);
-    assert_int_equal(vocab_lookup(VOCAB_COUNT, "loan", 4), -1);
-    assert_int_equal(vocab_lookup(-1, "loan", 4), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_E, "loanXYZ", 4), 0);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_COUNT, "loan", 4), -1);
+    assert_int_equal(cmi_vocab_lookup(-1, "loan", 4), -1);
 }
 
 /* A cell or key holding a NUL byte (issue 10, row 2): a word that matches up
@@ -69,13 +69,13 @@ static void test_nul_in_word(void **state)
 {
     (void)state;
     static const char srf[] = "SRF\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-    assert_int_equal(vocab_lookup(VOCAB_D, srf, sizeof srf - 1), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_D, srf, sizeof srf - 1), -1);
     static const char tech[] = "te\0chnology";
-    assert_int_equal(vocab_lookup(VOCAB_A, tech, sizeof tech - 1), -1);
+    assert_int_equal(cmi_vocab_lookup(VOCAB_A, tech, sizeof tech - 1), -1);
     static const char id[] = "id\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-    assert_null(schema_field(0, id, sizeof id - 1));
-    assert_non_null(schema_field(0, "id", 2));
-    assert_non_null(schema_field(1, "revenue.amountXYZ", 14));
+    assert_null(cmi_schema_field(0, id, sizeof id - 1));
+    assert_non_null(cmi_schema_field(0, "id", 2));
+    assert_non_null(cmi_schema_field(1, "revenue.amountXYZ", 14));
 }
 
 int main(void)
