@@ -113,6 +113,11 @@ void explain_json_fields(FILE *f, const cm_result *r);
 
 /* Print a JSON string literal. */
 void json_print_string(FILE *f, const char *s);
+/* One rule's explanation as a JSON object {"rule", "score", "weight",
+ * "contribution", "reason"}, with "side" (JX_SIDE) and "error" (JX_ERROR)
+ * where they apply. */
+enum { JX_SIDE = 1, JX_ERROR = 2 };
+void json_explain_item(FILE *f, const cm_explain_item *it, int extras);
 /* Print one diagnostic as a JSON object. */
 void json_print_diag(FILE *f, const cm_diag *d);
 

@@ -505,19 +505,11 @@ static void json_assign_row(FILE *f, const run *r, const cm_assign_row *row)
         free(why);
     }
     if (r->a->explain && res) {
-        char b2[32], b3[32];
         fputs(",\"explain\":[", f);
         for (size_t k = 0; k < cm_result_rule_count(res); k++) {
-            const cm_explain_item *it = cm_result_explain(res, 0, k);
-            fprintf(f, "%s{\"rule\":", k ? "," : "");
-            json_print_string(f, it->rule);
-            fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                    num_shortest(b, sizeof b, it->score), num_shortest(b2, sizeof b2, it->weight),
-                    num_shortest(b3, sizeof b3, it->contribution));
-            json_print_string(f, it->reason);
-            if (it->region_side)
-                fputs(",\"side\":\"region\"", f);
-            fputc('}', f);
+            if (k)
+                fputc(',', f);
+            json_explain_item(f, cm_result_explain(res, 0, k), JX_SIDE);
         }
         fputc(']', f);
     }

@@ -427,7 +427,7 @@ static void sens_json(FILE *f, const char *key, const cm_result *r, size_t i, cm
 static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
                        const cm_engine *sources)
 {
-    char b1[32], b2[32], b3[32];
+    char b1[32];
     const cm_match_row *row = cm_result_row(r, i);
     fputs("{\"enterprise\":", f);
     json_print_string(f, row->enterprise);
@@ -450,18 +450,9 @@ static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int r
     if (explain) {
         fputs(",\"explain\":[", f);
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-            const cm_explain_item *it = cm_result_explain(r, i, k);
-            fprintf(f, "%s{\"rule\":", k ? "," : "");
-            json_print_string(f, it->rule);
-            fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                    num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
-                    num_shortest(b3, sizeof b3, it->contribution));
-            json_print_string(f, it->reason);
-            if (it->region_side)
-                fputs(",\"side\":\"region\"", f);
-            if (it->error)
-                fputs(",\"error\":true", f);
-            fputc('}', f);
+            if (k)
+                fputc(',', f);
+            json_explain_item(f, cm_result_explain(r, i, k), JX_SIDE | JX_ERROR);
         }
         fputc(']', f);
     }
@@ -486,7 +477,7 @@ static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a,
 
 void explain_json_fields(FILE *f, const cm_result *r)
 {
-    char b1[32], b2[32], b3[32];
+    char b1[32];
     const cm_match_row *row = cm_result_row(r, 0);
     fputs(",\"enterprise\":", f);
     json_print_string(f, row->enterprise);
@@ -503,14 +494,9 @@ void explain_json_fields(FILE *f, const cm_result *r)
     }
     fprintf(f, "],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
     for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-        const cm_explain_item *it = cm_result_explain(r, 0, k);
-        fprintf(f, "%s{\"rule\":", k ? "," : "");
-        json_print_string(f, it->rule);
-        fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
-                num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
-                num_shortest(b3, sizeof b3, it->contribution));
-        json_print_string(f, it->reason);
-        fputc('}', f);
+        if (k)
+            fputc(',', f);
+        json_explain_item(f, cm_result_explain(r, 0, k), 0);
     }
     fputc(']', f);
 }

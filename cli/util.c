@@ -81,6 +81,22 @@ int load_args_option(load_args *a, int opt, const char *arg, const char *prog)
 
 void json_print_string(FILE *f, const char *s) { cm_write_json_string(s, file_sink, f); }
 
+void json_explain_item(FILE *f, const cm_explain_item *it, int extras)
+{
+    char b1[32], b2[32], b3[32];
+    fputs("{\"rule\":", f);
+    json_print_string(f, it->rule);
+    fprintf(f, ",\"score\":%s,\"weight\":%s,\"contribution\":%s,\"reason\":",
+            num_shortest(b1, sizeof b1, it->score), num_shortest(b2, sizeof b2, it->weight),
+            num_shortest(b3, sizeof b3, it->contribution));
+    json_print_string(f, it->reason);
+    if ((extras & JX_SIDE) && it->region_side)
+        fputs(",\"side\":\"region\"", f);
+    if ((extras & JX_ERROR) && it->error)
+        fputs(",\"error\":true", f);
+    fputc('}', f);
+}
+
 static void json_member(FILE *f, const char *key, const char *value, int *first)
 {
     if (value == NULL)
