@@ -1135,64 +1135,234 @@ static int stats_figures(cm_result *r, const cm_policy *p, const mstats *s)
     return 0;
 }
 
+/* The job's settings: what it ranks, how many partners it keeps (top, and
+ * the candidates diversity or an aggregate re-ranks), the filters' order. */
+static cm_status job_init(job *j, cm_engine *e, cm_policy *p, const cm_match_options *o,
+                          int outer_side, const uint32_t *outer_list, size_t nouter)
+{
+    const store *st = cmi_engine_store(e);
+    memset(j, 0, sizeof *j);
+    j->p = p;
+    j->st = st;
+    j->o = o;
+    j->outer_side = outer_side;
+    j->outer_list = outer_list;
+    j->nouter = nouter;
+    j->ninner = st->kinds[!outer_side].count;
+    j->k = o->top ? o->top : p->top;
+    if (j->k > 10000000 || (nouter && j->k > SIZE_MAX / sizeof(kept) / nouter))
+        return cmi_engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
+                               j->k);
+    j->top = j->k;
+    j->top_out = j->k;
+    /* an aggregate ranks by its method: no diversity re-ranking on top of it */
+    int div_on = !p->agg.on && (o->diversity > 0 || (o->diversity == 0 && p->diversity.by));
+    static const div_spec div_default = { DIV_GROUP | DIV_OFFERS, 0.1, 10 };
+    if (outer_side == SIDE_REGION && div_on) {
+        j->div = p->diversity.by ? &p->diversity : &div_default;
+        j->k += j->div->window;         /* the candidates a partner may be moved up from */
+    }
+    if (p->agg.on && p->agg.candidates > j->k)
+        j->k = p->agg.candidates;         /* ranked by the method, then cut to top_out */
+    if (j->k > j->ninner)
+        j->k = j->ninner ? j->ninner : 1;   /* no more partners than there are */
+    j->min_score = o->min_score >= 0 ? o->min_score : p->min_score;
+    j->by_region_view = outer_side == SIDE_REGION && p->has_region_rules;
+    /* built-in filters first: they are cheap and may spare the Lua ones */
+    size_t nf = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->nfilters && nf < 256; i++)
+            if ((p->filters[i].b.kind == B_LUA) == pass)
+                j->filters_order[nf++] = (int)i;
+    if (p->nrules > 1024)
+        return cmi_engine_fail(e, CM_EUSAGE, "%s: %zu rules (at most 1024)", p->path, p->nrules);
+    return CM_OK;
+}
+
+/* A worker's buffers, and its own Lua state when there are several.
+ * 0, -1 out of memory, -2 the state could not be opened (err says why). */
+static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen)
+{
+    cm_policy *p = j->p;
+    int stats = j->o->stats;
+    w->j = j;
+    w->scores = cm_calloc(p->nrules, sizeof *w->scores);
+    w->stats = stats ? cmi_mstats_new(p) : NULL;
+    if (j->cand_filter) {
+        w->cand = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->cand);
+        w->cbits = cm_calloc(j->ninner / 64 + 1, sizeof *w->cbits);
+    }
+    if (j->icache_total) {
+        w->cval = cm_malloc(j->icache_total * sizeof *w->cval);
+        w->cstamp = cm_calloc(j->icache_total, sizeof *w->cstamp);
+    }
+    if (w->scores == NULL || (stats && w->stats == NULL) ||
+        (j->cand_filter && (w->cand == NULL || w->cbits == NULL)) ||
+        (j->icache_total && (w->cval == NULL || w->cstamp == NULL)))
+        return -1;
+    if (nthreads == 1) {
+        w->use = &p->main;
+        return 0;
+    }
+    if (cmi_pstate_open(p, &w->ps, err, errlen) < 0)
+        return -2;
+    w->use = &w->ps;
+    return 0;
+}
+
+/* The rows of a finished job, with their explanations, notes and errors. */
+static cm_status job_result(job *j, cm_engine *e, const mstats *stats, cm_result **out)
+{
+    const store *st = j->st;
+    const cm_policy *p = j->p;
+    const cm_match_options *o = j->o;
+    size_t nouter = j->nouter;
+    const uint32_t *outer_list = j->outer_list;
+    int outer_side = j->outer_side;
+    cm_result *r = cm_calloc(1, sizeof *r);
+    size_t nrows = 0, div_len = 1;
+    char div_tmp[DIV_REASON_MAX];
+    for (size_t i = 0; i < nouter; i++) {
+        nrows += j->counts[i];
+        for (uint32_t k = 0; j->div && k < j->counts[i]; k++) {   /* the moved rows' reasons */
+            cmi_div_reason(st, &j->notes[i * j->top + k], k + 1, div_tmp, sizeof div_tmp);
+            div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
+        }
+    }
+    size_t div_used = 0;
+    if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
+        (j->div && (r->div_text = cm_malloc(div_len)) == NULL) ||
+        (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
+        cm_result_free(r);
+        return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
+    }
+    r->nrules = p->nrules;
+    r->pairs = j->pairs;
+    r->vetoed = j->vetoed;
+    r->pruned = j->pruned;
+    r->errors_total = j->errors_total;
+    if (o->stats && stats_figures(r, p, stats) < 0) {
+        cm_result_free(r);
+        return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
+    }
+    size_t row = 0;
+    for (size_t i = 0; i < nouter; i++) {
+        uint32_t oi = outer_list ? outer_list[i] : (uint32_t)i;
+        for (uint32_t k = 0; k < j->counts[i]; k++) {
+            const kept *kp = &j->slots[i * j->k + k];
+            uint32_t ei = outer_side == SIDE_ENTERPRISE ? oi : kp->partner;
+            uint32_t ri = outer_side == SIDE_ENTERPRISE ? kp->partner : oi;
+            cm_match_row *rw = &r->rows[row];
+            rw->enterprise = strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id);
+            rw->region = strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id);
+            rw->score = j->by_region_view ? kp->other : kp->score;
+            rw->region_score = j->by_region_view ? kp->score : kp->other;
+            rw->rank = k + 1;
+            rw->score_rank = k + 1;
+            if (j->div) {
+                const div_note *nt = &j->notes[i * j->top + k];
+                cmi_div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
+                rw->score_rank = nt->score_rank;
+                if (div_tmp[0]) {
+                    size_t len = strlen(div_tmp) + 1;
+                    rw->diversity = memcpy(r->div_text + div_used, div_tmp, len);
+                    div_used += len;
+                }
+            }
+            if (o->explain)
+                r->row_items[row] = j->expl[i].items + (size_t)k * p->nrules;
+            row++;
+        }
+    }
+    r->nrows = nrows;
+    r->expl = j->expl;
+    r->nexpl = o->explain ? nouter : 0;
+    j->expl = NULL;
+    /* errors skipped with --on-error=skip, the earliest first */
+    size_t keep = j->nerrors < ERRORS_KEPT ? j->nerrors : ERRORS_KEPT;
+    r->errors = cm_calloc(keep ? keep : 1, sizeof *r->errors);
+    if (r->errors) {
+        for (size_t i = 0; i < keep; i++) {
+            r->errors[i] = j->errors[i].msg;
+            j->errors[i].msg = NULL;
+        }
+        r->nerrors = keep;
+    }
+    if ((o->explain || o->stats) && own_names(r, p) < 0) {
+        cm_result_free(r);
+        return cmi_engine_fail(e, CM_ENOMEM, "out of memory");
+    }
+    *out = r;
+    return CM_OK;
+}
+
+/* Everything a job and its workers hold, whatever state it stopped in. */
+static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
+{
+    const cm_policy *p = j->p;
+    size_t nouter = j->nouter;
+    for (size_t i = 0; i < j->nerrors; i++)
+        cm_free(j->errors[i].msg);
+    cm_free(j->errors);
+    if (j->expl) {
+        for (size_t i = 0; i < nouter; i++) {
+            cm_free(j->expl[i].items);
+            cm_free(j->expl[i].text);
+        }
+        cm_free(j->expl);
+    }
+    cm_free((void *)j->rank);
+    cm_free(j->slots);
+    cm_free(j->counts);
+    cm_free(j->notes);
+    for (int i = 0; workers && i < nthreads; i++) {
+        cm_free(workers[i].scores);
+        cm_free(workers[i].mcache);
+        cm_free(workers[i].cand);
+        cm_free(workers[i].cbits);
+        cm_free(workers[i].cval);
+        cm_free(workers[i].cstamp);
+        cmi_mstats_free(workers[i].stats);
+    }
+    cm_free(j->post);
+    cm_free(j->always);
+    if (j->icache) {
+        size_t nparts = 0;
+        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
+            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
+        for (size_t i = 0; i < nparts; i++)
+            cm_free(j->icache[i].cls);
+        cm_free(j->icache);
+    }
+    cm_free(j->part_base);
+    cm_free(j->rest_upper);
+    cm_free(workers);
+    cm_free(tids);
+    pthread_mutex_destroy(&j->lock);
+}
+
 static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, int outer_side,
                          const uint32_t *outer_list, size_t nouter, cm_result **out)
 {
-    const store *st = cmi_engine_store(e);
     char err[1200];
     *out = NULL;
     if (cmi_policy_derive(p, o->threads > 0 ? o->threads : cpu_count(), err, sizeof err) < 0)
         return cmi_engine_fail(e, CM_EINPUT, "%s", err);
     job j;
-    memset(&j, 0, sizeof j);
-    j.p = p;
-    j.st = st;
-    j.o = o;
-    j.outer_side = outer_side;
-    j.outer_list = outer_list;
-    j.nouter = nouter;
-    j.ninner = st->kinds[!outer_side].count;
-    j.k = o->top ? o->top : p->top;
-    if (j.k > 10000000 || (nouter && j.k > SIZE_MAX / sizeof(kept) / nouter))
-        return cmi_engine_fail(e, CM_EUSAGE, "top %zu is more than can be kept (at most 10000000)",
-                           j.k);
-    j.top = j.k;
-    j.top_out = j.k;
-    /* an aggregate ranks by its method: no diversity re-ranking on top of it */
-    int div_on = !p->agg.on && (o->diversity > 0 || (o->diversity == 0 && p->diversity.by));
-    static const div_spec div_default = { DIV_GROUP | DIV_OFFERS, 0.1, 10 };
-    if (outer_side == SIDE_REGION && div_on) {
-        j.div = p->diversity.by ? &p->diversity : &div_default;
-        j.k += j.div->window;         /* the candidates a partner may be moved up from */
-    }
-    if (p->agg.on && p->agg.candidates > j.k)
-        j.k = p->agg.candidates;         /* ranked by the method, then cut to top_out */
-    if (j.k > j.ninner)
-        j.k = j.ninner ? j.ninner : 1;   /* no more partners than there are */
-    j.min_score = o->min_score >= 0 ? o->min_score : p->min_score;
-    j.by_region_view = outer_side == SIDE_REGION && p->has_region_rules;
+    cm_status status = job_init(&j, e, p, o, outer_side, outer_list, nouter);
+    if (status != CM_OK)
+        return status;
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     atomic_init(&j.stop_after, nouter);
     atomic_init(&j.nomem, 0);
     atomic_init(&j.canceled, 0);
     pthread_mutex_init(&j.lock, NULL);
-    /* built-in filters first: they are cheap and may spare the Lua ones */
-    size_t nf = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < p->nfilters && nf < 256; i++)
-            if ((p->filters[i].b.kind == B_LUA) == pass)
-                j.filters_order[nf++] = (int)i;
-
-    if (p->nrules > 1024)
-        return cmi_engine_fail(e, CM_EUSAGE, "%s: %zu rules (at most 1024)", p->path, p->nrules);
-    cm_status status = CM_OK;
-    uint32_t *rank = id_ranks(st, !outer_side);
+    j.rank = id_ranks(j.st, !outer_side);
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
     j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
     j.notes = j.div ? cm_calloc((nouter ? nouter : 1) * j.top, sizeof *j.notes) : NULL;
-    j.rank = rank;
     int nthreads = o->threads > 0 ? o->threads : cpu_count();
     if ((size_t)nthreads > nouter)
         nthreads = (int)nouter;
@@ -1205,44 +1375,22 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.prune = !o->no_prune && !o->stats;   /* stats count every pair in full */
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
-    if (rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
+    if (j.rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
         (j.div && j.notes == NULL) ||
         workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-        goto cleanup;
+        goto done;
     }
     rank_rules(&j);
     /* one Lua state per worker; a single worker uses the policy's own */
     for (int i = 0; i < nthreads; i++) {
-        workers[i].j = &j;
-        workers[i].scores = cm_calloc(p->nrules, sizeof *workers[i].scores);
-        workers[i].stats = o->stats ? cmi_mstats_new(p) : NULL;
-        if (j.cand_filter) {
-            workers[i].cand = cm_malloc((j.ninner ? j.ninner : 1) * sizeof *workers[i].cand);
-            workers[i].cbits = cm_calloc(j.ninner / 64 + 1, sizeof *workers[i].cbits);
-        }
-        if (j.icache_total) {
-            workers[i].cval = cm_malloc(j.icache_total * sizeof *workers[i].cval);
-            workers[i].cstamp = cm_calloc(j.icache_total, sizeof *workers[i].cstamp);
-        }
-        if (workers[i].scores == NULL || (o->stats && workers[i].stats == NULL) ||
-            (j.cand_filter && (workers[i].cand == NULL || workers[i].cbits == NULL)) ||
-            (j.icache_total && (workers[i].cval == NULL || workers[i].cstamp == NULL))) {
-            status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-            for (int k = 0; k < i; k++)
-                if (nthreads > 1)
-                    cmi_pstate_close(&workers[k].ps);
-            goto cleanup;
-        }
-        if (nthreads == 1) {
-            workers[i].use = &p->main;
-        } else if (cmi_pstate_open(p, &workers[i].ps, err, sizeof err) < 0) {
-            status = cmi_engine_fail(e, CM_EINPUT, "%s", err);
-            for (int k = 0; k <= i; k++)
+        int rc = open_worker(&j, &workers[i], nthreads, err, sizeof err);
+        if (rc < 0) {
+            status = rc == -1 ? cmi_engine_fail(e, CM_ENOMEM, "out of memory")
+                              : cmi_engine_fail(e, CM_EINPUT, "%s", err);
+            for (int k = 0; nthreads > 1 && k < i + (rc == -2); k++)
                 cmi_pstate_close(&workers[k].ps);
-            goto cleanup;
-        } else {
-            workers[i].use = &workers[i].ps;
+            goto done;
         }
     }
     int started = 0;
@@ -1270,136 +1418,16 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
 
     if (j.nerrors > 1)
         qsort(j.errors, j.nerrors, sizeof *j.errors, cmp_error);
-    if (atomic_load(&j.canceled)) {
+    if (atomic_load(&j.canceled))
         status = cmi_engine_fail(e, CM_ECANCELED, "the match was stopped by its caller");
-        goto cleanup;
-    }
-    if (atomic_load(&j.nomem)) {
+    else if (atomic_load(&j.nomem))
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    if (o->on_error == CM_ON_ERROR_STOP && j.nerrors) {
+    else if (o->on_error == CM_ON_ERROR_STOP && j.nerrors)
         status = cmi_engine_fail(e, CM_EINPUT, "%s", j.errors[0].msg);
-        goto cleanup;
-    }
-
-    cm_result *r = cm_calloc(1, sizeof *r);
-    size_t nrows = 0, div_len = 1;
-    char div_tmp[DIV_REASON_MAX];
-    for (size_t i = 0; i < nouter; i++) {
-        nrows += j.counts[i];
-        for (uint32_t k = 0; j.div && k < j.counts[i]; k++) {   /* the moved rows' reasons */
-            cmi_div_reason(st, &j.notes[i * j.top + k], k + 1, div_tmp, sizeof div_tmp);
-            div_len += div_tmp[0] ? strlen(div_tmp) + 1 : 0;
-        }
-    }
-    size_t div_used = 0;
-    if (r == NULL || (r->rows = cm_calloc(nrows ? nrows : 1, sizeof *r->rows)) == NULL ||
-        (j.div && (r->div_text = cm_malloc(div_len)) == NULL) ||
-        (o->explain && (r->row_items = cm_calloc(nrows ? nrows : 1, sizeof *r->row_items)) == NULL)) {
-        cm_result_free(r);
-        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    r->nrules = p->nrules;
-    r->pairs = j.pairs;
-    r->vetoed = j.vetoed;
-    r->pruned = j.pruned;
-    r->errors_total = j.errors_total;
-    if (o->stats && stats_figures(r, p, workers[0].stats) < 0) {
-        cm_result_free(r);
-        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    size_t row = 0;
-    for (size_t i = 0; i < nouter; i++) {
-        uint32_t oi = outer_list ? outer_list[i] : (uint32_t)i;
-        for (uint32_t k = 0; k < j.counts[i]; k++) {
-            const kept *kp = &j.slots[i * j.k + k];
-            uint32_t ei = outer_side == SIDE_ENTERPRISE ? oi : kp->partner;
-            uint32_t ri = outer_side == SIDE_ENTERPRISE ? kp->partner : oi;
-            cm_match_row *rw = &r->rows[row];
-            rw->enterprise = strpool_get(&st->strings, store_common(st, SIDE_ENTERPRISE, ei)->id);
-            rw->region = strpool_get(&st->strings, store_common(st, SIDE_REGION, ri)->id);
-            rw->score = j.by_region_view ? kp->other : kp->score;
-            rw->region_score = j.by_region_view ? kp->score : kp->other;
-            rw->rank = k + 1;
-            rw->score_rank = k + 1;
-            if (j.div) {
-                const div_note *nt = &j.notes[i * j.top + k];
-                cmi_div_reason(st, nt, k + 1, div_tmp, sizeof div_tmp);
-                rw->score_rank = nt->score_rank;
-                if (div_tmp[0]) {
-                    size_t len = strlen(div_tmp) + 1;
-                    rw->diversity = memcpy(r->div_text + div_used, div_tmp, len);
-                    div_used += len;
-                }
-            }
-            if (o->explain)
-                r->row_items[row] = j.expl[i].items + (size_t)k * p->nrules;
-            row++;
-        }
-    }
-    r->nrows = nrows;
-    r->expl = j.expl;
-    r->nexpl = o->explain ? nouter : 0;
-    j.expl = NULL;
-    /* errors skipped with --on-error=skip, the earliest first */
-    size_t keep = j.nerrors < ERRORS_KEPT ? j.nerrors : ERRORS_KEPT;
-    r->errors = cm_calloc(keep ? keep : 1, sizeof *r->errors);
-    if (r->errors) {
-        for (size_t i = 0; i < keep; i++) {
-            r->errors[i] = j.errors[i].msg;
-            j.errors[i].msg = NULL;
-        }
-        r->nerrors = keep;
-    }
-    if ((o->explain || o->stats) && own_names(r, p) < 0) {
-        cm_result_free(r);
-        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    *out = r;
-
-cleanup:
-    for (size_t i = 0; i < j.nerrors; i++)
-        cm_free(j.errors[i].msg);
-    cm_free(j.errors);
-    if (j.expl) {
-        for (size_t i = 0; i < nouter; i++) {
-            cm_free(j.expl[i].items);
-            cm_free(j.expl[i].text);
-        }
-        cm_free(j.expl);
-    }
-    cm_free(rank);
-    cm_free(j.slots);
-    cm_free(j.counts);
-    cm_free(j.notes);
-    for (int i = 0; workers && i < nthreads; i++) {
-        cm_free(workers[i].scores);
-        cm_free(workers[i].mcache);
-        cm_free(workers[i].cand);
-        cm_free(workers[i].cbits);
-        cm_free(workers[i].cval);
-        cm_free(workers[i].cstamp);
-        cmi_mstats_free(workers[i].stats);
-    }
-    cm_free(j.post);
-    cm_free(j.always);
-    if (j.icache) {
-        size_t nparts = 0;
-        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
-            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t i = 0; i < nparts; i++)
-            cm_free(j.icache[i].cls);
-        cm_free(j.icache);
-    }
-    cm_free(j.part_base);
-    cm_free(j.rest_upper);
-    cm_free(workers);
-    cm_free(tids);
-    pthread_mutex_destroy(&j.lock);
+    else
+        status = job_result(&j, e, workers[0].stats, out);
+done:
+    job_free(&j, workers, nthreads, tids);
     return status;
 }
 
