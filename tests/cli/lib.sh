@@ -35,3 +35,34 @@ expect_grep() {
         not_ok "$1" "no '$3' in std$2:" "$(head -c 800 "$TMP/$2")"
     fi
 }
+
+# need_chromium: Debian's chromium, installed on demand (scripts/install-deps.sh
+# report); returns 1 after a not-ok line when it cannot be had
+need_chromium() {
+    if ! command -v chromium >/dev/null 2>&1; then
+        sh scripts/install-deps.sh report >"$TMP/deps.log" 2>&1
+    fi
+    if ! command -v chromium >/dev/null 2>&1; then
+        not_ok "chromium is installed" "scripts/install-deps.sh report failed:" "$(tail -n 5 "$TMP/deps.log")"
+        return 1
+    fi
+}
+
+# serve_start LOG ARGS...: start "capmatch serve --listen 127.0.0.1:0 ARGS"
+# with its standard error in LOG; sets PID, and PORT once it listens (empty
+# when it did not within 10 s)
+serve_start() {
+    log=$1
+    shift
+    "$CAPMATCH" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
+    PID=$!
+    PORT=""
+    i=0
+    while [ $i -lt 100 ]; do
+        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
+        [ -n "$PORT" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+}

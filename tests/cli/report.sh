@@ -5,13 +5,7 @@
 # must draw something, and text from the input must stay text.
 . tests/cli/lib.sh
 
-if ! command -v chromium >/dev/null 2>&1; then
-    sh scripts/install-deps.sh report >"$TMP/deps.log" 2>&1
-fi
-if ! command -v chromium >/dev/null 2>&1; then
-    not_ok "chromium is installed" "scripts/install-deps.sh report failed:" "$(tail -n 5 "$TMP/deps.log")"
-    exit 0
-fi
+need_chromium || exit 0
 ok "chromium is installed"
 
 chrome() {

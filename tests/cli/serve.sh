@@ -15,19 +15,8 @@ trap 'for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 serve() {
     name=$1
     shift
-    "$CAPMATCH" serve --listen 127.0.0.1:0 "$@" 2>"$TMP/$name.log" &
-    PID=$!
+    serve_start "$TMP/$name.log" "$@"
     PIDS="$PIDS $PID"
-    PORT=""
-    i=0
-    while [ $i -lt 100 ]; do
-        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' \
-               "$TMP/$name.log")
-        [ -n "$PORT" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.1
-        i=$((i + 1))
-    done
     if [ -z "$PORT" ]; then
         not_ok "server $name starts" "$(head -c 800 "$TMP/$name.log")"
         exit 0

@@ -10,17 +10,8 @@ if grep -qF -- "$START" README.md; then ok "README: the server is started as the
 
 # serve: start one (log in $TMP/serve.log), its port in $PORT; 10 s at most
 serve() {
-    "$CAPMATCH" serve --regions examples/data/regions.json \
-        --enterprises examples/data/enterprises.json --policy rules/default.lua \
-        --listen 127.0.0.1:0 2>"$TMP/serve.log" &
-    PID=$!
-    PORT=""
-    i=0
-    while [ -z "$PORT" ] && [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null; do
-        sleep 0.1
-        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$TMP/serve.log")
-        i=$((i + 1))
-    done
+    serve_start "$TMP/serve.log" --regions examples/data/regions.json \
+        --enterprises examples/data/enterprises.json --policy rules/default.lua
 }
 stop() {
     kill -TERM "$PID" 2>/dev/null

@@ -6,25 +6,11 @@
 # drawn.
 . tests/cli/lib.sh
 
-if ! command -v chromium >/dev/null 2>&1; then
-    sh scripts/install-deps.sh report >"$TMP/deps.log" 2>&1
-fi
-if ! command -v chromium >/dev/null 2>&1; then
-    not_ok "chromium is installed" "scripts/install-deps.sh report failed:" "$(tail -n 5 "$TMP/deps.log")"
-    exit 0
-fi
+need_chromium || exit 0
 
-"$CAPMATCH" serve --regions examples/data/regions.json --enterprises examples/data/enterprises.json \
-    --policy rules/default.lua --listen 127.0.0.1:0 2>"$TMP/serve.log" &
-PID=$!
+serve_start "$TMP/serve.log" --regions examples/data/regions.json \
+    --enterprises examples/data/enterprises.json --policy rules/default.lua
 trap 'kill -KILL "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=""
-i=0
-while [ -z "$PORT" ] && [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null; do
-    sleep 0.1
-    PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$TMP/serve.log")
-    i=$((i + 1))
-done
 [ -n "$PORT" ] || { not_ok "server starts" "$(cat "$TMP/serve.log")"; exit 0; }
 U="http://127.0.0.1:$PORT"
 
