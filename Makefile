@@ -53,7 +53,7 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
                 core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
-                core/match.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
+                core/match.c core/prep.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
                 core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c

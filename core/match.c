@@ -83,16 +83,16 @@ typedef struct job {
      * profiles that can pass it, from an index of its inner list */
     const builtin *cand_filter;
     const column *cand_outer; /* its column of the outer side */
-    struct posting { uint32_t item, inner; } *post;   /* by item, then inner */
+    const posting *post;      /* by item, then inner (the policy's match_prep) */
     size_t npost;
-    uint32_t *always;         /* inner profiles with an empty list that passes */
+    const uint32_t *always;   /* inner profiles with an empty list that passes */
     size_t nalways;
     /* class caches: a built-in part whose inner profiles fall into few
      * classes (equal inputs to it) is scored once per class for each outer
      * profile; parts are numbered rules first (part_base[n] + k for part k
      * of rule n), then filters (part_base[nrules + f]) */
     size_t *part_base;
-    struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
+    const icache *icache;     /* per part; cls NULL: none (the policy's match_prep) */
     size_t icache_total;      /* classes over all parts: a worker's cache size */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
@@ -611,14 +611,6 @@ static int aggregate_slot(job *j, worker *w, size_t outer)
     return rc;
 }
 
-static int cmp_posting(const void *a, const void *b)
-{
-    const struct posting *x = a, *y = b;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    return x->inner < y->inner ? -1 : x->inner > y->inner;
-}
-
 /* The inner profiles outer profile o can pass the candidate filter with, in
  * ascending order, into w->cand; SIZE_MAX: all of them. */
 static size_t candidates(const job *j, worker *w, uint32_t o)
@@ -656,58 +648,30 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
     return count;
 }
 
-/* Use the first filter as an index when it is a member built-in over
- * prepared columns: a pair it vetoes is then never looked at (and counted
- * as vetoed, as scoring it would). 0, or -1 out of memory. */
-static int index_candidates(job *j)
+/* Number the parts, and take the inner side's preparations (the id order;
+ * with pruning, the candidate index and class caches, kept in the policy
+ * from one match to the next: prep.c). --no-prune scores without them: the
+ * plain path it checks against. 0, or -1 out of memory. */
+static int prepare_parts(job *j)
 {
-    const cm_policy *p = j->p;
-    if (!j->prune || p->nfilters == 0)
-        return 0;
-    const prule *f = &p->filters[j->filters_order[0]];
-    const builtin *b = &f->b;
-    if (b->kind != B_MEMBER || f->nmore || !(b->factor > 0) || f->threshold > b->factor)
-        return 0;
-    int inner_side = !j->outer_side;
-    int ci = b->a.side == inner_side ? 0 : 1;
-    const column *in = &b->col[ci], *out = &b->col[!ci];
-    if (in->count != j->ninner || out->off == NULL || b->a.side == b->b.side)
-        return 0;
-    size_t total = in->count ? in->off[in->count - 1] + in->n[in->count - 1] : 0;
-    j->post = cm_malloc((total ? total : 1) * sizeof *j->post);
-    j->always = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *j->always);
-    if (j->post == NULL || j->always == NULL)
-        return -1;
-    for (size_t r = 0; r < in->count; r++) {
-        if (in->n[r] == 0 && b->empty_passes)
-            j->always[j->nalways++] = (uint32_t)r;
-        for (size_t k = 0; k < in->n[r]; k++)
-            j->post[j->npost++] = (struct posting){ in->items[in->off[r] + k], (uint32_t)r };
-    }
-    qsort(j->post, j->npost, sizeof *j->post, cmp_posting);
-    j->cand_filter = b;
-    j->cand_outer = out;
-    return 0;
-}
-
-/* One part of the job's numbering (see job.part_base). */
-static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
-{
-    if (n < p->nrules)
-        return k ? &p->rules[n].more[k - 1] : &p->rules[n].b;
-    return &p->filters[n - p->nrules].b;
-}
-
-/* Number the parts, and give a class cache to each built-in part whose inner
- * profiles fall into fewer classes than there are profiles, by a quarter (a
- * class is scored when first met, so a cache never scores more than the
- * plain path; a look-up that rarely hits costs more than it spares).
- * --no-prune scores without them: the plain path it checks against. 0, or
- * -1 out of memory. */
-static int class_caches(job *j)
-{
-    const cm_policy *p = j->p;
+    cm_policy *p = j->p;
     size_t nparts = 0, nall = p->nrules + p->nfilters;
+    const match_prep *m = cmi_match_prep(p, !j->outer_side, j->prune);
+    if (m == NULL)
+        return -1;
+    j->rank = m->rank;
+    if (j->prune) {
+        j->icache = m->icache;
+        j->icache_total = m->icache_total;
+        if (m->cand_filter) {
+            j->cand_filter = m->cand_filter;
+            j->cand_outer = &m->cand_filter->col[!m->cand_column];
+            j->post = m->post;
+            j->npost = m->npost;
+            j->always = m->always;
+            j->nalways = m->nalways;
+        }
+    }
     j->part_base = cm_malloc((nall ? nall : 1) * sizeof *j->part_base);
     if (j->part_base == NULL)
         return -1;
@@ -725,7 +689,7 @@ static int class_caches(job *j)
         double rest = 0;      /* the parts after k: the best of them, at most */
         for (size_t k = nk; k-- > 0;) {
             j->rest_upper[j->part_base[n] + k] = j->reference ? INFINITY : rest;
-            double u = cmi_builtin_upper(part_builtin(p, n, k));
+            double u = cmi_builtin_upper(cmi_part_builtin(p, n, k));
             rest = u > rest ? u : rest;
         }
     }
@@ -738,34 +702,6 @@ static int class_caches(job *j)
         }
         j->fast_rule[n] = (unsigned char)fast;
     }
-    if (!j->prune)
-        return 0;
-    j->icache = cm_calloc(nparts ? nparts : 1, sizeof *j->icache);
-    uint32_t *cls = cm_malloc(j->ninner * sizeof *cls);
-    if (j->icache == NULL || cls == NULL) {
-        cm_free(cls);
-        return -1;
-    }
-    for (size_t n = 0; n < nall; n++) {
-        size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t k = 0; k < nk; k++) {
-            long ncls = cmi_builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
-            if (ncls < 0) {
-                cm_free(cls);
-                return -1;
-            }
-            if (ncls == 0 || (size_t)ncls * 4 > (size_t)j->ninner * 3)
-                continue;
-            struct icache *c = &j->icache[j->part_base[n] + k];
-            c->cls = cls;
-            c->off = j->icache_total;
-            j->icache_total += (size_t)ncls;
-            cls = cm_malloc(j->ninner * sizeof *cls);
-            if (cls == NULL)
-                return -1;
-        }
-    }
-    cm_free(cls);
     return 0;
 }
 
@@ -815,7 +751,7 @@ static void rank_rules(job *j)
         int looked_up = j->icache != NULL;
         most[n] = 0;
         for (size_t k = 0; k <= r->nmore; k++) {
-            const builtin *b = part_builtin(p, n, k);
+            const builtin *b = cmi_part_builtin(p, n, k);
             double u = b->kind == B_LUA ? 1 : cmi_builtin_upper(b);
             most[n] = u > most[n] ? (isfinite(u) ? u : 1) : most[n];
             looked_up &= j->icache && j->icache[j->part_base[n] + k].cls != NULL;
@@ -1077,42 +1013,6 @@ static int cmp_error(const void *a, const void *b)
     return x->inner < y->inner ? -1 : x->inner > y->inner;
 }
 
-static const store *rank_store;
-static int rank_side;
-
-static int cmp_id(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return strcmp(strpool_get(&rank_store->strings, store_common(rank_store, rank_side, x)->id),
-                  strpool_get(&rank_store->strings, store_common(rank_store, rank_side, y)->id));
-}
-
-static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* rank[i] = position of profile i of a side in id order */
-static uint32_t *id_ranks(const store *st, int side)
-{
-    size_t n = st->kinds[side].count;
-    uint32_t *order = cm_malloc((n ? n : 1) * sizeof *order);
-    uint32_t *rank = cm_malloc((n ? n : 1) * sizeof *rank);
-    if (order == NULL || rank == NULL) {
-        cm_free(order);
-        cm_free(rank);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    pthread_mutex_lock(&rank_lock);
-    rank_store = st;
-    rank_side = side;
-    qsort(order, n, sizeof *order, cmp_id);
-    pthread_mutex_unlock(&rank_lock);
-    for (size_t i = 0; i < n; i++)
-        rank[order[i]] = (uint32_t)i;
-    cm_free(order);
-    return rank;
-}
-
 static int cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1299,7 +1199,6 @@ static cm_status job_result(job *j, cm_engine *e, const mstats *stats, cm_result
 /* Everything a job and its workers hold, whatever state it stopped in. */
 static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
 {
-    const cm_policy *p = j->p;
     size_t nouter = j->nouter;
     for (size_t i = 0; i < j->nerrors; i++)
         cm_free(j->errors[i].msg);
@@ -1311,7 +1210,6 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         }
         cm_free(j->expl);
     }
-    cm_free((void *)j->rank);
     cm_free(j->slots);
     cm_free(j->counts);
     cm_free(j->notes);
@@ -1323,16 +1221,6 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].cval);
         cm_free(workers[i].cstamp);
         cmi_mstats_free(workers[i].stats);
-    }
-    cm_free(j->post);
-    cm_free(j->always);
-    if (j->icache) {
-        size_t nparts = 0;
-        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
-            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t i = 0; i < nparts; i++)
-            cm_free(j->icache[i].cls);
-        cm_free(j->icache);
     }
     cm_free(j->part_base);
     cm_free(j->rest_upper);
@@ -1358,7 +1246,6 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     atomic_init(&j.nomem, 0);
     atomic_init(&j.canceled, 0);
     pthread_mutex_init(&j.lock, NULL);
-    j.rank = id_ranks(j.st, !outer_side);
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
     j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
@@ -1375,9 +1262,9 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.prune = !o->no_prune && !o->stats;   /* stats count every pair in full */
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
-    if (j.rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
+    if (j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
         (j.div && j.notes == NULL) ||
-        workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
+        workers == NULL || tids == NULL || prepare_parts(&j) < 0) {
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto done;
     }
