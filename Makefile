@@ -61,7 +61,7 @@ LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
-           cli/http.c
+           cli/http.c cli/logq.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
               test_visit

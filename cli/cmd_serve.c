@@ -9,8 +9,10 @@
  * engine and policies and publishes them; requests under way finish on the
  * one they took. Uses the public API and jansson; HTTP is http.c's.
  */
+#define _DEFAULT_SOURCE 1      /* syscall(SYS_gettid): the builder's own priority */
 #include "cli.h"
 #include "http.h"
+#include "logq.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -103,13 +107,19 @@ typedef struct server {
     size_t ntokens;
     int auth;                 /* a token file was given */
     FILE *decisions;
-    pthread_mutex_t decisions_lock;
+    logq *dlog;               /* the decision log's lines, written by a thread */
+    logq *log;                /* standard error's (access log, reloads) */
 
     cm_current *cur;
     pthread_mutex_t write_lock;   /* one writer at a time */
     change *changes;
     size_t nchanges;
     unsigned long serial;     /* of the last snapshot built */
+    pthread_t builder;        /* builds snapshots at low priority */
+    pthread_mutex_t build_lock;
+    pthread_cond_t build_cv;
+    struct build_task *task;  /* the one it is asked to build, or NULL */
+    int builder_quit;
 
     pthread_mutex_t metrics_lock;
     unsigned long requests[EP_COUNT][NSTATUS + 1];
@@ -134,6 +144,27 @@ static void utc_now(char *buf, size_t n)
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A line of standard error, through the log thread once it runs. */
+static void say(server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(server *sv, const char *fmt, ...)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    va_list ap;
+    va_start(ap, fmt);
+    if (f) {
+        vfprintf(f, fmt, ap);
+        fclose(f);
+    }
+    va_end(ap);
+    if (text && sv->log)
+        logq_put(sv->log, text, len);
+    else if (text)
+        fputs(text, stderr);
+    free(text);
 }
 
 /* ---- building a snapshot --------------------------------------------------------- */
@@ -198,8 +229,8 @@ static void snapinfo_free(void *p) { free(p); }
 /* A new snapshot from the files, the changes made so far and `extra` (may be
  * NULL), with the policy's text (NULL: read its file). NULL with the
  * problems in pr. */
-static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len,
-                          const change *extra, problems *pr)
+static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy_len,
+                              const change *extra, problems *pr)
 {
     cm_status st;
     pr->status = 422;
@@ -274,6 +305,83 @@ static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len
     return s;
 }
 
+/* ---- the builder thread ----------------------------------------------------------- */
+
+/* Snapshots are built on a thread of their own at the lowest CPU priority
+ * (nice 19, as are the threads it starts): a build is hundreds of
+ * milliseconds of CPU, and on a machine with few cores a request thread
+ * holding a snapshot's lock, preempted by it, stalls the requests behind
+ * it. The writer that asked waits for it. */
+typedef struct build_task {
+    const char *policy_text;
+    size_t policy_len;
+    const change *extra;
+    problems *pr;
+    cm_snapshot *out;
+    int done;
+} build_task;
+
+static void *builder_main(void *arg)
+{
+    server *sv = arg;
+#ifdef SYS_gettid
+    /* nice is a thread's own on Linux; raising it needs no privilege */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
+        fprintf(stderr, "capmatch serve: cannot lower the builder's priority: %s\n",
+                strerror(errno));
+#endif
+    pthread_mutex_lock(&sv->build_lock);
+    for (;;) {
+        while (sv->task == NULL && !sv->builder_quit)
+            pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+        if (sv->task == NULL)
+            break;
+        build_task *t = sv->task;
+        pthread_mutex_unlock(&sv->build_lock);
+        t->out = build_now(sv, t->policy_text, t->policy_len, t->extra, t->pr);
+        pthread_mutex_lock(&sv->build_lock);
+        t->done = 1;
+        sv->task = NULL;
+        pthread_cond_broadcast(&sv->build_cv);
+    }
+    pthread_mutex_unlock(&sv->build_lock);
+    return NULL;
+}
+
+/* build_now on the builder thread (called with write_lock held). */
+static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len,
+                          const change *extra, problems *pr)
+{
+    build_task t = { policy_text, policy_len, extra, pr, NULL, 0 };
+    pthread_mutex_lock(&sv->build_lock);
+    while (sv->task)
+        pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+    sv->task = &t;
+    pthread_cond_broadcast(&sv->build_cv);
+    while (!t.done)
+        pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+    pthread_mutex_unlock(&sv->build_lock);
+    return t.out;
+}
+
+static int builder_start(server *sv)
+{
+    pthread_mutex_init(&sv->build_lock, NULL);
+    pthread_cond_init(&sv->build_cv, NULL);
+    return pthread_create(&sv->builder, NULL, builder_main, sv) == 0 ? 0 : -1;
+}
+
+static void builder_stop(server *sv)
+{
+    pthread_mutex_lock(&sv->build_lock);
+    sv->builder_quit = 1;
+    pthread_cond_broadcast(&sv->build_cv);
+    pthread_mutex_unlock(&sv->build_lock);
+    pthread_join(sv->builder, NULL);
+    pthread_cond_destroy(&sv->build_cv);
+    pthread_mutex_destroy(&sv->build_lock);
+}
+
 /* Reload the policy file and the data files (the API's changes stay). */
 static int reload(server *sv, problems *pr)
 {
@@ -288,10 +396,10 @@ static int reload(server *sv, problems *pr)
         sv->reloads_failed++;
     pthread_mutex_unlock(&sv->metrics_lock);
     if (s == NULL)
-        fprintf(stderr, "capmatch serve: reload failed; the snapshot before keeps serving:\n%s",
+        say(sv, "capmatch serve: reload failed; the snapshot before keeps serving:\n%s",
                 problems_text(pr));
     else
-        fprintf(stderr, "capmatch serve: loaded snapshot %lu\n",
+        say(sv, "capmatch serve: loaded snapshot %lu\n",
                 ((snapinfo *)cm_snapshot_userdata(s))->serial);
     return s ? 0 : -1;
 }
@@ -1070,8 +1178,11 @@ static void log_decision(request *r, unsigned long id)
     char when[32], nb[40];
     utc_now(when, sizeof when);
     const cm_policy *p = cm_snapshot_policy(r->snap);
-    pthread_mutex_lock(&sv->decisions_lock);
-    FILE *f = sv->decisions;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    if (f == NULL)
+        return;
     fprintf(f, "{\"decision_id\":%lu,\"time\":\"%s\",\"endpoint\":\"%s\",\"input_sha256\":\"%s\","
             "\"policy_sha256\":\"%s\",\"snapshot\":%lu,\"status\":%d,\"results\":[", id, when,
             ep_names[r->ep], r->input_hash, cm_policy_sha256(p),
@@ -1086,16 +1197,17 @@ static void log_decision(request *r, unsigned long id)
                 row->rank, row->vetoed ? ",\"vetoed\":true" : "");
     }
     fputs("]}\n", f);
-    fflush(f);
-    pthread_mutex_unlock(&sv->decisions_lock);
+    if (fclose(f) == 0)
+        logq_put(sv->dlog, line, len);
+    free(line);
 }
 
-static void access_log(const http_request *rq, int status, size_t bytes, double secs,
+static void access_log(server *sv, const http_request *rq, int status, size_t bytes, double secs,
                        unsigned long id)
 {
     char when[32];
     utc_now(when, sizeof when);
-    fprintf(stderr, "%s %s \"%s %s\" %d %zu %.3fms id=%lu\n", when, http_remote(rq),
+    logq_printf(sv->log, "%s %s \"%s %s\" %d %zu %.3fms id=%lu\n", when, http_remote(rq),
             http_method(rq), http_path(rq), status, bytes, secs * 1000, id);
 }
 
@@ -1121,7 +1233,7 @@ static void handle(const http_request *rq, http_response *rs, void *ud)
     log_decision(&r, id);
     double secs = http_elapsed(rq);
     count(sv, r.ep, rs->status, secs, pairs);
-    access_log(rq, rs->status, rs->len, secs, id);
+    access_log(sv, rq, rs->status, rs->len, secs, id);
     cm_result_free((cm_result *)r.decided);
     cm_snapshot_release(r.snap);
 }
@@ -1136,7 +1248,7 @@ static void refused(const http_request *rq, int status, void *ud)
                        : strncmp(p, "/v1/profiles/", 13) == 0 ? EP_PROFILES
                                                             : EP_OTHER;
     count(sv, ep, status, secs, 0);
-    access_log(rq, status, 0, secs, atomic_fetch_add(&sv->next_id, 1) + 1);
+    access_log(sv, rq, status, 0, secs, atomic_fetch_add(&sv->next_id, 1) + 1);
 }
 
 /* ---- setting up ----------------------------------------------------------------------- */
@@ -1292,7 +1404,6 @@ static int run_serve(int argc, char **argv)
 #endif
     pthread_mutex_init(&sv.write_lock, NULL);
     pthread_mutex_init(&sv.metrics_lock, NULL);
-    pthread_mutex_init(&sv.decisions_lock, NULL);
     sv.cur = cm_current_new();
     if (sv.cur == NULL) {
         fprintf(stderr, "capmatch serve: out of memory\n");
@@ -1308,10 +1419,19 @@ static int run_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    sv.log = logq_start(stderr);
+    sv.dlog = sv.decisions ? logq_start(sv.decisions) : NULL;
+    if (sv.log == NULL || (sv.decisions && sv.dlog == NULL) || builder_start(&sv) < 0) {
+        fprintf(stderr, "capmatch serve: cannot start a thread\n");
+        return EXIT_INTERNAL;
+    }
     problems pr;
     problems_init(&pr);
     if (reload(&sv, &pr) < 0) {
         problems_free(&pr);
+        builder_stop(&sv);
+        logq_stop(sv.log);
+        logq_stop(sv.dlog);
         fprintf(stderr, "capmatch serve: nothing to serve\n");
         return EXIT_INPUT;
     }
@@ -1325,11 +1445,14 @@ static int run_serve(int argc, char **argv)
     char err[512];
     http_server *hs = http_start(&ho, err, sizeof err);
     if (hs == NULL) {
+        builder_stop(&sv);
+        logq_stop(sv.log);
+        logq_stop(sv.dlog);
         fprintf(stderr, "capmatch serve: %s\n", err);
         cm_current_free(sv.cur);
         return EXIT_INPUT;
     }
-    fprintf(stderr, "capmatch serve: listening on http://%s%s%s:%u/\n",
+    say(&sv, "capmatch serve: listening on http://%s%s%s:%u/\n",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", http_port(hs));
     for (;;) {
         int sig = 0;
@@ -1344,7 +1467,7 @@ static int run_serve(int argc, char **argv)
         break;
     }
     /* drain: no new connections; the requests under way finish */
-    fprintf(stderr, "capmatch serve: stopping; %u request%s under way\n", http_in_flight(hs),
+    say(&sv, "capmatch serve: stopping; %u request%s under way\n", http_in_flight(hs),
             http_in_flight(hs) == 1 ? "" : "s");
     http_quiesce(hs);
     struct timespec t0, t;
@@ -1352,13 +1475,14 @@ static int run_serve(int argc, char **argv)
     while (http_in_flight(hs) > 0) {
         clock_gettime(CLOCK_MONOTONIC, &t);
         if ((unsigned long)(t.tv_sec - t0.tv_sec) >= drain) {
-            fprintf(stderr, "capmatch serve: %u request%s cut short after --drain-timeout\n",
+            say(&sv, "capmatch serve: %u request%s cut short after --drain-timeout\n",
                     http_in_flight(hs), http_in_flight(hs) == 1 ? "" : "s");
             break;
         }
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
     http_stop(hs);
+    builder_stop(&sv);
     cm_current_free(sv.cur);
     for (size_t i = 0; i < sv.nchanges; i++) {
         free(sv.changes[i].id);
@@ -1368,12 +1492,14 @@ static int run_serve(int argc, char **argv)
     for (size_t i = 0; i < sv.ntokens; i++)
         free(sv.tokens[i].token);
     free(sv.tokens);
+    logq_stop(sv.dlog);
     if (sv.decisions)
         fclose(sv.decisions);
     free(sv.regions);
     free(sv.enterprises);
     free(sv.set);
-    fprintf(stderr, "capmatch serve: stopped\n");
+    say(&sv, "capmatch serve: stopped\n");
+    logq_stop(sv.log);
     return EXIT_OK;
 }
 

@@ -66,6 +66,9 @@ typedef struct pitems {
     uint32_t *off;            /* per profile: its items start here, count[i] of them */
     uint16_t *count;
     size_t n;                 /* profiles parsed */
+    double lo, hi;            /* the least and greatest value of all items (the
+                                 bound of cmi_builtin_upper), INFINITY/-INFINITY
+                                 when none */
 } pitems;
 
 typedef struct builtin {

@@ -66,3 +66,14 @@ serve_start() {
         i=$((i + 1))
     done
 }
+
+# wait_line FILE TEXT: wait (up to 5 s) until FILE has a line with the fixed
+# TEXT; a server's logs are written by a thread of their own, a moment after
+# the answer. The check that follows says whether it came.
+wait_line() {
+    i=0
+    while [ $i -lt 50 ] && ! grep -qF -- "$2" "$1" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}

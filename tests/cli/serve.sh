@@ -233,6 +233,7 @@ req POST /v1/reload
 expect_error "a bad policy: reload fails (422)" 422 '(.error.message | contains("policy.lua:"))'
 req GET "/v1/match?enterprise=cn-xian-textile-machinery&top=1"
 expect_code "the old policy keeps serving" 200 ".meta.policy.sha256 == \"$SHA\" and (.results | length) == 1"
+wait_line "$TMP/main.log" "reload failed; the snapshot before keeps serving"
 expect_grep "the failed reload is logged" "main.log" "reload failed; the snapshot before keeps serving"
 # SIGHUP with a good one: a new policy serves
 sed 's/name = "default"/name = "default, reloaded"/' rules/default.lua >"$TMP/policy.lua"
@@ -267,6 +268,8 @@ if [ "$CODE" = 200 ] &&
 BODY='{"enterprise":"cn-xian-textile-machinery","top":2}'
 req POST /v1/match "$BODY"
 H=$(printf '%s' "$BODY" | sha256sum | cut -d' ' -f1)
+wait_line "$TMP/decisions.jsonl" "$H"
+wait_line "$TMP/main.log" '127.0.0.1 "POST /v1/match" 200'
 if [ "$(tail -n 1 "$TMP/decisions.jsonl" | jq -e "(.input_sha256 == \"$H\") and (.policy_sha256 == \"$SHA2\") and (.endpoint == \"match\") and (.status == 200) and ((.results | length) == 2) and (.decision_id > 0) and (.time | test(\"^[0-9-]+T[0-9:]+Z\$\"))")" = true ] &&
    jq -e . "$TMP/decisions.jsonl" >/dev/null; then
     ok "decision log: one JSON line per decision, input and policy hashes"; else
