@@ -32,15 +32,17 @@ DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
-# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
-LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's,
+# nor GnuTLS (HTTPS; cli/http.c checks the certificate and key with it)
+LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls 2>/dev/null || echo -lmicrohttpd -lgnutls)
+CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
 
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 # The library sees its own headers; the command (cli/) sees include/ only.
 ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
-CLI_CFLAGS = $(BASE_CFLAGS)
+CLI_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CLI_DEPS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------

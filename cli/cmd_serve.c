@@ -37,7 +37,8 @@
 static const char serve_usage[] =
     "usage: capmatch serve --regions FILE... [--enterprises FILE...] --policy FILE\n"
     "                      [--listen ADDR:PORT] [--token-file FILE] [--threads N]\n"
-    "                      [--decision-log FILE] [limits]\n"
+    "                      [--decision-log FILE] [--tls-cert FILE --tls-key FILE]\n"
+    "                      [--feeds CONFIG [--cache DIR]] [limits]\n"
     "\n"
     "Serve matching over HTTP: JSON under /v1 (match, explain, profiles,\n"
     "reload), /health, /ready and /metrics (Prometheus). SIGHUP reloads the\n"
@@ -57,6 +58,8 @@ static const char serve_usage[] =
     "                        TOKEN'; without it only loopback addresses are served\n"
     "  --threads N           matches at once (policies loaded per snapshot); default 2\n"
     "  --decision-log FILE   one JSON line per match or explain decision\n"
+    "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)\n"
+    "  --tls-key FILE        and its PEM private key\n"
     "  --max-body BYTES      request bodies over it get 413 (default 1048576)\n"
     "  --max-header BYTES    memory for one request's headers (default 32768)\n"
     "  --max-requests N      requests at once; more get 429 (default 64)\n"
@@ -1290,6 +1293,44 @@ static void read_tokens(server *sv, const char *path)
     sv->auth = 1;
 }
 
+/* A certificate or key file, whole (PEM text); exits 2 when it cannot be read. */
+static char *read_pem(const char *opt, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int bad = f == NULL;
+    while (!bad) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *t = cap > (1u << 20) ? NULL : realloc(text, cap);
+            if (t == NULL) {
+                fprintf(stderr, "capmatch serve: %s %s: over 1 MB: not a PEM file\n", opt, path);
+                exit(EXIT_INPUT);
+            }
+            text = t;
+        }
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            bad = ferror(f) != 0;
+        if (got == 0)
+            break;
+    }
+    if (bad) {
+        fprintf(stderr, "capmatch serve: %s %s: %s\n", opt, path, strerror(errno));
+        exit(EXIT_INPUT);
+    }
+    fclose(f);
+    text[len] = '\0';
+    if (len == 0 || strlen(text) != len) {
+        fprintf(stderr, "capmatch serve: %s %s: %s, not PEM text\n", opt, path,
+                len ? "binary data" : "empty");
+        exit(EXIT_INPUT);
+    }
+    return text;
+}
+
 static int is_loopback(const char *host)
 {
     return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
@@ -1324,6 +1365,8 @@ static int run_serve(int argc, char **argv)
         { "max-requests", required_argument, NULL, 'Q' },
         { "request-timeout", required_argument, NULL, 'T' },
         { "drain-timeout", required_argument, NULL, 'D' },
+        { "tls-cert", required_argument, NULL, 'C' },
+        { "tls-key", required_argument, NULL, 'K' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -1332,6 +1375,7 @@ static int run_serve(int argc, char **argv)
     sv.threads = 2;
     sv.request_timeout = 30;
     const char *listen = "127.0.0.1:8080", *token_file = NULL, *decision_log = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL;
     http_options ho;
     memset(&ho, 0, sizeof ho);
     ho.max_body = 1 << 20;
@@ -1357,6 +1401,8 @@ static int run_serve(int argc, char **argv)
         case 'T': sv.request_timeout = (double)number_arg("--request-timeout", optarg, 1, 86400);
                   break;
         case 'D': drain = number_arg("--drain-timeout", optarg, 0, 86400); break;
+        case 'C': tls_cert = optarg; break;
+        case 'K': tls_key = optarg; break;
         case 'h': fputs(serve_usage, stdout); return EXIT_OK;
         default: die_usage("serve", "see capmatch serve --help");
         }
@@ -1365,6 +1411,8 @@ static int run_serve(int argc, char **argv)
         die_usage("serve", "unexpected argument '%s'", argv[optind]);
     if (sv.nregions == 0 || sv.policy == NULL)
         die_usage("serve", "give --regions FILE and --policy FILE");
+    if ((tls_cert == NULL) != (tls_key == NULL))
+        die_usage("serve", "HTTPS needs both --tls-cert FILE and --tls-key FILE");
     /* ADDR:PORT, or [V6]:PORT */
     char host[128];
     const char *colon = strrchr(listen, ':');
@@ -1380,6 +1428,16 @@ static int run_serve(int argc, char **argv)
     ho.port = (unsigned)number_arg("--listen port", colon + 1, 0, 65535);
     ho.host = host;
     ho.timeout = (unsigned)sv.request_timeout;
+    char *cert_pem = tls_cert ? read_pem("--tls-cert", tls_cert) : NULL;
+    char *key_pem = tls_key ? read_pem("--tls-key", tls_key) : NULL;
+    ho.tls_cert = cert_pem;
+    ho.tls_key = key_pem;
+    char err[512];
+    if (cert_pem && http_tls_check(&ho, err, sizeof err) < 0) {   /* before loading anything */
+        fprintf(stderr, "capmatch serve: --tls-cert %s, --tls-key %s: %s\n", tls_cert, tls_key,
+                err + 5);
+        return EXIT_INPUT;
+    }
     if (token_file)
         read_tokens(&sv, token_file);
     else if (!is_loopback(host)) {
@@ -1442,17 +1500,20 @@ static int run_serve(int argc, char **argv)
     ho.handler = handle;
     ho.refused = refused;
     ho.ud = &sv;
-    char err[512];
     http_server *hs = http_start(&ho, err, sizeof err);
     if (hs == NULL) {
         builder_stop(&sv);
         logq_stop(sv.log);
         logq_stop(sv.dlog);
-        fprintf(stderr, "capmatch serve: %s\n", err);
+        if (strncmp(err, "TLS: ", 5) == 0)
+            fprintf(stderr, "capmatch serve: --tls-cert %s, --tls-key %s: %s\n", tls_cert,
+                    tls_key, err + 5);
+        else
+            fprintf(stderr, "capmatch serve: %s\n", err);
         cm_current_free(sv.cur);
         return EXIT_INPUT;
     }
-    say(&sv, "capmatch serve: listening on http://%s%s%s:%u/\n",
+    say(&sv, "capmatch serve: listening on %s://%s%s%s:%u/\n", cert_pem ? "https" : "http",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", http_port(hs));
     for (;;) {
         int sig = 0;
@@ -1495,6 +1556,8 @@ static int run_serve(int argc, char **argv)
     logq_stop(sv.dlog);
     if (sv.decisions)
         fclose(sv.decisions);
+    free(cert_pem);
+    free(key_pem);
     free(sv.regions);
     free(sv.enterprises);
     free(sv.set);

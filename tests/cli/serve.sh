@@ -24,20 +24,6 @@ serve() {
     U="http://127.0.0.1:$PORT"
 }
 
-# stop PID: SIGTERM, then wait (10 s at most) for it to exit; its status in $RC
-stop() {
-    kill -TERM "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then
-        kill -KILL "$1"
-        RC=124
-    else
-        wait "$1"
-        RC=$?
-    fi
-}
-
 # req METHOD PATH [DATA] [CURL ARGS...]: the status in $CODE, the body in
 # $TMP/out, the headers in $TMP/headers; each answer is kept for
 # openapi_check.py (tests/cli/openapi_check.py) in $TMP/answers
@@ -281,7 +267,7 @@ req GET /v1/openapi.json
 if [ "$CODE" = 200 ] && cmp -s "$TMP/out" doc/openapi.json; then
     ok "GET /v1/openapi.json: doc/openapi.json"; else
     not_ok "GET /v1/openapi.json: doc/openapi.json" "status $CODE"; fi
-stop "$PID"
+serve_stop "$PID"
 expect_status "SIGTERM: exit 0" 0
 
 # ---- tokens: read and write roles -------------------------------------------------------------
@@ -305,7 +291,7 @@ req POST /v1/reload -- -H "Authorization: Bearer readtok"
 expect_error "403: nor reload" 403
 req DELETE /v1/profiles/regions/ph-catanduanes -- -H "Authorization: Bearer writetok"
 expect_code "a write token writes" 200 '.deleted == true'
-stop "$PID"
+serve_stop "$PID"
 expect_status "tokens: SIGTERM, exit 0" 0
 
 # ---- limits: requests at once, and SIGTERM draining one under way ----------------------------
@@ -329,7 +315,7 @@ wait "$SLOW"
 if [ "$(cat "$TMP/slow.code")" = 200 ] && [ "$(jq -r '.results[0].enterprise' "$TMP/slow.out")" = cn-xian-textile-machinery ]; then
     ok "SIGTERM: the request under way is answered"; else
     not_ok "SIGTERM: the request under way is answered" "status $(cat "$TMP/slow.code")" "$(head -c 300 "$TMP/slow.out")"; fi
-stop "$PID"
+serve_stop "$PID"
 expect_status "SIGTERM after draining: exit 0" 0
 expect_grep "SIGTERM: logged" "limits.log" "capmatch serve: stopping; 1 request under way"
 
