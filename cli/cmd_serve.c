@@ -42,11 +42,11 @@ static const char serve_usage[] =
     "\n"
     "Serve matching over HTTP: JSON under /v1 (match, explain, profiles,\n"
     "reload), /health, /ready and /metrics (Prometheus). SIGHUP reloads the\n"
-    "policy and the files (a bad one leaves the old serving); SIGTERM finishes\n"
-    "the requests under way and exits 0. One access log line a request on\n"
-    "standard error. See capmatch-serve(1).\n"
+    "policy and the files and fetches the feeds (a bad one leaves the old\n"
+    "serving); SIGTERM finishes the requests under way and exits 0. One access\n"
+    "log line a request on standard error. See capmatch-serve(1).\n"
     "\n"
-    "  --regions FILE        regions (repeatable; one at least)\n"
+    "  --regions FILE        regions (repeatable; one at least, unless --feeds)\n"
     "  --enterprises FILE    enterprises (repeatable)\n"
     "  --policy FILE         the policy (Lua)\n"
     "  --set NAME=VALUE      a policy parameter (repeatable)\n"
@@ -58,6 +58,10 @@ static const char serve_usage[] =
     "                        TOKEN'; without it only loopback addresses are served\n"
     "  --threads N           matches at once (policies loaded per snapshot); default 2\n"
     "  --decision-log FILE   one JSON line per match or explain decision\n"
+    "  --feeds CONFIG        profiles from feeds too (after the files, which win):\n"
+    "                        fetched at start and on every reload; a failed fetch\n"
+    "                        keeps the feed's last good snapshot (capmatch fetch)\n"
+    "  --cache DIR           the feeds' cache (default $XDG_CACHE_HOME/capmatch)\n"
     "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)\n"
     "  --tls-key FILE        and its PEM private key\n"
     "  --max-body BYTES      request bodies over it get 413 (default 1048576)\n"
@@ -104,6 +108,7 @@ typedef struct server {
     const char **regions, **enterprises, **set;
     int nregions, nenterprises, nset;
     const char *policy, *rules_path;
+    const char *feeds_file, *cache_dir;   /* --feeds, --cache */
     int threads;
     double request_timeout;
     token *tokens;
@@ -179,6 +184,9 @@ typedef struct problems {
     FILE *f;
     int status;               /* the HTTP status it calls for */
     cm_diags *diags;          /* of the one profile given, for the answer's "problems" */
+    int fetch;                /* fetch the feeds first (a reload, not a profile change) */
+    char *feeds;              /* the fetch's reports, a JSON array (NULL: none) */
+    size_t feeds_len;
 } problems;
 
 static void problems_init(problems *p)
@@ -197,6 +205,7 @@ static void problems_free(problems *p)
     if (p->f)
         fclose(p->f);
     free(p->text);
+    free(p->feeds);
     cm_diags_free(p->diags);
 }
 
@@ -227,6 +236,83 @@ static int load_kind(cm_engine *e, const char **files, int n, cm_kind kind, prob
     return bad ? -1 : 0;
 }
 
+/* The feeds' report of a fetch, as the answer's "feeds" array, and their
+ * failures as warnings in the log. */
+static void feeds_report(server *sv, cm_feeds *f, problems *pr)
+{
+    FILE *j = open_memstream(&pr->feeds, &pr->feeds_len);
+    if (j)
+        fputc('[', j);
+    for (size_t i = 0; i < cm_feeds_count(f); i++) {
+        const cm_fetch_report *r = cm_feeds_report(f, i);
+        if (r == NULL)
+            continue;
+        if (r->outcome == CM_FETCH_FAILED || r->outcome == CM_FETCH_HELD_BACK)
+            say(sv, "capmatch serve: warning: %s\n", r->message);
+        if (j == NULL)
+            continue;
+        fprintf(j, "%s{\"feed\":", i ? "," : "");
+        json_print_string(j, r->name);
+        fprintf(j, ",\"outcome\":\"%s\",\"records\":%zu,\"message\":",
+                cm_fetch_outcome_name(r->outcome), r->records);
+        json_print_string(j, r->message ? r->message : "");
+        fputc('}', j);
+    }
+    if (j) {
+        fputc(']', j);
+        if (fclose(j) != 0) {
+            free(pr->feeds);
+            pr->feeds = NULL;
+        }
+    }
+}
+
+/* --feeds: on a reload, fetch every feed (a failure keeps the feed's last
+ * good snapshot, with a warning); then load the snapshots in use, after
+ * the files (a file's profile of an id wins). 0, or -1 with the problems in
+ * pr (a configuration that does not load, a snapshot that does not). */
+static int load_feeds(server *sv, cm_engine *e, problems *pr)
+{
+    cm_feeds *f = cm_feeds_new(sv->cache_dir);
+    if (f == NULL) {
+        fprintf(pr->f, "out of memory\n");
+        pr->status = 500;
+        return -1;
+    }
+    if (cm_feeds_load_config(f, sv->feeds_file) != CM_OK) {
+        fprintf(pr->f, "%s\n", cm_feeds_errmsg(f));
+        cm_feeds_free(f);
+        return -1;
+    }
+    if (pr->fetch) {
+        cm_fetch_options fo;
+        cm_fetch_options_init(&fo);
+        fo.lock_wait = 10;    /* a capmatch fetch of the same cache may be under way */
+        cm_status s = cm_feeds_fetch(f, &fo);
+        if (s == CM_OK || s == CM_EIO)
+            feeds_report(sv, f, pr);
+        else   /* nothing fetched (the cache's lock, libcurl): serve the cache as it is */
+            say(sv, "capmatch serve: warning: %s; the feeds' last good snapshots serve\n",
+                cm_feeds_errmsg(f));
+    }
+    cm_diags *d = cm_diags_new();
+    size_t missing = 0;
+    cm_status s = d ? cm_feeds_load_into(f, e, NULL, d, &missing) : CM_ENOMEM;
+    int rc = 0;
+    if (s != CM_OK) {
+        for (size_t k = 0; d && k < cm_diags_count(d); k++)
+            fprintf(pr->f, "%s\n", cm_diags_at(d, k)->message);
+        fprintf(pr->f, "%s\n", d ? cm_feeds_errmsg(f) : "out of memory");
+        pr->status = s == CM_ENOMEM ? 500 : 422;
+        rc = -1;
+    } else if (missing) {   /* never fetched: served without them */
+        say(sv, "capmatch serve: warning: %s\n", cm_feeds_errmsg(f));
+    }
+    cm_diags_free(d);
+    cm_feeds_free(f);
+    return rc;
+}
+
 static void snapinfo_free(void *p) { free(p); }
 
 /* A new snapshot from the files, the changes made so far and `extra` (may be
@@ -244,7 +330,8 @@ static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy
         return NULL;
     }
     if (load_kind(e, sv->regions, sv->nregions, CM_KIND_REGIONS, pr) < 0 ||
-        load_kind(e, sv->enterprises, sv->nenterprises, CM_KIND_ENTERPRISES, pr) < 0) {
+        load_kind(e, sv->enterprises, sv->nenterprises, CM_KIND_ENTERPRISES, pr) < 0 ||
+        (sv->feeds_file && load_feeds(sv, e, pr) < 0)) {
         cm_engine_free(e);
         return NULL;
     }
@@ -385,9 +472,11 @@ static void builder_stop(server *sv)
     pthread_mutex_destroy(&sv->build_lock);
 }
 
-/* Reload the policy file and the data files (the API's changes stay). */
+/* Reload the policy file and the data files, fetching the feeds first (the
+ * API's changes stay). */
 static int reload(server *sv, problems *pr)
 {
+    pr->fetch = 1;
     pthread_mutex_lock(&sv->write_lock);
     cm_snapshot *s = build(sv, NULL, 0, NULL, pr);
     if (s)
@@ -948,6 +1037,10 @@ static void do_reload(request *r)
         if (f) {
             fputs("{\"reloaded\":true,\"meta\":", f);
             meta(f, s);
+            if (pr.feeds) {   /* what each feed's fetch did */
+                fputs(",\"feeds\":", f);
+                fwrite(pr.feeds, 1, pr.feeds_len, f);
+            }
             fputs("}\n", f);
         }
         body_give(&b, r->rs, 200);
@@ -1366,6 +1459,8 @@ static int run_serve(int argc, char **argv)
         { "request-timeout", required_argument, NULL, 'T' },
         { "drain-timeout", required_argument, NULL, 'D' },
         { "tls-cert", required_argument, NULL, 'C' },
+        { "feeds", required_argument, NULL, 'f' },
+        { "cache", required_argument, NULL, 'c' },
         { "tls-key", required_argument, NULL, 'K' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -1402,6 +1497,8 @@ static int run_serve(int argc, char **argv)
                   break;
         case 'D': drain = number_arg("--drain-timeout", optarg, 0, 86400); break;
         case 'C': tls_cert = optarg; break;
+        case 'f': sv.feeds_file = optarg; break;
+        case 'c': sv.cache_dir = optarg; break;
         case 'K': tls_key = optarg; break;
         case 'h': fputs(serve_usage, stdout); return EXIT_OK;
         default: die_usage("serve", "see capmatch serve --help");
@@ -1409,8 +1506,10 @@ static int run_serve(int argc, char **argv)
     }
     if (optind < argc)
         die_usage("serve", "unexpected argument '%s'", argv[optind]);
-    if (sv.nregions == 0 || sv.policy == NULL)
-        die_usage("serve", "give --regions FILE and --policy FILE");
+    if ((sv.nregions == 0 && sv.feeds_file == NULL) || sv.policy == NULL)
+        die_usage("serve", "give --regions FILE (or --feeds CONFIG) and --policy FILE");
+    if (sv.cache_dir && sv.feeds_file == NULL)
+        die_usage("serve", "--cache goes with --feeds CONFIG");
     if ((tls_cert == NULL) != (tls_key == NULL))
         die_usage("serve", "HTTPS needs both --tls-cert FILE and --tls-key FILE");
     /* ADDR:PORT, or [V6]:PORT */
