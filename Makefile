@@ -32,15 +32,17 @@ DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
-# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
-LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's,
+# nor GnuTLS (HTTPS; cli/http.c checks the certificate and key with it)
+LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls 2>/dev/null || echo -lmicrohttpd -lgnutls)
+CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
 
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 # The library sees its own headers; the command (cli/) sees include/ only.
 ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
-CLI_CFLAGS = $(BASE_CFLAGS)
+CLI_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CLI_DEPS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
@@ -53,7 +55,7 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
                 core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
-                core/match.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
+                core/match.c core/prep.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
                 core/policy_lint.c
 LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
@@ -61,7 +63,7 @@ LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
-           cli/http.c
+           cli/http.c cli/logq.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
               test_visit

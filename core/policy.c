@@ -1407,6 +1407,8 @@ CM_API void cm_policy_free(cm_policy *p)
     if (p == NULL)
         return;
     cmi_pstate_close(&p->main);
+    cmi_match_prep_free(p->prep[0]);
+    cmi_match_prep_free(p->prep[1]);
     free_prules(p->filters, p->nfilters);
     free_prules(p->rules, p->nrules);
     for (size_t i = 0; i < p->nderived; i++)

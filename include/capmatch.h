@@ -274,8 +274,12 @@ CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const ch
                                         size_t len, const cm_policy_options *o);
 CM_API void cm_policy_free(cm_policy *p);
 /* Compute now what the policy computes per profile (derived values, the
- * columns and classes of built-ins and memoised rules), on up to `threads`
- * threads (0: one per core), instead of in the first match. CM_EINPUT when
+ * columns and classes of built-ins and memoised rules) and per side (the id
+ * order ties break by, the index of the first filter, the class caches of
+ * built-ins), on up to `threads` threads (0: one per core), instead of in
+ * the first match. The policy keeps them from one match to the next until
+ * the engine's profiles change, so that matching one profile costs only its
+ * own pairs. CM_EINPUT when
  * a derive fails (message as for cm_match). Thread safety: as cm_match. */
 CM_API cm_status cm_policy_prepare(cm_policy *p, int threads);
 CM_API const char *cm_policy_name(const cm_policy *p);

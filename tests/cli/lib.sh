@@ -59,10 +59,36 @@ serve_start() {
     PORT=""
     i=0
     while [ $i -lt 100 ]; do
-        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
+        PORT=$(sed -n 's|^capmatch serve: listening on https\{0,1\}://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
         [ -n "$PORT" ] && break
         kill -0 "$PID" 2>/dev/null || break
         sleep 0.1
         i=$((i + 1))
     done
+}
+
+# wait_line FILE TEXT: wait (up to 5 s) until FILE has a line with the fixed
+# TEXT; a server's logs are written by a thread of their own, a moment after
+# the answer. The check that follows says whether it came.
+wait_line() {
+    i=0
+    while [ $i -lt 50 ] && ! grep -qF -- "$2" "$1" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# serve_stop PID: SIGTERM, then wait (10 s at most) for it to exit; its
+# status in $RC (124: killed after the wait)
+serve_stop() {
+    kill -TERM "$1" 2>/dev/null
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$1" 2>/dev/null; then
+        kill -KILL "$1"
+        RC=124
+    else
+        wait "$1"
+        RC=$?
+    fi
 }
