@@ -127,6 +127,8 @@ if python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert not d["loaded"] and d["errors"] == 1 and "builtin.equls" in d["findings"][0]["message"], d
+f = d["findings"][0]
+assert f["file"].endswith("typos.lua") and f["line"] == 9 and f["message"].startswith("builtin.equls:"), f
 ' "$TMP/out"; then ok "check --format json: a policy that does not load"; else
     not_ok "check --format json: a policy that does not load" "$(head -c 800 "$TMP/out")"; fi
 run "$CAPMATCH" check "$TMP/typos.lua" --format xml
