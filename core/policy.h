@@ -263,10 +263,17 @@ struct cm_policy {
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; int warning; } *problems;
     size_t nproblems;
+    sandbox_line_fn line_fn;  /* every state's lines traced to it (test coverage), or NULL */
+    void *line_ud;
     pstate main;              /* the state the policy was loaded in */
     match_prep *prep[2];      /* by inner side: prep.c's, or NULL */
 };
 
+/* policy.c: cm_policy_load with every Lua state of the policy (the one it
+ * loads in, and those of worker threads) tracing its lines to line_fn
+ * (capmatch test --coverage; see cmi_sandbox_trace_lines). */
+cm_policy *cmi_policy_load_traced(cm_engine *e, const char *path, const cm_policy_options *o,
+                                  sandbox_line_fn line_fn, void *line_ud);
 /* policy.c: the rules path when none is given, for a policy at path. */
 void cmi_policy_default_rules_path(const char *path, char *out, size_t n);
 

@@ -145,7 +145,7 @@ void cmi_store_rollback(store *s, store_mark m)
 static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t elem)
 {
     if (len + add > *cap)
-        cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
+        cm_reserve(buf, cap, len, len + add, elem);   /* a hint: may fail */
 }
 
 void cmi_store_expect(store *s, store_mark since, double arrays, double tables)

@@ -715,8 +715,10 @@ CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test
  * case run with cm_test_run_file_cov, per policy file: each rule's pairs
  * scored and fired (scored above 0) and its least and greatest score, each
  * filter's pairs checked and vetoed (from runs with cm_match_options.stats),
- * and the words of each vocabulary that no test profile holds. Line coverage
- * of the policy's Lua is not measured. */
+ * the lines of the policy's Lua and of the modules it requires that ran and
+ * never ran (the test runner's Lua states trace their lines through the
+ * debug hook while the cases run; matching never does), and the words of
+ * each vocabulary that no test profile holds. */
 typedef struct cm_coverage cm_coverage;
 CM_API cm_coverage *cm_coverage_new(void);
 CM_API void cm_coverage_free(cm_coverage *c);
