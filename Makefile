@@ -34,13 +34,17 @@ LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthr
 
 # the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
 LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# nor are the XLSX writer (--format xlsx) and display widths (libunistring,
+# which ships no .pc file) for the command's tables
+LIBS_CLI    += $(shell $(PKG_CONFIG) --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter) -lunistring
+CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags xlsxwriter jansson 2>/dev/null)
 
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 # The library sees its own headers; the command (cli/) sees include/ only.
 ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
-CLI_CFLAGS = $(BASE_CFLAGS)
+CLI_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CLI_DEPS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
@@ -61,7 +65,7 @@ LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
-           cli/http.c
+           cli/http.c cli/result.c cli/sheet.c cli/termtab.c cli/progress.c
 UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
               test_visit

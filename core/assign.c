@@ -1311,7 +1311,7 @@ static hnode mh_pop(minheap *h)
  * >= 0, so Dijkstra applies, and after each path only the nodes it settled
  * get new potentials (those not settled are at least as far as T).
  */
-static int run_optimal(const prep *x, uint8_t *matched)
+static int run_optimal(const prep *x, uint8_t *matched, const cm_assign_options *o)
 {
     size_t nE = x->nE, nR = x->nR, N = nE + nR + 1;
     uint32_t T = (uint32_t)(nE + nR);
@@ -1353,6 +1353,8 @@ static int run_optimal(const prep *x, uint8_t *matched)
     sort_prep = x;
     qsort(eorder, nE, sizeof *eorder, cmp_best_desc);
     for (size_t oi = 0; oi < nE; oi++) {
+        if (o->progress && (oi & 255) == 0)
+            o->progress(oi, nE, o->progress_ud);
         size_t e0 = eorder[oi];
         uint32_t deg = x->eoff[e0 + 1] - x->eoff[e0];
         unsigned units = x->K < deg ? x->K : deg;   /* the rest stays unplaced */
@@ -1451,6 +1453,8 @@ static int run_optimal(const prep *x, uint8_t *matched)
             }
         }
     }
+    if (o->progress)
+        o->progress(nE, nE, o->progress_ud);
     rc = 0;
 out:
     cm_free(eorder);
@@ -1762,7 +1766,7 @@ CM_API cm_status cm_assign(const cm_pairs *p, const cm_assign_options *o, cm_ass
         goto nomem;
     a->p = p;
     int rc = o->method == CM_ASSIGN_OPTIMAL
-                 ? run_optimal(&x, matched)
+                 ? run_optimal(&x, matched, o)
                  : run_stable(&x, o->proposer == CM_KIND_REGIONS, matched);
     if (rc < 0)
         goto nomem;
