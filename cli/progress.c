@@ -59,7 +59,7 @@ void progress_report(size_t done, size_t total, void *ud)
         ps->t0 = 0;
         ps->last = 0;
     }
-    if (ps->finished || (ps->lines && !last && now - ps->last < PROGRESS_EVERY))
+    if (ps->finished || (!last && now - ps->last < (ps->lines ? PROGRESS_EVERY : 0.2)))
         return;
     ps->finished = last;
     if (ps->t0 == 0) {

@@ -545,6 +545,26 @@ static void cmi_load_csv(loader *L, source *src, size_t start)
 
 /* ---- JSON ---- */
 
+/* the strings of a "reasons" array joined by " | "; NULL when none */
+static char *reasons_text(json_t *arr)
+{
+    size_t len = 1, i;
+    json_t *it;
+    json_array_foreach(arr, i, it) {
+        const char *t = json_string_value(it);
+        len += (t ? strlen(t) : 0) + 3;
+    }
+    char *s = cm_malloc(len);
+    if (s == NULL)
+        return NULL;
+    size_t o = 0;
+    json_array_foreach(arr, i, it) {
+        const char *t = json_string_value(it);
+        o += (size_t)snprintf(s + o, len - o, "%s%s", o ? " | " : "", t ? t : "");
+    }
+    return s;
+}
+
 /* reasons of an "explain" array, joined; NULL when none */
 static char *explain_text(json_t *arr)
 {
@@ -620,6 +640,13 @@ static void take_json(loader *L, json_t *obj, unsigned long line, long record)
     if (json_is_string(w)) {
         why.s = json_string_value(w);
         why.len = json_string_length(w);
+    } else if (json_is_array(w) && json_array_size(w)) {
+        /* capmatch.result/1: one string per rule, joined as in CSV */
+        joined = reasons_text(w);
+        if (joined) {
+            why.s = joined;
+            why.len = strlen(joined);
+        }
     } else if (json_is_array(json_object_get(obj, "explain"))) {
         joined = explain_text(json_object_get(obj, "explain"));
         if (joined) {
@@ -699,8 +726,10 @@ static void cmi_load_jsonl(loader *L, source *src, size_t start)
         if (!json_is_object(obj)) {
             problem(L, line, 1, 0, NULL, NULL, "a JSON object", "another JSON value", NULL);
         } else if (json_object_get(obj, "enterprise") == NULL &&
-                   (json_object_get(obj, "meta") || json_object_get(obj, "unassigned"))) {
-            /* the provenance line and left-out parties of match / assign output */
+                   (json_object_get(obj, "meta") || json_object_get(obj, "unassigned") ||
+                    json_object_get(obj, "left_out") || json_object_get(obj, "totals"))) {
+            /* the header, left-out and totals lines of capmatch.result/1 (and the
+             * meta and unassigned lines of the output before it) */
         } else {
             record++;
             take_json(L, obj, line, record);
