@@ -160,9 +160,11 @@ $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 
 tools: $(TOOL_BIN)
 
-# The JSON Schema files shipped in share/capmatch/schema/ are the output of
-# `capmatch schema KIND --format json`; tests/cli/schema.sh fails when they
-# differ, and `make schema` writes them again.
+# The JSON Schema files of the profiles shipped in share/capmatch/schema/ are
+# the output of `capmatch schema KIND --format json`; tests/cli/schema.sh
+# fails when they differ, and `make schema` writes them again. result.json
+# and result-line.json (the result format capmatch.result/1) are written by
+# hand; tests/cli/result_format.sh validates every command's output with them.
 schema: $(CLI)
 	$(CLI) schema regions --format json -o share/capmatch/schema/regions.json
 	$(CLI) schema enterprises --format json -o share/capmatch/schema/enterprises.json
@@ -283,6 +285,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	install -d $(DESTDIR)$(DATADIR)/schema
 	install -m 644 share/capmatch/schema/regions.json share/capmatch/schema/enterprises.json \
+	    share/capmatch/schema/result.json share/capmatch/schema/result-line.json \
 	    $(DESTDIR)$(DATADIR)/schema/
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
