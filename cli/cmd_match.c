@@ -773,10 +773,8 @@ static void write_table(FILE *f, const match_out *o)
         if (a->show_explain)
             for (size_t k = 0; k < cm_result_rule_count(r); k++) {
                 const cm_explain_item *it = cm_result_explain(r, i, k);
-                fputs("        ", f);
-                put_cell(f, it->rule, 20, 0);
-                fprintf(f, " %.2f x %-4g = %.3f  %s\n", it->score, it->weight, it->contribution,
-                        it->reason);
+                fprintf(f, "        %-20s %.2f x %-4g = %.3f  %s\n", it->rule, it->score,
+                        it->weight, it->contribution, it->reason);
             }
         if (a->sensitivity)
             sens_text(f, "        ", r, i, a->mo.by);
