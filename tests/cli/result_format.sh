@@ -163,6 +163,13 @@ jq_true "schedule sidecar: the meetings not placed, with the reason" "$O/s.csv.m
     '(.left_out | length) == .totals.not_placed and .totals.not_placed > 0 and (.left_out[0].message | length) > 0'
 jq_true "assign sidecar: provenance, totals, left-out parties" "$O/a.csv.meta.json" \
     '.meta.policy.sha256 != null and (.meta.inputs | length) == 2 and .totals.pairs > 0 and (.left_out | type) == "array"'
+# the sidecar is part of the output: when it cannot be written, neither is the table
+mkdir -p "$O/blocked.csv.meta.json"
+run $A --format csv -o "$O/blocked.csv"
+expect_status "csv whose FILE.meta.json cannot be written: exit 2" 2
+expect_grep "csv whose FILE.meta.json cannot be written: named" err "blocked.csv.meta.json"
+if [ -e "$O/blocked.csv" ]; then not_ok "csv whose FILE.meta.json cannot be written: no table either"
+else ok "csv whose FILE.meta.json cannot be written: no table either"; fi
 run $M --format json --bom
 expect_status "--bom without csv: usage error" 2
 expect_grep "--bom without csv: says so" err "--bom goes with --format csv"
