@@ -2,10 +2,10 @@
  * cmd_assign.c - capmatch assign and capmatch schedule: who meets whom under
  * the regions' capacities (from profiles and a policy, or from a file of
  * scored pairs), and those meetings in sessions, slots and tables, with
- * per-participant agendas (CSV and iCalendar). Output as a table, JSON, JSON
- * Lines, CSV or (assign) a self-contained HTML report, each with the
- * provenance of the run; every file is written by the output rules of
- * cm_output_open.
+ * per-participant agendas (CSV and iCalendar). Output as a table (names, by
+ * display width), JSON or JSON Lines (the result format capmatch.result/1),
+ * CSV or XLSX (provenance in FILE.meta.json) or (assign) a self-contained
+ * HTML report; every file is written by the output rules of cm_output_open.
  */
 #include "cli.h"
 #include "output.h"

@@ -1,8 +1,9 @@
 /*
  * cmd_match.c - capmatch match and capmatch explain: load profiles and a
  * policy, score every pair (or one), and write the ranked partners with
- * their explanations as a table, JSON, JSON Lines or CSV, each with the
- * provenance of the run. -o follows the output rules of cm_output_open (a
+ * their explanations as a table (names, by display width), JSON or JSON
+ * Lines (the result format capmatch.result/1), CSV or XLSX (with the
+ * provenance in FILE.meta.json) or an HTML report. -o follows the output rules of cm_output_open (a
  * file is replaced only once complete, so a failed run leaves it as it was).
  */
 #include "cli.h"
@@ -13,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML, FMT_XLSX };
 
