@@ -343,3 +343,16 @@ if [ -n "$m" ] && grep -Eq "^capmatch schedule: progress $m/$m meetings placed \
     [ "$(grep -cv '^capmatch schedule: progress ' "$TMP/err")" -eq 0 ]; then
     ok "schedule --progress: meetings placed, to 100%"; else
     not_ok "schedule --progress: meetings placed, to 100%" "$(cat "$TMP/err")" "meetings: $m"; fi
+# on a terminal (a pseudo-terminal made by script(1)): one line rewritten in
+# place per stage, cleared at the end, and the same output
+if command -v script >/dev/null 2>&1; then
+    script -qec "$A --format json -o $O/tty.json" "$TMP/typescript" >"$TMP/script.out" 2>&1
+    tr '\r' '\n' <"$TMP/typescript" >"$TMP/tty.txt"
+    if grep -q '^.\[K  scoring: [0-9]*/[0-9]* enterprises scored' "$TMP/tty.txt" &&
+        grep -q '^.\[K  explaining: [0-9]*/[0-9]* pairs explained' "$TMP/tty.txt" &&
+        cmp -s "$O/tty.json" "$O/ap.txt"; then
+        ok "assign on a terminal: an updating progress line per stage, the same output"; else
+        not_ok "assign on a terminal: an updating progress line per stage" "$(cat -v "$TMP/tty.txt" | head -n 8)"; fi
+else
+    ok "assign on a terminal # skip no script(1)"
+fi
