@@ -35,7 +35,10 @@ LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthr
 # the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's,
 # nor GnuTLS (HTTPS; cli/http.c checks the certificate and key with it)
 LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls 2>/dev/null || echo -lmicrohttpd -lgnutls)
-CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
+# nor are the XLSX writer (--format xlsx) and display widths (libunistring,
+# which ships no .pc file) for the command's tables
+LIBS_CLI    += $(shell $(PKG_CONFIG) --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter) -lunistring
+CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags gnutls xlsxwriter jansson 2>/dev/null)
 
 CFLAGS  ?=
 LDFLAGS ?=
@@ -64,7 +67,7 @@ LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
-           cli/http.c cli/logq.c
+           cli/http.c cli/logq.c cli/result.c cli/sheet.c cli/termtab.c cli/progress.c
 UNIT_TESTS := test_file test_lint test_sandbox test_linecov test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
               test_visit
@@ -159,9 +162,11 @@ $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 
 tools: $(TOOL_BIN)
 
-# The JSON Schema files shipped in share/capmatch/schema/ are the output of
-# `capmatch schema KIND --format json`; tests/cli/schema.sh fails when they
-# differ, and `make schema` writes them again.
+# The JSON Schema files of the profiles shipped in share/capmatch/schema/ are
+# the output of `capmatch schema KIND --format json`; tests/cli/schema.sh
+# fails when they differ, and `make schema` writes them again. result.json
+# and result-line.json (the result format capmatch.result/1) are written by
+# hand; tests/cli/result_format.sh validates every command's output with them.
 schema: $(CLI)
 	$(CLI) schema regions --format json -o share/capmatch/schema/regions.json
 	$(CLI) schema enterprises --format json -o share/capmatch/schema/enterprises.json
@@ -282,6 +287,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	install -d $(DESTDIR)$(DATADIR)/schema
 	install -m 644 share/capmatch/schema/regions.json share/capmatch/schema/enterprises.json \
+	    share/capmatch/schema/result.json share/capmatch/schema/result-line.json \
 	    $(DESTDIR)$(DATADIR)/schema/
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/

@@ -11,6 +11,7 @@
  */
 #define _DEFAULT_SOURCE 1      /* syscall(SYS_gettid): the builder's own priority */
 #include "cli.h"
+#include "output.h"
 #include "http.h"
 #include "logq.h"
 
@@ -643,20 +644,37 @@ static void result_failed(request *r, cm_status s, const char *msg, const cm_dia
              d && cm_diags_count(d) ? cm_diags_at(d, 0)->message : msg);
 }
 
-static void answer_match(request *r, const cm_result *res, int explain, int region_view)
+/* A profile given in a request: its id, name and country for the answer. */
+static void posted_names(names *nm, cm_kind k, json_t *v)
+{
+    int side = k == CM_KIND_REGIONS;
+    if (!json_is_object(v))
+        return;
+    nm->extra_id[side] = json_string_value(json_object_get(v, "id"));
+    nm->extra_name[side] = json_string_value(json_object_get(v, "name"));
+    nm->extra_country[side] = json_string_value(json_object_get(v, "country"));
+}
+
+/* The answer in the result format capmatch.result/1, written while the
+ * snapshot is held (names come from its engine). */
+static void answer_match(request *r, const cm_result *res, int explain, int region_view,
+                         const names *nm)
 {
     body b;
     FILE *f = body_open(&b);
     if (f) {
-        fputs("{\"meta\":", f);
+        result_begin(f, "match");
         meta(f, r->snap);
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(res); i++) {
             if (i)
                 fputc(',', f);
-            match_json_row(f, res, i, explain, region_view, NULL);
+            match_json_row(f, res, i, explain, region_view, NULL, nm);
         }
-        fputs("]}\n", f);
+        size_t vetoed, pairs = cm_result_pairs(res, &vetoed);
+        fprintf(f, "],\"totals\":{\"rows\":%zu,\"pairs_scored\":%zu,\"vetoed\":%zu,"
+                   "\"errors_skipped\":%zu}}\n",
+                cm_result_count(res), pairs, vetoed, cm_result_error_count(res));
     }
     body_give(&b, r->rs, 200);
 }
@@ -707,7 +725,7 @@ static int read_explain(request *r, json_t *v, const char *q, int *explain)
 }
 
 static cm_result *run_match(request *r, cm_kind kind, const char *id, const char *json,
-                            size_t top, int explain)
+                            size_t top, int explain, names *nm)
 {
     cm_match_options o;
     cm_match_options_init(&o);
@@ -727,12 +745,13 @@ static cm_result *run_match(request *r, cm_kind kind, const char *id, const char
                                           json, strlen(json), &o, d, &res)
                        : cm_match_one(e, p, kind, id, &o, &res);
     int region_view = cm_policy_has_region_view(p);
+    nm->e = e;
     if (s != CM_OK)
         result_failed(r, s, cm_engine_errmsg(e), d);
+    else
+        answer_match(r, res, explain, region_view, nm);
     cm_snapshot_unlock(r->snap, p);
     cm_diags_free(d);
-    if (s == CM_OK)
-        answer_match(r, res, explain, region_view);
     return res;
 }
 
@@ -794,7 +813,10 @@ static void do_match(request *r)
     if (j && side_value(r, kind == CM_KIND_ENTERPRISES ? ent : reg,
                         kind == CM_KIND_ENTERPRISES ? "enterprise" : "region", &id, &json) < 0)
         goto done;
-    cm_result *res = run_match(r, kind, id, json, top, explain);
+    names nm = { NULL, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
+    if (j)
+        posted_names(&nm, kind, kind == CM_KIND_ENTERPRISES ? ent : reg);
+    cm_result *res = run_match(r, kind, id, json, top, explain, &nm);
     free(json);
     r->decided = res;
 done:
@@ -827,22 +849,26 @@ static void do_explain(request *r)
     cm_diags *d = cm_diags_new();
     cm_status s = cm_explain_profiles(e, p, eid, ejson, ejson ? strlen(ejson) : 0, rid, rjson,
                                       rjson ? strlen(rjson) : 0, d, &res);
-    if (s != CM_OK)
+    names nm = { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
+    posted_names(&nm, CM_KIND_ENTERPRISES, ev);
+    posted_names(&nm, CM_KIND_REGIONS, rv);
+    if (s != CM_OK) {
         result_failed(r, s, cm_engine_errmsg(e), d);
-    cm_snapshot_unlock(r->snap, p);
-    cm_diags_free(d);
-    if (s == CM_OK) {
+    } else {
         body b;
         FILE *f = body_open(&b);
         if (f) {
-            fputs("{\"meta\":", f);
+            result_begin(f, "explain");
             meta(f, r->snap);
-            explain_json_fields(f, res);
-            fputs("}\n", f);
+            fputs(",\"results\":[", f);
+            explain_json_row(f, res, &nm);
+            fputs("}]}\n", f);
         }
         body_give(&b, r->rs, 200);
         r->decided = res;
     }
+    cm_snapshot_unlock(r->snap, p);
+    cm_diags_free(d);
     free(ejson);
     free(rjson);
     json_decref(j);

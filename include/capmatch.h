@@ -794,6 +794,9 @@ typedef struct cm_candidate_options {
     size_t per_region;            /* 0: none added from the regions' side */
     double min_score;             /* < 0 (the default): the policy's */
     int threads;                  /* 0: one per core */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* as cm_match_options: called with the profiles done of
+                                     each scoring pass (a second pass for per_region) */
 } cm_candidate_options;
 CM_API void cm_candidate_options_init(cm_candidate_options *o);
 CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_policy *p,
@@ -815,6 +818,9 @@ typedef struct cm_assign_options {
                                      acceptable; default 0 */
     long default_capacity;        /* for regions without a capacity; < 0 (default):
                                      unlimited, as the schema says */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* OPTIMAL: called with the enterprises placed, from the
+                                     calling thread (STABLE is linear in the pairs) */
 } cm_assign_options;
 
 typedef struct cm_assign_row {
@@ -882,6 +888,8 @@ typedef struct cm_schedule_options {
     unsigned meeting_minutes;     /* 0: 20 */
     unsigned break_minutes;       /* between two slots of a session */
     unsigned tables;              /* meetings at once; 0: unlimited */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* called with the meetings put in slots so far */
 } cm_schedule_options;
 
 typedef struct cm_meeting {

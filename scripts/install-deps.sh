@@ -16,7 +16,8 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
 libcmocka-dev nettle-dev libical-dev iso-codes man-db binutils
-libmicrohttpd-dev libgnutls28-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema"
+libmicrohttpd-dev libgnutls28-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema
+libxlsxwriter-dev libunistring-dev"
 
 check=""
 for arg in "$@"; do

@@ -92,3 +92,18 @@ serve_stop() {
         RC=$?
     fi
 }
+
+# csv_cols FILE COL...: the named columns of each record of a CSV file (read
+# with Python's csv module as utf-8-sig, as a spreadsheet would), joined by
+# commas, one record a line, without the header
+csv_cols() {
+    python3 - "$@" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+    rows = list(csv.reader(f))
+head = rows[0]
+at = [head.index(c) for c in sys.argv[2:]]
+for r in rows[1:]:
+    print(",".join(r[i] for i in at))
+PY
+}

@@ -137,7 +137,7 @@ if [ "$CODE" = 200 ] && [ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"; the
     not_ok "POST /v1/explain: capmatch explain's trace" "status $CODE" \
         "$(diff "$TMP/want" "$TMP/got" | head -c 600)"; fi
 req POST /v1/explain "{\"enterprise\":$VIS,\"region\":\"ph-catanduanes\"}"
-expect_code "POST /v1/explain: a visitor" 200 '.enterprise == "visitor-1" and .region == "ph-catanduanes" and (.explain | length) > 0'
+expect_code "POST /v1/explain: a visitor, named" 200 '.format == "capmatch.result/1" and .results[0].enterprise == "visitor-1" and .results[0].enterprise_name == "Loom maker" and .results[0].region == "ph-catanduanes" and .results[0].region_name == "Catanduanes" and (.results[0].explain | length) > 0'
 
 # ---- errors ------------------------------------------------------------------------------
 req POST /v1/match '{"enterprise": '
