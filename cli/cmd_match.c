@@ -36,6 +36,7 @@ typedef struct match_args {
     int show_explain;           /* --explain given (--sensitivity explains internally) */
     int stats;                  /* --stats: the statistics table on stderr */
     const char *stats_json;     /* --stats-json FILE */
+    unsigned part_index, part_count;   /* --part I/N: the enterprises are that part */
 } match_args;
 
 static const char match_usage[] =
@@ -61,6 +62,9 @@ static const char match_usage[] =
     "  --on-error stop|skip   a rule that raises an error stops the run (default)\n"
     "                         or scores 0 for that pair and is reported\n"
     "  --shard I/N            only every N-th profile, starting at I (0-based)\n"
+    "  --part I/N             the enterprises given are the I-th (0-based) of N\n"
+    "                         consecutive parts of the whole (a parallel --pipe block,\n"
+    "                         a Spark partition): rows say so, for capmatch merge\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --rules-path DIRS      where require finds modules (':'-separated)\n"
     "  --feeds FILE           profiles from the feeds' cached snapshots (after the\n"
@@ -132,6 +136,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "sensitivity", no_argument, NULL, 22 },
         { "stats", no_argument, NULL, 23 },
         { "stats-json", required_argument, NULL, 24 },
+        { "part", required_argument, NULL, 25 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -185,13 +190,20 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
             else
                 die_usage(prog, "--on-error must be stop or skip, not '%s'", optarg);
             break;
-        case 11: {
+        case 11:
+        case 25: {
             unsigned i, n;
             char c;
             if (sscanf(optarg, "%u/%u%c", &i, &n, &c) != 2 || n < 1 || i >= n)
-                die_usage(prog, "--shard must be I/N with 0 <= I < N, not '%s'", optarg);
-            a->mo.shard_index = i;
-            a->mo.shard_count = n;
+                die_usage(prog, "--%s must be I/N with 0 <= I < N, not '%s'",
+                          opt == 11 ? "shard" : "part", optarg);
+            if (opt == 11) {
+                a->mo.shard_index = i;
+                a->mo.shard_count = n;
+            } else {
+                a->part_index = i;
+                a->part_count = n;
+            }
             break;
         }
         case 12: a->rules_path = optarg; break;
@@ -329,6 +341,8 @@ static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const mat
             num_shortest(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
     if (a->mo.shard_count > 1)
         fprintf(f, ",\"shard\":\"%u/%u\"", a->mo.shard_index, a->mo.shard_count);
+    if (a->part_count > 1)
+        fprintf(f, ",\"part\":\"%u/%u\"", a->part_index, a->part_count);
     fputc('}', f);
 }
 
@@ -465,13 +479,21 @@ void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int regi
     fputc('}', f);
 }
 
-/* The row with --sensitivity's figures when asked for. */
+/* The row with --sensitivity's figures when asked for; with positions (the
+ * JSON Lines of a shard or part), last, the place of the ranked profile in
+ * what was loaded, by which capmatch merge restores the order of one run. */
 static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
-                     const cm_engine *sources)
+                     const cm_engine *sources, const cm_engine *positions)
 {
     row_fields(f, r, i, a->show_explain, region_view, sources);
     if (a->sensitivity)
         sens_json(f, "sensitivity", r, i, a->mo.by);
+    if (positions) {
+        const cm_match_row *row = cm_result_row(r, i);
+        fprintf(f, ",\"position\":%zu",
+                cm_engine_find(positions, a->mo.by,
+                               a->mo.by == CM_KIND_REGIONS ? row->region : row->enterprise));
+    }
     fputc('}', f);
 }
 
@@ -643,7 +665,7 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, NULL);
         }
         fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
         break;
@@ -652,7 +674,8 @@ static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const 
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL,
+                     a->mo.shard_count > 1 || a->part_count > 1 ? e : NULL);
             fputc('\n', f);
         }
         break;
@@ -755,6 +778,21 @@ static int run_match(int argc, char **argv)
     if (a.sensitivity && cm_policy_aggregate(p))
         die_usage("match", "--sensitivity is for the weighted mean; the policy ranks by %s",
                   cm_policy_aggregate(p));
+    if (a.part_count > 1 && a.mo.by == CM_KIND_REGIONS) {
+        /* a region's lists from the parts are merged by score: only a list
+         * ranked by score alone merges exactly */
+        if (cm_policy_aggregate(p))
+            die_usage("match", "--part with --by region: the policy ranks by %s, which "
+                      "depends on all of a region's candidates at once; run over the whole "
+                      "input, or use --shard I/N", cm_policy_aggregate(p));
+        if (a.mo.diversity > 0 || (a.mo.diversity == 0 && cm_policy_diversity(p)))
+            die_usage("match", "--part with --by region: the diversity re-ranking needs all "
+                      "of a region's candidates at once; give --no-diverse (to the single "
+                      "run too), or use --shard I/N");
+        if (a.sensitivity)
+            die_usage("match", "--part with --by region: --sensitivity compares a region's "
+                      "kept pairs, which only the merged list has");
+    }
     progress_state ps = { a.progress, 0, mono_now(), 0, 0, 0,
                           a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises" };
     if (a.progress || isatty(STDERR_FILENO)) {
