@@ -37,6 +37,7 @@ for by in enterprise region; do
         ok "by $by: rows of a shard carry their position, one run's do not"; else
         not_ok "by $by: rows of a shard carry their position, one run's do not"; fi
 done
+"$CAPMATCH" match --regions "$R" --enterprises "$J" --policy "$P" --format jsonl > "$TMP/one-enterprise-top10.jsonl"
 # from standard input, all in one stream, with --shards and -o
 cat "$TMP/s3-region.jsonl" "$TMP/s1-region.jsonl" "$TMP/s0-region.jsonl" "$TMP/s2-region.jsonl" |
     "$CAPMATCH" merge --shards 4 -o "$TMP/m.jsonl"
@@ -106,6 +107,18 @@ if command -v parallel >/dev/null 2>&1; then
 else
     not_ok "GNU parallel is installed" "scripts/install-deps.sh shard failed: $(tail -n 3 "$TMP/deps.log")"
 fi
+
+# ---- the README's blocks, run as they are ------------------------------------------------
+n=$(doc_blocks README.md "tests/cli/merge.sh runs this block" "$TMP/doc")
+if [ "$n" -eq 2 ]; then ok "README: two blocks for merge.sh to run"; else not_ok "README: two blocks for merge.sh to run" "found $n"; fi
+doc_sandbox "$TMP/doc"
+for b in 1 2; do
+    (cd "$TMP/doc" && PATH="$TMP/doc/bin:$PATH" sh -e "block-$b.sh") > "$TMP/doc/out-$b" 2>&1
+    RC=$?
+    if [ $RC -eq 0 ] && grep -q "output" "$TMP/doc/out-$b"; then ok "README: cluster block $b runs and checks out"; else
+        not_ok "README: cluster block $b runs and checks out" "exit $RC" "$(head -c 800 "$TMP/doc/out-$b")"; fi
+done
+same "README: parallel --shard by enterprise, merged, is one run" "$TMP/one-enterprise-top10.jsonl" "$TMP/doc/by-enterprise.jsonl"
 
 # ---- refusals; the output file is left as it was -------------------------------------
 echo "before" > "$TMP/keep.jsonl"
