@@ -53,39 +53,56 @@ R=examples/data/regions.json
 E=examples/data/enterprises.json
 P=rules/default.lua
 
-for by in enterprise region; do
-    "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P" --by "$by" --top 5 \
-        --format jsonl -o "$TMP/one-$by.jsonl"
-    run="$TMP/run-$by"
-    sh scripts/slurm/submit --shards 4 "$run" -- --regions "$R" --enterprises "$E" \
-        --policy "$P" --by "$by" --top 5 >"$TMP/submit.out" 2>"$TMP/err"
-    RC=$?
-    expect_status "by $by: the job array and the merge are submitted" 0
-    array=$(sed -n 's/^array //p' "$TMP/submit.out")
-    merge=$(sed -n 's/^merge //p' "$TMP/submit.out")
+# check_run NAME RUNDIR SUBMIT-OUTPUT ONE-RUN: the array's 4 tasks and the
+# merge completed, each task logged, and the merge is the one run's bytes
+check_run() {
+    name=$1 run=$2 one=$4
+    array=$(sed -n 's/^array //p' "$3")
+    merge=$(sed -n 's/^merge //p' "$3")
     tasks=$(wait_job "$array" | sort | uniq -c | sed 's/^ *//')
-    if [ "$tasks" = "4 COMPLETED" ]; then ok "by $by: 4 array tasks completed"; else
-        not_ok "by $by: 4 array tasks completed" "states: $tasks" \
+    if [ "$tasks" = "4 COMPLETED" ]; then ok "$name: 4 array tasks completed"; else
+        not_ok "$name: 4 array tasks completed" "states: $tasks" \
             "$(cat "$run"/logs/shard-*.log 2>/dev/null | head -n 20)"; fi
     state=$(wait_job "$merge")
-    if [ "$state" = COMPLETED ]; then ok "by $by: the merge job completed after them"; else
-        not_ok "by $by: the merge job completed after them" "state: $state" \
+    if [ "$state" = COMPLETED ]; then ok "$name: the merge job completed after them"; else
+        not_ok "$name: the merge job completed after them" "state: $state" \
             "$(cat "$run/logs/merge.log" 2>/dev/null)"; fi
     n=0
     for i in 0 1 2 3; do
         grep -q "shard $i/4 done" "$run/logs/shard-$i.log" 2>/dev/null && n=$((n + 1))
     done
-    if [ $n -eq 4 ]; then ok "by $by: each task has its own log"; else
-        not_ok "by $by: each task has its own log" "$(ls "$run/logs" 2>&1)"; fi
+    if [ $n -eq 4 ]; then ok "$name: each task has its own log"; else
+        not_ok "$name: each task has its own log" "$(ls "$run/logs" 2>&1)"; fi
     if grep -q "\"shard\":\"3/4\"" "$run/shard-3-of-4.jsonl" 2>/dev/null &&
-        ! cmp -s "$run/shard-0-of-4.jsonl" "$TMP/one-$by.jsonl"; then
-        ok "by $by: the tasks ran shards (--shard I/4)"; else
-        not_ok "by $by: the tasks ran shards (--shard I/4)" "$(ls "$run" 2>&1)"; fi
-    if [ -s "$TMP/one-$by.jsonl" ] && cmp -s "$run/merged.jsonl" "$TMP/one-$by.jsonl"; then
-        ok "by $by: the merged output is byte for byte that of one match run"; else
-        not_ok "by $by: the merged output is byte for byte that of one match run" \
-            "$(diff "$TMP/one-$by.jsonl" "$run/merged.jsonl" 2>&1 | head -n 6 | cut -c 1-200)"; fi
-done
+        ! cmp -s "$run/shard-0-of-4.jsonl" "$one"; then
+        ok "$name: the tasks ran shards (--shard I/4)"; else
+        not_ok "$name: the tasks ran shards (--shard I/4)" "$(ls "$run" 2>&1)"; fi
+    if [ -s "$one" ] && cmp -s "$run/merged.jsonl" "$one"; then
+        ok "$name: the merged output is byte for byte that of one match run"; else
+        not_ok "$name: the merged output is byte for byte that of one match run" \
+            "$(diff "$one" "$run/merged.jsonl" 2>&1 | head -n 6 | cut -c 1-200)"; fi
+}
+
+# by enterprise
+"$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P" --by enterprise --top 5 \
+    --format jsonl -o "$TMP/one-enterprise.jsonl"
+sh scripts/slurm/submit --shards 4 "$TMP/run-enterprise" -- --regions "$R" --enterprises "$E" \
+    --policy "$P" --by enterprise --top 5 >"$TMP/submit.out" 2>"$TMP/err"
+RC=$?
+expect_status "by enterprise: the job array and the merge are submitted" 0
+check_run "by enterprise" "$TMP/run-enterprise" "$TMP/submit.out" "$TMP/one-enterprise.jsonl"
+
+# by region: the README's block, as it is
+"$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P" --by region --top 5 \
+    --format jsonl -o "$TMP/one-region.jsonl"
+n=$(doc_blocks README.md "tests/cli/slurm.sh runs this block" "$TMP/doc")
+if [ "$n" -eq 1 ]; then ok "README: the Slurm block is there"; else not_ok "README: the Slurm block is there" "found $n"; fi
+doc_sandbox "$TMP/doc"
+(cd "$TMP/doc" && PATH="$TMP/doc/bin:$PATH" CAPMATCH="" sh -e block-1.sh) \
+    >"$TMP/submit.out" 2>"$TMP/err"
+RC=$?
+expect_status "by region (the README's block): the job array and the merge are submitted" 0
+check_run "by region" "$TMP/doc/runs/by-region" "$TMP/submit.out" "$TMP/one-region.jsonl"
 
 # a task that fails, run again alone: the command the tasks run fails for
 # shard 2 while $TMP/broken exists (as a task on a lost node would)
