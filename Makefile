@@ -274,6 +274,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
 	install -m 644 doc/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1
+	install -m 644 doc/capmatch-merge.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
@@ -288,7 +289,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
 	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
-	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
+	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1 \
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
 	    $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	rm -rf $(DESTDIR)$(DATADIR)
 

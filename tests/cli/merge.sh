@@ -120,6 +120,17 @@ for b in 1 2; do
 done
 same "README: parallel --shard by enterprise, merged, is one run" "$TMP/one-enterprise-top10.jsonl" "$TMP/doc/by-enterprise.jsonl"
 
+# the man page's examples, run as they are
+mkdir -p "$TMP/man"
+sed -n '/^\.SH EXAMPLES/,/^\.SH/p' doc/capmatch-merge.1 | sed -n '/^\.nf/,/^\.fi/p' | grep -v '^\.[nf][fi]$' |
+    sed -e 's/\\-/-/g' -e 's/\\e/\\/g' > "$TMP/man/examples.sh"
+doc_sandbox "$TMP/man"
+(cd "$TMP/man" && PATH="$TMP/man/bin:$PATH" sh -e examples.sh) > "$TMP/man/out" 2>&1
+RC=$?
+if [ $RC -eq 0 ] && [ "$(grep -c "one run's output" "$TMP/man/out")" -eq 2 ]; then
+    ok "capmatch-merge(1): the examples run and check out"; else
+    not_ok "capmatch-merge(1): the examples run and check out" "exit $RC" "$(head -c 800 "$TMP/man/out")"; fi
+
 # ---- refusals; the output file is left as it was -------------------------------------
 echo "before" > "$TMP/keep.jsonl"
 refuse() {   # refuse NAME PATTERN MERGE-ARGS...
