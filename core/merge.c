@@ -70,6 +70,7 @@ struct cm_merge {
     uint64_t seq;             /* profiles of an output without positions */
     const char *last_id;      /* ... and the profile its last row was for */
     size_t rows_out;
+    int failed;               /* a call failed: the merge is no longer whole */
 };
 
 static cm_status fail(cm_status s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -241,7 +242,7 @@ static void show(char *buf, size_t cap, json_t *v)
         snprintf(buf, cap, "%.*s...", (int)cap - 4, t);
     else
         snprintf(buf, cap, "%s", t);
-    free(t);
+    cm_free(t);               /* jansson allocates through cm_malloc (alloc.c) */
 }
 
 /* What makes two outputs different runs, in words. */
@@ -659,6 +660,8 @@ CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path)
 {
     if (m == NULL || path == NULL)
         return fail(CM_EUSAGE, "cm_merge_add_file: a merge and a path are needed");
+    if (m->failed)
+        return fail(CM_EUSAGE, "cm_merge_add_file: an earlier call on this merge failed");
     int is_stdin = strcmp(path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -705,6 +708,7 @@ CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path)
     if (!is_stdin)
         close(fd);
     m->cur = SIZE_MAX;
+    m->failed = s != CM_OK;
     return s;
 }
 
@@ -797,6 +801,8 @@ static void merged_meta(cm_merge *m, textbuf *out)
         while (i < sp.v1 && a.s[i] != ']') {
             size_t e = skip_value(a.s, a.len, i);
             json_t *one = json_loadb(a.s + i, e - i, 0, &je);
+            if (one == NULL)
+                b.nomem = 1;      /* it parsed before: only memory can fail */
             const char *kind = json_string_value(json_object_get(one, "kind"));
             if (kind && strcmp(kind, "enterprises") != 0) {
                 cmi_buf_puts(&b, kept++ ? "," : "");
@@ -831,6 +837,8 @@ CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, 
 {
     if (m == NULL || fn == NULL)
         return fail(CM_EUSAGE, "cm_merge_write: a merge and a writer are needed");
+    if (m->failed)
+        return fail(CM_EUSAGE, "cm_merge_write: an earlier call on this merge failed");
     cm_status s = check_shards(m, expected);
     if (s != CM_OK)
         return s;

@@ -938,7 +938,8 @@ CM_API cm_merge *cm_merge_new(void);
 CM_API void cm_merge_free(cm_merge *m);
 /* This thread's message (see "Errors" above). */
 CM_API const char *cm_merge_errmsg(const cm_merge *m);
-/* Read one output file ("-": standard input) to its end. */
+/* Read one output file ("-": standard input) to its end. After a call that
+ * failed, only cm_merge_free (other calls are CM_EUSAGE). */
 CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path);
 /* Check that every shard is there once (expected: how many outputs there
  * must be, or 0 to take it from the meta lines' I/N) and write the merged
