@@ -28,6 +28,9 @@
 #define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
+/* class-pair tables of built-ins (job.icache): cells of one, of all */
+#define TABLE_PART_MAX ((size_t)1 << 21)
+#define TABLE_ALL_MAX ((size_t)1 << 23)
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
@@ -92,10 +95,25 @@ typedef struct job {
      * profile; parts are numbered rules first (part_base[n] + k for part k
      * of rule n), then filters (part_base[nrules + f]) */
     size_t *part_base;
-    struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
+    struct icache {
+        uint32_t *cls;        /* class of each inner profile; NULL: no cache */
+        size_t off;           /* its classes in a worker's cache (no table) */
+        /* when the outer profiles fall into few classes too: a score per
+         * (outer class, inner class), shared by the workers, filled when
+         * first met (MEMO_SET marks a score), so a class pair is scored once
+         * in the whole run instead of once per outer profile */
+        uint32_t *ocls;
+        size_t ncls;
+        _Atomic uint64_t *table;
+    } *icache;                /* per part */
     size_t icache_total;      /* classes over all parts: a worker's cache size */
+    size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
+    /* the scoring pass's plan when every ranked rule is a built-in that
+     * cannot fail: its parts in rank order, read from one array */
+    struct plan_part { struct icache c; const builtin *b; double rest; } *plan_parts;
+    struct plan_rule { size_t part, nparts, rule; double weight; } *plan;
     int reference;            /* check mode: built-ins by their plain (reason) path */
     /* diversity (region lists): k is top + window; each list is re-ranked
      * and cut to top, with a note per kept pair */
@@ -223,8 +241,62 @@ static __attribute__((noinline)) double reference_score(const job *j, worker *w,
     return cmi_scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
 }
 
+/* A class cache's miss: score the pair's classes, and keep the score in
+ * the class-pair table or the worker's cache. Apart from the hot loops, so
+ * that they keep their values in registers. */
+static __attribute__((noinline)) double class_miss(const job *j, worker *w, const struct icache *c,
+                                                   const builtin *b, uint32_t ei, uint32_t ri,
+                                                   int *error)
+{
+    double s = cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    if (*error)
+        return s;
+    uint32_t inner = j->outer_side == SIDE_ENTERPRISE ? ri : ei;
+    if (c->table) {
+        if (!(s >= 0))
+            return s;         /* MEMO_SET is the sign bit: never kept */
+        if (s == 0)
+            s = 0;            /* no negative zero */
+        uint32_t outer = j->outer_side == SIDE_ENTERPRISE ? ei : ri;
+        uint64_t v;
+        memcpy(&v, &s, sizeof v);
+        atomic_store_explicit(&c->table[(size_t)c->ocls[outer] * c->ncls + c->cls[inner]],
+                              v | MEMO_SET, memory_order_relaxed);
+        return s;
+    }
+    size_t at = c->off + c->cls[inner];
+    w->cval[at] = s;
+    w->cstamp[at] = w->cepoch;
+    return s;
+}
+
+/* A built-in part's score through its class cache (c->cls set). */
+static inline double cached_score(const job *j, worker *w, const struct icache *c,
+                                  const builtin *b, uint32_t ei, uint32_t ri, int *error)
+{
+    int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
+    uint32_t inner = by_enterprise ? ri : ei;
+    if (c->table) {
+        uint32_t outer = by_enterprise ? ei : ri;
+        uint64_t v = atomic_load_explicit(&c->table[(size_t)c->ocls[outer] * c->ncls + c->cls[inner]],
+                                          memory_order_relaxed);
+        if (v) {
+            double s;
+            v &= ~MEMO_SET;
+            memcpy(&s, &v, sizeof s);
+            return s;
+        }
+    } else {
+        size_t at = c->off + c->cls[inner];
+        if (w->cstamp[at] == w->cepoch)
+            return w->cval[at];
+    }
+    return class_miss(j, w, c, b, ei, ri, error);
+}
+
 /* A built-in part's score for a pair, through its class cache when it has
- * one: the first pair of a class scores it for the outer profile's turn. */
+ * one: the first pair of a class scores it (for the outer profile's turn,
+ * or for the run when the outer side has classes too). */
 static inline double builtin_score(const job *j, worker *w, size_t part, const builtin *b,
                                    uint32_t ei, uint32_t ri, int *error)
 {
@@ -234,15 +306,7 @@ static inline double builtin_score(const job *j, worker *w, size_t part, const b
             return reference_score(j, w, b, ei, ri, error);
         return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
     }
-    size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
-    if (w->cstamp[at] == w->cepoch)
-        return w->cval[at];
-    double s = cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
-    if (!*error) {
-        w->cval[at] = s;
-        w->cstamp[at] = w->cepoch;
-    }
-    return s;
+    return cached_score(j, w, c, b, ei, ri, error);
 }
 
 /* One scorer of a rule (part number `part`), scoring pass. 0, or -1 with msg. */
@@ -455,6 +519,49 @@ static double side_score(const cm_policy *p, const double *sc, int region_side)
     return sum / (region_side ? p->region_weight_sum : p->weight_sum);
 }
 
+static __attribute__((noinline)) double plain_part(const job *j, worker *w, const builtin *b,
+                                                   uint32_t ei, uint32_t ri)
+{
+    int error = 0;
+    return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
+}
+
+static inline double plan_value(const job *j, worker *w, const struct plan_part *pp,
+                                uint32_t ei, uint32_t ri)
+{
+    int error = 0;
+    if (pp->c.cls == NULL)
+        return plain_part(j, w, pp->b, ei, ri);
+    return cached_score(j, w, &pp->c, pp->b, ei, ri, &error);
+}
+
+/* The ranked rules of a pair by the plan (what rule_score does for each,
+ * in rank order): 1 scored, 0 pruned. */
+static int plan_scores(const job *j, worker *w, uint32_t ei, uint32_t ri, double need, double *sc)
+{
+    const struct plan_rule *pr = j->plan;
+    const struct plan_part *parts = j->plan_parts;
+    double got = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        if (i > 0 && got + j->rank_rest[i] < need) {
+            w->pruned++;
+            return 0;
+        }
+        const struct plan_part *pp = parts + pr[i].part;
+        double best = 0, v = plan_value(j, w, pp, ei, ri);
+        if (v > best)
+            best = v;
+        for (size_t k = 1; k < pr[i].nparts && best < pp[k - 1].rest; k++) {
+            v = plan_value(j, w, pp + k, ei, ri);
+            if (v > best)
+                best = v;
+        }
+        sc[pr[i].rule] = best;
+        got += pr[i].weight * best;
+    }
+    return 1;
+}
+
 /* Score a pair: the score by which the outer profile ranks it, and the
  * other view (the region's view, or the score when ranking by it; the same
  * when the policy has no region-side rules). `bar` is what the pair must
@@ -476,15 +583,20 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
     /* the bound against the bar in weight units: no division per rule (the
      * margin dwarfs the rounding either way; the kept score is checked below) */
     double need = (bar - PRUNE_MARGIN) * wsum;
-    for (size_t i = 0; i < j->nrank; i++) {
-        size_t n = (size_t)j->rank_order[i];
-        if (j->prune && i > 0 && got + j->rank_rest[i] < need) {
-            w->pruned++;
+    if (j->plan) {
+        if (!plan_scores(j, w, ei, ri, need, sc))
             return 0;
+    } else {
+        for (size_t i = 0; i < j->nrank; i++) {
+            size_t n = (size_t)j->rank_order[i];
+            if (j->prune && i > 0 && got + j->rank_rest[i] < need) {
+                w->pruned++;
+                return 0;
+            }
+            if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
+                return -1;
+            got += p->rules[n].weight * sc[n];
         }
-        if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
-            return -1;
-        got += p->rules[n].weight * sc[n];
     }
     *score = side_score(p, sc, rank_region);
     if (j->prune && *score < bar - PRUNE_MARGIN)
@@ -698,6 +810,32 @@ static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
     return &p->filters[n - p->nrules].b;
 }
 
+/* Give a part with a class cache a class-pair table when the outer profiles
+ * fall into few classes too and the job meets each class several times:
+ * 1 given, 0 not (the worker's cache then), -1 out of memory. */
+static int class_table(job *j, struct icache *c, const builtin *b)
+{
+    size_t nout = j->st->kinds[j->outer_side].count;
+    uint32_t *ocls = cm_malloc((nout ? nout : 1) * sizeof *ocls);
+    if (ocls == NULL)
+        return -1;
+    long noc = cmi_builtin_classes(j->p, b, j->outer_side, ocls);
+    if (noc < 0) {
+        cm_free(ocls);
+        return -1;
+    }
+    size_t cells = (size_t)noc * c->ncls;
+    if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > TABLE_PART_MAX ||
+        j->table_cells + cells > TABLE_ALL_MAX ||
+        (c->table = cm_calloc(cells, sizeof *c->table)) == NULL) {
+        cm_free(ocls);
+        return 0;             /* out of memory here only loses the table */
+    }
+    c->ocls = ocls;
+    j->table_cells += cells;
+    return 1;
+}
+
 /* Number the parts, and give a class cache to each built-in part whose inner
  * profiles fall into fewer classes than there are profiles, by a quarter (a
  * class is scored when first met, so a cache never scores more than the
@@ -758,8 +896,14 @@ static int class_caches(job *j)
                 continue;
             struct icache *c = &j->icache[j->part_base[n] + k];
             c->cls = cls;
-            c->off = j->icache_total;
-            j->icache_total += (size_t)ncls;
+            c->ncls = (size_t)ncls;
+            int table = class_table(j, c, part_builtin(p, n, k));
+            if (table < 0)
+                return -1;
+            if (!table) {
+                c->off = j->icache_total;
+                j->icache_total += (size_t)ncls;
+            }
             cls = cm_malloc(j->ninner * sizeof *cls);
             if (cls == NULL)
                 return -1;
@@ -841,6 +985,36 @@ static void rank_rules(job *j)
         int n = j->rank_order[i];
         j->rank_rest[i] = j->rank_rest[i + 1] + p->rules[n].weight * most[n];
     }
+}
+
+/* The plan of the scoring pass (job.plan), when pruning and every ranked
+ * rule is a built-in that cannot fail; else none. 0, or -1 out of memory. */
+static int make_plan(job *j)
+{
+    if (!j->prune || j->icache == NULL || j->nrank == 0)
+        return 0;
+    size_t nparts = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        if (!j->fast_rule[j->rank_order[i]])
+            return 0;
+        nparts += 1 + j->p->rules[j->rank_order[i]].nmore;
+    }
+    j->plan = cm_malloc(j->nrank * sizeof *j->plan);
+    j->plan_parts = cm_malloc(nparts * sizeof *j->plan_parts);
+    if (j->plan == NULL || j->plan_parts == NULL)
+        return -1;
+    size_t at = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        size_t n = (size_t)j->rank_order[i], base = j->part_base[n];
+        const prule *r = &j->p->rules[n];
+        j->plan[i] = (struct plan_rule){ at, 1 + r->nmore, n, r->weight };
+        for (size_t k = 0; k <= r->nmore; k++, at++) {
+            const struct icache *c = &j->icache[base + k];
+            j->plan_parts[at] = (struct plan_part){ *c, part_builtin(j->p, n, k),
+                                                    j->rest_upper[base + k] };
+        }
+    }
+    return 0;
 }
 
 static void *work(void *arg)
@@ -1330,12 +1504,17 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         size_t nparts = 0;
         for (size_t n = 0; n < p->nrules + p->nfilters; n++)
             nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t i = 0; i < nparts; i++)
+        for (size_t i = 0; i < nparts; i++) {
             cm_free(j->icache[i].cls);
+            cm_free(j->icache[i].ocls);
+            cm_free((void *)j->icache[i].table);
+        }
         cm_free(j->icache);
     }
     cm_free(j->part_base);
     cm_free(j->rest_upper);
+    cm_free(j->plan);
+    cm_free(j->plan_parts);
     cm_free(workers);
     cm_free(tids);
     pthread_mutex_destroy(&j->lock);
@@ -1382,6 +1561,10 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         goto done;
     }
     rank_rules(&j);
+    if (make_plan(&j) < 0) {
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
+        goto done;
+    }
     /* one Lua state per worker; a single worker uses the policy's own */
     for (int i = 0; i < nthreads; i++) {
         int rc = open_worker(&j, &workers[i], nthreads, err, sizeof err);
