@@ -61,16 +61,16 @@ LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/
                 core/match.c core/prep.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
                 core/linecov.c \
                 core/policy_lint.c
-LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c core/merge.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
-CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
+CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c cli/cmd_merge.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/match_stats.c cli/cmd_serve.c \
            cli/http.c cli/logq.c cli/result.c cli/sheet.c cli/termtab.c cli/progress.c
 UNIT_TESTS := test_file test_lint test_sandbox test_linecov test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
-              test_visit
+              test_visit test_merge
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -282,6 +282,7 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
 	install -m 644 doc/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1
+	install -m 644 doc/capmatch-merge.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
@@ -297,7 +298,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
 	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
-	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
+	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1 \
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
 	    $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	rm -rf $(DESTDIR)$(DATADIR)
 

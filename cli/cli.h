@@ -29,7 +29,7 @@ typedef struct command {
 extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check, cmd_test;
 extern const command cmd_fetch, cmd_feeds;
 extern const command cmd_assign, cmd_schedule, cmd_mcda, cmd_schema;
-extern const command cmd_serve;
+extern const command cmd_serve, cmd_merge;
 
 /* capmatch match --feeds FILE [--refresh]: load the cached snapshots of the
  * feeds of FILE into e (fetching them first with refresh), in the order of

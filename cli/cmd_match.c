@@ -38,6 +38,7 @@ typedef struct match_args {
     const char *stats_json;     /* --stats-json FILE */
     int bom;                    /* --bom: CSV starts with a UTF-8 byte-order mark */
     int ids;                    /* --ids: the table shows ids beside names */
+    unsigned part_index, part_count;   /* --part I/N: the enterprises are that part */
 } match_args;
 
 static const char match_usage[] =
@@ -67,6 +68,9 @@ static const char match_usage[] =
     "  --on-error stop|skip   a rule that raises an error stops the run (default)\n"
     "                         or scores 0 for that pair and is reported\n"
     "  --shard I/N            only every N-th profile, starting at I (0-based)\n"
+    "  --part I/N             the enterprises given are the I-th (0-based) of N\n"
+    "                         consecutive parts of the whole (a parallel --pipe block,\n"
+    "                         a Spark partition): rows say so, for capmatch merge\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --rules-path DIRS      where require finds modules (':'-separated)\n"
     "  --feeds FILE           profiles from the feeds' cached snapshots (after the\n"
@@ -140,6 +144,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "stats-json", required_argument, NULL, 24 },
         { "bom", no_argument, NULL, 25 },
         { "ids", no_argument, NULL, 26 },
+        { "part", required_argument, NULL, 27 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -193,13 +198,20 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
             else
                 die_usage(prog, "--on-error must be stop or skip, not '%s'", optarg);
             break;
-        case 11: {
+        case 11:
+        case 27: {
             unsigned i, n;
             char c;
             if (sscanf(optarg, "%u/%u%c", &i, &n, &c) != 2 || n < 1 || i >= n)
-                die_usage(prog, "--shard must be I/N with 0 <= I < N, not '%s'", optarg);
-            a->mo.shard_index = i;
-            a->mo.shard_count = n;
+                die_usage(prog, "--%s must be I/N with 0 <= I < N, not '%s'",
+                          opt == 11 ? "shard" : "part", optarg);
+            if (opt == 11) {
+                a->mo.shard_index = i;
+                a->mo.shard_count = n;
+            } else {
+                a->part_index = i;
+                a->part_count = n;
+            }
             break;
         }
         case 12: a->rules_path = optarg; break;
@@ -345,6 +357,8 @@ static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const mat
             num_shortest(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
     if (a->mo.shard_count > 1)
         fprintf(f, ",\"shard\":\"%u/%u\"", a->mo.shard_index, a->mo.shard_count);
+    if (a->part_count > 1)
+        fprintf(f, ",\"part\":\"%u/%u\"", a->part_index, a->part_count);
     fputc('}', f);
 }
 
@@ -483,13 +497,21 @@ void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int regi
     fputc('}', f);
 }
 
-/* The row with --sensitivity's figures when asked for. */
+/* The row with --sensitivity's figures when asked for; with positions (the
+ * JSON Lines of a shard or part), last, the place of the ranked profile in
+ * what was loaded, by which capmatch merge restores the order of one run. */
 static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
-                     const cm_engine *sources, const names *nm)
+                     const cm_engine *sources, const names *nm, const cm_engine *positions)
 {
     row_fields(f, r, i, a->show_explain, region_view, sources, nm);
     if (a->sensitivity)
         sens_json(f, "sensitivity", r, i, a->mo.by);
+    if (positions) {
+        const cm_match_row *row = cm_result_row(r, i);
+        fprintf(f, ",\"position\":%zu",
+                cm_engine_find(positions, a->mo.by,
+                               a->mo.by == CM_KIND_REGIONS ? row->region : row->enterprise));
+    }
     fputc('}', f);
 }
 
@@ -837,7 +859,7 @@ static int write_result(FILE *f, const cm_engine *e, const cm_policy *p, const c
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm, NULL);
         }
         fputs("\n],\"totals\":", f);
         match_totals(f, r);
@@ -848,7 +870,8 @@ static int write_result(FILE *f, const cm_engine *e, const cm_policy *p, const c
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm,
+                     a->mo.shard_count > 1 || a->part_count > 1 ? e : NULL);
             fputc('\n', f);
         }
         fputs("{\"totals\":", f);
@@ -881,6 +904,21 @@ static int run_match(int argc, char **argv)
     if (a.sensitivity && cm_policy_aggregate(p))
         die_usage("match", "--sensitivity is for the weighted mean; the policy ranks by %s",
                   cm_policy_aggregate(p));
+    if (a.part_count > 1 && a.mo.by == CM_KIND_REGIONS) {
+        /* a region's lists from the parts are merged by score: only a list
+         * ranked by score alone merges exactly */
+        if (cm_policy_aggregate(p))
+            die_usage("match", "--part with --by region: the policy ranks by %s, which "
+                      "depends on all of a region's candidates at once; run over the whole "
+                      "input, or use --shard I/N", cm_policy_aggregate(p));
+        if (a.mo.diversity > 0 || (a.mo.diversity == 0 && cm_policy_diversity(p)))
+            die_usage("match", "--part with --by region: the diversity re-ranking needs all "
+                      "of a region's candidates at once; give --no-diverse (to the single "
+                      "run too), or use --shard I/N");
+        if (a.sensitivity)
+            die_usage("match", "--part with --by region: --sensitivity compares a region's "
+                      "kept pairs, which only the merged list has");
+    }
     progress_state ps;
     if (progress_init(&ps, "match", "scoring",
                       a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises", a.progress)) {

@@ -1791,6 +1791,8 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
 
 CM_API int cm_policy_has_region_view(const cm_policy *p) { return p ? p->has_region_rules : 0; }
 
+CM_API int cm_policy_diversity(const cm_policy *p) { return p && p->diversity.by ? 1 : 0; }
+
 CM_API const char *cm_policy_rule_file(const cm_policy *p, size_t i)
 {
     return p && i < p->nrules ? cmi_policy_file(p, p->rules[i].file) : NULL;

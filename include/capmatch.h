@@ -692,6 +692,9 @@ CM_API cm_status cm_result_sensitivity(const cm_result *r, size_t row, size_t ru
                                        cm_sensitivity *out);
 /* The policy's aggregate method ("topsis", ...), or NULL for the weighted mean. */
 CM_API const char *cm_policy_aggregate(const cm_policy *p);
+/* Whether the policy re-ranks region lists for diversity (policy { diversity
+ * = ... }) when cm_match_options.diversity is 0. */
+CM_API int cm_policy_diversity(const cm_policy *p);
 
 /* ---- policy tests -----------------------------------------------------------
  * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
@@ -926,6 +929,38 @@ CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
  * is the same from run to run). */
 CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
                                   long long dtstamp, cm_write_fn fn, void *ud);
+
+/* ---- merging shard outputs -------------------------------------------------
+ * The JSON Lines outputs of capmatch match (--format jsonl) over shards
+ * (--shard I/N: every N-th ranked profile of the whole input) or parts of the
+ * enterprises (--part I/N: the I-th of N consecutive pieces), in any order,
+ * combined into the output of one run over everything: rows of a profile
+ * ranked in one piece are kept as they are; a region's lists from several
+ * parts are merged to its best top (score, or region_score when the policy
+ * has a region-side view, then the enterprise id, as cm_match breaks ties)
+ * and ranked again; profiles come in the order of the input, from each
+ * row's "position" and the part in the meta line; the meta line is the
+ * shards' own without "shard" and "part". Memory: the rows kept (profiles x
+ * top), never a whole input. An input may hold several outputs one after
+ * another (each starts at its {"meta": ...} line). Outputs of different
+ * runs (policy, its hash, inputs, --set, rates, direction, top, min_score),
+ * a malformed line (file:line and what is wrong), a shard given twice or
+ * missing are CM_EINPUT with the message saying which. */
+typedef struct cm_merge cm_merge;
+
+CM_API cm_merge *cm_merge_new(void);
+CM_API void cm_merge_free(cm_merge *m);
+/* This thread's message (see "Errors" above). */
+CM_API const char *cm_merge_errmsg(const cm_merge *m);
+/* Read one output file ("-": standard input) to its end. After a call that
+ * failed, only cm_merge_free (other calls are CM_EUSAGE). */
+CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path);
+/* Check that every shard is there once (expected: how many outputs there
+ * must be, or 0 to take it from the meta lines' I/N) and write the merged
+ * output. CM_EINPUT, and nothing written, when one is missing or doubled. */
+CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, void *ud);
+/* Rows the merged output has (after cm_merge_write), and outputs read. */
+CM_API size_t cm_merge_count(const cm_merge *m, size_t *outputs);
 
 /* ---- output files ----------------------------------------------------------
  * Where results are written, by the rules every writer of capmatch follows:

@@ -107,3 +107,38 @@ for r in rows[1:]:
     print(",".join(r[i] for i in at))
 PY
 }
+
+# doc_blocks DOC MARKER DIR: the ``` blocks of DOC that follow a line
+# "<!-- MARKER -->", as DIR/block-1.sh, DIR/block-2.sh ... (so that a test
+# runs what the document shows, as it shows it); prints how many
+doc_blocks() {
+    mkdir -p "$3"
+    python3 - "$1" "$2" "$3" <<'PY'
+import sys
+doc, marker, out = sys.argv[1:4]
+lines = open(doc, encoding="utf-8").read().split("\n")
+n, i = 0, 0
+while i < len(lines):
+    if lines[i].strip() == f"<!-- {marker} -->" and i + 1 < len(lines) and lines[i + 1].startswith("```"):
+        j = i + 2
+        while j < len(lines) and not lines[j].startswith("```"):
+            j += 1
+        n += 1
+        open(f"{out}/block-{n}.sh", "w", encoding="utf-8").write("\n".join(lines[i + 2:j]) + "\n")
+        i = j
+    i += 1
+print(n)
+PY
+}
+
+# doc_sandbox DIR: a directory to run documented commands in, as from the
+# repository's root (examples, rules and scripts linked), with the capmatch
+# under test first on the PATH of what runs there
+doc_sandbox() {
+    mkdir -p "$1/bin"
+    for d in examples rules scripts; do ln -sfn "$PWD/$d" "$1/$d"; done
+    case $CAPMATCH in
+    /*) ln -sf "$CAPMATCH" "$1/bin/capmatch" ;;
+    *) ln -sf "$PWD/$CAPMATCH" "$1/bin/capmatch" ;;
+    esac
+}
