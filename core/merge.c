@@ -4,9 +4,13 @@
  * in any order, checked to come from one run (their meta lines) and
  * combined into what one run over the whole input writes.
  *
+ * Each output is one capmatch.result/1 document in JSON Lines: its header
+ * line (format, command, meta), its rows, and its {"totals": ...} line last.
  * Rows are kept as the text they were written in (numbers and strings stay
  * byte for byte); only "rank" is rewritten where a region's lists from
  * several parts are merged, and the "position" the shard added is dropped.
+ * The totals are recomputed: "rows" counted in the merged output, the other
+ * counts (pairs scored, vetoed, errors skipped) summed over the outputs.
  * Holds at most top rows per ranked profile. Batch layer: uses the base
  * (alloc, err, buf), the JSON line reader (jsonread.h) and jansson only.
  */
@@ -26,6 +30,7 @@
 
 #define MERGE_MAX_LINE ((size_t)64 << 20)   /* one row or meta line, bytes */
 #define WHERE_MAX 512
+#define CMI_MERGE_FORMAT "capmatch.result/1"
 
 typedef struct mrow {
     char *text;               /* the row as written, without its "position" */
@@ -51,7 +56,16 @@ typedef struct mshard {
     char *where;              /* file:line of its meta line */
     unsigned shard_i, shard_n, part_i, part_n;
     char *ent_inputs;         /* its enterprises' "inputs" entries, as text */
+    size_t rows;              /* rows read from it */
+    int has_totals;           /* its {"totals": ...} line was read */
 } mshard;
+
+#define MERGE_MAX_TOTALS 32
+
+typedef struct mtotal {
+    char *key;                /* as the first output's totals line names it */
+    unsigned long long sum;   /* over the outputs */
+} mtotal;
 
 struct cm_merge {
     json_t *meta;             /* the first output's meta, without what may differ */
@@ -70,6 +84,8 @@ struct cm_merge {
     uint64_t seq;             /* profiles of an output without positions */
     const char *last_id;      /* ... and the profile its last row was for */
     size_t rows_out;
+    mtotal totals[MERGE_MAX_TOTALS];   /* in the first output's order */
+    size_t ntotals;
     int failed;               /* a call failed: the merge is no longer whole */
 };
 
@@ -105,6 +121,8 @@ CM_API void cm_merge_free(cm_merge *m)
         cm_free(m->shards[i].ent_inputs);
     }
     cm_free(m->shards);
+    for (size_t k = 0; k < m->ntotals; k++)
+        cm_free(m->totals[k].key);
     for (size_t g = 0; g < m->ngroups; g++) {
         mgroup *gr = &m->groups[g];
         for (size_t i = 0; i < gr->n; i++) {
@@ -332,7 +350,18 @@ static cm_status meta_line(cm_merge *m, const char *where, const char *s, size_t
     json_t *meta = json_object_get(line, "meta");
     if (!json_is_object(meta))
         return fail(CM_EINPUT, "%s: \"meta\" is not an object", where);
-    mshard sh = { NULL, 0, 1, 0, 1, NULL };
+    const char *format = json_string_value(json_object_get(line, "format"));
+    const char *command = json_string_value(json_object_get(line, "command"));
+    if (format == NULL || strcmp(format, CMI_MERGE_FORMAT) != 0)
+        return fail(CM_EINPUT, "%s: the header line's \"format\" is not \"" CMI_MERGE_FORMAT
+                    "\": made by another capmatch (run every shard with this one)", where);
+    if (command == NULL || strcmp(command, "match") != 0)
+        return fail(CM_EINPUT, "%s: the header line's \"command\" is not \"match\": only "
+                    "the outputs of capmatch match --format jsonl can be merged", where);
+    if (m->cur != SIZE_MAX && !m->shards[m->cur].has_totals)
+        return fail(CM_EINPUT, "%s: a header line, but the output at %s has no {\"totals\": "
+                    "...} line: cut short?", where, m->shards[m->cur].where);
+    mshard sh = { NULL, 0, 1, 0, 1, NULL, 0, 0 };
     if (parse_split(meta, "shard", &sh.shard_i, &sh.shard_n) < 0 ||
         parse_split(meta, "part", &sh.part_i, &sh.part_n) < 0)
         return fail(CM_EINPUT, "%s: \"shard\" and \"part\" must be \"I/N\" with 0 <= I < N",
@@ -552,9 +581,13 @@ static cm_status group_add(cm_merge *m, mgroup *g, mrow *r, const char *where)
 static cm_status row_line(cm_merge *m, const char *where, const char *s, size_t n, json_t *obj)
 {
     if (m->cur == SIZE_MAX)
-        return fail(CM_EINPUT, "%s: a row before any {\"meta\": ...} line: not the output of "
-                    "capmatch match --format jsonl", where);
-    const mshard *sh = &m->shards[m->cur];
+        return fail(CM_EINPUT, "%s: a row before any header line ({\"format\": ..., "
+                    "\"meta\": ...}): not the output of capmatch match --format jsonl", where);
+    mshard *sh = &m->shards[m->cur];
+    if (sh->has_totals)
+        return fail(CM_EINPUT, "%s: a row after the {\"totals\": ...} line of the output at %s",
+                    where, sh->where);
+    sh->rows++;
     json_t *je = json_object_get(obj, "enterprise"), *jr = json_object_get(obj, "region");
     json_t *js = json_object_get(obj, "score"), *jk = json_object_get(obj, "rank");
     json_t *jrs = json_object_get(obj, "region_score"), *jp = json_object_get(obj, "position");
@@ -632,6 +665,57 @@ static cm_status row_line(cm_merge *m, const char *where, const char *s, size_t 
     return group_add(m, g, &r, where);
 }
 
+/* An output's {"totals": ...} line: its counts, added to the sums. */
+static cm_status totals_line(cm_merge *m, const char *where, json_t *obj)
+{
+    if (m->cur == SIZE_MAX)
+        return fail(CM_EINPUT, "%s: a {\"totals\": ...} line before any header line: not the "
+                    "output of capmatch match --format jsonl", where);
+    mshard *sh = &m->shards[m->cur];
+    if (sh->has_totals)
+        return fail(CM_EINPUT, "%s: a second {\"totals\": ...} line in the output at %s", where,
+                    sh->where);
+    json_t *t = json_object_get(obj, "totals");
+    if (!json_is_object(t) || json_object_size(obj) != 1)
+        return fail(CM_EINPUT, "%s: the totals line must be {\"totals\": {...}} and nothing "
+                    "else", where);
+    const char *key;
+    json_t *v;
+    size_t k = 0;
+    json_object_foreach(t, key, v) {
+        if (key[0] == '\0' || strspn(key, "abcdefghijklmnopqrstuvwxyz_") != strlen(key))
+            return fail(CM_EINPUT, "%s: a total named \"%s\": not one capmatch writes", where,
+                        key);
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return fail(CM_EINPUT, "%s: totals \"%s\" is not a whole number from 0", where, key);
+        if (m->nshards == 1) {
+            if (k >= MERGE_MAX_TOTALS)
+                return fail(CM_EINPUT, "%s: more than %d totals", where, MERGE_MAX_TOTALS);
+            m->totals[k].key = cm_strdup(key);
+            if (m->totals[k].key == NULL)
+                return fail(CM_ENOMEM, "out of memory");
+            m->totals[k].sum = 0;
+            m->ntotals = k + 1;
+        } else if (k >= m->ntotals || strcmp(m->totals[k].key, key) != 0) {
+            return fail(CM_EINPUT, "%s: the totals are not those of %s (\"%s\" where it has "
+                        "\"%s\"): not from the same run", where, m->shards[0].where, key,
+                        k < m->ntotals ? m->totals[k].key : "nothing");
+        }
+        m->totals[k].sum += (unsigned long long)json_integer_value(v);
+        k++;
+    }
+    if (k != m->ntotals)
+        return fail(CM_EINPUT, "%s: %zu totals where %s has %zu: not from the same run", where, k,
+                    m->shards[0].where, m->ntotals);
+    json_t *rows = json_object_get(t, "rows");
+    if (rows && (unsigned long long)json_integer_value(rows) != sh->rows)
+        return fail(CM_EINPUT, "%s: the totals count %lld rows, but the output at %s has %zu: "
+                    "rows were lost or added", where, (long long)json_integer_value(rows),
+                    sh->where, sh->rows);
+    sh->has_totals = 1;
+    return CM_OK;
+}
+
 static cm_status one_line(cm_merge *m, const char *name, unsigned long line, source *src,
                           size_t at, size_t len)
 {
@@ -650,6 +734,11 @@ static cm_status one_line(cm_merge *m, const char *name, unsigned long line, sou
         s = fail(CM_EINPUT, "%s: a JSON object was expected, not another JSON value", where);
     else if (json_object_get(obj, "meta"))
         s = meta_line(m, where, src_at(src, at), len, obj);
+    else if (json_object_get(obj, "totals"))
+        s = totals_line(m, where, obj);
+    else if (json_object_get(obj, "left_out"))
+        s = fail(CM_EINPUT, "%s: a {\"left_out\": ...} line: not the output of capmatch match "
+                 "--format jsonl", where);
     else
         s = row_line(m, where, src_at(src, at), len, obj);
     json_decref(obj);
@@ -704,6 +793,9 @@ CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path)
     if (s == CM_OK && (src.err || src.nomem))
         s = src.nomem ? fail(CM_ENOMEM, "out of memory")
                       : fail(CM_EIO, "cannot read %s: %s", path, strerror(src.err));
+    if (s == CM_OK && m->cur != SIZE_MAX && !m->shards[m->cur].has_totals)
+        s = fail(CM_EINPUT, "%s: the output at %s ends without its {\"totals\": ...} line: cut "
+                 "short?", path, m->shards[m->cur].where);
     cmi_src_free(&src);
     if (!is_stdin)
         close(fd);
@@ -733,7 +825,7 @@ static cm_status check_shards(cm_merge *m, unsigned expected)
 {
     if (m->nshards == 0)
         return fail(CM_EINPUT, "no output of capmatch match --format jsonl was given (no "
-                    "{\"meta\": ...} line)");
+                    "header line)");
     const mshard *f = &m->shards[0];
     unsigned total = f->shard_n * f->part_n;
     if (expected && expected != total)
@@ -865,7 +957,7 @@ CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, 
             }
             cmi_buf_putc(&b, '\n');
             m->rows_out++;
-            if (b.len >= 65536 || (g + 1 == m->ngroups && i + 1 == gr->n)) {
+            if (b.len >= 65536) {
                 if (b.nomem) {
                     cmi_buf_free(&b);
                     return fail(CM_ENOMEM, "out of memory");
@@ -878,7 +970,13 @@ CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, 
             }
         }
     }
-    if (b.len) {   /* the meta line alone: no rows */
+    cmi_buf_puts(&b, "{\"totals\":{");
+    for (size_t k = 0; k < m->ntotals; k++)
+        cmi_buf_printf(&b, "%s\"%s\":%llu", k ? "," : "", m->totals[k].key,
+                       strcmp(m->totals[k].key, "rows") == 0 ? (unsigned long long)m->rows_out
+                                                              : m->totals[k].sum);
+    cmi_buf_puts(&b, "}}\n");
+    {
         if (b.nomem || fn(b.s, b.len, ud) != 0) {
             s = b.nomem ? fail(CM_ENOMEM, "out of memory")
                         : fail(CM_EIO, "cannot write the merged output");

@@ -49,6 +49,28 @@ for i in 0 1 2; do
 done
 run "$CAPMATCH" merge "$TMP/x1.jsonl" "$TMP/x2.jsonl" "$TMP/x0.jsonl"
 same "with --explain and --set, 3 shards: byte for byte one run" "$TMP/one-x.jsonl" "$TMP/out"
+# every output, the shards' and the merged, is valid capmatch.result/1 (as result_format.sh checks)
+"$CAPMATCH" merge "$TMP/s0-enterprise.jsonl" "$TMP/s1-enterprise.jsonl" "$TMP/s2-enterprise.jsonl" \
+    "$TMP/s3-enterprise.jsonl" -o "$TMP/m-enterprise.jsonl"
+if python3 tests/cli/validate_result.py share/capmatch/schema jsonl "$TMP"/s?-region.jsonl "$TMP/m.jsonl" \
+    "$TMP/m-enterprise.jsonl" "$TMP/x1.jsonl" >"$TMP/v" 2>&1; then
+    ok "schema: the shards and the merged outputs, every line"; else
+    not_ok "schema: the shards and the merged outputs, every line" "$(head -n 6 "$TMP/v" | cut -c 1-300)"; fi
+# the totals line: "rows" is the merged output's, the other counts are the shards' sums
+tail -n 1 "$TMP/m.jsonl" > "$TMP/m.totals"
+if [ "$(tail -n 1 "$TMP/one-region.jsonl")" = "$(cat "$TMP/m.totals")" ] &&
+    grep -q '^{"totals":{"rows":[0-9]*,"pairs_scored":[0-9]*,"vetoed":[0-9]*,"errors_skipped":[0-9]*}}$' "$TMP/m.totals"; then
+    ok "by region: the merged totals line is one run's"; else
+    not_ok "by region: the merged totals line is one run's" "$(cat "$TMP/m.totals")"; fi
+sum=0
+for i in 0 1 2 3; do
+    n=$(tail -n 1 "$TMP/s$i-enterprise.jsonl" | sed 's/.*"pairs_scored":\([0-9]*\).*/\1/')
+    sum=$((sum + n))
+done
+if tail -n 1 "$TMP/m-enterprise.jsonl" | grep -q "\"pairs_scored\":$sum," &&
+    [ "$(tail -n 1 "$TMP/s0-enterprise.jsonl")" != "$(tail -n 1 "$TMP/m-enterprise.jsonl")" ]; then
+    ok "by enterprise: pairs_scored merged is the sum of the shards' ($sum)"; else
+    not_ok "by enterprise: pairs_scored merged is the sum of the shards' ($sum)" "$(tail -n 1 "$TMP/m-enterprise.jsonl")"; fi
 # one whole run merged alone is itself
 run "$CAPMATCH" merge --shards 1 "$TMP/one-enterprise.jsonl"
 same "one whole run, merged alone, is unchanged" "$TMP/one-enterprise.jsonl" "$TMP/out"
@@ -64,6 +86,10 @@ for by in enterprise region; do
     run "$CAPMATCH" merge "$TMP/p3-$by.jsonl" "$TMP/p1-$by.jsonl" "$TMP/p2-$by.jsonl" "$TMP/p0-$by.jsonl"
     same "by $by, 4 parts of the enterprises: byte for byte one run over the four files" \
         "$TMP/pone-$by.jsonl" "$TMP/out"
+    if [ "$(tail -n 1 "$TMP/pone-$by.jsonl")" = "$(tail -n 1 "$TMP/out")" ] &&
+        [ "$(tail -n 1 "$TMP/p0-$by.jsonl")" != "$(tail -n 1 "$TMP/out")" ]; then
+        ok "by $by, 4 parts: the totals line is one run's, not a part's"; else
+        not_ok "by $by, 4 parts: the totals line is one run's, not a part's" "$(tail -n 1 "$TMP/out")"; fi
 done
 # the same with every rule's explanation and --min-score, by region
 M --enterprises "$TMP/ep.00.jsonl" --enterprises "$TMP/ep.01.jsonl" --enterprises "$TMP/ep.02.jsonl" \
@@ -185,7 +211,40 @@ sed '2s/,"position":[0-9]*}$/}/' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
 refuse "a shard's row without its position" "$TMP/bad.jsonl:2: a row of a shard without its \"position\"" \
     $S "$TMP/bad.jsonl"
 grep -v '"meta"' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
-refuse "rows without a meta line" "$TMP/bad.jsonl:1: a row before any {\"meta\": ...} line" "$TMP/bad.jsonl"
+refuse "rows without a header line" "$TMP/bad.jsonl:1: a row before any header line" "$TMP/bad.jsonl"
+# an output cut short: no totals line, at the end of a file or before the next header
+sed '$d' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "a shard cut short (no totals line)" "$TMP/bad.jsonl: the output at $TMP/bad.jsonl:1 ends without its {\"totals\": ...} line" \
+    $S "$TMP/bad.jsonl"
+cat "$TMP/bad.jsonl" "$TMP/s2-region.jsonl" > "$TMP/bad2.jsonl"
+refuse "a shard cut short, then another" "$TMP/bad2.jsonl:$(wc -l < "$TMP/s3-region.jsonl"): a header line, but the output at $TMP/bad2.jsonl:1 has no" \
+    "$TMP/s0-region.jsonl" "$TMP/s1-region.jsonl" "$TMP/bad2.jsonl"
+# a row after the totals line; a row lost (the totals count one more)
+{ cat "$TMP/s3-region.jsonl"; sed -n 2p "$TMP/s3-region.jsonl"; } > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "a row after the totals line" "a row after the {\"totals\": ...} line of the output at $TMP/bad.jsonl:1" $S "$TMP/bad.jsonl"
+sed '3d' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+rows3=$(($(wc -l < "$TMP/s3-region.jsonl") - 2))
+# shellcheck disable=SC2086
+refuse "a shard with a row lost" "the totals count $rows3 rows, but the output at $TMP/bad.jsonl:1 has $((rows3 - 1)): rows were lost" \
+    $S "$TMP/bad.jsonl"
+{ sed '$d' "$TMP/s3-region.jsonl"; tail -n 1 "$TMP/s3-region.jsonl"; tail -n 1 "$TMP/s3-region.jsonl"; } > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "two totals lines" "a second {\"totals\": ...} line" $S "$TMP/bad.jsonl"
+sed '$s/"vetoed"/"vetoes"/' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "other totals" "the totals are not those of $TMP/s0-region.jsonl:1 (\"vetoes\" where it has \"vetoed\")" $S "$TMP/bad.jsonl"
+sed '$s/"vetoed":[0-9]*/"vetoed":-1/' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "a negative total" "totals \"vetoed\" is not a whole number from 0" $S "$TMP/bad.jsonl"
+# a header of another format (as before capmatch.result/1) or of another command
+sed '1s/^{"format":"capmatch.result\/1","command":"match",/{/' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "a shard of the old format" "$TMP/bad.jsonl:1: the header line's \"format\" is not \"capmatch.result/1\"" $S "$TMP/bad.jsonl"
+sed '1s/"command":"match"/"command":"assign"/' "$TMP/s3-region.jsonl" > "$TMP/bad.jsonl"
+# shellcheck disable=SC2086
+refuse "a header of another command" "$TMP/bad.jsonl:1: the header line's \"command\" is not \"match\"" $S "$TMP/bad.jsonl"
 printf '[1,2]\n' > "$TMP/bad.jsonl"
 refuse "a line that is not an object" "$TMP/bad.jsonl:1: a JSON object was expected" "$TMP/bad.jsonl"
 : > "$TMP/empty.jsonl"
