@@ -82,6 +82,8 @@ static int run(int argc, char **argv)
     } else {
         fprintf(stderr, "capmatch merge: %s\n", cm_merge_errmsg(m));
     }
+    if (s == CM_OK && cm_merge_note(m))
+        fprintf(stderr, "capmatch merge: note: %s\n", cm_merge_note(m));
     size_t rows = cm_merge_count(m, NULL);
     cm_merge_free(m);
     if (s == CM_ENOMEM)

@@ -86,6 +86,7 @@ struct cm_merge {
     size_t rows_out;
     mtotal totals[MERGE_MAX_TOTALS];   /* in the first output's order */
     size_t ntotals;
+    char note[400];           /* what may differ from one run's output, or "" */
     int failed;               /* a call failed: the merge is no longer whole */
 };
 
@@ -142,6 +143,11 @@ CM_API const char *cm_merge_errmsg(const cm_merge *m)
 {
     (void)m;
     return cmi_err_get();
+}
+
+CM_API const char *cm_merge_note(const cm_merge *m)
+{
+    return m && m->note[0] ? m->note : NULL;
 }
 
 CM_API size_t cm_merge_count(const cm_merge *m, size_t *outputs)
@@ -971,6 +977,14 @@ CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, 
         }
     }
     cmi_buf_puts(&b, "{\"totals\":{");
+    m->note[0] = '\0';
+    for (size_t k = 0; k < m->ntotals; k++)
+        if (m->by_region && m->shards[0].part_n > 1 && m->totals[k].sum > 0 &&
+            strcmp(m->totals[k].key, "errors_skipped") == 0)
+            snprintf(m->note, sizeof m->note, "\"errors_skipped\" (%llu) is the sum of the "
+                     "parts': one run by region over all the enterprises may count fewer, as "
+                     "it skips the rules of pairs that can no longer reach a region's top",
+                     m->totals[k].sum);
     for (size_t k = 0; k < m->ntotals; k++)
         cmi_buf_printf(&b, "%s\"%s\":%llu", k ? "," : "", m->totals[k].key,
                        strcmp(m->totals[k].key, "rows") == 0 ? (unsigned long long)m->rows_out

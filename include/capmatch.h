@@ -939,10 +939,13 @@ CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, con
  * parts are merged to its best top (score, or region_score when the policy
  * has a region-side view, then the enterprise id, as cm_match breaks ties)
  * and ranked again; profiles come in the order of the input, from each
- * row's "position" and the part in the meta line; the meta line is the
- * shards' own without "shard" and "part". Memory: the rows kept (profiles x
+ * row's "position" and the part in the meta line; the header line is the
+ * shards' own without "shard" and "part". Each output is capmatch.result/1
+ * and ends with its {"totals": ...} line (a shard without it was cut short:
+ * CM_EINPUT); the merged totals line has the merged output's "rows" and
+ * the shards' sums of the other counts. Memory: the rows kept (profiles x
  * top), never a whole input. An input may hold several outputs one after
- * another (each starts at its {"meta": ...} line). Outputs of different
+ * another (each starts at its header line). Outputs of different
  * runs (policy, its hash, inputs, --set, rates, direction, top, min_score),
  * a malformed line (file:line and what is wrong), a shard given twice or
  * missing are CM_EINPUT with the message saying which. */
@@ -961,6 +964,13 @@ CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path);
 CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, void *ud);
 /* Rows the merged output has (after cm_merge_write), and outputs read. */
 CM_API size_t cm_merge_count(const cm_merge *m, size_t *outputs);
+/* After cm_merge_write: NULL when the merged output is byte for byte one
+ * run's, or what may differ, in words. The one case: by region with parts
+ * of the enterprises and rule errors skipped (--on-error skip), the merged
+ * "errors_skipped" is the parts' sum, and one run may count fewer (it
+ * skips the rules of pairs that can no longer reach a region's top, which
+ * depends on the enterprises of every part). */
+CM_API const char *cm_merge_note(const cm_merge *m);
 
 /* ---- output files ----------------------------------------------------------
  * Where results are written, by the rules every writer of capmatch follows:

@@ -91,6 +91,45 @@ for by in enterprise region; do
         ok "by $by, 4 parts: the totals line is one run's, not a part's"; else
         not_ok "by $by, 4 parts: the totals line is one run's, not a part's" "$(tail -n 1 "$TMP/out")"; fi
 done
+# rule errors skipped (--on-error skip): by enterprise the parts' errors add up to one run's;
+# by region one run prunes more (a region's top over every part is higher), so it may skip
+# fewer rules and count fewer errors: the merge says so, and all else is one run's
+cat > "$TMP/errs.lua" <<'LUA'
+policy { name = "errors" }
+rule { name = "sector", weight = 10, score = builtin.isic_fit { enterprise = "sectors", region = "sectors_sought" } }
+rule { name = "boom", weight = 1, score = function(e, r)
+  if #e.id % 3 == 0 then error("kaboom") end
+  return 0.5, "fine"
+end }
+LUA
+for by in enterprise region; do
+    "$CAPMATCH" match --regions "$R" --enterprises "$TMP/ep.00.jsonl" --enterprises "$TMP/ep.01.jsonl" \
+        --enterprises "$TMP/ep.02.jsonl" --enterprises "$TMP/ep.03.jsonl" --policy "$TMP/errs.lua" \
+        --on-error skip --by "$by" --top 2 --format jsonl > "$TMP/eone-$by.jsonl" 2>/dev/null
+    for i in 0 1 2 3; do
+        "$CAPMATCH" match --regions "$R" --enterprises "$TMP/ep.0$i.jsonl" --policy "$TMP/errs.lua" \
+            --on-error skip --by "$by" --top 2 --format jsonl --part "$i/4" > "$TMP/ep$i-$by.jsonl" 2>/dev/null
+    done
+    run "$CAPMATCH" merge "$TMP"/ep?-"$by".jsonl
+done
+if grep -q '"errors_skipped":[1-9]' "$TMP/eone-region.jsonl" && sed '$d' "$TMP/eone-region.jsonl" > "$TMP/eone.rows" &&
+    sed '$d' "$TMP/out" > "$TMP/eout.rows" && cmp -s "$TMP/eone.rows" "$TMP/eout.rows"; then
+    ok "errors skipped, by region, 4 parts: all but the totals line is one run's"; else
+    not_ok "errors skipped, by region, 4 parts: all but the totals line is one run's"; fi
+one=$(tail -n 1 "$TMP/eone-region.jsonl" | sed 's/.*"errors_skipped":\([0-9]*\).*/\1/')
+sum=0
+for i in 0 1 2 3; do
+    n=$(tail -n 1 "$TMP/ep$i-region.jsonl" | sed 's/.*"errors_skipped":\([0-9]*\).*/\1/')
+    sum=$((sum + n))
+done
+if [ "$sum" -gt "$one" ] && tail -n 1 "$TMP/out" | grep -q "\"errors_skipped\":$sum}"; then
+    ok "errors skipped, by region, 4 parts: the parts' sum ($sum) where one run counts $one"; else
+    not_ok "errors skipped, by region, 4 parts: the parts' sum ($sum) where one run counts $one" "$(tail -n 1 "$TMP/out")"; fi
+expect_grep "errors skipped, by region, 4 parts: the merge notes it" err \
+    "note: \"errors_skipped\" ($sum) is the sum of the parts': one run by region over all the enterprises may count fewer"
+"$CAPMATCH" merge "$TMP"/ep?-enterprise.jsonl > "$TMP/eout-enterprise.jsonl" 2> "$TMP/eerr"
+same "errors skipped, by enterprise, 4 parts: byte for byte one run, totals too" "$TMP/eone-enterprise.jsonl" "$TMP/eout-enterprise.jsonl"
+if [ ! -s "$TMP/eerr" ]; then ok "errors skipped, by enterprise: no note"; else not_ok "errors skipped, by enterprise: no note" "$(cat "$TMP/eerr")"; fi
 # the same with every rule's explanation and --min-score, by region
 M --enterprises "$TMP/ep.00.jsonl" --enterprises "$TMP/ep.01.jsonl" --enterprises "$TMP/ep.02.jsonl" \
     --enterprises "$TMP/ep.03.jsonl" --by region --no-diverse --explain --min-score 0.3 > "$TMP/pone-x.jsonl"
