@@ -12,6 +12,7 @@ static const command *const commands[] = {
     &cmd_stats,
     &cmd_match,
     &cmd_explain,
+    &cmd_whatif,
     &cmd_check,
     &cmd_test,
     &cmd_fetch,

@@ -489,6 +489,105 @@ CM_API cm_status cm_explain_profiles(cm_engine *e, cm_policy *p, const char *ent
                                      const char *region, const char *region_json,
                                      size_t region_len, cm_diags *diags, cm_result **out);
 
+/* ---- what if: counterfactual explanations --------------------------------------
+ * The smallest changes to an enterprise's and/or a region's profile that
+ * would make their pair pass every filter, reach a rank in the enterprise's
+ * list, or reach a score. Changes are drawn from the schema: an item added
+ * to or removed from a list field (words of its vocabulary; ISIC codes,
+ * countries, languages, resources and places seen in the loaded profiles),
+ * a boolean set, a number field moved just across a value where the pair's
+ * verdicts, rule scores or rank change (found by probing the real policy:
+ * a grid around the value, the numbers written in the policy's files, then
+ * bisection to the exact integer, or to the roundest number, at the edge).
+ * Never changed: id, name and country, subdivision, location, sector (the
+ * primary), currencies, description, attrs, and every field named in fixed. Every candidate is
+ * scored through the policy on the engine (the profile put in place of the
+ * loaded one), so each answer is true of the policy, not an estimate.
+ * Single changes are tried exhaustively; combinations of up to max_changes
+ * best first (the singles that bring the pair closest first), within a
+ * budget of evaluations. An answer is minimal: no part of it reaches the
+ * target alone. Answers come smallest first, then best result first.
+ * Thread safety: as cm_match_profile (the engine is changed during the call
+ * and is as it was when it returns). */
+typedef enum cm_whatif_target {
+    CM_WHATIF_RANK = 0,           /* rank <= rank (0: the policy's top) */
+    CM_WHATIF_PASS = 1,           /* pass every filter */
+    CM_WHATIF_SCORE = 2           /* pass and score >= score */
+} cm_whatif_target;
+
+enum { CM_WHATIF_ENTERPRISE = 1, CM_WHATIF_REGION = 2 };   /* cm_whatif_options.sides */
+
+typedef struct cm_whatif_options {
+    cm_whatif_target target;
+    size_t rank;                  /* CM_WHATIF_RANK: 0 the policy's top */
+    double score;                 /* CM_WHATIF_SCORE */
+    unsigned sides;               /* CM_WHATIF_ENTERPRISE | CM_WHATIF_REGION (default both) */
+    unsigned max_changes;         /* changes per answer; 0: 2 */
+    const char *const *fixed;     /* "enterprise.employees", "region.needs", NULL-ended
+                                     (id, name and country are always fixed) */
+    size_t max_answers;           /* kept; 0: every one found */
+    size_t budget;                /* evaluations of combinations; 0: 2000 */
+} cm_whatif_options;
+
+typedef enum cm_change_op {
+    CM_CHANGE_ADD = 1,            /* item added to a list */
+    CM_CHANGE_REMOVE = 2,         /* item taken out of a list */
+    CM_CHANGE_SET = 3             /* a number or a boolean set */
+} cm_change_op;
+
+typedef struct cm_change {
+    cm_kind side;                 /* whose profile */
+    const char *field;            /* schema path: "target_countries", "employees" */
+    cm_change_op op;
+    const char *value;            /* the item, or the new value as JSON text */
+    const char *old;              /* SET: the value before as JSON text, or NULL (absent) */
+    const char *text;             /* "enterprise.target_countries += PH" */
+} cm_change;
+
+typedef struct cm_whatif_move {   /* a rule or filter that moved */
+    const char *name;
+    int filter;                   /* 1: a filter (before/after 1 pass, 0 veto) */
+    int region_side;              /* a rule of the region's view */
+    double before, after;         /* scores (or verdicts) */
+    double contribution_before, contribution_after;
+    const char *reason;           /* the reason after the change */
+} cm_whatif_move;
+
+typedef struct cm_whatif_answer {
+    size_t nchanges;
+    const cm_change *changes;
+    double score, region_score;
+    unsigned rank;                /* in the enterprise's list; 0 when not ranked */
+    int vetoed;
+    size_t nmoves;
+    const cm_whatif_move *moves;  /* by how much they moved, most first */
+} cm_whatif_answer;
+
+typedef struct cm_whatif cm_whatif;
+
+CM_API void cm_whatif_options_init(cm_whatif_options *o);
+/* CM_ENOTFOUND for an unknown id, CM_EUSAGE for a bad option (a fixed path
+ * that is no field), CM_EINPUT for a rule error. */
+CM_API cm_status cm_whatif_run(cm_engine *e, cm_policy *p, const char *enterprise,
+                               const char *region, const cm_whatif_options *o,
+                               cm_whatif **out);
+CM_API void cm_whatif_free(cm_whatif *w);
+/* The pair as it is (no changes), the target as a text ("rank <= 5"), and
+ * whether the pair already meets it. */
+CM_API const cm_whatif_answer *cm_whatif_now(const cm_whatif *w);
+CM_API const char *cm_whatif_target_text(const cm_whatif *w);
+CM_API int cm_whatif_met(const cm_whatif *w);
+CM_API size_t cm_whatif_count(const cm_whatif *w);
+CM_API const cm_whatif_answer *cm_whatif_answer_at(const cm_whatif *w, size_t i);
+/* Single changes tried, evaluations in all, and whether the search of
+ * combinations stopped at the budget. */
+CM_API size_t cm_whatif_candidates(const cm_whatif *w);
+CM_API size_t cm_whatif_evaluations(const cm_whatif *w);
+CM_API int cm_whatif_exhausted(const cm_whatif *w);
+/* The answers as text (as capmatch whatif prints them) or as one JSON
+ * object (json 1). */
+CM_API cm_status cm_whatif_write(const cm_whatif *w, int json, cm_write_fn fn, void *ud);
+
 /* ---- snapshots ----------------------------------------------------------------
  * For a long-running service: an engine and the policies loaded for it, held
  * together and counted. Readers take the current snapshot for the length of
