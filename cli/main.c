@@ -13,6 +13,7 @@ static const command *const commands[] = {
     &cmd_match,
     &cmd_explain,
     &cmd_whatif,
+    &cmd_diff,
     &cmd_check,
     &cmd_test,
     &cmd_fetch,

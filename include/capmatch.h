@@ -588,6 +588,75 @@ CM_API int cm_whatif_exhausted(const cm_whatif *w);
  * object (json 1). */
 CM_API cm_status cm_whatif_write(const cm_whatif *w, int json, cm_write_fn fn, void *ud);
 
+/* ---- diff: what changed between two rankings -----------------------------------
+ * Two match results made the same way (--by, --top) from two policies or two
+ * data sets, or two files of capmatch match --format jsonl: which pairs
+ * entered or left a profile's top k, which moved rank, which kept their rank
+ * with another score, and the rules whose contributions changed (matched by
+ * name), with the reasons before and after. Side 0 is before, side 1 after.
+ * The cost is a sort of each side's rows and a merge; pairs one side did not
+ * keep can be traced through that side's policy (cm_diff_explain_missing),
+ * one cm_explain_pair per such pair. Pairs are listed by the ranked side's
+ * id, then the partner's. */
+typedef struct cm_diff cm_diff;
+
+typedef enum cm_diff_kind {
+    CM_DIFF_ENTERED = 1,          /* in the after top k only */
+    CM_DIFF_LEFT = 2,             /* in the before top k only */
+    CM_DIFF_MOVED = 3,            /* in both, at another rank */
+    CM_DIFF_RESCORED = 4          /* in both, same rank, another score */
+} cm_diff_kind;
+
+typedef struct cm_diff_rule {
+    const char *rule;
+    double score_before, score_after;             /* NaN: no such rule, or not known */
+    double contribution_before, contribution_after;
+    const char *reason_before, *reason_after;     /* or NULL */
+} cm_diff_rule;
+
+typedef struct cm_diff_pair {
+    cm_diff_kind kind;
+    const char *enterprise, *region;
+    unsigned rank_before, rank_after;             /* 0: not in that top k */
+    double score_before, score_after;             /* of the ranked side; NaN: not known */
+    int vetoed_before, vetoed_after;              /* traced, and a filter vetoed it */
+    size_t nrules;
+    const cm_diff_rule *rules;                    /* largest change of contribution first */
+} cm_diff_pair;
+
+typedef struct cm_diff_totals {
+    size_t pairs_before, pairs_after;
+    size_t entered, left, moved, rescored;
+    size_t profiles, profiles_changed;            /* of the ranked side, in either result */
+    cm_kind by;
+    size_t top;
+} cm_diff_totals;
+
+enum { CM_DIFF_TEXT = 0, CM_DIFF_JSON = 1, CM_DIFF_HTML = 2 };   /* cm_diff_write formats */
+
+CM_API cm_diff *cm_diff_new(void);
+CM_API void cm_diff_free(cm_diff *d);
+/* A side from a result (explain kept for the rules); by and top as it was
+ * made; name (may be NULL) says what it is in the output. */
+CM_API cm_status cm_diff_add_result(cm_diff *d, int which, const cm_result *r, cm_kind by,
+                                    size_t top, const char *name);
+/* A side from a file of capmatch match --format jsonl (CM_EINPUT naming
+ * the file and line for anything else). */
+CM_API cm_status cm_diff_load_file(cm_diff *d, int which, const char *path);
+/* Compare; CM_EINPUT when the sides were not made the same way (--by, --top). */
+CM_API cm_status cm_diff_compute(cm_diff *d);
+/* Trace the pairs that side `which` did not keep through e and p (that
+ * side's engine and policy), for their score and rules there. */
+CM_API cm_status cm_diff_explain_missing(cm_diff *d, int which, cm_engine *e, cm_policy *p);
+CM_API size_t cm_diff_count(const cm_diff *d);
+CM_API const cm_diff_pair *cm_diff_pair_at(const cm_diff *d, size_t i);
+CM_API void cm_diff_summary(const cm_diff *d, cm_diff_totals *t);
+/* 1 when any pair entered, left, moved or changed score. */
+CM_API int cm_diff_changed(const cm_diff *d);
+/* A summary, then the details: CM_DIFF_TEXT, CM_DIFF_JSON or CM_DIFF_HTML
+ * (a fragment: the section cm_report_add_diff puts in a report). */
+CM_API cm_status cm_diff_write(const cm_diff *d, int format, cm_write_fn fn, void *ud);
+
 /* ---- snapshots ----------------------------------------------------------------
  * For a long-running service: an engine and the policies loaded for it, held
  * together and counted. Readers take the current snapshot for the length of
@@ -1063,6 +1132,8 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id,
 /* A provenance line (policy, input files and hashes, options ...). */
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value);
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud);
+/* A section "What changed" (after the totals) from a computed diff. */
+CM_API cm_status cm_report_add_diff(cm_report *r, const cm_diff *d);
 
 /* ---- feeds ----
  * Feeds pull profiles from other systems (http, https or file URLs) into a
