@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_CHANGES 4
@@ -59,6 +60,8 @@ typedef struct subject {
     store_mark mark;
     policy_mark pmark;
     int on;                       /* its side may change */
+    int swapped;                  /* a candidate stands in its place */
+    char temp_id[72];             /* the candidate's id (see swap_in) */
 } subject;
 
 typedef struct ans {
@@ -94,6 +97,7 @@ typedef struct ctx {
     size_t rank_target;
     size_t nregions;
     cm_status status;             /* a failure that stops the search */
+    unsigned long serial;         /* of the ids of changed profiles */
     double *literals;
     size_t nliterals, literals_cap;
 } ctx;
@@ -219,9 +223,35 @@ static void apply_change(json_t *obj, const cand *c)
 
 /* ---- putting a changed profile in the subject's place ------------------------------ */
 
-static int swap_in(ctx *x, subject *sb, const json_t *obj)
+/* A changed profile is loaded under an id of its own, new for every
+ * evaluation: a policy may keep what it computed for a profile in its Lua
+ * state, keyed by the id (rules/lib's per_profile), and must never see a
+ * changed profile under an id it has seen before. The id only breaks ties
+ * between partners of equal score, which score_pair puts right. */
+static int swap_in(ctx *x, subject *sb, json_t *obj)
 {
     store *st = cmi_engine_store(x->e);
+    char suffix[32];
+    for (;;) {
+        int n = snprintf(suffix, sizeof suffix, ":whatif%lu", ++x->serial);
+        int keep = (int)strlen(sb->id);
+        if (keep + n > 64)
+            keep = 64 - n;
+        snprintf(sb->temp_id, sizeof sb->temp_id, "%.*s%s", keep, sb->id, suffix);
+        if (cm_engine_find(x->e, sb->kind, sb->temp_id) == (size_t)-1)
+            break;
+    }
+    if (json_object_set_new(obj, "id", json_string(sb->temp_id)) < 0) {
+        x->status = CM_ENOMEM;
+        return -1;
+    }
+    /* what the policy computes per profile, for every profile loaded, first:
+     * the marks below must cover the candidate's share only (as visit.c) */
+    char err[1200];
+    if (cmi_policy_derive(x->p, 1, err, sizeof err) < 0) {
+        x->status = cmi_engine_fail(x->e, CM_EINPUT, "%s", err);
+        return -1;
+    }
     struct kind_store *ks = &st->kinds[sb->side];
     memcpy(sb->keep, (char *)ks->items + sb->last * ks->item_size, ks->item_size);
     cmi_store_remove(st, sb->side, sb->last);
@@ -239,8 +269,10 @@ static int swap_in(ctx *x, subject *sb, const json_t *obj)
         s = cm_engine_load_buffer(x->e, "whatif", text, need, &o, NULL);
     }
     cm_free(text);
-    if (s == CM_OK && ks->count == sb->last + 1)
+    if (s == CM_OK && ks->count == sb->last + 1) {
+        sb->swapped = 1;
         return 0;
+    }
     cmi_store_rollback(st, sb->mark);
     cmi_policy_forget(x->p, sb->side, sb->last, &sb->pmark);
     cmi_store_append(st, sb->side, sb->keep);
@@ -252,6 +284,7 @@ static int swap_in(ctx *x, subject *sb, const json_t *obj)
 static void swap_out(ctx *x, subject *sb)
 {
     store *st = cmi_engine_store(x->e);
+    sb->swapped = 0;
     cmi_store_rollback(st, sb->mark);
     cmi_policy_forget(x->p, sb->side, sb->last, &sb->pmark);
     cmi_store_append(st, sb->side, sb->keep);  /* needs no memory: one was taken out */
@@ -273,7 +306,10 @@ static int score_pair(ctx *x, eval *ev, cm_result **explain)
 {
     memset(ev, 0, sizeof *ev);
     cm_result *r = NULL, *list = NULL;
-    cm_status s = cm_explain_pair(x->e, x->p, x->w->enterprise, x->w->region, &r);
+    const subject *se = &x->subj[1], *sr = &x->subj[0];
+    const char *eid = se->swapped ? se->temp_id : x->w->enterprise;
+    const char *rid = sr->swapped ? sr->temp_id : x->w->region;
+    cm_status s = cm_explain_pair(x->e, x->p, eid, rid, &r);
     if (s != CM_OK) {
         x->status = s;
         return -1;
@@ -303,15 +339,29 @@ static int score_pair(ctx *x, eval *ev, cm_result **explain)
         mo.top = x->nregions;
         mo.threads = 1;
         mo.on_error = CM_ON_ERROR_SKIP;
-        s = cm_match_one(x->e, x->p, CM_KIND_ENTERPRISES, x->w->enterprise, &mo, &list);
+        s = cm_match_one(x->e, x->p, CM_KIND_ENTERPRISES, eid, &mo, &list);
         if (s != CM_OK) {
             cm_result_free(r);
             x->status = s;
             return -1;
         }
+        const cm_match_row *me = NULL;
         for (size_t i = 0; i < cm_result_count(list); i++)
-            if (strcmp(cm_result_row(list, i)->region, x->w->region) == 0)
-                ev->rank = cm_result_row(list, i)->rank;
+            if (strcmp(cm_result_row(list, i)->region, rid) == 0)
+                me = cm_result_row(list, i);
+        if (me && sr->swapped && cm_policy_aggregate(x->p) == NULL) {
+            /* ties go by id: the region's own, not the stand-in's */
+            unsigned rank = 1;
+            for (size_t i = 0; i < cm_result_count(list); i++) {
+                const cm_match_row *o = cm_result_row(list, i);
+                if (o != me && (o->score > me->score ||
+                                (o->score == me->score && strcmp(o->region, x->w->region) < 0)))
+                    rank++;
+            }
+            ev->rank = rank;
+        } else if (me) {
+            ev->rank = me->rank;
+        }
         cm_result_free(list);
     }
     h = fnv(h, &ev->rank, sizeof ev->rank);
@@ -1185,6 +1235,7 @@ CM_API cm_status cm_whatif_run(cm_engine *e, cm_policy *p, const char *enterpris
         sb->kind = i ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS;
         sb->side = i ? SIDE_ENTERPRISE : SIDE_REGION;
         sb->index = i ? ei : ri;
+        sb->id = i ? enterprise : region;
         sb->last = st->kinds[sb->side].count - 1;
         sb->on = (o->sides & (i ? CM_WHATIF_ENTERPRISE : CM_WHATIF_REGION)) != 0;
         sb->json = profile_json(e, sb->kind, sb->index);
