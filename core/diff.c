@@ -26,6 +26,7 @@
 
 typedef struct drule {
     str_ref rule, reason;
+    int region_side;              /* a rule of the region's view */
     double score, contribution;
 } drule;
 
@@ -141,8 +142,8 @@ static drow *new_row(dside *s)
     return r;
 }
 
-static int add_rule(cm_diff *d, dside *s, drow *row, const char *rule, double score,
-                    double contribution, const char *reason)
+static int add_rule(cm_diff *d, dside *s, drow *row, const char *rule, int region_side,
+                    double score, double contribution, const char *reason)
 {
     if (cm_grow((void **)&s->rules, &s->rcap, s->nrules + 1, sizeof *s->rules) < 0)
         return -1;
@@ -151,6 +152,7 @@ static int add_rule(cm_diff *d, dside *s, drow *row, const char *rule, double sc
         return -1;
     r->score = score;
     r->contribution = contribution;
+    r->region_side = region_side;
     s->nrules++;
     row->nrules++;
     return 0;
@@ -181,7 +183,8 @@ CM_API cm_status cm_diff_add_result(cm_diff *d, int which, const cm_result *r, c
         row->rank = m->rank;
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
             const cm_explain_item *it = cm_result_explain(r, i, k);
-            if (it && add_rule(d, s, row, it->rule, it->score, it->contribution, it->reason) < 0)
+            if (it && add_rule(d, s, row, it->rule, it->region_side, it->score, it->contribution,
+                               it->reason) < 0)
                 return nomem();
         }
     }
@@ -275,7 +278,9 @@ CM_API cm_status cm_diff_load_file(cm_diff *d, int which, const char *path)
         json_t *ex = json_object_get(o, "explain");
         for (size_t i = 0; i < json_array_size(ex) && st == CM_OK; i++) {
             json_t *it = json_array_get(ex, i);
-            if (add_rule(d, s, row, jstr(it, "rule"), json_number_value(json_object_get(it, "score")),
+            const char *rs = jstr(it, "side");
+            if (add_rule(d, s, row, jstr(it, "rule"), rs && strcmp(rs, "region") == 0,
+                         json_number_value(json_object_get(it, "score")),
                          json_number_value(json_object_get(it, "contribution")),
                          jstr(it, "reason")) < 0)
                 st = nomem();
@@ -413,6 +418,7 @@ CM_API cm_status cm_diff_explain_missing(cm_diff *d, int which, cm_engine *e, cm
             }
             t[k].score = it->score;
             t[k].contribution = it->contribution;
+            t[k].region_side = it->region_side;
         }
         double score = d->side[0].by_region ? m->region_score : m->score;
         if (which == 0) {
@@ -458,8 +464,17 @@ static int pair_rules(cm_diff *d, dpair *pr)
     pr->rules = cm_calloc(na + nb, sizeof *pr->rules);
     if (pr->rules == NULL)
         return -1;
+    /* the rules of the ranking side (the score by enterprise, the region's
+     * view by region) when the policy has such; else every rule */
+    int side = d->side[0].by_region, has = 0;
+    for (size_t k = 0; k < na; k++)
+        has |= ra[k].region_side == side;
+    for (size_t q = 0; q < nb; q++)
+        has |= rb[q].region_side == side;
     size_t n = 0;
     for (size_t k = 0; k < na; k++) {
+        if (has && ra[k].region_side != side)
+            continue;
         const drule *m = NULL;
         for (size_t q = 0; q < nb && !m; q++)
             if (rb[q].rule == ra[k].rule)
@@ -471,6 +486,8 @@ static int pair_rules(cm_diff *d, dpair *pr)
                                          S(d, ra[k].reason), m ? S(d, m->reason) : NULL };
     }
     for (size_t q = 0; q < nb; q++) {
+        if (has && rb[q].region_side != side)
+            continue;
         int seen = 0;
         for (size_t k = 0; k < na && !seen; k++)
             seen = ra[k].rule == rb[q].rule;
@@ -690,6 +707,18 @@ static void rules_text(textbuf *b, const cm_diff_pair *p, size_t max)
 {
     for (size_t k = 0; k < p->nrules && k < max; k++) {
         const cm_diff_rule *r = &p->rules[k];
+        if (isnan(r->score_before) != isnan(r->score_after)) {
+            /* a rule of one policy only */
+            int before = !isnan(r->score_before);
+            cmi_buf_printf(b, "      %s: %.3f (contribution %.3f), %s\n", r->rule,
+                           before ? r->score_before : r->score_after,
+                           before ? r->contribution_before : r->contribution_after,
+                           before ? "a rule before only" : "a rule after only");
+            if (before ? r->reason_before != NULL : r->reason_after != NULL)
+                cmi_buf_printf(b, "        %s: %s\n", before ? "was" : "now",
+                               before ? r->reason_before : r->reason_after);
+            continue;
+        }
         cmi_buf_printf(b, "      %s: ", r->rule);
         score_text(b, r->score_before, 0);
         cmi_buf_puts(b, " -> ");

@@ -1075,6 +1075,8 @@ static int cmp_move(const void *pa, const void *pb)
     const cm_whatif_move *a = pa, *b = pb;
     if (a->filter != b->filter)
         return b->filter - a->filter;
+    if (a->region_side != b->region_side)     /* the score's own rules first */
+        return a->region_side - b->region_side;
     double da = fabs(a->contribution_after - a->contribution_before);
     double db = fabs(b->contribution_after - b->contribution_before);
     if (da != db)
