@@ -508,7 +508,9 @@ CM_API cm_status cm_explain_profiles(cm_engine *e, cm_policy *p, const char *ent
  * budget of evaluations. An answer is minimal: no part of it reaches the
  * target alone. Answers come smallest first, then best result first.
  * Thread safety: as cm_match_profile (the engine is changed during the call
- * and is as it was when it returns). */
+ * and holds the same profiles in the same places when it returns; as with
+ * cm_engine_put_profile, its strings may have moved: the ids of results
+ * made before the call must not be read after it). */
 typedef enum cm_whatif_target {
     CM_WHATIF_RANK = 0,           /* rank <= rank (0: the policy's top) */
     CM_WHATIF_PASS = 1,           /* pass every filter */
