@@ -344,8 +344,10 @@ CM_API cm_status cm_diff_compute(cm_diff *d)
                            A->name ? A->name : "before", A->top, B->name ? B->name : "after",
                            B->top);
     sort_d = d;
-    qsort(A->rows, A->nrows, sizeof *A->rows, cmp_row);
-    qsort(B->rows, B->nrows, sizeof *B->rows, cmp_row);
+    if (A->nrows)
+        qsort(A->rows, A->nrows, sizeof *A->rows, cmp_row);
+    if (B->nrows)
+        qsort(B->rows, B->nrows, sizeof *B->rows, cmp_row);
     for (int s = 0; s < 2; s++) {
         dside *x = &d->side[s];
         for (size_t i = 1; i < x->nrows; i++)

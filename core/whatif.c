@@ -1129,7 +1129,8 @@ static int finish(ctx *x)
 {
     cm_whatif *w = x->w;
     sort_ctx = x;
-    qsort(w->answers, w->nanswers, sizeof *w->answers, cmp_answer);
+    if (w->nanswers)
+        qsort(w->answers, w->nanswers, sizeof *w->answers, cmp_answer);
     if (x->o->max_answers && w->nanswers > x->o->max_answers)
         w->nanswers = x->o->max_answers;
     for (size_t i = 0; i < w->nanswers && x->status == CM_OK; i++) {
