@@ -32,15 +32,20 @@ DEPS_PC := jansson lua5.4 libpcre2-8 nettle libical libcurl
 CFLAGS_DEPS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 LIBS_DEPS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PC) 2>/dev/null) -lcsv -lpthread -lm
 
-# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's
-LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# the command alone serves HTTP (capmatch serve): libmicrohttpd is not the library's,
+# nor GnuTLS (HTTPS; cli/http.c checks the certificate and key with it)
+LIBS_CLI    := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls 2>/dev/null || echo -lmicrohttpd -lgnutls)
+# nor are the XLSX writer (--format xlsx) and display widths (libunistring,
+# which ships no .pc file) for the command's tables
+LIBS_CLI    += $(shell $(PKG_CONFIG) --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter) -lunistring
+CFLAGS_CLI_DEPS := $(shell $(PKG_CONFIG) --cflags gnutls xlsxwriter jansson 2>/dev/null)
 
 CFLAGS  ?=
 LDFLAGS ?=
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Iinclude $(EXTRA_CFLAGS) $(CFLAGS) -MMD -MP
 # The library sees its own headers; the command (cli/) sees include/ only.
 ALL_CFLAGS = $(BASE_CFLAGS) -DCM_DATADIR=\"$(DATADIR)\" -fPIC -fvisibility=hidden -Icore $(CFLAGS_DEPS)
-CLI_CFLAGS = $(BASE_CFLAGS)
+CLI_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CLI_DEPS)
 ALL_LDFLAGS = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 # ---- objects ----------------------------------------------------------------
@@ -53,18 +58,19 @@ LIB_PROFILES := core/source.c core/csvread.c core/jsonread.c core/isic.c core/is
                 core/load_json.c core/load_csv.c core/engine.c core/samples.c
 LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/policy.c \
                 core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
-                core/match.c core/visit.c core/whatif.c core/snapshot.c core/sensitivity.c core/policy_test.c \
+                core/match.c core/prep.c core/visit.c core/whatif.c core/snapshot.c core/sensitivity.c core/policy_test.c \
+                core/linecov.c \
                 core/policy_lint.c
-LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/diff.c core/report.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/diff.c core/report.c core/merge.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
-CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
+CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c cli/cmd_merge.c \
            cli/cmd_check.c cli/cmd_test.c cli/util.c cli/cmd_fetch.c \
            cli/cmd_assign.c cli/cmd_mcda.c cli/cmd_schema.c cli/cmd_whatif.c cli/cmd_diff.c cli/match_stats.c cli/cmd_serve.c \
-           cli/http.c
-UNIT_TESTS := test_file test_lint test_sandbox test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
+           cli/http.c cli/logq.c cli/result.c cli/sheet.c cli/termtab.c cli/progress.c
+UNIT_TESTS := test_file test_lint test_sandbox test_linecov test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
-              test_visit test_whatif
+              test_visit test_merge test_whatif
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -156,9 +162,11 @@ $(BUILD)/tools/%: tests/tools/%.c $(STATIC)
 
 tools: $(TOOL_BIN)
 
-# The JSON Schema files shipped in share/capmatch/schema/ are the output of
-# `capmatch schema KIND --format json`; tests/cli/schema.sh fails when they
-# differ, and `make schema` writes them again.
+# The JSON Schema files of the profiles shipped in share/capmatch/schema/ are
+# the output of `capmatch schema KIND --format json`; tests/cli/schema.sh
+# fails when they differ, and `make schema` writes them again. result.json
+# and result-line.json (the result format capmatch.result/1) are written by
+# hand; tests/cli/result_format.sh validates every command's output with them.
 schema: $(CLI)
 	$(CLI) schema regions --format json -o share/capmatch/schema/regions.json
 	$(CLI) schema enterprises --format json -o share/capmatch/schema/enterprises.json
@@ -274,11 +282,13 @@ install: $(INST)/capmatch $(INST)/libcapmatch.a $(INST)/libcapmatch.so.$(VERSION
 	install -m 644 doc/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch.1
 	install -m 644 doc/capmatch-mcda.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1
 	install -m 644 doc/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1
+	install -m 644 doc/capmatch-merge.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 doc/capmatch-policy.5 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5
 	install -m 644 doc/capmatch-profiles.5 $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	install -d $(DESTDIR)$(DATADIR)/schema
 	install -m 644 share/capmatch/schema/regions.json share/capmatch/schema/enterprises.json \
+	    share/capmatch/schema/result.json share/capmatch/schema/result-line.json \
 	    $(DESTDIR)$(DATADIR)/schema/
 	install -d $(DESTDIR)$(DATADIR)/rules/lib
 	install -m 644 rules/*.lua $(DESTDIR)$(DATADIR)/rules/
@@ -288,7 +298,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capmatch $(DESTDIR)$(LIBDIR)/libcapmatch.* \
 	    $(DESTDIR)$(INCDIR)/capmatch.h $(DESTDIR)$(LIBDIR)/pkgconfig/capmatch.pc \
 	    $(DESTDIR)$(MANDIR)/man1/capmatch.1 $(DESTDIR)$(MANDIR)/man1/capmatch-mcda.1 \
-	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
+	    $(DESTDIR)$(MANDIR)/man1/capmatch-serve.1 $(DESTDIR)$(MANDIR)/man1/capmatch-merge.1 \
+	    $(DESTDIR)$(MANDIR)/man5/capmatch-policy.5 \
 	    $(DESTDIR)$(MANDIR)/man5/capmatch-profiles.5
 	rm -rf $(DESTDIR)$(DATADIR)
 

@@ -29,7 +29,7 @@ typedef struct command {
 extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check, cmd_test;
 extern const command cmd_fetch, cmd_feeds;
 extern const command cmd_assign, cmd_schedule, cmd_mcda, cmd_schema;
-extern const command cmd_serve;
+extern const command cmd_serve, cmd_merge;
 extern const command cmd_whatif, cmd_diff;
 
 /* capmatch match --feeds FILE [--refresh]: load the cached snapshots of the
@@ -105,12 +105,14 @@ int out_open(outfile *o, const char *path, const char *prog);
 int out_close(outfile *o, int failed, const char *prog);
 
 /* One row of a match result as capmatch match --format json writes it
- * (sources: the engine to name each profile's source from, or NULL), and
- * the fields of capmatch explain --format json after "meta" (from
- * ,"enterprise" to the explain array), both in cmd_match.c. */
+ * (sources: the engine to name each profile's source from, or NULL; nm:
+ * where names and countries come from, output.h), and capmatch explain's
+ * one row without its closing brace (the pair, its filters, every rule),
+ * both in cmd_match.c, in the result format capmatch.result/1. */
+struct names;
 void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
-                    const cm_engine *sources);
-void explain_json_fields(FILE *f, const cm_result *r);
+                    const cm_engine *sources, const struct names *nm);
+void explain_json_row(FILE *f, const cm_result *r, const struct names *nm);
 
 /* Print a JSON string literal. */
 void json_print_string(FILE *f, const char *s);

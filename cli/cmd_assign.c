@@ -2,12 +2,13 @@
  * cmd_assign.c - capmatch assign and capmatch schedule: who meets whom under
  * the regions' capacities (from profiles and a policy, or from a file of
  * scored pairs), and those meetings in sessions, slots and tables, with
- * per-participant agendas (CSV and iCalendar). Output as a table, JSON, JSON
- * Lines, CSV or (assign) a self-contained HTML report, each with the
- * provenance of the run; every file is written by the output rules of
- * cm_output_open.
+ * per-participant agendas (CSV and iCalendar). Output as a table (names, by
+ * display width), JSON or JSON Lines (the result format capmatch.result/1),
+ * CSV or XLSX (provenance in FILE.meta.json) or (assign) a self-contained
+ * HTML report; every file is written by the output rules of cm_output_open.
  */
 #include "cli.h"
+#include "output.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML };
+enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML, FMT_XLSX };
 
 #define DEFAULT_CANDIDATES 10
 
@@ -36,6 +37,7 @@ typedef struct assign_args {
     int nsessions;
     cm_schedule_options so;
     const char *agendas;
+    int progress, bom, ids;   /* --progress, --bom, --ids */
 } assign_args;
 
 static const char assign_usage[] =
@@ -64,8 +66,16 @@ static const char assign_usage[] =
     "                         a second scoring pass)\n"
     "  --default-capacity N   for regions without a capacity (default unlimited)\n"
     "  --explain              every rule's score for each pair (table, JSON)\n"
-    "  --format table|json|jsonl|csv|html   output (default table); html: a report\n"
-    "                         with charts to open in a browser\n"
+    "  --format table|json|jsonl|csv|xlsx|html   output (default table); json and\n"
+    "                         jsonl in the result format capmatch.result/1; csv a\n"
+    "                         plain table (provenance and left-out parties in\n"
+    "                         FILE.meta.json with -o); xlsx a workbook of results,\n"
+    "                         left-out parties and provenance (needs -o); html a\n"
+    "                         report with charts to open in a browser\n"
+    "  --bom                  csv: start with a UTF-8 byte-order mark (for Excel)\n"
+    "  --ids                  table: show ids beside names\n"
+    "  --progress             progress lines on stderr (as for capmatch match); on a\n"
+    "                         terminal one updating line is shown without it\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --set, --rules-path, --threads, --rates, --input-format, --skip-invalid\n"
     "                         as for capmatch match\n"
@@ -92,7 +102,15 @@ static const char schedule_usage[] =
     "  --regions FILE, --enterprises FILE   profiles, for names in agendas\n"
     "  --agendas DIR          write DIR/enterprises/ID.csv and .ics, DIR/regions/...\n"
     "                         (DTSTAMP from SOURCE_DATE_EPOCH when set)\n"
-    "  --format table|json|csv   the whole schedule (default table)\n"
+    "  --format table|json|jsonl|csv|xlsx   the whole schedule (default table);\n"
+    "                         json and jsonl in the result format capmatch.result/1;\n"
+    "                         csv a plain table of the placed meetings (provenance\n"
+    "                         and meetings not placed in FILE.meta.json with -o);\n"
+    "                         xlsx a workbook of meetings, meetings not placed and\n"
+    "                         provenance (needs -o)\n"
+    "  --bom                  csv (and the agendas' CSV): a UTF-8 byte-order mark\n"
+    "  --ids                  table: show ids beside names\n"
+    "  --progress             progress lines on stderr, as for capmatch match\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "\n"
     "exit status: 0 schedule written, 1 no meeting placed, 2 usage or input error,\n"
@@ -133,6 +151,9 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         { "break-minutes", required_argument, NULL, 19 },
         { "tables", required_argument, NULL, 20 },
         { "agendas", required_argument, NULL, 21 },
+        { "progress", no_argument, NULL, 22 },
+        { "bom", no_argument, NULL, 23 },
+        { "ids", no_argument, NULL, 24 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -212,21 +233,27 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
             break;
         case 20: a->so.tables = (unsigned)number(prog, "--tables", optarg, 1, 1000000); break;
         case 21: a->agendas = optarg; break;
+        case 22: a->progress = 1; break;
+        case 23: a->bom = 1; break;
+        case 24: a->ids = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
                 a->fmt = FMT_TABLE;
             else if (strcmp(optarg, "json") == 0)
                 a->fmt = FMT_JSON;
-            else if (strcmp(optarg, "jsonl") == 0 && !sched)
+            else if (strcmp(optarg, "jsonl") == 0)
                 a->fmt = FMT_JSONL;
             else if (strcmp(optarg, "csv") == 0)
                 a->fmt = FMT_CSV;
+            else if (strcmp(optarg, "xlsx") == 0)
+                a->fmt = FMT_XLSX;
             else if (strcmp(optarg, "html") == 0 && !sched)
                 a->fmt = FMT_HTML;
             else
                 die_usage(prog, "--format must be %s, not '%s'",
-                          sched ? "table, json or csv" : "table, json, jsonl, csv or html", optarg);
+                          sched ? "table, json, jsonl, csv or xlsx"
+                                : "table, json, jsonl, csv, xlsx or html", optarg);
             break;
         default:
             if (opt == '?' || load_args_option(&a->load, opt, optarg, prog) == 0)
@@ -235,6 +262,10 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
     }
     if (optind < argc)
         die_usage(prog, "unexpected argument '%s'", argv[optind]);
+    if (a->fmt == FMT_XLSX && (a->output == NULL || strcmp(a->output, "-") == 0))
+        die_usage(prog, "--format xlsx writes a file: give it with -o FILE");
+    if (a->bom && a->fmt != FMT_CSV && !(sched && a->agendas))
+        die_usage(prog, "--bom goes with --format csv%s", sched ? " or --agendas" : "");
     if (sched) {
         if (a->pairs == NULL)
             die_usage(prog, "give the assigned pairs with --pairs FILE (capmatch assign output)");
@@ -331,6 +362,9 @@ typedef struct run {
     cm_pairs *pairs;
     cm_assignment *asg;
     size_t candidates_scored;  /* pairs scored by the policy */
+    names nm;                  /* names and countries beside ids */
+    progress_state *ps;        /* explaining the assigned pairs, when shown */
+    size_t *explained;
 } run;
 
 static const char *method_name(const assign_args *a)
@@ -405,35 +439,90 @@ static void meta_line(void *ud, const char *key, const char *value)
     fprintf((FILE *)x[0], "%s%s: %s\n", (const char *)x[1], key, value);
 }
 
-static void meta_json_member(void *ud, const char *key, const char *value)
+/* One input file: {"kind", "file", "sha256"} (sha256 null for standard input). */
+static void json_input(FILE *f, const char *kind, const char *file, int *first)
 {
-    void **x = ud;
-    FILE *f = x[0];
-    int *first = x[1];
-    if (!*first)
-        fputc(',', f);
+    char hex[65];
+    fprintf(f, "%s{\"kind\":\"%s\",\"file\":", *first ? "" : ",", kind);
+    json_print_string(f, file);
+    if (strcmp(file, "-") != 0 && cm_sha256_file(file, hex) == CM_OK)
+        fprintf(f, ",\"sha256\":\"%s\"}", hex);
+    else
+        fputs(",\"sha256\":null}", f);
     *first = 0;
-    json_print_string(f, key);
-    fputc(':', f);
-    json_print_string(f, value);
 }
 
+/* The files read: profiles, then the pairs. */
+static void json_inputs(FILE *f, const assign_args *a)
+{
+    int first = 1;
+    fputs(",\"inputs\":[", f);
+    for (int i = 0; i < a->nregions; i++)
+        json_input(f, "regions", a->regions[i], &first);
+    for (int i = 0; i < a->nenterprises; i++)
+        json_input(f, "enterprises", a->enterprises[i], &first);
+    if (a->pairs)
+        json_input(f, "pairs", a->pairs, &first);
+    fputc(']', f);
+}
+
+/* The provenance of an assignment (the "meta" of capmatch.result/1). */
 static void meta_json(FILE *f, const run *r)
 {
+    const assign_args *a = r->a;
     char b[32];
-    int first = 1;
-    void *x[2] = { f, &first };
+    fprintf(f, "{\"capmatch\":\"%s\",\"method\":\"%s\"", cm_version(), method_name(a));
+    if (a->ao.method == CM_ASSIGN_STABLE)
+        fprintf(f, ",\"proposer\":\"%s\"",
+                a->ao.proposer == CM_KIND_REGIONS ? "regions" : "enterprises");
+    fprintf(f, ",\"per_enterprise\":%u,\"min_score\":%s",
+            a->ao.per_enterprise ? a->ao.per_enterprise : 1,
+            num_shortest(b, sizeof b, a->ao.min_score));
+    if (a->ao.default_capacity >= 0)
+        fprintf(f, ",\"default_capacity\":%ld", a->ao.default_capacity);
+    if (r->pol) {
+        fprintf(f, ",\"candidates\":%zu", a->candidates);
+        if (a->region_candidates)
+            fprintf(f, ",\"region_candidates\":%zu", a->region_candidates);
+        fputs(",\"policy\":{\"name\":", f);
+        json_print_string(f, cm_policy_name(r->pol));
+        fputs(",\"file\":", f);
+        json_print_string(f, cm_policy_path(r->pol));
+        fprintf(f, ",\"sha256\":\"%s\"},\"set\":{", cm_policy_sha256(r->pol));
+        int first = 1;
+        for (size_t i = 0; i < cm_policy_param_count(r->pol); i++)
+            if (cm_policy_param_is_set(r->pol, i)) {
+                char v[256];
+                fputs(first ? "" : ",", f);
+                json_print_string(f, cm_policy_param_name(r->pol, i));
+                fputc(':', f);
+                json_print_string(f, cm_policy_param_value(r->pol, i, v, sizeof v));
+                first = 0;
+            }
+        fputc('}', f);
+    }
+    json_inputs(f, a);
+    if (r->e && r->pol) {
+        fputs(",\"rates\":{\"date\":", f);
+        json_print_string(f, cm_engine_rates_date(r->e));
+        fputs(",\"source\":", f);
+        json_print_string(f, cm_engine_rates_source(r->e));
+        fprintf(f, ",\"reference\":\"%s\"}", cm_engine_rates_reference(r->e));
+    }
+    fputc('}', f);
+}
+
+static void totals_json(FILE *f, const run *r)
+{
+    char b[32];
     double rt, t = cm_assignment_total(r->asg, &rt);
-    fputc('{', f);
-    /* "set" may repeat: gather it into one member */
-    each_meta(r, meta_json_member, x);
     size_t eleft = 0, rleft = 0;
     for (size_t i = 0; i < cm_assignment_left_count(r->asg); i++)
         cm_assignment_left(r->asg, i)->kind == CM_KIND_REGIONS ? rleft++ : eleft++;
-    fprintf(f, ",\"totals\":{\"pairs\":%zu,\"score\":%s", cm_assignment_count(r->asg),
+    fprintf(f, "{\"pairs\":%zu,\"score\":%s", cm_assignment_count(r->asg),
             num_shortest(b, sizeof b, t));
     fprintf(f, ",\"region_score\":%s,\"blocking_pairs\":%zu,\"enterprises_left_out\":%zu,"
-               "\"regions_left_out\":%zu,\"candidate_pairs\":%zu}}",
+               "\"regions_left_out\":%zu,\"candidate_pairs\":%zu}",
             num_shortest(b, sizeof b, rt), cm_assignment_blocking(r->asg, NULL), eleft, rleft,
             cm_pairs_count(r->pairs));
 }
@@ -444,7 +533,12 @@ static void meta_json(FILE *f, const run *r)
 static cm_result *explain_pair(const run *r, const cm_assign_row *row)
 {
     cm_result *res = NULL;
-    if (r->pol == NULL || cm_explain_pair(r->e, r->pol, row->enterprise, row->region, &res) != CM_OK)
+    if (r->pol == NULL)
+        return NULL;
+    /* the writers explain each assigned pair once, in order */
+    if (r->ps)
+        progress_report((*r->explained)++, cm_assignment_count(r->asg), r->ps);
+    if (cm_explain_pair(r->e, r->pol, row->enterprise, row->region, &res) != CM_OK)
         return NULL;
     return res;
 }
@@ -453,22 +547,7 @@ static char *reasons_of(const cm_result *res, const cm_assign_row *row)
 {
     if (res == NULL)
         return row->reasons ? strdup(row->reasons) : NULL;
-    size_t n = cm_result_rule_count(res), len = 1;
-    for (size_t k = 0; k < n; k++) {
-        const cm_explain_item *it = cm_result_explain(res, 0, k);
-        len += strlen(it->rule) + strlen(it->reason) + 24;
-    }
-    char *s = malloc(len);
-    if (s == NULL)
-        return NULL;
-    size_t o = 0;
-    s[0] = '\0';
-    for (size_t k = 0; k < n; k++) {
-        const cm_explain_item *it = cm_result_explain(res, 0, k);
-        o += (size_t)snprintf(s + o, len - o, "%s%s%s: %s", k ? " | " : "",
-                              it->region_side ? "region's view, " : "", it->rule, it->reason);
-    }
-    return s;
+    return reasons_joined(res, 0);
 }
 
 static const char *reason_code(cm_left_reason why)
@@ -489,20 +568,21 @@ static void json_assign_row(FILE *f, const run *r, const cm_assign_row *row)
 {
     char b[32];
     cm_result *res = explain_pair(r, row);
-    fputs("{\"enterprise\":", f);
-    json_print_string(f, row->enterprise);
-    fputs(",\"region\":", f);
-    json_print_string(f, row->region);
+    fputc('{', f);
+    json_party(f, &r->nm, CM_KIND_ENTERPRISES, row->enterprise);
+    fputc(',', f);
+    json_party(f, &r->nm, CM_KIND_REGIONS, row->region);
     fprintf(f, ",\"score\":%s", num_shortest(b, sizeof b, row->score));
-    fprintf(f, ",\"region_score\":%s,\"enterprise_rank\":%u,\"region_rank\":%u,"
+    fprintf(f, ",\"region_score\":%s,\"rank\":%u,\"region_rank\":%u,"
                "\"enterprise_choices\":%u,\"region_choices\":%u",
             num_shortest(b, sizeof b, row->region_score), row->enterprise_rank, row->region_rank,
             row->enterprise_choices, row->region_choices);
-    char *why = reasons_of(res, row);
-    if (why) {
+    if (res) {
         fputs(",\"reasons\":", f);
-        json_print_string(f, why);
-        free(why);
+        json_reasons_of(f, res, 0);
+    } else if (row->reasons) {
+        fputs(",\"reasons\":", f);
+        json_reasons(f, row->reasons);
     }
     if (r->a->explain && res) {
         fputs(",\"explain\":[", f);
@@ -517,17 +597,16 @@ static void json_assign_row(FILE *f, const run *r, const cm_assign_row *row)
     cm_result_free(res);
 }
 
-static void json_left(FILE *f, const cm_left *l, int as_line)
+static void json_left(FILE *f, const run *r, const cm_left *l)
 {
-    if (as_line) {
-        fputs("{\"unassigned\":", f);
-        fputs(l->kind == CM_KIND_REGIONS ? "\"region\"" : "\"enterprise\"", f);
-    } else {
-        fputs("{\"kind\":", f);
-        fputs(l->kind == CM_KIND_REGIONS ? "\"region\"" : "\"enterprise\"", f);
-    }
-    fputs(",\"id\":", f);
+    fprintf(f, "{\"kind\":\"%s\",\"id\":", l->kind == CM_KIND_REGIONS ? "region" : "enterprise");
     json_print_string(f, l->id);
+    const char *name = party_field(&r->nm, l->kind, l->id, "name");
+    const char *cc = party_field(&r->nm, l->kind, l->id, "country");
+    fputs(",\"name\":", f);
+    name ? json_print_string(f, name) : (void)fputs("null", f);
+    fputs(",\"country\":", f);
+    cc ? json_print_string(f, cc) : (void)fputs("null", f);
     fprintf(f, ",\"reason\":\"%s\",\"message\":", reason_code(l->reason));
     json_print_string(f, l->message);
     fputs(",\"partners\":[", f);
@@ -539,18 +618,100 @@ static void json_left(FILE *f, const cm_left *l, int as_line)
     fputs("]}", f);
 }
 
+/* The result document without its rows, for FILE.meta.json: the
+ * provenance, the totals and who was left out. */
+static void doc_meta(FILE *f, const void *ud)
+{
+    const run *r = ud;
+    result_begin(f, "assign");
+    meta_json(f, r);
+    fputs(",\"left_out\":[", f);
+    for (size_t i = 0; i < cm_assignment_left_count(r->asg); i++) {
+        fputs(i ? ",\n" : "\n", f);
+        json_left(f, r, cm_assignment_left(r->asg, i));
+    }
+    fputs("\n],\"totals\":", f);
+    totals_json(f, r);
+    fputs("}\n", f);
+}
+
+/* A profile in a table cell: its name (its id when it has none). */
+static const char *shown(const names *nm, cm_kind k, const char *id)
+{
+    const char *n = party_field(nm, k, id, "name");
+    return n ? n : id;
+}
+
+/* Column widths for two name columns that share what the terminal leaves. */
+static void name_widths(int *w1, int *w2, int need1, int need2, int room)
+{
+    if (room < 24)
+        room = 24;
+    *w1 = need1;
+    *w2 = need2;
+    while (*w1 + *w2 > room) {
+        if (*w1 >= *w2)
+            (*w1)--;
+        else
+            (*w2)--;
+    }
+}
+
 static void write_table(FILE *f, const run *r)
 {
     const cm_assignment *as = r->asg;
-    fprintf(f, "%-32s %-26s %6s %8s  %-10s %s\n", "enterprise", "region", "score", "r.score",
-            "its pick", "region's pick");
+    const names *nm = &r->nm;
+    int ids = r->a->ids;
+    int ew = 10, rw = 6, eidw = 2, ridw = 2;
+    for (size_t i = 0; i < cm_assignment_count(as); i++) {
+        const cm_assign_row *row = cm_assignment_row(as, i);
+        int w = text_width(shown(nm, CM_KIND_ENTERPRISES, row->enterprise));
+        ew = w > ew ? w : ew;
+        w = text_width(shown(nm, CM_KIND_REGIONS, row->region));
+        rw = w > rw ? w : rw;
+        eidw = (int)strlen(row->enterprise) > eidw ? (int)strlen(row->enterprise) : eidw;
+        ridw = (int)strlen(row->region) > ridw ? (int)strlen(row->region) : ridw;
+    }
+    /* score 7, r.score 9, picks 2 x 12, country 2 x 3, spaces */
+    int fixed = 7 + 9 + 24 + 6 + 4 + (ids ? eidw + ridw + 4 : 0);
+    name_widths(&ew, &rw, ew, rw, term_columns() - fixed);
+    put_cell(f, "enterprise", ew, 0);
+    fputs("    ", f);
+    if (ids) {
+        put_cell(f, "id", eidw, 0);
+        fputs("  ", f);
+    }
+    put_cell(f, "region", rw, 0);
+    fputs("    ", f);
+    if (ids) {
+        put_cell(f, "id", ridw, 0);
+        fputs("  ", f);
+    }
+    fprintf(f, "%6s %8s  %-11s %s\n", "score", "r.score", "its pick", "region's pick");
     for (size_t i = 0; i < cm_assignment_count(as); i++) {
         const cm_assign_row *row = cm_assignment_row(as, i);
         char c1[32], c2[32];
         snprintf(c1, sizeof c1, "%u of %u", row->enterprise_rank, row->enterprise_choices);
         snprintf(c2, sizeof c2, "%u of %u", row->region_rank, row->region_choices);
-        fprintf(f, "%-32s %-26s %6.3f %8.3f  %-10s %s\n", row->enterprise, row->region,
-                row->score, row->region_score, c1, c2);
+        const char *ec = party_field(nm, CM_KIND_ENTERPRISES, row->enterprise, "country");
+        const char *rc = party_field(nm, CM_KIND_REGIONS, row->region, "country");
+        put_cell(f, shown(nm, CM_KIND_ENTERPRISES, row->enterprise), ew, 0);
+        fputc(' ', f);
+        put_cell(f, ec, 2, 0);
+        fputc(' ', f);
+        if (ids) {
+            put_cell(f, row->enterprise, eidw, 0);
+            fputs("  ", f);
+        }
+        put_cell(f, shown(nm, CM_KIND_REGIONS, row->region), rw, 0);
+        fputc(' ', f);
+        put_cell(f, rc, 2, 0);
+        fputc(' ', f);
+        if (ids) {
+            put_cell(f, row->region, ridw, 0);
+            fputs("  ", f);
+        }
+        fprintf(f, "%6.3f %8.3f  %-11s %s\n", row->score, row->region_score, c1, c2);
         if (r->a->explain) {
             cm_result *res = explain_pair(r, row);
             if (res) {
@@ -571,8 +732,12 @@ static void write_table(FILE *f, const run *r)
         fprintf(f, "\nleft out:\n");
         for (size_t i = 0; i < nleft; i++) {
             const cm_left *l = cm_assignment_left(as, i);
-            fprintf(f, "  %s %s: %s\n", l->kind == CM_KIND_REGIONS ? "region" : "enterprise",
-                    l->id, l->message);
+            const char *name = party_field(nm, l->kind, l->id, "name");
+            fprintf(f, "  %s %s", l->kind == CM_KIND_REGIONS ? "region" : "enterprise",
+                    name ? name : l->id);
+            if (name && ids)
+                fprintf(f, " [%s]", l->id);
+            fprintf(f, ": %s\n", l->message);
         }
     }
     double rt, t = cm_assignment_total(as, &rt);
@@ -586,37 +751,104 @@ static void write_table(FILE *f, const run *r)
     each_meta(r, meta_line, x);
 }
 
-static void write_csv(FILE *f, const run *r)
+/* The assigned pairs as a sheet. */
+static sheet *assign_sheet(const run *r)
 {
-    char b[32];
+    static const char *const h[] = { "enterprise", "enterprise_name", "enterprise_country",
+                                     "region", "region_name", "region_country", "score",
+                                     "region_score", "rank", "region_rank",
+                                     "enterprise_choices", "region_choices", "reasons" };
+    static const cell_type ty[] = { CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
+                                    CELL_TEXT, CELL_SCORE, CELL_SCORE, CELL_INT, CELL_INT,
+                                    CELL_INT, CELL_INT, CELL_TEXT };
+    sheet *s = sheet_new("results", 13, h, ty);
     const cm_assignment *as = r->asg;
-    void *x[2] = { f, (void *)"# " };
-    each_meta(r, meta_line, x);
-    double rt, t = cm_assignment_total(as, &rt);
-    fprintf(f, "# total score: %s; blocking pairs: %zu\n", num_shortest(b, sizeof b, t),
-            cm_assignment_blocking(as, NULL));
-    fputs("enterprise,region,score,region_score,enterprise_rank,region_rank,reasons\n", f);
-    for (size_t i = 0; i < cm_assignment_count(as); i++) {
+    for (size_t i = 0; s && i < cm_assignment_count(as); i++) {
         const cm_assign_row *row = cm_assignment_row(as, i);
-        csv_print_cell(f, row->enterprise);
-        fputc(',', f);
-        csv_print_cell(f, row->region);
-        fprintf(f, ",%s", num_shortest(b, sizeof b, row->score));
-        fprintf(f, ",%s,%u,%u,", num_shortest(b, sizeof b, row->region_score), row->enterprise_rank,
-                row->region_rank);
         cm_result *res = explain_pair(r, row);
         char *why = reasons_of(res, row);
-        if (why)
-            csv_print_cell(f, why);
+        const char *t[13] = {
+            row->enterprise, party_field(&r->nm, CM_KIND_ENTERPRISES, row->enterprise, "name"),
+            party_field(&r->nm, CM_KIND_ENTERPRISES, row->enterprise, "country"), row->region,
+            party_field(&r->nm, CM_KIND_REGIONS, row->region, "name"),
+            party_field(&r->nm, CM_KIND_REGIONS, row->region, "country"),
+            NULL, NULL, NULL, NULL, NULL, NULL, why };
+        double num[13] = { 0, 0, 0, 0, 0, 0, row->score, row->region_score, row->enterprise_rank,
+                           row->region_rank, row->enterprise_choices, row->region_choices, 0 };
+        if (sheet_row(s, t, num) < 0) {
+            sheet_free(s);
+            s = NULL;
+        }
         free(why);
         cm_result_free(res);
-        fputc('\n', f);
     }
-    for (size_t i = 0; i < cm_assignment_left_count(as); i++) {
-        const cm_left *l = cm_assignment_left(as, i);
-        fprintf(f, "# left out: %s %s: %s\n", l->kind == CM_KIND_REGIONS ? "region" : "enterprise",
-                l->id, l->message);
+    return s;
+}
+
+static sheet *left_sheet(const run *r)
+{
+    static const char *const h[] = { "kind", "id", "name", "country", "reason", "message",
+                                     "partners" };
+    sheet *s = sheet_new("left out", 7, h, NULL);
+    for (size_t i = 0; s && i < cm_assignment_left_count(r->asg); i++) {
+        const cm_left *l = cm_assignment_left(r->asg, i);
+        size_t len = 1;
+        for (size_t k = 0; k < l->npartners; k++)
+            len += strlen(l->partners[k]) + 2;
+        char *partners = malloc(len);
+        if (partners == NULL) {
+            sheet_free(s);
+            return NULL;
+        }
+        size_t o = 0;
+        partners[0] = '\0';
+        for (size_t k = 0; k < l->npartners; k++)
+            o += (size_t)snprintf(partners + o, len - o, "%s%s", k ? ", " : "", l->partners[k]);
+        const char *t[7] = { l->kind == CM_KIND_REGIONS ? "region" : "enterprise", l->id,
+                             party_field(&r->nm, l->kind, l->id, "name"),
+                             party_field(&r->nm, l->kind, l->id, "country"),
+                             reason_code(l->reason), l->message, partners };
+        if (sheet_row(s, t, NULL) < 0) {
+            sheet_free(s);
+            s = NULL;
+        }
+        free(partners);
     }
+    return s;
+}
+
+/* CSV (the results) or XLSX (results, left out, provenance), and the
+ * sidecar FILE.meta.json when writing to a file. */
+static int write_sheets(FILE *f, const char *prog, enum fmt fmt, const char *output, int bom,
+                        sheet *results, sheet *left, void (*doc_fn)(FILE *, const void *),
+                        const void *ud)
+{
+    sheet *prov = NULL;
+    int rc = -1;
+    char *doc = capture(doc_fn, ud, NULL);
+    if (results == NULL || left == NULL || doc == NULL)
+        goto nomem;
+    if (fmt == FMT_CSV) {
+        sheet_csv(f, results, bom);
+        rc = 0;
+    } else {
+        prov = sheet_from_json("provenance", doc);
+        if (prov == NULL)
+            goto nomem;
+        sheet *all[3] = { results, left, prov };
+        rc = sheets_xlsx(output, all, 3, prog);
+    }
+    if (rc == 0 && output && strcmp(output, "-") != 0)
+        rc = write_sidecar(output, doc, prog);
+    goto out;
+nomem:
+    fprintf(stderr, "capmatch %s: out of memory\n", prog);
+out:
+    sheet_free(results);
+    sheet_free(left);
+    sheet_free(prov);
+    free(doc);
+    return rc;
 }
 
 static void report_meta(void *ud, const char *key, const char *value)
@@ -663,22 +895,24 @@ static int write_assignment(FILE *f, const run *r)
     const cm_assignment *as = r->asg;
     switch (r->a->fmt) {
     case FMT_JSON:
-        fputs("{\"meta\":", f);
+        result_begin(f, "assign");
         meta_json(f, r);
-        fputs(",\"assignments\":[", f);
+        fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_assignment_count(as); i++) {
             fputs(i ? ",\n" : "\n", f);
             json_assign_row(f, r, cm_assignment_row(as, i));
         }
-        fputs("\n],\"unassigned\":[", f);
+        fputs("\n],\"left_out\":[", f);
         for (size_t i = 0; i < cm_assignment_left_count(as); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_left(f, cm_assignment_left(as, i), 0);
+            json_left(f, r, cm_assignment_left(as, i));
         }
-        fputs("\n]}\n", f);
+        fputs("\n],\"totals\":", f);
+        totals_json(f, r);
+        fputs("}\n", f);
         return 0;
     case FMT_JSONL:
-        fputs("{\"meta\":", f);
+        result_begin(f, "assign");
         meta_json(f, r);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_assignment_count(as); i++) {
@@ -686,13 +920,18 @@ static int write_assignment(FILE *f, const run *r)
             fputc('\n', f);
         }
         for (size_t i = 0; i < cm_assignment_left_count(as); i++) {
-            json_left(f, cm_assignment_left(as, i), 1);
-            fputc('\n', f);
+            fputs("{\"left_out\":", f);
+            json_left(f, r, cm_assignment_left(as, i));
+            fputs("}\n", f);
         }
+        fputs("{\"totals\":", f);
+        totals_json(f, r);
+        fputs("}\n", f);
         return 0;
     case FMT_CSV:
-        write_csv(f, r);
-        return 0;
+    case FMT_XLSX:
+        return write_sheets(f, "assign", r->a->fmt, r->a->output, r->a->bom, assign_sheet(r),
+                            left_sheet(r), doc_meta, r);
     case FMT_HTML: {
         cm_status s = write_html(f, r);
         if (s != CM_OK)
@@ -711,9 +950,12 @@ static int run_assign(int argc, char **argv)
 {
     assign_args a;
     parse_args(argc, argv, &a, "assign");
-    run r = { &a, NULL, NULL, NULL, NULL, 0 };
+    run r = { &a, NULL, NULL, NULL, NULL, 0, { NULL, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } },
+              NULL, NULL };
     if (a.nregions || a.nenterprises)
         r.e = load_profiles(&a, "assign");
+    r.nm.e = r.e;
+    progress_state ps;
     if (a.policy) {
         cm_policy_options po;
         cm_policy_options_init(&po);
@@ -737,27 +979,49 @@ static int run_assign(int argc, char **argv)
         co.per_region = a.region_candidates;
         co.min_score = a.ao.min_score;
         co.threads = a.threads;
+        if (progress_init(&ps, "assign", "scoring", "enterprises scored", a.progress)) {
+            co.progress = progress_report;
+            co.progress_ud = &ps;
+        }
         cm_status s = cm_pairs_add_candidates(r.pairs, r.e, r.pol, &co);
         if (s != CM_OK) {
             fprintf(stderr, "capmatch assign: %s\n", cm_last_error());
             exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
         }
     }
+    if (progress_init(&ps, "assign", "assigning", "enterprises placed", a.progress)) {
+        a.ao.progress = progress_report;
+        a.ao.progress_ud = &ps;
+    }
     cm_status s = cm_assign(r.pairs, &a.ao, &r.asg);
     if (s != CM_OK) {
         fprintf(stderr, "capmatch assign: %s\n", cm_pairs_errmsg(r.pairs));
         exit(s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
     }
-    outfile of;
-    if (out_open(&of, a.output, "assign") < 0) {
-        rc = EXIT_INPUT;
-    } else {
-        int failed = write_assignment(of.f, &r) < 0;
-        if (out_close(&of, failed, "assign") < 0 || failed)
-            rc = EXIT_INPUT;
-        else if (cm_assignment_count(r.asg) == 0)
-            rc = EXIT_NOMATCH;
+    /* the writers explain every assigned pair with the policy: the last stage */
+    size_t explained = 0;
+    if (r.pol && cm_assignment_count(r.asg) &&
+        progress_init(&ps, "assign", "explaining", "pairs explained", a.progress)) {
+        r.ps = &ps;
+        r.explained = &explained;
     }
+    if (a.fmt == FMT_XLSX) {
+        if (write_assignment(NULL, &r) < 0)
+            rc = EXIT_INPUT;
+    } else {
+        outfile of;
+        if (out_open(&of, a.output, "assign") < 0) {
+            rc = EXIT_INPUT;
+        } else {
+            int failed = write_assignment(of.f, &r) < 0;
+            if (out_close(&of, failed, "assign") < 0 || failed)
+                rc = EXIT_INPUT;
+        }
+    }
+    if (r.ps && explained)
+        progress_report(cm_assignment_count(r.asg), cm_assignment_count(r.asg), r.ps);
+    if (rc == EXIT_OK && cm_assignment_count(r.asg) == 0)
+        rc = EXIT_NOMATCH;
     cm_assignment_free(r.asg);
     cm_pairs_free(r.pairs);
     cm_policy_free(r.pol);
@@ -768,85 +1032,155 @@ static int run_assign(int argc, char **argv)
 
 /* ==== schedule ==================================================================== */
 
-static const char *name_of(const cm_engine *e, cm_kind k, const char *id)
-{
-    if (e == NULL)
-        return "";
-    size_t i = cm_engine_find(e, k, id);
-    cm_value v;
-    if (i == (size_t)-1 || cm_profile_get(e, k, i, "name", &v) != CM_OK ||
-        v.type != CM_VALUE_STRING)
-        return "";
-    return v.str;
-}
+typedef struct sched_out {
+    const cm_schedule *s;
+    const assign_args *a;
+    names nm;
+} sched_out;
 
-static void schedule_csv(FILE *f, const cm_schedule *s)
+static void sched_meta(FILE *f, const assign_args *a)
 {
-    char b[32];
-    fputs("session,slot,start,end,table,enterprise,region,score,note\n", f);
-    for (size_t i = 0; i < cm_schedule_count(s); i++) {
-        const cm_meeting *m = cm_schedule_meeting(s, i);
-        fprintf(f, "%u,%u,%s,%s,%u,", m->session, m->slot, m->start, m->end, m->table);
-        csv_print_cell(f, m->enterprise);
-        fputc(',', f);
-        csv_print_cell(f, m->region);
-        fprintf(f, ",%s,\n", num_shortest(b, sizeof b, m->score));
-    }
-    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
-        const cm_meeting *m = cm_schedule_unplaced(s, i);
-        fputs(",,,,,", f);
-        csv_print_cell(f, m->enterprise);
-        fputc(',', f);
-        csv_print_cell(f, m->region);
-        fprintf(f, ",%s,", num_shortest(b, sizeof b, m->score));
-        csv_print_cell(f, m->unplaced);
-        fputc('\n', f);
-    }
-}
-
-static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
-{
-    char b[32], hex[65];
-    unsigned min, avail, used = cm_schedule_slots(s, &min, &avail);
-    fprintf(f, "{\"meta\":{\"capmatch\":\"%s\",\"pairs\":", cm_version());
-    json_print_string(f, a->pairs);
-    if (strcmp(a->pairs, "-") != 0 && cm_sha256_file(a->pairs, hex) == CM_OK)
-        fprintf(f, ",\"sha256\":\"%s\"", hex);
+    fprintf(f, "{\"capmatch\":\"%s\"", cm_version());
+    json_inputs(f, a);
     fputs(",\"sessions\":[", f);
     for (int i = 0; i < a->nsessions; i++) {
         fputs(i ? "," : "", f);
         json_print_string(f, a->sessions[i]);
     }
-    fprintf(f, "],\"meeting_minutes\":%u,\"break_minutes\":%u,\"tables\":%u,"
-               "\"slots_used\":%u,\"slots_minimum\":%u,\"slots_available\":%u},\"meetings\":[",
+    fprintf(f, "],\"meeting_minutes\":%u,\"break_minutes\":%u,\"tables\":%u",
             a->so.meeting_minutes ? a->so.meeting_minutes : 20, a->so.break_minutes,
-            a->so.tables, used, min, avail);
-    for (size_t i = 0; i < cm_schedule_count(s); i++) {
-        const cm_meeting *m = cm_schedule_meeting(s, i);
-        fprintf(f, "%s\n{\"session\":%u,\"slot\":%u,\"start\":\"%s\",\"end\":\"%s\",\"table\":%u,"
-                   "\"enterprise\":",
-                i ? "," : "", m->session, m->slot, m->start, m->end, m->table);
-        json_print_string(f, m->enterprise);
-        fputs(",\"region\":", f);
-        json_print_string(f, m->region);
-        fprintf(f, ",\"score\":%s}", num_shortest(b, sizeof b, m->score));
-    }
-    fputs("\n],\"unplaced\":[", f);
-    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
-        const cm_meeting *m = cm_schedule_unplaced(s, i);
-        fputs(i ? ",\n{\"enterprise\":" : "\n{\"enterprise\":", f);
-        json_print_string(f, m->enterprise);
-        fputs(",\"region\":", f);
-        json_print_string(f, m->region);
-        fprintf(f, ",\"score\":%s,\"reason\":", num_shortest(b, sizeof b, m->score));
-        json_print_string(f, m->unplaced);
-        fputc('}', f);
-    }
-    fputs("\n]}\n", f);
+            a->so.tables);
+    if (a->so.slots)
+        fprintf(f, ",\"slots\":%u", a->so.slots);
+    fputc('}', f);
 }
 
-static void schedule_table(FILE *f, const cm_schedule *s, const assign_args *a)
+static void sched_totals(FILE *f, const cm_schedule *s)
 {
+    unsigned min, avail, used = cm_schedule_slots(s, &min, &avail);
+    fprintf(f, "{\"meetings\":%zu,\"not_placed\":%zu,\"slots_used\":%u,\"slots_minimum\":%u,"
+               "\"slots_available\":%u}",
+            cm_schedule_count(s), cm_schedule_unplaced_count(s), used, min, avail);
+}
+
+static void json_meeting(FILE *f, const sched_out *o, const cm_meeting *m)
+{
+    char b[32];
+    fprintf(f, "{\"session\":%u,\"slot\":%u,\"start\":\"%s\",\"end\":\"%s\",\"table\":%u,",
+            m->session, m->slot, m->start, m->end, m->table);
+    json_party(f, &o->nm, CM_KIND_ENTERPRISES, m->enterprise);
+    fputc(',', f);
+    json_party(f, &o->nm, CM_KIND_REGIONS, m->region);
+    fprintf(f, ",\"score\":%s}", num_shortest(b, sizeof b, m->score));
+}
+
+static void json_unplaced(FILE *f, const sched_out *o, const cm_meeting *m)
+{
+    char b[32];
+    fputs("{\"kind\":\"meeting\",", f);
+    json_party(f, &o->nm, CM_KIND_ENTERPRISES, m->enterprise);
+    fputc(',', f);
+    json_party(f, &o->nm, CM_KIND_REGIONS, m->region);
+    fprintf(f, ",\"score\":%s,\"reason\":\"not_placed\",\"message\":",
+            num_shortest(b, sizeof b, m->score));
+    json_print_string(f, m->unplaced);
+    fputc('}', f);
+}
+
+static void sched_doc(FILE *f, const sched_out *o, int rows)
+{
+    const cm_schedule *s = o->s;
+    result_begin(f, "schedule");
+    sched_meta(f, o->a);
+    if (rows) {
+        fputs(",\"results\":[", f);
+        for (size_t i = 0; i < cm_schedule_count(s); i++) {
+            fputs(i ? ",\n" : "\n", f);
+            json_meeting(f, o, cm_schedule_meeting(s, i));
+        }
+        fputs("\n]", f);
+    }
+    fputs(",\"left_out\":[", f);
+    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
+        fputs(i ? ",\n" : "\n", f);
+        json_unplaced(f, o, cm_schedule_unplaced(s, i));
+    }
+    fputs("\n],\"totals\":", f);
+    sched_totals(f, s);
+    fputs("}\n", f);
+}
+
+static void sched_doc_meta(FILE *f, const void *ud) { sched_doc(f, ud, 0); }
+
+static void schedule_jsonl(FILE *f, const sched_out *o)
+{
+    const cm_schedule *s = o->s;
+    result_begin(f, "schedule");
+    sched_meta(f, o->a);
+    fputs("}\n", f);
+    for (size_t i = 0; i < cm_schedule_count(s); i++) {
+        json_meeting(f, o, cm_schedule_meeting(s, i));
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
+        fputs("{\"left_out\":", f);
+        json_unplaced(f, o, cm_schedule_unplaced(s, i));
+        fputs("}\n", f);
+    }
+    fputs("{\"totals\":", f);
+    sched_totals(f, s);
+    fputs("}\n", f);
+}
+
+/* meetings (placed, or not placed with the reason) as a sheet */
+static sheet *meetings_sheet(const sched_out *o, int placed)
+{
+    static const char *const h[] = { "session", "slot", "start", "end", "table", "enterprise",
+                                     "enterprise_name", "enterprise_country", "region",
+                                     "region_name", "region_country", "score", "reason" };
+    static const cell_type ty[] = { CELL_INT, CELL_INT, CELL_TEXT, CELL_TEXT, CELL_INT,
+                                    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
+                                    CELL_TEXT, CELL_SCORE, CELL_TEXT };
+    /* not placed: from "enterprise" on, with the reason */
+    size_t skip = placed ? 0 : 5, nc = placed ? 12 : 8;
+    sheet *sh = sheet_new(placed ? "results" : "left out", nc, h + skip, ty + skip);
+    size_t n = placed ? cm_schedule_count(o->s) : cm_schedule_unplaced_count(o->s);
+    for (size_t i = 0; sh && i < n; i++) {
+        const cm_meeting *m = placed ? cm_schedule_meeting(o->s, i)
+                                     : cm_schedule_unplaced(o->s, i);
+        const char *t[13] = { NULL, NULL, m->start, m->end, NULL, m->enterprise,
+                              party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "name"),
+                              party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "country"),
+                              m->region, party_field(&o->nm, CM_KIND_REGIONS, m->region, "name"),
+                              party_field(&o->nm, CM_KIND_REGIONS, m->region, "country"), NULL,
+                              m->unplaced };
+        double num[13] = { m->session, m->slot, 0, 0, m->table, 0, 0, 0, 0, 0, 0, m->score, 0 };
+        if (sheet_row(sh, t + skip, num + skip) < 0) {
+            sheet_free(sh);
+            sh = NULL;
+        }
+    }
+    return sh;
+}
+
+static void schedule_table(FILE *f, const sched_out *o)
+{
+    const cm_schedule *s = o->s;
+    const names *nm = &o->nm;
+    int ids = o->a->ids;
+    int ew = 10, rw = 6, eidw = 2, ridw = 2;
+    for (size_t i = 0; i < cm_schedule_count(s); i++) {
+        const cm_meeting *m = cm_schedule_meeting(s, i);
+        int w = text_width(shown(nm, CM_KIND_ENTERPRISES, m->enterprise));
+        ew = w > ew ? w : ew;
+        w = text_width(shown(nm, CM_KIND_REGIONS, m->region));
+        rw = w > rw ? w : rw;
+        eidw = (int)strlen(m->enterprise) > eidw ? (int)strlen(m->enterprise) : eidw;
+        ridw = (int)strlen(m->region) > ridw ? (int)strlen(m->region) : ridw;
+    }
+    /* "  table NNN " 12, countries 2 x 3, score 6 */
+    int fixed = 12 + 6 + 7 + (ids ? eidw + ridw + 4 : 0);
+    name_widths(&ew, &rw, ew, rw, term_columns() - fixed);
     unsigned last_s = 0, last_slot = 0;
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
         const cm_meeting *m = cm_schedule_meeting(s, i);
@@ -856,24 +1190,60 @@ static void schedule_table(FILE *f, const cm_schedule *s, const assign_args *a)
             last_s = m->session;
             last_slot = m->slot;
         }
-        fprintf(f, "  table %-3u %-30s %-30s %.3f\n", m->table, m->enterprise, m->region,
-                m->score);
+        fprintf(f, "  table %-3u ", m->table);
+        put_cell(f, shown(nm, CM_KIND_ENTERPRISES, m->enterprise), ew, 0);
+        fputc(' ', f);
+        put_cell(f, party_field(nm, CM_KIND_ENTERPRISES, m->enterprise, "country"), 2, 0);
+        fputc(' ', f);
+        if (ids) {
+            put_cell(f, m->enterprise, eidw, 0);
+            fputs("  ", f);
+        }
+        put_cell(f, shown(nm, CM_KIND_REGIONS, m->region), rw, 0);
+        fputc(' ', f);
+        put_cell(f, party_field(nm, CM_KIND_REGIONS, m->region, "country"), 2, 0);
+        fputc(' ', f);
+        if (ids) {
+            put_cell(f, m->region, ridw, 0);
+            fputs("  ", f);
+        }
+        fprintf(f, "%.3f\n", m->score);
     }
     if (cm_schedule_unplaced_count(s)) {
         fprintf(f, "\nnot placed:\n");
         for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
             const cm_meeting *m = cm_schedule_unplaced(s, i);
-            fprintf(f, "  %s - %s: %s\n", m->enterprise, m->region, m->unplaced);
+            fprintf(f, "  %s - %s: %s\n", shown(nm, CM_KIND_ENTERPRISES, m->enterprise),
+                    shown(nm, CM_KIND_REGIONS, m->region), m->unplaced);
         }
     }
     unsigned min, avail, used = cm_schedule_slots(s, &min, &avail);
     fprintf(f, "\n-- %zu meetings in %u slots (the fewest possible: %u; available: %u); "
                "%zu not placed\n",
             cm_schedule_count(s), used, min, avail, cm_schedule_unplaced_count(s));
-    fprintf(f, "-- capmatch %s; pairs: %s\n", cm_version(), a->pairs);
+    fprintf(f, "-- capmatch %s; pairs: %s\n", cm_version(), o->a->pairs);
 }
 
-static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *dir)
+static int write_schedule(FILE *f, const sched_out *o)
+{
+    switch (o->a->fmt) {
+    case FMT_JSON:
+        sched_doc(f, o, 1);
+        return 0;
+    case FMT_JSONL:
+        schedule_jsonl(f, o);
+        return 0;
+    case FMT_CSV:
+    case FMT_XLSX:
+        return write_sheets(f, "schedule", o->a->fmt, o->a->output, o->a->bom,
+                            meetings_sheet(o, 1), meetings_sheet(o, 0), sched_doc_meta, o);
+    default:
+        schedule_table(f, o);
+        return 0;
+    }
+}
+
+static int write_agendas(const cm_schedule *s, const names *who, const char *dir, int bom)
 {
     long long stamp = (long long)time(NULL);
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -905,17 +1275,21 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
                 free(ms);
                 return -1;
             }
-            char b[32];
-            fputs("start,end,session,slot,table,with,with_name,score\n", of.f);
+            if (bom)
+                fputs("\xef\xbb\xbf", of.f);
+            fputs("start,end,session,slot,table,with,with_name,with_country,score\n", of.f);
             for (size_t j = 0; j < nm; j++) {
                 const cm_meeting *m = ms[j];
                 const char *with = side ? m->enterprise : m->region;
-                const char *wname = name_of(e, side ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS, with);
-                fprintf(of.f, "%s,%s,%u,%u,%u,%s,", m->start, m->end, m->session, m->slot,
-                        m->table, with);
-                /* names are the only free text here */
-                csv_print_cell(of.f, wname);
-                fprintf(of.f, ",%s\n", num_shortest(b, sizeof b, m->score));
+                cm_kind wk = side ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS;
+                fprintf(of.f, "%s,%s,%u,%u,%u,", m->start, m->end, m->session, m->slot,
+                        m->table);
+                csv_print_cell(of.f, with);
+                fputc(',', of.f);
+                csv_print_cell(of.f, party_field(who, wk, with, "name"));
+                fputc(',', of.f);
+                csv_print_cell(of.f, party_field(who, wk, with, "country"));
+                fprintf(of.f, ",%.4f\n", m->score);
             }
             free(ms);
             if (out_close(&of, 0, "schedule") < 0)
@@ -923,7 +1297,7 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
             snprintf(path, sizeof path, "%s/%s/%s.ics", dir, side ? "regions" : "enterprises", id);
             if (out_open(&of, path, "schedule") < 0)
                 return -1;
-            cm_status st = cm_schedule_ical(s, k, i, e, stamp, file_sink, of.f);
+            cm_status st = cm_schedule_ical(s, k, i, who->e, stamp, file_sink, of.f);
             if (st != CM_OK) {
                 out_close(&of, 1, "schedule");
                 fprintf(stderr, "capmatch schedule: cannot write %s: %s\n", path,
@@ -946,6 +1320,11 @@ static int run_schedule(int argc, char **argv)
         e = load_profiles(&a, "schedule");
     cm_pairs *p = load_pairs(a.pairs, e, a.load.opts.format, "schedule");
     cm_schedule *s = NULL;
+    progress_state ps;
+    if (progress_init(&ps, "schedule", "placing", "meetings placed", a.progress)) {
+        a.so.progress = progress_report;
+        a.so.progress_ud = &ps;
+    }
     cm_status st = cm_schedule_make(p, &a.so, &s);
     if (st != CM_OK) {
         fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
@@ -955,21 +1334,22 @@ static int run_schedule(int argc, char **argv)
         return st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     int rc = cm_schedule_count(s) ? EXIT_OK : EXIT_NOMATCH;
-    outfile of;
-    if (out_open(&of, a.output, "schedule") < 0) {
-        rc = EXIT_INPUT;
-    } else {
-        if (a.fmt == FMT_CSV)
-            schedule_csv(of.f, s);
-        else if (a.fmt == FMT_JSON)
-            schedule_json(of.f, s, &a);
-        else
-            schedule_table(of.f, s, &a);
-        if (out_close(&of, 0, "schedule") < 0)
+    sched_out o = { s, &a, { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } } };
+    if (a.fmt == FMT_XLSX) {
+        if (write_schedule(NULL, &o) < 0)
             rc = EXIT_INPUT;
+    } else {
+        outfile of;
+        if (out_open(&of, a.output, "schedule") < 0) {
+            rc = EXIT_INPUT;
+        } else {
+            int failed = write_schedule(of.f, &o) < 0;
+            if (out_close(&of, failed, "schedule") < 0 || failed)
+                rc = EXIT_INPUT;
+        }
     }
     if (rc != EXIT_INPUT && a.agendas) {
-        int k = write_agendas(s, e, a.agendas);
+        int k = write_agendas(s, &o.nm, a.agendas, a.bom);
         if (k < 0)
             rc = k == -2 ? EXIT_INTERNAL : EXIT_INPUT;
     }

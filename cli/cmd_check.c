@@ -144,10 +144,33 @@ static int run(int argc, char **argv)
         if (t.json) {
             printf("{\"policy\":");
             json_print_string(stdout, path);
+            /* the message starts "FILE:LINE: " when the failure has a place
+             * (the policy's or a module's): give editors the place as such */
+            const char *msg = cm_engine_errmsg(e), *c = msg;
+            int line = 0;
+            size_t flen = 0;
+            while ((c = strchr(c, ':')) != NULL) {
+                const char *q = c + 1;
+                while (*q >= '0' && *q <= '9')
+                    q++;
+                if (q > c + 1 && q[0] == ':' && q[1] == ' ') {
+                    flen = (size_t)(c - msg);
+                    line = atoi(c + 1);
+                    break;
+                }
+                c++;
+            }
             printf(",\"loaded\":false,\"errors\":1,\"warnings\":0,\"findings\":[{\"file\":");
-            json_print_string(stdout, path);
-            printf(",\"line\":0,\"severity\":\"error\",\"message\":");
-            json_print_string(stdout, cm_engine_errmsg(e));
+            if (line > 0) {
+                char file[4096];
+                snprintf(file, sizeof file, "%.*s", (int)flen, msg);
+                json_print_string(stdout, file);
+                msg = c + strcspn(c + 1, ":") + 3;      /* after ":LINE: " */
+            } else {
+                json_print_string(stdout, path);
+            }
+            printf(",\"line\":%d,\"severity\":\"error\",\"message\":", line);
+            json_print_string(stdout, msg);
             printf("}]}\n");
         } else {
             printf("%s\n", cm_engine_errmsg(e));

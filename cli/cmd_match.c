@@ -1,21 +1,21 @@
 /*
  * cmd_match.c - capmatch match and capmatch explain: load profiles and a
  * policy, score every pair (or one), and write the ranked partners with
- * their explanations as a table, JSON, JSON Lines or CSV, each with the
- * provenance of the run. -o follows the output rules of cm_output_open (a
+ * their explanations as a table (names, by display width), JSON or JSON
+ * Lines (the result format capmatch.result/1), CSV or XLSX (with the
+ * provenance in FILE.meta.json) or an HTML report. -o follows the output rules of cm_output_open (a
  * file is replaced only once complete, so a failed run leaves it as it was).
  */
 #include "cli.h"
+#include "output.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML };
+enum fmt { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_HTML, FMT_XLSX };
 
 typedef struct match_args {
     load_args load;
@@ -36,6 +36,9 @@ typedef struct match_args {
     int show_explain;           /* --explain given (--sensitivity explains internally) */
     int stats;                  /* --stats: the statistics table on stderr */
     const char *stats_json;     /* --stats-json FILE */
+    int bom;                    /* --bom: CSV starts with a UTF-8 byte-order mark */
+    int ids;                    /* --ids: the table shows ids beside names */
+    unsigned part_index, part_count;   /* --part I/N: the enterprises are that part */
 } match_args;
 
 static const char match_usage[] =
@@ -53,14 +56,21 @@ static const char match_usage[] =
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
     "  --by enterprise|region rank regions per enterprise (default) or the reverse\n"
-    "  --format table|json|jsonl|csv|html   output (default table); html is one\n"
-    "                         self-contained report page\n"
+    "  --format table|json|jsonl|csv|xlsx|html   output (default table); json and\n"
+    "                         jsonl in the result format capmatch.result/1; csv a\n"
+    "                         plain table (provenance in FILE.meta.json with -o);\n"
+    "                         xlsx a workbook (needs -o); html one report page\n"
+    "  --bom                  csv: start with a UTF-8 byte-order mark (for Excel)\n"
+    "  --ids                  table: show ids beside names\n"
     "  --explain              every rule's score, weight, contribution and reason\n"
     "  --threads N            worker threads (default: one per core); the output is\n"
     "                         the same for any number\n"
     "  --on-error stop|skip   a rule that raises an error stops the run (default)\n"
     "                         or scores 0 for that pair and is reported\n"
     "  --shard I/N            only every N-th profile, starting at I (0-based)\n"
+    "  --part I/N             the enterprises given are the I-th (0-based) of N\n"
+    "                         consecutive parts of the whole (a parallel --pipe block,\n"
+    "                         a Spark partition): rows say so, for capmatch merge\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --rules-path DIRS      where require finds modules (':'-separated)\n"
     "  --feeds FILE           profiles from the feeds' cached snapshots (after the\n"
@@ -132,6 +142,9 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "sensitivity", no_argument, NULL, 22 },
         { "stats", no_argument, NULL, 23 },
         { "stats-json", required_argument, NULL, 24 },
+        { "bom", no_argument, NULL, 25 },
+        { "ids", no_argument, NULL, 26 },
+        { "part", required_argument, NULL, 27 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -185,13 +198,20 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
             else
                 die_usage(prog, "--on-error must be stop or skip, not '%s'", optarg);
             break;
-        case 11: {
+        case 11:
+        case 27: {
             unsigned i, n;
             char c;
             if (sscanf(optarg, "%u/%u%c", &i, &n, &c) != 2 || n < 1 || i >= n)
-                die_usage(prog, "--shard must be I/N with 0 <= I < N, not '%s'", optarg);
-            a->mo.shard_index = i;
-            a->mo.shard_count = n;
+                die_usage(prog, "--%s must be I/N with 0 <= I < N, not '%s'",
+                          opt == 11 ? "shard" : "part", optarg);
+            if (opt == 11) {
+                a->mo.shard_index = i;
+                a->mo.shard_count = n;
+            } else {
+                a->part_index = i;
+                a->part_count = n;
+            }
             break;
         }
         case 12: a->rules_path = optarg; break;
@@ -207,6 +227,8 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 22: a->sensitivity = 1; break;
         case 23: a->stats = 1; a->mo.stats = 1; break;
         case 24: a->stats_json = optarg; a->mo.stats = 1; break;
+        case 25: a->bom = 1; break;
+        case 26: a->ids = 1; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -219,8 +241,10 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
                 a->fmt = FMT_CSV;
             else if (strcmp(optarg, "html") == 0)
                 a->fmt = FMT_HTML;
+            else if (strcmp(optarg, "xlsx") == 0)
+                a->fmt = FMT_XLSX;
             else
-                die_usage(prog, "--format must be table, json, jsonl, csv or html, not '%s'",
+                die_usage(prog, "--format must be table, json, jsonl, csv, xlsx or html, not '%s'",
                           optarg);
             a->load.json_output = a->fmt == FMT_JSON;
             break;
@@ -232,11 +256,15 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
     if (optind < argc)
         die_usage(prog, "unexpected argument '%s'", argv[optind]);
     /* the CSV contract has a column per rule and the reasons; the report shows them */
-    if (a->fmt == FMT_CSV || a->fmt == FMT_HTML)
+    if (a->fmt == FMT_CSV || a->fmt == FMT_HTML || a->fmt == FMT_XLSX)
         a->mo.explain = 1;
     a->show_explain = a->mo.explain;
-    if (a->sensitivity && (a->fmt == FMT_CSV || a->fmt == FMT_HTML))
+    if (a->sensitivity && (a->fmt == FMT_CSV || a->fmt == FMT_HTML || a->fmt == FMT_XLSX))
         die_usage(prog, "--sensitivity goes with --format table, json or jsonl");
+    if (a->fmt == FMT_XLSX && (a->output == NULL || strcmp(a->output, "-") == 0))
+        die_usage(prog, "--format xlsx writes a file: give it with -o FILE");
+    if (a->bom && a->fmt != FMT_CSV)
+        die_usage(prog, "--bom goes with --format csv");
     if (a->sensitivity)
         a->mo.explain = 1;    /* it reads the rules' scores and weights */
     if (a->policy == NULL)
@@ -329,6 +357,8 @@ static void meta_json(FILE *f, const cm_engine *e, const cm_policy *p, const mat
             num_shortest(buf, sizeof buf, a->mo.min_score >= 0 ? a->mo.min_score : cm_policy_min_score(p)));
     if (a->mo.shard_count > 1)
         fprintf(f, ",\"shard\":\"%u/%u\"", a->mo.shard_index, a->mo.shard_count);
+    if (a->part_count > 1)
+        fprintf(f, ",\"part\":\"%u/%u\"", a->part_index, a->part_count);
     fputc('}', f);
 }
 
@@ -423,16 +453,16 @@ static void sens_json(FILE *f, const char *key, const cm_result *r, size_t i, cm
     fputc(']', f);
 }
 
-/* A match row's JSON fields, without the closing brace. */
+/* A match row's JSON fields (capmatch.result/1), without the closing brace. */
 static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
-                       const cm_engine *sources)
+                       const cm_engine *sources, const names *nm)
 {
     char b1[32];
     const cm_match_row *row = cm_result_row(r, i);
-    fputs("{\"enterprise\":", f);
-    json_print_string(f, row->enterprise);
-    fputs(",\"region\":", f);
-    json_print_string(f, row->region);
+    fputc('{', f);
+    json_party(f, nm, CM_KIND_ENTERPRISES, row->enterprise);
+    fputc(',', f);
+    json_party(f, nm, CM_KIND_REGIONS, row->region);
     fprintf(f, ",\"score\":%s,\"rank\":%u", num_shortest(b1, sizeof b1, row->score), row->rank);
     if (region_view)
         fprintf(f, ",\"region_score\":%s", num_shortest(b1, sizeof b1, row->region_score));
@@ -448,6 +478,8 @@ static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int r
         fputc('}', f);
     }
     if (explain) {
+        fputs(",\"reasons\":", f);
+        json_reasons_of(f, r, i);
         fputs(",\"explain\":[", f);
         for (size_t k = 0; k < cm_result_rule_count(r); k++) {
             if (k)
@@ -459,31 +491,41 @@ static void row_fields(FILE *f, const cm_result *r, size_t i, int explain, int r
 }
 
 void match_json_row(FILE *f, const cm_result *r, size_t i, int explain, int region_view,
-                    const cm_engine *sources)
+                    const cm_engine *sources, const names *nm)
 {
-    row_fields(f, r, i, explain, region_view, sources);
+    row_fields(f, r, i, explain, region_view, sources, nm);
     fputc('}', f);
 }
 
-/* The row with --sensitivity's figures when asked for. */
+/* The row with --sensitivity's figures when asked for; with positions (the
+ * JSON Lines of a shard or part), last, the place of the ranked profile in
+ * what was loaded, by which capmatch merge restores the order of one run. */
 static void json_row(FILE *f, const cm_result *r, size_t i, const match_args *a, int region_view,
-                     const cm_engine *sources)
+                     const cm_engine *sources, const names *nm, const cm_engine *positions)
 {
-    row_fields(f, r, i, a->show_explain, region_view, sources);
+    row_fields(f, r, i, a->show_explain, region_view, sources, nm);
     if (a->sensitivity)
         sens_json(f, "sensitivity", r, i, a->mo.by);
+    if (positions) {
+        const cm_match_row *row = cm_result_row(r, i);
+        fprintf(f, ",\"position\":%zu",
+                cm_engine_find(positions, a->mo.by,
+                               a->mo.by == CM_KIND_REGIONS ? row->region : row->enterprise));
+    }
     fputc('}', f);
 }
 
-void explain_json_fields(FILE *f, const cm_result *r)
+/* explain's one row: the pair, its filters and every rule (capmatch.result/1) */
+void explain_json_row(FILE *f, const cm_result *r, const names *nm)
 {
     char b1[32];
     const cm_match_row *row = cm_result_row(r, 0);
-    fputs(",\"enterprise\":", f);
-    json_print_string(f, row->enterprise);
-    fputs(",\"region\":", f);
-    json_print_string(f, row->region);
-    fprintf(f, ",\"vetoed\":%s,\"filters\":[", row->vetoed ? "true" : "false");
+    fputc('{', f);
+    json_party(f, nm, CM_KIND_ENTERPRISES, row->enterprise);
+    fputc(',', f);
+    json_party(f, nm, CM_KIND_REGIONS, row->region);
+    fprintf(f, ",\"score\":%s,\"vetoed\":%s,\"filters\":[",
+            num_shortest(b1, sizeof b1, row->score), row->vetoed ? "true" : "false");
     for (size_t i = 0; i < cm_result_filter_count(r); i++) {
         const cm_filter_item *fi = cm_result_filter(r, i);
         fprintf(f, "%s{\"filter\":", i ? "," : "");
@@ -492,88 +534,261 @@ void explain_json_fields(FILE *f, const cm_result *r)
         json_print_string(f, fi->reason);
         fputc('}', f);
     }
-    fprintf(f, "],\"score\":%s,\"explain\":[", num_shortest(b1, sizeof b1, row->score));
+    fputs("],\"reasons\":", f);
+    json_reasons_of(f, r, 0);
+    fputs(",\"explain\":[", f);
     for (size_t k = 0; k < cm_result_rule_count(r); k++) {
         if (k)
             fputc(',', f);
-        json_explain_item(f, cm_result_explain(r, 0, k), 0);
+        json_explain_item(f, cm_result_explain(r, 0, k), JX_SIDE);
     }
     fputc(']', f);
 }
 
-static void write_csv(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
-                      const match_args *a)
+/* ---- the run's outputs -------------------------------------------------------------- */
+
+typedef struct match_out {
+    const cm_engine *e;
+    const cm_policy *p;
+    const cm_result *r;
+    const match_args *a;
+    names nm;
+} match_out;
+
+static void match_totals(FILE *f, const cm_result *r)
 {
-    char b[32];
-    meta_lines(f, "# ", e, p, a);
-    int rv = cm_policy_has_region_view(p);
-    fputs(rv ? "enterprise,region,score,rank,region_score" : "enterprise,region,score,rank", f);
-    if (a->mo.explain) {
-        for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-            fputc(',', f);
-            csv_print_cell(f, cm_policy_rule_name(p, k));
-        }
-        fputs(",reasons", f);
-    }
-    fputc('\n', f);
-    for (size_t i = 0; i < cm_result_count(r); i++) {
-        const cm_match_row *row = cm_result_row(r, i);
-        csv_print_cell(f, row->enterprise);
-        fputc(',', f);
-        csv_print_cell(f, row->region);
-        fprintf(f, ",%s,%u", num_shortest(b, sizeof b, row->score), row->rank);
-        if (rv)
-            fprintf(f, ",%s", num_shortest(b, sizeof b, row->region_score));
-        if (a->mo.explain) {
-            size_t len = 0;
-            for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-                const cm_explain_item *it = cm_result_explain(r, i, k);
-                fprintf(f, ",%s", num_shortest(b, sizeof b, it->contribution));
-                len += strlen(it->rule) + strlen(it->reason) + 5;
-            }
-            if (row->diversity)
-                len += strlen(row->diversity) + 16;
-            char *reasons = malloc(len + 1);
-            if (reasons) {
-                size_t o = 0;
-                for (size_t k = 0; k < cm_result_rule_count(r); k++) {
-                    const cm_explain_item *it = cm_result_explain(r, i, k);
-                    o += (size_t)sprintf(reasons + o, "%s%s: %s", k ? " | " : "", it->rule,
-                                         it->reason);
-                }
-                if (row->diversity)
-                    sprintf(reasons + o, " | diversity: %s", row->diversity);
-                fputc(',', f);
-                csv_print_cell(f, reasons);
-                free(reasons);
-            }
-        }
-        fputc('\n', f);
-    }
+    size_t vetoed, pairs = cm_result_pairs(r, &vetoed);
+    fprintf(f, "{\"rows\":%zu,\"pairs_scored\":%zu,\"vetoed\":%zu,\"errors_skipped\":%zu}",
+            cm_result_count(r), pairs, vetoed, cm_result_error_count(r));
 }
 
-static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
-                        const match_args *a)
+/* The result document without its rows: the provenance of a CSV or XLSX. */
+static void match_doc_meta(FILE *f, const void *ud)
 {
+    const match_out *o = ud;
+    result_begin(f, "match");
+    meta_json(f, o->e, o->p, o->a);
+    fputs(",\"totals\":", f);
+    match_totals(f, o->r);
+    fputs("}\n", f);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The results as a sheet: ids, names and countries, score, rank, each rule's
+ * contribution and the reasons (the CSV contract of SCHEMA.md). */
+static sheet *match_sheet(const match_out *o)
+{
+    const cm_result *r = o->r;
+    int rv = cm_policy_has_region_view(o->p);
+    size_t nr = cm_result_rule_count(r), nc = 8 + (size_t)rv + nr + 1;
+    const char **h = calloc(nc, sizeof *h), **t = calloc(nc, sizeof *t);
+    cell_type *ty = calloc(nc, sizeof *ty);
+    double *num = calloc(nc, sizeof *num);
+    sheet *s = NULL;
+    if (h == NULL || t == NULL || ty == NULL || num == NULL)
+        goto out;
+    static const char *const fixed[] = { "enterprise", "enterprise_name", "enterprise_country",
+                                         "region", "region_name", "region_country", "score",
+                                         "rank" };
+    size_t c = 0;
+    for (; c < 8; c++) {
+        h[c] = fixed[c];
+        ty[c] = c == 6 ? CELL_SCORE : c == 7 ? CELL_INT : CELL_TEXT;
+    }
+    if (rv) {
+        h[c] = "region_score";
+        ty[c++] = CELL_SCORE;
+    }
+    for (size_t k = 0; k < nr; k++) {
+        h[c] = cm_policy_rule_name(o->p, k);
+        ty[c++] = CELL_SCORE;
+    }
+    h[c] = "reasons";
+    ty[c] = CELL_TEXT;
+    s = sheet_new("results", nc, h, ty);
+    for (size_t i = 0; s && i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        for (size_t k = 0; k < nc; k++) {
+            t[k] = NULL;
+            num[k] = 0;
+        }
+        t[0] = row->enterprise;
+        t[1] = party_field(&o->nm, CM_KIND_ENTERPRISES, row->enterprise, "name");
+        t[2] = party_field(&o->nm, CM_KIND_ENTERPRISES, row->enterprise, "country");
+        t[3] = row->region;
+        t[4] = party_field(&o->nm, CM_KIND_REGIONS, row->region, "name");
+        t[5] = party_field(&o->nm, CM_KIND_REGIONS, row->region, "country");
+        num[6] = row->score;
+        num[7] = row->rank;
+        c = 8;
+        if (rv)
+            num[c++] = row->region_score;
+        for (size_t k = 0; k < nr; k++)
+            num[c++] = cm_result_explain(r, i, k)->contribution;
+        char *why = reasons_joined(r, i);
+        char *all = why;
+        if (why && row->diversity) {
+            size_t n = strlen(why) + strlen(row->diversity) + 16;
+            all = malloc(n);
+            if (all)
+                snprintf(all, n, "%s | diversity: %s", why, row->diversity);
+            free(why);
+        }
+        t[c] = all;
+        int bad = all == NULL || sheet_row(s, t, num) < 0;
+        free(all);
+        if (bad) {
+            sheet_free(s);
+            s = NULL;
+        }
+    }
+out:
+    free(h);
+    free(t);
+    free(ty);
+    free(num);
+    return s;
+}
+
+/* The profiles of the ranked side that have no row: no partner passed the
+ * filters and the minimum score (a whole run only: not for a shard). */
+static sheet *match_left_sheet(const match_out *o)
+{
+    static const char *const h[] = { "kind", "id", "name", "country", "reason", "message" };
+    sheet *s = sheet_new("left out", 6, h, NULL);
+    if (s == NULL || o->a->mo.shard_count > 1)
+        return s;
+    int by_region = o->a->mo.by == CM_KIND_REGIONS;
+    cm_kind k = by_region ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
+    size_t n = cm_result_count(o->r);
+    const char **who = malloc((n ? n : 1) * sizeof *who);
+    if (who == NULL) {
+        sheet_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        who[i] = by_region ? cm_result_row(o->r, i)->region : cm_result_row(o->r, i)->enterprise;
+    qsort(who, n, sizeof *who, cmp_str);
+    for (size_t i = 0; i < cm_engine_count(o->e, k); i++) {
+        cm_value v;
+        if (cm_profile_get(o->e, k, i, "id", &v) != CM_OK || v.type != CM_VALUE_STRING)
+            continue;
+        if (bsearch(&v.str, who, n, sizeof *who, cmp_str))
+            continue;
+        const char *t[6] = { by_region ? "region" : "enterprise", v.str,
+                             party_field(&o->nm, k, v.str, "name"),
+                             party_field(&o->nm, k, v.str, "country"), "no_partner",
+                             "no partner passed the filters and the minimum score" };
+        if (sheet_row(s, t, NULL) < 0) {
+            sheet_free(s);
+            s = NULL;
+            break;
+        }
+    }
+    free(who);
+    return s;
+}
+
+static int write_sheets(FILE *f, const match_out *o)
+{
+    const match_args *a = o->a;
+    sheet *sh[3] = { match_sheet(o), NULL, NULL };
+    int rc = -1;
+    char *doc = capture(match_doc_meta, o, NULL);
+    if (sh[0] == NULL || doc == NULL)
+        goto nomem;
+    if (a->fmt == FMT_CSV) {
+        sheet_csv(f, sh[0], a->bom);
+        rc = 0;
+    } else {
+        sh[1] = match_left_sheet(o);
+        sh[2] = sheet_from_json("provenance", doc);
+        if (sh[1] == NULL || sh[2] == NULL)
+            goto nomem;
+        rc = sheets_xlsx(a->output, sh, 3, "match");
+    }
+    if (rc == 0 && a->output && strcmp(a->output, "-") != 0)
+        rc = write_sidecar(a->output, doc, "match");
+    goto out;
+nomem:
+    fprintf(stderr, "capmatch match: out of memory\n");
+out:
+    for (int i = 0; i < 3; i++)
+        sheet_free(sh[i]);
+    free(doc);
+    return rc;
+}
+
+/* A profile as the table shows it: its name (its id when it has none), with
+ * the id beside it under --ids. */
+static void who_line(FILE *f, const match_out *o, cm_kind k, const char *id)
+{
+    const char *name = party_field(&o->nm, k, id, "name");
+    const char *cc = party_field(&o->nm, k, id, "country");
+    fprintf(f, "%s %s", k == CM_KIND_REGIONS ? "region" : "enterprise", name ? name : id);
+    if (cc)
+        fprintf(f, " (%s)", cc);
+    if (o->a->ids && name)
+        fprintf(f, "  [%s]", id);
+    fputc('\n', f);
+}
+
+static void write_table(FILE *f, const match_out *o)
+{
+    const match_args *a = o->a;
+    const cm_result *r = o->r;
     int by_region = a->mo.by == CM_KIND_REGIONS;
+    cm_kind pk = by_region ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS;
+    int rv = cm_policy_has_region_view(o->p);
+    /* the partner's name takes what the terminal leaves */
+    int namew = 4, idw = 2;
+    for (size_t i = 0; i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        const char *id = by_region ? row->enterprise : row->region;
+        const char *name = party_field(&o->nm, pk, id, "name");
+        int w = text_width(name ? name : id);
+        if (w > namew)
+            namew = w;
+        if ((int)strlen(id) > idw)
+            idw = (int)strlen(id);
+    }
+    int fixed = 6 + 4 + 6 + (rv ? 23 : 0) + (a->ids ? idw + 2 : 0);
+    int room = term_columns() - fixed;
+    if (room < 12)
+        room = 12;
+    if (namew > room)
+        namew = room;
     const char *last = NULL;
     for (size_t i = 0; i < cm_result_count(r); i++) {
         const cm_match_row *row = cm_result_row(r, i);
         const char *who = by_region ? row->region : row->enterprise;
         const char *partner = by_region ? row->enterprise : row->region;
         if (last == NULL || strcmp(last, who) != 0) {
-            fprintf(f, "%s%s %s\n", last ? "\n" : "", by_region ? "region" : "enterprise", who);
+            if (last)
+                fputc('\n', f);
+            who_line(f, o, by_region ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES, who);
             last = who;
         }
-        char from[300] = "";
+        const char *name = party_field(&o->nm, pk, partner, "name");
+        const char *cc = party_field(&o->nm, pk, partner, "country");
+        fprintf(f, "  %2u. ", row->rank);
+        put_cell(f, name ? name : partner, namew, 0);
+        fputc(' ', f);
+        put_cell(f, cc ? cc : "", 2, 0);
+        if (a->ids) {
+            fputs("  ", f);
+            put_cell(f, partner, idw, 0);
+        }
+        fprintf(f, "  %.3f", row->score);
+        if (rv)
+            fprintf(f, "  (region's view %.3f)", row->region_score);
         if (a->feeds)
-            snprintf(from, sizeof from, "  [%s]",
-                     source_of(e, by_region ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS, partner));
-        if (cm_policy_has_region_view(p))
-            fprintf(f, "  %2u. %-34s %.3f  (region's view %.3f)%s\n", row->rank, partner,
-                    row->score, row->region_score, from);
-        else
-            fprintf(f, "  %2u. %-34s %.3f%s\n", row->rank, partner, row->score, from);
+            fprintf(f, "  [%s]", source_of(o->e, pk, partner));
+        fputc('\n', f);
         if (a->show_explain && row->diversity)
             fprintf(f, "        %-20s %s\n", "diversity", row->diversity);
         if (a->show_explain)
@@ -588,7 +803,7 @@ static void write_table(FILE *f, const cm_engine *e, const cm_policy *p, const c
     size_t vetoed, pairs = cm_result_pairs(r, &vetoed);
     fprintf(f, "%s-- %zu rows; %zu pairs scored, %zu vetoed by filters\n",
             cm_result_count(r) ? "\n" : "", cm_result_count(r), pairs, vetoed);
-    meta_lines(f, "-- ", e, p, a);
+    meta_lines(f, "-- ", o->e, o->p, a);
 }
 
 static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
@@ -630,113 +845,47 @@ static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm
     cm_report_free(rep);
 }
 
-static void write_result(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
-                         const match_args *a)
+static int write_result(FILE *f, const cm_engine *e, const cm_policy *p, const cm_result *r,
+                        const match_args *a)
 {
+    match_out o = { e, p, r, a, { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } } };
     switch (a->fmt) {
     case FMT_HTML:
         write_html(f, e, p, r, a);
         break;
     case FMT_JSON:
-        fputs("{\"meta\":", f);
+        result_begin(f, "match");
         meta_json(f, e, p, a);
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
             fputs(i ? ",\n" : "\n", f);
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm, NULL);
         }
-        fprintf(f, "\n],\"errors_skipped\":%zu}\n", cm_result_error_count(r));
+        fputs("\n],\"totals\":", f);
+        match_totals(f, r);
+        fputs("}\n", f);
         break;
     case FMT_JSONL:
-        fputs("{\"meta\":", f);
+        result_begin(f, "match");
         meta_json(f, e, p, a);
         fputs("}\n", f);
         for (size_t i = 0; i < cm_result_count(r); i++) {
-            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL);
+            json_row(f, r, i, a, cm_policy_has_region_view(p), a->feeds ? e : NULL, &o.nm,
+                     a->mo.shard_count > 1 || a->part_count > 1 ? e : NULL);
             fputc('\n', f);
         }
+        fputs("{\"totals\":", f);
+        match_totals(f, r);
+        fputs("}\n", f);
         break;
     case FMT_CSV:
-        write_csv(f, e, p, r, a);
-        break;
+    case FMT_XLSX:
+        return write_sheets(f, &o);
     case FMT_TABLE:
-        write_table(f, e, p, r, a);
+        write_table(f, &o);
         break;
     }
-}
-
-/* ---- progress --------------------------------------------------------------------
- * On a terminal (stderr), one line rewritten in place: done/total, rate and
- * time remaining; --progress: a plain line every PROGRESS_EVERY seconds and a
- * last one at 100%, for logs; neither when stderr is not a terminal. The
- * engine calls back from one thread, a few times a second. */
-#define PROGRESS_EVERY 5.0
-
-typedef struct progress_state {
-    int lines;                /* --progress: plain lines, not one updating line */
-    int finished;             /* the 100% report is made (the engine may report it twice) */
-    double start, last;       /* monotonic seconds */
-    double t0;                /* the first report: the rate counts from there (the policy's
-                                 per-profile work comes before any pair is scored) */
-    size_t done0;
-    const char *unit;         /* "enterprises" or "regions" */
-} progress_state;
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* "1h02m", "3m05s", "42s" */
-static const char *fmt_secs(char *buf, size_t cap, double s)
-{
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(buf, cap, "%ldh%02ldm", t / 3600, t % 3600 / 60);
-    else if (t >= 60)
-        snprintf(buf, cap, "%ldm%02lds", t / 60, t % 60);
-    else
-        snprintf(buf, cap, "%lds", t);
-    return buf;
-}
-
-static void progress(size_t done, size_t total, void *ud)
-{
-    progress_state *ps = ud;
-    double now = mono_now(), el = now - ps->start;
-    int last = done >= total;
-    if (ps->finished || (ps->lines && !last && now - ps->last < PROGRESS_EVERY))
-        return;
-    ps->finished = last;
-    if (ps->t0 == 0) {
-        ps->t0 = now;
-        ps->done0 = done;
-    }
-    ps->last = now;
-    /* the recent rate: from the first report on, once it has run a while */
-    double rate = now - ps->t0 >= 0.5 ? (double)(done - ps->done0) / (now - ps->t0) : 0;
-    if (last && rate == 0 && el > 0)
-        rate = (double)done / el;
-    char b1[32], b2[32];
-    char left[64] = "";
-    if (rate > 0)
-        snprintf(left, sizeof left, ", %.0f/s", rate);
-    if (!last && rate > 0)
-        snprintf(left + strlen(left), sizeof left - strlen(left), ", %s left",
-                 fmt_secs(b1, sizeof b1, (double)(total - done) / rate));
-    double pct = total ? 100.0 * (double)done / (double)total : 100.0;
-    if (ps->lines) {
-        fprintf(stderr, "capmatch match: progress %zu/%zu %s (%.0f%%), %s elapsed%s\n", done,
-                total, ps->unit, pct, fmt_secs(b2, sizeof b2, el), left);
-    } else if (last) {
-        fputs("\r\033[K", stderr);
-    } else {
-        fprintf(stderr, "\r\033[K  scoring: %zu/%zu %s (%.0f%%)%s", done, total, ps->unit,
-                pct, left);
-    }
-    fflush(stderr);
+    return 0;
 }
 
 static void free_args(match_args *a)
@@ -755,10 +904,25 @@ static int run_match(int argc, char **argv)
     if (a.sensitivity && cm_policy_aggregate(p))
         die_usage("match", "--sensitivity is for the weighted mean; the policy ranks by %s",
                   cm_policy_aggregate(p));
-    progress_state ps = { a.progress, 0, mono_now(), 0, 0, 0,
-                          a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises" };
-    if (a.progress || isatty(STDERR_FILENO)) {
-        a.mo.progress = progress;
+    if (a.part_count > 1 && a.mo.by == CM_KIND_REGIONS) {
+        /* a region's lists from the parts are merged by score: only a list
+         * ranked by score alone merges exactly */
+        if (cm_policy_aggregate(p))
+            die_usage("match", "--part with --by region: the policy ranks by %s, which "
+                      "depends on all of a region's candidates at once; run over the whole "
+                      "input, or use --shard I/N", cm_policy_aggregate(p));
+        if (a.mo.diversity > 0 || (a.mo.diversity == 0 && cm_policy_diversity(p)))
+            die_usage("match", "--part with --by region: the diversity re-ranking needs all "
+                      "of a region's candidates at once; give --no-diverse (to the single "
+                      "run too), or use --shard I/N");
+        if (a.sensitivity)
+            die_usage("match", "--part with --by region: --sensitivity compares a region's "
+                      "kept pairs, which only the merged list has");
+    }
+    progress_state ps;
+    if (progress_init(&ps, "match", "scoring",
+                      a.mo.by == CM_KIND_REGIONS ? "regions" : "enterprises", a.progress)) {
+        a.mo.progress = progress_report;
         a.mo.progress_ud = &ps;
     }
     cm_result *r = NULL;
@@ -770,18 +934,24 @@ static int run_match(int argc, char **argv)
         free_args(&a);
         return s == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    outfile of;
-    if (out_open(&of, a.output, "match") < 0) {
-        cm_result_free(r);
-        cm_policy_free(p);
-        cm_engine_free(e);
-        free_args(&a);
-        return EXIT_INPUT;
-    }
-    write_result(of.f, e, p, r, &a);
     int rc = cm_result_count(r) ? EXIT_OK : EXIT_NOMATCH;
-    if (out_close(&of, 0, "match") < 0)
-        rc = EXIT_INPUT;
+    if (a.fmt == FMT_XLSX) {
+        /* the workbook is written whole by sheets_xlsx */
+        if (write_result(NULL, e, p, r, &a) < 0)
+            rc = EXIT_INPUT;
+    } else {
+        outfile of;
+        if (out_open(&of, a.output, "match") < 0) {
+            cm_result_free(r);
+            cm_policy_free(p);
+            cm_engine_free(e);
+            free_args(&a);
+            return EXIT_INPUT;
+        }
+        int failed = write_result(of.f, e, p, r, &a) < 0;
+        if (out_close(&of, failed, "match") < 0 || failed)
+            rc = EXIT_INPUT;
+    }
     if (a.stats)
         stats_text(stderr, r, p);
     if (a.stats_json) {
@@ -838,22 +1008,26 @@ static int run_explain(int argc, char **argv)
     }
     const cm_match_row *row = cm_result_row(r, 0);
     char b1[32];
+    names nm = { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
     if (a.fmt == FMT_JSON) {
-        fputs("{\"meta\":", stdout);
+        result_begin(stdout, "explain");
         meta_json(stdout, e, p, &a);
-        explain_json_fields(stdout, r);
+        fputs(",\"results\":[", stdout);
+        explain_json_row(stdout, r, &nm);
         if (a.sensitivity && at != (size_t)-1) {
-            printf(",\"sensitivity\":{\"rank\":%u,\"kept\":%zu", cm_result_row(list, at)->rank,
-                   cm_result_count(list));
-            sens_json(stdout, "rules", list, at, CM_KIND_ENTERPRISES);
-            printf("}");
-        } else if (a.sensitivity) {
-            printf(",\"sensitivity\":{\"rank\":null,\"kept\":%zu}", cm_result_count(list));
+            printf(",\"rank\":%u", cm_result_row(list, at)->rank);
+            sens_json(stdout, "sensitivity", list, at, CM_KIND_ENTERPRISES);
         }
+        fputs("}]", stdout);
+        if (a.sensitivity)
+            printf(",\"totals\":{\"kept\":%zu}", cm_result_count(list));
         printf("}\n");
     } else {
-        printf("enterprise %s and region %s, policy %s\n\nfilters:\n", row->enterprise,
-               row->region, cm_policy_name(p));
+        const char *en = party_field(&nm, CM_KIND_ENTERPRISES, row->enterprise, "name");
+        const char *rn = party_field(&nm, CM_KIND_REGIONS, row->region, "name");
+        printf("enterprise %s%s%s%s and region %s%s%s%s, policy %s\n\nfilters:\n",
+               en ? en : "", en ? " (" : "", row->enterprise, en ? ")" : "", rn ? rn : "",
+               rn ? " (" : "", row->region, rn ? ")" : "", cm_policy_name(p));
         if (cm_result_filter_count(r) == 0)
             printf("  (none)\n");
         for (size_t i = 0; i < cm_result_filter_count(r); i++) {

@@ -9,8 +9,11 @@
  * engine and policies and publishes them; requests under way finish on the
  * one they took. Uses the public API and jansson; HTTP is http.c's.
  */
+#define _DEFAULT_SOURCE 1      /* syscall(SYS_gettid): the builder's own priority */
 #include "cli.h"
+#include "output.h"
 #include "http.h"
+#include "logq.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +24,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -33,15 +38,16 @@
 static const char serve_usage[] =
     "usage: capmatch serve --regions FILE... [--enterprises FILE...] --policy FILE\n"
     "                      [--listen ADDR:PORT] [--token-file FILE] [--threads N]\n"
-    "                      [--decision-log FILE] [limits]\n"
+    "                      [--decision-log FILE] [--tls-cert FILE --tls-key FILE]\n"
+    "                      [--feeds CONFIG [--cache DIR]] [limits]\n"
     "\n"
     "Serve matching over HTTP: JSON under /v1 (match, explain, profiles,\n"
     "reload), /health, /ready and /metrics (Prometheus). SIGHUP reloads the\n"
-    "policy and the files (a bad one leaves the old serving); SIGTERM finishes\n"
-    "the requests under way and exits 0. One access log line a request on\n"
-    "standard error. See capmatch-serve(1).\n"
+    "policy and the files and fetches the feeds (a bad one leaves the old\n"
+    "serving); SIGTERM finishes the requests under way and exits 0. One access\n"
+    "log line a request on standard error. See capmatch-serve(1).\n"
     "\n"
-    "  --regions FILE        regions (repeatable; one at least)\n"
+    "  --regions FILE        regions (repeatable; one at least, unless --feeds)\n"
     "  --enterprises FILE    enterprises (repeatable)\n"
     "  --policy FILE         the policy (Lua)\n"
     "  --set NAME=VALUE      a policy parameter (repeatable)\n"
@@ -53,6 +59,12 @@ static const char serve_usage[] =
     "                        TOKEN'; without it only loopback addresses are served\n"
     "  --threads N           matches at once (policies loaded per snapshot); default 2\n"
     "  --decision-log FILE   one JSON line per match or explain decision\n"
+    "  --feeds CONFIG        profiles from feeds too (after the files, which win):\n"
+    "                        fetched at start and on every reload; a failed fetch\n"
+    "                        keeps the feed's last good snapshot (capmatch fetch)\n"
+    "  --cache DIR           the feeds' cache (default $XDG_CACHE_HOME/capmatch)\n"
+    "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)\n"
+    "  --tls-key FILE        and its PEM private key\n"
     "  --max-body BYTES      request bodies over it get 413 (default 1048576)\n"
     "  --max-header BYTES    memory for one request's headers (default 32768)\n"
     "  --max-requests N      requests at once; more get 429 (default 64)\n"
@@ -97,19 +109,26 @@ typedef struct server {
     const char **regions, **enterprises, **set;
     int nregions, nenterprises, nset;
     const char *policy, *rules_path;
+    const char *feeds_file, *cache_dir;   /* --feeds, --cache */
     int threads;
     double request_timeout;
     token *tokens;
     size_t ntokens;
     int auth;                 /* a token file was given */
     FILE *decisions;
-    pthread_mutex_t decisions_lock;
+    logq *dlog;               /* the decision log's lines, written by a thread */
+    logq *log;                /* standard error's (access log, reloads) */
 
     cm_current *cur;
     pthread_mutex_t write_lock;   /* one writer at a time */
     change *changes;
     size_t nchanges;
     unsigned long serial;     /* of the last snapshot built */
+    pthread_t builder;        /* builds snapshots at low priority */
+    pthread_mutex_t build_lock;
+    pthread_cond_t build_cv;
+    struct build_task *task;  /* the one it is asked to build, or NULL */
+    int builder_quit;
 
     pthread_mutex_t metrics_lock;
     unsigned long requests[EP_COUNT][NSTATUS + 1];
@@ -136,6 +155,27 @@ static void utc_now(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A line of standard error, through the log thread once it runs. */
+static void say(server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(server *sv, const char *fmt, ...)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    va_list ap;
+    va_start(ap, fmt);
+    if (f) {
+        vfprintf(f, fmt, ap);
+        fclose(f);
+    }
+    va_end(ap);
+    if (text && sv->log)
+        logq_put(sv->log, text, len);
+    else if (text)
+        fputs(text, stderr);
+    free(text);
+}
+
 /* ---- building a snapshot --------------------------------------------------------- */
 
 /* Every problem of a failed build, one a line, for the log and the answer. */
@@ -145,6 +185,9 @@ typedef struct problems {
     FILE *f;
     int status;               /* the HTTP status it calls for */
     cm_diags *diags;          /* of the one profile given, for the answer's "problems" */
+    int fetch;                /* fetch the feeds first (a reload, not a profile change) */
+    char *feeds;              /* the fetch's reports, a JSON array (NULL: none) */
+    size_t feeds_len;
 } problems;
 
 static void problems_init(problems *p)
@@ -163,6 +206,7 @@ static void problems_free(problems *p)
     if (p->f)
         fclose(p->f);
     free(p->text);
+    free(p->feeds);
     cm_diags_free(p->diags);
 }
 
@@ -193,13 +237,90 @@ static int load_kind(cm_engine *e, const char **files, int n, cm_kind kind, prob
     return bad ? -1 : 0;
 }
 
+/* The feeds' report of a fetch, as the answer's "feeds" array, and their
+ * failures as warnings in the log. */
+static void feeds_report(server *sv, cm_feeds *f, problems *pr)
+{
+    FILE *j = open_memstream(&pr->feeds, &pr->feeds_len);
+    if (j)
+        fputc('[', j);
+    for (size_t i = 0; i < cm_feeds_count(f); i++) {
+        const cm_fetch_report *r = cm_feeds_report(f, i);
+        if (r == NULL)
+            continue;
+        if (r->outcome == CM_FETCH_FAILED || r->outcome == CM_FETCH_HELD_BACK)
+            say(sv, "capmatch serve: warning: %s\n", r->message);
+        if (j == NULL)
+            continue;
+        fprintf(j, "%s{\"feed\":", i ? "," : "");
+        json_print_string(j, r->name);
+        fprintf(j, ",\"outcome\":\"%s\",\"records\":%zu,\"message\":",
+                cm_fetch_outcome_name(r->outcome), r->records);
+        json_print_string(j, r->message ? r->message : "");
+        fputc('}', j);
+    }
+    if (j) {
+        fputc(']', j);
+        if (fclose(j) != 0) {
+            free(pr->feeds);
+            pr->feeds = NULL;
+        }
+    }
+}
+
+/* --feeds: on a reload, fetch every feed (a failure keeps the feed's last
+ * good snapshot, with a warning); then load the snapshots in use, after
+ * the files (a file's profile of an id wins). 0, or -1 with the problems in
+ * pr (a configuration that does not load, a snapshot that does not). */
+static int load_feeds(server *sv, cm_engine *e, problems *pr)
+{
+    cm_feeds *f = cm_feeds_new(sv->cache_dir);
+    if (f == NULL) {
+        fprintf(pr->f, "out of memory\n");
+        pr->status = 500;
+        return -1;
+    }
+    if (cm_feeds_load_config(f, sv->feeds_file) != CM_OK) {
+        fprintf(pr->f, "%s\n", cm_feeds_errmsg(f));
+        cm_feeds_free(f);
+        return -1;
+    }
+    if (pr->fetch) {
+        cm_fetch_options fo;
+        cm_fetch_options_init(&fo);
+        fo.lock_wait = 10;    /* a capmatch fetch of the same cache may be under way */
+        cm_status s = cm_feeds_fetch(f, &fo);
+        if (s == CM_OK || s == CM_EIO)
+            feeds_report(sv, f, pr);
+        else   /* nothing fetched (the cache's lock, libcurl): serve the cache as it is */
+            say(sv, "capmatch serve: warning: %s; the feeds' last good snapshots serve\n",
+                cm_feeds_errmsg(f));
+    }
+    cm_diags *d = cm_diags_new();
+    size_t missing = 0;
+    cm_status s = d ? cm_feeds_load_into(f, e, NULL, d, &missing) : CM_ENOMEM;
+    int rc = 0;
+    if (s != CM_OK) {
+        for (size_t k = 0; d && k < cm_diags_count(d); k++)
+            fprintf(pr->f, "%s\n", cm_diags_at(d, k)->message);
+        fprintf(pr->f, "%s\n", d ? cm_feeds_errmsg(f) : "out of memory");
+        pr->status = s == CM_ENOMEM ? 500 : 422;
+        rc = -1;
+    } else if (missing) {   /* never fetched: served without them */
+        say(sv, "capmatch serve: warning: %s\n", cm_feeds_errmsg(f));
+    }
+    cm_diags_free(d);
+    cm_feeds_free(f);
+    return rc;
+}
+
 static void snapinfo_free(void *p) { free(p); }
 
 /* A new snapshot from the files, the changes made so far and `extra` (may be
  * NULL), with the policy's text (NULL: read its file). NULL with the
  * problems in pr. */
-static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len,
-                          const change *extra, problems *pr)
+static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy_len,
+                              const change *extra, problems *pr)
 {
     cm_status st;
     pr->status = 422;
@@ -210,7 +331,8 @@ static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len
         return NULL;
     }
     if (load_kind(e, sv->regions, sv->nregions, CM_KIND_REGIONS, pr) < 0 ||
-        load_kind(e, sv->enterprises, sv->nenterprises, CM_KIND_ENTERPRISES, pr) < 0) {
+        load_kind(e, sv->enterprises, sv->nenterprises, CM_KIND_ENTERPRISES, pr) < 0 ||
+        (sv->feeds_file && load_feeds(sv, e, pr) < 0)) {
         cm_engine_free(e);
         return NULL;
     }
@@ -274,9 +396,88 @@ static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len
     return s;
 }
 
-/* Reload the policy file and the data files (the API's changes stay). */
+/* ---- the builder thread ----------------------------------------------------------- */
+
+/* Snapshots are built on a thread of their own at the lowest CPU priority
+ * (nice 19, as are the threads it starts): a build is hundreds of
+ * milliseconds of CPU, and on a machine with few cores a request thread
+ * holding a snapshot's lock, preempted by it, stalls the requests behind
+ * it. The writer that asked waits for it. */
+typedef struct build_task {
+    const char *policy_text;
+    size_t policy_len;
+    const change *extra;
+    problems *pr;
+    cm_snapshot *out;
+    int done;
+} build_task;
+
+static void *builder_main(void *arg)
+{
+    server *sv = arg;
+#ifdef SYS_gettid
+    /* nice is a thread's own on Linux; raising it needs no privilege */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
+        fprintf(stderr, "capmatch serve: cannot lower the builder's priority: %s\n",
+                strerror(errno));
+#endif
+    pthread_mutex_lock(&sv->build_lock);
+    for (;;) {
+        while (sv->task == NULL && !sv->builder_quit)
+            pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+        if (sv->task == NULL)
+            break;
+        build_task *t = sv->task;
+        pthread_mutex_unlock(&sv->build_lock);
+        t->out = build_now(sv, t->policy_text, t->policy_len, t->extra, t->pr);
+        pthread_mutex_lock(&sv->build_lock);
+        t->done = 1;
+        sv->task = NULL;
+        pthread_cond_broadcast(&sv->build_cv);
+    }
+    pthread_mutex_unlock(&sv->build_lock);
+    return NULL;
+}
+
+/* build_now on the builder thread (called with write_lock held). */
+static cm_snapshot *build(server *sv, const char *policy_text, size_t policy_len,
+                          const change *extra, problems *pr)
+{
+    build_task t = { policy_text, policy_len, extra, pr, NULL, 0 };
+    pthread_mutex_lock(&sv->build_lock);
+    while (sv->task)
+        pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+    sv->task = &t;
+    pthread_cond_broadcast(&sv->build_cv);
+    while (!t.done)
+        pthread_cond_wait(&sv->build_cv, &sv->build_lock);
+    pthread_mutex_unlock(&sv->build_lock);
+    return t.out;
+}
+
+static int builder_start(server *sv)
+{
+    pthread_mutex_init(&sv->build_lock, NULL);
+    pthread_cond_init(&sv->build_cv, NULL);
+    return pthread_create(&sv->builder, NULL, builder_main, sv) == 0 ? 0 : -1;
+}
+
+static void builder_stop(server *sv)
+{
+    pthread_mutex_lock(&sv->build_lock);
+    sv->builder_quit = 1;
+    pthread_cond_broadcast(&sv->build_cv);
+    pthread_mutex_unlock(&sv->build_lock);
+    pthread_join(sv->builder, NULL);
+    pthread_cond_destroy(&sv->build_cv);
+    pthread_mutex_destroy(&sv->build_lock);
+}
+
+/* Reload the policy file and the data files, fetching the feeds first (the
+ * API's changes stay). */
 static int reload(server *sv, problems *pr)
 {
+    pr->fetch = 1;
     pthread_mutex_lock(&sv->write_lock);
     cm_snapshot *s = build(sv, NULL, 0, NULL, pr);
     if (s)
@@ -288,10 +489,10 @@ static int reload(server *sv, problems *pr)
         sv->reloads_failed++;
     pthread_mutex_unlock(&sv->metrics_lock);
     if (s == NULL)
-        fprintf(stderr, "capmatch serve: reload failed; the snapshot before keeps serving:\n%s",
+        say(sv, "capmatch serve: reload failed; the snapshot before keeps serving:\n%s",
                 problems_text(pr));
     else
-        fprintf(stderr, "capmatch serve: loaded snapshot %lu\n",
+        say(sv, "capmatch serve: loaded snapshot %lu\n",
                 ((snapinfo *)cm_snapshot_userdata(s))->serial);
     return s ? 0 : -1;
 }
@@ -443,20 +644,37 @@ static void result_failed(request *r, cm_status s, const char *msg, const cm_dia
              d && cm_diags_count(d) ? cm_diags_at(d, 0)->message : msg);
 }
 
-static void answer_match(request *r, const cm_result *res, int explain, int region_view)
+/* A profile given in a request: its id, name and country for the answer. */
+static void posted_names(names *nm, cm_kind k, json_t *v)
+{
+    int side = k == CM_KIND_REGIONS;
+    if (!json_is_object(v))
+        return;
+    nm->extra_id[side] = json_string_value(json_object_get(v, "id"));
+    nm->extra_name[side] = json_string_value(json_object_get(v, "name"));
+    nm->extra_country[side] = json_string_value(json_object_get(v, "country"));
+}
+
+/* The answer in the result format capmatch.result/1, written while the
+ * snapshot is held (names come from its engine). */
+static void answer_match(request *r, const cm_result *res, int explain, int region_view,
+                         const names *nm)
 {
     body b;
     FILE *f = body_open(&b);
     if (f) {
-        fputs("{\"meta\":", f);
+        result_begin(f, "match");
         meta(f, r->snap);
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_result_count(res); i++) {
             if (i)
                 fputc(',', f);
-            match_json_row(f, res, i, explain, region_view, NULL);
+            match_json_row(f, res, i, explain, region_view, NULL, nm);
         }
-        fputs("]}\n", f);
+        size_t vetoed, pairs = cm_result_pairs(res, &vetoed);
+        fprintf(f, "],\"totals\":{\"rows\":%zu,\"pairs_scored\":%zu,\"vetoed\":%zu,"
+                   "\"errors_skipped\":%zu}}\n",
+                cm_result_count(res), pairs, vetoed, cm_result_error_count(res));
     }
     body_give(&b, r->rs, 200);
 }
@@ -507,7 +725,7 @@ static int read_explain(request *r, json_t *v, const char *q, int *explain)
 }
 
 static cm_result *run_match(request *r, cm_kind kind, const char *id, const char *json,
-                            size_t top, int explain)
+                            size_t top, int explain, names *nm)
 {
     cm_match_options o;
     cm_match_options_init(&o);
@@ -527,12 +745,13 @@ static cm_result *run_match(request *r, cm_kind kind, const char *id, const char
                                           json, strlen(json), &o, d, &res)
                        : cm_match_one(e, p, kind, id, &o, &res);
     int region_view = cm_policy_has_region_view(p);
+    nm->e = e;
     if (s != CM_OK)
         result_failed(r, s, cm_engine_errmsg(e), d);
+    else
+        answer_match(r, res, explain, region_view, nm);
     cm_snapshot_unlock(r->snap, p);
     cm_diags_free(d);
-    if (s == CM_OK)
-        answer_match(r, res, explain, region_view);
     return res;
 }
 
@@ -594,7 +813,10 @@ static void do_match(request *r)
     if (j && side_value(r, kind == CM_KIND_ENTERPRISES ? ent : reg,
                         kind == CM_KIND_ENTERPRISES ? "enterprise" : "region", &id, &json) < 0)
         goto done;
-    cm_result *res = run_match(r, kind, id, json, top, explain);
+    names nm = { NULL, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
+    if (j)
+        posted_names(&nm, kind, kind == CM_KIND_ENTERPRISES ? ent : reg);
+    cm_result *res = run_match(r, kind, id, json, top, explain, &nm);
     free(json);
     r->decided = res;
 done:
@@ -627,22 +849,26 @@ static void do_explain(request *r)
     cm_diags *d = cm_diags_new();
     cm_status s = cm_explain_profiles(e, p, eid, ejson, ejson ? strlen(ejson) : 0, rid, rjson,
                                       rjson ? strlen(rjson) : 0, d, &res);
-    if (s != CM_OK)
+    names nm = { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
+    posted_names(&nm, CM_KIND_ENTERPRISES, ev);
+    posted_names(&nm, CM_KIND_REGIONS, rv);
+    if (s != CM_OK) {
         result_failed(r, s, cm_engine_errmsg(e), d);
-    cm_snapshot_unlock(r->snap, p);
-    cm_diags_free(d);
-    if (s == CM_OK) {
+    } else {
         body b;
         FILE *f = body_open(&b);
         if (f) {
-            fputs("{\"meta\":", f);
+            result_begin(f, "explain");
             meta(f, r->snap);
-            explain_json_fields(f, res);
-            fputs("}\n", f);
+            fputs(",\"results\":[", f);
+            explain_json_row(f, res, &nm);
+            fputs("}]}\n", f);
         }
         body_give(&b, r->rs, 200);
         r->decided = res;
     }
+    cm_snapshot_unlock(r->snap, p);
+    cm_diags_free(d);
     free(ejson);
     free(rjson);
     json_decref(j);
@@ -954,6 +1180,10 @@ static void do_reload(request *r)
         if (f) {
             fputs("{\"reloaded\":true,\"meta\":", f);
             meta(f, s);
+            if (pr.feeds) {   /* what each feed's fetch did */
+                fputs(",\"feeds\":", f);
+                fwrite(pr.feeds, 1, pr.feeds_len, f);
+            }
             fputs("}\n", f);
         }
         body_give(&b, r->rs, 200);
@@ -1191,8 +1421,11 @@ static void log_decision(request *r, unsigned long id)
     char when[32], nb[40];
     utc_now(when, sizeof when);
     const cm_policy *p = cm_snapshot_policy(r->snap);
-    pthread_mutex_lock(&sv->decisions_lock);
-    FILE *f = sv->decisions;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    if (f == NULL)
+        return;
     fprintf(f, "{\"decision_id\":%lu,\"time\":\"%s\",\"endpoint\":\"%s\",\"input_sha256\":\"%s\","
             "\"policy_sha256\":\"%s\",\"snapshot\":%lu,\"status\":%d,\"results\":[", id, when,
             ep_names[r->ep], r->input_hash, cm_policy_sha256(p),
@@ -1207,16 +1440,17 @@ static void log_decision(request *r, unsigned long id)
                 row->rank, row->vetoed ? ",\"vetoed\":true" : "");
     }
     fputs("]}\n", f);
-    fflush(f);
-    pthread_mutex_unlock(&sv->decisions_lock);
+    if (fclose(f) == 0)
+        logq_put(sv->dlog, line, len);
+    free(line);
 }
 
-static void access_log(const http_request *rq, int status, size_t bytes, double secs,
+static void access_log(server *sv, const http_request *rq, int status, size_t bytes, double secs,
                        unsigned long id)
 {
     char when[32];
     utc_now(when, sizeof when);
-    fprintf(stderr, "%s %s \"%s %s\" %d %zu %.3fms id=%lu\n", when, http_remote(rq),
+    logq_printf(sv->log, "%s %s \"%s %s\" %d %zu %.3fms id=%lu\n", when, http_remote(rq),
             http_method(rq), http_path(rq), status, bytes, secs * 1000, id);
 }
 
@@ -1242,7 +1476,7 @@ static void handle(const http_request *rq, http_response *rs, void *ud)
     log_decision(&r, id);
     double secs = http_elapsed(rq);
     count(sv, r.ep, rs->status, secs, pairs);
-    access_log(rq, rs->status, rs->len, secs, id);
+    access_log(sv, rq, rs->status, rs->len, secs, id);
     cm_result_free((cm_result *)r.decided);
     cm_snapshot_release(r.snap);
 }
@@ -1258,7 +1492,7 @@ static void refused(const http_request *rq, int status, void *ud)
                        : strncmp(p, "/v1/profiles/", 13) == 0 ? EP_PROFILES
                                                             : EP_OTHER;
     count(sv, ep, status, secs, 0);
-    access_log(rq, status, 0, secs, atomic_fetch_add(&sv->next_id, 1) + 1);
+    access_log(sv, rq, status, 0, secs, atomic_fetch_add(&sv->next_id, 1) + 1);
 }
 
 /* ---- setting up ----------------------------------------------------------------------- */
@@ -1300,6 +1534,44 @@ static void read_tokens(server *sv, const char *path)
     sv->auth = 1;
 }
 
+/* A certificate or key file, whole (PEM text); exits 2 when it cannot be read. */
+static char *read_pem(const char *opt, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int bad = f == NULL;
+    while (!bad) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *t = cap > (1u << 20) ? NULL : realloc(text, cap);
+            if (t == NULL) {
+                fprintf(stderr, "capmatch serve: %s %s: over 1 MB: not a PEM file\n", opt, path);
+                exit(EXIT_INPUT);
+            }
+            text = t;
+        }
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            bad = ferror(f) != 0;
+        if (got == 0)
+            break;
+    }
+    if (bad) {
+        fprintf(stderr, "capmatch serve: %s %s: %s\n", opt, path, strerror(errno));
+        exit(EXIT_INPUT);
+    }
+    fclose(f);
+    text[len] = '\0';
+    if (len == 0 || strlen(text) != len) {
+        fprintf(stderr, "capmatch serve: %s %s: %s, not PEM text\n", opt, path,
+                len ? "binary data" : "empty");
+        exit(EXIT_INPUT);
+    }
+    return text;
+}
+
 static int is_loopback(const char *host)
 {
     return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
@@ -1334,6 +1606,10 @@ static int run_serve(int argc, char **argv)
         { "max-requests", required_argument, NULL, 'Q' },
         { "request-timeout", required_argument, NULL, 'T' },
         { "drain-timeout", required_argument, NULL, 'D' },
+        { "tls-cert", required_argument, NULL, 'C' },
+        { "feeds", required_argument, NULL, 'f' },
+        { "cache", required_argument, NULL, 'c' },
+        { "tls-key", required_argument, NULL, 'K' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -1342,6 +1618,7 @@ static int run_serve(int argc, char **argv)
     sv.threads = 2;
     sv.request_timeout = 30;
     const char *listen = "127.0.0.1:8080", *token_file = NULL, *decision_log = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL;
     http_options ho;
     memset(&ho, 0, sizeof ho);
     ho.max_body = 1 << 20;
@@ -1367,14 +1644,22 @@ static int run_serve(int argc, char **argv)
         case 'T': sv.request_timeout = (double)number_arg("--request-timeout", optarg, 1, 86400);
                   break;
         case 'D': drain = number_arg("--drain-timeout", optarg, 0, 86400); break;
+        case 'C': tls_cert = optarg; break;
+        case 'f': sv.feeds_file = optarg; break;
+        case 'c': sv.cache_dir = optarg; break;
+        case 'K': tls_key = optarg; break;
         case 'h': fputs(serve_usage, stdout); return EXIT_OK;
         default: die_usage("serve", "see capmatch serve --help");
         }
     }
     if (optind < argc)
         die_usage("serve", "unexpected argument '%s'", argv[optind]);
-    if (sv.nregions == 0 || sv.policy == NULL)
-        die_usage("serve", "give --regions FILE and --policy FILE");
+    if ((sv.nregions == 0 && sv.feeds_file == NULL) || sv.policy == NULL)
+        die_usage("serve", "give --regions FILE (or --feeds CONFIG) and --policy FILE");
+    if (sv.cache_dir && sv.feeds_file == NULL)
+        die_usage("serve", "--cache goes with --feeds CONFIG");
+    if ((tls_cert == NULL) != (tls_key == NULL))
+        die_usage("serve", "HTTPS needs both --tls-cert FILE and --tls-key FILE");
     /* ADDR:PORT, or [V6]:PORT */
     char host[128];
     const char *colon = strrchr(listen, ':');
@@ -1390,6 +1675,16 @@ static int run_serve(int argc, char **argv)
     ho.port = (unsigned)number_arg("--listen port", colon + 1, 0, 65535);
     ho.host = host;
     ho.timeout = (unsigned)sv.request_timeout;
+    char *cert_pem = tls_cert ? read_pem("--tls-cert", tls_cert) : NULL;
+    char *key_pem = tls_key ? read_pem("--tls-key", tls_key) : NULL;
+    ho.tls_cert = cert_pem;
+    ho.tls_key = key_pem;
+    char err[512];
+    if (cert_pem && http_tls_check(&ho, err, sizeof err) < 0) {   /* before loading anything */
+        fprintf(stderr, "capmatch serve: --tls-cert %s, --tls-key %s: %s\n", tls_cert, tls_key,
+                err + 5);
+        return EXIT_INPUT;
+    }
     if (token_file)
         read_tokens(&sv, token_file);
     else if (!is_loopback(host)) {
@@ -1414,7 +1709,6 @@ static int run_serve(int argc, char **argv)
 #endif
     pthread_mutex_init(&sv.write_lock, NULL);
     pthread_mutex_init(&sv.metrics_lock, NULL);
-    pthread_mutex_init(&sv.decisions_lock, NULL);
     sv.cur = cm_current_new();
     if (sv.cur == NULL) {
         fprintf(stderr, "capmatch serve: out of memory\n");
@@ -1430,10 +1724,19 @@ static int run_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    sv.log = logq_start(stderr);
+    sv.dlog = sv.decisions ? logq_start(sv.decisions) : NULL;
+    if (sv.log == NULL || (sv.decisions && sv.dlog == NULL) || builder_start(&sv) < 0) {
+        fprintf(stderr, "capmatch serve: cannot start a thread\n");
+        return EXIT_INTERNAL;
+    }
     problems pr;
     problems_init(&pr);
     if (reload(&sv, &pr) < 0) {
         problems_free(&pr);
+        builder_stop(&sv);
+        logq_stop(sv.log);
+        logq_stop(sv.dlog);
         fprintf(stderr, "capmatch serve: nothing to serve\n");
         return EXIT_INPUT;
     }
@@ -1444,14 +1747,20 @@ static int run_serve(int argc, char **argv)
     ho.handler = handle;
     ho.refused = refused;
     ho.ud = &sv;
-    char err[512];
     http_server *hs = http_start(&ho, err, sizeof err);
     if (hs == NULL) {
-        fprintf(stderr, "capmatch serve: %s\n", err);
+        builder_stop(&sv);
+        logq_stop(sv.log);
+        logq_stop(sv.dlog);
+        if (strncmp(err, "TLS: ", 5) == 0)
+            fprintf(stderr, "capmatch serve: --tls-cert %s, --tls-key %s: %s\n", tls_cert,
+                    tls_key, err + 5);
+        else
+            fprintf(stderr, "capmatch serve: %s\n", err);
         cm_current_free(sv.cur);
         return EXIT_INPUT;
     }
-    fprintf(stderr, "capmatch serve: listening on http://%s%s%s:%u/\n",
+    say(&sv, "capmatch serve: listening on %s://%s%s%s:%u/\n", cert_pem ? "https" : "http",
             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", http_port(hs));
     for (;;) {
         int sig = 0;
@@ -1466,7 +1775,7 @@ static int run_serve(int argc, char **argv)
         break;
     }
     /* drain: no new connections; the requests under way finish */
-    fprintf(stderr, "capmatch serve: stopping; %u request%s under way\n", http_in_flight(hs),
+    say(&sv, "capmatch serve: stopping; %u request%s under way\n", http_in_flight(hs),
             http_in_flight(hs) == 1 ? "" : "s");
     http_quiesce(hs);
     struct timespec t0, t;
@@ -1474,13 +1783,14 @@ static int run_serve(int argc, char **argv)
     while (http_in_flight(hs) > 0) {
         clock_gettime(CLOCK_MONOTONIC, &t);
         if ((unsigned long)(t.tv_sec - t0.tv_sec) >= drain) {
-            fprintf(stderr, "capmatch serve: %u request%s cut short after --drain-timeout\n",
+            say(&sv, "capmatch serve: %u request%s cut short after --drain-timeout\n",
                     http_in_flight(hs), http_in_flight(hs) == 1 ? "" : "s");
             break;
         }
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
     http_stop(hs);
+    builder_stop(&sv);
     cm_current_free(sv.cur);
     for (size_t i = 0; i < sv.nchanges; i++) {
         free(sv.changes[i].id);
@@ -1490,12 +1800,16 @@ static int run_serve(int argc, char **argv)
     for (size_t i = 0; i < sv.ntokens; i++)
         free(sv.tokens[i].token);
     free(sv.tokens);
+    logq_stop(sv.dlog);
     if (sv.decisions)
         fclose(sv.decisions);
+    free(cert_pem);
+    free(key_pem);
     free(sv.regions);
     free(sv.enterprises);
     free(sv.set);
-    fprintf(stderr, "capmatch serve: stopped\n");
+    say(&sv, "capmatch serve: stopped\n");
+    logq_stop(sv.log);
     return EXIT_OK;
 }
 

@@ -29,10 +29,12 @@ static const char usage[] =
     "  --run PATTERN      only the cases whose name contains PATTERN\n"
     "  --format tap|json  output (default tap)\n"
     "  --coverage         per policy: each rule's pairs scored and fired and its\n"
-    "                     score range, each filter's pairs checked and vetoed, and\n"
-    "                     the vocabulary words no test profile holds (TAP comment\n"
-    "                     lines before the plan, or \"coverage\" in the JSON); rules\n"
-    "                     that never fired and filters never exercised are marked\n"
+    "                     score range, each filter's pairs checked and vetoed, the\n"
+    "                     lines of its Lua (and of the modules it requires) that\n"
+    "                     never ran, and the vocabulary words no test profile\n"
+    "                     holds (TAP comment lines before the plan, or \"coverage\"\n"
+    "                     in the JSON); rules that never fired and filters never\n"
+    "                     exercised are marked\n"
     "\n"
     "exit status: 0 all passed, 1 a test failed, 2 usage or no test found.\n";
 

@@ -5,14 +5,19 @@
  * Owns the connections: it gathers a request's body up to the limit,
  * refuses what is over the limits (413 body too large, 429 too many
  * requests at once) before the handler sees it, and sends what the handler
- * wrote. The only file of the command that includes microhttpd.h.
+ * wrote; over HTTPS when given a certificate and key (GnuTLS, through
+ * libmicrohttpd; checked with GnuTLS first, for a message that says what is
+ * wrong with them). The only file of the command that includes
+ * microhttpd.h or gnutls.h.
  */
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +196,30 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
     *ctx = NULL;
 }
 
+int http_tls_check(const http_options *o, char *err, size_t errlen)
+{
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        snprintf(err, errlen, "TLS: this libmicrohttpd was built without HTTPS support");
+        return -1;
+    }
+    gnutls_certificate_credentials_t cred;
+    if (gnutls_certificate_allocate_credentials(&cred) < 0) {
+        snprintf(err, errlen, "TLS: out of memory");
+        return -1;
+    }
+    gnutls_datum_t cert = { (unsigned char *)(uintptr_t)o->tls_cert,
+                            (unsigned)strlen(o->tls_cert) };
+    gnutls_datum_t key = { (unsigned char *)(uintptr_t)o->tls_key,
+                           (unsigned)strlen(o->tls_key) };
+    int rc = gnutls_certificate_set_x509_key_mem(cred, &cert, &key, GNUTLS_X509_FMT_PEM);
+    gnutls_certificate_free_credentials(cred);
+    if (rc < 0) {
+        snprintf(err, errlen, "TLS: %s", gnutls_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
 http_server *http_start(const http_options *o, char *err, size_t errlen)
 {
     struct sockaddr_in a4;
@@ -213,6 +242,12 @@ http_server *http_start(const http_options *o, char *err, size_t errlen)
         snprintf(err, errlen, "--listen: '%s' is not a numeric IPv4 or IPv6 address", o->host);
         return NULL;
     }
+    int tls = o->tls_cert != NULL;
+    if (tls) {
+        if (http_tls_check(o, err, errlen) < 0)
+            return NULL;
+        flags |= MHD_USE_TLS;
+    }
     http_server *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -220,12 +255,16 @@ http_server *http_start(const http_options *o, char *err, size_t errlen)
     }
     s->o = *o;
     atomic_init(&s->in_flight, 0);
+    /* the certificate options last, only when serving HTTPS: MHD_OPTION_END
+     * in their place ends the list for plain HTTP */
     s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, sa,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header,
                             MHD_OPTION_CONNECTION_LIMIT, o->max_requests * 2 + 16,
+                            tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, o->tls_cert,
+                            MHD_OPTION_HTTPS_MEM_KEY, o->tls_key,
                             MHD_OPTION_END);
     if (s->d == NULL) {
         snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of "

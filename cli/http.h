@@ -35,6 +35,8 @@ typedef struct http_options {
     unsigned max_requests;        /* requests at once; more get 429 */
     const char *const *exempt;    /* paths not counted against it (health checks), NULL-ended */
     unsigned timeout;             /* seconds a connection may stay idle */
+    const char *tls_cert;         /* PEM text of the certificate (chain): HTTPS; or NULL */
+    const char *tls_key;          /* PEM text of its private key */
     http_handler handler;
     http_refused refused;
     void *ud;
@@ -42,8 +44,12 @@ typedef struct http_options {
 
 typedef struct http_server http_server;
 
-/* Start serving on threads of its own; NULL with the reason in err. */
+/* Start serving on threads of its own; NULL with the reason in err (a
+ * certificate or key GnuTLS refuses says why, starting with "TLS: "). */
 http_server *http_start(const http_options *o, char *err, size_t errlen);
+/* Does GnuTLS take o's certificate and key (HTTPS)? 0, or -1 with why in
+ * err (starting with "TLS: "). */
+int http_tls_check(const http_options *o, char *err, size_t errlen);
 unsigned http_port(const http_server *s);
 /* Stop accepting new connections (requests under way go on). */
 void http_quiesce(http_server *s);

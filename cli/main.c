@@ -14,6 +14,7 @@ static const command *const commands[] = {
     &cmd_explain,
     &cmd_whatif,
     &cmd_diff,
+    &cmd_merge,
     &cmd_check,
     &cmd_test,
     &cmd_fetch,

@@ -21,7 +21,7 @@
  * machine a page fault costs microseconds, so they ask for transparent huge
  * pages (512 times fewer faults); the kernel may refuse, which changes
  * nothing else. So are blocks sized to what a load is about to fill
- * (cm_resize). Blocks that grow by doubling (cm_grow) are not: huge pages
+ * (cm_resize, cm_reserve). Blocks that grow by doubling (cm_grow) are not: huge pages
  * over their spare capacity cost a 1M-profile load 110 MB of peak memory. */
 #define HUGE_ADVICE_MIN ((size_t)4 << 20)
 
@@ -131,6 +131,26 @@ int cm_grow(void **buf, size_t *cap, size_t need, size_t elem)
         return -1;
     *buf = nb;
     *cap = ncap;
+    return 0;
+}
+
+int cm_reserve(void **buf, size_t *cap, size_t used, size_t n, size_t elem)
+{
+    if (n <= *cap)
+        return 0;
+    if (n > SIZE_MAX / elem || used > *cap)
+        return -1;
+    if (n * elem < HUGE_ADVICE_MIN || hooks.malloc_fn != libc_malloc)
+        return cm_resize(buf, cap, n, elem);
+    void *nb = cm_malloc(n * elem);
+    if (nb == NULL)
+        return -1;
+    huge_advice(nb, n * elem);
+    if (used)
+        memcpy(nb, *buf, used * elem);
+    cm_free(*buf);
+    *buf = nb;
+    *cap = n;
     return 0;
 }
 

@@ -30,5 +30,11 @@ int cm_grow(void **buf, size_t *cap, size_t need, size_t elem);
  * be needed, or to give back what was not used: n must not be below the
  * elements in use). Returns 0 or -1, leaving *buf and *cap untouched. */
 int cm_resize(void **buf, size_t *cap, size_t n, size_t elem);
+/* Room for n elements (n > *cap) of which the first `used` are kept: for a
+ * large block, a new block whose pages are advised huge before anything is
+ * written to it, and only the used elements copied (realloc would copy the
+ * whole old block, reserved room included, into pages faulted one by one).
+ * Returns 0 or -1, leaving *buf and *cap untouched. */
+int cm_reserve(void **buf, size_t *cap, size_t used, size_t n, size_t elem);
 
 #endif

@@ -545,6 +545,26 @@ static void cmi_load_csv(loader *L, source *src, size_t start)
 
 /* ---- JSON ---- */
 
+/* the strings of a "reasons" array joined by " | "; NULL when none */
+static char *reasons_text(json_t *arr)
+{
+    size_t len = 1, i;
+    json_t *it;
+    json_array_foreach(arr, i, it) {
+        const char *t = json_string_value(it);
+        len += (t ? strlen(t) : 0) + 3;
+    }
+    char *s = cm_malloc(len);
+    if (s == NULL)
+        return NULL;
+    size_t o = 0;
+    json_array_foreach(arr, i, it) {
+        const char *t = json_string_value(it);
+        o += (size_t)snprintf(s + o, len - o, "%s%s", o ? " | " : "", t ? t : "");
+    }
+    return s;
+}
+
 /* reasons of an "explain" array, joined; NULL when none */
 static char *explain_text(json_t *arr)
 {
@@ -620,6 +640,13 @@ static void take_json(loader *L, json_t *obj, unsigned long line, long record)
     if (json_is_string(w)) {
         why.s = json_string_value(w);
         why.len = json_string_length(w);
+    } else if (json_is_array(w) && json_array_size(w)) {
+        /* capmatch.result/1: one string per rule, joined as in CSV */
+        joined = reasons_text(w);
+        if (joined) {
+            why.s = joined;
+            why.len = strlen(joined);
+        }
     } else if (json_is_array(json_object_get(obj, "explain"))) {
         joined = explain_text(json_object_get(obj, "explain"));
         if (joined) {
@@ -699,8 +726,10 @@ static void cmi_load_jsonl(loader *L, source *src, size_t start)
         if (!json_is_object(obj)) {
             problem(L, line, 1, 0, NULL, NULL, "a JSON object", "another JSON value", NULL);
         } else if (json_object_get(obj, "enterprise") == NULL &&
-                   (json_object_get(obj, "meta") || json_object_get(obj, "unassigned"))) {
-            /* the provenance line and left-out parties of match / assign output */
+                   (json_object_get(obj, "meta") || json_object_get(obj, "unassigned") ||
+                    json_object_get(obj, "left_out") || json_object_get(obj, "totals"))) {
+            /* the header, left-out and totals lines of capmatch.result/1 (and the
+             * meta and unassigned lines of the output before it) */
         } else {
             record++;
             take_json(L, obj, line, record);
@@ -1311,7 +1340,7 @@ static hnode mh_pop(minheap *h)
  * >= 0, so Dijkstra applies, and after each path only the nodes it settled
  * get new potentials (those not settled are at least as far as T).
  */
-static int run_optimal(const prep *x, uint8_t *matched)
+static int run_optimal(const prep *x, uint8_t *matched, const cm_assign_options *o)
 {
     size_t nE = x->nE, nR = x->nR, N = nE + nR + 1;
     uint32_t T = (uint32_t)(nE + nR);
@@ -1353,6 +1382,8 @@ static int run_optimal(const prep *x, uint8_t *matched)
     sort_prep = x;
     qsort(eorder, nE, sizeof *eorder, cmp_best_desc);
     for (size_t oi = 0; oi < nE; oi++) {
+        if (o->progress && (oi & 255) == 0)
+            o->progress(oi, nE, o->progress_ud);
         size_t e0 = eorder[oi];
         uint32_t deg = x->eoff[e0 + 1] - x->eoff[e0];
         unsigned units = x->K < deg ? x->K : deg;   /* the rest stays unplaced */
@@ -1451,6 +1482,8 @@ static int run_optimal(const prep *x, uint8_t *matched)
             }
         }
     }
+    if (o->progress)
+        o->progress(nE, nE, o->progress_ud);
     rc = 0;
 out:
     cm_free(eorder);
@@ -1762,7 +1795,7 @@ CM_API cm_status cm_assign(const cm_pairs *p, const cm_assign_options *o, cm_ass
         goto nomem;
     a->p = p;
     int rc = o->method == CM_ASSIGN_OPTIMAL
-                 ? run_optimal(&x, matched)
+                 ? run_optimal(&x, matched, o)
                  : run_stable(&x, o->proposer == CM_KIND_REGIONS, matched);
     if (rc < 0)
         goto nomem;

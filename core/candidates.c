@@ -37,6 +37,8 @@ CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_polic
         mo.top = pass ? o->per_region : o->per_enterprise;
         mo.min_score = o->min_score;
         mo.threads = o->threads;
+        mo.progress = o->progress;
+        mo.progress_ud = o->progress_ud;
         mo.diversity = -1;      /* candidates are the best by score; diversity is for lists */
         cm_result *res = NULL;
         cm_status s = cm_match(e, p, &mo, &res);

@@ -28,6 +28,9 @@
 #define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
+/* class-pair tables of built-ins (job.ptable): cells of one, of all */
+#define TABLE_PART_MAX ((size_t)1 << 21)
+#define TABLE_ALL_MAX ((size_t)1 << 23)
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 #define ERRORS_KEPT 20
@@ -83,19 +86,29 @@ typedef struct job {
      * profiles that can pass it, from an index of its inner list */
     const builtin *cand_filter;
     const column *cand_outer; /* its column of the outer side */
-    struct posting { uint32_t item, inner; } *post;   /* by item, then inner */
+    const posting *post;      /* by item, then inner (the policy's match_prep) */
     size_t npost;
-    uint32_t *always;         /* inner profiles with an empty list that passes */
+    const uint32_t *always;   /* inner profiles with an empty list that passes */
     size_t nalways;
     /* class caches: a built-in part whose inner profiles fall into few
      * classes (equal inputs to it) is scored once per class for each outer
      * profile; parts are numbered rules first (part_base[n] + k for part k
      * of rule n), then filters (part_base[nrules + f]) */
     size_t *part_base;
-    struct icache { uint32_t *cls; size_t off; } *icache;   /* per part; cls NULL: none */
+    const icache *icache;     /* per part; cls NULL: none (the policy's match_prep) */
     size_t icache_total;      /* classes over all parts: a worker's cache size */
+    /* per part with a class cache, when the outer profiles fall into few
+     * classes too: a score per (outer class, inner class), shared by the
+     * workers, filled when first met (MEMO_SET marks a score), so a class
+     * pair is scored once in the run instead of once per outer profile */
+    struct ptable { uint32_t *ocls; size_t ncls; _Atomic uint64_t *table; } *ptable;
+    size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
+    /* the scoring pass's plan when every ranked rule is a built-in that
+     * cannot fail: its parts in rank order, read from one array */
+    struct plan_part { icache c; struct ptable t; const builtin *b; double rest; } *plan_parts;
+    struct plan_rule { size_t part, nparts, rule; double weight; } *plan;
     int reference;            /* check mode: built-ins by their plain (reason) path */
     /* diversity (region lists): k is top + window; each list is re-ranked
      * and cut to top, with a note per kept pair */
@@ -223,26 +236,72 @@ static __attribute__((noinline)) double reference_score(const job *j, worker *w,
     return cmi_scorer_eval(j->p, w->use, b, ei, ri, scratch, sizeof scratch, error);
 }
 
+/* A class cache's miss: score the pair's classes, and keep the score in
+ * the class-pair table or the worker's cache. Apart from the hot loops, so
+ * that they keep their values in registers. */
+static __attribute__((noinline)) double class_miss(const job *j, worker *w, const icache *c,
+                                                   const struct ptable *t, const builtin *b, uint32_t ei, uint32_t ri,
+                                                   int *error)
+{
+    double s = cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
+    if (*error)
+        return s;
+    uint32_t inner = j->outer_side == SIDE_ENTERPRISE ? ri : ei;
+    if (t && t->table) {
+        if (!(s >= 0))
+            return s;         /* MEMO_SET is the sign bit: never kept */
+        if (s == 0)
+            s = 0;            /* no negative zero */
+        uint32_t outer = j->outer_side == SIDE_ENTERPRISE ? ei : ri;
+        uint64_t v;
+        memcpy(&v, &s, sizeof v);
+        atomic_store_explicit(&t->table[(size_t)t->ocls[outer] * t->ncls + c->cls[inner]],
+                              v | MEMO_SET, memory_order_relaxed);
+        return s;
+    }
+    size_t at = c->off + c->cls[inner];
+    w->cval[at] = s;
+    w->cstamp[at] = w->cepoch;
+    return s;
+}
+
+/* A built-in part's score through its class cache (c->cls set). */
+static inline double cached_score(const job *j, worker *w, const icache *c,
+                                  const struct ptable *t, const builtin *b, uint32_t ei, uint32_t ri, int *error)
+{
+    int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
+    uint32_t inner = by_enterprise ? ri : ei;
+    if (t && t->table) {
+        uint32_t outer = by_enterprise ? ei : ri;
+        uint64_t v = atomic_load_explicit(&t->table[(size_t)t->ocls[outer] * t->ncls + c->cls[inner]],
+                                          memory_order_relaxed);
+        if (v) {
+            double s;
+            v &= ~MEMO_SET;
+            memcpy(&s, &v, sizeof s);
+            return s;
+        }
+    } else {
+        size_t at = c->off + c->cls[inner];
+        if (w->cstamp[at] == w->cepoch)
+            return w->cval[at];
+    }
+    return class_miss(j, w, c, t, b, ei, ri, error);
+}
+
 /* A built-in part's score for a pair, through its class cache when it has
- * one: the first pair of a class scores it for the outer profile's turn. */
+ * one: the first pair of a class scores it (for the outer profile's turn,
+ * or for the run when the outer side has classes too). */
 static inline double builtin_score(const job *j, worker *w, size_t part, const builtin *b,
                                    uint32_t ei, uint32_t ri, int *error)
 {
-    const struct icache *c = j->icache ? &j->icache[part] : NULL;
+    const icache *c = j->icache ? &j->icache[part] : NULL;
     if (c == NULL || c->cls == NULL) {
         if (j->reference)
             return reference_score(j, w, b, ei, ri, error);
         return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
     }
-    size_t at = c->off + c->cls[j->outer_side == SIDE_ENTERPRISE ? ri : ei];
-    if (w->cstamp[at] == w->cepoch)
-        return w->cval[at];
-    double s = cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, error);
-    if (!*error) {
-        w->cval[at] = s;
-        w->cstamp[at] = w->cepoch;
-    }
-    return s;
+    return cached_score(j, w, c, j->ptable ? &j->ptable[part] : NULL, b, ei, ri, error);
 }
 
 /* One scorer of a rule (part number `part`), scoring pass. 0, or -1 with msg. */
@@ -455,6 +514,49 @@ static double side_score(const cm_policy *p, const double *sc, int region_side)
     return sum / (region_side ? p->region_weight_sum : p->weight_sum);
 }
 
+static __attribute__((noinline)) double plain_part(const job *j, worker *w, const builtin *b,
+                                                   uint32_t ei, uint32_t ri)
+{
+    int error = 0;
+    return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
+}
+
+static inline double plan_value(const job *j, worker *w, const struct plan_part *pp,
+                                uint32_t ei, uint32_t ri)
+{
+    int error = 0;
+    if (pp->c.cls == NULL)
+        return plain_part(j, w, pp->b, ei, ri);
+    return cached_score(j, w, &pp->c, &pp->t, pp->b, ei, ri, &error);
+}
+
+/* The ranked rules of a pair by the plan (what rule_score does for each,
+ * in rank order): 1 scored, 0 pruned. */
+static int plan_scores(const job *j, worker *w, uint32_t ei, uint32_t ri, double need, double *sc)
+{
+    const struct plan_rule *pr = j->plan;
+    const struct plan_part *parts = j->plan_parts;
+    double got = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        if (i > 0 && got + j->rank_rest[i] < need) {
+            w->pruned++;
+            return 0;
+        }
+        const struct plan_part *pp = parts + pr[i].part;
+        double best = 0, v = plan_value(j, w, pp, ei, ri);
+        if (v > best)
+            best = v;
+        for (size_t k = 1; k < pr[i].nparts && best < pp[k - 1].rest; k++) {
+            v = plan_value(j, w, pp + k, ei, ri);
+            if (v > best)
+                best = v;
+        }
+        sc[pr[i].rule] = best;
+        got += pr[i].weight * best;
+    }
+    return 1;
+}
+
 /* Score a pair: the score by which the outer profile ranks it, and the
  * other view (the region's view, or the score when ranking by it; the same
  * when the policy has no region-side rules). `bar` is what the pair must
@@ -476,15 +578,20 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
     /* the bound against the bar in weight units: no division per rule (the
      * margin dwarfs the rounding either way; the kept score is checked below) */
     double need = (bar - PRUNE_MARGIN) * wsum;
-    for (size_t i = 0; i < j->nrank; i++) {
-        size_t n = (size_t)j->rank_order[i];
-        if (j->prune && i > 0 && got + j->rank_rest[i] < need) {
-            w->pruned++;
+    if (j->plan) {
+        if (!plan_scores(j, w, ei, ri, need, sc))
             return 0;
+    } else {
+        for (size_t i = 0; i < j->nrank; i++) {
+            size_t n = (size_t)j->rank_order[i];
+            if (j->prune && i > 0 && got + j->rank_rest[i] < need) {
+                w->pruned++;
+                return 0;
+            }
+            if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
+                return -1;
+            got += p->rules[n].weight * sc[n];
         }
-        if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
-            return -1;
-        got += p->rules[n].weight * sc[n];
     }
     *score = side_score(p, sc, rank_region);
     if (j->prune && *score < bar - PRUNE_MARGIN)
@@ -611,14 +718,6 @@ static int aggregate_slot(job *j, worker *w, size_t outer)
     return rc;
 }
 
-static int cmp_posting(const void *a, const void *b)
-{
-    const struct posting *x = a, *y = b;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    return x->inner < y->inner ? -1 : x->inner > y->inner;
-}
-
 /* The inner profiles outer profile o can pass the candidate filter with, in
  * ascending order, into w->cand; SIZE_MAX: all of them. */
 static size_t candidates(const job *j, worker *w, uint32_t o)
@@ -656,58 +755,80 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
     return count;
 }
 
-/* Use the first filter as an index when it is a member built-in over
- * prepared columns: a pair it vetoes is then never looked at (and counted
- * as vetoed, as scoring it would). 0, or -1 out of memory. */
-static int index_candidates(job *j)
+/* Give a part with a class cache a class-pair table when the outer profiles
+ * fall into few classes too and the job meets each class several times:
+ * 1 given, 0 not (the worker's cache then), -1 out of memory. */
+static int class_table(job *j, struct ptable *t, const uint32_t *cls, const builtin *b)
 {
-    const cm_policy *p = j->p;
-    if (!j->prune || p->nfilters == 0)
-        return 0;
-    const prule *f = &p->filters[j->filters_order[0]];
-    const builtin *b = &f->b;
-    if (b->kind != B_MEMBER || f->nmore || !(b->factor > 0) || f->threshold > b->factor)
-        return 0;
-    int inner_side = !j->outer_side;
-    int ci = b->a.side == inner_side ? 0 : 1;
-    const column *in = &b->col[ci], *out = &b->col[!ci];
-    if (in->count != j->ninner || out->off == NULL || b->a.side == b->b.side)
-        return 0;
-    size_t total = in->count ? in->off[in->count - 1] + in->n[in->count - 1] : 0;
-    j->post = cm_malloc((total ? total : 1) * sizeof *j->post);
-    j->always = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *j->always);
-    if (j->post == NULL || j->always == NULL)
+    size_t nout = j->st->kinds[j->outer_side].count;
+    uint32_t *ocls = cm_malloc((nout ? nout : 1) * sizeof *ocls);
+    if (ocls == NULL)
         return -1;
-    for (size_t r = 0; r < in->count; r++) {
-        if (in->n[r] == 0 && b->empty_passes)
-            j->always[j->nalways++] = (uint32_t)r;
-        for (size_t k = 0; k < in->n[r]; k++)
-            j->post[j->npost++] = (struct posting){ in->items[in->off[r] + k], (uint32_t)r };
+    long noc = cmi_builtin_classes(j->p, b, j->outer_side, ocls);
+    if (noc < 0) {
+        cm_free(ocls);
+        return -1;
     }
-    qsort(j->post, j->npost, sizeof *j->post, cmp_posting);
-    j->cand_filter = b;
-    j->cand_outer = out;
+    size_t ncls = 0;
+    for (size_t i = 0; i < j->ninner; i++)
+        ncls = cls[i] >= ncls ? cls[i] + (size_t)1 : ncls;
+    size_t cells = (size_t)noc * ncls;
+    if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > TABLE_PART_MAX ||
+        j->table_cells + cells > TABLE_ALL_MAX ||
+        (t->table = cm_calloc(cells, sizeof *t->table)) == NULL) {
+        cm_free(ocls);
+        return 0;             /* out of memory here only loses the table */
+    }
+    t->ocls = ocls;
+    t->ncls = ncls;
+    j->table_cells += cells;
+    return 1;
+}
+
+/* The class-pair tables of a job that ranks many outer profiles (see
+ * job.ptable). 0, or -1 out of memory. */
+static int class_tables(job *j, size_t nparts)
+{
+    if (j->icache == NULL || j->nouter < 256)
+        return 0;
+    j->ptable = cm_calloc(nparts ? nparts : 1, sizeof *j->ptable);
+    if (j->ptable == NULL)
+        return -1;
+    const cm_policy *p = j->p;
+    for (size_t n = 0; n < p->nrules + p->nfilters; n++)
+        for (size_t k = 0; k <= (n < p->nrules ? p->rules[n].nmore : 0); k++) {
+            size_t at = j->part_base[n] + k;
+            if (j->icache[at].cls &&
+                class_table(j, &j->ptable[at], j->icache[at].cls, cmi_part_builtin(p, n, k)) < 0)
+                return -1;
+        }
     return 0;
 }
 
-/* One part of the job's numbering (see job.part_base). */
-static const builtin *part_builtin(const cm_policy *p, size_t n, size_t k)
+/* Number the parts, and take the inner side's preparations (the id order;
+ * with pruning, the candidate index and class caches, kept in the policy
+ * from one match to the next: prep.c). --no-prune scores without them: the
+ * plain path it checks against. 0, or -1 out of memory. */
+static int prepare_parts(job *j)
 {
-    if (n < p->nrules)
-        return k ? &p->rules[n].more[k - 1] : &p->rules[n].b;
-    return &p->filters[n - p->nrules].b;
-}
-
-/* Number the parts, and give a class cache to each built-in part whose inner
- * profiles fall into fewer classes than there are profiles, by a quarter (a
- * class is scored when first met, so a cache never scores more than the
- * plain path; a look-up that rarely hits costs more than it spares).
- * --no-prune scores without them: the plain path it checks against. 0, or
- * -1 out of memory. */
-static int class_caches(job *j)
-{
-    const cm_policy *p = j->p;
+    cm_policy *p = j->p;
     size_t nparts = 0, nall = p->nrules + p->nfilters;
+    const match_prep *m = cmi_match_prep(p, !j->outer_side, j->prune);
+    if (m == NULL)
+        return -1;
+    j->rank = m->rank;
+    if (j->prune) {
+        j->icache = m->icache;
+        j->icache_total = m->icache_total;
+        if (m->cand_filter) {
+            j->cand_filter = m->cand_filter;
+            j->cand_outer = &m->cand_filter->col[!m->cand_column];
+            j->post = m->post;
+            j->npost = m->npost;
+            j->always = m->always;
+            j->nalways = m->nalways;
+        }
+    }
     j->part_base = cm_malloc((nall ? nall : 1) * sizeof *j->part_base);
     if (j->part_base == NULL)
         return -1;
@@ -725,7 +846,7 @@ static int class_caches(job *j)
         double rest = 0;      /* the parts after k: the best of them, at most */
         for (size_t k = nk; k-- > 0;) {
             j->rest_upper[j->part_base[n] + k] = j->reference ? INFINITY : rest;
-            double u = cmi_builtin_upper(part_builtin(p, n, k));
+            double u = cmi_builtin_upper(cmi_part_builtin(p, n, k));
             rest = u > rest ? u : rest;
         }
     }
@@ -738,35 +859,7 @@ static int class_caches(job *j)
         }
         j->fast_rule[n] = (unsigned char)fast;
     }
-    if (!j->prune)
-        return 0;
-    j->icache = cm_calloc(nparts ? nparts : 1, sizeof *j->icache);
-    uint32_t *cls = cm_malloc(j->ninner * sizeof *cls);
-    if (j->icache == NULL || cls == NULL) {
-        cm_free(cls);
-        return -1;
-    }
-    for (size_t n = 0; n < nall; n++) {
-        size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t k = 0; k < nk; k++) {
-            long ncls = cmi_builtin_classes(p, part_builtin(p, n, k), !j->outer_side, cls);
-            if (ncls < 0) {
-                cm_free(cls);
-                return -1;
-            }
-            if (ncls == 0 || (size_t)ncls * 4 > (size_t)j->ninner * 3)
-                continue;
-            struct icache *c = &j->icache[j->part_base[n] + k];
-            c->cls = cls;
-            c->off = j->icache_total;
-            j->icache_total += (size_t)ncls;
-            cls = cm_malloc(j->ninner * sizeof *cls);
-            if (cls == NULL)
-                return -1;
-        }
-    }
-    cm_free(cls);
-    return 0;
+    return class_tables(j, nparts);
 }
 
 /* Re-rank one profile's kept list for diversity and cut it to the top. */
@@ -815,7 +908,7 @@ static void rank_rules(job *j)
         int looked_up = j->icache != NULL;
         most[n] = 0;
         for (size_t k = 0; k <= r->nmore; k++) {
-            const builtin *b = part_builtin(p, n, k);
+            const builtin *b = cmi_part_builtin(p, n, k);
             double u = b->kind == B_LUA ? 1 : cmi_builtin_upper(b);
             most[n] = u > most[n] ? (isfinite(u) ? u : 1) : most[n];
             looked_up &= j->icache && j->icache[j->part_base[n] + k].cls != NULL;
@@ -841,6 +934,38 @@ static void rank_rules(job *j)
         int n = j->rank_order[i];
         j->rank_rest[i] = j->rank_rest[i + 1] + p->rules[n].weight * most[n];
     }
+}
+
+/* The plan of the scoring pass (job.plan), when pruning and every ranked
+ * rule is a built-in that cannot fail; else none. 0, or -1 out of memory. */
+static int make_plan(job *j)
+{
+    if (!j->prune || j->icache == NULL || j->nrank == 0)
+        return 0;
+    size_t nparts = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        if (!j->fast_rule[j->rank_order[i]])
+            return 0;
+        nparts += 1 + j->p->rules[j->rank_order[i]].nmore;
+    }
+    j->plan = cm_malloc(j->nrank * sizeof *j->plan);
+    j->plan_parts = cm_malloc(nparts * sizeof *j->plan_parts);
+    if (j->plan == NULL || j->plan_parts == NULL)
+        return -1;
+    size_t at = 0;
+    for (size_t i = 0; i < j->nrank; i++) {
+        size_t n = (size_t)j->rank_order[i], base = j->part_base[n];
+        const prule *r = &j->p->rules[n];
+        j->plan[i] = (struct plan_rule){ at, 1 + r->nmore, n, r->weight };
+        for (size_t k = 0; k <= r->nmore; k++, at++) {
+            struct ptable none = { NULL, 0, NULL };
+            j->plan_parts[at] = (struct plan_part){ j->icache[base + k],
+                                                    j->ptable ? j->ptable[base + k] : none,
+                                                    cmi_part_builtin(j->p, n, k),
+                                                    j->rest_upper[base + k] };
+        }
+    }
+    return 0;
 }
 
 static void *work(void *arg)
@@ -1077,42 +1202,6 @@ static int cmp_error(const void *a, const void *b)
     return x->inner < y->inner ? -1 : x->inner > y->inner;
 }
 
-static const store *rank_store;
-static int rank_side;
-
-static int cmp_id(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return strcmp(strpool_get(&rank_store->strings, store_common(rank_store, rank_side, x)->id),
-                  strpool_get(&rank_store->strings, store_common(rank_store, rank_side, y)->id));
-}
-
-static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* rank[i] = position of profile i of a side in id order */
-static uint32_t *id_ranks(const store *st, int side)
-{
-    size_t n = st->kinds[side].count;
-    uint32_t *order = cm_malloc((n ? n : 1) * sizeof *order);
-    uint32_t *rank = cm_malloc((n ? n : 1) * sizeof *rank);
-    if (order == NULL || rank == NULL) {
-        cm_free(order);
-        cm_free(rank);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    pthread_mutex_lock(&rank_lock);
-    rank_store = st;
-    rank_side = side;
-    qsort(order, n, sizeof *order, cmp_id);
-    pthread_mutex_unlock(&rank_lock);
-    for (size_t i = 0; i < n; i++)
-        rank[order[i]] = (uint32_t)i;
-    cm_free(order);
-    return rank;
-}
-
 static int cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1299,7 +1388,6 @@ static cm_status job_result(job *j, cm_engine *e, const mstats *stats, cm_result
 /* Everything a job and its workers hold, whatever state it stopped in. */
 static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
 {
-    const cm_policy *p = j->p;
     size_t nouter = j->nouter;
     for (size_t i = 0; i < j->nerrors; i++)
         cm_free(j->errors[i].msg);
@@ -1311,7 +1399,6 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         }
         cm_free(j->expl);
     }
-    cm_free((void *)j->rank);
     cm_free(j->slots);
     cm_free(j->counts);
     cm_free(j->notes);
@@ -1324,16 +1411,18 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].cstamp);
         cmi_mstats_free(workers[i].stats);
     }
-    cm_free(j->post);
-    cm_free(j->always);
-    if (j->icache) {
+    if (j->ptable) {
         size_t nparts = 0;
-        for (size_t n = 0; n < p->nrules + p->nfilters; n++)
-            nparts += 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t i = 0; i < nparts; i++)
-            cm_free(j->icache[i].cls);
-        cm_free(j->icache);
+        for (size_t n = 0; n < j->p->nrules + j->p->nfilters; n++)
+            nparts += 1 + (n < j->p->nrules ? j->p->rules[n].nmore : 0);
+        for (size_t i = 0; i < nparts; i++) {
+            cm_free(j->ptable[i].ocls);
+            cm_free((void *)j->ptable[i].table);
+        }
+        cm_free(j->ptable);
     }
+    cm_free(j->plan);
+    cm_free(j->plan_parts);
     cm_free(j->part_base);
     cm_free(j->rest_upper);
     cm_free(workers);
@@ -1358,7 +1447,6 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     atomic_init(&j.nomem, 0);
     atomic_init(&j.canceled, 0);
     pthread_mutex_init(&j.lock, NULL);
-    j.rank = id_ranks(j.st, !outer_side);
     j.slots = cm_malloc((nouter ? nouter : 1) * j.k * sizeof *j.slots);
     j.counts = cm_calloc(nouter ? nouter : 1, sizeof *j.counts);
     j.expl = o->explain ? cm_calloc(nouter ? nouter : 1, sizeof *j.expl) : NULL;
@@ -1375,13 +1463,17 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
     j.prune = !o->no_prune && !o->stats;   /* stats count every pair in full */
     worker *workers = cm_calloc((size_t)nthreads, sizeof *workers);
     pthread_t *tids = cm_calloc((size_t)nthreads, sizeof *tids);
-    if (j.rank == NULL || j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
+    if (j.slots == NULL || j.counts == NULL || (o->explain && j.expl == NULL) ||
         (j.div && j.notes == NULL) ||
-        workers == NULL || tids == NULL || index_candidates(&j) < 0 || class_caches(&j) < 0) {
+        workers == NULL || tids == NULL || prepare_parts(&j) < 0) {
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto done;
     }
     rank_rules(&j);
+    if (make_plan(&j) < 0) {
+        status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
+        goto done;
+    }
     /* one Lua state per worker; a single worker uses the policy's own */
     for (int i = 0; i < nthreads; i++) {
         int rc = open_worker(&j, &workers[i], nthreads, err, sizeof err);

@@ -1159,6 +1159,8 @@ int cmi_pstate_open(cm_policy *p, pstate *ps, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    if (p->line_fn)
+        cmi_sandbox_trace_lines(ps->sb, p->line_fn, p->line_ud);
     int collect = ps == &p->main;
     /* regex matching state first: re.* may run while the file loads */
     ps->md = pcre2_match_data_create(16, NULL);
@@ -1277,13 +1279,21 @@ static char *policy_text(const char *path, const char *data, size_t len, size_t 
 }
 
 static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, size_t len,
-                              const cm_policy_options *o);
+                              const cm_policy_options *o, sandbox_line_fn line_fn, void *line_ud);
 
 CM_API cm_policy *cm_policy_load(cm_engine *e, const char *path, const cm_policy_options *o)
 {
     if (e == NULL || path == NULL)
         return NULL;
-    return policy_load(e, path, NULL, 0, o);
+    return policy_load(e, path, NULL, 0, o, NULL, NULL);
+}
+
+cm_policy *cmi_policy_load_traced(cm_engine *e, const char *path, const cm_policy_options *o,
+                                  sandbox_line_fn line_fn, void *line_ud)
+{
+    if (e == NULL || path == NULL)
+        return NULL;
+    return policy_load(e, path, NULL, 0, o, line_fn, line_ud);
 }
 
 CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const char *data,
@@ -1291,11 +1301,11 @@ CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const ch
 {
     if (e == NULL || name == NULL || data == NULL)
         return NULL;
-    return policy_load(e, name, data, len, o);
+    return policy_load(e, name, data, len, o, NULL, NULL);
 }
 
 static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, size_t len,
-                              const cm_policy_options *o)
+                              const cm_policy_options *o, sandbox_line_fn line_fn, void *line_ud)
 {
     cm_policy_options defaults;
     if (o == NULL) {
@@ -1316,6 +1326,8 @@ static cm_policy *policy_load(cm_engine *e, const char *path, const char *data, 
     p->top = 10;
     p->min_score = 0;
     p->lint = o->lint;
+    p->line_fn = line_fn;
+    p->line_ud = line_ud;
     p->limits.memory = o->memory_limit;
     p->limits.load_budget = o->load_budget;
     p->limits.call_budget = o->call_budget;
@@ -1407,6 +1419,8 @@ CM_API void cm_policy_free(cm_policy *p)
     if (p == NULL)
         return;
     cmi_pstate_close(&p->main);
+    cmi_match_prep_free(p->prep[0]);
+    cmi_match_prep_free(p->prep[1]);
     free_prules(p->filters, p->nfilters);
     free_prules(p->rules, p->nrules);
     for (size_t i = 0; i < p->nderived; i++)
@@ -1776,6 +1790,8 @@ CM_API const char *cm_policy_source(const cm_policy *p, size_t *len)
 }
 
 CM_API int cm_policy_has_region_view(const cm_policy *p) { return p ? p->has_region_rules : 0; }
+
+CM_API int cm_policy_diversity(const cm_policy *p) { return p && p->diversity.by ? 1 : 0; }
 
 CM_API const char *cm_policy_rule_file(const cm_policy *p, size_t i)
 {

@@ -66,6 +66,9 @@ typedef struct pitems {
     uint32_t *off;            /* per profile: its items start here, count[i] of them */
     uint16_t *count;
     size_t n;                 /* profiles parsed */
+    double lo, hi;            /* the least and greatest value of all items (the
+                                 bound of cmi_builtin_upper), INFINITY/-INFINITY
+                                 when none */
 } pitems;
 
 typedef struct builtin {
@@ -201,6 +204,31 @@ struct trace {
     unsigned char derived[2][256];    /* by derived index (the first 256) */
 };
 
+/* prep.c: what a match prepares of the side it ranks partners among, kept
+ * in the policy until that side changes. */
+typedef struct posting { uint32_t item, inner; } posting;
+typedef struct icache { uint32_t *cls; size_t off; } icache;
+typedef struct match_prep {
+    unsigned long generation, version;   /* the engine's and the side's, when made */
+    size_t count;             /* the side's profiles */
+    uint32_t *rank;           /* position of each profile in id order (ties) */
+    int pruned;               /* the index and caches below were made */
+    /* candidates: when the first filter is a member built-in, the inner
+     * profiles that can pass it, from an index of its inner list */
+    const builtin *cand_filter;
+    int cand_column;          /* its column of the inner side (the other: the outer) */
+    posting *post;            /* by item, then inner */
+    size_t npost;
+    uint32_t *always;         /* inner profiles with an empty list that passes */
+    size_t nalways;
+    /* class caches: a built-in part whose inner profiles fall into few
+     * classes (equal inputs to it) is scored once per class for each outer
+     * profile; by part (cmi_part_builtin's numbering, rules then filters) */
+    icache *icache;           /* cls NULL: none */
+    size_t nparts;
+    size_t icache_total;      /* classes over all parts: a worker's cache size */
+} match_prep;
+
 struct cm_policy {
     cm_engine *engine;
     unsigned long generation; /* the engine's when derived values were computed */
@@ -235,9 +263,17 @@ struct cm_policy {
     int lint;                 /* keep declaration problems instead of failing */
     struct { int line; str_ref file; char *msg; int warning; } *problems;
     size_t nproblems;
+    sandbox_line_fn line_fn;  /* every state's lines traced to it (test coverage), or NULL */
+    void *line_ud;
     pstate main;              /* the state the policy was loaded in */
+    match_prep *prep[2];      /* by inner side: prep.c's, or NULL */
 };
 
+/* policy.c: cm_policy_load with every Lua state of the policy (the one it
+ * loads in, and those of worker threads) tracing its lines to line_fn
+ * (capmatch test --coverage; see cmi_sandbox_trace_lines). */
+cm_policy *cmi_policy_load_traced(cm_engine *e, const char *path, const cm_policy_options *o,
+                                  sandbox_line_fn line_fn, void *line_ud);
 /* policy.c: the rules path when none is given, for a policy at path. */
 void cmi_policy_default_rules_path(const char *path, char *out, size_t n);
 
@@ -312,6 +348,15 @@ void cmi_builtin_forget(builtin *b, int side, size_t from);
 /* Class of each profile of `side` for prepared built-in b (cls: one per
  * profile): equal inputs, equal class. The number of classes; 0 when the
  * kind has none (its score reads more than its columns); -1 out of memory. */
+/* prep.c: the preparations of inner side `side` for a match (the index and
+ * class caches too when `prune`), made again when the side changed; NULL out
+ * of memory. */
+const match_prep *cmi_match_prep(cm_policy *p, int side, int prune);
+void cmi_match_prep_free(match_prep *m);
+/* The built-in of part k of rule n (n >= nrules: filter n - nrules), and the
+ * parts of all rules and filters. */
+const builtin *cmi_part_builtin(const cm_policy *p, size_t n, size_t k);
+size_t cmi_part_count(const cm_policy *p);
 long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* The most prepared built-in b can score, or INFINITY when not known. */
 double cmi_builtin_upper(const builtin *b);

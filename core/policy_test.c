@@ -13,11 +13,13 @@
  * so they are validated the same way), the policy, a full ranking both ways
  * when asked, and the trace of each pair an expectation names. With a
  * cm_coverage, each case's run also counts what the policy's rules and
- * filters did and which vocabulary words the case's profiles hold.
+ * filters did and which vocabulary words the case's profiles hold, and the
+ * policy's Lua states trace the lines they run (linecov.c) from the load on.
  */
 #include "policy.h"
 #include "alloc.h"
 #include "engine.h"
+#include "linecov.h"
 #include "luajson.h"
 #include "vocab.h"
 
@@ -548,6 +550,7 @@ typedef struct cov_policy {
     cov_item *rules, *filters;
     size_t nrules, nfilters;
     uint32_t words[VOCAB_COUNT];  /* the words some test profile holds */
+    linecov *lines;           /* the lines its Lua states ran, per file */
 } cov_policy;
 
 struct cm_coverage {
@@ -576,6 +579,7 @@ CM_API void cm_coverage_free(cm_coverage *c)
         return;
     for (size_t i = 0; i < c->n; i++) {
         cm_free(c->p[i].path);
+        cmi_linecov_free(c->p[i].lines);
         free_items(c->p[i].rules, c->p[i].nrules);
         free_items(c->p[i].filters, c->p[i].nfilters);
     }
@@ -600,8 +604,9 @@ static cov_item *new_items(size_t n, const cm_policy *p, int rules)
     return it;
 }
 
-/* The entry of the policy at path, made on first use. */
-static cov_policy *cov_entry(cm_coverage *c, const char *path, const cm_policy *p)
+/* The entry of the policy at path, made on first use (its rules and
+ * filters are listed by the first case that loads it). */
+static cov_policy *cov_entry(cm_coverage *c, const char *path)
 {
     for (size_t i = 0; i < c->n; i++)
         if (strcmp(c->p[i].path, path) == 0)
@@ -611,26 +616,40 @@ static cov_policy *cov_entry(cm_coverage *c, const char *path, const cm_policy *
     cov_policy *e = &c->p[c->n];
     memset(e, 0, sizeof *e);
     e->path = cm_strdup(path);
-    e->nrules = cm_policy_rule_count(p);
-    e->nfilters = cm_policy_filter_count(p);
-    e->rules = new_items(e->nrules, p, 1);
-    e->filters = new_items(e->nfilters, p, 0);
-    if (e->path == NULL || e->rules == NULL || e->filters == NULL) {
+    e->lines = cmi_linecov_new();
+    if (e->path == NULL || e->lines == NULL) {
         cm_free(e->path);
-        free_items(e->rules, e->rules ? e->nrules : 0);
-        free_items(e->filters, e->filters ? e->nfilters : 0);
+        cmi_linecov_free(e->lines);
         return NULL;
     }
     c->n++;
     return e;
 }
 
+static int cov_list_items(cov_policy *e, const cm_policy *p)
+{
+    if (e->rules)
+        return 0;
+    e->nrules = cm_policy_rule_count(p);
+    e->nfilters = cm_policy_filter_count(p);
+    e->rules = new_items(e->nrules, p, 1);
+    e->filters = new_items(e->nfilters, p, 0);
+    if (e->rules == NULL || e->filters == NULL) {
+        free_items(e->rules, e->rules ? e->nrules : 0);
+        free_items(e->filters, e->filters ? e->nfilters : 0);
+        e->rules = e->filters = NULL;
+        e->nrules = e->nfilters = 0;
+        return -1;
+    }
+    return 0;
+}
+
 /* Count one case: its run's statistics and its profiles' words. */
 static void cov_count(cm_coverage *c, const char *path, cm_engine *e, const cm_policy *p,
                       const cm_result *stats)
 {
-    cov_policy *cp = cov_entry(c, path, p);
-    if (cp == NULL) {
+    cov_policy *cp = cov_entry(c, path);
+    if (cp == NULL || cov_list_items(cp, p) < 0) {
         c->nomem = 1;
         return;
     }
@@ -704,6 +723,63 @@ static void json_item(textbuf *b, size_t k, const cov_item *it)
     cmi_buf_printf(b, ",\"line\":%d", it->line);
 }
 
+/* The first line after line that holds code, or 0. */
+static int next_code_line(const linecov_file *f, int line)
+{
+    for (size_t l = (size_t)line + 1; l < f->nlines; l++)
+        if (f->is_code[l])
+            return (int)l;
+    return 0;
+}
+
+/* The lines of the policy's Lua files (the policy first, then the modules it
+ * required) that ran: per file, the lines holding code, how many ran, and
+ * those that never did (as ranges in text, where a range may span lines
+ * without code: "never run: 21-23"). */
+static int cov_lines(textbuf *b, const cov_policy *cp, int json)
+{
+    if (cmi_linecov_nomem(cp->lines))
+        return -1;
+    cmi_linecov_sort(cp->lines, cp->path);
+    for (size_t i = 0; i < cmi_linecov_count(cp->lines); i++) {
+        linecov_file f;
+        cmi_linecov_file(cp->lines, i, &f);
+        if (json) {
+            cmi_buf_puts(b, i ? ",{\"file\":" : "{\"file\":");
+            json_str(b, f.name);
+            if (f.error) {
+                cmi_buf_puts(b, ",\"error\":");
+                json_str(b, f.error);
+            } else {
+                cmi_buf_printf(b, ",\"code\":%d,\"run\":%d,\"never_run\":[", f.code, f.run);
+                for (size_t k = 0; k < f.nmissed; k++)
+                    cmi_buf_printf(b, "%s%d", k ? "," : "", f.missed[k]);
+                cmi_buf_putc(b, ']');
+            }
+            cmi_buf_putc(b, '}');
+            continue;
+        }
+        if (f.error) {
+            cmi_buf_printf(b, "#   lines of %s: not measured (%s)\n", f.name, f.error);
+            continue;
+        }
+        cmi_buf_printf(b, "#   lines of %s: %d of %d run", f.name, f.run, f.code);
+        for (size_t k = 0; k < f.nmissed;) {
+            size_t j = k;
+            while (j + 1 < f.nmissed && next_code_line(&f, f.missed[j]) == f.missed[j + 1])
+                j++;
+            cmi_buf_puts(b, k ? ", " : "; never run: ");
+            if (j == k)
+                cmi_buf_printf(b, "%d", f.missed[k]);
+            else
+                cmi_buf_printf(b, "%d-%d", f.missed[k], f.missed[j]);
+            k = j + 1;
+        }
+        cmi_buf_putc(b, '\n');
+    }
+    return 0;
+}
+
 CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn fn, void *ud)
 {
     if (c == NULL || fn == NULL)
@@ -711,7 +787,7 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
     if (c->nomem)
         return CM_ENOMEM;
     textbuf b = BUF_INIT;
-    int failed = 0;
+    int failed = 0, nomem = 0;
     if (json)
         cmi_buf_putc(&b, '[');
     for (size_t i = 0; i < c->n; i++) {
@@ -721,7 +797,7 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
             json_str(&b, cp->path);
             cmi_buf_printf(&b, ",\"cases\":%zu,\"rules\":[", cp->cases);
         } else {
-            cmi_buf_printf(&b, "# coverage of %s (%zu case%s; Lua lines are not measured)\n",
+            cmi_buf_printf(&b, "# coverage of %s (%zu case%s)\n",
                        cp->path, cp->cases, cp->cases == 1 ? "" : "s");
         }
         for (size_t k = 0; k < cp->nrules; k++) {
@@ -756,6 +832,10 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
             }
         }
         if (json)
+            cmi_buf_puts(&b, "],\"lines\":[");
+        if (cov_lines(&b, cp, json) < 0)
+            nomem = 1;
+        if (json)
             cmi_buf_puts(&b, "],\"untouched\":{");
         int firstv = 1;
         for (int v = 0; v < VOCAB_COUNT; v++) {
@@ -785,7 +865,7 @@ CM_API cm_status cm_coverage_write(const cm_coverage *c, int json, cm_write_fn f
     if (json)
         cmi_buf_puts(&b, "]");
     cov_put(&b, fn, ud, &failed);
-    int nomem = b.nomem;
+    nomem |= b.nomem;
     cmi_buf_free(&b);
     return nomem ? CM_ENOMEM : failed ? CM_EIO : CM_OK;
 }
@@ -852,7 +932,13 @@ static void run_case(const ctx *c, int idx, const char *pattern, cm_test_fn fn, 
     cm_policy_options po;
     cm_policy_options_init(&po);
     po.set = (const char *const *)set;
-    p = cm_policy_load(e, path, &po);
+    cov_policy *cp = c->cov ? cov_entry(c->cov, path) : NULL;
+    if (c->cov && cp == NULL) {
+        cmi_buf_printf(&out, "out of memory\n");
+        goto done;
+    }
+    p = cp ? cmi_policy_load_traced(e, path, &po, cmi_linecov_hit, cp->lines)
+           : cm_policy_load(e, path, &po);
     if (p == NULL) {
         cmi_buf_printf(&out, "%s\n", cm_engine_errmsg(e));
         goto done;

@@ -22,6 +22,9 @@
  * proportion to the largest object it touches (a concatenation, a string
  * comparison, a vararg copy), the hook interval shrinks as the largest live
  * block grows, so that no stretch between two clock reads is long.
+ *
+ * While lines are traced (capmatch test --coverage), the same hook is set
+ * for line events too and passes them on; they cost nothing of the budget.
  */
 #include "sandbox.h"
 #include "alloc.h"
@@ -63,6 +66,8 @@ struct sandbox {
     char *rules_path;
     int env_ref;              /* registry ref of the environment */
     int loaded_ref;           /* registry ref of require's cache */
+    sandbox_line_fn line_fn;  /* line tracing (test coverage), or NULL */
+    void *line_ud;
 };
 
 /* Base functions a chunk keeps as they are. */
@@ -90,6 +95,13 @@ sandbox *cmi_sandbox_of(lua_State *L)
 static int spent_error(lua_State *L);
 static int traceback(lua_State *L);
 static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* The one hook of the state: the count (the budget) every `count`
+ * instructions, and each new line too while lines are traced. */
+static void set_hook(sandbox *sb, int count)
+{
+    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT | (sb->line_fn ? LUA_MASKLINE : 0), count);
+}
 
 /* A tick-resolution clock (a few ms) is plenty for a one-second limit, and
  * cheap enough to read at the start of every call. */
@@ -124,7 +136,7 @@ static void set_interval(sandbox *sb)
     int want = interval_for(sb->big_max);
     if (want != sb->hook_every && sb->L && !sb->closing && !sb->armed) {
         sb->hook_every = want;
-        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, want);
+        set_hook(sb, want);
     }
 }
 
@@ -134,7 +146,7 @@ static void arm(sandbox *sb)
 {
     if (sb->L && !sb->closing && !sb->armed) {
         sb->armed = 1;
-        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
+        set_hook(sb, 1);
     }
 }
 
@@ -208,11 +220,16 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
  * runaway always stops within TIME_LIMIT (+ one short hook interval). */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     sandbox *sb = cmi_sandbox_of(L);
+    if (ar->event == LUA_HOOKLINE) {
+        /* a line event is no instruction of the budget: only recorded */
+        if (sb->line_fn && lua_getinfo(L, "S", ar) && ar->source[0] == '@')
+            sb->line_fn(sb->line_ud, ar->source + 1, ar->currentline);
+        return;
+    }
     if (sb->armed) {
         sb->armed = 0;
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->hook_every);
+        set_hook(sb, sb->hook_every);
     } else {
         sb->remaining -= sb->hook_every;
     }
@@ -241,7 +258,7 @@ static void start_budget(sandbox *sb, long budget)
     sb->timed_out = 0;
     if (sb->armed) {
         sb->armed = 0;
-        lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, sb->hook_every);
+        set_hook(sb, sb->hook_every);
     }
 }
 
@@ -795,7 +812,7 @@ sandbox *cmi_sandbox_new(const sandbox_limits *limits, const char *rules_path)
     lua_settop(sb->L, 0);
     lua_pushcfunction(sb->L, traceback);
     sb->hook_every = HOOK_EVERY;
-    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    set_hook(sb, HOOK_EVERY);
     set_interval(sb);
     sb->remaining = sb->load_budget;
     return sb;
@@ -813,6 +830,14 @@ void cmi_sandbox_free(sandbox *sb)
 }
 
 lua_State *cmi_sandbox_lua(sandbox *sb) { return sb->L; }
+
+void cmi_sandbox_trace_lines(sandbox *sb, sandbox_line_fn fn, void *ud)
+{
+    sb->line_fn = fn;
+    sb->line_ud = ud;
+    /* the count goes on where it was: an armed hook stays armed */
+    set_hook(sb, sb->armed ? 1 : sb->hook_every);
+}
 size_t cmi_sandbox_memory(const sandbox *sb) { return sb->used; }
 
 void cmi_sandbox_push_env(sandbox *sb)

@@ -51,6 +51,14 @@ int cmi_sandbox_call(sandbox *sb, int nargs, int nresults, char *err, size_t err
  * input (string.rep, patterns, re.*), which the count hook cannot see. */
 void cmi_sandbox_charge(lua_State *L, long cost);
 
+/* Line tracing, for test coverage only (it slows every instruction): fn is
+ * called with the file name (a chunk named "@file", without the '@') and the
+ * line each time the state enters a new line of a Lua function, from the
+ * one hook that also counts the budget. fn must not call into the state.
+ * NULL turns it off. */
+typedef void (*sandbox_line_fn)(void *ud, const char *file, int line);
+void cmi_sandbox_trace_lines(sandbox *sb, sandbox_line_fn fn, void *ud);
+
 /* Push the sandbox's global environment table. */
 void cmi_sandbox_push_env(sandbox *sb);
 

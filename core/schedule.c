@@ -444,8 +444,13 @@ static cm_status plan_slots(plan *x, cm_schedule *s)
     memset(c->at, 0xff, nV * c->k * sizeof *c->at);
     c->u = x->eu;
     c->v = x->ev;
-    for (uint32_t m = 0; m < nk; m++)
+    for (uint32_t m = 0; m < nk; m++) {
+        if (x->o->progress && (m & 1023) == 0)
+            x->o->progress(m, nk, x->o->progress_ud);
         colour_one(c, m);
+    }
+    if (x->o->progress)
+        x->o->progress(nk, nk, x->o->progress_ud);
     uint32_t *csize = x->csize;
     for (uint32_t m = 0; m < nk; m++)
         csize[c->colour[m]]++;

@@ -636,6 +636,7 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
         return -1;
     }
     size_t k = 0;
+    double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < count; i++) {
         struct field_read o;
         cmi_fref_read(p, r, (uint32_t)i, &o);
@@ -653,6 +654,8 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
                 return -1;
             }
             items[k++] = (struct pitem){ name, v };
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
         }
         qsort(items + off[i], n, sizeof *items, cmp_pitem);
         cnt[i] = (uint16_t)n;
@@ -664,6 +667,8 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
     pi->off = off;
     pi->count = cnt;
     pi->n = count;
+    pi->lo = lo;
+    pi->hi = hi;
     return 0;
 }
 
@@ -1205,18 +1210,19 @@ double cmi_builtin_upper(const builtin *b)
         top = 1;
         break;
     case B_PRODUCT: {
-        double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+        /* the values of every item of each side (made by product_prepare; a
+         * side taken back to fewer profiles keeps its wider range, still a
+         * bound) */
+        double lo[2], hi[2];
         for (int side = 0; side < 2; side++) {
             const pitems *pi = &b->prod[side];
             if (pi->off == NULL)
                 return INFINITY;
             size_t total = pi->n ? pi->off[pi->n - 1] + pi->count[pi->n - 1] : 0;
-            for (size_t i = 0; i < total; i++) {
-                lo[side] = pi->items[i].value < lo[side] ? pi->items[i].value : lo[side];
-                hi[side] = pi->items[i].value > hi[side] ? pi->items[i].value : hi[side];
-            }
             if (total == 0)
                 return 0;
+            lo[side] = pi->lo;
+            hi[side] = pi->hi;
         }
         top = 0;
         for (int x = 0; x < 2; x++)

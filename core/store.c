@@ -131,6 +131,7 @@ void cmi_store_rollback(store *s, store_mark m)
         if (ks->count == m.count[k])
             continue;
         ks->count = m.count[k];
+        ks->version++;
         /* Clearing and re-inserting needs no memory: keep the table size. */
         if (ks->nslots) {
             memset(ks->slots, 0, ks->nslots * sizeof *ks->slots);
@@ -144,7 +145,7 @@ void cmi_store_rollback(store *s, store_mark m)
 static void expect_room(void **buf, size_t *cap, size_t len, size_t add, size_t elem)
 {
     if (len + add > *cap)
-        cm_resize(buf, cap, len + add, elem);   /* a hint: may fail */
+        cm_reserve(buf, cap, len, len + add, elem);   /* a hint: may fail */
 }
 
 void cmi_store_expect(store *s, store_mark since, double arrays, double tables)
@@ -267,6 +268,7 @@ int cmi_store_append(store *s, int kind, const void *profile)
     memcpy((char *)k->items + k->count * k->item_size, profile, k->item_size);
     index_insert(k, k->count);
     k->count++;
+    k->version++;
     return 0;
 }
 
@@ -292,6 +294,7 @@ void cmi_store_remove(store *s, int kind, size_t i)
     memmove(items + i * k->item_size, items + (i + 1) * k->item_size,
             (k->count - i - 1) * k->item_size);
     k->count--;
+    k->version++;
     /* the indexes after i moved down by one: insert them all again */
     memset(k->slots, 0, k->nslots * sizeof *k->slots);
     for (size_t j = 0; j < k->count; j++)
@@ -313,6 +316,7 @@ void cmi_store_move(store *s, int kind, size_t from, size_t to)
     else
         memmove(items + from * sz, items + (from + 1) * sz, (to - from) * sz);
     memcpy(items + to * sz, tmp, sz);
+    k->version++;
     memset(k->slots, 0, k->nslots * sizeof *k->slots);
     for (size_t j = 0; j < k->count; j++)
         index_insert(k, j);

@@ -91,6 +91,7 @@ struct kind_store {
     size_t count, cap, item_size;
     uint32_t *slots;          /* id index: profile index + 1, 0 = empty */
     size_t nslots;            /* power of two, or 0 */
+    unsigned long version;    /* bumped on every change of the side's profiles */
 };
 
 typedef struct store {

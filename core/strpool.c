@@ -160,7 +160,7 @@ int cmi_strpool_reserve(strpool *p, size_t bytes, size_t entries)
     if (p->len + bytes > UINT32_MAX || p->nentries + entries >= UINT32_MAX - 1)
         return -1;
     if (p->len + bytes > p->cap &&
-        cm_resize((void **)&p->arena, &p->cap, p->len + bytes, 1) < 0)
+        cm_reserve((void **)&p->arena, &p->cap, p->len, p->len + bytes, 1) < 0)
         return -1;
     size_t n = p->nbuckets;
     while ((p->nentries + entries) * 4 > n * 3)

@@ -274,8 +274,12 @@ CM_API cm_policy *cm_policy_load_buffer(cm_engine *e, const char *name, const ch
                                         size_t len, const cm_policy_options *o);
 CM_API void cm_policy_free(cm_policy *p);
 /* Compute now what the policy computes per profile (derived values, the
- * columns and classes of built-ins and memoised rules), on up to `threads`
- * threads (0: one per core), instead of in the first match. CM_EINPUT when
+ * columns and classes of built-ins and memoised rules) and per side (the id
+ * order ties break by, the index of the first filter, the class caches of
+ * built-ins), on up to `threads` threads (0: one per core), instead of in
+ * the first match. The policy keeps them from one match to the next until
+ * the engine's profiles change, so that matching one profile costs only its
+ * own pairs. CM_EINPUT when
  * a derive fails (message as for cm_match). Thread safety: as cm_match. */
 CM_API cm_status cm_policy_prepare(cm_policy *p, int threads);
 CM_API const char *cm_policy_name(const cm_policy *p);
@@ -858,6 +862,9 @@ CM_API cm_status cm_result_sensitivity(const cm_result *r, size_t row, size_t ru
                                        cm_sensitivity *out);
 /* The policy's aggregate method ("topsis", ...), or NULL for the weighted mean. */
 CM_API const char *cm_policy_aggregate(const cm_policy *p);
+/* Whether the policy re-ranks region lists for diversity (policy { diversity
+ * = ... }) when cm_match_options.diversity is 0. */
+CM_API int cm_policy_diversity(const cm_policy *p);
 
 /* ---- policy tests -----------------------------------------------------------
  * Tests that analysts write in Lua (suite { policy = ... }, case { regions,
@@ -881,8 +888,10 @@ CM_API cm_status cm_test_run_file(const char *path, const char *pattern, cm_test
  * case run with cm_test_run_file_cov, per policy file: each rule's pairs
  * scored and fired (scored above 0) and its least and greatest score, each
  * filter's pairs checked and vetoed (from runs with cm_match_options.stats),
- * and the words of each vocabulary that no test profile holds. Line coverage
- * of the policy's Lua is not measured. */
+ * the lines of the policy's Lua and of the modules it requires that ran and
+ * never ran (the test runner's Lua states trace their lines through the
+ * debug hook while the cases run; matching never does), and the words of
+ * each vocabulary that no test profile holds. */
 typedef struct cm_coverage cm_coverage;
 CM_API cm_coverage *cm_coverage_new(void);
 CM_API void cm_coverage_free(cm_coverage *c);
@@ -958,6 +967,9 @@ typedef struct cm_candidate_options {
     size_t per_region;            /* 0: none added from the regions' side */
     double min_score;             /* < 0 (the default): the policy's */
     int threads;                  /* 0: one per core */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* as cm_match_options: called with the profiles done of
+                                     each scoring pass (a second pass for per_region) */
 } cm_candidate_options;
 CM_API void cm_candidate_options_init(cm_candidate_options *o);
 CM_API cm_status cm_pairs_add_candidates(cm_pairs *pairs, cm_engine *e, cm_policy *p,
@@ -979,6 +991,9 @@ typedef struct cm_assign_options {
                                      acceptable; default 0 */
     long default_capacity;        /* for regions without a capacity; < 0 (default):
                                      unlimited, as the schema says */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* OPTIMAL: called with the enterprises placed, from the
+                                     calling thread (STABLE is linear in the pairs) */
 } cm_assign_options;
 
 typedef struct cm_assign_row {
@@ -1046,6 +1061,8 @@ typedef struct cm_schedule_options {
     unsigned meeting_minutes;     /* 0: 20 */
     unsigned break_minutes;       /* between two slots of a session */
     unsigned tables;              /* meetings at once; 0: unlimited */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;            /* called with the meetings put in slots so far */
 } cm_schedule_options;
 
 typedef struct cm_meeting {
@@ -1082,6 +1099,38 @@ CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
  * is the same from run to run). */
 CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
                                   long long dtstamp, cm_write_fn fn, void *ud);
+
+/* ---- merging shard outputs -------------------------------------------------
+ * The JSON Lines outputs of capmatch match (--format jsonl) over shards
+ * (--shard I/N: every N-th ranked profile of the whole input) or parts of the
+ * enterprises (--part I/N: the I-th of N consecutive pieces), in any order,
+ * combined into the output of one run over everything: rows of a profile
+ * ranked in one piece are kept as they are; a region's lists from several
+ * parts are merged to its best top (score, or region_score when the policy
+ * has a region-side view, then the enterprise id, as cm_match breaks ties)
+ * and ranked again; profiles come in the order of the input, from each
+ * row's "position" and the part in the meta line; the meta line is the
+ * shards' own without "shard" and "part". Memory: the rows kept (profiles x
+ * top), never a whole input. An input may hold several outputs one after
+ * another (each starts at its {"meta": ...} line). Outputs of different
+ * runs (policy, its hash, inputs, --set, rates, direction, top, min_score),
+ * a malformed line (file:line and what is wrong), a shard given twice or
+ * missing are CM_EINPUT with the message saying which. */
+typedef struct cm_merge cm_merge;
+
+CM_API cm_merge *cm_merge_new(void);
+CM_API void cm_merge_free(cm_merge *m);
+/* This thread's message (see "Errors" above). */
+CM_API const char *cm_merge_errmsg(const cm_merge *m);
+/* Read one output file ("-": standard input) to its end. After a call that
+ * failed, only cm_merge_free (other calls are CM_EUSAGE). */
+CM_API cm_status cm_merge_add_file(cm_merge *m, const char *path);
+/* Check that every shard is there once (expected: how many outputs there
+ * must be, or 0 to take it from the meta lines' I/N) and write the merged
+ * output. CM_EINPUT, and nothing written, when one is missing or doubled. */
+CM_API cm_status cm_merge_write(cm_merge *m, unsigned expected, cm_write_fn fn, void *ud);
+/* Rows the merged output has (after cm_merge_write), and outputs read. */
+CM_API size_t cm_merge_count(const cm_merge *m, size_t *outputs);
 
 /* ---- output files ----------------------------------------------------------
  * Where results are written, by the rules every writer of capmatch follows:

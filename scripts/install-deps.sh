@@ -8,15 +8,17 @@
 #
 # GROUPs add packages that only some tests need, kept out of the main list
 # because they are big: `report` (headless Chromium, ~100 MB, for
-# tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh) and
-# `bench` (pandas, for the pandas baseline of scripts/bench-match, and wrk for
+# tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh and
+# tests/cli/merge.sh), `slurm` (Slurm's controller and node daemons with munge,
+# for the single-node cluster of tests/cli/slurm.sh) and `bench` (pandas, for the pandas baseline of scripts/bench-match, and wrk for
 # scripts/bench-serve).
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
 libcmocka-dev nettle-dev libical-dev iso-codes man-db binutils
-libmicrohttpd-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema"
+libmicrohttpd-dev libgnutls28-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema
+libxlsxwriter-dev libunistring-dev"
 
 check=""
 for arg in "$@"; do
@@ -24,8 +26,9 @@ for arg in "$@"; do
         --check) check=1 ;;
         report) PACKAGES="$PACKAGES chromium" ;;
         shard) PACKAGES="$PACKAGES parallel" ;;
+        slurm) PACKAGES="$PACKAGES slurm-wlm munge" ;;
         bench) PACKAGES="$PACKAGES python3-pandas wrk" ;;
-        *) echo "install-deps: unknown group '$arg' (report, shard, bench)" >&2; exit 2 ;;
+        *) echo "install-deps: unknown group '$arg' (report, shard, slurm, bench)" >&2; exit 2 ;;
     esac
 done
 

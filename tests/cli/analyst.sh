@@ -127,6 +127,8 @@ if python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert not d["loaded"] and d["errors"] == 1 and "builtin.equls" in d["findings"][0]["message"], d
+f = d["findings"][0]
+assert f["file"].endswith("typos.lua") and f["line"] == 9 and f["message"].startswith("builtin.equls:"), f
 ' "$TMP/out"; then ok "check --format json: a policy that does not load"; else
     not_ok "check --format json: a policy that does not load" "$(head -c 800 "$TMP/out")"; fi
 run "$CAPMATCH" check "$TMP/typos.lua" --format xml
@@ -178,7 +180,8 @@ expect_grep "validate -: loads them" out "ok: 1 file, 0 regions, 57 enterprises"
 # capmatch test --coverage: what the tests exercised, per policy
 run "$CAPMATCH" test --coverage examples/policies
 expect_status "test --coverage: exit 0 when the tests pass" 0
-expect_grep "coverage: per policy, as TAP comments" out "# coverage of examples/policies/sme_first.lua (2 cases; Lua lines are not measured)"
+expect_grep "coverage: per policy, as TAP comments" out "# coverage of examples/policies/sme_first.lua (2 cases)"
+expect_grep "coverage: the README policy's Lua lines all run" out "#   lines of examples/policies/sme_first.lua: 16 of 16 run"
 expect_grep "coverage: a rule that never fired in the tests" out \
     "#   examples/policies/sme_first.lua:28: rule 'close': 5 pairs, fired on 0, scores 0 to 0: never fired"
 expect_grep "coverage: a rule that fired" out "#   examples/policies/sme_first.lua:20: rule 'SME programme': 5 pairs, fired on 3, scores 0 to 1"
@@ -200,5 +203,58 @@ assert s["filters"][0] == {"name": "target country", "file": "examples/policies/
 assert "sme_support" not in s["untouched"]["programmes"] and "training" in s["untouched"]["programmes"], s
 ' "$TMP/out"; then ok "test --coverage --format json: the same figures"; else
     not_ok "test --coverage --format json: the same figures" "$(head -c 800 "$TMP/out")"; fi
+# line coverage: a branch no test takes, in the policy and in a module it requires
+run "$CAPMATCH" test --coverage tests/policies/coverage
+expect_status "test --coverage: a branch not taken is no failure" 0
+expect_grep "coverage: the policy's line never run (the large-firm branch)" out \
+    "#   lines of tests/policies/coverage/branches.lua: 13 of 14 run; never run: 13"
+expect_grep "coverage: a required module's lines, after the policy's" out \
+    "#   lines of tests/policies/coverage/lib/cov_size.lua: 11 of 15 run; never run: 6, 13, 18-20"
+if grep -n "lines of" "$TMP/out" | head -n 1 | grep -q "branches.lua"; then ok "coverage: the policy's lines first"; else
+    not_ok "coverage: the policy's lines first" "$(grep "lines of" "$TMP/out")"; fi
+# the man page's example lines are these
+sed -n '/^#   lines of tests.policies.coverage/{s/\\-/-/g;p}' doc/capmatch-policy.5 >"$TMP/man-lines"
+grep "^#   lines of" "$TMP/out" >"$TMP/out-lines"
+if [ -s "$TMP/man-lines" ] && cmp -s "$TMP/man-lines" "$TMP/out-lines"; then ok "capmatch-policy(5): the coverage lines shown are the program's"; else
+    not_ok "capmatch-policy(5): the coverage lines shown are the program's" "$(diff "$TMP/man-lines" "$TMP/out-lines")"; fi
+run "$CAPMATCH" test --coverage --run "no such case" tests/policies/coverage
+expect_status "test --coverage: no case run" 2
+run "$CAPMATCH" test --coverage --format json tests/policies/coverage
+cp "$TMP/out" "$TMP/cov1.json"
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+(p,) = d["coverage"]
+assert p["policy"] == "tests/policies/coverage/branches.lua", p
+assert p["lines"] == [
+    {"file": "tests/policies/coverage/branches.lua", "code": 14, "run": 13, "never_run": [13]},
+    {"file": "tests/policies/coverage/lib/cov_size.lua", "code": 15, "run": 11, "never_run": [6, 13, 18, 20]},
+], p["lines"]
+' "$TMP/out"; then ok "test --coverage --format json: lines per file"; else
+    not_ok "test --coverage --format json: lines per file" "$(head -c 1200 "$TMP/out")"; fi
+run "$CAPMATCH" test --coverage --format json tests/policies/coverage
+if cmp -s "$TMP/out" "$TMP/cov1.json"; then ok "test --coverage --format json: the same bytes twice"; else
+    not_ok "test --coverage --format json: the same bytes twice" "$(diff "$TMP/cov1.json" "$TMP/out" | head -n 6)"; fi
+# a test that takes the branch covers the line; coverage adds up over cases
+mkdir -p "$TMP/covall/lib"
+cp tests/policies/coverage/branches.lua "$TMP/covall/"
+cp tests/policies/coverage/lib/cov_size.lua "$TMP/covall/lib/"
+cp tests/policies/coverage/branches.test.lua "$TMP/covall/"
+cat >"$TMP/covall/large.test.lua" <<'EOT'
+suite { policy = "branches.lua" }
+case {
+  name = "a large firm",
+  regions = { { id = "r1", name = "One", country = "PH", subdivision = "PH-CAT" } },
+  enterprises = { { id = "e3", name = "Large", country = "CN", sector = "2826", employees = 900 },
+                  { id = "e4", name = "Unknown", country = "CN", sector = "2826" } },
+  expect = { { enterprise = "e3", region = "r1", rule = "size", score = { 0.2, 0.2 } } },
+}
+EOT
+run "$CAPMATCH" test --coverage "$TMP/covall"
+expect_grep "coverage: the branch taken by another test file counts" out \
+    "#   lines of $TMP/covall/branches.lua: 14 of 14 run"
+expect_grep "coverage: the module's branches too; the uncalled function stays" out \
+    "#   lines of $TMP/covall/lib/cov_size.lua: 13 of 15 run; never run: 18-20"
+
 run "$CAPMATCH" test examples/policies
 if grep -q "coverage" "$TMP/out"; then not_ok "no coverage without --coverage"; else ok "no coverage without --coverage"; fi

@@ -14,12 +14,12 @@ for who in enterprises regions; do
     run "$CAPMATCH" assign --pairs examples/fair/marriage.csv --default-capacity 1 \
         --proposer "$who" --format csv
     expect_status "worked example ($who propose): exit 0" 0
-    got=$(grep -v '^#' "$TMP/out" | sed 1d | cut -d, -f1,2 | tr '\n' ' ')
+    got=$(csv_cols "$TMP/out" enterprise region | tr '\n' ' ')
     if [ "$got" = "A,E B,D C,F " ]; then ok "worked example ($who propose): A-E, B-D, C-F"; else
         not_ok "worked example ($who propose): A-E, B-D, C-F" "got: $got"; fi
 done
 run "$CAPMATCH" assign --pairs examples/fair/marriage.csv --default-capacity 1
-expect_grep "table: ranks on both sides" out "A                                E                           0.600    0.900  2 of 3     1 of 3"
+expect_grep "table: ranks on both sides" out "A             E          0.600    0.900  2 of 3      1 of 3"
 expect_grep "table: totals and blocking pairs" out "-- 3 pairs (stable); total score 2.400, region side 2.700; 0 left out; 0 blocking pairs"
 
 # ---- capacities, stability, optimality on the examples ---------------------------
@@ -28,7 +28,7 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "id") c_id = i; if ($i 
          { print $c_id, ($c_cap == "" ? -1 : $c_cap) }' examples/data/regions.csv > "$TMP/caps"
 
 check_capacities() {   # NAME CSV K
-    bad=$(grep -v '^#' "$2" | sed 1d | awk -F, -v K="$3" '
+    bad=$(csv_cols "$2" enterprise region | awk -F, -v K="$3" '
         FNR == NR { split($0, c, " "); cap[c[1]] = c[2]; next }
         { e[$1]++; r[$2]++; if (seen[$1 "," $2]++) print "pair twice: " $1 "," $2 }
         END { for (x in e) if (e[x] > K) print "enterprise " x ": " e[x] " > " K
@@ -36,7 +36,7 @@ check_capacities() {   # NAME CSV K
     if [ -z "$bad" ]; then ok "$1"; else not_ok "$1" "$bad"; fi
 }
 
-total_of() { sed -n 's/^# total score: \([0-9.e-]*\);.*/\1/p' "$1"; }
+total_of() { jq -r .totals.score "$1.meta.json"; }
 
 for k in 1 2 3; do
     for m in stable optimal; do
@@ -52,9 +52,9 @@ for k in 1 2 3; do
     else
         not_ok "K=$k: optimal total >= stable total" "optimal $o, stable $s"
     fi
-    grep -q '^# total score: .*; blocking pairs: 0$' "$TMP/stable-$k.csv" &&
+    [ "$(jq .totals.blocking_pairs "$TMP/stable-$k.csv.meta.json")" = 0 ] &&
         ok "K=$k: stable reports no blocking pair" ||
-        not_ok "K=$k: stable reports no blocking pair" "$(grep '^# total' "$TMP/stable-$k.csv")"
+        not_ok "K=$k: stable reports no blocking pair" "$(jq -c .totals "$TMP/stable-$k.csv.meta.json")"
 done
 
 # An independent blocking-pair check on a pairs file small enough for awk:
@@ -72,10 +72,11 @@ e4,r2,0.75,0.6
 e4,r3,0.5,0.95
 EOF
 blocking() {   # ASSIGNMENT_CSV CAPACITY: blocking pairs of the file, one a line
+    { echo enterprise,region; csv_cols "$1" enterprise region; } > "$TMP/blocking-in.csv"
     awk -F, -v cap="$2" '
         FNR == 1 { f++ }
         f == 1 && FNR > 1 { es[$1 "," $2] = $3; rs[$1 "," $2] = $4; E[$1]; R[$2]; next }
-        f == 2 && $0 !~ /^#/ && FNR > 1 { m[$1 "," $2] = 1; me[$1] = $2 }
+        f == 2 && FNR > 1 { m[$1 "," $2] = 1; me[$1] = $2 }
         END {
             for (p in es) {
                 if (p in m) continue
@@ -86,7 +87,7 @@ blocking() {   # ASSIGNMENT_CSV CAPACITY: blocking pairs of the file, one a line
                 if (n < cap) rw = 1
                 if (ew && rw) print p
             }
-        }' "$TMP/tight.csv" "$1"
+        }' "$TMP/tight.csv" "$TMP/blocking-in.csv"
 }
 for who in enterprises regions; do
     run "$CAPMATCH" assign --pairs "$TMP/tight.csv" --default-capacity 1 --proposer "$who" \
@@ -117,16 +118,17 @@ expect_status "pairs naming regions not in the profiles: exit 2" 2
 expect_grep "unknown region named with file and line" err "left.csv:2:7: record 1 (id \"e-top\"): region: expected an id among the loaded profiles, found \"r-small\""
 run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy "$P" --format json
 expect_status "json: exit 0" 0
-expect_grep "json: left-out region with reason code and partners" out '"kind":"region","id":"cn-shaanxi","reason":"taken","message":"its acceptable enterprises all went to regions they prefer: '
+expect_grep "json: left-out region with reason code and partners" out '"kind":"region","id":"cn-shaanxi","name":"陕西省 Shaanxi","country":"CN","reason":"taken","message":"its acceptable enterprises all went to regions they prefer: '
 if command -v python3 >/dev/null 2>&1; then
     if python3 - "$TMP/out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-rows = d["assignments"]
-assert d["meta"]["totals"]["pairs"] == len(rows)
-assert abs(d["meta"]["totals"]["score"] - sum(r["score"] for r in rows)) < 1e-9
-assert all(r["reasons"] for r in rows)
-assert d["meta"]["method"] == "stable" and d["meta"]["totals"]["blocking_pairs"] == 0
+rows = d["results"]
+assert d["format"] == "capmatch.result/1" and d["command"] == "assign"
+assert d["totals"]["pairs"] == len(rows)
+assert abs(d["totals"]["score"] - sum(r["score"] for r in rows)) < 1e-9
+assert all(r["reasons"] and r["enterprise_name"] and r["region_name"] for r in rows)
+assert d["meta"]["method"] == "stable" and d["totals"]["blocking_pairs"] == 0
 PY
     then ok "json: valid, totals add up, every pair has reasons"; else not_ok "json: valid, totals add up, every pair has reasons"; fi
 else
@@ -136,14 +138,14 @@ fi
 # ---- formats read back, determinism ---------------------------------------------------
 run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy "$P" --format jsonl -o "$TMP/a.jsonl"
 run "$CAPMATCH" assign --pairs "$TMP/a.jsonl" --regions "$R" --enterprises "$E" --format csv
-grep -v '^#' "$TMP/out" | cut -d, -f1-3 > "$TMP/back.csv"
-grep -v '^#' "$TMP/stable-1.csv" | cut -d, -f1-3 > "$TMP/first3.csv"
-grep -v '^#' "$TMP/stable-1.csv" | cut -d, -f1-6 > "$TMP/first.csv"
+csv_cols "$TMP/out" enterprise region score > "$TMP/back.csv"
+csv_cols "$TMP/stable-1.csv" enterprise region score > "$TMP/first3.csv"
+csv_cols "$TMP/stable-1.csv" enterprise region score region_score rank region_rank > "$TMP/first.csv"
 if cmp -s "$TMP/back.csv" "$TMP/first3.csv"; then ok "jsonl output read back as pairs: same assignment"; else
     not_ok "jsonl output read back as pairs: same assignment" "$(diff "$TMP/first3.csv" "$TMP/back.csv" | head)"; fi
 run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$P" --top 10 --format jsonl -o "$TMP/match.jsonl"
 run "$CAPMATCH" assign --pairs "$TMP/match.jsonl" --regions "$R" --enterprises "$E" --min-score 0.1 --format csv
-grep -v '^#' "$TMP/out" | cut -d, -f1-6 > "$TMP/frommatch.csv"
+csv_cols "$TMP/out" enterprise region score region_score rank region_rank > "$TMP/frommatch.csv"
 if cmp -s "$TMP/frommatch.csv" "$TMP/first.csv"; then ok "match output as a pairs file: same assignment"; else
     not_ok "match output as a pairs file: same assignment" "$(diff "$TMP/first.csv" "$TMP/frommatch.csv" | head)"; fi
 run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy "$P" --method optimal --threads 1 --format csv -o "$TMP/t1.csv"
@@ -176,7 +178,7 @@ expect_grep "bad minimum" err "--min-score must be a number in [0, 1], not '2'"
 run "$CAPMATCH" assign --pairs "$TMP/left.csv" --candidates 5
 expect_grep "candidates need a policy" err "--candidates and --region-candidates go with --policy"
 run "$CAPMATCH" assign --pairs "$TMP/left.csv" --format pdf
-expect_grep "bad format" err "--format must be table, json, jsonl, csv or html, not 'pdf'"
+expect_grep "bad format" err "--format must be table, json, jsonl, csv, xlsx or html, not 'pdf'"
 run "$CAPMATCH" assign --pairs "$TMP/left.csv" --tables 3
 expect_grep "schedule option on assign" err "that one is for capmatch schedule"
 run "$CAPMATCH" assign --pairs "$TMP/left.csv" extra
@@ -204,21 +206,21 @@ expect_status "missing profiles: exit 2" 2
 echo '{"enterprise":"e1","region":"r1","score":0.5}' | "$CAPMATCH" assign --pairs - --format csv >"$TMP/out" 2>"$TMP/err"
 RC=$?
 expect_status "pairs from standard input" 0
-expect_grep "pairs from standard input: assigned" out "e1,r1,0.5,0.5,1,1,"
+expect_grep "pairs from standard input: assigned" out "e1,,,r1,,,0.5000,0.5000,1,1,1,1,"
 
 # ---- schedule -------------------------------------------------------------------------
 run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy "$P" --per-enterprise 3 --format csv -o "$TMP/k3.csv"
 # the busiest participant's meetings: the fewest slots when tables do not bind
-maxdeg=$(grep -v '^#' "$TMP/k3.csv" | sed 1d | awk -F, '{ e[$1]++; r[$2]++ } END { m = 0; for (x in e) if (e[x] > m) m = e[x]; for (x in r) if (r[x] > m) m = r[x]; print m }')
-meetings=$(grep -v '^#' "$TMP/k3.csv" | sed 1d | wc -l)
+maxdeg=$(csv_cols "$TMP/k3.csv" enterprise region | awk -F, '{ e[$1]++; r[$2]++ } END { m = 0; for (x in e) if (e[x] > m) m = e[x]; for (x in r) if (r[x] > m) m = r[x]; print m }')
+meetings=$(csv_cols "$TMP/k3.csv" enterprise | wc -l)
 
 no_double_booking() {   # NAME CSV TABLES
-    bad=$(sed 1d "$2" | awk -F, -v T="$3" '$1 != "" {
+    bad=$(csv_cols "$2" session slot table enterprise region | awk -F, -v T="$3" '$1 != "" {
             k = $1 "/" $2
-            if (seen[k "/" $6]++) print "enterprise " $6 " twice in " k
-            if (seen[k "/" $7]++) print "region " $7 " twice in " k
-            if (seen[k "/t" $5]++) print "table " $5 " twice in " k
-            if (T && $5 > T) print "table " $5 " > " T
+            if (seen[k "/" $4]++) print "enterprise " $4 " twice in " k
+            if (seen[k "/" $5]++) print "region " $5 " twice in " k
+            if (seen[k "/t" $3]++) print "table " $3 " twice in " k
+            if (T && $3 > T) print "table " $3 " > " T
             n[k]++ }
           END { for (k in n) if (T && n[k] > T) print n[k] " meetings in " k }')
     if [ -z "$bad" ]; then ok "$1"; else not_ok "$1" "$bad"; fi
@@ -228,7 +230,7 @@ run "$CAPMATCH" schedule --pairs "$TMP/k3.csv" --sessions 2026-05-20T09:00 --for
 expect_status "schedule: exit 0" 0
 no_double_booking "schedule: nobody in two meetings at once" "$TMP/s1.csv" 0
 slots=$(sed 1d "$TMP/s1.csv" | cut -d, -f1,2 | sort -u | wc -l)
-placed=$(sed 1d "$TMP/s1.csv" | grep -vc '^,')
+placed=$(sed 1d "$TMP/s1.csv" | wc -l)
 if [ "$slots" -eq "$maxdeg" ] && [ "$placed" -eq "$meetings" ]; then
     ok "schedule: all $meetings meetings in $slots slots = the busiest participant's meetings"; else
     not_ok "schedule: fewest slots" "slots $slots, busiest $maxdeg, placed $placed of $meetings"; fi
@@ -243,10 +245,10 @@ run "$CAPMATCH" schedule --pairs "$TMP/k3.csv" --sessions 2026-05-20T09:00,2026-
     --meeting-minutes 15 --break-minutes 5 --format csv -o "$TMP/s3.csv"
 no_double_booking "schedule with 10 slots: no double booking" "$TMP/s3.csv" 20
 expect_grep_file() { if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "no '$3' in $2"; fi; }
-expect_grep_file "unplaced: the busy participant named" "$TMP/s3.csv" "has better-scored meetings in all 10 slots"
+expect_grep_file "unplaced: the busy participant named (FILE.meta.json)" "$TMP/s3.csv.meta.json" "has better-scored meetings in all 10 slots"
 expect_grep_file "times: second slot after meeting and break" "$TMP/s3.csv" "1,2,2026-05-20T09:20,2026-05-20T09:35,"
 expect_grep_file "times: second session" "$TMP/s3.csv" "2,1,2026-05-20T14:00,2026-05-20T14:15,"
-run "$CAPMATCH" schedule --pairs "$TMP/k3.csv" --sessions 2026-05-20T09:00 --slots 40 --tables 2 --format csv
+run "$CAPMATCH" schedule --pairs "$TMP/k3.csv" --sessions 2026-05-20T09:00 --slots 40 --tables 2
 expect_grep "unplaced: tables full" out "every table of every slot is taken by better-scored meetings (40 slots x 2 tables)"
 SOURCE_DATE_EPOCH=1767225600 "$CAPMATCH" schedule --pairs "$TMP/k3.csv" --sessions 2026-05-20T09:00 \
     --regions "$R" --enterprises "$E" --agendas "$TMP/ag" --format json >"$TMP/out" 2>"$TMP/err"

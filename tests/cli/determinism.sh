@@ -123,8 +123,8 @@ same "--by region: --threads 8 output is byte-identical to --threads 1" \
     "$TMP/byregion.1" "$TMP/byregion.8"
 
 # ---- ranks and ties, on every row of the CSV ----------------------------------
-# (csv columns: enterprise,region,score,rank,...; ids and numbers hold no comma)
-grep -v '^#' "$TMP/csv.1" | tail -n +2 >"$TMP/rows"
+# (the csv's enterprise, region, score and rank columns, by name)
+csv_cols "$TMP/csv.1" enterprise region score rank >"$TMP/rows"
 rows=$(wc -l <"$TMP/rows")
 if [ "$rows" -eq $((NENT * 5)) ]; then ok "csv: 5 rows for each of the $NENT enterprises"; else
     not_ok "csv: 5 rows for each of the $NENT enterprises" "$rows rows"
@@ -161,7 +161,7 @@ if [ "$got" = "$want" ]; then ok "csv: e-0 keeps the 5 smallest ids of its $((NR
 # --shard 0/(NENT/4): the enterprises at input positions 0, N/4, N/2 and 3N/4
 match --shard "0/$((NENT / 4))" --top "$NREG" --format csv --threads 2
 expect_status "--shard 0/$((NENT / 4)) --top $NREG: exit 0" 0
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/full"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/full"
 n=$(cut -d, -f1 "$TMP/full" | sort -u | wc -l)
 if [ "$n" -eq 4 ]; then ok "shard: $n enterprises fully ranked"; else
     not_ok "shard: 4 enterprises fully ranked" "$n enterprises"; fi

@@ -8,9 +8,10 @@ M="$CAPMATCH match --regions $D/regions.json --enterprises $D/enterprises.json"
 
 # scores: a1 .9, a2 .8, a3 .7 (the three in ISIC group 282 offering equipment),
 # b1 .6, c1 .5, d1 .4 (group 282, offering skills); penalty 0.2 over two keys
-run $M --policy tests/policies/diversity.lua --by region --top 6 --explain
+# (tables with --ids: "   1. NAME CC  ID  SCORE", the region's line ending in [ID])
+run $M --policy tests/policies/diversity.lua --by region --top 6 --explain --ids
 expect_status "diversity: exit 0" 0
-awk '/^region r1$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $2}' "$TMP/out" > "$TMP/order"
+awk '/\[r1\]$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $4}' "$TMP/out" > "$TMP/order"
 printf '1. a1\n2. a2\n3. b1\n4. c1\n5. a3\n6. d1\n' > "$TMP/want"
 if cmp -s "$TMP/order" "$TMP/want"; then ok "diversity: the greedy order"; else
     not_ok "diversity: the greedy order" "$(tr '\n' ' ' < "$TMP/order")"; fi
@@ -21,27 +22,27 @@ expect_grep "diversity: a move up is explained" out \
 
 # the first K are the same whatever --top (the list keeps top + window)
 run $M --policy tests/policies/diversity.lua --by region --top 6 --format jsonl
-grep -o '"enterprise":"[a-z0-9]*","region":"r1","score":[0-9.]*,"rank":[123],' "$TMP/out" > "$TMP/six"
+grep -o '"enterprise":"[a-z0-9]*",[^{}]*"region":"r1",[^{}]*"score":[0-9.]*,"rank":[123],' "$TMP/out" > "$TMP/six"
 run $M --policy tests/policies/diversity.lua --by region --top 3 --format jsonl
-grep -o '"enterprise":"[a-z0-9]*","region":"r1","score":[0-9.]*,"rank":[123],' "$TMP/out" > "$TMP/three"
+grep -o '"enterprise":"[a-z0-9]*",[^{}]*"region":"r1",[^{}]*"score":[0-9.]*,"rank":[123],' "$TMP/out" > "$TMP/three"
 if [ -s "$TMP/three" ] && cmp -s "$TMP/six" "$TMP/three"; then ok "diversity: --top 3 is the head of --top 6"; else
     not_ok "diversity: --top 3 is the head of --top 6" "$(cat "$TMP/three")" "$(cat "$TMP/six")"; fi
 
 run $M --policy tests/policies/diversity.lua --by region --top 6 --format json
 expect_grep "diversity: json has the rank by score and the reason" out \
-    '"enterprise":"a3","region":"r1","score":0.7,"rank":5,"score_rank":3,"diversity":"moved down from 3 to 5'
+    '"region":"r1","region_name":"R1","region_country":"PH","score":0.7,"rank":5,"score_rank":3,"diversity":"moved down from 3 to 5'
 
 run $M --policy tests/policies/diversity.lua --by region --top 6 --format csv
 expect_grep "diversity: csv carries the reason with the others" out \
-    'a3,r1,0.7,5,0.7,"staff: staff | diversity: moved down from 3 to 5 for diversity: a1 above it'
+    ',r1,R1,PH,0.7000,5,0.7000,"staff: staff | diversity: moved down from 3 to 5 for diversity: a1 above it'
 
 run $M --policy tests/policies/diversity.lua --by region --top 6 --explain --threads 1
 cp "$TMP/out" "$TMP/t1"
 run $M --policy tests/policies/diversity.lua --by region --top 6 --explain --threads 2
 expect_out "diversity: the same output on 1 and 2 threads" "$TMP/t1"
 
-run $M --policy tests/policies/diversity.lua --by region --top 6 --no-diverse
-awk '/^region r1$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $2}' "$TMP/out" | tr '\n' ' ' > "$TMP/order"
+run $M --policy tests/policies/diversity.lua --by region --top 6 --no-diverse --ids
+awk '/\[r1\]$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $4}' "$TMP/out" | tr '\n' ' ' > "$TMP/order"
 if [ "$(cat "$TMP/order")" = "1. a1 2. a2 3. a3 4. b1 5. c1 6. d1 " ]; then ok "diversity: --no-diverse ranks by score"; else
     not_ok "diversity: --no-diverse ranks by score" "$(cat "$TMP/order")"; fi
 
@@ -59,18 +60,18 @@ cat > "$TMP/plain.lua" <<'POL'
 policy { name = "plain", top = 6 }
 rule { name = "staff", weight = 1, score = function(e) return math.min((e.employees or 0) / 100, 1), "staff" end }
 POL
-run $M --policy "$TMP/plain.lua" --by region --diverse
-awk '/^region r1$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $2}' "$TMP/out" | tr '\n' ' ' > "$TMP/order"
+run $M --policy "$TMP/plain.lua" --by region --diverse --ids
+awk '/\[r1\]$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $1, $4}' "$TMP/out" | tr '\n' ' ' > "$TMP/order"
 if [ "$(cat "$TMP/order")" = "1. a1 2. a2 3. b1 4. a3 5. c1 6. d1 " ]; then ok "diversity: --diverse with the default settings"; else
     not_ok "diversity: --diverse with the default settings" "$(cat "$TMP/order")"; fi
 
 # the window: a partner moves up at most `window` places
 sed 's/penalty = 0.2, window = 2/penalty = 0.4, window = 1/' tests/policies/diversity.lua > "$TMP/w1.lua"
 sed 's/penalty = 0.2, window = 2/penalty = 0.4, window = 2/' tests/policies/diversity.lua > "$TMP/w2.lua"
-run $M --policy "$TMP/w1.lua" --by region --top 2
-awk '/^region r1$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $2}' "$TMP/out" | tr '\n' ' ' > "$TMP/o1"
-run $M --policy "$TMP/w2.lua" --by region --top 2
-awk '/^region r1$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $2}' "$TMP/out" | tr '\n' ' ' > "$TMP/o2"
+run $M --policy "$TMP/w1.lua" --by region --top 2 --ids
+awk '/\[r1\]$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $4}' "$TMP/out" | tr '\n' ' ' > "$TMP/o1"
+run $M --policy "$TMP/w2.lua" --by region --top 2 --ids
+awk '/\[r1\]$/{on=1; next} /^$/{on=0} on && /^ +[0-9]+\./{print $4}' "$TMP/out" | tr '\n' ' ' > "$TMP/o2"
 if [ "$(cat "$TMP/o1")" = "a1 a2 " ] && [ "$(cat "$TMP/o2")" = "a1 b1 " ]; then ok "diversity: window bounds a move up"; else
     not_ok "diversity: window bounds a move up" "window 1: $(cat "$TMP/o1")" "window 2: $(cat "$TMP/o2")"; fi
 

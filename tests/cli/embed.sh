@@ -37,11 +37,13 @@ if [ "$lines" -eq 19 ]; then ok "match_one: 3 partners x 5 rules"; else
 fi
 
 # the same as the command says, pair by pair
-run "$ROOTDIR/usr/bin/capmatch" match --regions $R --enterprises $E --policy $P --format csv
+run "$ROOTDIR/usr/bin/capmatch" match --regions $R --enterprises $E --policy $P --format json
 expect_status "installed capmatch match" 0
 for region in ph-catanduanes vn-ben-tre vn-hai-phong; do
-    # columns: enterprise,region,score,...
-    score=$(awk -F, -v x=$X -v r=$region '$1 == x && $2 == r { printf "%.3f", $3; exit }' "$TMP/out")
+    # the score at full precision, rounded as match_one prints it
+    score=$(jq -r --arg x "$X" --arg r "$region" \
+        '.results[] | select(.enterprise == $x and .region == $r) | .score' "$TMP/out" |
+        awk 'NR == 1 { printf "%.3f", $1 }')
     if [ -n "$score" ] && grep -qF "$region $score" "$TMP/shared-out"; then
         ok "match_one agrees with capmatch: $region"
     else

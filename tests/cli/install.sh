@@ -7,9 +7,10 @@ run make -s install DESTDIR="$ROOTDIR" PREFIX=/usr
 expect_status "make install" 0
 
 for f in usr/bin/capmatch usr/include/capmatch.h usr/lib/libcapmatch.a \
-         usr/lib/libcapmatch.so.0 usr/lib/pkgconfig/capmatch.pc usr/share/man/man1/capmatch.1 \
+         usr/lib/libcapmatch.so.0 usr/lib/pkgconfig/capmatch.pc usr/share/man/man1/capmatch.1 usr/share/man/man1/capmatch-merge.1 \
          usr/share/man/man5/capmatch-profiles.5 usr/share/capmatch/schema/regions.json \
-         usr/share/capmatch/schema/enterprises.json; do
+         usr/share/capmatch/schema/enterprises.json usr/share/capmatch/schema/result.json \
+         usr/share/capmatch/schema/result-line.json; do
     if [ -e "$ROOTDIR/$f" ]; then ok "installed $f"; else not_ok "installed $f" "missing"; fi
 done
 

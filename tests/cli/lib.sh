@@ -59,10 +59,86 @@ serve_start() {
     PORT=""
     i=0
     while [ $i -lt 100 ]; do
-        PORT=$(sed -n 's|^capmatch serve: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
+        PORT=$(sed -n 's|^capmatch serve: listening on https\{0,1\}://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
         [ -n "$PORT" ] && break
         kill -0 "$PID" 2>/dev/null || break
         sleep 0.1
         i=$((i + 1))
     done
+}
+
+# wait_line FILE TEXT: wait (up to 5 s) until FILE has a line with the fixed
+# TEXT; a server's logs are written by a thread of their own, a moment after
+# the answer. The check that follows says whether it came.
+wait_line() {
+    i=0
+    while [ $i -lt 50 ] && ! grep -qF -- "$2" "$1" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# serve_stop PID: SIGTERM, then wait (10 s at most) for it to exit; its
+# status in $RC (124: killed after the wait)
+serve_stop() {
+    kill -TERM "$1" 2>/dev/null
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$1" 2>/dev/null; then
+        kill -KILL "$1"
+        RC=124
+    else
+        wait "$1"
+        RC=$?
+    fi
+}
+
+# csv_cols FILE COL...: the named columns of each record of a CSV file (read
+# with Python's csv module as utf-8-sig, as a spreadsheet would), joined by
+# commas, one record a line, without the header
+csv_cols() {
+    python3 - "$@" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+    rows = list(csv.reader(f))
+head = rows[0]
+at = [head.index(c) for c in sys.argv[2:]]
+for r in rows[1:]:
+    print(",".join(r[i] for i in at))
+PY
+}
+
+# doc_blocks DOC MARKER DIR: the ``` blocks of DOC that follow a line
+# "<!-- MARKER -->", as DIR/block-1.sh, DIR/block-2.sh ... (so that a test
+# runs what the document shows, as it shows it); prints how many
+doc_blocks() {
+    mkdir -p "$3"
+    python3 - "$1" "$2" "$3" <<'PY'
+import sys
+doc, marker, out = sys.argv[1:4]
+lines = open(doc, encoding="utf-8").read().split("\n")
+n, i = 0, 0
+while i < len(lines):
+    if lines[i].strip() == f"<!-- {marker} -->" and i + 1 < len(lines) and lines[i + 1].startswith("```"):
+        j = i + 2
+        while j < len(lines) and not lines[j].startswith("```"):
+            j += 1
+        n += 1
+        open(f"{out}/block-{n}.sh", "w", encoding="utf-8").write("\n".join(lines[i + 2:j]) + "\n")
+        i = j
+    i += 1
+print(n)
+PY
+}
+
+# doc_sandbox DIR: a directory to run documented commands in, as from the
+# repository's root (examples, rules and scripts linked), with the capmatch
+# under test first on the PATH of what runs there
+doc_sandbox() {
+    mkdir -p "$1/bin"
+    for d in examples rules scripts; do ln -sfn "$PWD/$d" "$1/$d"; done
+    case $CAPMATCH in
+    /*) ln -sf "$CAPMATCH" "$1/bin/capmatch" ;;
+    *) ln -sf "$PWD/$CAPMATCH" "$1/bin/capmatch" ;;
+    esac
 }

@@ -334,7 +334,7 @@ expect_grep "explain --sensitivity: a pair not kept says so" out \
 run "$CAPMATCH" explain --regions "$R" --enterprises "$E" --policy "$W" --sensitivity --format json \
     --enterprise cn-xian-textile-machinery --region vn-ben-tre
 check "explain --sensitivity --format json: rank, kept, rules" \
-    "j['sensitivity']['rank'] == 2 and j['sensitivity']['kept'] == 5 and [s['rule'] for s in j['sensitivity']['rules']] == ['sector', 'needs', 'close'] and j['sensitivity']['rules'][1]['up_partner'] == 'th-rayong'"
+    "j['results'][0]['rank'] == 2 and j['totals']['kept'] == 5 and [s['rule'] for s in j['results'][0]['sensitivity']] == ['sector', 'needs', 'close'] and j['results'][0]['sensitivity'][1]['up_partner'] == 'th-rayong'"
 run "$CAPMATCH" match --regions "$R" --enterprises "$E" --policy "$A" --sensitivity
 expect_status "sensitivity with an aggregate policy: exit 2" 2
 expect_grep "sensitivity with an aggregate policy: says why" err "--sensitivity is for the weighted mean; the policy ranks by topsis"

@@ -100,15 +100,17 @@ for r in d["results"]:
         assert abs(s - r["score"]) <= 1e-9, "%s/%s: contributions sum to %r, score %r" % (
             r["enterprise"], r["region"], s, r["score"])
 '
-# The same for JSON Lines: a first line {"meta": ...}, then one row a line.
+# The same for JSON Lines: a header line (format, command, meta), one row a
+# line, a last line of totals.
 PY_JSONL='
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
 first = json.loads(lines[0])
-assert list(first) == ["meta"] and isinstance(first["meta"], dict), "first line: %s" % lines[0][:80]
+assert first.get("format") == "capmatch.result/1" and isinstance(first["meta"], dict), "first line: %s" % lines[0][:80]
+assert list(json.loads(lines[-1])) == ["totals"], "last line: %s" % lines[-1][:80]
 rules = sys.argv[2].split(",")
-assert len(lines) > 1, "no rows"
-for l in lines[1:]:
+assert len(lines) > 2, "no rows"
+for l in lines[1:-1]:
     r = json.loads(l)
     assert [x["rule"] for x in r["explain"]] == rules, "rule order %s" % l[:200]
     s = sum(x["contribution"] for x in r["explain"])
@@ -152,7 +154,7 @@ assert boom["score"] == 0 and boom["contribution"] == 0, boom
 assert "kaboom" in boom["reason"] and boom["reason"].startswith("error"), boom
 ok = [x for r in d["results"] for x in r["explain"] if x["rule"] == "boom" and r["region"] != "r-vn-bt"]
 assert ok and all(x["score"] == 0.5 and "error" not in x for x in ok)
-assert d.get("errors_skipped") == 1, d.get("errors_skipped")
+assert d["totals"]["errors_skipped"] == 1, d["totals"]
 ' "$TMP/skip.json"
 py "--on-error skip: contributions still sum to the scores" "$PY_JSON" "$TMP/skip.json" sector,boom
 match --policy $P/cli_onerror.lua --on-error skip --explain
@@ -282,11 +284,14 @@ expect_grep "--set of a number parameter to text: says so" err "expected a numbe
 
 match --policy $P/cli_params.lua --format csv
 expect_status "params: default: exit 0" 0
-expect_grep "params: the default is used" out "e-xian,r-ph-cat,0.25,1"
-match --policy $P/cli_params.lua --set bonus=0.75 --format csv
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/rows"
+expect_grep "params: the default is used" rows "e-xian,r-ph-cat,0.2500,1"
+match --policy $P/cli_params.lua --set bonus=0.75 --format csv -o "$TMP/params.csv"
 expect_status "params: --set bonus=0.75: exit 0" 0
-expect_grep "params: --set changes the result" out "e-xian,r-ph-cat,0.75,1"
-expect_grep "params: --set in the csv provenance" out "# --set bonus=0.75"
+csv_cols "$TMP/params.csv" enterprise region score rank >"$TMP/rows"
+expect_grep "params: --set changes the result" rows "e-xian,r-ph-cat,0.7500,1"
+cp "$TMP/params.csv.meta.json" "$TMP/sidecar"
+expect_grep "params: --set in the csv's provenance (FILE.meta.json)" sidecar '"set":{"bonus":"0.75"}'
 match --policy $P/cli_params.lua --set bonus=0.75 --format json
 expect_grep "params: --set in meta \"set\"" out '"set":{"bonus":"0.75"}'
 match --policy $P/cli_params.lua --set bonus=0.9 --format json
@@ -308,42 +313,43 @@ py "json without --explain: valid, meta and results" "$PY_JSON" "$TMP/out"
 match --policy $P/cli_order.lua --explain --format jsonl
 expect_status "jsonl: exit 0" 0
 case $(head -n 1 "$TMP/out") in
-'{"meta":{'*'}}') ok "jsonl: first line is {\"meta\":...}" ;;
-*) not_ok "jsonl: first line is {\"meta\":...}" "$(head -c 200 "$TMP/out")" ;;
+'{"format":"capmatch.result/1","command":"match","meta":{'*'}}') ok "jsonl: first line is the header" ;;
+*) not_ok "jsonl: first line is the header" "$(head -c 200 "$TMP/out")" ;;
 esac
 py "jsonl: every line valid, rules in order, contributions sum to the score" "$PY_JSONL" "$TMP/out" "$ORDER_RULES"
 
 match --policy $P/cli_order.lua --explain --format csv
 expect_status "csv: exit 0" 0
-if awk '/^#/ { if (body) bad = 1; next } { body = 1 } END { exit bad || !body }' "$TMP/out" &&
-    [ "$(head -n 1 "$TMP/out" | cut -c1)" = "#" ]; then ok "csv: '#' comment lines, then the table"
-else not_ok "csv: '#' comment lines, then the table" "$(head -n 8 "$TMP/out")"; fi
+if ! grep -q '^#' "$TMP/out" && [ "$(head -c 11 "$TMP/out")" = "enterprise," ]; then
+    ok "csv: the header on row 1, no '#' lines"
+else not_ok "csv: the header on row 1, no '#' lines" "$(head -n 8 "$TMP/out")"; fi
 expect_grep "csv --explain: header with one column per rule, in order, and reasons" out \
-    "enterprise,region,score,rank,zeta,alpha,mid,beta,distance,reasons"
+    "enterprise,enterprise_name,enterprise_country,region,region_name,region_country,score,rank,zeta,alpha,mid,beta,distance,reasons"
 py "csv --explain: every row has the header's columns; rule columns sum to the score" '
 import csv, sys
-rows = [r for r in csv.reader(l for l in open(sys.argv[1]) if not l.startswith("#"))]
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 head, body = rows[0], rows[1:]
 assert body, "no rows"
 for r in body:
     assert len(r) == len(head), "%d cells: %r" % (len(r), r)
-    s = sum(float(x) for x in r[4:-1])
-    assert abs(s - float(r[2])) <= 1e-9, "%r: sum %r" % (r[:4], s)
+    # rounded to 4 decimals for display: each cell within 5e-5
+    s = sum(float(x) for x in r[8:-1])
+    assert abs(s - float(r[6])) <= 5e-5 * (len(r) - 8), "%r: sum %r" % (r[:8], s)
+    assert all(len(x.split(".")[1]) == 4 for x in [r[6]] + r[8:-1]), r
     assert r[-1].startswith("zeta: lua first | alpha: "), r[-1]
 ' "$TMP/out"
 match --policy $P/cli_order.lua --format csv
-case $(grep -v '^#' "$TMP/out" | head -n 1) in
-"enterprise,region,score,rank" | "enterprise,region,score,rank,zeta,alpha,mid,beta,distance,reasons")
-    ok "csv without --explain: header enterprise,region,score,rank[,rules...,reasons]" ;;
-*) not_ok "csv without --explain: header enterprise,region,score,rank[,rules...,reasons]" \
-    "$(grep -v '^#' "$TMP/out" | head -n 1)" ;;
+case $(head -n 1 "$TMP/out") in
+"enterprise,enterprise_name,enterprise_country,region,region_name,region_country,score,rank,zeta,alpha,mid,beta,distance,reasons")
+    ok "csv without --explain: the same header, rules and reasons included" ;;
+*) not_ok "csv without --explain: the same header, rules and reasons included" "$(head -n 1 "$TMP/out")" ;;
 esac
 
-match --policy $P/cli_order.lua --explain --format table
+match --policy $P/cli_order.lua --explain --format table --ids
 expect_status "table: exit 0" 0
-expect_grep "table: a block per enterprise" out "enterprise e-xian"
+expect_grep "table: a block per enterprise, named, with its id (--ids)" out "enterprise 西安华纺纺织机械有限公司 (CN)  [e-xian]"
 expect_grep "table: provenance footer" out "-- policy: order ($P/cli_order.lua, sha256 "
-awk '/^enterprise e-xian$/ { on = 1; next } on && /^ +[a-z]/ { printf "%s ", $1 } on && /^$/ { exit }' \
+awk '/\[e-xian\]$/ { on = 1; next } on && /^ +[a-z]/ { printf "%s ", $1 } on && /^$/ { exit }' \
     "$TMP/out" >"$TMP/order"
 # two regions pass the filters for e-xian, each with its five rules in declaration order
 if grep -q "^zeta alpha mid beta distance zeta alpha mid beta distance $" "$TMP/order"
@@ -376,7 +382,7 @@ else not_ok "-o: a failed run leaves an existing file alone" "$(head -c 200 "$TM
 # ---- ranking options -------------------------------------------------------------------
 match --policy $P/basic.lua --format csv --by region
 expect_status "--by region: exit 0" 0
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/rows"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/rows"
 # rows grouped by region (column 2), ranks 1..k in each, scores never rising
 if awk -F, '
 $2 != g { if ($2 in seen) bad = 1; seen[$2]; g = $2; want = 1; ps = "" }
@@ -389,26 +395,26 @@ if [ "$(cut -d, -f2 "$TMP/rows" | uniq | tr '\n' ' ')" = "r-ph-cat r-vn-bt r-th 
 if [ "$(awk -F, '$2 == "r-ph-cat"' "$TMP/rows" | wc -l)" -eq 3 ]; then
     ok "--by region: all 3 enterprises ranked for r-ph-cat"; else
     not_ok "--by region: all 3 enterprises ranked for r-ph-cat" "$(cat "$TMP/rows")"; fi
-match --policy $P/basic.lua --by region
-expect_grep "--by region: table blocks are regions" out "region r-ph-cat"
+match --policy $P/basic.lua --by region --ids
+expect_grep "--by region: table blocks are regions" out "[r-ph-cat]"
 match --policy $P/basic.lua --by region --format json
 expect_grep "--by region: meta says so" out '"by":"region"'
 
 match --policy $P/cli_order.lua --format csv --top 1
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/rows"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/rows"
 if [ "$(wc -l <"$TMP/rows")" -eq 3 ] && [ "$(cut -d, -f4 "$TMP/rows" | sort -u)" = 1 ]; then
     ok "--top 1: one row per enterprise"; else not_ok "--top 1: one row per enterprise" "$(cat "$TMP/rows")"; fi
 match --policy $P/cli_order.lua --format csv --top 2
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/rows"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/rows"
 if [ "$(cut -d, -f1 "$TMP/rows" | sort | uniq -c | awk '$1 != 2' | wc -l)" -eq 0 ] &&
     [ "$(wc -l <"$TMP/rows")" -eq 6 ]; then ok "--top 2: two rows per enterprise"; else
     not_ok "--top 2: two rows per enterprise" "$(cat "$TMP/rows")"; fi
 
 match --policy $P/cli_order.lua --format csv
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/all"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/all"
 match --policy $P/cli_order.lua --format csv --min-score 0.4
 expect_status "--min-score 0.4: exit 0" 0
-grep -v '^#' "$TMP/out" | tail -n +2 >"$TMP/rows"
+csv_cols "$TMP/out" enterprise region score rank >"$TMP/rows"
 kept=$(awk -F, '$3 >= 0.4' "$TMP/all" | wc -l)
 if [ "$(wc -l <"$TMP/rows")" -eq "$kept" ] && [ "$kept" -lt "$(wc -l <"$TMP/all")" ] &&
     awk -F, '$3 < 0.4 { bad = 1 } END { exit bad }' "$TMP/rows"; then
@@ -445,19 +451,21 @@ expect_status "explain --format json, a vetoed pair: exit 1" 1
 py "explain --format json: filters, rules in order, sum, vetoed" '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert isinstance(d["meta"], dict)
-assert d["enterprise"] == "e-xian" and d["region"] == "r-th"
-assert d["vetoed"] is True
-assert [(f["filter"], f["pass"]) for f in d["filters"]] == [("target country", False), ("not home", True)], d["filters"]
-assert [x["rule"] for x in d["explain"]] == sys.argv[2].split(",")
-assert abs(sum(x["contribution"] for x in d["explain"]) - d["score"]) <= 1e-9
+assert isinstance(d["meta"], dict) and d["command"] == "explain"
+r = d["results"][0]
+assert r["enterprise"] == "e-xian" and r["region"] == "r-th"
+assert r["vetoed"] is True
+assert [(f["filter"], f["pass"]) for f in r["filters"]] == [("target country", False), ("not home", True)], r["filters"]
+assert [x["rule"] for x in r["explain"]] == sys.argv[2].split(",")
+assert abs(sum(x["contribution"] for x in r["explain"]) - r["score"]) <= 1e-9
 ' "$TMP/out" "$BASIC_RULES"
 explain --policy $P/basic.lua --enterprise e-xian --region r-ph-cat --format json
 expect_status "explain --format json, a passing pair: exit 0" 0
 py "explain --format json, a passing pair: not vetoed" '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["vetoed"] is False and all(f["pass"] for f in d["filters"]), d
+r = d["results"][0]
+assert r["vetoed"] is False and all(f["pass"] for f in r["filters"]), r
 ' "$TMP/out"
 explain --policy $P/cli_onerror.lua --enterprise e-fruit --region r-vn-bt
 expect_grep "explain: a rule error shows in the trace" out "error: $P/cli_onerror.lua:8: kaboom"

@@ -1,6 +1,6 @@
 # The HTML report as a person sees it: rendered by headless Chromium (Debian's
 # `chromium`, installed on demand by scripts/install-deps.sh report), the DOM
-# after rendering must show the totals that the CSV output of the same run
+# after rendering must show the totals that the JSON Lines output of the same run
 # adds up to (computed here with awk), the charts must add up too, the page
 # must draw something, and text from the input must stay text.
 . tests/cli/lib.sh
@@ -21,17 +21,17 @@ run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy rules/default.
     --per-enterprise 2 --format html -o "$TMP/report.html"
 expect_status "assign --format html: exit 0" 0
 run "$CAPMATCH" assign --regions "$R" --enterprises "$E" --policy rules/default.lua \
-    --per-enterprise 2 --format csv -o "$TMP/same.csv"
+    --per-enterprise 2 --format jsonl -o "$TMP/same.jsonl"
 
-# what the numbers must be, from the CSV of the same run
-grep -v '^#' "$TMP/same.csv" | sed 1d > "$TMP/rows"
+# what the numbers must be, from the JSON Lines of the same run (full precision)
+jq -r 'select(.enterprise) | [.enterprise, .region, .score] | join(",")' "$TMP/same.jsonl" > "$TMP/rows"
 want_pairs=$(wc -l < "$TMP/rows")
 want_score=$(awk -F, '{ s += $3 } END { printf "%.3f", s }' "$TMP/rows")
 want_mean=$(awk -F, '{ s += $3 } END { printf "%.3f", s / NR }' "$TMP/rows")
 want_ents=$(cut -d, -f1 "$TMP/rows" | sort -u | wc -l)
 want_regs=$(cut -d, -f2 "$TMP/rows" | sort -u | wc -l)
-want_eleft=$(grep -c '^# left out: enterprise' "$TMP/same.csv")
-want_rleft=$(grep -c '^# left out: region' "$TMP/same.csv")
+want_eleft=$(grep -c '^{"left_out":{"kind":"enterprise"' "$TMP/same.jsonl")
+want_rleft=$(grep -c '^{"left_out":{"kind":"region"' "$TMP/same.jsonl")
 
 chrome --dump-dom "file://$TMP/report.html" > "$TMP/dom.html"
 if grep -q '</html>' "$TMP/dom.html"; then ok "chromium renders the report"; else
@@ -40,7 +40,7 @@ if grep -q '</html>' "$TMP/dom.html"; then ok "chromium renders the report"; els
 shown() { sed -n "s/.*id=\"$1\">\([^<]*\)<.*/\1/p" "$TMP/dom.html" | head -n 1; }
 expect_shown() {   # NAME ID VALUE
     got=$(shown "$2")
-    if [ "$got" = "$3" ]; then ok "$1 ($3)"; else not_ok "$1" "the page shows '$got', the CSV says '$3'"; fi
+    if [ "$got" = "$3" ]; then ok "$1 ($3)"; else not_ok "$1" "the page shows '$got', the JSON Lines say '$3'"; fi
 }
 expect_shown "shown: pairs" total-pairs "$want_pairs"
 expect_shown "shown: total score" total-score "$want_score"

@@ -16,7 +16,7 @@ done
 run "$CAPMATCH" match --regions examples/data/regions.json --enterprises examples/data/enterprises.json \
     --policy rules/default.lua --by region --top 5 --format csv
 expect_status "default policy by region" 0
-makers=$(awk -F, '$2 == "ph-catanduanes" {print $1}' "$TMP/out" | grep -c -e cn-xian-textile-machinery \
+makers=$(csv_cols "$TMP/out" enterprise region | awk -F, '$2 == "ph-catanduanes" {print $1}' | grep -c -e cn-xian-textile-machinery \
     -e cn-changzhou-loom-works -e cn-zhejiang-knitting-machinery -e cn-qingdao-spinning-equipment)
 if [ "$makers" -ge 2 ]; then ok "abaca machinery makers among ph-catanduanes's top 5 ($makers)"
 else not_ok "abaca machinery makers among ph-catanduanes's top 5" "$(grep ph-catanduanes "$TMP/out")"; fi

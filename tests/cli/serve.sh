@@ -24,20 +24,6 @@ serve() {
     U="http://127.0.0.1:$PORT"
 }
 
-# stop PID: SIGTERM, then wait (10 s at most) for it to exit; its status in $RC
-stop() {
-    kill -TERM "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then
-        kill -KILL "$1"
-        RC=124
-    else
-        wait "$1"
-        RC=$?
-    fi
-}
-
 # req METHOD PATH [DATA] [CURL ARGS...]: the status in $CODE, the body in
 # $TMP/out, the headers in $TMP/headers; each answer is kept for
 # openapi_check.py (tests/cli/openapi_check.py) in $TMP/answers
@@ -151,7 +137,7 @@ if [ "$CODE" = 200 ] && [ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"; the
     not_ok "POST /v1/explain: capmatch explain's trace" "status $CODE" \
         "$(diff "$TMP/want" "$TMP/got" | head -c 600)"; fi
 req POST /v1/explain "{\"enterprise\":$VIS,\"region\":\"ph-catanduanes\"}"
-expect_code "POST /v1/explain: a visitor" 200 '.enterprise == "visitor-1" and .region == "ph-catanduanes" and (.explain | length) > 0'
+expect_code "POST /v1/explain: a visitor, named" 200 '.format == "capmatch.result/1" and .results[0].enterprise == "visitor-1" and .results[0].enterprise_name == "Loom maker" and .results[0].region == "ph-catanduanes" and .results[0].region_name == "Catanduanes" and (.results[0].explain | length) > 0'
 
 # whatif: the same answers as capmatch whatif --format json, under "whatif"
 "$CAPMATCH" whatif --regions "$R" --enterprises "$E" --policy "$TMP/policy.lua" \
@@ -252,6 +238,7 @@ req POST /v1/reload
 expect_error "a bad policy: reload fails (422)" 422 '(.error.message | contains("policy.lua:"))'
 req GET "/v1/match?enterprise=cn-xian-textile-machinery&top=1"
 expect_code "the old policy keeps serving" 200 ".meta.policy.sha256 == \"$SHA\" and (.results | length) == 1"
+wait_line "$TMP/main.log" "reload failed; the snapshot before keeps serving"
 expect_grep "the failed reload is logged" "main.log" "reload failed; the snapshot before keeps serving"
 # SIGHUP with a good one: a new policy serves
 sed 's/name = "default"/name = "default, reloaded"/' rules/default.lua >"$TMP/policy.lua"
@@ -286,6 +273,8 @@ if [ "$CODE" = 200 ] &&
 BODY='{"enterprise":"cn-xian-textile-machinery","top":2}'
 req POST /v1/match "$BODY"
 H=$(printf '%s' "$BODY" | sha256sum | cut -d' ' -f1)
+wait_line "$TMP/decisions.jsonl" "$H"
+wait_line "$TMP/main.log" '127.0.0.1 "POST /v1/match" 200'
 if [ "$(tail -n 1 "$TMP/decisions.jsonl" | jq -e "(.input_sha256 == \"$H\") and (.policy_sha256 == \"$SHA2\") and (.endpoint == \"match\") and (.status == 200) and ((.results | length) == 2) and (.decision_id > 0) and (.time | test(\"^[0-9-]+T[0-9:]+Z\$\"))")" = true ] &&
    jq -e . "$TMP/decisions.jsonl" >/dev/null; then
     ok "decision log: one JSON line per decision, input and policy hashes"; else
@@ -297,7 +286,7 @@ req GET /v1/openapi.json
 if [ "$CODE" = 200 ] && cmp -s "$TMP/out" doc/openapi.json; then
     ok "GET /v1/openapi.json: doc/openapi.json"; else
     not_ok "GET /v1/openapi.json: doc/openapi.json" "status $CODE"; fi
-stop "$PID"
+serve_stop "$PID"
 expect_status "SIGTERM: exit 0" 0
 
 # ---- tokens: read and write roles -------------------------------------------------------------
@@ -321,7 +310,7 @@ req POST /v1/reload -- -H "Authorization: Bearer readtok"
 expect_error "403: nor reload" 403
 req DELETE /v1/profiles/regions/ph-catanduanes -- -H "Authorization: Bearer writetok"
 expect_code "a write token writes" 200 '.deleted == true'
-stop "$PID"
+serve_stop "$PID"
 expect_status "tokens: SIGTERM, exit 0" 0
 
 # ---- limits: requests at once, and SIGTERM draining one under way ----------------------------
@@ -345,7 +334,7 @@ wait "$SLOW"
 if [ "$(cat "$TMP/slow.code")" = 200 ] && [ "$(jq -r '.results[0].enterprise' "$TMP/slow.out")" = cn-xian-textile-machinery ]; then
     ok "SIGTERM: the request under way is answered"; else
     not_ok "SIGTERM: the request under way is answered" "status $(cat "$TMP/slow.code")" "$(head -c 300 "$TMP/slow.out")"; fi
-stop "$PID"
+serve_stop "$PID"
 expect_status "SIGTERM after draining: exit 0" 0
 expect_grep "SIGTERM: logged" "limits.log" "capmatch serve: stopping; 1 request under way"
 

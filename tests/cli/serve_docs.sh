@@ -13,18 +13,11 @@ serve() {
     serve_start "$TMP/serve.log" --regions examples/data/regions.json \
         --enterprises examples/data/enterprises.json --policy rules/default.lua
 }
-stop() {
-    kill -TERM "$PID" 2>/dev/null
-    i=0
-    while kill -0 "$PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    kill -KILL "$PID" 2>/dev/null
-    wait "$PID" 2>/dev/null
-}
 trap 'kill -KILL "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 for doc in README.md doc/capmatch-serve.1; do
     serve
     if [ -z "$PORT" ]; then not_ok "$doc: server starts" "$(cat "$TMP/serve.log")"; continue; fi
     python3 tests/cli/readme_examples.py "$doc" "$CAPMATCH" --curl 127.0.0.1:8080 "127.0.0.1:$PORT"
-    stop
+    serve_stop "$PID"
 done

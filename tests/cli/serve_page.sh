@@ -43,6 +43,9 @@ if [ "$rules" -gt 0 ] && [ "$rules" -eq "$shown" ]; then ok "every rule's contri
 reason=$(jq -r '.results[0].explain[0].reason' "$TMP/api.json" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
 if grep -qF -- "$reason" "$TMP/dom.html"; then ok "the reasons are shown"; else
     not_ok "the reasons are shown" "no '$reason'"; fi
+name=$(jq -r '.results[0] | "1. \(.region_name) (\(.region), \(.region_country))"' "$TMP/api.json")
+if grep -qF -- "$name" "$TMP/dom.html"; then ok "the regions are named: $name"; else
+    not_ok "the regions are named" "no '$name'"; fi
 if grep -q 'id="status">10 regions, policy default' "$TMP/dom.html"; then ok "the status line"; else
     not_ok "the status line" "$(grep -o 'id="status">[^<]*' "$TMP/dom.html")"; fi
 

@@ -6,17 +6,20 @@
  *       "result: wall_s=W maxrss_kb=M status=S" (wall clock time and the
  *       child's peak resident memory, from wait4), exit with its status.
  *
- *   bench_assign totals FILE.csv
- *       Read a CSV written by capmatch assign --format csv and print
+ *   bench_assign totals FILE.jsonl
+ *       Read the JSON Lines written by capmatch assign --format jsonl (the
+ *       result format capmatch.result/1: scores at full precision) and print
  *       "result: pairs=N total=T blocking=B enterprises=E regions=R": the
- *       rows, the sum of their scores, the blocking pairs the tool reported,
- *       and the distinct enterprises and regions assigned.
+ *       rows, the sum of their scores, the blocking pairs the tool reported
+ *       (its totals line), and the distinct enterprises and regions assigned.
  *
- * Uses no part of capmatch: it measures the command from outside.
+ * Uses no part of capmatch: it measures the command from outside (jansson
+ * reads the lines).
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,31 +121,23 @@ static int totals(const char *path)
     size_t cap = 0;
     long pairs = 0, blocking = -1;
     double total = 0;
-    int header = 0;
     set es = { 0 }, rs = { 0 };
     while (getline(&line, &cap, f) > 0) {
-        if (line[0] == '#') {
-            const char *b = strstr(line, "blocking pairs: ");
-            if (b)
-                blocking = atol(b + 16);
-            continue;
+        json_t *j = json_loads(line, 0, NULL);
+        json_t *t = json_object_get(j, "totals");
+        const char *e = json_string_value(json_object_get(j, "enterprise"));
+        const char *r = json_string_value(json_object_get(j, "region"));
+        if (t)
+            blocking = (long)json_integer_value(json_object_get(t, "blocking_pairs"));
+        if (e && r) {
+            total += json_number_value(json_object_get(j, "score"));
+            pairs++;
+            if (set_add(&es, e) < 0 || set_add(&rs, r) < 0) {
+                fprintf(stderr, "bench_assign: out of memory\n");
+                return 1;
+            }
         }
-        if (!header) {
-            header = 1;
-            continue;
-        }
-        /* enterprise,region,score,... (ids have no commas) */
-        char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-        if (c2 == NULL)
-            continue;
-        *c1 = '\0';
-        *c2 = '\0';
-        total += strtod(c2 + 1, NULL);
-        pairs++;
-        if (set_add(&es, line) < 0 || set_add(&rs, c1 + 1) < 0) {
-            fprintf(stderr, "bench_assign: out of memory\n");
-            return 1;
-        }
+        json_decref(j);
     }
     free(line);
     fclose(f);
@@ -160,6 +155,6 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "totals") == 0)
         return totals(argv[2]);
     fprintf(stderr, "usage: bench_assign measure -- COMMAND [ARGS...]\n"
-                    "       bench_assign totals FILE.csv\n");
+                    "       bench_assign totals FILE.jsonl\n");
     return 64;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "strpool.h"
+#include "alloc.h"
 
 static void test_intern_identity(void **state)
 {
@@ -79,12 +80,50 @@ static void test_rollback(void **state)
     cmi_strpool_free(&p);
 }
 
+/* Room reserved ahead keeps every string (a large reserve takes a new
+ * block and copies only the bytes in use), small and large. */
+static void test_reserve_keeps_strings(void **state)
+{
+    (void)state;
+    strpool p;
+    assert_int_equal(cmi_strpool_init(&p), 0);
+    str_ref a, b, c;
+    assert_int_equal(cmi_strpool_intern(&p, "alpha", 5, &a), 0);
+    assert_int_equal(cmi_strpool_reserve(&p, 100, 10), 0);           /* small */
+    assert_int_equal(cmi_strpool_intern(&p, "beta", 4, &b), 0);
+    assert_int_equal(cmi_strpool_reserve(&p, (size_t)64 << 20, 1000), 0);   /* large */
+    assert_true(p.cap >= p.len + ((size_t)64 << 20));
+    assert_string_equal(strpool_get(&p, a), "alpha");
+    assert_string_equal(strpool_get(&p, b), "beta");
+    str_ref again;
+    assert_int_equal(cmi_strpool_intern(&p, "alpha", 5, &again), 0);
+    assert_int_equal(again, a);
+    assert_int_equal(cmi_strpool_intern(&p, "gamma", 5, &c), 0);
+    assert_string_equal(strpool_get(&p, c), "gamma");
+    cmi_strpool_free(&p);
+
+    /* cm_reserve: the used elements move, the capacity is what was asked */
+    size_t cap = 4;
+    uint32_t *v = cm_malloc(cap * sizeof *v);
+    assert_non_null(v);
+    for (uint32_t i = 0; i < 4; i++)
+        v[i] = i * 7;
+    assert_int_equal(cm_reserve((void **)&v, &cap, 3, (size_t)2 << 20, sizeof *v), 0);
+    assert_int_equal(cap, (size_t)2 << 20);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(v[i], i * 7);
+    assert_int_equal(cm_reserve((void **)&v, &cap, 3, 8, sizeof *v), 0);   /* no smaller */
+    assert_int_equal(cap, (size_t)2 << 20);
+    cm_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intern_identity),
         cmocka_unit_test(test_many_and_rehash),
         cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_reserve_keeps_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
