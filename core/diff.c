@@ -249,6 +249,10 @@ CM_API cm_status cm_diff_load_file(cm_diff *d, int which, const char *path)
             json_decref(o);
             continue;
         }
+        if (json_object_get(o, "totals") || json_object_get(o, "unassigned")) {
+            json_decref(o);       /* the closing counts of a run, not a pair */
+            continue;
+        }
         if (!meta) {
             st = cmi_err_set(CM_EINPUT, "%s:%lu: expected the meta line of capmatch match "
                              "--format jsonl first, found a row", path, line + 1);
