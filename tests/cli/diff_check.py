@@ -19,6 +19,8 @@ def rows(path):
             if "meta" in d:
                 by = d["meta"]["by"]
                 continue
+            if "enterprise" not in d:
+                continue        # the closing totals
             score = d["region_score"] if by == "region" else d["score"]
             out[(d["enterprise"], d["region"])] = (d["rank"], score)
     return out
