@@ -122,6 +122,9 @@ def explain(rp, ep):
     if p.returncode not in (0, 1):
         return None
     d = json.loads(p.stdout)
+    if "results" in d:      # the result format: the pair is the one row
+        x = d["results"][0]
+        return x["score"], x.get("rank"), p.returncode == 1
     return d["score"], d["sensitivity"]["rank"], p.returncode == 1
 
 
