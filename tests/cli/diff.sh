@@ -34,11 +34,13 @@ for by in enterprise region; do
         --format json -o "$TMP/d-$by.json"
     expect_status "diff --by $by: one weight changed exits 1" 1
     python3 tests/cli/diff_check.py "$TMP/a-$by.jsonl" "$TMP/b-$by.jsonl" "$TMP/d-$by.json" \
-        "diff --by $by of two policies: exactly the pairs two match runs differ in"
+        "diff --by $by of two policies: exactly the pairs two match runs differ in" ||
+    not_ok "the check script ran to its end" "exit status $?"
     run "$CAPMATCH" diff "$TMP/a-$by.jsonl" "$TMP/b-$by.jsonl" --format json -o "$TMP/f-$by.json"
     expect_status "diff --by $by of two result files exits 1" 1
     python3 tests/cli/diff_check.py "$TMP/a-$by.jsonl" "$TMP/b-$by.jsonl" "$TMP/f-$by.json" \
-        "diff --by $by of two result files: exactly the pairs they differ in"
+        "diff --by $by of two result files: exactly the pairs they differ in" ||
+    not_ok "the check script ran to its end" "exit status $?"
 done
 run "$CAPMATCH" diff $R --policy rules/default.lua --policy "$TMP/pol/b.lua" $RP --top 4
 expect_grep "diff table: the summary" out "entered"
@@ -61,7 +63,8 @@ run "$CAPMATCH" diff --regions examples/data/regions.json --regions "$TMP/region
     --enterprises examples/data/enterprises.json --policy rules/default.lua --format json -o "$TMP/d-data.json"
 expect_status "diff of two regions files exits 1" 1
 python3 tests/cli/diff_check.py "$TMP/a-data.jsonl" "$TMP/b-data.jsonl" "$TMP/d-data.json" \
-    "diff of two regions files: exactly the pairs two match runs differ in"
+    "diff of two regions files: exactly the pairs two match runs differ in" ||
+    not_ok "the check script ran to its end" "exit status $?"
 if python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -11,13 +11,16 @@ W="--regions $D/regions.json --enterprises $D/enterprises.json --policy rules/de
 
 # the pair is 5th of cn-xian-textile-machinery's 5 regions; the target is 3rd
 python3 tests/cli/whatif_check.py "$CAPMATCH" rules/default.lua $D/regions.json $D/enterprises.json \
-    cn-xian-textile-machinery my-johor rank=3 "$TMP"
+    cn-xian-textile-machinery my-johor rank=3 "$TMP" ||
+    not_ok "the check script ran to its end" "exit status $?"
 # a vetoed pair, target pass, combinations allowed: every answer checked
 python3 tests/cli/whatif_check.py "$CAPMATCH" rules/default.lua $D/regions.json $D/enterprises.json \
-    cn-changzhou-loom-works my-johor pass "$TMP" --no-brute-force 2
+    cn-changzhou-loom-works my-johor pass "$TMP" --no-brute-force 2 ||
+    not_ok "the check script ran to its end" "exit status $?"
 # combinations of two for a rank single changes cannot reach
 python3 tests/cli/whatif_check.py "$CAPMATCH" rules/default.lua $D/regions.json $D/enterprises.json \
-    cn-xian-textile-machinery th-rayong rank=2 "$TMP" --no-brute-force 2
+    cn-xian-textile-machinery th-rayong rank=2 "$TMP" --no-brute-force 2 ||
+    not_ok "the check script ran to its end" "exit status $?"
 
 # fixed fields: neither the ones given nor id, name, country ever change
 run "$CAPMATCH" whatif $W --enterprise cn-xian-textile-machinery --region my-johor --target rank=3 \
