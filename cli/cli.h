@@ -30,6 +30,7 @@ extern const command cmd_validate, cmd_stats, cmd_match, cmd_explain, cmd_check,
 extern const command cmd_fetch, cmd_feeds;
 extern const command cmd_assign, cmd_schedule, cmd_mcda, cmd_schema;
 extern const command cmd_serve, cmd_merge;
+extern const command cmd_whatif, cmd_diff;
 
 /* capmatch match --feeds FILE [--refresh]: load the cached snapshots of the
  * feeds of FILE into e (fetching them first with refresh), in the order of

@@ -90,10 +90,10 @@ typedef struct change {
 } change;
 
 enum endpoint { EP_MATCH, EP_EXPLAIN, EP_PROFILES, EP_RELOAD, EP_HEALTH, EP_READY, EP_METRICS,
-                EP_OPENAPI, EP_PAGE, EP_OTHER, EP_COUNT };
+                EP_OPENAPI, EP_PAGE, EP_WHATIF, EP_OTHER, EP_COUNT };
 static const char *const ep_names[EP_COUNT] = { "match", "explain", "profiles", "reload",
                                                 "health", "ready", "metrics", "openapi", "page",
-                                                "other" };
+                                                "whatif", "other" };
 
 /* doc/openapi.json and cli/serve_page.html, compiled in (the Makefile makes
  * openapi_json.c and serve_page.c) */
@@ -874,6 +874,123 @@ static void do_explain(request *r)
     json_decref(j);
 }
 
+/* POST /v1/whatif {"enterprise": ID, "region": ID, "target", "change", "max", "fixed",
+ * "limit", "budget"}: capmatch whatif's JSON under "whatif". Loaded ids only;
+ * the engine is changed during the call (exclusive use of the snapshot). */
+static void do_whatif(request *r)
+{
+    json_t *j;
+    if (parse_body(r, &j) < 0)
+        return;
+    cm_whatif_options wo;
+    cm_whatif_options_init(&wo);
+    wo.max_answers = 10;
+    const char *eid = json_string_value(json_object_get(j, "enterprise"));
+    const char *rid = json_string_value(json_object_get(j, "region"));
+    json_t *t = json_object_get(j, "target"), *ch = json_object_get(j, "change");
+    json_t *mx = json_object_get(j, "max"), *lim = json_object_get(j, "limit");
+    json_t *bud = json_object_get(j, "budget"), *fx = json_object_get(j, "fixed");
+    const char *ts = json_string_value(t), *cs = json_string_value(ch);
+    const char **fixed = NULL;
+    int nfixed = 0;
+    char *end;
+    const char *bad = NULL, *why = NULL;
+    if (eid == NULL || rid == NULL) {
+        bad = eid ? "region" : "enterprise";
+        why = "give enterprise and region, each the id of a loaded profile";
+    } else if (t && !(ts && (strcmp(ts, "rank") == 0 || strcmp(ts, "pass") == 0 ||
+                             strncmp(ts, "rank=", 5) == 0 || strncmp(ts, "score=", 6) == 0))) {
+        bad = "target";
+        why = "target: expected \"rank\", \"rank=K\", \"pass\" or \"score=X\"";
+    } else if (ch && !(cs && (strcmp(cs, "enterprise") == 0 || strcmp(cs, "region") == 0 ||
+                              strcmp(cs, "both") == 0))) {
+        bad = "change";
+        why = "change: expected \"enterprise\", \"region\" or \"both\"";
+    } else if (mx && !(json_is_integer(mx) && json_integer_value(mx) >= 1 &&
+                       json_integer_value(mx) <= 4)) {
+        bad = "max";
+        why = "max: expected a whole number from 1 to 4";
+    } else if (lim && !(json_is_integer(lim) && json_integer_value(lim) >= 0 &&
+                        json_integer_value(lim) <= 1000)) {
+        bad = "limit";
+        why = "limit: expected a whole number from 0 to 1000";
+    } else if (bud && !(json_is_integer(bud) && json_integer_value(bud) >= 1 &&
+                        json_integer_value(bud) <= 20000)) {
+        bad = "budget";
+        why = "budget: expected a whole number from 1 to 20000";
+    } else if (fx && !json_is_array(fx)) {
+        bad = "fixed";
+        why = "fixed: expected a list of \"side.field\" strings";
+    }
+    if (bad == NULL && ts) {
+        if (strncmp(ts, "rank=", 5) == 0) {
+            long k = strtol(ts + 5, &end, 10);
+            if (ts[5] == '\0' || *end || k < 1 || k > 100000) {
+                bad = "target";
+                why = "target: rank=K needs K from 1 to 100000";
+            }
+            wo.rank = (size_t)k;
+        } else if (strncmp(ts, "score=", 6) == 0) {
+            double v = strtod(ts + 6, &end);
+            if (ts[6] == '\0' || *end || !(v >= 0 && v <= 1)) {
+                bad = "target";
+                why = "target: score=X needs X in [0, 1]";
+            }
+            wo.target = CM_WHATIF_SCORE;
+            wo.score = v;
+        } else if (strcmp(ts, "pass") == 0) {
+            wo.target = CM_WHATIF_PASS;
+        }
+    }
+    for (size_t i = 0; bad == NULL && i < json_array_size(fx); i++) {
+        const char *f = json_string_value(json_array_get(fx, i));
+        if (f == NULL) {
+            bad = "fixed";
+            why = "fixed: expected a list of \"side.field\" strings";
+        } else {
+            arg_push(&fixed, &nfixed, f);
+        }
+    }
+    if (bad) {
+        fail(r->rs, 400, bad, NULL, "%s", why);
+        free(fixed);
+        json_decref(j);
+        return;
+    }
+    if (cs)
+        wo.sides = strcmp(cs, "enterprise") == 0 ? CM_WHATIF_ENTERPRISE
+                   : strcmp(cs, "region") == 0   ? CM_WHATIF_REGION
+                                                 : CM_WHATIF_ENTERPRISE | CM_WHATIF_REGION;
+    if (mx)
+        wo.max_changes = (unsigned)json_integer_value(mx);
+    if (lim)
+        wo.max_answers = (size_t)json_integer_value(lim);
+    wo.budget = bud ? (size_t)json_integer_value(bud) : 2000;
+    wo.fixed = fixed;
+    cm_engine *e;
+    cm_policy *p = cm_snapshot_lock(r->snap, 1, &e);
+    cm_whatif *w = NULL;
+    cm_status s = cm_whatif_run(e, p, eid, rid, &wo, &w);
+    if (s != CM_OK)
+        result_failed(r, s, cm_engine_errmsg(e), NULL);
+    cm_snapshot_unlock(r->snap, p);
+    if (s == CM_OK) {
+        body b;
+        FILE *f = body_open(&b);
+        if (f) {
+            fputs("{\"meta\":", f);
+            meta(f, r->snap);
+            fputs(",\"whatif\":", f);
+            cm_whatif_write(w, 1, file_sink, f);
+            fputs("}\n", f);
+        }
+        body_give(&b, r->rs, 200);
+    }
+    cm_whatif_free(w);
+    free(fixed);
+    json_decref(j);
+}
+
 /* ---- profiles ------------------------------------------------------------------------ */
 
 static const char *const region_fields[] = {
@@ -1250,6 +1367,10 @@ static void route(request *r)
         r->ep = EP_EXPLAIN;
         if (method_is(r, "POST") && check_auth(r, 1) == 0)
             do_explain(r);
+    } else if (strcmp(path, "/v1/whatif") == 0) {
+        r->ep = EP_WHATIF;
+        if (method_is(r, "POST") && check_auth(r, 1) == 0)
+            do_whatif(r);
     } else if (strcmp(path, "/v1/reload") == 0) {
         r->ep = EP_RELOAD;
         if (method_is(r, "POST") && check_auth(r, 2) == 0)
@@ -1367,6 +1488,7 @@ static void refused(const http_request *rq, int status, void *ud)
     const char *p = http_path(rq);
     enum endpoint ep = strcmp(p, "/v1/match") == 0     ? EP_MATCH
                        : strcmp(p, "/v1/explain") == 0 ? EP_EXPLAIN
+                       : strcmp(p, "/v1/whatif") == 0 ? EP_WHATIF
                        : strncmp(p, "/v1/profiles/", 13) == 0 ? EP_PROFILES
                                                             : EP_OTHER;
     count(sv, ep, status, secs, 0);

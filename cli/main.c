@@ -12,6 +12,8 @@ static const command *const commands[] = {
     &cmd_stats,
     &cmd_match,
     &cmd_explain,
+    &cmd_whatif,
+    &cmd_diff,
     &cmd_merge,
     &cmd_check,
     &cmd_test,

@@ -47,7 +47,30 @@ CM_API void cm_report_free(cm_report *r)
     cm_free(r->rows);
     cm_free(r->left);
     cm_free(r->meta);
+    cm_free(r->diff_html);
     cm_free(r);
+}
+
+static int buf_sink(const char *data, size_t len, void *ud)
+{
+    textbuf *b = ud;
+    cmi_buf_put(b, data, len);
+    return b->nomem;
+}
+
+CM_API cm_status cm_report_add_diff(cm_report *r, const cm_diff *d)
+{
+    if (r == NULL || d == NULL)
+        return cmi_err_set(CM_EUSAGE, "cm_report: a report and its arguments are needed");
+    textbuf b = BUF_INIT;
+    cm_status s = cm_diff_write(d, CM_DIFF_HTML, buf_sink, &b);
+    if (s != CM_OK) {
+        cmi_buf_free(&b);
+        return s;
+    }
+    cm_free(r->diff_html);
+    r->diff_html = b.s ? b.s : cm_strdup("");
+    return r->diff_html ? CM_OK : cmi_err_set(CM_ENOMEM, "out of memory while making the report");
 }
 
 static int intern(cm_report *r, const char *s, str_ref *out)
@@ -689,6 +712,11 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
         card(&o, "places-used", key, v);
     }
     puts_(&o, "</div>\n");
+
+    if (r->diff_html) {
+        puts_(&o, "<h2 id=\"changes\">What changed</h2>\n");
+        puts_(&o, r->diff_html);
+    }
 
     puts_(&o, "<h2>Charts</h2>\n<div class=\"charts\">\n<div class=\"chart\"><h3>Pairs by country "
               "(enterprise's country down, region's across)</h3>\n");

@@ -33,6 +33,7 @@ struct cm_report {
     size_t nrows, caprows;
     report_left *left;
     size_t nleft, capleft;
+    char *diff_html;          /* the "What changed" section (cm_report_add_diff), or NULL */
     str_ref *meta;            /* key, value, key, value ... */
     size_t nmeta, capmeta;
 };

@@ -493,6 +493,176 @@ CM_API cm_status cm_explain_profiles(cm_engine *e, cm_policy *p, const char *ent
                                      const char *region, const char *region_json,
                                      size_t region_len, cm_diags *diags, cm_result **out);
 
+/* ---- what if: counterfactual explanations --------------------------------------
+ * The smallest changes to an enterprise's and/or a region's profile that
+ * would make their pair pass every filter, reach a rank in the enterprise's
+ * list, or reach a score. Changes are drawn from the schema: an item added
+ * to or removed from a list field (words of its vocabulary; ISIC codes,
+ * countries, languages, resources and places seen in the loaded profiles),
+ * a boolean set, a number field moved just across a value where the pair's
+ * verdicts, rule scores or rank change (found by probing the real policy:
+ * a grid around the value, the numbers written in the policy's files, then
+ * bisection to the exact integer, or to the roundest number, at the edge).
+ * Never changed: id, name and country, subdivision, location, sector (the
+ * primary), currencies, description, attrs, and every field named in fixed. Every candidate is
+ * scored through the policy on the engine (the profile put in place of the
+ * loaded one), so each answer is true of the policy, not an estimate.
+ * Single changes are tried exhaustively; combinations of up to max_changes
+ * best first (the singles that bring the pair closest first), within a
+ * budget of evaluations. An answer is minimal: no part of it reaches the
+ * target alone. Answers come smallest first, then best result first.
+ * Thread safety: as cm_match_profile (the engine is changed during the call
+ * and holds the same profiles in the same places when it returns; as with
+ * cm_engine_put_profile, its strings may have moved: the ids of results
+ * made before the call must not be read after it). */
+typedef enum cm_whatif_target {
+    CM_WHATIF_RANK = 0,           /* rank <= rank (0: the policy's top) */
+    CM_WHATIF_PASS = 1,           /* pass every filter */
+    CM_WHATIF_SCORE = 2           /* pass and score >= score */
+} cm_whatif_target;
+
+enum { CM_WHATIF_ENTERPRISE = 1, CM_WHATIF_REGION = 2 };   /* cm_whatif_options.sides */
+
+typedef struct cm_whatif_options {
+    cm_whatif_target target;
+    size_t rank;                  /* CM_WHATIF_RANK: 0 the policy's top */
+    double score;                 /* CM_WHATIF_SCORE */
+    unsigned sides;               /* CM_WHATIF_ENTERPRISE | CM_WHATIF_REGION (default both) */
+    unsigned max_changes;         /* changes per answer; 0: 2 */
+    const char *const *fixed;     /* "enterprise.employees", "region.needs", NULL-ended
+                                     (id, name and country are always fixed) */
+    size_t max_answers;           /* kept; 0: every one found */
+    size_t budget;                /* evaluations of combinations; 0: 2000 */
+} cm_whatif_options;
+
+typedef enum cm_change_op {
+    CM_CHANGE_ADD = 1,            /* item added to a list */
+    CM_CHANGE_REMOVE = 2,         /* item taken out of a list */
+    CM_CHANGE_SET = 3             /* a number or a boolean set */
+} cm_change_op;
+
+typedef struct cm_change {
+    cm_kind side;                 /* whose profile */
+    const char *field;            /* schema path: "target_countries", "employees" */
+    cm_change_op op;
+    const char *value;            /* the item, or the new value as JSON text */
+    const char *old;              /* SET: the value before as JSON text, or NULL (absent) */
+    const char *text;             /* "enterprise.target_countries += PH" */
+} cm_change;
+
+typedef struct cm_whatif_move {   /* a rule or filter that moved */
+    const char *name;
+    int filter;                   /* 1: a filter (before/after 1 pass, 0 veto) */
+    int region_side;              /* a rule of the region's view */
+    double before, after;         /* scores (or verdicts) */
+    double contribution_before, contribution_after;
+    const char *reason;           /* the reason after the change */
+} cm_whatif_move;
+
+typedef struct cm_whatif_answer {
+    size_t nchanges;
+    const cm_change *changes;
+    double score, region_score;
+    unsigned rank;                /* in the enterprise's list; 0 when not ranked */
+    int vetoed;
+    size_t nmoves;
+    const cm_whatif_move *moves;  /* by how much they moved, most first */
+} cm_whatif_answer;
+
+typedef struct cm_whatif cm_whatif;
+
+CM_API void cm_whatif_options_init(cm_whatif_options *o);
+/* CM_ENOTFOUND for an unknown id, CM_EUSAGE for a bad option (a fixed path
+ * that is no field), CM_EINPUT for a rule error. */
+CM_API cm_status cm_whatif_run(cm_engine *e, cm_policy *p, const char *enterprise,
+                               const char *region, const cm_whatif_options *o,
+                               cm_whatif **out);
+CM_API void cm_whatif_free(cm_whatif *w);
+/* The pair as it is (no changes), the target as a text ("rank <= 5"), and
+ * whether the pair already meets it. */
+CM_API const cm_whatif_answer *cm_whatif_now(const cm_whatif *w);
+CM_API const char *cm_whatif_target_text(const cm_whatif *w);
+CM_API int cm_whatif_met(const cm_whatif *w);
+CM_API size_t cm_whatif_count(const cm_whatif *w);
+CM_API const cm_whatif_answer *cm_whatif_answer_at(const cm_whatif *w, size_t i);
+/* Single changes tried, evaluations in all, and whether the search of
+ * combinations stopped at the budget. */
+CM_API size_t cm_whatif_candidates(const cm_whatif *w);
+CM_API size_t cm_whatif_evaluations(const cm_whatif *w);
+CM_API int cm_whatif_exhausted(const cm_whatif *w);
+/* The answers as text (as capmatch whatif prints them) or as one JSON
+ * object (json 1). */
+CM_API cm_status cm_whatif_write(const cm_whatif *w, int json, cm_write_fn fn, void *ud);
+
+/* ---- diff: what changed between two rankings -----------------------------------
+ * Two match results made the same way (--by, --top) from two policies or two
+ * data sets, or two files of capmatch match --format jsonl: which pairs
+ * entered or left a profile's top k, which moved rank, which kept their rank
+ * with another score, and the rules whose contributions changed (matched by
+ * name), with the reasons before and after. Side 0 is before, side 1 after.
+ * The cost is a sort of each side's rows and a merge; pairs one side did not
+ * keep can be traced through that side's policy (cm_diff_explain_missing),
+ * one cm_explain_pair per such pair. Pairs are listed by the ranked side's
+ * id, then the partner's. */
+typedef struct cm_diff cm_diff;
+
+typedef enum cm_diff_kind {
+    CM_DIFF_ENTERED = 1,          /* in the after top k only */
+    CM_DIFF_LEFT = 2,             /* in the before top k only */
+    CM_DIFF_MOVED = 3,            /* in both, at another rank */
+    CM_DIFF_RESCORED = 4          /* in both, same rank, another score */
+} cm_diff_kind;
+
+typedef struct cm_diff_rule {
+    const char *rule;
+    double score_before, score_after;             /* NaN: no such rule, or not known */
+    double contribution_before, contribution_after;
+    const char *reason_before, *reason_after;     /* or NULL */
+} cm_diff_rule;
+
+typedef struct cm_diff_pair {
+    cm_diff_kind kind;
+    const char *enterprise, *region;
+    unsigned rank_before, rank_after;             /* 0: not in that top k */
+    double score_before, score_after;             /* of the ranked side; NaN: not known */
+    int vetoed_before, vetoed_after;              /* traced, and a filter vetoed it */
+    size_t nrules;
+    const cm_diff_rule *rules;                    /* largest change of contribution first */
+} cm_diff_pair;
+
+typedef struct cm_diff_totals {
+    size_t pairs_before, pairs_after;
+    size_t entered, left, moved, rescored;
+    size_t profiles, profiles_changed;            /* of the ranked side, in either result */
+    cm_kind by;
+    size_t top;
+} cm_diff_totals;
+
+enum { CM_DIFF_TEXT = 0, CM_DIFF_JSON = 1, CM_DIFF_HTML = 2 };   /* cm_diff_write formats */
+
+CM_API cm_diff *cm_diff_new(void);
+CM_API void cm_diff_free(cm_diff *d);
+/* A side from a result (explain kept for the rules); by and top as it was
+ * made; name (may be NULL) says what it is in the output. */
+CM_API cm_status cm_diff_add_result(cm_diff *d, int which, const cm_result *r, cm_kind by,
+                                    size_t top, const char *name);
+/* A side from a file of capmatch match --format jsonl (CM_EINPUT naming
+ * the file and line for anything else). */
+CM_API cm_status cm_diff_load_file(cm_diff *d, int which, const char *path);
+/* Compare; CM_EINPUT when the sides were not made the same way (--by, --top). */
+CM_API cm_status cm_diff_compute(cm_diff *d);
+/* Trace the pairs that side `which` did not keep through e and p (that
+ * side's engine and policy), for their score and rules there. */
+CM_API cm_status cm_diff_explain_missing(cm_diff *d, int which, cm_engine *e, cm_policy *p);
+CM_API size_t cm_diff_count(const cm_diff *d);
+CM_API const cm_diff_pair *cm_diff_pair_at(const cm_diff *d, size_t i);
+CM_API void cm_diff_summary(const cm_diff *d, cm_diff_totals *t);
+/* 1 when any pair entered, left, moved or changed score. */
+CM_API int cm_diff_changed(const cm_diff *d);
+/* A summary, then the details: CM_DIFF_TEXT, CM_DIFF_JSON or CM_DIFF_HTML
+ * (a fragment: the section cm_report_add_diff puts in a report). */
+CM_API cm_status cm_diff_write(const cm_diff *d, int format, cm_write_fn fn, void *ud);
+
 /* ---- snapshots ----------------------------------------------------------------
  * For a long-running service: an engine and the policies loaded for it, held
  * together and counted. Readers take the current snapshot for the length of
@@ -1023,6 +1193,8 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id,
 /* A provenance line (policy, input files and hashes, options ...). */
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value);
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud);
+/* A section "What changed" (after the totals) from a computed diff. */
+CM_API cm_status cm_report_add_diff(cm_report *r, const cm_diff *d);
 
 /* ---- feeds ----
  * Feeds pull profiles from other systems (http, https or file URLs) into a

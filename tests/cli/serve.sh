@@ -139,6 +139,25 @@ if [ "$CODE" = 200 ] && [ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"; the
 req POST /v1/explain "{\"enterprise\":$VIS,\"region\":\"ph-catanduanes\"}"
 expect_code "POST /v1/explain: a visitor, named" 200 '.format == "capmatch.result/1" and .results[0].enterprise == "visitor-1" and .results[0].enterprise_name == "Loom maker" and .results[0].region == "ph-catanduanes" and .results[0].region_name == "Catanduanes" and (.results[0].explain | length) > 0'
 
+# whatif: the same answers as capmatch whatif --format json, under "whatif"
+"$CAPMATCH" whatif --regions "$R" --enterprises "$E" --policy "$TMP/policy.lua" \
+    --enterprise cn-xian-textile-machinery --region my-johor --target rank=3 --max 1 --format json \
+    2>/dev/null | jq -c . >"$TMP/want"
+req POST /v1/whatif '{"enterprise":"cn-xian-textile-machinery","region":"my-johor","target":"rank=3","max":1}'
+jq -c '.whatif' "$TMP/out" >"$TMP/got" 2>/dev/null
+if [ "$CODE" = 200 ] && [ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"; then
+    ok "POST /v1/whatif: capmatch whatif's answers"; else
+    not_ok "POST /v1/whatif: capmatch whatif's answers" "status $CODE" \
+        "$(diff "$TMP/want" "$TMP/got" | head -c 600)"; fi
+req POST /v1/whatif '{"enterprise":"cn-xian-textile-machinery","region":"my-johor","target":"top"}'
+expect_error "POST /v1/whatif: a bad target (400)" 400 '.error.field == "target"'
+req POST /v1/whatif '{"enterprise":"nobody","region":"my-johor"}'
+expect_error "POST /v1/whatif: an unknown id (404)" 404 '(.error.message | contains("nobody"))'
+req POST /v1/whatif '{"region":"my-johor"}'
+expect_error "POST /v1/whatif: no enterprise (400)" 400 '.error.field == "enterprise"'
+req POST /v1/match '{"enterprise":"cn-xian-textile-machinery"}'
+expect_code "POST /v1/whatif left the engine as it was" 200 '(.results | length) > 0'
+
 # ---- errors ------------------------------------------------------------------------------
 req POST /v1/match '{"enterprise": '
 expect_error "400: malformed JSON, with line and column" 400 '(.error.message | startswith("request body:1:"))'
