@@ -55,7 +55,7 @@ LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/
                 core/policy_state.c core/memo.c core/scorer.c core/stats.c core/diversify.c \
                 core/match.c core/visit.c core/snapshot.c core/sensitivity.c core/policy_test.c \
                 core/policy_lint.c
-LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/report.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/event.c core/report.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c \
