@@ -36,6 +36,9 @@ typedef struct assign_args {
     int nsessions;
     cm_schedule_options so;
     const char *agendas;
+    const char *availability, *requests, *lock, *table_names, *tz;
+    const char **breaks;
+    int nbreaks;
 } assign_args;
 
 static const char assign_usage[] =
@@ -89,6 +92,17 @@ static const char schedule_usage[] =
     "  --meeting-minutes M    length of a meeting (default 20)\n"
     "  --break-minutes B      between two meetings (default 0)\n"
     "  --tables T             meetings at once (default unlimited)\n"
+    "  --table-names FILE     the tables by name (CSV name[,room] or JSON), table 1\n"
+    "                         first; as many tables as names\n"
+    "  --availability FILE    when participants are there (CSV id,from,to[,kind] or\n"
+    "                         JSON); others are there all the time (needs --slots)\n"
+    "  --requests FILE        meeting requests (CSV enterprise,region,status or JSON):\n"
+    "                         requested, accepted or must (placed first; exit 1 when\n"
+    "                         one cannot be), declined or never (never placed)\n"
+    "  --lock FILE            meetings of an earlier schedule (its CSV or JSON) kept\n"
+    "                         at their time and table (needs --slots)\n"
+    "  --breaks LIST          START/END,...: no meeting then (2026-05-20T10:30/11:00)\n"
+    "  --tz ZONE              the event's time zone in the .ics files (Asia/Manila)\n"
     "  --regions FILE, --enterprises FILE   profiles, for names in agendas\n"
     "  --agendas DIR          write DIR/enterprises/ID.csv and .ics, DIR/regions/...\n"
     "                         (DTSTAMP from SOURCE_DATE_EPOCH when set)\n"
@@ -106,6 +120,19 @@ static long number(const char *prog, const char *opt, const char *s, long lo, lo
     if (errno || *end || end == s || v < lo || v > hi)
         die_usage(prog, "%s must be a number from %ld to %ld, not '%s'", opt, lo, hi, s);
     return v;
+}
+
+/* A comma-separated list into list, split in place (the argument belongs
+ * to argv). */
+static void split_push(const char ***list, int *n, char *arg)
+{
+    for (char *s = arg, *c; s; s = c) {
+        c = strchr(s, ',');
+        if (c)
+            *c++ = '\0';
+        if (*s)
+            arg_push(list, n, s);
+    }
 }
 
 static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
@@ -133,6 +160,12 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         { "break-minutes", required_argument, NULL, 19 },
         { "tables", required_argument, NULL, 20 },
         { "agendas", required_argument, NULL, 21 },
+        { "availability", required_argument, NULL, 22 },
+        { "requests", required_argument, NULL, 23 },
+        { "lock", required_argument, NULL, 24 },
+        { "table-names", required_argument, NULL, 25 },
+        { "breaks", required_argument, NULL, 26 },
+        { "tz", required_argument, NULL, 27 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -146,7 +179,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (sched && ((opt >= 3 && opt <= 4) || (opt >= 6 && opt <= 15)))
             die_usage(prog, "unknown option (that one is for capmatch assign)");
-        if (!sched && opt >= 16 && opt <= 21)
+        if (!sched && opt >= 16 && opt <= 27)
             die_usage(prog, "unknown option (that one is for capmatch schedule)");
         switch (opt) {
         case 1: arg_push(&a->regions, &a->nregions, optarg); break;
@@ -192,17 +225,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         case 13: a->explain = 1; break;
         case 14: a->threads = (int)number(prog, "--threads", optarg, 1, 256); break;
         case 15: a->rules_path = optarg; break;
-        case 16: {
-            /* split in place: the argument belongs to argv */
-            for (char *s = optarg, *c; s; s = c) {
-                c = strchr(s, ',');
-                if (c)
-                    *c++ = '\0';
-                if (*s)
-                    arg_push(&a->sessions, &a->nsessions, s);
-            }
-            break;
-        }
+        case 16: split_push(&a->sessions, &a->nsessions, optarg); break;
         case 17: a->so.slots = (unsigned)number(prog, "--slots", optarg, 1, 10000); break;
         case 18:
             a->so.meeting_minutes = (unsigned)number(prog, "--meeting-minutes", optarg, 1, 1440);
@@ -212,6 +235,12 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
             break;
         case 20: a->so.tables = (unsigned)number(prog, "--tables", optarg, 1, 1000000); break;
         case 21: a->agendas = optarg; break;
+        case 22: a->availability = optarg; break;
+        case 23: a->requests = optarg; break;
+        case 24: a->lock = optarg; break;
+        case 25: a->table_names = optarg; break;
+        case 26: split_push(&a->breaks, &a->nbreaks, optarg); break;
+        case 27: a->tz = optarg; break;
         case 'o': a->output = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
@@ -242,6 +271,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
             die_usage(prog, "give the session starts with --sessions, e.g. "
                             "--sessions 2026-05-20T09:00,2026-05-20T14:00");
         a->so.sessions = a->sessions;
+        a->so.tz = a->tz;
         return;
     }
     if (a->policy && a->pairs)
@@ -266,6 +296,7 @@ static void free_args(assign_args *a)
     free(a->enterprises);
     free(a->set);
     free(a->sessions);
+    free(a->breaks);
 }
 
 /* ---- loading ---- */
@@ -804,6 +835,18 @@ static void schedule_csv(FILE *f, const cm_schedule *s)
     }
 }
 
+/* What an event adds to a meeting, when there is something. */
+static void json_event_fields(FILE *f, const cm_meeting *m)
+{
+    const char *keys[] = { "table_name", "room", "status", "why" };
+    const char *vals[] = { m->table_name, m->room, m->status, m->unplaced ? NULL : m->why };
+    for (int i = 0; i < 4; i++)
+        if (vals[i]) {
+            fprintf(f, ",\"%s\":", keys[i]);
+            json_print_string(f, vals[i]);
+        }
+}
+
 static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
 {
     char b[32], hex[65];
@@ -818,9 +861,26 @@ static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
         json_print_string(f, a->sessions[i]);
     }
     fprintf(f, "],\"meeting_minutes\":%u,\"break_minutes\":%u,\"tables\":%u,"
-               "\"slots_used\":%u,\"slots_minimum\":%u,\"slots_available\":%u},\"meetings\":[",
+               "\"slots_used\":%u,\"slots_minimum\":%u,\"slots_available\":%u",
             a->so.meeting_minutes ? a->so.meeting_minutes : 20, a->so.break_minutes,
             a->so.tables, used, min, avail);
+    const char *files[][2] = { { "availability", a->availability }, { "requests", a->requests },
+                               { "lock", a->lock }, { "table_names", a->table_names },
+                               { "tz", a->tz } };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (files[i][1]) {
+            fprintf(f, ",\"%s\":", files[i][0]);
+            json_print_string(f, files[i][1]);
+        }
+    if (a->nbreaks) {
+        fputs(",\"breaks\":[", f);
+        for (int i = 0; i < a->nbreaks; i++) {
+            fputs(i ? "," : "", f);
+            json_print_string(f, a->breaks[i]);
+        }
+        fputc(']', f);
+    }
+    fputs("},\"meetings\":[", f);
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
         const cm_meeting *m = cm_schedule_meeting(s, i);
         fprintf(f, "%s\n{\"session\":%u,\"slot\":%u,\"start\":\"%s\",\"end\":\"%s\",\"table\":%u,"
@@ -829,7 +889,9 @@ static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
         json_print_string(f, m->enterprise);
         fputs(",\"region\":", f);
         json_print_string(f, m->region);
-        fprintf(f, ",\"score\":%s}", num_shortest(b, sizeof b, m->score));
+        fprintf(f, ",\"score\":%s", num_shortest(b, sizeof b, m->score));
+        json_event_fields(f, m);
+        fputc('}', f);
     }
     fputs("\n],\"unplaced\":[", f);
     for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
@@ -840,6 +902,7 @@ static void schedule_json(FILE *f, const cm_schedule *s, const assign_args *a)
         json_print_string(f, m->region);
         fprintf(f, ",\"score\":%s,\"reason\":", num_shortest(b, sizeof b, m->score));
         json_print_string(f, m->unplaced);
+        json_event_fields(f, m);
         fputc('}', f);
     }
     fputs("\n]}\n", f);
@@ -856,8 +919,11 @@ static void schedule_table(FILE *f, const cm_schedule *s, const assign_args *a)
             last_s = m->session;
             last_slot = m->slot;
         }
-        fprintf(f, "  table %-3u %-30s %-30s %.3f\n", m->table, m->enterprise, m->region,
-                m->score);
+        char tb[24];
+        snprintf(tb, sizeof tb, "table %u", m->table);
+        fprintf(f, "  %-10s %-30s %-30s %.3f%s%s\n", m->table_name ? m->table_name : tb,
+                m->enterprise, m->region, m->score, m->status ? "  " : "",
+                m->status ? m->status : "");
     }
     if (cm_schedule_unplaced_count(s)) {
         fprintf(f, "\nnot placed:\n");
@@ -906,7 +972,7 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
                 return -1;
             }
             char b[32];
-            fputs("start,end,session,slot,table,with,with_name,score\n", of.f);
+            fputs("start,end,session,slot,table,with,with_name,score,place,status,why\n", of.f);
             for (size_t j = 0; j < nm; j++) {
                 const cm_meeting *m = ms[j];
                 const char *with = side ? m->enterprise : m->region;
@@ -915,7 +981,25 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
                         m->table, with);
                 /* names are the only free text here */
                 csv_print_cell(of.f, wname);
-                fprintf(of.f, ",%s\n", num_shortest(b, sizeof b, m->score));
+                fprintf(of.f, ",%s,", num_shortest(b, sizeof b, m->score));
+                char place[24];
+                snprintf(place, sizeof place, "table %u", m->table);
+                if (m->table_name && m->room) {
+                    char *pl = malloc(strlen(m->table_name) + strlen(m->room) + 3);
+                    if (pl == NULL) {
+                        free(ms);
+                        out_close(&of, 1, "schedule");
+                        return -2;
+                    }
+                    sprintf(pl, "%s, %s", m->table_name, m->room);
+                    csv_print_cell(of.f, pl);
+                    free(pl);
+                } else {
+                    csv_print_cell(of.f, m->table_name ? m->table_name : place);
+                }
+                fprintf(of.f, ",%s,", m->status ? m->status : "");
+                csv_print_cell(of.f, m->why ? m->why : "");
+                fputc('\n', of.f);
             }
             free(ms);
             if (out_close(&of, 0, "schedule") < 0)
@@ -937,6 +1021,35 @@ static int write_agendas(const cm_schedule *s, const cm_engine *e, const char *d
     return 0;
 }
 
+/* The event's files and breaks, and the meetings they add to p; NULL when
+ * none is given; exits with a status on failure. */
+static cm_event *load_event(const assign_args *a, cm_pairs *p)
+{
+    if (!a->availability && !a->requests && !a->lock && !a->table_names && !a->nbreaks)
+        return NULL;
+    cm_event *ev = cm_event_new();
+    if (ev == NULL) {
+        fprintf(stderr, "capmatch schedule: out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    const struct { cm_event_file what; const char *path; } files[] = {
+        { CM_EVENT_TABLES, a->table_names }, { CM_EVENT_AVAILABILITY, a->availability },
+        { CM_EVENT_REQUESTS, a->requests }, { CM_EVENT_LOCK, a->lock } };
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < sizeof files / sizeof *files; i++)
+        if (files[i].path)
+            st = cm_event_load(ev, files[i].what, files[i].path);
+    for (int i = 0; st == CM_OK && i < a->nbreaks; i++)
+        st = cm_event_add_break(ev, a->breaks[i]);
+    if (st == CM_OK)
+        st = cm_event_add_pairs(ev, p);
+    if (st != CM_OK) {
+        fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
+        exit(st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
+    }
+    return ev;
+}
+
 static int run_schedule(int argc, char **argv)
 {
     assign_args a;
@@ -945,9 +1058,12 @@ static int run_schedule(int argc, char **argv)
     if (a.nregions || a.nenterprises)
         e = load_profiles(&a, "schedule");
     cm_pairs *p = load_pairs(a.pairs, e, a.load.opts.format, "schedule");
+    cm_event *ev = load_event(&a, p);
+    a.so.event = ev;
     cm_schedule *s = NULL;
     cm_status st = cm_schedule_make(p, &a.so, &s);
     if (st != CM_OK) {
+        cm_event_free(ev);
         fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
         cm_pairs_free(p);
         cm_engine_free(e);
@@ -955,6 +1071,20 @@ static int run_schedule(int argc, char **argv)
         return st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     int rc = cm_schedule_count(s) ? EXIT_OK : EXIT_NOMATCH;
+    size_t must = 0;
+    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
+        const cm_meeting *m = cm_schedule_unplaced(s, i);
+        if (m->status && (strcmp(m->status, "accepted") == 0 || strcmp(m->status, "must") == 0)) {
+            if (must++ < 5)
+                fprintf(stderr, "capmatch schedule: %s meeting of %s and %s not placed: %s\n",
+                        m->status, m->enterprise, m->region, m->unplaced);
+        }
+    }
+    if (must) {
+        fprintf(stderr, "capmatch schedule: %zu accepted or must-meet meeting%s could not be "
+                        "placed\n", must, must == 1 ? "" : "s");
+        rc = EXIT_NOMATCH;
+    }
     outfile of;
     if (out_open(&of, a.output, "schedule") < 0) {
         rc = EXIT_INPUT;
@@ -974,6 +1104,7 @@ static int run_schedule(int argc, char **argv)
             rc = k == -2 ? EXIT_INTERNAL : EXIT_INPUT;
     }
     cm_schedule_free(s);
+    cm_event_free(ev);
     cm_pairs_free(p);
     cm_engine_free(e);
     free_args(&a);

@@ -657,15 +657,18 @@ static int move_elsewhere(plan *x, uint32_t m, size_t not, int used_only)
     return 0;
 }
 
-/* Place meeting m in the first slot where it fits, or there after moving
- * the (unlocked) meetings in its way to other slots; 1 when placed. */
+/* Place meeting m in the first slot in use where it fits, else the first
+ * other one, else where it fits after moving the (unlocked) meetings in its
+ * way to other slots; 1 when placed. */
 static int place_one(plan *x, uint32_t m)
 {
-    for (size_t t = 0; t < x->k; t++)
-        if (fits(x, m, t)) {
-            put_at(x, m, t);
-            return 1;
-        }
+    /* a slot in use first (fewer slots), then the first free one */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t t = 0; t < x->k; t++)
+            if ((x->tused[t] != 0) == (pass == 0) && fits(x, m, t)) {
+                put_at(x, m, t);
+                return 1;
+            }
     uint32_t a = x->eu[m], b = x->ev[m];
     for (size_t t = 0; t < x->k; t++) {
         if (!OK_AT(x, a, t) || !OK_AT(x, b, t))
