@@ -729,6 +729,56 @@ static char *why_not(const plan *x, uint32_t m)
                        "%zu have every table taken", pre, both, busy, full);
 }
 
+/* The locked meetings (lockm: lock -> kept meeting) at their slot and
+ * table; a lock that cannot be kept is an error naming its line. */
+static cm_status place_locked(plan *x, cm_schedule *s, const uint32_t *lockm)
+{
+    const cm_event *ev = x->event;
+    size_t S = x->k;
+    for (size_t li = 0; li < ev->nlk; li++) {
+        uint32_t m = lockm[li];
+        if (m == NONE)
+            continue;
+        const ev_lock *l = &ev->lk[li];
+        size_t t = 0;
+        while (t < S && x->tstart[t] != l->start)
+            t++;
+        char when[17];
+        cmi_time_format(l->start, when);
+        if (t == S)
+            return cmi_err_set(CM_EINPUT, "%s: the locked meeting at %s is not at the start of "
+                               "a slot of this schedule (check --sessions, --slots, the meeting "
+                               "and break minutes, and the breaks)", l->where, when);
+        unsigned table = l->table;
+        if (l->table_name) {
+            table = 0;
+            for (size_t i = 0; i < s->ntname; i++)
+                if (strcmp(s->tname[i], l->table_name) == 0)
+                    table = (unsigned)i + 1;
+            if (table == 0)
+                return cmi_err_set(CM_EINPUT, "%s: no table is named \"%.60s\"", l->where,
+                                   l->table_name);
+        }
+        if (x->T && table > x->T)
+            return cmi_err_set(CM_EINPUT, "%s: table %u, but there are %u tables", l->where,
+                               table, x->T);
+        for (int end = 0; end < 2; end++) {
+            uint32_t v = end ? x->ev[m] : x->eu[m], other = BUSY(x, v, t);
+            if (other != NONE)
+                return cmi_err_set(CM_EINPUT, "%s: %s %s is locked in two meetings at %s (also "
+                                   "%s)", l->where, end ? "region" : "enterprise",
+                                   end ? l->r : l->e, when, ev->lk[x->plock[x->kept[other]]].where);
+        }
+        for (uint32_t o = 0; o < x->nk; o++)
+            if (o != m && x->ltable[o] == table && x->c.colour[o] == t)
+                return cmi_err_set(CM_EINPUT, "%s: table %u is locked twice at %s (also %s)",
+                                   l->where, table, when, ev->lk[x->plock[x->kept[o]]].where);
+        x->ltable[m] = table;
+        put_at(x, m, t);
+    }
+    return CM_OK;
+}
+
 /* Stage 2 with fixed slot times: locked meetings at their slot and table,
  * then each kept meeting in priority order in the first slot where both
  * are there and free; then the least used slots are emptied where their
@@ -778,48 +828,19 @@ static cm_status plan_fixed(plan *x, cm_schedule *s)
                         set_ok(x, v, t, 1);
             }
         }
-    /* locked meetings, where they were */
-    for (uint32_t m = 0; m < nk; m++) {
-        uint32_t li = x->plock[x->kept[m]];
-        if (li == NONE)
-            continue;
-        const ev_lock *l = &ev->lk[li];
-        size_t t = 0;
-        while (t < S && x->tstart[t] != l->start)
-            t++;
-        char when[17];
-        cmi_time_format(l->start, when);
-        if (t == S)
-            return cmi_err_set(CM_EINPUT, "%s: the locked meeting at %s is not at the start of "
-                               "a slot of this schedule (check --sessions, --slots, the meeting "
-                               "and break minutes, and the breaks)", l->where, when);
-        unsigned table = l->table;
-        if (l->table_name) {
-            table = 0;
-            for (size_t i = 0; i < s->ntname; i++)
-                if (strcmp(s->tname[i], l->table_name) == 0)
-                    table = (unsigned)i + 1;
-            if (table == 0)
-                return cmi_err_set(CM_EINPUT, "%s: no table is named \"%.60s\"", l->where,
-                                   l->table_name);
-        }
-        if (x->T && table > x->T)
-            return cmi_err_set(CM_EINPUT, "%s: table %u, but there are %u tables", l->where,
-                               table, x->T);
-        for (int end = 0; end < 2; end++) {
-            uint32_t v = end ? x->ev[m] : x->eu[m], other = BUSY(x, v, t);
-            if (other != NONE)
-                return cmi_err_set(CM_EINPUT, "%s: %s %s is locked in two meetings at %s (also "
-                                   "%s)", l->where, end ? "region" : "enterprise",
-                                   end ? l->r : l->e, when, ev->lk[x->plock[x->kept[other]]].where);
-        }
-        for (uint32_t o = 0; o < m; o++)
-            if (x->ltable[o] == table && x->c.colour[o] == t)
-                return cmi_err_set(CM_EINPUT, "%s: table %u is locked twice at %s (also %s)",
-                                   l->where, table, when, ev->lk[x->plock[x->kept[o]]].where);
-        x->ltable[m] = table;
-        put_at(x, m, t);
-    }
+    /* locked meetings, where they were, in the order of the lock file */
+    uint32_t *lockm = cm_malloc((ev->nlk + 1) * sizeof *lockm);
+    if (lockm == NULL)
+        return CM_ENOMEM;
+    for (size_t i = 0; i < ev->nlk; i++)
+        lockm[i] = NONE;
+    for (uint32_t m = 0; m < nk; m++)
+        if (x->plock[x->kept[m]] != NONE)
+            lockm[x->plock[x->kept[m]]] = m;
+    st = place_locked(x, s, lockm);
+    cm_free(lockm);
+    if (st != CM_OK)
+        return st;
     /* the others, in priority order (kept is in that order) */
     size_t placed = 0;
     for (uint32_t m = 0; m < nk; m++) {
