@@ -36,6 +36,7 @@ typedef struct assign_args {
     int nsessions;
     cm_schedule_options so;
     const char *agendas;
+    const char *title;
     const char *availability, *requests, *lock, *table_names, *tz;
     const char **breaks;
     int nbreaks;
@@ -69,6 +70,7 @@ static const char assign_usage[] =
     "  --explain              every rule's score for each pair (table, JSON)\n"
     "  --format table|json|jsonl|csv|html   output (default table); html: a report\n"
     "                         with charts to open in a browser\n"
+    "  --title TEXT           the html report's title (an event's name)\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --set, --rules-path, --threads, --rates, --input-format, --skip-invalid\n"
     "                         as for capmatch match\n"
@@ -166,6 +168,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         { "table-names", required_argument, NULL, 25 },
         { "breaks", required_argument, NULL, 26 },
         { "tz", required_argument, NULL, 27 },
+        { "title", required_argument, NULL, 40 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -177,7 +180,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-        if (sched && ((opt >= 3 && opt <= 4) || (opt >= 6 && opt <= 15)))
+        if (sched && ((opt >= 3 && opt <= 4) || (opt >= 6 && opt <= 15) || opt == 40))
             die_usage(prog, "unknown option (that one is for capmatch assign)");
         if (!sched && opt >= 16 && opt <= 27)
             die_usage(prog, "unknown option (that one is for capmatch schedule)");
@@ -242,6 +245,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         case 26: split_push(&a->breaks, &a->nbreaks, optarg); break;
         case 27: a->tz = optarg; break;
         case 'o': a->output = optarg; break;
+        case 40: a->title = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
                 a->fmt = FMT_TABLE;
@@ -659,7 +663,7 @@ static cm_status write_html(FILE *f, const run *r)
 {
     char title[200];
     snprintf(title, sizeof title, "Batch matchmaking: %s assignment", method_name(r->a));
-    cm_report *rep = cm_report_new(r->e, title);
+    cm_report *rep = cm_report_new(r->e, r->a->title ? r->a->title : title);
     if (rep == NULL)
         return CM_ENOMEM;
     cm_status s = CM_OK;

@@ -26,6 +26,7 @@ typedef struct match_args {
     int nset;
     const char *rules_path;
     const char *output;
+    const char *title;            /* of the html report */
     enum fmt fmt;
     cm_match_options mo;
     const char *enterprise_id, *region_id;   /* explain */
@@ -53,6 +54,7 @@ static const char match_usage[] =
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
     "  --by enterprise|region rank regions per enterprise (default) or the reverse\n"
+    "  --title TEXT           the html report's title (an event's name)\n"
     "  --format table|json|jsonl|csv|html   output (default table); html is one\n"
     "                         self-contained report page\n"
     "  --explain              every rule's score, weight, contribution and reason\n"
@@ -132,6 +134,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "sensitivity", no_argument, NULL, 22 },
         { "stats", no_argument, NULL, 23 },
         { "stats-json", required_argument, NULL, 24 },
+        { "title", required_argument, NULL, 40 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -208,6 +211,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 23: a->stats = 1; a->mo.stats = 1; break;
         case 24: a->stats_json = optarg; a->mo.stats = 1; break;
         case 'o': a->output = optarg; break;
+        case 40: a->title = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
                 a->fmt = FMT_TABLE;
@@ -596,7 +600,7 @@ static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm
 {
     char title[300], hex[65];
     snprintf(title, sizeof title, "capmatch: %s", cm_policy_name(p));
-    cm_report *rep = cm_report_new(e, title);
+    cm_report *rep = cm_report_new(e, a->title ? a->title : title);
     if (rep == NULL || cm_report_add_result(rep, r, a->mo.by) != CM_OK) {
         fprintf(stderr, "capmatch match: out of memory\n");
         cm_report_free(rep);
