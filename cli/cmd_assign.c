@@ -664,6 +664,7 @@ static cm_status write_html(FILE *f, const run *r)
     char title[200];
     snprintf(title, sizeof title, "Batch matchmaking: %s assignment", method_name(r->a));
     cm_report *rep = cm_report_new(r->e, r->a->title ? r->a->title : title);
+    cm_report_count_places(rep);
     if (rep == NULL)
         return CM_ENOMEM;
     cm_status s = CM_OK;

@@ -94,6 +94,12 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, 
     return CM_OK;
 }
 
+CM_API void cm_report_count_places(cm_report *r)
+{
+    if (r)
+        r->assigned = 1;
+}
+
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value)
 {
     if (r == NULL || key == NULL)
@@ -504,12 +510,13 @@ static int cmp_rows(const void *a, const void *b)
     return strcmp(S(sort_r, sort_by_region ? x->e : x->r), S(sort_r, sort_by_region ? y->e : y->r));
 }
 
+/* (numbers in the lists are right-aligned by the CSS: .items td+td) */
 static void rank_cell(out *o, unsigned rank)
 {
     if (rank)
-        pf(o, "<td class=\"num\">%u</td>", rank);
+        pf(o, "<td>%u</td>", rank);
     else
-        puts_(o, "<td class=\"num\">&#8211;</td>");
+        puts_(o, "<td>&#8211;</td>");
 }
 
 static void party_name(out *o, const cm_report *r, cm_kind k, const char *id)
@@ -593,9 +600,9 @@ static int partners(out *o, const cm_report *r, int by_region)
             const report_row *row = &r->rows[idx[k]];
             puts_(o, "<tr><td>");
             party_name(o, r, other, S(r, by_region ? row->e : row->r));
-            pf(o, "</td><td class=\"num\">%.3f</td>", row->score);
+            pf(o, "</td><td>%.3f</td>", row->score);
             if (by_region)
-                pf(o, "<td class=\"num\">%.3f</td>", row->rscore);
+                pf(o, "<td>%.3f</td>", row->rscore);
             rank_cell(o, by_region ? row->erank : row->rrank);
             rank_cell(o, by_region ? row->rrank : row->erank);
             if (!large) {
@@ -634,7 +641,9 @@ static const char css[] =
     "th{background:#f0f4f8}td.num{text-align:right;white-space:nowrap}td.why{color:#3b4a58}"
     ".id{color:#5a6b7b;font-size:12px}"
     ".tools{margin:8px 0;display:flex;gap:8px;align-items:center}.tools input{flex:1;"
-    "max-width:360px;padding:4px 8px}th{cursor:pointer}";
+    "max-width:360px;padding:4px 8px}th{cursor:pointer}"
+    "div.items td+td{text-align:right;white-space:nowrap}div.items td.why{text-align:left;"
+    "white-space:normal}";
 
 /* Sorting, filtering and paging of the lists (section.list: its .item
  * elements in .items; table.sort: a click on a column header sorts it). */
@@ -664,9 +673,9 @@ static const char script[] =
     "document.addEventListener('click',function(e){var th=e.target.closest('table.sort th');"
     "if(!th)return;var tb=th.closest('table').tBodies[0],i=th.cellIndex,"
     "up=th.dataset.dir!='up',rows=[].slice.call(tb.rows);th.dataset.dir=up?'up':'down';"
-    "rows.sort(function(a,b){var x=a.cells[i],y=b.cells[i],c=x.className=='num'?"
-    "(parseFloat(x.textContent)||0)-(parseFloat(y.textContent)||0):"
-    "x.textContent.localeCompare(y.textContent);return up?c:-c});"
+    "rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent,"
+    "u=parseFloat(x),v=parseFloat(y),c=isNaN(u)||isNaN(v)?x.localeCompare(y):u-v;"
+    "return up?c:-c});"
     "rows.forEach(function(r){tb.appendChild(r)})})})();";
 
 static void card(out *o, const char *id, const char *key, const char *value)

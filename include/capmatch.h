@@ -1012,6 +1012,10 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
 CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a);
 CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id,
                                     const char *why);
+/* The rows added are an assignment under the regions' capacities: the
+ * totals show the places used of the places the profiles offer
+ * (cm_report_add_assignment does this itself). */
+CM_API void cm_report_count_places(cm_report *r);
 /* A provenance line (policy, input files and hashes, options ...). */
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value);
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud);

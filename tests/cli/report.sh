@@ -8,12 +8,6 @@
 need_chromium || exit 0
 ok "chromium is installed"
 
-chrome() {
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$TMP/chrome" "$@" 2>>"$TMP/chrome.log"
-}
-
 R=examples/data/regions.json
 E=examples/data/enterprises.json
 
