@@ -642,18 +642,54 @@ static void take_off(plan *x, uint32_t m)
     x->c.colour[m] = NONE;
 }
 
-/* Move meeting m to another slot (not `not`, and a used one when used_only);
- * 1 when moved. */
-static int move_elsewhere(plan *x, uint32_t m, size_t not, int used_only)
+/* Move meeting m to another slot (neither not1 nor not2, and a used one
+ * when used_only); 1 when moved. */
+static int move_elsewhere(plan *x, uint32_t m, size_t not1, size_t not2, int used_only)
 {
     size_t from = x->c.colour[m];
     take_off(x, m);
     for (size_t t = 0; t < x->k; t++)
-        if (t != not && t != from && (!used_only || x->tused[t]) && fits(x, m, t)) {
+        if (t != not1 && t != not2 && t != from && (!used_only || x->tused[t]) && fits(x, m, t)) {
             put_at(x, m, t);
             return 1;
         }
     put_at(x, m, from);
+    return 0;
+}
+
+#define ROOM_SCAN_MAX 4000    /* meetings: above, no search for a table to free */
+
+/* Move meeting m to another used slot (not `not`) after moving the one
+ * meeting in its way there, or, when every table there is taken, one of
+ * that slot's meetings, to a third used slot; 1 when moved. */
+static int move_with_room(plan *x, uint32_t m, size_t not)
+{
+    size_t from = x->c.colour[m];
+    uint32_t a = x->eu[m], b = x->ev[m];
+    for (size_t t = 0; t < x->k; t++) {
+        if (t == not || t == from || !x->tused[t] || !OK_AT(x, a, t) || !OK_AT(x, b, t))
+            continue;
+        uint32_t ba = BUSY(x, a, t), bb = BUSY(x, b, t);
+        if (ba != NONE && bb != NONE)
+            continue;
+        int moved = 0;
+        if (ba != NONE || bb != NONE) {
+            uint32_t q = ba != NONE ? ba : bb;
+            moved = !x->ltable[q] && move_elsewhere(x, q, not, t, 1);
+        } else if (x->T && x->tused[t] >= x->T && x->nk <= ROOM_SCAN_MAX) {
+            for (uint32_t o = 0; o < x->nk && !moved; o++)
+                if (o != m && x->c.colour[o] == t && !x->ltable[o])
+                    moved = move_elsewhere(x, o, not, t, 1);
+        }
+        if (moved) {
+            take_off(x, m);
+            if (fits(x, m, t)) {
+                put_at(x, m, t);
+                return 1;
+            }
+            put_at(x, m, from);
+        }
+    }
     return 0;
 }
 
@@ -686,7 +722,7 @@ static int place_one(plan *x, uint32_t m)
         for (int i = 0; i < 2 && ok; i++)
             if (in[i] != NONE) {
                 was[i] = x->c.colour[in[i]];
-                ok = move_elsewhere(x, in[i], t, 0);
+                ok = move_elsewhere(x, in[i], t, SIZE_MAX, 0);
             }
         if (ok && fits(x, m, t)) {
             put_at(x, m, t);
@@ -872,7 +908,8 @@ static cm_status plan_fixed(plan *x, cm_schedule *s)
             if (locked)
                 continue;
             size_t moved = 0;
-            while (moved < n && move_elsewhere(x, x->c.path[moved], t, 1))
+            while (moved < n && (move_elsewhere(x, x->c.path[moved], t, SIZE_MAX, 1) ||
+                                 move_with_room(x, x->c.path[moved], t)))
                 moved++;
             if (moved == n) {
                 emptied = 1;

@@ -134,7 +134,7 @@ if python3 -c "
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 key = lambda m: (m['enterprise'], m['region'], m['start'], m['table'])
-sys.exit(sorted(map(key, a['meetings'])) != sorted(map(key, b['meetings'])))" "$D/s.json" "$D/s4.json"; then
+sys.exit(not set(map(key, a['meetings'])) <= set(map(key, b['meetings'])))" "$D/s.json" "$D/s4.json"; then
     ok "every meeting of a JSON lock file kept in place"; else not_ok "JSON lock kept"; fi
 
 # an accepted meeting that cannot be: exit 1, said why
