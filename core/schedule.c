@@ -895,7 +895,7 @@ static cm_status plan_fixed(plan *x, cm_schedule *s)
             if (x->tused[t] && (best == S || x->tused[t] < x->tused[best]))
                 best = t;
         int emptied = 0;
-        for (size_t t = 0; t < S && !emptied; t++) {
+        for (size_t t = S; t-- > 0 && !emptied;) {    /* the latest first */
             if (x->tused[t] == 0 || x->tused[t] > x->tused[best] + 1)
                 continue;
             size_t n = 0;
