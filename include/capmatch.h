@@ -992,7 +992,8 @@ CM_API cm_status cm_write_json_string(const char *s, cm_write_fn fn, void *ud);
 CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud);
 
 /* ---- report -----------------------------------------------------------------
- * One self-contained HTML file (inline CSS and SVG, no script, no network):
+ * One self-contained HTML file (inline CSS and SVG, one small inline script
+ * that sorts, filters and pages the lists; no network):
  * totals, matches by country pair (heatmap) and by sector group (ISIC section
  * of the enterprise), the score distribution, each region's and each
  * enterprise's partners with their reasons, parties left out and why, and the
