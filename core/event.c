@@ -12,6 +12,7 @@
 #include "csvread.h"
 #include "err.h"
 #include "file.h"
+#include "jsonread.h"
 #include "source.h"
 
 #include <errno.h>
@@ -492,7 +493,13 @@ static cm_status load_json(cm_event *ev, cm_event_file what, const char *path, c
 {
     const spec *sp = &specs[what];
     json_error_t je;
-    json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    source src;
+    int nomem = 0;
+    cmi_src_init_memory(&src, data, len);
+    json_t *doc = cmi_jsonr_parse(&src, 0, len, JSON_REJECT_DUPLICATES, &je, &nomem);
+    cmi_src_free(&src);
+    if (doc == NULL && nomem)
+        return cmi_err_set(CM_ENOMEM, "out of memory");
     if (doc == NULL)
         return cmi_err_set(CM_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
     json_t *arr = doc;
@@ -548,7 +555,8 @@ CM_API cm_status cm_event_load(cm_event *ev, cm_event_file what, const char *pat
     size_t len;
     char *data = cmi_file_read(path, EVENT_FILE_MAX, &len);
     if (data == NULL)
-        return cmi_err_set(CM_EIO, "cannot read %s: %s", path, strerror(errno));
+        return errno == ENOMEM ? cmi_err_set(CM_ENOMEM, "out of memory")
+               : cmi_err_set(CM_EIO, "cannot read %s: %s", path, strerror(errno));
     size_t nav = ev->nav, nrq = ev->nrq, nlk = ev->nlk, ntb = ev->ntb;
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", data[i]))

@@ -351,9 +351,10 @@ static cm_status plan_options(plan *x, cm_schedule *s)
         s->troom = cm_calloc(ev->ntb, sizeof *s->troom);
         if (s->tname == NULL || s->troom == NULL)
             return sfail(CM_ENOMEM, "out of memory");
-        for (size_t i = 0; i < ev->ntb; i++, s->ntname++) {
+        for (size_t i = 0; i < ev->ntb; i++) {
             s->tname[i] = cm_strdup(ev->tb[i].name);
             s->troom[i] = ev->tb[i].room ? cm_strdup(ev->tb[i].room) : NULL;
+            s->ntname = i + 1;      /* freed with s, whatever failed */
             if (s->tname[i] == NULL || (ev->tb[i].room && s->troom[i] == NULL))
                 return sfail(CM_ENOMEM, "out of memory");
         }
