@@ -106,6 +106,9 @@ static const char schedule_usage[] =
     "  --breaks LIST          START/END,...: no meeting then (2026-05-20T10:30/11:00)\n"
     "  --tz ZONE              the event's time zone in the .ics files (Asia/Manila)\n"
     "  --regions FILE, --enterprises FILE   profiles, for names in agendas\n"
+    "  --policy POLICY        with the profiles: each meeting's top reasons are the\n"
+    "                         policy's three that add the most to the pair's score\n"
+    "                         (without: the pairs file's first three)\n"
     "  --agendas DIR          write DIR/enterprises/ID.csv and .ics, DIR/regions/...\n"
     "                         (DTSTAMP from SOURCE_DATE_EPOCH when set)\n"
     "  --format table|json|csv   the whole schedule (default table)\n"
@@ -180,7 +183,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-        if (sched && ((opt >= 3 && opt <= 4) || (opt >= 6 && opt <= 15) || opt == 40))
+        if (sched && (opt == 4 || (opt >= 6 && opt <= 14) || opt == 40))
             die_usage(prog, "unknown option (that one is for capmatch assign)");
         if (!sched && opt >= 16 && opt <= 27)
             die_usage(prog, "unknown option (that one is for capmatch schedule)");
@@ -276,6 +279,8 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
                             "--sessions 2026-05-20T09:00,2026-05-20T14:00");
         a->so.sessions = a->sessions;
         a->so.tz = a->tz;
+        if (a->policy && (a->nregions == 0 || a->nenterprises == 0))
+            die_usage(prog, "with --policy, give profiles with --regions FILE and --enterprises FILE");
         return;
     }
     if (a->policy && a->pairs)
@@ -1055,6 +1060,61 @@ static cm_event *load_event(const assign_args *a, cm_pairs *p)
     return ev;
 }
 
+/* Each placed meeting's top reasons from the policy: the three rules of
+ * the enterprise's score that add the most to it. */
+static int policy_whys(cm_schedule *s, cm_engine *e, const assign_args *a)
+{
+    cm_policy_options po;
+    cm_policy_options_init(&po);
+    po.rules_path = a->rules_path;
+    cm_policy *pol = cm_policy_load(e, a->policy, &po);
+    if (pol == NULL) {
+        fprintf(stderr, "capmatch schedule: %s\n", cm_engine_errmsg(e));
+        return EXIT_INPUT;
+    }
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < cm_schedule_count(s) && rc == EXIT_OK; i++) {
+        const cm_meeting *m = cm_schedule_meeting(s, i);
+        cm_result *res = NULL;
+        if (cm_explain_pair(e, pol, m->enterprise, m->region, &res) != CM_OK) {
+            cm_result_free(res);
+            continue;     /* a pair the policy cannot explain keeps its reasons */
+        }
+        const cm_explain_item *top[3] = { NULL, NULL, NULL };
+        size_t len = 1;
+        for (size_t k = 0; k < cm_result_rule_count(res); k++) {
+            const cm_explain_item *it = cm_result_explain(res, 0, k);
+            if (it == NULL || it->region_side || it->error || !(it->contribution > 0))
+                continue;
+            for (int j = 0; j < 3; j++)
+                if (top[j] == NULL || it->contribution > top[j]->contribution) {
+                    for (int l = 2; l > j; l--)
+                        top[l] = top[l - 1];
+                    top[j] = it;
+                    break;
+                }
+        }
+        for (int j = 0; j < 3 && top[j]; j++)
+            len += strlen(top[j]->rule) + strlen(top[j]->reason) + 8;
+        char *why = malloc(len);
+        if (why == NULL) {
+            rc = EXIT_INTERNAL;
+        } else {
+            size_t o = 0;
+            why[0] = '\0';
+            for (int j = 0; j < 3 && top[j]; j++)
+                o += (size_t)snprintf(why + o, len - o, "%s%s: %s", j ? " | " : "", top[j]->rule,
+                                      top[j]->reason);
+            if (cm_schedule_set_why(s, i, o ? why : NULL) != CM_OK)
+                rc = EXIT_INTERNAL;
+            free(why);
+        }
+        cm_result_free(res);
+    }
+    cm_policy_free(pol);
+    return rc;
+}
+
 static int run_schedule(int argc, char **argv)
 {
     assign_args a;
@@ -1076,6 +1136,17 @@ static int run_schedule(int argc, char **argv)
         return st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     int rc = cm_schedule_count(s) ? EXIT_OK : EXIT_NOMATCH;
+    if (a.policy) {
+        int k = policy_whys(s, e, &a);
+        if (k != EXIT_OK) {
+            cm_schedule_free(s);
+            cm_event_free(ev);
+            cm_pairs_free(p);
+            cm_engine_free(e);
+            free_args(&a);
+            return k;
+        }
+    }
     size_t must = 0;
     for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
         const cm_meeting *m = cm_schedule_unplaced(s, i);

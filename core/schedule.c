@@ -65,6 +65,19 @@ CM_API const cm_meeting *cm_schedule_meeting(const cm_schedule *s, size_t i)
 {
     return s && i < s->nplaced ? &s->placed[i] : NULL;
 }
+CM_API cm_status cm_schedule_set_why(cm_schedule *s, size_t i, const char *why)
+{
+    if (s == NULL || i >= s->nplaced)
+        return cmi_err_set(CM_EUSAGE, "cm_schedule_set_why: no such meeting");
+    char *copy = NULL;
+    if (why && (copy = cm_strdup(why)) == NULL)
+        return cmi_err_set(CM_ENOMEM, "out of memory");
+    cm_free(s->why[i]);
+    s->why[i] = copy;
+    s->placed[i].why = copy;
+    return CM_OK;
+}
+
 CM_API size_t cm_schedule_unplaced_count(const cm_schedule *s) { return s ? s->nunplaced : 0; }
 CM_API const cm_meeting *cm_schedule_unplaced(const cm_schedule *s, size_t i)
 {
@@ -1092,8 +1105,10 @@ static cm_status plan_place(plan *x, cm_schedule *s)
             cmi_time_format(t0 + x->len, mt->end);
         }
     }
-    /* placed: by slot, then table */
+    /* placed: by slot, then table; each why owned at its meeting's index */
     qsort(s->placed, s->nplaced, sizeof *s->placed, cmp_placed);
+    for (size_t i = 0; i < s->nplaced; i++)
+        s->why[i] = (char *)(uintptr_t)s->placed[i].why;
     st = CM_OK;
 out:
     cm_free(table);

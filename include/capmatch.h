@@ -948,6 +948,9 @@ CM_API size_t cm_schedule_unplaced_count(const cm_schedule *s);
 CM_API const cm_meeting *cm_schedule_unplaced(const cm_schedule *s, size_t i);
 /* Slots used, the fewest possible for the placed meetings, and available. */
 CM_API unsigned cm_schedule_slots(const cm_schedule *s, unsigned *minimum, unsigned *available);
+/* Replace placed meeting i's top reasons (copied; NULL: none), e.g. with
+ * those a policy gives the pair (cm_explain_pair) ranked by contribution. */
+CM_API cm_status cm_schedule_set_why(cm_schedule *s, size_t i, const char *why);
 /* Participants of a side, by id, and one participant's meetings by start. */
 CM_API size_t cm_schedule_participants(const cm_schedule *s, cm_kind k);
 CM_API const char *cm_schedule_participant(const cm_schedule *s, cm_kind k, size_t i);

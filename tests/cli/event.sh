@@ -194,3 +194,39 @@ expect_grep "availability without --slots: says why" err "give the slots per ses
 run "$CAPMATCH" schedule --pairs "$D/pairs.json" --sessions 2026-05-20T09:00,2026-05-20T10:00 --slots 9 -o "$D/out.json"
 expect_status "sessions that overlap: exit 2" 2
 expect_grep "sessions that overlap: says why" err "session 1's 9 slots end at 2026-05-20T12:00, after session 2 starts"
+
+# --policy: each meeting's top reasons are the policy's, by contribution
+run "$CAPMATCH" schedule --pairs examples/event/pairs.csv --regions "$R" --enterprises "$E" \
+    --policy rules/default.lua --sessions 2026-05-20T09:00,2026-05-20T14:00,2026-05-21T09:00 --slots 4 \
+    --requests examples/event/requests.csv --format json
+expect_status "--policy: exit 0" 0
+if python3 - "$TMP/out" rules/default.lua "$CAPMATCH" <<'EOF'
+import json, subprocess, sys
+d = json.load(open(sys.argv[1]))
+bad = []
+for m in d["meetings"]:
+    why = m.get("why", "")
+    rules = [w.split(":")[0] for w in why.split(" | ")] if why else []
+    if not 1 <= len(rules) <= 3:
+        bad.append((m["enterprise"], m["region"], why))
+        continue
+    # the policy's own explanation: the rules that add the most come first
+    out = subprocess.run([sys.argv[3], "explain",
+                          "--regions", "examples/data/regions.json", "--enterprises",
+                          "examples/data/enterprises.json", "--policy", sys.argv[2],
+                          "--enterprise", m["enterprise"], "--region", m["region"], "--format",
+                          "json"], capture_output=True, text=True)
+    items = json.loads(out.stdout)["explain"]
+    best = sorted((i for i in items if not i.get("region_side") and not i["rule"].startswith("region: ")
+                   and i["contribution"] > 0),
+                  key=lambda i: -i["contribution"])[:3]
+    if [i["rule"] for i in best] != rules:
+        bad.append((m["enterprise"], m["region"], rules, [i["rule"] for i in best]))
+if bad:
+    print(bad[:3])
+sys.exit(1 if bad else 0)
+EOF
+then ok "--policy: every meeting's why is the policy's top 3 rules by contribution"; else
+    not_ok "--policy: top reasons by contribution"; fi
+run "$CAPMATCH" schedule --pairs examples/event/pairs.csv --policy rules/default.lua --sessions 2026-05-20T09:00
+expect_status "--policy without profiles: exit 2" 2
