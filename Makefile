@@ -61,7 +61,7 @@ LIB_POLICY   := core/mcda.c core/aggregate.c core/sandbox.c core/luajson.c core/
                 core/match.c core/prep.c core/visit.c core/whatif.c core/snapshot.c core/sensitivity.c core/policy_test.c \
                 core/linecov.c \
                 core/policy_lint.c
-LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/diff.c core/report.c core/merge.c
+LIB_BATCH    := core/assign.c core/candidates.c core/schedule.c core/event.c core/diff.c core/report.c core/merge.c
 LIB_FEEDS    := core/feed.c core/feed_cache.c core/feed_body.c core/feed_fetch.c
 LIB_SRC := $(LIB_BASE) $(LIB_PROFILES) $(LIB_POLICY) $(LIB_BATCH) $(LIB_FEEDS)
 CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c cli/cmd_merge.c \
@@ -70,7 +70,7 @@ CLI_SRC := cli/main.c cli/cmd_validate.c cli/cmd_stats.c cli/cmd_match.c cli/cmd
            cli/http.c cli/logq.c cli/result.c cli/sheet.c cli/termtab.c cli/progress.c
 UNIT_TESTS := test_file test_lint test_sandbox test_linecov test_strpool test_diag test_store test_policy test_threads test_feed test_isic test_iso test_rates test_vocab \
               test_load test_faults test_assign test_prune test_reader test_diversify test_mcda \
-              test_visit test_merge test_whatif
+              test_visit test_merge test_whatif test_event
 TOOLS := bench_load bench_match bench_assign
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -38,6 +38,10 @@ typedef struct assign_args {
     cm_schedule_options so;
     const char *agendas;
     int progress, bom, ids;   /* --progress, --bom, --ids */
+    const char *title;
+    const char *availability, *requests, *lock, *table_names, *tz;
+    const char **breaks;
+    int nbreaks;
 } assign_args;
 
 static const char assign_usage[] =
@@ -76,6 +80,7 @@ static const char assign_usage[] =
     "  --ids                  table: show ids beside names\n"
     "  --progress             progress lines on stderr (as for capmatch match); on a\n"
     "                         terminal one updating line is shown without it\n"
+    "  --title TEXT           the html report's title (an event's name)\n"
     "  -o FILE                write to FILE (complete or not at all)\n"
     "  --set, --rules-path, --threads, --rates, --input-format, --skip-invalid\n"
     "                         as for capmatch match\n"
@@ -99,7 +104,21 @@ static const char schedule_usage[] =
     "  --meeting-minutes M    length of a meeting (default 20)\n"
     "  --break-minutes B      between two meetings (default 0)\n"
     "  --tables T             meetings at once (default unlimited)\n"
+    "  --table-names FILE     the tables by name (CSV name[,room] or JSON), table 1\n"
+    "                         first; as many tables as names\n"
+    "  --availability FILE    when participants are there (CSV id,from,to[,kind] or\n"
+    "                         JSON); others are there all the time (needs --slots)\n"
+    "  --requests FILE        meeting requests (CSV enterprise,region,status or JSON):\n"
+    "                         requested, accepted or must (placed first; exit 1 when\n"
+    "                         one cannot be), declined or never (never placed)\n"
+    "  --lock FILE            meetings of an earlier schedule (its CSV or JSON) kept\n"
+    "                         at their time and table (needs --slots)\n"
+    "  --breaks LIST          START/END,...: no meeting then (2026-05-20T10:30/11:00)\n"
+    "  --tz ZONE              the event's time zone in the .ics files (Asia/Manila)\n"
     "  --regions FILE, --enterprises FILE   profiles, for names in agendas\n"
+    "  --policy POLICY        with the profiles: each meeting's top reasons are the\n"
+    "                         policy's three that add the most to the pair's score\n"
+    "                         (without: the pairs file's first three)\n"
     "  --agendas DIR          write DIR/enterprises/ID.csv and .ics, DIR/regions/...\n"
     "                         (DTSTAMP from SOURCE_DATE_EPOCH when set)\n"
     "  --format table|json|jsonl|csv|xlsx   the whole schedule (default table);\n"
@@ -124,6 +143,19 @@ static long number(const char *prog, const char *opt, const char *s, long lo, lo
     if (errno || *end || end == s || v < lo || v > hi)
         die_usage(prog, "%s must be a number from %ld to %ld, not '%s'", opt, lo, hi, s);
     return v;
+}
+
+/* A comma-separated list into list, split in place (the argument belongs
+ * to argv). */
+static void split_push(const char ***list, int *n, char *arg)
+{
+    for (char *s = arg, *c; s; s = c) {
+        c = strchr(s, ',');
+        if (c)
+            *c++ = '\0';
+        if (*s)
+            arg_push(list, n, s);
+    }
 }
 
 static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
@@ -154,6 +186,15 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         { "progress", no_argument, NULL, 22 },
         { "bom", no_argument, NULL, 23 },
         { "ids", no_argument, NULL, 24 },
+        /* schedule only: the event */
+        { "availability", required_argument, NULL, 30 },
+        { "requests", required_argument, NULL, 31 },
+        { "lock", required_argument, NULL, 32 },
+        { "table-names", required_argument, NULL, 33 },
+        { "breaks", required_argument, NULL, 34 },
+        { "tz", required_argument, NULL, 35 },
+        /* assign only */
+        { "title", required_argument, NULL, 40 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -165,9 +206,9 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-        if (sched && ((opt >= 3 && opt <= 4) || (opt >= 6 && opt <= 15)))
+        if (sched && (opt == 4 || (opt >= 6 && opt <= 14) || opt == 40))
             die_usage(prog, "unknown option (that one is for capmatch assign)");
-        if (!sched && opt >= 16 && opt <= 21)
+        if (!sched && ((opt >= 16 && opt <= 21) || (opt >= 30 && opt <= 35)))
             die_usage(prog, "unknown option (that one is for capmatch schedule)");
         switch (opt) {
         case 1: arg_push(&a->regions, &a->nregions, optarg); break;
@@ -213,17 +254,7 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         case 13: a->explain = 1; break;
         case 14: a->threads = (int)number(prog, "--threads", optarg, 1, 256); break;
         case 15: a->rules_path = optarg; break;
-        case 16: {
-            /* split in place: the argument belongs to argv */
-            for (char *s = optarg, *c; s; s = c) {
-                c = strchr(s, ',');
-                if (c)
-                    *c++ = '\0';
-                if (*s)
-                    arg_push(&a->sessions, &a->nsessions, s);
-            }
-            break;
-        }
+        case 16: split_push(&a->sessions, &a->nsessions, optarg); break;
         case 17: a->so.slots = (unsigned)number(prog, "--slots", optarg, 1, 10000); break;
         case 18:
             a->so.meeting_minutes = (unsigned)number(prog, "--meeting-minutes", optarg, 1, 1440);
@@ -236,7 +267,14 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
         case 22: a->progress = 1; break;
         case 23: a->bom = 1; break;
         case 24: a->ids = 1; break;
+        case 30: a->availability = optarg; break;
+        case 31: a->requests = optarg; break;
+        case 32: a->lock = optarg; break;
+        case 33: a->table_names = optarg; break;
+        case 34: split_push(&a->breaks, &a->nbreaks, optarg); break;
+        case 35: a->tz = optarg; break;
         case 'o': a->output = optarg; break;
+        case 40: a->title = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
                 a->fmt = FMT_TABLE;
@@ -273,6 +311,9 @@ static void parse_args(int argc, char **argv, assign_args *a, const char *prog)
             die_usage(prog, "give the session starts with --sessions, e.g. "
                             "--sessions 2026-05-20T09:00,2026-05-20T14:00");
         a->so.sessions = a->sessions;
+        a->so.tz = a->tz;
+        if (a->policy && (a->nregions == 0 || a->nenterprises == 0))
+            die_usage(prog, "with --policy, give profiles with --regions FILE and --enterprises FILE");
         return;
     }
     if (a->policy && a->pairs)
@@ -297,6 +338,7 @@ static void free_args(assign_args *a)
     free(a->enterprises);
     free(a->set);
     free(a->sessions);
+    free(a->breaks);
 }
 
 /* ---- loading ---- */
@@ -860,7 +902,8 @@ static cm_status write_html(FILE *f, const run *r)
 {
     char title[200];
     snprintf(title, sizeof title, "Batch matchmaking: %s assignment", method_name(r->a));
-    cm_report *rep = cm_report_new(r->e, title);
+    cm_report *rep = cm_report_new(r->e, r->a->title ? r->a->title : title);
+    cm_report_count_places(rep);
     if (rep == NULL)
         return CM_ENOMEM;
     cm_status s = CM_OK;
@@ -1038,8 +1081,10 @@ typedef struct sched_out {
     names nm;
 } sched_out;
 
-static void sched_meta(FILE *f, const assign_args *a)
+static void sched_meta(FILE *f, const sched_out *o)
 {
+    const assign_args *a = o->a;
+    unsigned min, avail, used = cm_schedule_slots(o->s, &min, &avail);
     fprintf(f, "{\"capmatch\":\"%s\"", cm_version());
     json_inputs(f, a);
     fputs(",\"sessions\":[", f);
@@ -1052,7 +1097,43 @@ static void sched_meta(FILE *f, const assign_args *a)
             a->so.tables);
     if (a->so.slots)
         fprintf(f, ",\"slots\":%u", a->so.slots);
+    fprintf(f, ",\"slots_used\":%u,\"slots_minimum\":%u,\"slots_available\":%u", used, min,
+            avail);
+    /* the event's files, time zone and breaks, when given */
+    const char *files[][2] = { { "availability", a->availability }, { "requests", a->requests },
+                               { "lock", a->lock }, { "table_names", a->table_names },
+                               { "tz", a->tz } };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (files[i][1]) {
+            fprintf(f, ",\"%s\":", files[i][0]);
+            json_print_string(f, files[i][1]);
+        }
+    if (a->nbreaks) {
+        fputs(",\"breaks\":[", f);
+        for (int i = 0; i < a->nbreaks; i++) {
+            fputs(i ? "," : "", f);
+            json_print_string(f, a->breaks[i]);
+        }
+        fputc(']', f);
+    }
     fputc('}', f);
+}
+
+/* What an event adds to a meeting, when there is something: its table's
+ * name and room, its status and (placed) its top reasons. */
+static void json_event_fields(FILE *f, const cm_meeting *m)
+{
+    const char *keys[] = { "table_name", "room", "status" };
+    const char *vals[] = { m->table_name, m->room, m->status };
+    for (int i = 0; i < 3; i++)
+        if (vals[i]) {
+            fprintf(f, ",\"%s\":", keys[i]);
+            json_print_string(f, vals[i]);
+        }
+    if (!m->unplaced && m->why) {
+        fputs(",\"reasons\":", f);
+        json_reasons(f, m->why);
+    }
 }
 
 static void sched_totals(FILE *f, const cm_schedule *s)
@@ -1071,7 +1152,9 @@ static void json_meeting(FILE *f, const sched_out *o, const cm_meeting *m)
     json_party(f, &o->nm, CM_KIND_ENTERPRISES, m->enterprise);
     fputc(',', f);
     json_party(f, &o->nm, CM_KIND_REGIONS, m->region);
-    fprintf(f, ",\"score\":%s}", num_shortest(b, sizeof b, m->score));
+    fprintf(f, ",\"score\":%s", num_shortest(b, sizeof b, m->score));
+    json_event_fields(f, m);
+    fputc('}', f);
 }
 
 static void json_unplaced(FILE *f, const sched_out *o, const cm_meeting *m)
@@ -1084,6 +1167,7 @@ static void json_unplaced(FILE *f, const sched_out *o, const cm_meeting *m)
     fprintf(f, ",\"score\":%s,\"reason\":\"not_placed\",\"message\":",
             num_shortest(b, sizeof b, m->score));
     json_print_string(f, m->unplaced);
+    json_event_fields(f, m);
     fputc('}', f);
 }
 
@@ -1091,7 +1175,7 @@ static void sched_doc(FILE *f, const sched_out *o, int rows)
 {
     const cm_schedule *s = o->s;
     result_begin(f, "schedule");
-    sched_meta(f, o->a);
+    sched_meta(f, o);
     if (rows) {
         fputs(",\"results\":[", f);
         for (size_t i = 0; i < cm_schedule_count(s); i++) {
@@ -1116,7 +1200,7 @@ static void schedule_jsonl(FILE *f, const sched_out *o)
 {
     const cm_schedule *s = o->s;
     result_begin(f, "schedule");
-    sched_meta(f, o->a);
+    sched_meta(f, o);
     fputs("}\n", f);
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
         json_meeting(f, o, cm_schedule_meeting(s, i));
@@ -1132,30 +1216,52 @@ static void schedule_jsonl(FILE *f, const sched_out *o)
     fputs("}\n", f);
 }
 
-/* meetings (placed, or not placed with the reason) as a sheet */
+/* meetings (placed, with their table's name, status and top reasons; or
+ * not placed, with the status and the reason) as a sheet */
 static sheet *meetings_sheet(const sched_out *o, int placed)
 {
-    static const char *const h[] = { "session", "slot", "start", "end", "table", "enterprise",
-                                     "enterprise_name", "enterprise_country", "region",
-                                     "region_name", "region_country", "score", "reason" };
+    static const char *const h[] = { "session", "slot", "start", "end", "table", "table_name",
+                                     "room", "enterprise", "enterprise_name",
+                                     "enterprise_country", "region", "region_name",
+                                     "region_country", "score", "status", "reasons", "reason" };
     static const cell_type ty[] = { CELL_INT, CELL_INT, CELL_TEXT, CELL_TEXT, CELL_INT,
                                     CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_TEXT,
-                                    CELL_TEXT, CELL_SCORE, CELL_TEXT };
-    /* not placed: from "enterprise" on, with the reason */
-    size_t skip = placed ? 0 : 5, nc = placed ? 12 : 8;
-    sheet *sh = sheet_new(placed ? "results" : "left out", nc, h + skip, ty + skip);
+                                    CELL_TEXT, CELL_TEXT, CELL_TEXT, CELL_SCORE, CELL_TEXT,
+                                    CELL_TEXT, CELL_TEXT };
+    /* placed: every column but "reason"; not placed: from "enterprise" on,
+     * with the reason instead of the reasons */
+    static const size_t placed_cols[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+    static const size_t left_cols[] = { 7, 8, 9, 10, 11, 12, 13, 14, 16 };
+    enum { NCOL = sizeof h / sizeof *h, NMAX = sizeof placed_cols / sizeof *placed_cols };
+    const size_t *cols = placed ? placed_cols : left_cols;
+    size_t nc = placed ? NMAX : sizeof left_cols / sizeof *left_cols;
+    const char *hs[NMAX];
+    cell_type ts[NMAX];
+    for (size_t c = 0; c < nc; c++) {
+        hs[c] = h[cols[c]];
+        ts[c] = ty[cols[c]];
+    }
+    sheet *sh = sheet_new(placed ? "results" : "left out", nc, hs, ts);
     size_t n = placed ? cm_schedule_count(o->s) : cm_schedule_unplaced_count(o->s);
     for (size_t i = 0; sh && i < n; i++) {
         const cm_meeting *m = placed ? cm_schedule_meeting(o->s, i)
                                      : cm_schedule_unplaced(o->s, i);
-        const char *t[13] = { NULL, NULL, m->start, m->end, NULL, m->enterprise,
-                              party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "name"),
-                              party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "country"),
-                              m->region, party_field(&o->nm, CM_KIND_REGIONS, m->region, "name"),
-                              party_field(&o->nm, CM_KIND_REGIONS, m->region, "country"), NULL,
-                              m->unplaced };
-        double num[13] = { m->session, m->slot, 0, 0, m->table, 0, 0, 0, 0, 0, 0, m->score, 0 };
-        if (sheet_row(sh, t + skip, num + skip) < 0) {
+        const char *t[NCOL] = {
+            NULL, NULL, m->start, m->end, NULL, m->table_name, m->room, m->enterprise,
+            party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "name"),
+            party_field(&o->nm, CM_KIND_ENTERPRISES, m->enterprise, "country"), m->region,
+            party_field(&o->nm, CM_KIND_REGIONS, m->region, "name"),
+            party_field(&o->nm, CM_KIND_REGIONS, m->region, "country"), NULL, m->status,
+            m->why, m->unplaced };
+        const double num[NCOL] = { m->session, m->slot, 0, 0, m->table, 0, 0, 0, 0, 0, 0, 0, 0,
+                                   m->score, 0, 0, 0 };
+        const char *tc[NMAX];
+        double nu[NMAX];
+        for (size_t c = 0; c < nc; c++) {
+            tc[c] = t[cols[c]];
+            nu[c] = num[cols[c]];
+        }
+        if (sheet_row(sh, tc, nu) < 0) {
             sheet_free(sh);
             sh = NULL;
         }
@@ -1163,12 +1269,22 @@ static sheet *meetings_sheet(const sched_out *o, int placed)
     return sh;
 }
 
+/* the meeting's table: its name at an event, else "table N" */
+static const char *table_label(char *buf, size_t cap, const cm_meeting *m)
+{
+    if (m->table_name)
+        return m->table_name;
+    snprintf(buf, cap, "table %u", m->table);
+    return buf;
+}
+
 static void schedule_table(FILE *f, const sched_out *o)
 {
     const cm_schedule *s = o->s;
     const names *nm = &o->nm;
     int ids = o->a->ids;
-    int ew = 10, rw = 6, eidw = 2, ridw = 2;
+    int ew = 10, rw = 6, eidw = 2, ridw = 2, tw = 9, stw = 0;
+    char tb[24];
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
         const cm_meeting *m = cm_schedule_meeting(s, i);
         int w = text_width(shown(nm, CM_KIND_ENTERPRISES, m->enterprise));
@@ -1177,9 +1293,14 @@ static void schedule_table(FILE *f, const sched_out *o)
         rw = w > rw ? w : rw;
         eidw = (int)strlen(m->enterprise) > eidw ? (int)strlen(m->enterprise) : eidw;
         ridw = (int)strlen(m->region) > ridw ? (int)strlen(m->region) : ridw;
+        w = text_width(table_label(tb, sizeof tb, m));
+        tw = w > tw ? w : tw;
+        w = m->status ? (int)strlen(m->status) + 2 : 0;
+        stw = w > stw ? w : stw;
     }
-    /* "  table NNN " 12, countries 2 x 3, score 6 */
-    int fixed = 12 + 6 + 7 + (ids ? eidw + ridw + 4 : 0);
+    /* table names are cut at 24 columns; "  TABLE " , countries 2 x 3, score 6 */
+    tw = tw > 24 ? 24 : tw;
+    int fixed = 2 + tw + 1 + 6 + 7 + stw + (ids ? eidw + ridw + 4 : 0);
     name_widths(&ew, &rw, ew, rw, term_columns() - fixed);
     unsigned last_s = 0, last_slot = 0;
     for (size_t i = 0; i < cm_schedule_count(s); i++) {
@@ -1190,7 +1311,9 @@ static void schedule_table(FILE *f, const sched_out *o)
             last_s = m->session;
             last_slot = m->slot;
         }
-        fprintf(f, "  table %-3u ", m->table);
+        fputs("  ", f);
+        put_cell(f, table_label(tb, sizeof tb, m), tw, 0);
+        fputc(' ', f);
         put_cell(f, shown(nm, CM_KIND_ENTERPRISES, m->enterprise), ew, 0);
         fputc(' ', f);
         put_cell(f, party_field(nm, CM_KIND_ENTERPRISES, m->enterprise, "country"), 2, 0);
@@ -1207,7 +1330,7 @@ static void schedule_table(FILE *f, const sched_out *o)
             put_cell(f, m->region, ridw, 0);
             fputs("  ", f);
         }
-        fprintf(f, "%.3f\n", m->score);
+        fprintf(f, "%.3f%s%s\n", m->score, m->status ? "  " : "", m->status ? m->status : "");
     }
     if (cm_schedule_unplaced_count(s)) {
         fprintf(f, "\nnot placed:\n");
@@ -1277,7 +1400,8 @@ static int write_agendas(const cm_schedule *s, const names *who, const char *dir
             }
             if (bom)
                 fputs("\xef\xbb\xbf", of.f);
-            fputs("start,end,session,slot,table,with,with_name,with_country,score\n", of.f);
+            fputs("start,end,session,slot,table,with,with_name,with_country,score,place,status,"
+                  "why\n", of.f);
             for (size_t j = 0; j < nm; j++) {
                 const cm_meeting *m = ms[j];
                 const char *with = side ? m->enterprise : m->region;
@@ -1289,7 +1413,26 @@ static int write_agendas(const cm_schedule *s, const names *who, const char *dir
                 csv_print_cell(of.f, party_field(who, wk, with, "name"));
                 fputc(',', of.f);
                 csv_print_cell(of.f, party_field(who, wk, with, "country"));
-                fprintf(of.f, ",%.4f\n", m->score);
+                fprintf(of.f, ",%.4f,", m->score);
+                /* the place: "TABLE, ROOM" at an event, else "table N" */
+                char place[24];
+                snprintf(place, sizeof place, "table %u", m->table);
+                if (m->table_name && m->room) {
+                    char *pl = malloc(strlen(m->table_name) + strlen(m->room) + 3);
+                    if (pl == NULL) {
+                        free(ms);
+                        out_close(&of, 1, "schedule");
+                        return -2;
+                    }
+                    sprintf(pl, "%s, %s", m->table_name, m->room);
+                    csv_print_cell(of.f, pl);
+                    free(pl);
+                } else {
+                    csv_print_cell(of.f, m->table_name ? m->table_name : place);
+                }
+                fprintf(of.f, ",%s,", m->status ? m->status : "");
+                csv_print_cell(of.f, m->why ? m->why : "");
+                fputc('\n', of.f);
             }
             free(ms);
             if (out_close(&of, 0, "schedule") < 0)
@@ -1311,6 +1454,90 @@ static int write_agendas(const cm_schedule *s, const names *who, const char *dir
     return 0;
 }
 
+/* The event's files and breaks, and the meetings they add to p; NULL when
+ * none is given; exits with a status on failure. */
+static cm_event *load_event(const assign_args *a, cm_pairs *p)
+{
+    if (!a->availability && !a->requests && !a->lock && !a->table_names && !a->nbreaks)
+        return NULL;
+    cm_event *ev = cm_event_new();
+    if (ev == NULL) {
+        fprintf(stderr, "capmatch schedule: out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    const struct { cm_event_file what; const char *path; } files[] = {
+        { CM_EVENT_TABLES, a->table_names }, { CM_EVENT_AVAILABILITY, a->availability },
+        { CM_EVENT_REQUESTS, a->requests }, { CM_EVENT_LOCK, a->lock } };
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < sizeof files / sizeof *files; i++)
+        if (files[i].path)
+            st = cm_event_load(ev, files[i].what, files[i].path);
+    for (int i = 0; st == CM_OK && i < a->nbreaks; i++)
+        st = cm_event_add_break(ev, a->breaks[i]);
+    if (st == CM_OK)
+        st = cm_event_add_pairs(ev, p);
+    if (st != CM_OK) {
+        fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
+        exit(st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT);
+    }
+    return ev;
+}
+
+/* Each placed meeting's top reasons from the policy: the three rules of
+ * the enterprise's score that add the most to it. */
+static int policy_whys(cm_schedule *s, cm_engine *e, const assign_args *a)
+{
+    cm_policy_options po;
+    cm_policy_options_init(&po);
+    po.rules_path = a->rules_path;
+    cm_policy *pol = cm_policy_load(e, a->policy, &po);
+    if (pol == NULL) {
+        fprintf(stderr, "capmatch schedule: %s\n", cm_engine_errmsg(e));
+        return EXIT_INPUT;
+    }
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < cm_schedule_count(s) && rc == EXIT_OK; i++) {
+        const cm_meeting *m = cm_schedule_meeting(s, i);
+        cm_result *res = NULL;
+        if (cm_explain_pair(e, pol, m->enterprise, m->region, &res) != CM_OK) {
+            cm_result_free(res);
+            continue;     /* a pair the policy cannot explain keeps its reasons */
+        }
+        const cm_explain_item *top[3] = { NULL, NULL, NULL };
+        size_t len = 1;
+        for (size_t k = 0; k < cm_result_rule_count(res); k++) {
+            const cm_explain_item *it = cm_result_explain(res, 0, k);
+            if (it == NULL || it->region_side || it->error || !(it->contribution > 0))
+                continue;
+            for (int j = 0; j < 3; j++)
+                if (top[j] == NULL || it->contribution > top[j]->contribution) {
+                    for (int l = 2; l > j; l--)
+                        top[l] = top[l - 1];
+                    top[j] = it;
+                    break;
+                }
+        }
+        for (int j = 0; j < 3 && top[j]; j++)
+            len += strlen(top[j]->rule) + strlen(top[j]->reason) + 8;
+        char *why = malloc(len);
+        if (why == NULL) {
+            rc = EXIT_INTERNAL;
+        } else {
+            size_t o = 0;
+            why[0] = '\0';
+            for (int j = 0; j < 3 && top[j]; j++)
+                o += (size_t)snprintf(why + o, len - o, "%s%s: %s", j ? " | " : "", top[j]->rule,
+                                      top[j]->reason);
+            if (cm_schedule_set_why(s, i, o ? why : NULL) != CM_OK)
+                rc = EXIT_INTERNAL;
+            free(why);
+        }
+        cm_result_free(res);
+    }
+    cm_policy_free(pol);
+    return rc;
+}
+
 static int run_schedule(int argc, char **argv)
 {
     assign_args a;
@@ -1319,6 +1546,8 @@ static int run_schedule(int argc, char **argv)
     if (a.nregions || a.nenterprises)
         e = load_profiles(&a, "schedule");
     cm_pairs *p = load_pairs(a.pairs, e, a.load.opts.format, "schedule");
+    cm_event *ev = load_event(&a, p);
+    a.so.event = ev;
     cm_schedule *s = NULL;
     progress_state ps;
     if (progress_init(&ps, "schedule", "placing", "meetings placed", a.progress)) {
@@ -1327,6 +1556,7 @@ static int run_schedule(int argc, char **argv)
     }
     cm_status st = cm_schedule_make(p, &a.so, &s);
     if (st != CM_OK) {
+        cm_event_free(ev);
         fprintf(stderr, "capmatch schedule: %s\n", cm_last_error());
         cm_pairs_free(p);
         cm_engine_free(e);
@@ -1334,6 +1564,31 @@ static int run_schedule(int argc, char **argv)
         return st == CM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     int rc = cm_schedule_count(s) ? EXIT_OK : EXIT_NOMATCH;
+    if (a.policy) {
+        int k = policy_whys(s, e, &a);
+        if (k != EXIT_OK) {
+            cm_schedule_free(s);
+            cm_event_free(ev);
+            cm_pairs_free(p);
+            cm_engine_free(e);
+            free_args(&a);
+            return k;
+        }
+    }
+    size_t must = 0;
+    for (size_t i = 0; i < cm_schedule_unplaced_count(s); i++) {
+        const cm_meeting *m = cm_schedule_unplaced(s, i);
+        if (m->status && (strcmp(m->status, "accepted") == 0 || strcmp(m->status, "must") == 0)) {
+            if (must++ < 5)
+                fprintf(stderr, "capmatch schedule: %s meeting of %s and %s not placed: %s\n",
+                        m->status, m->enterprise, m->region, m->unplaced);
+        }
+    }
+    if (must) {
+        fprintf(stderr, "capmatch schedule: %zu accepted or must-meet meeting%s could not be "
+                        "placed\n", must, must == 1 ? "" : "s");
+        rc = EXIT_NOMATCH;
+    }
     sched_out o = { s, &a, { e, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } } };
     if (a.fmt == FMT_XLSX) {
         if (write_schedule(NULL, &o) < 0)
@@ -1354,6 +1609,7 @@ static int run_schedule(int argc, char **argv)
             rc = k == -2 ? EXIT_INTERNAL : EXIT_INPUT;
     }
     cm_schedule_free(s);
+    cm_event_free(ev);
     cm_pairs_free(p);
     cm_engine_free(e);
     free_args(&a);

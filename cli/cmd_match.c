@@ -26,6 +26,7 @@ typedef struct match_args {
     int nset;
     const char *rules_path;
     const char *output;
+    const char *title;            /* of the html report */
     enum fmt fmt;
     cm_match_options mo;
     const char *enterprise_id, *region_id;   /* explain */
@@ -56,6 +57,7 @@ static const char match_usage[] =
     "  --top K                partners per profile (default: the policy's)\n"
     "  --min-score S          drop pairs scoring below S (default: the policy's)\n"
     "  --by enterprise|region rank regions per enterprise (default) or the reverse\n"
+    "  --title TEXT           the html report's title (an event's name)\n"
     "  --format table|json|jsonl|csv|xlsx|html   output (default table); json and\n"
     "                         jsonl in the result format capmatch.result/1; csv a\n"
     "                         plain table (provenance in FILE.meta.json with -o);\n"
@@ -145,6 +147,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         { "bom", no_argument, NULL, 25 },
         { "ids", no_argument, NULL, 26 },
         { "part", required_argument, NULL, 27 },
+        { "title", required_argument, NULL, 40 },
         { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 }
     };
@@ -230,6 +233,7 @@ static void parse_args(int argc, char **argv, match_args *a, const char *prog)
         case 25: a->bom = 1; break;
         case 26: a->ids = 1; break;
         case 'o': a->output = optarg; break;
+        case 40: a->title = optarg; break;
         case 'f':
             if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
                 a->fmt = FMT_TABLE;
@@ -811,7 +815,7 @@ static void write_html(FILE *f, const cm_engine *e, const cm_policy *p, const cm
 {
     char title[300], hex[65];
     snprintf(title, sizeof title, "capmatch: %s", cm_policy_name(p));
-    cm_report *rep = cm_report_new(e, title);
+    cm_report *rep = cm_report_new(e, a->title ? a->title : title);
     if (rep == NULL || cm_report_add_result(rep, r, a->mo.by) != CM_OK) {
         fprintf(stderr, "capmatch match: out of memory\n");
         cm_report_free(rep);

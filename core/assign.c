@@ -158,6 +158,12 @@ uint32_t cmi_pairs_find(const cm_pairs *p, int side, const char *id)
     return v;
 }
 
+uint32_t cmi_pairs_pair(const cm_pairs *p, uint32_t e, uint32_t r)
+{
+    uint32_t v;
+    return map_get(&p->index, (uint64_t)e << 32 | r, &v) ? v : UINT32_MAX;
+}
+
 /* The party with this id: 0 found or made, 1 unknown on a closed side, -1 no memory. */
 static int party_get(cm_pairs *p, int side, const char *id, size_t len, int create, uint32_t *out)
 {

@@ -49,6 +49,8 @@ struct cm_pairs {
 
 /* The index of a party by id, or UINT32_MAX. */
 uint32_t cmi_pairs_find(const cm_pairs *p, int side, const char *id);
+/* The index of the pair of parties e and r, or UINT32_MAX. */
+uint32_t cmi_pairs_pair(const cm_pairs *p, uint32_t e, uint32_t r);
 static inline const char *pairs_id(const cm_pairs *p, int side, uint32_t i)
 {
     return strpool_get(&p->pool, p->side[side][i].id);

@@ -2,7 +2,10 @@
  * report.c - the self-contained HTML report (see report.h).
  *
  * One file a person can open anywhere: inline CSS, charts drawn as inline
- * SVG, no script and no network. Every number shown is computed here from
+ * SVG, one small inline script (sorting, filtering and paging the lists;
+ * without it everything is shown), no network. Reports over LARGE_ROWS
+ * pairs leave the reasons out of the lists so that 20k pairs stay a few
+ * megabytes. Every number shown is computed here from
  * the rows given, and carries an id (total-pairs, total-score ...) so that a
  * test can read it back from the rendered page. Text is escaped once, at
  * output. Output is the same for the same input, byte for byte.
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #define OPEN_LIMIT 400        /* partner lists longer than this start closed */
+#define LARGE_ROWS 2000      /* more pairs: lists without reasons */
 #define AXIS_MAX 16           /* countries per heatmap axis; the rest is "other" */
 
 CM_API cm_report *cm_report_new(const cm_engine *e, const char *title)
@@ -111,6 +115,12 @@ CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id, 
         return cmi_err_set(CM_ENOMEM, "out of memory while making the report");
     r->left[r->nleft++] = l;
     return CM_OK;
+}
+
+CM_API void cm_report_count_places(cm_report *r)
+{
+    if (r)
+        r->assigned = 1;
 }
 
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value)
@@ -523,12 +533,13 @@ static int cmp_rows(const void *a, const void *b)
     return strcmp(S(sort_r, sort_by_region ? x->e : x->r), S(sort_r, sort_by_region ? y->e : y->r));
 }
 
+/* (numbers in the lists are right-aligned by the CSS: .items td+td) */
 static void rank_cell(out *o, unsigned rank)
 {
     if (rank)
-        pf(o, "<td class=\"num\">%u</td>", rank);
+        pf(o, "<td>%u</td>", rank);
     else
-        puts_(o, "<td class=\"num\">&#8211;</td>");
+        puts_(o, "<td>&#8211;</td>");
 }
 
 static void party_name(out *o, const cm_report *r, cm_kind k, const char *id)
@@ -544,6 +555,19 @@ static void party_name(out *o, const cm_report *r, cm_kind k, const char *id)
     }
 }
 
+/* The filter box, the order and the pages of a list (shown by the script). */
+static void list_tools(out *o, int sortable)
+{
+    puts_(o, "<div class=\"tools\" hidden><input type=\"search\" placeholder=\"filter: name, id, "
+             "country, partner\" aria-label=\"filter\"> ");
+    if (sortable)
+        puts_(o, "<select aria-label=\"order\"><option value=\"name\">by name</option>"
+                 "<option value=\"n\">most partners first</option><option value=\"best\">best "
+                 "score first</option></select> ");
+    puts_(o, "<button class=\"prev\" type=\"button\">&#8249; previous</button> <span class=\"info\">"
+             "</span> <button class=\"next\" type=\"button\">next &#8250;</button></div>\n");
+}
+
 static int partners(out *o, const cm_report *r, int by_region)
 {
     size_t *idx = cm_malloc((r->nrows + 1) * sizeof *idx);
@@ -556,14 +580,29 @@ static int partners(out *o, const cm_report *r, int by_region)
     qsort(idx, r->nrows, sizeof *idx, cmp_rows);
     cm_kind self = by_region ? CM_KIND_REGIONS : CM_KIND_ENTERPRISES;
     cm_kind other = by_region ? CM_KIND_ENTERPRISES : CM_KIND_REGIONS;
-    int open = r->nrows <= OPEN_LIMIT;
+    int open = r->nrows <= OPEN_LIMIT, large = r->nrows > LARGE_ROWS;
+    pf(o, "<section class=\"list\" id=\"list-%s\">\n", by_region ? "regions" : "enterprises");
+    list_tools(o, 1);
+    if (large)
+        pf(o, "<p class=\"sub\">%zu pairs: the reasons are left out of these lists to keep the "
+              "page small; the JSON and CSV outputs have them.</p>\n", r->nrows);
+    puts_(o, "<div class=\"items\">\n");
     for (size_t i = 0; i < r->nrows;) {
         const report_row *first = &r->rows[idx[i]];
         const char *id = S(r, by_region ? first->r : first->e);
         size_t j = i;
-        while (j < r->nrows && strcmp(S(r, by_region ? r->rows[idx[j]].r : r->rows[idx[j]].e), id) == 0)
+        double best = 0;
+        while (j < r->nrows && strcmp(S(r, by_region ? r->rows[idx[j]].r : r->rows[idx[j]].e), id) == 0) {
+            double sc = by_region ? r->rows[idx[j]].rscore : r->rows[idx[j]].score;
+            if (sc > best)
+                best = sc;
             j++;
-        pf(o, "<details%s><summary>", open ? " open" : "");
+        }
+        const char *nm = field(r, self, id, "name");
+        pf(o, "<details class=\"item\"%s data-n=\"%zu\" data-best=\"%.3f\" data-name=\"",
+           open ? " open" : "", j - i, best);
+        esc(o, nm ? nm : id);
+        puts_(o, "\"><summary>");
         party_name(o, r, self, id);
         const char *country = field(r, self, id, "country");
         if (country) {
@@ -576,33 +615,38 @@ static int partners(out *o, const cm_report *r, int by_region)
             if (cap >= 0)
                 pf(o, " of %ld place%s", cap, cap == 1 ? "" : "s");
         }
-        pf(o, "</summary>\n<table><thead><tr><th>%s</th><th>score</th>%s<th>its choice</th>"
-              "<th>%s choice</th><th>reasons</th></tr></thead><tbody>\n",
+        pf(o, "</summary>\n<table class=\"sort\"><thead><tr><th>%s</th><th>score</th>%s"
+              "<th>its choice</th><th>%s choice</th>%s</tr></thead><tbody>\n",
            by_region ? "enterprise" : "region", by_region ? "<th>region's score</th>" : "",
-           by_region ? "region's" : "enterprise's");
+           by_region ? "region's" : "enterprise's", large ? "" : "<th>reasons</th>");
         for (size_t k = i; k < j; k++) {
             const report_row *row = &r->rows[idx[k]];
             puts_(o, "<tr><td>");
             party_name(o, r, other, S(r, by_region ? row->e : row->r));
-            pf(o, "</td><td class=\"num\">%.3f</td>", row->score);
+            pf(o, "</td><td>%.3f</td>", row->score);
             if (by_region)
-                pf(o, "<td class=\"num\">%.3f</td>", row->rscore);
+                pf(o, "<td>%.3f</td>", row->rscore);
             rank_cell(o, by_region ? row->erank : row->rrank);
             rank_cell(o, by_region ? row->rrank : row->erank);
-            puts_(o, "<td class=\"why\">");
-            if (row->why != STR_NONE)
-                esc_reasons(o, S(r, row->why));
-            puts_(o, "</td></tr>\n");
+            if (!large) {
+                puts_(o, "<td class=\"why\">");
+                if (row->why != STR_NONE)
+                    esc_reasons(o, S(r, row->why));
+                puts_(o, "</td>");
+            }
+            puts_(o, "</tr>\n");
         }
         puts_(o, "</tbody></table></details>\n");
         i = j;
     }
+    puts_(o, "</div>\n</section>\n");
     cm_free(idx);
     return 0;
 }
 
 static const char css[] =
-    "body{font-family:'Noto Sans','DejaVu Sans',Arial,sans-serif;margin:0 auto;max-width:1160px;"
+    "body{font-family:'Noto Sans','Noto Sans CJK SC','Noto Sans Thai','Noto Sans Lao',"
+    "'DejaVu Sans',Arial,sans-serif;margin:0 auto;max-width:1160px;"
     "padding:24px;color:#1b2630;background:#fbfcfd}"
     "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid "
     "#d5dde5;padding-bottom:4px}.sub{color:#5a6b7b;margin:0 0 18px}"
@@ -618,7 +662,44 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;font-size:13px;margin:4px 0 8px}"
     "th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e6ebf0;vertical-align:top}"
     "th{background:#f0f4f8}td.num{text-align:right;white-space:nowrap}td.why{color:#3b4a58}"
-    ".id{color:#5a6b7b;font-size:12px}";
+    ".id{color:#5a6b7b;font-size:12px}"
+    ".tools{margin:8px 0;display:flex;gap:8px;align-items:center}.tools input{flex:1;"
+    "max-width:360px;padding:4px 8px}th{cursor:pointer}"
+    "div.items td+td{text-align:right;white-space:nowrap}div.items td.why{text-align:left;"
+    "white-space:normal}";
+
+/* Sorting, filtering and paging of the lists (section.list: its .item
+ * elements in .items; table.sort: a click on a column header sorts it). */
+static const char script[] =
+    "(function(){var PER=50;"
+    "function txt(e){return e.textContent.toLowerCase()}"
+    "document.querySelectorAll('section.list').forEach(function(sec){"
+    "var box=sec.querySelector('.tools'),box2=sec.querySelector('.items'),"
+    "items=[].slice.call(box2.querySelectorAll(':scope>.item')),shown=items,page=0;"
+    "if(!items.length)return;box.hidden=false;"
+    "var q=box.querySelector('input'),sel=box.querySelector('select'),info=box.querySelector('.info'),"
+    "prev=box.querySelector('.prev'),next=box.querySelector('.next');"
+    "items.forEach(function(d){d._t=txt(d)});"
+    "function draw(){var n=shown.length,pages=Math.max(1,Math.ceil(n/PER));if(page>=pages)page=pages-1;"
+    "items.forEach(function(d){d.style.display='none'});"
+    "shown.slice(page*PER,(page+1)*PER).forEach(function(d){d.style.display=''});"
+    "info.textContent=n+' of '+items.length+(pages>1?' \\u00b7 page '+(page+1)+' of '+pages:'');"
+    "prev.disabled=page==0;next.disabled=page>=pages-1}"
+    "function apply(){var t=q.value.toLowerCase().trim(),k=sel?sel.value:'';"
+    "shown=items.filter(function(d){return !t||d._t.indexOf(t)>=0});"
+    "if(k)shown.sort(function(a,b){return k=='name'?a.dataset.name.localeCompare(b.dataset.name):"
+    "parseFloat(b.dataset[k])-parseFloat(a.dataset[k])||a.dataset.name.localeCompare(b.dataset.name)});"
+    "shown.forEach(function(d){box2.appendChild(d)});page=0;draw()}"
+    "q.addEventListener('input',apply);if(sel)sel.addEventListener('change',apply);"
+    "prev.addEventListener('click',function(){page--;draw()});"
+    "next.addEventListener('click',function(){page++;draw()});apply()});"
+    "document.addEventListener('click',function(e){var th=e.target.closest('table.sort th');"
+    "if(!th)return;var tb=th.closest('table').tBodies[0],i=th.cellIndex,"
+    "up=th.dataset.dir!='up',rows=[].slice.call(tb.rows);th.dataset.dir=up?'up':'down';"
+    "rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent,"
+    "u=parseFloat(x),v=parseFloat(y),c=isNaN(u)||isNaN(v)?x.localeCompare(y):u-v;"
+    "return up?c:-c});"
+    "rows.forEach(function(r){tb.appendChild(r)})})})();";
 
 static void card(out *o, const char *id, const char *key, const char *value)
 {
@@ -743,17 +824,20 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
     if (r->nleft == 0) {
         puts_(&o, "<p>Nobody was left out.</p>\n");
     } else {
-        puts_(&o, "<table><thead><tr><th>kind</th><th>who</th><th>why</th></tr></thead><tbody>\n");
+        puts_(&o, "<section class=\"list\" id=\"list-left\">\n");
+        list_tools(&o, 0);
+        puts_(&o, "<table class=\"sort\"><thead><tr><th>kind</th><th>who</th><th>why</th></tr>"
+                  "</thead><tbody class=\"items\">\n");
         for (size_t i = 0; i < r->nleft; i++) {
             const report_left *l = &r->left[i];
-            pf(&o, "<tr><td>%s</td><td>",
+            pf(&o, "<tr class=\"item\"><td>%s</td><td>",
                l->kind == CM_KIND_REGIONS ? "region" : "enterprise");
             party_name(&o, r, l->kind, S(r, l->id));
             puts_(&o, "</td><td>");
             esc(&o, S(r, l->why));
             puts_(&o, "</td></tr>\n");
         }
-        puts_(&o, "</tbody></table>\n");
+        puts_(&o, "</tbody></table>\n</section>\n");
     }
 
     puts_(&o, "<h2 id=\"provenance\">How this was made</h2>\n<table><tbody>\n");
@@ -765,7 +849,7 @@ CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *
         esc(&o, S(r, r->meta[i + 1]));
         puts_(&o, "</td></tr>\n");
     }
-    puts_(&o, "</tbody></table>\n</body>\n</html>\n");
+    pf(&o, "</tbody></table>\n<script>%s</script>\n</body>\n</html>\n", script);
     flush(&o);
     cmi_strpool_free(&es);
     cmi_strpool_free(&rs);

@@ -1060,7 +1060,13 @@ typedef struct cm_schedule_options {
     unsigned slots;               /* slots per session; 0: as many as needed */
     unsigned meeting_minutes;     /* 0: 20 */
     unsigned break_minutes;       /* between two slots of a session */
-    unsigned tables;              /* meetings at once; 0: unlimited */
+    unsigned tables;              /* meetings at once; 0: unlimited (or the event's
+                                     named tables) */
+    const struct cm_event *event; /* availability, requests, locks, named tables,
+                                     breaks (see cm_event); may be NULL */
+    const char *tz;               /* the event's time zone (IANA name, e.g.
+                                     "Asia/Manila") for the iCalendar files; NULL:
+                                     floating local times */
     void (*progress)(size_t done, size_t total, void *ud);
     void *progress_ud;            /* called with the meetings put in slots so far */
 } cm_schedule_options;
@@ -1072,9 +1078,51 @@ typedef struct cm_meeting {
     unsigned table;               /* 1-based */
     char start[17], end[17];      /* "YYYY-MM-DDTHH:MM", local time of the event */
     const char *unplaced;         /* why it has no place (then session = 0), or NULL */
+    const char *table_name;       /* the event's name of the table, or NULL */
+    const char *room;             /* the room of a named table, or NULL */
+    const char *status;           /* "locked", "accepted", "must", "requested",
+                                     "declined", "never", or NULL (a plain pair) */
+    const char *why;              /* the top reasons to meet, "a | b | c", or NULL */
 } cm_meeting;
 
 typedef struct cm_schedule cm_schedule;
+
+/* A matchmaking event's constraints on a schedule, each read from a CSV
+ * (header row; columns by name, others ignored) or JSON file (an array of
+ * objects, or an object holding one under the kind's key); times are local
+ * times of the event, "YYYY-MM-DDTHH:MM". A load either succeeds or changes
+ * nothing; errors name the file and line (CSV) or record (JSON) and field.
+ *   CM_EVENT_AVAILABILITY  id, from, to [, kind: enterprise|region]: the
+ *       windows a participant is there (several rows: several windows; JSON
+ *       may give "windows": [{"from","to"}...]); someone without a row is
+ *       there all the time. A meeting takes place only where both are there.
+ *   CM_EVENT_REQUESTS  enterprise, region, status: requested (scheduled when
+ *       there is room, like an assigned pair), accepted and must (must be
+ *       scheduled: placed before every other pair), declined and never (never
+ *       scheduled). Pairs not among the meetings are added (score 0).
+ *   CM_EVENT_LOCK  enterprise, region, start [, table | table_name, score]:
+ *       meetings of an earlier schedule (its CSV or JSON reads as it is), kept
+ *       at their time and table when the schedule is made again.
+ *   CM_EVENT_TABLES  name [, room]: the tables by name, in order (table 1
+ *       first); their number is the number of tables. */
+typedef struct cm_event cm_event;
+typedef enum cm_event_file {
+    CM_EVENT_AVAILABILITY = 1,
+    CM_EVENT_REQUESTS = 2,
+    CM_EVENT_LOCK = 3,
+    CM_EVENT_TABLES = 4
+} cm_event_file;
+
+CM_API cm_event *cm_event_new(void);
+CM_API void cm_event_free(cm_event *ev);
+CM_API cm_status cm_event_load(cm_event *ev, cm_event_file what, const char *path);
+/* A break "START/END" (END: "HH:MM" of the same day, or a full time): no
+ * slot overlaps it; the slots after it move past it. */
+CM_API cm_status cm_event_add_break(cm_event *ev, const char *window);
+/* The meetings that requests and locks add to p (those it does not hold yet;
+ * requested, accepted, must and locked ones); CM_ENOTFOUND naming the file
+ * and line when p's parties come from profiles and an id is not there. */
+CM_API cm_status cm_event_add_pairs(const cm_event *ev, cm_pairs *p);
 
 CM_API void cm_schedule_options_init(cm_schedule_options *o);
 CM_API cm_status cm_schedule_make(const cm_pairs *meetings, const cm_schedule_options *o,
@@ -1087,6 +1135,9 @@ CM_API size_t cm_schedule_unplaced_count(const cm_schedule *s);
 CM_API const cm_meeting *cm_schedule_unplaced(const cm_schedule *s, size_t i);
 /* Slots used, the fewest possible for the placed meetings, and available. */
 CM_API unsigned cm_schedule_slots(const cm_schedule *s, unsigned *minimum, unsigned *available);
+/* Replace placed meeting i's top reasons (copied; NULL: none), e.g. with
+ * those a policy gives the pair (cm_explain_pair) ranked by contribution. */
+CM_API cm_status cm_schedule_set_why(cm_schedule *s, size_t i, const char *why);
 /* Participants of a side, by id, and one participant's meetings by start. */
 CM_API size_t cm_schedule_participants(const cm_schedule *s, cm_kind k);
 CM_API const char *cm_schedule_participant(const cm_schedule *s, cm_kind k, size_t i);
@@ -1094,7 +1145,10 @@ CM_API size_t cm_schedule_agenda(const cm_schedule *s, cm_kind k, size_t i,
                                  const cm_meeting **out, size_t max);
 
 /* One participant's agenda as iCalendar (RFC 5545, via libical): a VEVENT a
- * meeting, floating local times; names from e when given (may be NULL);
+ * meeting, in the event's time zone (a VTIMEZONE, and DTSTART;TZID=...)
+ * when the options named one, else floating local times; the place (table
+ * name and room) as LOCATION, the top reasons to meet in DESCRIPTION,
+ * requested meetings TENTATIVE; names from e when given (may be NULL);
  * dtstamp: seconds since 1970 for DTSTAMP (pass a fixed one for output that
  * is the same from run to run). */
 CM_API cm_status cm_schedule_ical(const cm_schedule *s, cm_kind k, size_t i, const cm_engine *e,
@@ -1170,7 +1224,8 @@ CM_API cm_status cm_write_json_string(const char *s, cm_write_fn fn, void *ud);
 CM_API cm_status cm_write_csv_cell(const char *s, cm_write_fn fn, void *ud);
 
 /* ---- report -----------------------------------------------------------------
- * One self-contained HTML file (inline CSS and SVG, no script, no network):
+ * One self-contained HTML file (inline CSS and SVG, one small inline script
+ * that sorts, filters and pages the lists; no network):
  * totals, matches by country pair (heatmap) and by sector group (ISIC section
  * of the enterprise), the score distribution, each region's and each
  * enterprise's partners with their reasons, parties left out and why, and the
@@ -1190,6 +1245,10 @@ CM_API cm_status cm_report_add_result(cm_report *r, const cm_result *res, cm_kin
 CM_API cm_status cm_report_add_assignment(cm_report *r, const cm_assignment *a);
 CM_API cm_status cm_report_add_left(cm_report *r, cm_kind kind, const char *id,
                                     const char *why);
+/* The rows added are an assignment under the regions' capacities: the
+ * totals show the places used of the places the profiles offer
+ * (cm_report_add_assignment does this itself). */
+CM_API void cm_report_count_places(cm_report *r);
 /* A provenance line (policy, input files and hashes, options ...). */
 CM_API cm_status cm_report_add_meta(cm_report *r, const char *key, const char *value);
 CM_API cm_status cm_report_write_html(const cm_report *r, cm_write_fn fn, void *ud);

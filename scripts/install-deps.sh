@@ -7,10 +7,11 @@
 #   install-deps.sh [--check] [GROUP...]
 #
 # GROUPs add packages that only some tests need, kept out of the main list
-# because they are big: `report` (headless Chromium, ~100 MB, for
-# tests/cli/report.sh), `shard` (GNU parallel, for tests/cli/shard.sh and
-# tests/cli/merge.sh), `slurm` (Slurm's controller and node daemons with munge,
-# for the single-node cluster of tests/cli/slurm.sh) and `bench` (pandas, for the pandas baseline of scripts/bench-match, and wrk for
+# because they are big: `report` (headless Chromium, ~100 MB, and the Noto
+# fonts for Chinese, Thai and Lao, for tests/cli/report.sh and report_ui.sh),
+# `shard` (GNU parallel, for tests/cli/shard.sh and tests/cli/merge.sh),
+# `slurm` (Slurm's controller and node daemons with munge, for the
+# single-node cluster of tests/cli/slurm.sh) and `bench` (pandas, for the pandas baseline of scripts/bench-match, and wrk for
 # scripts/bench-serve).
 set -eu
 
@@ -18,13 +19,13 @@ PACKAGES="gcc make pkg-config libc6-dev
 libjansson-dev libcsv-dev liblua5.4-dev lua5.4 libpcre2-dev libcurl4-openssl-dev
 libcmocka-dev nettle-dev libical-dev iso-codes man-db binutils
 libmicrohttpd-dev libgnutls28-dev zlib1g-dev openssl lua-check curl jq python3-jsonschema
-libxlsxwriter-dev libunistring-dev"
+libxlsxwriter-dev libunistring-dev tzdata"
 
 check=""
 for arg in "$@"; do
     case $arg in
         --check) check=1 ;;
-        report) PACKAGES="$PACKAGES chromium" ;;
+        report) PACKAGES="$PACKAGES chromium fonts-noto-cjk fonts-noto-core" ;;
         shard) PACKAGES="$PACKAGES parallel" ;;
         slurm) PACKAGES="$PACKAGES slurm-wlm munge" ;;
         bench) PACKAGES="$PACKAGES python3-pandas wrk" ;;

@@ -48,6 +48,13 @@ need_chromium() {
     fi
 }
 
+# chrome ARGS...: headless Chromium on files of $TMP, its noise in $TMP/chrome.log
+chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$TMP/chrome" "$@" 2>>"$TMP/chrome.log"
+}
+
 # serve_start LOG ARGS...: start "capmatch serve --listen 127.0.0.1:0 ARGS"
 # with its standard error in LOG; sets PID, and PORT once it listens (empty
 # when it did not within 10 s)

@@ -8,12 +8,6 @@
 need_chromium || exit 0
 ok "chromium is installed"
 
-chrome() {
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$TMP/chrome" "$@" 2>>"$TMP/chrome.log"
-}
-
 R=examples/data/regions.json
 E=examples/data/enterprises.json
 
@@ -68,8 +62,9 @@ want_details=$((want_ents + want_regs))
     not_ok "a partner list for each region and enterprise" "$n_details lists, expected $want_details"
 if grep -q 'How this was made' "$TMP/dom.html" && grep -q 'sha256' "$TMP/dom.html"; then
     ok "provenance shown"; else not_ok "provenance shown"; fi
-if grep -Eq '(src|href)=' "$TMP/report.html" || grep -q '<script' "$TMP/report.html"; then
-    not_ok "self-contained: no script, no link to load"; else ok "self-contained: no script, no link to load"; fi
+if grep -Eq '(src|href)=' "$TMP/report.html" || [ "$(grep -o '<script' "$TMP/report.html" | wc -l)" -ne 1 ] ||
+   grep -q '<script [^>]' "$TMP/report.html"; then
+    not_ok "self-contained: one inline script, no link to load"; else ok "self-contained: one inline script, no link to load"; fi
 
 # the page draws something: a screenshot of it against one of an empty page
 printf '<!DOCTYPE html><html><body style="background:#fbfcfd"></body></html>' > "$TMP/empty.html"
@@ -94,7 +89,7 @@ chrome --dump-dom "file://$TMP/plain.html" > "$TMP/dom.html"
 expect_shown "pairs file: pairs" total-pairs 2
 expect_shown "pairs file: total score" total-score "1.000"
 expect_shown "pairs file: left out" left-enterprises 1
-if grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &amp; more' "$TMP/dom.html" && ! grep -q '<script' "$TMP/dom.html"; then
+if grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &amp; more' "$TMP/dom.html" && ! grep -q '<script>alert' "$TMP/dom.html"; then
     ok "reasons are escaped, never markup"; else not_ok "reasons are escaped, never markup" "$(grep -n 'alert' "$TMP/dom.html" | head -3)"; fi
 
 run "$CAPMATCH" assign --pairs "$TMP/pairs.csv" --format html -o "$TMP/no/dir/r.html"
