@@ -700,43 +700,11 @@ static void test_load_errors(void **state)
 
 /* ---- every allocation failing in turn ---- */
 
-static long fail_at, calls, live;
-
-static void *t_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        live++;
-    return p;
-}
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    if (p == NULL) {
-        void *q = realloc(p, n);
-        if (q)
-            live++;
-        return q;
-    }
-    return realloc(p, n);
-}
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
+#include "fail_alloc.h"
 
 static void test_fault_injection(void **state)
 {
     (void)state;
-    static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
     static const char csv[] = "enterprise,region,score,region_score,reasons\n"
                               "e1,r1,0.9,0.2,a\ne1,r2,0.5,0.9,b\ne2,r1,0.8,0.8,c\n"
                               "e2,r2,0.1,0.1,d\ne3,r1,0.05,0.05,e\n";
@@ -990,7 +958,6 @@ static void test_report_of_match(void **state)
 static void test_fault_injection_schedule_report(void **state)
 {
     (void)state;
-    static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
     const char *sessions[] = { "2026-05-20T09:00", NULL };
     cm_pairs *p = random_meetings(6, 3, 2, 3);    /* made with the normal allocator */
     cm_set_allocator(&counting);

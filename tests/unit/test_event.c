@@ -17,36 +17,7 @@
 #include "event.h"
 #include "schedule.h"
 
-static long fail_at, calls, live;
-
-static void *t_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        live++;
-    return p;
-}
-
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
-
-static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
+#include "fail_alloc.h"
 
 static char dir[64];
 

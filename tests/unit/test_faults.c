@@ -13,38 +13,7 @@
 
 #include "capmatch.h"
 
-static long fail_at;          /* 1-based allocation to fail; 0 = never */
-static long calls;
-static long live;
-
-static void *t_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        live++;
-    return p;
-}
-
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
-
-static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
+#include "fail_alloc.h"
 
 static const char regions_json[] =
     "{\"meta\": {\"source\": \"test\"}, \"regions\": [\n"

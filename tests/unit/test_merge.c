@@ -18,36 +18,7 @@
 
 #include "capmatch.h"
 
-static long fail_at, calls, live;
-
-static void *t_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        live++;
-    return p;
-}
-
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    if (fail_at && ++calls == fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void t_free(void *p, void *ud)
-{
-    (void)ud;
-    if (p)
-        live--;
-    free(p);
-}
-
-static const cm_allocator counting = { t_malloc, t_realloc, t_free, NULL };
+#include "fail_alloc.h"
 
 #define HEADER "{\"format\":\"capmatch.result/1\",\"command\":\"match\",\"meta\":"
 /* The totals of match are rows, pairs_scored, vetoed and errors_skipped;
