@@ -1683,6 +1683,8 @@ static int run_serve(int argc, char **argv)
     if (cert_pem && http_tls_check(&ho, err, sizeof err) < 0) {   /* before loading anything */
         fprintf(stderr, "capmatch serve: --tls-cert %s, --tls-key %s: %s\n", tls_cert, tls_key,
                 err + 5);
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INPUT;
     }
     if (token_file)
@@ -1690,6 +1692,8 @@ static int run_serve(int argc, char **argv)
     else if (!is_loopback(host)) {
         fprintf(stderr, "capmatch serve: refusing to listen on %s without --token-file: without "
                 "tokens anyone who can reach it could change profiles\n", host);
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INPUT;
     }
     if (decision_log) {
@@ -1697,6 +1701,8 @@ static int run_serve(int argc, char **argv)
         if (sv.decisions == NULL) {
             fprintf(stderr, "capmatch serve: --decision-log %s: %s\n", decision_log,
                     strerror(errno));
+            free(cert_pem);
+            free(key_pem);
             return EXIT_INPUT;
         }
     }
@@ -1712,6 +1718,8 @@ static int run_serve(int argc, char **argv)
     sv.cur = cm_current_new();
     if (sv.cur == NULL) {
         fprintf(stderr, "capmatch serve: out of memory\n");
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INTERNAL;
     }
     /* the signals go to this thread alone (sigwait): block them before any
@@ -1728,6 +1736,8 @@ static int run_serve(int argc, char **argv)
     sv.dlog = sv.decisions ? logq_start(sv.decisions) : NULL;
     if (sv.log == NULL || (sv.decisions && sv.dlog == NULL) || builder_start(&sv) < 0) {
         fprintf(stderr, "capmatch serve: cannot start a thread\n");
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INTERNAL;
     }
     problems pr;
@@ -1738,6 +1748,8 @@ static int run_serve(int argc, char **argv)
         logq_stop(sv.log);
         logq_stop(sv.dlog);
         fprintf(stderr, "capmatch serve: nothing to serve\n");
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INPUT;
     }
     problems_free(&pr);
@@ -1758,6 +1770,8 @@ static int run_serve(int argc, char **argv)
         else
             fprintf(stderr, "capmatch serve: %s\n", err);
         cm_current_free(sv.cur);
+        free(cert_pem);
+        free(key_pem);
         return EXIT_INPUT;
     }
     say(&sv, "capmatch serve: listening on %s://%s%s%s:%u/\n", cert_pem ? "https" : "http",
