@@ -542,6 +542,18 @@ end
 local get_levels, put_levels = memo_by(65536)
 local get_inst, put_inst = memo_by(1024)
 local get_wish, put_wish = memo_by(1024)
+-- Every fund's level for one code, once per code.
+local levels_by_code = {}
+local function code_levels(code)
+  local l = levels_by_code[code]
+  if l == nil then
+    l = {}
+    for i = 1, #M.FUNDS do l[i] = level_of(M.FUNDS[i], code) end
+    levels_by_code[code] = l
+  end
+  return l
+end
+local log_tol = {}               -- tolerance -> math.log(tolerance)
 local items, nitems = {}, 0     -- per fund: product -> "ID product"
 for i = 1, #M.FUNDS do items[i] = {} end
 
@@ -551,15 +563,13 @@ function M.enterprise_terms_fast(e, opts)
   local skey = tostring(sv)
   local levels = get_levels(skey)
   if levels == nil then
-    local sectors = ind.list(sv)
     levels = {}
-    for i = 1, #M.FUNDS do
-      local f = 0
-      for j = 1, #sectors do
-        local l = level_of(M.FUNDS[i], sectors[j])
-        if l > f then f = l end
+    for i = 1, #M.FUNDS do levels[i] = 0 end
+    for j = 1, (sv and #sv or 0) do
+      local cl = code_levels(sv[j])
+      for i = 1, #cl do
+        if cl[i] > levels[i] then levels[i] = cl[i] end
       end
-      levels[i] = f
     end
     put_levels(skey, levels)
   end
@@ -613,7 +623,14 @@ function M.enterprise_terms_fast(e, opts)
         local ratio = 1
         if hi < fund.band.min then ratio = fund.band.min / hi
         elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
-        if ratio > 1 then f_size = 1 - math.log(ratio) / math.log(tol) end
+        if ratio > 1 then
+          local lt = log_tol[tol]
+          if lt == nil then
+            lt = math.log(tol)
+            if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+          end
+          f_size = 1 - math.log(ratio) / lt
+        end
       end
     end
     local f_wish = fwish[i]
