@@ -539,7 +539,7 @@ local function memo_by(limit)
     return v
   end
 end
-local get_levels, put_levels = memo_by(65536)
+local get_levels, put_levels = memo_by(2048)
 local get_inst, put_inst = memo_by(1024)
 local get_wish, put_wish = memo_by(1024)
 -- Every fund's level for one code, once per code.

@@ -726,7 +726,7 @@ end
 
 -- What a set of sectors decides (key: the sectors as text), in the order
 -- enterprise_facts finds it.
-local get_sectors, put_sectors = memo(65536)
+local get_sectors, put_sectors = memo(1024)
 local function sectors_part(key, sectors)
   local parts = {}
   for i = 1, #sectors do parts[i] = code_part(sectors[i]) end
@@ -814,7 +814,7 @@ local function zones_of(relocates, research, trade, skills)
 end
 
 -- Items of a list field as "NAME 1" (targets, languages), by the list's text.
-local get_targets, put_targets = memo(16384)
+local get_targets, put_targets = memo(4096)
 local get_langs, put_langs = memo(4096)
 local get_sme, put_sme = memo(4096)
 local get_infra, put_infra = memo(4096)
