@@ -386,8 +386,16 @@ static int view_money(lua_State *L)
     const char *group = luaL_checkstring(L, 2);
     const char *to = luaL_optstring(L, 3, NULL);
     char pa[64], pc[64];
-    snprintf(pa, sizeof pa, "%s.%s", group, strcmp(group, "investment") == 0 ? "max" : "amount");
-    snprintf(pc, sizeof pc, "%s.currency", group);
+    size_t gl = strlen(group);
+    if (gl > 40)              /* no group is that long: not an amount */
+        gl = 40;
+    /* "group.amount" and "group.currency" without printf: derive runs this
+     * for every profile */
+    const char *m = strcmp(group, "investment") == 0 ? ".max" : ".amount";
+    memcpy(pa, group, gl);
+    memcpy(pa + gl, m, strlen(m) + 1);
+    memcpy(pc, group, gl);
+    memcpy(pc + gl, ".currency", sizeof ".currency");
     struct field_read a, c;
     if (!read_named(L, v, pa, &a) || !read_named(L, v, pc, &c))
         return luaL_error(L, "money: '%s' is not an amount of %s profiles", group,

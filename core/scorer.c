@@ -611,6 +611,60 @@ static int cmp_pitem(const void *a, const void *b)
     return x->name < y->name ? -1 : x->name > y->name;
 }
 
+/* Derived items are interned, and a registry's profiles share few distinct
+ * ones ("X 1", "j3 0.25"): each is parsed once per preparation, looked up
+ * by its string ref in a small open-addressing table (ref 0, the empty
+ * string, is parsed every time). */
+struct parsed { str_ref item; struct pitem p; };
+typedef struct parse_memo { struct parsed *slot; size_t cap, n; } parse_memo;
+
+static struct parsed *parse_slot(parse_memo *m, str_ref item)
+{
+    size_t mask = m->cap - 1;
+    for (size_t h = (item * 2654435761u) & mask;; h = (h + 1) & mask)
+        if (m->slot[h].item == item || m->slot[h].item == 0)
+            return &m->slot[h];
+}
+
+/* The parsed form of item s (ref item; 0 when not interned), into *out.
+ * 0, -1 out of memory. */
+static int parse_item(cm_policy *p, parse_memo *m, str_ref item, const char *s, struct pitem *out)
+{
+    struct parsed *hit = NULL;
+    if (item && m->cap) {
+        hit = parse_slot(m, item);
+        if (hit->item == item) {
+            *out = hit->p;
+            return 0;
+        }
+    }
+    char buf[128];
+    size_t nl;
+    out->value = product_item(s, buf, sizeof buf, &nl);
+    if (cmi_strpool_intern(&p->strings, buf, nl, &out->name) < 0)
+        return -1;
+    if (item == 0)
+        return 0;
+    if ((m->n + 1) * 2 > m->cap) {     /* grow (and rehash) to keep it half empty */
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        struct parsed *ns = cm_calloc(cap, sizeof *ns), *old = m->slot;
+        if (ns == NULL)
+            return 0;                  /* not remembered: still right */
+        size_t oldcap = m->cap;
+        m->slot = ns;
+        m->cap = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].item)
+                *parse_slot(m, old[i].item) = old[i];
+        cm_free(old);
+    }
+    hit = parse_slot(m, item);
+    hit->item = item;
+    hit->p = *out;
+    m->n++;
+    return 0;
+}
+
 /* best_product: parse each profile's "NAME value" items of one side once,
  * each profile's items sorted by name, so a pair is one merge of two short
  * sorted lists (the best product does not depend on their order; reasons,
@@ -637,29 +691,30 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
     }
     size_t k = 0;
     double lo = INFINITY, hi = -INFINITY;
+    parse_memo pm = { NULL, 0, 0 };
     for (size_t i = 0; i < count; i++) {
         struct field_read o;
         cmi_fref_read(p, r, (uint32_t)i, &o);
         off[i] = (uint32_t)k;
         size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
         for (size_t j = 0; j < n; j++) {
-            char buf[128];
-            size_t nl;
-            double v = product_item(cmi_fref_list_item(p, &o, j), buf, sizeof buf, &nl);
-            str_ref name;
-            if (cmi_strpool_intern(&p->strings, buf, nl, &name) < 0) {
+            str_ref ref = o.pool == POOL_DERIVED ? p->ditems[o.off + j] : 0;
+            if (parse_item(p, &pm, ref, cmi_fref_list_item(p, &o, j), &items[k]) < 0) {
+                cm_free(pm.slot);
                 cm_free(items);
                 cm_free(off);
                 cm_free(cnt);
                 return -1;
             }
-            items[k++] = (struct pitem){ name, v };
+            double v = items[k++].value;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
-        qsort(items + off[i], n, sizeof *items, cmp_pitem);
+        if (n > 1)
+            qsort(items + off[i], n, sizeof *items, cmp_pitem);
         cnt[i] = (uint16_t)n;
     }
+    cm_free(pm.slot);
     cm_free(pi->items);
     cm_free(pi->off);
     cm_free(pi->count);

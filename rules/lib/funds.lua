@@ -524,6 +524,136 @@ function M.enterprise_terms(e, opts)
   return out
 end
 
+-- enterprise_terms, fast (what derive runs for every enterprise): the
+-- factors that depend on a few values are remembered by those values (the
+-- sectors' levels by the sectors, the instruments', the wishes'), the size
+-- is converted once for all funds, and each item string is made once per
+-- value. The products are taken in enterprise_terms' order, so the items
+-- are the same strings.
+local function memo_by(limit)
+  local t, n = {}, 0
+  return function(k) return t[k] end, function(k, v)
+    if n >= limit then t, n = {}, 0 end
+    n = n + 1
+    t[k] = v
+    return v
+  end
+end
+local get_levels, put_levels = memo_by(2048)
+local get_inst, put_inst = memo_by(1024)
+local get_wish, put_wish = memo_by(1024)
+-- Every fund's level for one code, once per code.
+local levels_by_code = {}
+local function code_levels(code)
+  local l = levels_by_code[code]
+  if l == nil then
+    l = {}
+    for i = 1, #M.FUNDS do l[i] = level_of(M.FUNDS[i], code) end
+    levels_by_code[code] = l
+  end
+  return l
+end
+local log_tol = {}               -- tolerance -> math.log(tolerance)
+local items, nitems = {}, 0     -- per fund: product -> "ID product"
+for i = 1, #M.FUNDS do items[i] = {} end
+
+function M.enterprise_terms_fast(e, opts)
+  local tol = (opts and opts.tolerance) or 10
+  local sv = e.sectors
+  local skey = tostring(sv)
+  local levels = get_levels(skey)
+  if levels == nil then
+    levels = {}
+    for i = 1, #M.FUNDS do levels[i] = 0 end
+    for j = 1, (sv and #sv or 0) do
+      local cl = code_levels(sv[j])
+      for i = 1, #cl do
+        if cl[i] > levels[i] then levels[i] = cl[i] end
+      end
+    end
+    put_levels(skey, levels)
+  end
+  local iv = e.instruments
+  local ikey = tostring(iv)
+  local finst = get_inst(ikey)
+  if finst == nil then
+    local inst = ind.list(iv)
+    finst = {}
+    for i = 1, #M.FUNDS do
+      local f_inst = F.no_instruments
+      if #inst > 0 then
+        f_inst = 0
+        for k = 1, #inst do
+          local x = M.FUNDS[i].instruments[inst[k]]
+          if x and x > f_inst then f_inst = x end
+        end
+      end
+      finst[i] = f_inst
+    end
+    put_inst(ikey, finst)
+  end
+  local wv = e.funds_interest
+  local wkey = tostring(wv)
+  local fwish = get_wish(wkey)
+  if fwish == nil then
+    local wish = ind.list(wv)
+    fwish = {}
+    for i = 1, #M.FUNDS do
+      fwish[i] = #wish == 0 and F.wished_none or (ind.has(wish, M.FUNDS[i].id) and 1 or F.wished_others)
+    end
+    put_wish(wkey, fwish)
+  end
+  local sized, lo, hi = false, nil, nil
+  local country = e.country
+  local out = {}
+  for i = 1, #M.FUNDS do
+    local fund = M.FUNDS[i]
+    local f = levels[i]
+    if fund.maritime and f == 0 then
+      local d = e.description
+      if d and re.match(d, MARITIME, "i") then f = F.maritime_word end
+    end
+    local f_inst = finst[i]
+    local f_size = 1
+    if fund.band then
+      if not sized then sized, lo, hi = true, project_usd(e) end
+      if lo == nil then
+        f_size = F.no_size
+      else
+        local ratio = 1
+        if hi < fund.band.min then ratio = fund.band.min / hi
+        elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
+        if ratio > 1 then
+          local lt = log_tol[tol]
+          if lt == nil then
+            lt = math.log(tol)
+            if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+          end
+          f_size = 1 - math.log(ratio) / lt
+        end
+      end
+    end
+    local f_wish = fwish[i]
+    if fund.participant then f = f * fund.participant end
+    local investor_ok = fund.investors == nil or fund.investors[country] == true
+    if f > 0 and f_inst > 0 and f_size > 0 and investor_ok then
+      local v = f * f_inst * f_size * f_wish
+      local it = items[i][v]
+      if it == nil then
+        if nitems >= 65536 then
+          for k = 1, #M.FUNDS do items[k] = {} end
+          nitems = 0
+        end
+        it = fund.id .. " " .. num(v)
+        items[i][v] = it
+        nitems = nitems + 1
+      end
+      out[#out + 1] = it
+    end
+  end
+  return out
+end
+
 function M.region_terms(r)
   local rf, country = ind.list(r.funds), r.country
   local port = r.connectivity and r.connectivity.port
@@ -564,7 +694,7 @@ end
 -- Declare the derived values and return the built-in scoring the best fund.
 function M.declare_derived(tolerance_param)
   derive { name = "fund_terms", side = "enterprise", value = function(e, params)
-    return M.enterprise_terms(e, { tolerance = params[tolerance_param] })
+    return M.enterprise_terms_fast(e, { tolerance = params[tolerance_param] })
   end }
   derive { name = "fund_access", side = "region", value = M.region_terms }
   return builtin.best_product { enterprise = "fund_terms", region = "fund_access", abroad = M.ABROAD }

@@ -415,7 +415,7 @@ local function resource_entry(tag)
   return hit or nil
 end
 
-local region_facts = ind.per_profile(function(r)
+local function region_facts_of(r)
   local sought, offered, tags = list(r.sectors_sought), list(r.sectors_offered), list(r.resources)
   local f = {}
   f.joint = ind.groups_of(sought)
@@ -452,7 +452,8 @@ local region_facts = ind.per_profile(function(r)
   f.capital = need_cap and "needs" or (offer_cap and "offers" or "neither")
   f.sme_access = region_sme_access(r)
   return f
-end)
+end
+local region_facts = ind.per_profile(region_facts_of)
 M.region_facts = region_facts
 
 -- ---------------------------------------------------------------------------
@@ -572,7 +573,7 @@ end
 
 -- The region's side.
 local function region_items(r)
-  local R = region_facts(r)
+  local R = region_facts_of(r)
   local t = {}
   local link, seen = {}, {}
   local function names(codes, prefix)
@@ -619,24 +620,297 @@ local function region_items(r)
   return t
 end
 
--- Declare every derived value the default policy reads.
-function M.declare_derived()
-  local last_e, last_et
-  local function EI(e, params)
-    local id = tostring(e)
-    if id ~= last_e then last_e, last_et = id, enterprise_items(e, params) end
-    return last_et
+-- ---------------------------------------------------------------------------
+-- The same items, fast: derive runs once for every profile of a registry
+-- (a million enterprises), so enterprise_items' result is put together from
+-- parts remembered by the values they depend on: a sector code's facts,
+-- a set of sectors, the things sought or offered, target countries,
+-- languages, the home, the size status. Each part is made by the code above
+-- (code_facts, ind.chain_links, ind.groups_of, link_codes_of, the same
+-- "NAME value" lists), so the items are the same strings in the same order;
+-- only the work is not redone. Lists read as keys are codes or vocabulary
+-- words (tostring of a list view: "[a, b]"), which hold no ", ".
+
+-- A remembered value by key, forgotten all at once past `limit` keys (the
+-- keys of a registry with a million profiles are bounded by the limit, not
+-- by the registry).
+local function memo(limit)
+  local t, n = {}, 0
+  return function(k) return t[k] end, function(k, v)
+    if n >= limit then t, n = {}, 0 end
+    n = n + 1
+    t[k] = v
+    return v
   end
-  local RI = ind.per_profile(region_items)
+end
+
+-- "NAME value" items of a list, as vals() in enterprise_items does.
+local function vals_of(v, value, out)
+  out = out or {}
+  for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+  return out
+end
+
+-- What a list of things sought (key: the list view as text) decides.
+local get_seeks, put_seeks = memo(4096)
+local function seeks_part(key, v)
+  local sp = get_seeks(key)
+  if sp then return sp end
+  local seeks = list(v)
+  local out = list(v)
+  out[#out + 1] = "*"
+  if #out == 1 then out[2] = "?" end
+  return put_seeks(key, {
+    inputs = has(seeks, "raw_materials"), market = has(seeks, "market_access"),
+    land_labour = has(seeks, "land") or has(seeks, "labour"), skills = has(seeks, "skills"),
+    wants = has(seeks, "capital") or has(seeks, "financing"), neutral = out })
+end
+
+local get_offers, put_offers = memo(4096)
+local function offers_part(key, v)
+  local op = get_offers(key)
+  if op then return op end
+  local offers = list(v)
+  local out = list(v)
+  out[#out + 1] = "*"
+  if #out == 1 then out[2] = "?" end
+  return put_offers(key, { brings = has(offers, "capital") or has(offers, "financing"), neutral = out })
+end
+
+-- What one sector code decides, once per code: its facts (code_facts), the
+-- value-chain links it is the lower or upper end of and its Joint Statement
+-- groups (as indexes), the resource-link codes it lies within.
+local code_parts = {}
+local function code_part(code)
+  local c = code_parts[code]
+  if c then return c end
+  local one = { code }
+  local f = code_facts(code)
+  local down, up, joint = {}, {}, {}
+  for _, k in ipairs(ind.chain_links(one, "down")) do down[#down + 1] = tonumber(k) end
+  for _, k in ipairs(ind.chain_links(one, "up")) do up[#up + 1] = tonumber(k) end
+  for _, g in ipairs(ind.groups_of(one)) do joint[#joint + 1] = joint_index(g) end
+  c = { area = f.area, plant = f.plant, research = f.research, trade = f.trade, infra = f.infra,
+        lcodes = link_codes_of(code), down = down, up = up, joint = joint }
+  code_parts[code] = c
+  return c
+end
+
+-- The item strings, made once: "d12 0.8", "i2826 0.8", "j3 0.25" ...
+local function strings(fmt)
+  return setmetatable({}, { __index = function(t, k)
+    local v = string.format(fmt, k)
+    t[k] = v
+    return v
+  end })
+end
+local D_ITEM, U_ITEM, I_ITEM, M_ITEM = strings("d%s 0.8"), strings("u%s 0.8"), strings("i%s 0.8"),
+                                       strings("m%s 0.8")
+local J_ITEM = strings("j%s 0.25")
+
+-- The sorted union of the parts' integer lists `field` (a set of links or
+-- groups in table order, as ind.chain_links and ind.groups_of give them).
+local function union(parts, field)
+  if #parts == 1 then return parts[1][field] end
+  local out, seen = {}, {}
+  for i = 1, #parts do
+    local l = parts[i][field]
+    for j = 1, #l do
+      local k = l[j]
+      if not seen[k] then seen[k] = true; out[#out + 1] = k end
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+-- What a set of sectors decides (key: the sectors as text), in the order
+-- enterprise_facts finds it.
+local get_sectors, put_sectors = memo(1024)
+local function sectors_part(key, sectors)
+  local parts = {}
+  for i = 1, #sectors do parts[i] = code_part(sectors[i]) end
+  local areas, seen, infra, iseen = {}, {}, {}, {}
+  local plant, research, trade = false, false, false
+  for i = 1, #parts do
+    local c = parts[i]
+    add(areas, seen, c.area)
+    plant = plant or c.plant
+    research = research or c.research
+    trade = trade or c.trade
+    for k = 1, #c.infra do add(infra, iseen, c.infra[k]) end
+  end
+  return put_sectors(key, {
+    parts = parts, areas = areas, area_seen = seen, areas_key = table.concat(areas, " "),
+    plant = plant, research = research, trade = trade, infra = infra,
+    infra_key = table.concat(infra, " "), links = {} })
+end
+
+-- The "links" items of a set of sectors for what the enterprise seeks.
+local function links_of(S, inputs, market)
+  local k = (inputs and 2 or 0) + (market and 1 or 0)
+  local link = S.links[k]
+  if link then return link end
+  link = {}
+  local parts = S.parts
+  if inputs then
+    local l = union(parts, "down")
+    for i = 1, #l do link[#link + 1] = D_ITEM[l[i]] end
+  end
+  if market then
+    local l = union(parts, "up")
+    for i = 1, #l do link[#link + 1] = U_ITEM[l[i]] end
+  end
+  if inputs or market then
+    local codes, cseen = {}, {}
+    for i = 1, #parts do
+      local l = parts[i].lcodes
+      for j = 1, #l do add(codes, cseen, l[j]) end
+    end
+    if inputs then for i = 1, #codes do link[#link + 1] = I_ITEM[codes[i]] end end
+    if market then for i = 1, #codes do link[#link + 1] = M_ITEM[codes[i]] end end
+  end
+  local j = union(parts, "joint")
+  for i = 1, #j do link[#link + 1] = J_ITEM[j[i]] end
+  link[#link + 1] = "* 0.5"
+  S.links[k] = link
+  return link
+end
+
+-- The "areas" items: the sectors' areas, then those the description's words
+-- add (AREA_WORDS order).
+local get_areas, put_areas = memo(4096)
+local function areas_of(S, text)
+  local found, fseen = {}, {}
+  for i = 1, #AREA_WORDS do
+    local a = AREA_WORDS[i][2]
+    if not fseen[a] and not S.area_seen[a] and ind.word_find(text, AREA_WORDS[i][1]) then
+      fseen[a] = true
+      found[#found + 1] = a
+    end
+  end
+  local key = S.areas_key .. "|" .. table.concat(found, " ")
+  local out = get_areas(key)
+  if out then return out end
+  out = vals_of(S.areas, "1", { "? 0.5" })
+  vals_of(found, "1", out)
+  return put_areas(key, out)
+end
+
+-- The "zones" items by the project's kinds.
+local zone_items = {}
+local function zones_of(relocates, research, trade, skills)
+  local k = (relocates and 8 or 0) + (research and 4 or 0) + (trade and 2 or 0) + (skills and 1 or 0)
+  local out = zone_items[k]
+  if out then return out end
+  local zones, zseen = {}, {}
+  if relocates then for _, z in ipairs(M.ZONES.plant) do add(zones, zseen, z) end end
+  if research then for _, z in ipairs(M.ZONES.research) do add(zones, zseen, z) end end
+  if trade then for _, z in ipairs(M.ZONES.trade) do add(zones, zseen, z) end end
+  if skills then for _, z in ipairs(M.ZONES.skills) do add(zones, zseen, z) end end
+  out = #zones == 0 and { "* 0.5" } or vals_of(zones, "1")
+  zone_items[k] = out
+  return out
+end
+
+-- Items of a list field as "NAME 1" (targets, languages), by the list's text.
+local get_targets, put_targets = memo(4096)
+local get_langs, put_langs = memo(4096)
+local get_sme, put_sme = memo(4096)
+local get_infra, put_infra = memo(4096)
+local border_items = { [true] = { "X 1", "D 1" }, [false] = { "X 1" } }
+
+local function sectors_of(e)
+  local sv = e.sectors
+  if sv ~= nil and #sv > 0 then return tostring(sv), sv end
+  local s = e.sector
+  if s then return "=" .. s, { s } end
+  return "", {}
+end
+
+local function enterprise_items_fast(e, params)
+  local skey, sv = sectors_of(e)
+  local S = get_sectors(skey) or sectors_part(skey, list(sv))
+  local sv_seeks, sv_offers = e.seeks, e.offers
+  local SK = seeks_part(tostring(sv_seeks), sv_seeks)
+  local OF = offers_part(tostring(sv_offers), sv_offers)
+  local t = {}
+  t.links = links_of(S, SK.inputs, SK.market)
+  t.offers_neutral = OF.neutral
+  t.seeks_neutral = SK.neutral
+  local tc = e.target_countries
+  local tkey = tostring(tc)
+  local targets = get_targets(tkey)
+  if targets == nil then
+    targets = put_targets(tkey, (tc == nil or #tc == 0) and { "* 0.5" } or vals_of(list(tc), "1"))
+  end
+  t.targets = targets
+  local d = e.description
+  t.areas = areas_of(S, d and d:lower() or "")
+  local relocates = S.plant and (SK.land_labour or e.investment ~= nil)
+  t.zones = zones_of(relocates, S.research, S.trade, SK.skills)
+  local country, sub = e.country, e.subdivision
+  local hkey = tostring(country) .. "|" .. tostring(sub)
+  local ikey = S.infra_key .. "|" .. hkey
+  local infra = get_infra(ikey)
+  if infra == nil then
+    infra = #S.infra == 0 and { "* 0.5" } or vals_of(S.infra, "1")
+    local home = { country }
+    if sub then home[2] = sub end
+    for _, h in ipairs(home) do infra[#infra + 1] = "F:" .. h .. " 0.7" end
+    put_infra(ikey, infra)
+  end
+  t.infra = infra
+  local lv = e.languages
+  local lkey = tostring(lv)
+  local langs = get_langs(lkey)
+  if langs == nil then
+    langs = put_langs(lkey, (lv == nil or #lv == 0) and { "* 0.5", "? 0.5" }
+                            or vals_of(list(lv), "1", { "? 0.5" }))
+  end
+  t.langs = langs
+  t.capital = CAPITAL_ITEMS[OF.brings and "brings" or (SK.wants and "seeks" or "neither")]
+  local _, _, is_sme = sme.classify(e)
+  local status
+  if is_sme == true then
+    if e.subsidiary_of_large or e.listed then status = "excluded" else status = "sme" end
+  elseif is_sme == false then status = "large"
+  else status = "unknown" end
+  local u = tostring(params.unknown_score)
+  local mkey = status .. "|" .. tostring(country) .. "|" .. u
+  local smei = get_sme(mkey)
+  if smei == nil then
+    if status == "sme" then smei = { "open 1", "home:" .. country .. " 1" }
+    elseif status == "unknown" then smei = { "open " .. u, "home:" .. country .. " " .. u }
+    else smei = {} end
+    put_sme(mkey, smei)
+  end
+  t.sme = smei
+  t.border = border_items[params.domestic and true or false]
+  return t
+end
+M.enterprise_items_fast = enterprise_items_fast
+M.enterprise_items = enterprise_items
+
+-- Declare every derived value the default policy reads. The engine derives a
+-- profile's values one after the other in the order declared (policy.c,
+-- derive_work), so the first ("e_links", "r_links") works out all of the
+-- profile's items and the others hand out their part: nothing is kept from
+-- one profile to the next by its id (a profile replaced under the same id
+-- is derived afresh).
+function M.declare_derived()
+  local et, rt
   local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
   local function rd(name, f) derive { name = name, side = "region", value = f } end
-  for _, k in ipairs({ "links", "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
+  ed("e_links", function(e, p) et = enterprise_items_fast(e, p); return et.links end)
+  for _, k in ipairs({ "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
                        "infra", "langs", "capital", "sme", "border" }) do
-    ed("e_" .. k, function(e, p) return EI(e, p)[k] end)
+    ed("e_" .. k, function() return et[k] end)
   end
-  for _, k in ipairs({ "links", "needs_neutral", "offers_neutral",
+  rd("r_links", function(r) rt = region_items(r); return rt.links end)
+  for _, k in ipairs({ "needs_neutral", "offers_neutral",
                        "country", "areas", "programmes", "infra", "langs", "capital", "sme", "border" }) do
-    rd("r_" .. k, function(r) return RI(r)[k] end)
+    rd("r_" .. k, function() return rt[k] end)
   end
 end
 
