@@ -11,6 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define DIAG_SSE2 1
+#endif
+
 CM_API cm_diags *cm_diags_new(void)
 {
     return cm_calloc(1, sizeof(cm_diags));
@@ -48,7 +53,17 @@ size_t cmi_utf8_check(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        /* ASCII runs, eight bytes at a time */
+        /* ASCII runs, thirty-two bytes at a time where SSE2 is there (a
+         * CSV row's text is checked whole), then eight */
+#ifdef DIAG_SSE2
+        while (i + 32 <= len) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+                break;
+            i += 32;
+        }
+#endif
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, p + i, 8);

@@ -34,7 +34,6 @@ typedef struct csv_state {
     int header_done;
     unsigned long row_line;   /* line the record starts on */
     size_t id_col;            /* SIZE_MAX when there is no id column */
-    size_t name_col;          /* the same for name */
     /* scratch for list items */
     val *items;
     size_t items_cap;
@@ -70,7 +69,7 @@ static void read_header(csv_state *s)
 {
     load_ctx *ctx = &s->r->ctx;
     size_t ncells = s->c.nfields;
-    s->id_col = s->name_col = SIZE_MAX;
+    s->id_col = SIZE_MAX;
     if (s->c.too_long) {
         char exp[64], found[64];
         snprintf(exp, sizeof exp, "a header row of at most %zu bytes", s->r->max_record);
@@ -172,8 +171,6 @@ static void read_header(csv_state *s)
         c->field = f;
         if (strcmp(f->path, "id") == 0)
             s->id_col = i;
-        else if (strcmp(f->path, "name") == 0)
-            s->name_col = i;
     }
     cm_free(seen);
 }
@@ -336,26 +333,20 @@ static void attr_cell(const char *t, size_t len, val *v)
         *v = (val){ .t = V_STRING, .s = t, .len = len };
 }
 
-/* The id and name of the next record are new strings for the string
- * index, each a cache miss there: while this record is built, the next
- * one's slots are fetched (when its first fields are plainly in sight). */
+/* The id of the next record is a new string for the string index, a cache
+ * miss there: while this record is built, the next one's slot is fetched
+ * (when its first fields are plainly in sight). Names are not interned. */
 #define PEEK_MAX 8
 
 static void prefetch_next(csv_state *s)
 {
-    size_t n = 0;
-    if (s->id_col < PEEK_MAX)
-        n = s->id_col + 1;
-    if (s->name_col < PEEK_MAX && s->name_col + 1 > n)
-        n = s->name_col + 1;
-    if (n == 0)
+    if (s->id_col >= PEEK_MAX)
         return;
+    size_t n = s->id_col + 1;
     csvr_peek_field f[PEEK_MAX];
     cmi_csvr_peek(&s->c, f, n);
-    if (s->id_col < n && f[s->id_col].len != SIZE_MAX)
+    if (f[s->id_col].len != SIZE_MAX)
         cmi_rb_prefetch(s->b, s->cols[s->id_col].field, f[s->id_col].s, f[s->id_col].len);
-    if (s->name_col < n && f[s->name_col].len != SIZE_MAX)
-        cmi_rb_prefetch(s->b, s->cols[s->name_col].field, f[s->name_col].s, f[s->name_col].len);
 }
 
 static void read_row(csv_state *s)

@@ -99,15 +99,11 @@ static int record_from_json(load_run *r, rb *b, const json_t *obj, long record,
         cmi_rb_begin(b, record, line, json_string_value(idv), json_string_length(idv));
     else
         cmi_rb_begin(b, record, line, NULL, 0);
-    /* id and name are new strings for the string index, each a cache miss:
-     * ask for both at once */
-    const json_t *namev = json_object_get(obj, "name");
+    /* the id is a new string for the string index, a cache miss: ask for
+     * its slot now (names are not interned) */
     if (json_is_string(idv))
         cmi_rb_prefetch(b, cmi_schema_field(ctx->kind, "id", 2), json_string_value(idv),
                     json_string_length(idv));
-    if (json_is_string(namev))
-        cmi_rb_prefetch(b, cmi_schema_field(ctx->kind, "name", 4), json_string_value(namev),
-                    json_string_length(namev));
 
     const char *key;
     json_t *value;

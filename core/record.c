@@ -239,7 +239,7 @@ static void report(rb *b, const char *field, const char *expected, const char *f
 
 void cmi_rb_prefetch(rb *b, const field_def *f, const char *s, size_t len)
 {
-    if (f->id == F_ID || f->id == F_NAME)
+    if (f->id == F_ID)
         cmi_strpool_prefetch(&b->ctx->st->strings, s, len);
 }
 
@@ -573,10 +573,11 @@ void cmi_rb_field(rb *b, const field_def *f, const val *v)
         }
         break;
     case F_NAME:
+        /* read back by its ref only, and mostly unique: stored, not interned */
         if (v->t != V_STRING || v->len == 0)
             bad(b, path, "a non-empty string", v);
-        else
-            intern(b, v->s, v->len, &c->name);
+        else if (cmi_strpool_add(&b->ctx->st->strings, v->s, v->len, &c->name) < 0)
+            oom(b);
         break;
     case F_COUNTRY:
         c->country = country_code(b, path, v);

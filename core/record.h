@@ -82,7 +82,7 @@ void cmi_rb_begin(rb *b, long record, unsigned long line, const char *id, size_t
 /* Set a known field; `path` is the path to print (may carry an index). */
 void cmi_rb_field(rb *b, const field_def *f, const val *v);
 /* The loader sees field f's text ahead of cmi_rb_field: start fetching what
- * setting it will need (the string index, for id and name). Optional. */
+ * setting it will need (the string index, for id). Optional. */
 void cmi_rb_prefetch(rb *b, const field_def *f, const char *s, size_t len);
 /* Set an extra attribute. */
 void cmi_rb_attr(rb *b, const char *key, size_t key_len, const val *v);

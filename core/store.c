@@ -215,8 +215,9 @@ int cmi_store_add_file(store *s, const char *name, uint16_t *out)
 
 int cmi_store_push_u16(store *s, uint16_t v)
 {
-    if (s->u16_len >= UINT32_MAX ||
-        cm_grow((void **)&s->u16, &s->u16_cap, s->u16_len + 1, sizeof *s->u16) < 0)
+    if ((s->u16_len >= s->u16_cap || s->u16_len >= UINT32_MAX) &&   /* room ahead: no call */
+        (s->u16_len >= UINT32_MAX ||
+         cm_grow((void **)&s->u16, &s->u16_cap, s->u16_len + 1, sizeof *s->u16) < 0))
         return -1;
     s->u16[s->u16_len++] = v;
     return 0;
@@ -224,8 +225,9 @@ int cmi_store_push_u16(store *s, uint16_t v)
 
 int cmi_store_push_ref(store *s, uint32_t v)
 {
-    if (s->refs_len >= UINT32_MAX ||
-        cm_grow((void **)&s->refs, &s->refs_cap, s->refs_len + 1, sizeof *s->refs) < 0)
+    if ((s->refs_len >= s->refs_cap || s->refs_len >= UINT32_MAX) &&   /* room ahead: no call */
+        (s->refs_len >= UINT32_MAX ||
+         cm_grow((void **)&s->refs, &s->refs_cap, s->refs_len + 1, sizeof *s->refs) < 0))
         return -1;
     s->refs[s->refs_len++] = v;
     return 0;
@@ -233,8 +235,9 @@ int cmi_store_push_ref(store *s, uint32_t v)
 
 int cmi_store_push_attr(store *s, const struct attr *a)
 {
-    if (s->attrs_len >= UINT32_MAX ||
-        cm_grow((void **)&s->attrs, &s->attrs_cap, s->attrs_len + 1, sizeof *s->attrs) < 0)
+    if ((s->attrs_len >= s->attrs_cap || s->attrs_len >= UINT32_MAX) &&   /* room ahead: no call */
+        (s->attrs_len >= UINT32_MAX ||
+         cm_grow((void **)&s->attrs, &s->attrs_cap, s->attrs_len + 1, sizeof *s->attrs) < 0))
         return -1;
     s->attrs[s->attrs_len++] = *a;
     return 0;

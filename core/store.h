@@ -3,9 +3,9 @@
  * pools their lists and attributes live in, and the id index of each kind.
  *
  * Owns all profile memory. A profile is a fixed-size struct of small ids,
- * bitsets and offsets into shared pools; strings are interned (strpool.h),
- * descriptions go to a separate text arena (counted apart in the memory
- * report). Supports marks and rollback so that a failed load changes
+ * bitsets and offsets into shared pools; strings are interned (strpool.h;
+ * names are only stored there, not indexed), descriptions go to a separate
+ * text arena (counted apart in the memory report). Supports marks and rollback so that a failed load changes
  * nothing. Knows nothing of file formats or validation rules.
  */
 #ifndef CM_STORE_H

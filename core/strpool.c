@@ -4,7 +4,8 @@
  * Open addressing with linear probing over (hash, offset) slots. Strings sit
  * in the arena in the order they came, so a rollback walks the arena from
  * the mark and takes each newer string out of the index (backward-shift
- * deletion); a rehash moves the slots, whose hashes it keeps.
+ * deletion; a string added without the index is simply not found there);
+ * a rehash moves the slots, whose hashes it keeps.
  */
 #include "strpool.h"
 #include "alloc.h"
@@ -151,6 +152,24 @@ int cmi_strpool_intern(strpool *p, const char *s, size_t len, str_ref *out)
     p->len += len + 1;
     place(p->buckets, p->nbuckets - 1, h, off);
     p->nentries++;
+    *out = off;
+    return 0;
+}
+
+int cmi_strpool_add(strpool *p, const char *s, size_t len, str_ref *out)
+{
+    if (len == 0) {
+        *out = STR_NONE;
+        return 0;
+    }
+    if (p->len + len + 1 > UINT32_MAX)
+        return -1;
+    if (cm_grow((void **)&p->arena, &p->cap, p->len + len + 1, 1) < 0)
+        return -1;
+    uint32_t off = (uint32_t)p->len;
+    memcpy(p->arena + off, s, len);
+    p->arena[off + len] = '\0';
+    p->len += len + 1;
     *out = off;
     return 0;
 }

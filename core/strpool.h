@@ -3,6 +3,9 @@
  * and named by a 32-bit offset, so that profiles hold 4 bytes per string and
  * equal strings compare by number.
  *
+ * A string that is only ever read back by its ref (a profile's name) can be
+ * added without the index (cmi_strpool_add): stored, never shared or found.
+ *
  * Owns the arena and its hash index. Supports marks and rollback, so that a
  * load that fails leaves the pool as it was. Depends only on alloc.h.
  */
@@ -31,6 +34,12 @@ void cmi_strpool_free(strpool *p);
 /* Intern s[0..len); returns 0 and sets *out, or -1 when out of memory or when
  * the arena would pass 4 GiB. */
 int cmi_strpool_intern(strpool *p, const char *s, size_t len, str_ref *out);
+/* Store s[0..len) in the arena without interning it: a ref of its own
+ * (an equal string elsewhere in the pool keeps its ref), never returned
+ * by cmi_strpool_find or cmi_strpool_intern. For strings that are read back
+ * by their ref only, unique ones mostly (names): no hashing, no index slot.
+ * Returns 0 (STR_NONE for ""), or -1 as cmi_strpool_intern. */
+int cmi_strpool_add(strpool *p, const char *s, size_t len, str_ref *out);
 /* The ref of s if it is already interned, else STR_NONE (STR_NONE also for ""). */
 str_ref cmi_strpool_find(const strpool *p, const char *s, size_t len);
 /* Start fetching the index slot that interning s will probe (a string not

@@ -62,9 +62,11 @@ int cmi_vocab_lookup(int vocab, const char *word, size_t len)
 {
     if (vocab < 0 || vocab >= VOCAB_COUNT)
         return -1;
-    /* lengths first: word may hold a NUL, and may be shorter than w */
+    /* lengths first: word may hold a NUL, and may be shorter than w; then
+     * the first byte, which tells most words of the same length apart
+     * without a call */
     for (const struct word *w = vocabs[vocab].words; w->w; w++)
-        if (w->len == len && memcmp(w->w, word, len) == 0)
+        if (w->len == len && len && w->w[0] == word[0] && memcmp(w->w, word, len) == 0)
             return (int)(w - vocabs[vocab].words);
     return -1;
 }

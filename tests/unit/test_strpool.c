@@ -1,4 +1,5 @@
-/* test_strpool.c - the string interner: identity, lookup, marks and rollback. */
+/* test_strpool.c - the string interner: identity, lookup, marks and rollback,
+ * strings stored without the index. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +81,40 @@ static void test_rollback(void **state)
     cmi_strpool_free(&p);
 }
 
+/* Strings added without the index (names): a ref of their own, never
+ * found, never shared with an equal interned string; a rollback takes them
+ * out with the rest and leaves the interned ones findable. */
+static void test_add_unindexed(void **state)
+{
+    (void)state;
+    strpool p;
+    assert_int_equal(cmi_strpool_init(&p), 0);
+    str_ref in, a1, a2, e;
+    assert_int_equal(cmi_strpool_intern(&p, "Acme", 4, &in), 0);
+    strpool_mark m = cmi_strpool_mark_now(&p);
+    assert_int_equal(cmi_strpool_add(&p, "Acme", 4, &a1), 0);
+    assert_int_equal(cmi_strpool_add(&p, "Acme Ltd", 8, &a2), 0);
+    assert_int_equal(cmi_strpool_add(&p, "", 0, &e), 0);
+    assert_int_equal(e, STR_NONE);
+    assert_true(a1 != in && a2 != a1);
+    assert_string_equal(strpool_get(&p, a1), "Acme");
+    assert_string_equal(strpool_get(&p, a2), "Acme Ltd");
+    assert_int_equal(p.nentries, 1);
+    assert_int_equal(cmi_strpool_find(&p, "Acme", 4), in);
+    assert_int_equal(cmi_strpool_find(&p, "Acme Ltd", 8), STR_NONE);
+    str_ref again;
+    assert_int_equal(cmi_strpool_intern(&p, "Acme Ltd", 8, &again), 0);
+    assert_true(again != a2);
+    assert_int_equal(cmi_strpool_find(&p, "Acme Ltd", 8), again);
+    cmi_strpool_rollback(&p, m);
+    assert_int_equal(cmi_strpool_find(&p, "Acme", 4), in);
+    assert_int_equal(cmi_strpool_find(&p, "Acme Ltd", 8), STR_NONE);
+    assert_int_equal(p.nentries, 1);
+    assert_int_equal(cmi_strpool_add(&p, "Acme", 4, &a1), 0);
+    assert_string_equal(strpool_get(&p, a1), "Acme");
+    cmi_strpool_free(&p);
+}
+
 /* Room reserved ahead keeps every string (a large reserve takes a new
  * block and copies only the bytes in use), small and large. */
 static void test_reserve_keeps_strings(void **state)
@@ -123,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_intern_identity),
         cmocka_unit_test(test_many_and_rehash),
         cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_add_unindexed),
         cmocka_unit_test(test_reserve_keeps_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
