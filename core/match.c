@@ -33,6 +33,12 @@
 #define TABLE_ALL_MAX ((size_t)1 << 23)
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
+/* the bound pass: seeds per kept pair, and the rules scored before them */
+#define BOUND_SEEDS 16             /* (at most BOUND_SEEDS_MORE more than k) */
+#define BOUND_SEEDS_MORE 1024
+#define BOUND_SEED_AFTER 2
+#define BOUND_REST_MAX 0.25        /* the weight share the rules after it may keep */
+#define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
 #define ERRORS_KEPT 20
 #define DIV_REASON_MAX 512        /* a diversity reason, with its NUL (at most) */
 
@@ -101,7 +107,12 @@ typedef struct job {
      * classes too: a score per (outer class, inner class), shared by the
      * workers, filled when first met (MEMO_SET marks a score), so a class
      * pair is scored once in the run instead of once per outer profile */
-    struct ptable { uint32_t *ocls; size_t ncls; _Atomic uint64_t *table; } *ptable;
+    struct ptable {
+        uint32_t *ocls;
+        size_t ncls;
+        _Atomic uint64_t *table;
+        _Atomic unsigned char *full;   /* per outer class: its row is all scored */
+    } *ptable;
     size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
@@ -110,6 +121,19 @@ typedef struct job {
     struct plan_part { icache c; struct ptable t; const builtin *b; double rest; } *plan_parts;
     struct plan_rule { size_t part, nparts, rule; double weight; } *plan;
     int reference;            /* check mode: built-ins by their plain (reason) path */
+    /* the bound pass (see bound_pass): the first nbound rules of the plan,
+     * every part a class look-up, scored for all candidates of an outer
+     * profile from rows of class scores; the rest bounded by rank_rest */
+    size_t nbound;
+    struct bound_part { const uint32_t *rep; size_t ncls, row; } *bparts;   /* plan_parts[i] */
+    size_t nbparts;
+    struct plan_part *fparts; /* the filters, in their order, read from rows the same way */
+    struct bound_part *fbparts;
+    size_t nfparts;
+    int nfilters_classed;     /* the first filter too (else the pass needs the index) */
+    size_t brow_total;        /* the row cells of the bound parts: a worker's rows */
+    size_t nseed;             /* the candidates it scores first */
+    size_t bound_min;         /* the fewest candidates the pass is worth running for */
     /* diversity (region lists): k is top + window; each list is re-ranked
      * and cut to top, with a note per kept pair */
     const div_spec *div;
@@ -136,6 +160,11 @@ typedef struct worker {
     uint32_t *cstamp;         /* the outer profile (cepoch) it was scored for */
     uint32_t cepoch;
     mstats *stats;            /* cm_match_options.stats: this worker's counts, or NULL */
+    double *acc;              /* the bound pass: partial score of each candidate */
+    double *brow;             /* its rows: the bound parts' class scores for one outer profile */
+    uint32_t *seed;           /* the candidates it scores first, to raise the bar */
+    uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
+    uint32_t *pos;            /* the bound pass: positions of the candidates still in */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -775,7 +804,10 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
     size_t cells = (size_t)noc * ncls;
     if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > TABLE_PART_MAX ||
         j->table_cells + cells > TABLE_ALL_MAX ||
-        (t->table = cm_calloc(cells, sizeof *t->table)) == NULL) {
+        (t->table = cm_calloc(cells, sizeof *t->table)) == NULL ||
+        (t->full = cm_calloc((size_t)noc, sizeof *t->full)) == NULL) {
+        cm_free((void *)t->table);
+        t->table = NULL;
         cm_free(ocls);
         return 0;             /* out of memory here only loses the table */
     }
@@ -958,13 +990,314 @@ static int make_plan(job *j)
         const prule *r = &j->p->rules[n];
         j->plan[i] = (struct plan_rule){ at, 1 + r->nmore, n, r->weight };
         for (size_t k = 0; k <= r->nmore; k++, at++) {
-            struct ptable none = { NULL, 0, NULL };
+            struct ptable none = { NULL, 0, NULL, NULL };
             j->plan_parts[at] = (struct plan_part){ j->icache[base + k],
                                                     j->ptable ? j->ptable[base + k] : none,
                                                     cmi_part_builtin(j->p, n, k),
                                                     j->rest_upper[base + k] };
         }
     }
+    return 0;
+}
+
+/* A bound part of inner classes cls: its class count, a profile of each
+ * class (to score the class with: the first), and its cells in a worker's
+ * rows from *cells on. No classes (cls NULL): none. 0, -1 out of memory. */
+static int bound_part_make(const job *j, const uint32_t *cls, struct bound_part *bp,
+                           size_t *cells)
+{
+    size_t ncls = 0;
+    for (size_t r = 0; cls && r < j->ninner; r++)
+        ncls = cls[r] >= ncls ? cls[r] + (size_t)1 : ncls;
+    uint32_t *rep = cm_malloc((ncls ? ncls : 1) * sizeof *rep);
+    if (rep == NULL)
+        return -1;
+    for (size_t c = 0; c < ncls; c++)
+        rep[c] = UINT32_MAX;
+    for (size_t r = cls ? j->ninner : 0; r-- > 0;)
+        rep[cls[r]] = (uint32_t)r;
+    *bp = (struct bound_part){ rep, ncls, *cells };
+    *cells += ncls;
+    return 0;
+}
+
+/* The bound pass (bound_pass) of a job with a plan that ranks at least as
+ * many outer profiles as there are inner ones (then rows of class scores
+ * are met again and again, and the inner side's classes stay in cache):
+ * its leading rules whose every part is a class look-up, when they carry all but BOUND_REST_MAX of
+ * the ranked weight; and for each of their parts, a profile of each inner class (to
+ * score the class with). Only when the filters cannot fail, since pairs
+ * left out by it never meet them. 0, or -1 out of memory. */
+static int make_bound(job *j)
+{
+    const cm_policy *p = j->p;
+    if (j->plan == NULL || j->k == 0 || j->nouter < j->ninner)
+        return 0;
+    /* the filters are read from rows too: built-ins with classes (those
+     * after the candidate filter, which the index checks) */
+    for (size_t f = 0; f < p->nfilters; f++) {
+        const prule *fr = &p->filters[j->filters_order[f]];
+        if (fr->b.kind == B_LUA || fr->b.kind == B_REGEX || fr->nmore)
+            return 0;
+        if (j->icache[j->part_base[p->nrules + (size_t)j->filters_order[f]]].cls == NULL &&
+            (f > 0 || j->cand_filter == NULL))
+            return 0;
+    }
+    size_t nb = 0, nparts = 0;
+    while (nb < j->nrank && j->rank_rest[nb] > 0) {
+        const struct plan_rule *pr = &j->plan[nb];
+        int classed = pr->nparts <= BOUND_PARTS_MAX;
+        for (size_t k = 0; k < pr->nparts; k++)
+            classed &= j->plan_parts[pr->part + k].c.cls != NULL;
+        if (!classed)
+            break;
+        nparts = pr->part + pr->nparts;
+        nb++;
+    }
+    /* the rules after them must leave little to bound (else few pairs are
+     * left out, and the look-ups cost more than they spare) */
+    if (nb == 0 || j->rank_rest[nb] > BOUND_REST_MAX * j->rank_rest[0])
+        return 0;
+    j->bparts = cm_calloc(nparts, sizeof *j->bparts);
+    j->fparts = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *j->fparts);
+    j->fbparts = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *j->fbparts);
+    if (j->bparts == NULL || j->fparts == NULL || j->fbparts == NULL)
+        return -1;
+    j->nbparts = nparts;
+    size_t cells = 0;
+    for (size_t i = 0; i < nparts; i++)
+        if (bound_part_make(j, j->plan_parts[i].c.cls, &j->bparts[i], &cells) < 0)
+            return -1;
+    for (size_t f = 0; f < p->nfilters; f++) {
+        size_t at = j->part_base[p->nrules + (size_t)j->filters_order[f]];
+        struct ptable none = { NULL, 0, NULL, NULL };
+        j->fparts[f] = (struct plan_part){ j->icache[at], j->ptable ? j->ptable[at] : none,
+                                           &p->filters[j->filters_order[f]].b, 0 };
+        if (bound_part_make(j, j->icache[at].cls, &j->fbparts[f], &cells) < 0)
+            return -1;
+    }
+    j->nfparts = p->nfilters;
+    j->nfilters_classed = p->nfilters == 0 || j->fparts[0].c.cls != NULL;
+    j->nbound = nb;
+    j->nseed = j->k * (BOUND_SEEDS - 1) < BOUND_SEEDS_MORE ? j->k * BOUND_SEEDS
+                                                           : j->k + BOUND_SEEDS_MORE;
+    j->brow_total = cells;
+    /* a row costs a look-up per class; a candidate, one per part */
+    j->bound_min = 2 * cells / (nparts ? nparts : 1);
+    return 0;
+}
+
+/* Score the pair of outer profile o and inner profile `inner`, and keep it
+ * in o's top k (top, *count) when it enters it. 0, or -1 stop. */
+static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32_t o, size_t outer, size_t inner, int indexed,
+                        kept *top, uint32_t *count)
+{
+    uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
+    uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
+    double score, other;
+    /* what a pair must reach: the k-th kept (ties go by id), else the floor */
+    double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+    w->pairs++;
+    int r = score_pair(j, w, ei, ri, outer, inner, indexed, bar, &score, &other);
+    if (r < 0)
+        return -1;
+    if (r == 0 || score < j->min_score)
+        return 0;
+    uint32_t partner = (uint32_t)inner;
+    if (*count == j->k && !better(j, score, partner, top[*count - 1].score, top[*count - 1].partner))
+        return 0;
+    size_t at = *count < j->k ? (*count)++ : j->k - 1;
+    while (at > 0 && better(j, score, partner, top[at - 1].score, top[at - 1].partner)) {
+        top[at] = top[at - 1];
+        at--;
+    }
+    top[at] = (kept){ partner, score, other };
+    return 0;
+}
+
+/* Rule i of the plan (a bound rule) for the candidates of outer profile o
+ * at positions pos[0..n), added with its weight into w->acc (rank order,
+ * as plan_scores sums). Each part's classes are scored once for o first
+ * (its row), so a candidate costs a look-up per part. */
+static void part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
+                     const struct bound_part *bp, const _Atomic uint64_t **tab,
+                     const double **row)
+{
+    int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
+    const struct ptable *t = &pp->t;
+    *tab = NULL;
+    *row = NULL;
+    if (t->table) {           /* the row of o's class in the shared table, scored once */
+        uint32_t oc = t->ocls[o];
+        *tab = t->table + (size_t)oc * t->ncls;
+        if (atomic_load_explicit(&t->full[oc], memory_order_acquire))
+            return;
+    }
+    double *r = w->brow + bp->row;
+    for (size_t c = 0; c < bp->ncls; c++) {
+        uint32_t in = bp->rep[c];
+        r[c] = in == UINT32_MAX ? 0
+             : plan_value(j, w, pp, by_enterprise ? o : in, by_enterprise ? in : o);
+    }
+    if (t->table)
+        atomic_store_explicit(&t->full[t->ocls[o]], 1, memory_order_release);
+    *row = r;
+}
+
+/* A class's score from its row (part_row). */
+static inline double row_value(const _Atomic uint64_t *tab, const double *row, uint32_t cls)
+{
+    if (row)
+        return row[cls];
+    uint64_t bits = atomic_load_explicit(&tab[cls], memory_order_relaxed) & ~MEMO_SET;
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* Rule i of the plan (a bound rule) for the candidates of outer profile o
+ * at positions pos[0..n), added with its weight into w->acc (rank order,
+ * as plan_scores sums), from the rows of its parts. */
+static void bound_rule(const job *j, worker *w, uint32_t o, size_t i, const uint32_t *cand,
+                       const uint32_t *pos, size_t n)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    const _Atomic uint64_t *tab[BOUND_PARTS_MAX];
+    const double *row[BOUND_PARTS_MAX];
+    const uint32_t *cls[BOUND_PARTS_MAX];
+    for (size_t k = 0; k < pr->nparts; k++) {
+        part_row(j, w, o, &j->plan_parts[pr->part + k], &j->bparts[pr->part + k], &tab[k],
+                 &row[k]);
+        cls[k] = j->plan_parts[pr->part + k].c.cls;
+    }
+    double *acc = w->acc;
+    double weight = pr->weight;
+    for (size_t s = 0; s < n; s++) {
+        uint32_t c = cand[pos[s]];
+        double best = 0;
+        for (size_t k = 0; k < pr->nparts; k++) {
+            double v = row_value(tab[k], row[k], cls[k][c]);
+            best = v > best ? v : best;
+        }
+        acc[pos[s]] += weight * best;
+    }
+}
+
+/* The filters (from `from`, in their order) over the candidates at
+ * positions pos[0..n), from their rows: the vetoed are counted and taken
+ * out. The new count. */
+static size_t bound_filters(const job *j, worker *w, uint32_t o, size_t from,
+                            const uint32_t *cand, uint32_t *pos, size_t n)
+{
+    for (size_t f = from; f < j->p->nfilters; f++) {
+        const _Atomic uint64_t *tab;
+        const double *row;
+        const struct plan_part *fp = &j->fparts[f];
+        part_row(j, w, o, fp, &j->fbparts[f], &tab, &row);
+        double threshold = j->p->filters[j->filters_order[f]].threshold;
+        size_t m = 0;
+        for (size_t s = 0; s < n; s++) {
+            double v = row_value(tab, row, fp->c.cls[cand[pos[s]]]);
+            pos[m] = pos[s];
+            m += threshold > 0 ? v >= threshold : v > 0;
+        }
+        w->pairs += n - m;
+        w->vetoed += n - m;
+        n = m;
+    }
+    return n;
+}
+
+/* Score first the k candidates at positions pos[0..n) with the highest
+ * partial scores (a min-heap of positions), to raise the bar; they are
+ * taken out of pos. The new count of pos, or SIZE_MAX to stop. */
+static size_t bound_seed(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
+                         uint32_t *pos, size_t n, int indexed, kept *top, uint32_t *count)
+{
+    const double *acc = w->acc;
+    uint32_t *heap = w->seed;
+    size_t nseed = n < j->nseed ? n : j->nseed, h = 0;
+    for (size_t s = 0; s < n; s++) {
+        double v = acc[pos[s]];
+        size_t at;
+        if (h < nseed) {
+            at = h++;
+            while (at > 0 && acc[pos[heap[(at - 1) / 2]]] > v) {
+                heap[at] = heap[(at - 1) / 2];
+                at = (at - 1) / 2;
+            }
+        } else if (v > acc[pos[heap[0]]]) {
+            at = 0;
+            for (;;) {
+                size_t c = 2 * at + 1;
+                if (c >= h)
+                    break;
+                if (c + 1 < h && acc[pos[heap[c + 1]]] < acc[pos[heap[c]]])
+                    c++;
+                if (acc[pos[heap[c]]] >= v)
+                    break;
+                heap[at] = heap[c];
+                at = c;
+            }
+        } else {
+            continue;
+        }
+        heap[at] = (uint32_t)s;
+    }
+    for (size_t i = 0; i < h; i++) {
+        if (visit(j, w, o, outer, cand[pos[heap[i]]], indexed, top, count) < 0)
+            return SIZE_MAX;
+        pos[heap[i]] = UINT32_MAX;     /* scored: taken out below */
+    }
+    size_t m = 0;
+    for (size_t s = 0; s < n; s++)
+        if (pos[s] != UINT32_MAX)
+            pos[m++] = pos[s];
+    return m;
+}
+
+/* The candidates of outer profile o (cand[0..n)) through the bound pass:
+ * the bound rules are scored rule by rule for the candidates still in
+ * (bound_rule), heaviest first; after the first ones, the candidates with
+ * the highest partial scores are scored in full to raise the bar
+ * (bound_seed), and after each rule a candidate whose partial score plus
+ * the most the rules after it can add is below the bar is left out. The
+ * others are scored in full. Exact: a pair is left out only when it cannot
+ * enter the top k, so the result is the one of scoring every pair.
+ * 0, or -1 stop. */
+static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
+                      size_t n, int indexed, kept *top, uint32_t *count)
+{
+    double *acc = w->acc;
+    uint32_t *pos = w->pos;
+    for (size_t s = 0; s < n; s++) {
+        acc[s] = 0;
+        pos[s] = (uint32_t)s;
+    }
+    n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
+    double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
+    size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
+    for (size_t i = 0; i < j->nbound; i++) {
+        bound_rule(j, w, o, i, cand, pos, n);
+        if (i < seed_after)
+            continue;
+        if (i == seed_after &&
+            (n = bound_seed(j, w, o, outer, cand, pos, n, indexed, top, count)) == SIZE_MAX)
+            return -1;
+        double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+        double need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
+        size_t m = 0;
+        for (size_t s = 0; s < n; s++) {
+            pos[m] = pos[s];
+            m += acc[pos[s]] >= need;
+        }
+        w->pairs += n - m;
+        w->pruned += n - m;
+        n = m;
+    }
+    for (size_t s = 0; s < n; s++)
+        if (visit(j, w, o, outer, cand[pos[s]], indexed, top, count) < 0)
+            return -1;
     return 0;
 }
 
@@ -993,29 +1326,16 @@ static void *work(void *arg)
                 w->pairs += j->ninner - ncand;
                 w->vetoed += j->ninner - ncand;
             }
-            for (size_t step = 0; step < nloop; step++) {
-                size_t inner = ncand == SIZE_MAX ? step : w->cand[step];
-                uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
-                uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
-                double score, other;
-                /* what a pair must reach: the k-th kept (ties go by id), else the floor */
-                double bar = count == j->k ? top[count - 1].score : j->min_score;
-                w->pairs++;
-                int r = score_pair(j, w, ei, ri, outer, inner, ncand != SIZE_MAX, bar, &score, &other);
-                if (r < 0)
+            const uint32_t *cand = ncand == SIZE_MAX ? w->all : w->cand;
+            if (j->nbound && nloop >= j->bound_min &&
+                (ncand != SIZE_MAX || j->nfilters_classed)) {
+                if (bound_pass(j, w, o, outer, cand, nloop, ncand != SIZE_MAX, top, &count) < 0)
                     goto out;
-                if (r == 0 || score < j->min_score)
-                    continue;
-                uint32_t partner = (uint32_t)inner;
-                if (count == j->k &&
-                    !better(j, score, partner, top[count - 1].score, top[count - 1].partner))
-                    continue;
-                size_t at = count < j->k ? count++ : j->k - 1;
-                while (at > 0 && better(j, score, partner, top[at - 1].score, top[at - 1].partner)) {
-                    top[at] = top[at - 1];
-                    at--;
-                }
-                top[at] = (kept){ partner, score, other };
+            } else {
+                for (size_t step = 0; step < nloop; step++)
+                    if (visit(j, w, o, outer, ncand == SIZE_MAX ? step : cand[step],
+                              ncand != SIZE_MAX, top, &count) < 0)
+                        goto out;
             }
             if (j->div && diversify_slot(j, outer, &count) < 0) {
                 atomic_store(&j->nomem, 1);
@@ -1285,6 +1605,18 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->cval = cm_malloc(j->icache_total * sizeof *w->cval);
         w->cstamp = cm_calloc(j->icache_total, sizeof *w->cstamp);
     }
+    if (j->nbound) {
+        w->acc = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->acc);
+        w->brow = cm_malloc((j->brow_total ? j->brow_total : 1) * sizeof *w->brow);
+        w->seed = cm_malloc(j->nseed * sizeof *w->seed);
+        w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
+        if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
+            for (size_t i = 0; i < j->ninner; i++)
+                w->all[i] = (uint32_t)i;
+        if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
+            w->pos == NULL)
+            return -1;
+    }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
         (j->cand_filter && (w->cand == NULL || w->cbits == NULL)) ||
         (j->icache_total && (w->cval == NULL || w->cstamp == NULL)))
@@ -1409,6 +1741,11 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].cbits);
         cm_free(workers[i].cval);
         cm_free(workers[i].cstamp);
+        cm_free(workers[i].acc);
+        cm_free(workers[i].brow);
+        cm_free(workers[i].seed);
+        cm_free(workers[i].all);
+        cm_free(workers[i].pos);
         cmi_mstats_free(workers[i].stats);
     }
     if (j->ptable) {
@@ -1418,9 +1755,17 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         for (size_t i = 0; i < nparts; i++) {
             cm_free(j->ptable[i].ocls);
             cm_free((void *)j->ptable[i].table);
+            cm_free((void *)j->ptable[i].full);
         }
         cm_free(j->ptable);
     }
+    for (size_t i = 0; i < j->nbparts; i++)
+        cm_free((void *)j->bparts[i].rep);
+    for (size_t i = 0; i < j->nfparts; i++)
+        cm_free((void *)j->fbparts[i].rep);
+    cm_free(j->fparts);
+    cm_free(j->fbparts);
+    cm_free(j->bparts);
     cm_free(j->plan);
     cm_free(j->plan_parts);
     cm_free(j->part_base);
@@ -1470,7 +1815,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         goto done;
     }
     rank_rules(&j);
-    if (make_plan(&j) < 0) {
+    if (make_plan(&j) < 0 || make_bound(&j) < 0) {
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto done;
     }

@@ -62,6 +62,23 @@ for pol in default sector_fit financing_funds sme_support; do
     done
 done
 
+# the bound pass (many enterprises, regions whose values repeat, as in a
+# registry): scores, explanations and the totals (pairs vetoed included)
+# the same as scoring every pair, on 1 and 2 threads
+python3 tests/cli/mix_profiles.py "$ENT" enterprises 1500 1 "$TMP/mix-e.json"
+python3 tests/cli/mix_profiles.py "$REG" regions 400 2 "$TMP/mix-r.json"
+run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/mix-e.json" \
+    --policy rules/default.lua --top 3 --format jsonl --explain --no-prune
+cp "$TMP/out" "$TMP/mix-all"
+for th in 1 2; do
+    run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/mix-e.json" \
+        --policy rules/default.lua --top 3 --format jsonl --explain --threads $th
+    if [ "$RC" -eq 0 ] && [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/mix-all"; then
+        ok "bound pass --threads $th: 1500 x 400 mixed profiles, as --no-prune"; else
+        not_ok "bound pass --threads $th: 1500 x 400 mixed profiles, as --no-prune" "exit $RC" \
+            "$(diff "$TMP/mix-all" "$TMP/out" | head -5)"; fi
+done
+
 # derive on several threads: the first failing profile, whatever the threads
 awk 'BEGIN { printf "{\"enterprises\":["; for (i = 0; i < 600; i++) printf "%s{\"id\":\"e-%d\",\"name\":\"E %d\",\"country\":\"CN\",\"sector\":\"2826\"}", i ? "," : "", i, i; print "]}" }' > "$TMP/many.json"
 for th in 1 2 4; do
