@@ -530,15 +530,7 @@ end
 -- is converted once for all funds, and each item string is made once per
 -- value. The products are taken in enterprise_terms' order, so the items
 -- are the same strings.
-local function memo_by(limit)
-  local t, n = {}, 0
-  return function(k) return t[k] end, function(k, v)
-    if n >= limit then t, n = {}, 0 end
-    n = n + 1
-    t[k] = v
-    return v
-  end
-end
+local memo_by = ind.memo
 local get_levels, put_levels = memo_by(2048)
 local get_inst, put_inst = memo_by(1024)
 local get_wish, put_wish = memo_by(1024)

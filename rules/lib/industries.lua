@@ -87,6 +87,19 @@ function M.list(v)
   return out
 end
 
+-- A remembered value by key: get(k), and put(k, v) which returns v; all
+-- forgotten at once past `limit` keys (so the keys of a registry with a
+-- million profiles are bounded by the limit, not by the registry).
+function M.memo(limit)
+  local t, n = {}, 0
+  return function(k) return t[k] end, function(k, v)
+    if n >= limit then t, n = {}, 0 end
+    n = n + 1
+    t[k] = v
+    return v
+  end
+end
+
 function M.has(list, value)
   for i = 1, #list do
     if list[i] == value then return true end

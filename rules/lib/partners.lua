@@ -631,23 +631,20 @@ end
 -- only the work is not redone. Lists read as keys are codes or vocabulary
 -- words (tostring of a list view: "[a, b]"), which hold no ", ".
 
--- A remembered value by key, forgotten all at once past `limit` keys (the
--- keys of a registry with a million profiles are bounded by the limit, not
--- by the registry).
-local function memo(limit)
-  local t, n = {}, 0
-  return function(k) return t[k] end, function(k, v)
-    if n >= limit then t, n = {}, 0 end
-    n = n + 1
-    t[k] = v
-    return v
-  end
-end
+local memo = ind.memo
 
 -- "NAME value" items of a list, as vals() in enterprise_items does.
 local function vals_of(v, value, out)
   out = out or {}
   for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+  return out
+end
+
+-- The neutral items of a list: its words and "*" ("?" too when empty).
+local function neutral_of(v)
+  local out = list(v)
+  out[#out + 1] = "*"
+  if #out == 1 then out[2] = "?" end
   return out
 end
 
@@ -657,13 +654,10 @@ local function seeks_part(key, v)
   local sp = get_seeks(key)
   if sp then return sp end
   local seeks = list(v)
-  local out = list(v)
-  out[#out + 1] = "*"
-  if #out == 1 then out[2] = "?" end
   return put_seeks(key, {
     inputs = has(seeks, "raw_materials"), market = has(seeks, "market_access"),
     land_labour = has(seeks, "land") or has(seeks, "labour"), skills = has(seeks, "skills"),
-    wants = has(seeks, "capital") or has(seeks, "financing"), neutral = out })
+    wants = has(seeks, "capital") or has(seeks, "financing"), neutral = neutral_of(v) })
 end
 
 local get_offers, put_offers = memo(4096)
@@ -671,10 +665,8 @@ local function offers_part(key, v)
   local op = get_offers(key)
   if op then return op end
   local offers = list(v)
-  local out = list(v)
-  out[#out + 1] = "*"
-  if #out == 1 then out[2] = "?" end
-  return put_offers(key, { brings = has(offers, "capital") or has(offers, "financing"), neutral = out })
+  return put_offers(key, { brings = has(offers, "capital") or has(offers, "financing"),
+                           neutral = neutral_of(v) })
 end
 
 -- What one sector code decides, once per code: its facts (code_facts), the
