@@ -38,7 +38,7 @@
 static const char serve_usage[] =
     "usage: capmatch serve --regions FILE... [--enterprises FILE...] --policy FILE\n"
     "                      [--listen ADDR:PORT] [--token-file FILE] [--threads N]\n"
-    "                      [--decision-log FILE] [--tls-cert FILE --tls-key FILE]\n"
+    "                      [--copies N] [--decision-log FILE] [--tls-cert FILE --tls-key FILE]\n"
     "                      [--feeds CONFIG [--cache DIR]] [limits]\n"
     "\n"
     "Serve matching over HTTP: JSON under /v1 (match, explain, profiles,\n"
@@ -58,6 +58,10 @@ static const char serve_usage[] =
     "                        /metrics request then needs 'Authorization: Bearer\n"
     "                        TOKEN'; without it only loopback addresses are served\n"
     "  --threads N           matches at once (policies loaded per snapshot); default 2\n"
+    "  --copies N            copies of the profiles, so that N posted profiles\n"
+    "                        (visitors) are matched at once; each costs the\n"
+    "                        memory and load time of the profiles (default: as\n"
+    "                        --threads; 1 keeps one copy)\n"
     "  --decision-log FILE   one JSON line per match or explain decision\n"
     "  --feeds CONFIG        profiles from feeds too (after the files, which win):\n"
     "                        fetched at start and on every reload; a failed fetch\n"
@@ -111,6 +115,7 @@ typedef struct server {
     const char *policy, *rules_path;
     const char *feeds_file, *cache_dir;   /* --feeds, --cache */
     int threads;
+    int copies;               /* engines per snapshot: visitors matched at once */
     double request_timeout;
     token *tokens;
     size_t ntokens;
@@ -316,11 +321,9 @@ static int load_feeds(server *sv, cm_engine *e, problems *pr)
 
 static void snapinfo_free(void *p) { free(p); }
 
-/* A new snapshot from the files, the changes made so far and `extra` (may be
- * NULL), with the policy's text (NULL: read its file). NULL with the
- * problems in pr. */
-static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy_len,
-                              const change *extra, problems *pr)
+/* An engine with the files, the feeds, the changes made so far and `extra`
+ * (may be NULL). NULL with the problems in pr. */
+static cm_engine *build_engine(server *sv, const change *extra, problems *pr)
 {
     cm_status st;
     pr->status = 422;
@@ -358,38 +361,78 @@ static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy
             return NULL;
         }
     }
+    return e;
+}
+
+/* n policies for e into ps, from *text (NULL: the policy's file; then set to
+ * the text the first was loaded from). -1 with the problem in pr, e and
+ * the policies loaded freed. */
+static int load_policies(server *sv, cm_engine *e, const char **text, size_t *len,
+                         cm_policy **ps, int n, problems *pr)
+{
     cm_policy_options po;
     cm_policy_options_init(&po);
     po.set = sv->set;
     po.rules_path = sv->rules_path;
+    for (int i = 0; i < n; i++) {
+        ps[i] = *text ? cm_policy_load_buffer(e, sv->policy, *text, *len, &po)
+                      : cm_policy_load(e, sv->policy, &po);
+        if (ps[i] == NULL) {
+            fprintf(pr->f, "%s\n", cm_engine_errmsg(e));
+            while (i > 0)
+                cm_policy_free(ps[--i]);
+            cm_engine_free(e);
+            return -1;
+        }
+        if (*text == NULL)   /* the others from the same text as the first */
+            *text = cm_policy_source(ps[0], len);
+    }
+    return 0;
+}
+
+/* A new snapshot: --copies engines, each from the files, the changes made
+ * so far and `extra` (may be NULL), with the --threads policies shared out
+ * among them, loaded from the policy's text (NULL: read its file). NULL
+ * with the problems in pr. */
+static cm_snapshot *build_now(server *sv, const char *policy_text, size_t policy_len,
+                              const change *extra, problems *pr)
+{
+    cm_snapshot *s = NULL;
     cm_policy **ps = calloc((size_t)sv->threads, sizeof *ps);
-    int n = 0;
-    for (; ps && n < sv->threads; n++) {
-        ps[n] = policy_text ? cm_policy_load_buffer(e, sv->policy, policy_text, policy_len, &po)
-                            : cm_policy_load(e, sv->policy, &po);
-        if (ps[n] == NULL)
+    int fetch = pr->fetch;
+    for (int k = 0; ps && k < sv->copies; k++) {
+        cm_engine *e = build_engine(sv, extra, pr);
+        pr->fetch = 0;   /* the feeds once a build: the other copies load what it fetched */
+        int n = sv->threads / sv->copies + (k < sv->threads % sv->copies);
+        if (e == NULL || load_policies(sv, e, &policy_text, &policy_len, ps, n, pr) < 0) {
+            cm_snapshot_release(s);
+            s = NULL;
             break;
-        if (policy_text == NULL)   /* the others from the same text as the first */
-            policy_text = cm_policy_source(ps[0], &policy_len);
+        }
+        cm_status st = CM_OK;
+        if (k == 0)
+            s = cm_snapshot_new(e, ps, (size_t)n, &st);
+        else
+            st = cm_snapshot_add_copy(s, e, ps, (size_t)n);
+        if (st != CM_OK) {
+            fprintf(pr->f, "%s\n", cm_last_error());
+            pr->status = st == CM_ENOMEM ? 500 : 422;
+            cm_snapshot_release(s);
+            s = NULL;
+            break;
+        }
     }
-    if (ps == NULL || n < sv->threads) {
-        fprintf(pr->f, "%s\n", ps ? cm_engine_errmsg(e) : "out of memory");
-        for (int i = 0; ps && i < n; i++)
-            cm_policy_free(ps[i]);
-        free(ps);
-        cm_engine_free(e);
-        return NULL;
-    }
-    cm_snapshot *s = cm_snapshot_new(e, ps, (size_t)n, &st);
+    pr->fetch = fetch;
     free(ps);
-    snapinfo *info = calloc(1, sizeof *info);
-    if (s == NULL || info == NULL) {
+    snapinfo *info = s ? calloc(1, sizeof *info) : NULL;
+    if (ps == NULL || (s && info == NULL)) {
         fprintf(pr->f, "out of memory\n");
         pr->status = 500;
-        free(info);
         cm_snapshot_release(s);
         return NULL;
     }
+    if (s == NULL)
+        return NULL;
     info->serial = ++sv->serial;
     utc_now(info->made, sizeof info->made);
     cm_snapshot_set_userdata(s, info, snapinfo_free);
@@ -1600,6 +1643,7 @@ static int run_serve(int argc, char **argv)
         { "listen", required_argument, NULL, 'l' },
         { "token-file", required_argument, NULL, 't' },
         { "threads", required_argument, NULL, 'j' },
+        { "copies", required_argument, NULL, 'k' },
         { "decision-log", required_argument, NULL, 'd' },
         { "max-body", required_argument, NULL, 'B' },
         { "max-header", required_argument, NULL, 'H' },
@@ -1638,6 +1682,7 @@ static int run_serve(int argc, char **argv)
         case 't': token_file = optarg; break;
         case 'd': decision_log = optarg; break;
         case 'j': sv.threads = (int)number_arg("--threads", optarg, 1, 256); break;
+        case 'k': sv.copies = (int)number_arg("--copies", optarg, 1, 256); break;
         case 'B': ho.max_body = number_arg("--max-body", optarg, 1, 1UL << 30); break;
         case 'H': ho.max_header = number_arg("--max-header", optarg, 1024, 1UL << 24); break;
         case 'Q': ho.max_requests = (unsigned)number_arg("--max-requests", optarg, 1, 10000); break;
@@ -1656,6 +1701,11 @@ static int run_serve(int argc, char **argv)
         die_usage("serve", "unexpected argument '%s'", argv[optind]);
     if ((sv.nregions == 0 && sv.feeds_file == NULL) || sv.policy == NULL)
         die_usage("serve", "give --regions FILE (or --feeds CONFIG) and --policy FILE");
+    if (sv.copies == 0)
+        sv.copies = sv.threads;
+    if (sv.copies > sv.threads)
+        die_usage("serve", "--copies %d: at most --threads (%d): a copy serves one match at a time",
+                  sv.copies, sv.threads);
     if (sv.cache_dir && sv.feeds_file == NULL)
         die_usage("serve", "--cache goes with --feeds CONFIG");
     if ((tls_cert == NULL) != (tls_key == NULL))

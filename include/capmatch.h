@@ -680,12 +680,22 @@ typedef struct cm_current cm_current;
  * are freed. */
 CM_API cm_snapshot *cm_snapshot_new(cm_engine *e, cm_policy *const *policies, size_t n,
                                     cm_status *status);
+/* Another copy of the same profiles (an engine loaded from the same sources,
+ * and changed the same way) with policies of its own, taken as
+ * cm_snapshot_new takes them (freed on failure). A call with exclusive use
+ * has a copy to itself, so k copies serve k such calls at once (portal
+ * visitors) at the memory of k engines; shared calls use any copy. Add
+ * copies before publishing. copies says how many a snapshot holds. */
+CM_API cm_status cm_snapshot_add_copy(cm_snapshot *s, cm_engine *e, cm_policy *const *policies,
+                                      size_t n);
+CM_API size_t cm_snapshot_copies(const cm_snapshot *s);
 CM_API cm_snapshot *cm_snapshot_retain(cm_snapshot *s);
 /* Let go of a reference; the last one frees the policies, then the engine. */
 CM_API void cm_snapshot_release(cm_snapshot *s);
-/* For reading only (counts, lookups, provenance): under cm_snapshot_lock
- * when calls with exclusive use may run; the policy's name, path, hash and
- * source never change and may be read at any time. */
+/* For reading only (counts, lookups, provenance): the first copy's engine,
+ * safe to read while no call with exclusive use may run (else read the
+ * engine cm_snapshot_lock gives); the policy's name, path, hash and source
+ * never change and may be read at any time. */
 CM_API const cm_engine *cm_snapshot_engine(const cm_snapshot *s);
 CM_API const cm_policy *cm_snapshot_policy(const cm_snapshot *s);
 /* The embedder's own data about a snapshot (its serial number, when it was
@@ -693,9 +703,10 @@ CM_API const cm_policy *cm_snapshot_policy(const cm_snapshot *s);
  * before publishing. */
 CM_API void cm_snapshot_set_userdata(cm_snapshot *s, void *ud, void (*free_fn)(void *));
 CM_API void *cm_snapshot_userdata(const cm_snapshot *s);
-/* Use the engine with a policy of its own for one call: shared (cm_match_one,
+/* Use an engine with a policy of its own for one call: shared (cm_match_one,
  * cm_explain_pair, reading) or exclusive (cm_match_profile and
- * cm_explain_profiles with a profile given); waits until one is free. */
+ * cm_explain_profiles with a profile given, cm_whatif_run); waits until a
+ * policy, and for exclusive use a copy no other call uses, is free. */
 CM_API cm_policy *cm_snapshot_lock(cm_snapshot *s, int exclusive, cm_engine **e);
 CM_API void cm_snapshot_unlock(cm_snapshot *s, cm_policy *p);
 

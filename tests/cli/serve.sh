@@ -79,6 +79,9 @@ expect_grep "a bad policy at start: names the file" err "tests/policies/cli_synt
 run "$CAPMATCH" serve --regions examples/bad/regions-demo.json --policy rules/default.lua --listen 127.0.0.1:0
 expect_status "bad data at start: exit 2" 2
 expect_grep "bad data at start: the loader's message" err 'examples/bad/regions-demo.json:2: record 2 (id "ph cat2"): name: expected a non-empty string'
+run "$CAPMATCH" serve --regions "$R" --policy rules/default.lua --threads 2 --copies 3
+expect_status "--copies over --threads: exit 2" 2
+expect_grep "--copies over --threads: says why" err "--copies 3: at most --threads (2)"
 printf 'tok1 admin\n' >"$TMP/badtokens"
 run "$CAPMATCH" serve --regions "$R" --policy rules/default.lua --token-file "$TMP/badtokens"
 expect_status "a bad token file: exit 2" 2
@@ -121,6 +124,25 @@ if [ "$CODE" = 200 ] && [ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"; the
     ok "POST /v1/match: a visitor ranks as if loaded"; else
     not_ok "POST /v1/match: a visitor ranks as if loaded" "status $CODE" \
         "$(diff "$TMP/want" "$TMP/got" | head -c 600)"; fi
+# visitors at once (two copies of the profiles, one visitor in each, by
+# default), among requests for loaded ids: each answer as when alone
+CURLS=""
+for i in 1 2 3 4 5 6 7 8; do
+    curl -s --max-time 20 -o "$TMP/par$i" -w '%{http_code}' -X POST \
+        --data-binary "{\"enterprise\":$VIS,\"top\":5,\"explain\":true}" "$U/v1/match" \
+        >"$TMP/par$i.code" &
+    CURLS="$CURLS $!"
+    curl -s --max-time 20 -o "$TMP/loaded$i" "$U/v1/match?enterprise=cn-xian-textile-machinery" &
+    CURLS="$CURLS $!"
+done
+for c in $CURLS; do wait "$c"; done
+bad=""
+for i in 1 2 3 4 5 6 7 8; do
+    jq -c '.results' "$TMP/par$i" >"$TMP/got" 2>/dev/null
+    { [ "$(cat "$TMP/par$i.code")" = 200 ] && cmp -s "$TMP/want" "$TMP/got"; } || bad="$bad $i"
+done
+if [ -z "$bad" ]; then ok "POST /v1/match: 8 visitors at once, each as if alone"; else
+    not_ok "POST /v1/match: 8 visitors at once, each as if alone" "differ:$bad"; fi
 req POST /v1/match '{"enterprise":"cn-xian-textile-machinery","top":1}'
 expect_code "POST /v1/match: a loaded id" 200 '(.results | length) == 1 and .results[0].rank == 1'
 req GET "/v1/match?enterprise=visitor-1"

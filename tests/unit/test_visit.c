@@ -399,16 +399,23 @@ static void test_cancel(void **state)
 
 /* ---- snapshots ---------------------------------------------------------------- */
 
-static cm_snapshot *make_snapshot(const char *policy, size_t n)
+/* n policies for each of `copies` engines */
+static cm_snapshot *make_snapshot(const char *policy, size_t n, size_t copies)
 {
-    cm_engine *e = load(1);
-    cm_policy *ps[4];
-    for (size_t i = 0; i < n; i++)
-        assert_non_null(ps[i] = cm_policy_load(e, policy, NULL));
-    cm_status st;
-    cm_snapshot *s = cm_snapshot_new(e, ps, n, &st);
-    assert_non_null(s);
-    assert_int_equal(st, CM_OK);
+    cm_snapshot *s = NULL;
+    for (size_t k = 0; k < copies; k++) {
+        cm_engine *e = load(1);
+        cm_policy *ps[4];
+        for (size_t i = 0; i < n; i++)
+            assert_non_null(ps[i] = cm_policy_load(e, policy, NULL));
+        cm_status st = CM_OK;
+        if (k == 0)
+            s = cm_snapshot_new(e, ps, n, &st);
+        else
+            st = cm_snapshot_add_copy(s, e, ps, n);
+        assert_non_null(s);
+        assert_int_equal(st, CM_OK);
+    }
     return s;
 }
 
@@ -445,12 +452,81 @@ static void *reader(void *arg)
     return NULL;
 }
 
+/* Copies: two exclusive calls at once (with one copy the second lock would
+ * wait forever), each on an engine of its own, answering as one copy does;
+ * shared calls gather on one copy. */
+static char *visitor_top(cm_engine *e, cm_policy *p, const char *json)
+{
+    cm_result *r = NULL;
+    assert_int_equal(cm_match_profile(e, p, CM_KIND_ENTERPRISES, "v", json, strlen(json), NULL,
+                                      NULL, &r), CM_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < cm_result_count(r); i++) {
+        const cm_match_row *row = cm_result_row(r, i);
+        fprintf(f, "%s %.17g\n", row->region, row->score);
+    }
+    fclose(f);
+    cm_result_free(r);
+    return out;
+}
+
+static void test_snapshot_copies(void **state)
+{
+    (void)state;
+    cm_snapshot *s = make_snapshot(policies[0], 1, 1);
+    assert_int_equal(cm_snapshot_copies(s), 1);
+    cm_engine *e2 = load(1);
+    cm_policy *p2 = cm_policy_load(e2, policies[0], NULL);
+    assert_non_null(p2);
+    assert_int_equal(cm_snapshot_add_copy(s, e2, &p2, 1), CM_OK);
+    assert_int_equal(cm_snapshot_copies(s), 2);
+    const char *v = "{\"id\": \"visitor\", \"name\": \"V\", \"country\": \"CN\", "
+                    "\"sector\": \"2826\", \"offers\": [\"technology\", \"equipment\"]}";
+    cm_engine *ea, *eb;
+    cm_policy *pa = cm_snapshot_lock(s, 1, &ea);
+    cm_policy *pb = cm_snapshot_lock(s, 1, &eb);
+    assert_non_null(pa);
+    assert_non_null(pb);
+    assert_ptr_not_equal(ea, eb);
+    char *ta = visitor_top(ea, pa, v), *tb = visitor_top(eb, pb, v);
+    assert_true(strlen(ta) > 0);
+    assert_string_equal(ta, tb);
+    cm_snapshot_unlock(s, pb);
+    cm_snapshot_unlock(s, pa);
+    /* shared calls go where shared calls are: the other copy stays free */
+    cm_engine *e1, *e3;
+    cm_policy *q1 = cm_snapshot_lock(s, 0, &e1);
+    cm_policy *q2 = cm_snapshot_lock(s, 1, &e3);
+    assert_ptr_not_equal(e1, e3);
+    char *tc = visitor_top(e3, q2, v);
+    assert_string_equal(ta, tc);
+    cm_snapshot_unlock(s, q2);
+    cm_snapshot_unlock(s, q1);
+    free(ta);
+    free(tb);
+    free(tc);
+    cm_snapshot_release(s);
+    /* a policy of another engine is refused, and what was given freed */
+    cm_snapshot *t = make_snapshot(policies[0], 1, 1);
+    cm_engine *e4 = load(0), *e5 = load(0);
+    cm_policy *p5 = cm_policy_load(e5, policies[0], NULL);
+    assert_non_null(p5);
+    assert_int_equal(cm_snapshot_add_copy(t, e4, &p5, 1), CM_EUSAGE);
+    assert_int_equal(cm_snapshot_copies(t), 1);
+    cm_engine_free(e5);   /* p5 went with the refusal */
+    assert_int_equal(cm_snapshot_add_copy(NULL, load(0), NULL, 0), CM_EUSAGE);
+    cm_snapshot_release(t);
+}
+
 static void test_snapshots(void **state)
 {
     (void)state;
     cm_current *cur = cm_current_new();
     assert_null(cm_current_get(cur));
-    cm_current_publish(cur, make_snapshot(policies[0], 2));
+    cm_current_publish(cur, make_snapshot(policies[0], 2, 1));
     cm_snapshot *held = cm_current_get(cur);
     assert_string_equal(cm_policy_path(cm_snapshot_policy(held)), policies[0]);
     reader_arg a[3];
@@ -459,9 +535,10 @@ static void test_snapshots(void **state)
         a[i] = (reader_arg){ cur, 12, 0 };
         assert_int_equal(pthread_create(&t[i], NULL, reader, &a[i]), 0);
     }
-    /* publish while they read; the one held stays whole */
+    /* publish while they read (snapshots of one and of two copies); the one
+     * held stays whole */
     for (int i = 0; i < 3; i++)
-        cm_current_publish(cur, make_snapshot(policies[i % 2], 2));
+        cm_current_publish(cur, make_snapshot(policies[i % 2], 2, 1 + (size_t)(i % 2)));
     for (int i = 0; i < 3; i++) {
         assert_int_equal(pthread_join(t[i], NULL), 0);
         assert_int_equal(a[i].failures, 0);
@@ -491,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_snapshots),
+        cmocka_unit_test(test_snapshot_copies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
