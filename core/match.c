@@ -211,8 +211,8 @@ static int memo_score(const job *j, worker *w, const prule *r, size_t rule, uint
     _Atomic uint64_t *cell = NULL;
     struct mslot *slot = NULL;
     uint64_t key = 0;
-    if (m->table) {
-        cell = &m->table[(size_t)ce * m->ncls[SIDE_REGION] + cr];
+    if (m->table && ce < m->trows && cr < m->tcols) {   /* a visitor's new class is past it */
+        cell = &m->table[(size_t)ce * m->tcols + cr];
         uint64_t v = atomic_load_explicit(cell, memory_order_relaxed);
         if (v) {
             v &= ~MEMO_SET;

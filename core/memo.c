@@ -33,14 +33,6 @@ void cmi_uses_free(uses *u)
     cm_free(u);
 }
 
-void cmi_memo_free(memo *m)
-{
-    for (int side = 0; side < 2; side++)
-        cm_free(m->cls[side]);
-    cm_free((void *)m->table);
-    memset(m, 0, sizeof *m);
-}
-
 int cmi_uses_allows_field(const uses *u, int side, const field_def *f)
 {
     return f && f->id < 64 && (u->fields[side] >> f->id & 1);
@@ -59,6 +51,25 @@ typedef struct keyset {
     struct kslot { uint64_t hash; uint32_t off, len, cls; } *slots;
     size_t nslots, used;
 } keyset;
+
+static void ks_free(keyset *k)
+{
+    if (k == NULL)
+        return;
+    cm_free(k->bytes);
+    cm_free(k->slots);
+    cm_free(k);
+}
+
+void cmi_memo_free(memo *m)
+{
+    for (int side = 0; side < 2; side++) {
+        cm_free(m->cls[side]);
+        ks_free(m->keys[side]);
+    }
+    cm_free((void *)m->table);
+    memset(m, 0, sizeof *m);
+}
 
 static uint64_t hash_bytes(const unsigned char *s, size_t n)
 {
@@ -116,6 +127,19 @@ static long ks_class(keyset *k, const unsigned char *key, size_t len)
     return (long)k->used++;
 }
 
+/* The class of a key seen, or -1. */
+static long ks_find(const keyset *k, const unsigned char *key, size_t len)
+{
+    if (k->nslots == 0)
+        return -1;
+    uint64_t h = hash_bytes(key, len) | 1;
+    for (size_t i = h & (k->nslots - 1); k->slots[i].hash; i = (i + 1) & (k->nslots - 1))
+        if (k->slots[i].hash == h && k->slots[i].len == len &&
+            (len == 0 || memcmp(k->bytes + k->slots[i].off, key, len) == 0))
+            return k->slots[i].cls;
+    return -1;
+}
+
 static void kb_put(textbuf *k, const void *data, size_t n)
 {
     cmi_buf_put(k, data, n);
@@ -151,43 +175,91 @@ static void key_field(const cm_policy *p, const fref *f, uint32_t idx, textbuf *
     }
 }
 
+/* The key of profile i into kb: the values of the fields the rule uses. */
+static int profile_key(cm_policy *p, const prule *r, int side, size_t i, textbuf *kb)
+{
+    kb->len = 0;
+    for (size_t f = 0; f < r->uses->n[side]; f++)
+        key_field(p, &r->uses->f[side][f], (uint32_t)i, kb);
+    return kb->nomem ? -1 : 0;
+}
+
+/* Class every profile of a side: equal keys, equal classes. The keys are
+ * kept, to class profiles appended later (visitors) by them. */
 static int class_side(cm_policy *p, prule *r, int side)
 {
     memo *m = &r->memo;
     size_t count = p->st->kinds[side].count;
     uint32_t *cls = cm_malloc((count ? count : 1) * sizeof *cls);
-    keyset ks;
+    keyset *ks = cm_calloc(1, sizeof *ks);
     textbuf kb = BUF_INIT;
-    memset(&ks, 0, sizeof ks);
-    int rc = cls ? 0 : -1;
+    int rc = cls && ks ? 0 : -1;
     for (size_t i = 0; i < count && rc == 0; i++) {
-        kb.len = 0;
-        for (size_t f = 0; f < r->uses->n[side]; f++)
-            key_field(p, &r->uses->f[side][f], (uint32_t)i, &kb);
-        long c = kb.nomem ? -1 : ks_class(&ks, (const unsigned char *)kb.s, kb.len);
+        long c = profile_key(p, r, side, i, &kb) < 0
+                     ? -1 : ks_class(ks, (const unsigned char *)kb.s, kb.len);
         if (c < 0)
             rc = -1;
         else
             cls[i] = (uint32_t)c;
     }
-    cm_free(ks.bytes);
-    cm_free(ks.slots);
     cmi_buf_free(&kb);
     if (rc < 0) {
         cm_free(cls);
+        ks_free(ks);
         return -1;
     }
     cm_free(m->cls[side]);
+    ks_free(m->keys[side]);
     m->cls[side] = cls;
-    m->ncls[side] = (uint32_t)(ks.used ? ks.used : 1);
-    m->counted[side] = count;
+    m->cls_cap[side] = count ? count : 1;
+    m->keys[side] = ks;
+    m->ncls[side] = (uint32_t)(ks->used ? ks->used : 1);
+    m->counted[side] = m->base_count[side] = count;
+    m->base_ncls[side] = m->ncls[side];
     return 0;
+}
+
+/* Class the profiles appended since (a visitor): a key seen in the whole
+ * classing gets its class, so its scores come from the table; a new one a
+ * class of its own, past the table (scored through the workers' caches). */
+static int class_more(cm_policy *p, prule *r, int side)
+{
+    memo *m = &r->memo;
+    size_t count = p->st->kinds[side].count;
+    if (count > m->cls_cap[side]) {
+        size_t cap = count + count / 64 + 8;
+        uint32_t *cls = cm_realloc(m->cls[side], cap * sizeof *cls);
+        if (cls == NULL)
+            return -1;
+        m->cls[side] = cls;
+        m->cls_cap[side] = cap;
+    }
+    textbuf kb = BUF_INIT;
+    int rc = 0;
+    for (size_t i = m->counted[side]; i < count && rc == 0; i++) {
+        if (profile_key(p, r, side, i, &kb) < 0 || m->ncls[side] == UINT32_MAX) {
+            rc = -1;
+            break;
+        }
+        long c = ks_find(m->keys[side], (const unsigned char *)kb.s, kb.len);
+        m->cls[side][i] = c >= 0 ? (uint32_t)c : m->ncls[side]++;
+        m->counted[side] = i + 1;
+    }
+    cmi_buf_free(&kb);
+    return rc;
 }
 
 void cmi_memo_forget(memo *m, int side, size_t from)
 {
-    if (m->counted[side] > from)
+    if (m->counted[side] == (size_t)-1 || m->counted[side] <= from)
+        return;
+    if (from >= m->base_count[side]) {
+        m->counted[side] = from;      /* visitors out: the classes before them stay */
+        if (from == m->base_count[side])
+            m->ncls[side] = m->base_ncls[side];
+    } else {
         m->counted[side] = (size_t)-1;    /* class the side again */
+    }
 }
 
 int cmi_memo_prepare(cm_policy *p, prule *r)
@@ -196,21 +268,31 @@ int cmi_memo_prepare(cm_policy *p, prule *r)
         return 0;
     memo *m = &r->memo;
     int changed = 0;
-    for (int side = 0; side < 2; side++)
-        if (m->cls[side] == NULL || m->counted[side] != p->st->kinds[side].count) {
-            if (class_side(p, r, side) < 0)
+    for (int side = 0; side < 2; side++) {
+        size_t count = p->st->kinds[side].count;
+        if (m->cls[side] && m->counted[side] == count)
+            continue;
+        if (m->cls[side] && m->keys[side] && m->counted[side] < count) {
+            if (class_more(p, r, side) < 0)
                 return -1;
-            changed = 1;
+            continue;
         }
+        if (class_side(p, r, side) < 0)
+            return -1;
+        changed = 1;
+    }
     if (!changed)
         return 0;
     cm_free((void *)m->table);
     m->table = NULL;
+    m->trows = m->tcols = 0;
     size_t cells = (size_t)m->ncls[0] * m->ncls[1];
     if (cells <= MEMO_DENSE_MAX) {
         m->table = cm_calloc(cells ? cells : 1, sizeof *m->table);
         if (m->table == NULL)
             return -1;
+        m->trows = m->ncls[SIDE_ENTERPRISE];
+        m->tcols = m->ncls[SIDE_REGION];
     }
     return 0;
 }

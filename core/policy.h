@@ -57,6 +57,7 @@ typedef struct column {
     uint16_t *n;              /* and how many */
     uint32_t *items;
     size_t count;             /* profiles built */
+    size_t rows_cap, items_cap;   /* room in off and n, and in items */
 } column;
 
 /* best_product: each profile's "NAME value" items, parsed once */
@@ -66,9 +67,13 @@ typedef struct pitems {
     uint32_t *off;            /* per profile: its items start here, count[i] of them */
     uint16_t *count;
     size_t n;                 /* profiles parsed */
+    size_t rows_cap, items_cap;
     double lo, hi;            /* the least and greatest value of all items (the
                                  bound of cmi_builtin_upper), INFINITY/-INFINITY
                                  when none */
+    size_t base_n;            /* the profiles of the last whole build, */
+    double base_lo, base_hi;  /* and their lo and hi: a visitor forgotten
+                                 leaves them as they were */
 } pitems;
 
 typedef struct builtin {
@@ -89,7 +94,7 @@ typedef struct builtin {
     char *pattern;
     double *cache_score;         /* range: each profile's score, computed once before
                                  matching (it depends on that profile alone) */
-    size_t cache_n;
+    size_t cache_n, cache_cap;
     double levels[4];         /* isic_fit: score when the codes share the section,
                                  division, group; [3]: one lies within the other */
     double broader;           /* isic_fit: when the enterprise's code contains the region's */
@@ -100,7 +105,7 @@ typedef struct builtin {
     pitems prod[2];           /* best_product: per side */
     column col[2];            /* isic_fit, member, overlap: fields a and b */
     uint64_t *isic_sets;      /* isic_fit: per region, ISIC_SETS bitsets over code ids */
-    size_t isic_sets_n;
+    size_t isic_sets_n, isic_sets_cap;
 } builtin;
 
 /* What a memoised rule reads (`uses`): the fields of each side whose values
@@ -116,11 +121,17 @@ typedef struct uses {
 
 /* Per-profile classes of a memoised rule: profiles with equal values of the
  * fields in `uses` share a class, and a (class, class) pair one score. */
+struct keyset;
 typedef struct memo {
     uint32_t *cls[2];         /* class of each profile, per side */
+    size_t cls_cap[2];
     uint32_t ncls[2];
-    size_t counted[2];        /* profiles classed */
-    _Atomic uint64_t *table;  /* ncls[0] * ncls[1] scores (bits), or NULL: too big */
+    size_t counted[2];        /* profiles classed; SIZE_MAX: class the side again */
+    _Atomic uint64_t *table;  /* trows * tcols scores (bits), or NULL: too big */
+    uint32_t trows, tcols;    /* the enterprise and region classes it has room for */
+    struct keyset *keys[2];   /* the keys of the last whole classing of a side, */
+    size_t base_count[2];     /* its profiles */
+    uint32_t base_ncls[2];    /* and classes: a visitor is classed by them */
 } memo;
 
 typedef struct prule {        /* a filter or a rule */

@@ -91,13 +91,13 @@ void cmi_builtin_free(builtin *b)
     memset(b->col, 0, sizeof b->col);
     cm_free(b->isic_sets);
     b->isic_sets = NULL;
-    b->isic_sets_n = 0;
+    b->isic_sets_n = b->isic_sets_cap = 0;
     b->abroad = NULL;
     b->nabroad = 0;
     b->constant = b->pattern = NULL;
     b->re = NULL;
     b->cache_score = NULL;
-    b->cache_n = 0;
+    b->cache_n = b->cache_cap = 0;
 }
 
 /* Read what a field reference names for one profile. */
@@ -251,17 +251,43 @@ static int isic_sets_usable(const builtin *b)
 static void set_bit(uint64_t *set, unsigned id) { set[id >> 6] |= (uint64_t)1 << (id & 63); }
 static int has_bit(const uint64_t *set, unsigned id) { return (int)(set[id >> 6] >> (id & 63) & 1); }
 
+/* Room for `need` rows in the per-profile arrays *x (xsize bytes a row) and
+ * *y (may be NULL) of one capacity *cap, with a little to spare: profiles
+ * come one at a time after the first build (visitors). */
+static int grow_rows(void **x, size_t xsize, void **y, size_t ysize, size_t *cap, size_t need)
+{
+    if (need <= *cap && *x && (y == NULL || *y))
+        return 0;
+    size_t ncap = need + need / 64 + 8;
+    void *nx = cm_realloc(*x, ncap * xsize);
+    if (nx == NULL)
+        return -1;
+    *x = nx;
+    if (y) {
+        void *ny = cm_realloc(*y, ncap * ysize);
+        if (ny == NULL)
+            return -1;   /* *cap stays: x's extra room goes unused */
+        *y = ny;
+    }
+    *cap = ncap;
+    return 0;
+}
+
 static int isic_sets_prepare(builtin *b)
 {
     const column *c = &b->col[1];
     if (!isic_sets_usable(b) || (b->isic_sets && b->isic_sets_n == c->count))
         return 0;
-    uint64_t *sets = cm_calloc((c->count ? c->count : 1) * ISIC_SETS * ISIC_WORDS, sizeof *sets);
-    if (sets == NULL)
+    /* regions appended since (a visitor): only theirs */
+    size_t from = b->isic_sets && b->isic_sets_n < c->count ? b->isic_sets_n : 0;
+    const size_t row = ISIC_SETS * ISIC_WORDS;
+    if (grow_rows((void **)&b->isic_sets, row * sizeof *b->isic_sets, NULL, 0, &b->isic_sets_cap,
+                  c->count ? c->count : 1) < 0)
         return -1;
+    memset(b->isic_sets + from * row, 0, (c->count - from) * row * sizeof *b->isic_sets);
     size_t ncodes = cmi_isic_count();
-    for (size_t r = 0; r < c->count; r++) {
-        uint64_t *set = sets + r * ISIC_SETS * ISIC_WORDS;
+    for (size_t r = from; r < c->count; r++) {
+        uint64_t *set = b->isic_sets + r * row;
         for (size_t k = 0; k < c->n[r]; k++) {
             isic_id code = (isic_id)c->items[c->off[r] + k];
             int l = lvl[code];
@@ -274,8 +300,6 @@ static int isic_sets_prepare(builtin *b)
                 set_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[code][lv]);
         }
     }
-    cm_free(b->isic_sets);
-    b->isic_sets = sets;
     b->isic_sets_n = c->count;
     return 0;
 }
@@ -674,119 +698,110 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
     size_t count = p->st->kinds[r->side].count;
     if (pi->off && pi->n == count)
         return 0;
-    size_t total = 0;
-    for (size_t i = 0; i < count; i++) {
-        struct field_read o;
-        cmi_fref_read(p, r, (uint32_t)i, &o);
-        total += o.type == T_LIST ? o.count : 0;
-    }
-    struct pitem *items = cm_malloc((total ? total : 1) * sizeof *items);
-    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
-    uint16_t *cnt = cm_malloc((count ? count : 1) * sizeof *cnt);
-    if (items == NULL || off == NULL || cnt == NULL || total > UINT32_MAX) {
-        cm_free(items);
-        cm_free(off);
-        cm_free(cnt);
+    /* profiles appended since the last whole build (a visitor): only theirs */
+    size_t from = pi->off && pi->n < count ? pi->n : 0;
+    size_t k = from ? pi->off[from - 1] + pi->count[from - 1] : 0;
+    double lo = from ? pi->lo : INFINITY, hi = from ? pi->hi : -INFINITY;
+    pi->n = from;    /* what stays valid should this fail */
+    if (grow_rows((void **)&pi->off, sizeof *pi->off, (void **)&pi->count, sizeof *pi->count,
+                  &pi->rows_cap, count ? count : 1) < 0)
         return -1;
-    }
-    size_t k = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    parse_memo pm = { NULL, 0, 0 };
-    for (size_t i = 0; i < count; i++) {
+    size_t total = k;
+    for (size_t i = from; i < count; i++) {
         struct field_read o;
         cmi_fref_read(p, r, (uint32_t)i, &o);
-        off[i] = (uint32_t)k;
+        total += o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
+    }
+    if (total > UINT32_MAX || grow_rows((void **)&pi->items, sizeof *pi->items, NULL, 0,
+                                        &pi->items_cap, total ? total : 1) < 0)
+        return -1;
+    parse_memo pm = { NULL, 0, 0 };
+    for (size_t i = from; i < count; i++) {
+        struct field_read o;
+        cmi_fref_read(p, r, (uint32_t)i, &o);
+        pi->off[i] = (uint32_t)k;
         size_t n = o.type == T_LIST ? (o.count < 65535 ? o.count : 65535) : 0;
         for (size_t j = 0; j < n; j++) {
             str_ref ref = o.pool == POOL_DERIVED ? p->ditems[o.off + j] : 0;
-            if (parse_item(p, &pm, ref, cmi_fref_list_item(p, &o, j), &items[k]) < 0) {
+            if (parse_item(p, &pm, ref, cmi_fref_list_item(p, &o, j), &pi->items[k]) < 0) {
                 cm_free(pm.slot);
-                cm_free(items);
-                cm_free(off);
-                cm_free(cnt);
                 return -1;
             }
-            double v = items[k++].value;
+            double v = pi->items[k++].value;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
         if (n > 1)
-            qsort(items + off[i], n, sizeof *items, cmp_pitem);
-        cnt[i] = (uint16_t)n;
+            qsort(pi->items + pi->off[i], n, sizeof *pi->items, cmp_pitem);
+        pi->count[i] = (uint16_t)n;
     }
     cm_free(pm.slot);
-    cm_free(pi->items);
-    cm_free(pi->off);
-    cm_free(pi->count);
-    pi->items = items;
-    pi->off = off;
-    pi->count = cnt;
     pi->n = count;
     pi->lo = lo;
     pi->hi = hi;
+    if (from == 0) {
+        pi->base_n = count;
+        pi->base_lo = lo;
+        pi->base_hi = hi;
+    }
     return 0;
 }
 
-/* Build field r of every profile into c: ISIC ids (isic) or interned items. */
+
+/* Build field r of every profile into c: ISIC ids (isic) or interned items.
+ * Profiles appended since the last call (a visitor) are added to what was
+ * built; anything else builds the whole side again. */
 static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
 {
     size_t count = p->st->kinds[r->side].count;
     if (c->off && c->count == count)
         return 0;
-    uint32_t *off = cm_malloc((count ? count : 1) * sizeof *off);
-    uint16_t *n = cm_malloc((count ? count : 1) * sizeof *n);
-    uint32_t *items = NULL;
-    size_t len = 0, cap = 0;
-    int rc = off && n ? 0 : -1;
-    for (size_t i = 0; i < count && rc == 0; i++) {
+    size_t from = c->off && c->count < count ? c->count : 0;
+    size_t len = from ? c->off[from - 1] + c->n[from - 1] : 0;
+    c->count = from;    /* what stays valid should this fail */
+    if (grow_rows((void **)&c->off, sizeof *c->off, (void **)&c->n, sizeof *c->n, &c->rows_cap,
+                  count ? count : 1) < 0)
+        return -1;
+    for (size_t i = from; i < count; i++) {
         struct field_read o;
         cmi_fref_read(p, r, (uint32_t)i, &o);
-        off[i] = (uint32_t)len;
         if (isic) {
             isic_id ids[MAX_CODES];
             size_t k = isic_codes(p, &o, ids);
-            if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
-                rc = -1;
-            for (size_t j = 0; j < k && rc == 0; j++)
-                items[len++] = ids[j];
-            n[i] = (uint16_t)k;
+            if (len + k + 1 > UINT32_MAX ||
+                cm_grow((void **)&c->items, &c->items_cap, len + k + 1, sizeof *c->items) < 0)
+                return -1;
+            c->off[i] = (uint32_t)len;
+            for (size_t j = 0; j < k; j++)
+                c->items[len++] = ids[j];
+            c->n[i] = (uint16_t)k;
+            c->count = i + 1;
             continue;
         }
         const char *it[MAX_CODES];
         char num[32];
         size_t k = items_of(p, &o, it, MAX_CODES, num, sizeof num);
-        if (cm_grow((void **)&items, &cap, len + k + 1, sizeof *items) < 0)
-            rc = -1;
-        for (size_t j = 0; j < k && rc == 0; j++) {
+        if (len + k + 1 > UINT32_MAX ||
+            cm_grow((void **)&c->items, &c->items_cap, len + k + 1, sizeof *c->items) < 0)
+            return -1;
+        c->off[i] = (uint32_t)len;
+        for (size_t j = 0; j < k; j++) {
             char buf[512];    /* the item may live in the pool interning moves */
             size_t l = strlen(it[j]);
             l = l < sizeof buf ? l : sizeof buf - 1;
             memcpy(buf, it[j], l);
             str_ref ref;
             if (cmi_strpool_intern(&p->strings, buf, l, &ref) < 0)
-                rc = -1;
-            else
-                items[len++] = ref;
+                return -1;
+            c->items[len++] = ref;
             if (j + 1 < k && o.pool == POOL_DERIVED) {
                 /* the pool may have moved: read the rest again */
                 it[j + 1] = cmi_fref_list_item(p, &o, j + 1);
             }
         }
-        n[i] = (uint16_t)k;
+        c->n[i] = (uint16_t)k;
+        c->count = i + 1;
     }
-    if (rc < 0 || len > UINT32_MAX) {
-        cm_free(off);
-        cm_free(n);
-        cm_free(items);
-        return -1;
-    }
-    cm_free(c->off);
-    cm_free(c->n);
-    cm_free(c->items);
-    c->off = off;
-    c->n = n;
-    c->items = items;
-    c->count = count;
     return 0;
 }
 
@@ -797,12 +812,18 @@ void cmi_builtin_forget(builtin *b, int side, size_t from)
         if (r->side == side && b->col[k].count > from)
             b->col[k].count = from;
     }
-    if (b->prod[side].n > from)
-        b->prod[side].n = from;
+    pitems *pi = &b->prod[side];
+    if (pi->n > from && from == pi->base_n) {   /* a visitor: as before it came */
+        pi->n = from;
+        pi->lo = pi->base_lo;
+        pi->hi = pi->base_hi;
+    } else if (pi->n > from) {
+        pi->n = 0;   /* lo and hi are known for the last whole build only: build again */
+    }
     if (b->a.side == side && b->cache_n > from)
         b->cache_n = from;
-    if (b->col[1].count != b->isic_sets_n)
-        b->isic_sets_n = (size_t)-1;
+    if (b->isic_sets_n > b->col[1].count)
+        b->isic_sets_n = b->col[1].count;
 }
 
 int cmi_builtin_prepare(cm_policy *p, builtin *b)
@@ -823,12 +844,13 @@ int cmi_builtin_prepare(cm_policy *p, builtin *b)
     size_t count = p->st->kinds[b->a.side].count;
     if (b->cache_score && b->cache_n == count)
         return 0;
-    double *score = cm_realloc(b->cache_score, (count ? count : 1) * sizeof *score);
-    if (score == NULL)
+    /* profiles appended since (a visitor): only theirs */
+    size_t from = b->cache_score && b->cache_n < count ? b->cache_n : 0;
+    if (grow_rows((void **)&b->cache_score, sizeof *b->cache_score, NULL, 0, &b->cache_cap,
+                  count ? count : 1) < 0)
         return -1;
-    b->cache_score = score;
-    for (size_t i = 0; i < count; i++)
-        score[i] = range_compute(p, b, (uint32_t)i, NULL, 0);
+    for (size_t i = from; i < count; i++)
+        b->cache_score[i] = range_compute(p, b, (uint32_t)i, NULL, 0);
     b->cache_n = count;
     return 0;
 }

@@ -12,6 +12,7 @@
  */
 #include "capmatch.h"
 #include "policy.h"
+#include "engine.h"
 #include "alloc.h"
 #include "err.h"
 
@@ -60,6 +61,8 @@ static cm_status copy_make(copy *c, cm_engine *e, cm_policy *const *policies, si
             s = cmi_err_set(CM_EUSAGE, "a snapshot's policies must be loaded for its engine");
     for (size_t i = 0; s == CM_OK && i < n; i++)
         s = cm_policy_prepare(policies[i], 0);
+    if (s == CM_OK)   /* a visitor's first call then moves no big array */
+        cmi_store_room(cmi_engine_store(e), 8);
     if (s == CM_OK && (c->idle = cm_calloc(n, sizeof *c->idle)) == NULL)
         s = cmi_err_set(CM_ENOMEM, "out of memory");
     if (s != CM_OK) {

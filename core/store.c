@@ -78,6 +78,29 @@ static void index_insert(struct kind_store *k, size_t i)
     k->slots[h] = (uint32_t)(i + 1);
 }
 
+/* Take profile i out of the index (linear probing: the entries after it
+ * that probed past its slot move back, so that no look-up stops early). */
+static void index_delete(struct kind_store *k, size_t i)
+{
+    size_t mask = k->nslots - 1;
+    size_t hole = id_hash(*id_of(k, i)) & mask;
+    while (k->slots[hole] != (uint32_t)(i + 1)) {
+        if (k->slots[hole] == 0)
+            return;   /* not there */
+        hole = (hole + 1) & mask;
+    }
+    for (size_t j = (hole + 1) & mask; k->slots[j]; j = (j + 1) & mask) {
+        size_t home = id_hash(*id_of(k, k->slots[j] - 1)) & mask;
+        /* stays when its home lies cyclically in (hole, j] */
+        int stays = hole < j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!stays) {
+            k->slots[hole] = k->slots[j];
+            hole = j;
+        }
+    }
+    k->slots[hole] = 0;
+}
+
 static int index_rebuild(struct kind_store *k, size_t nslots)
 {
     uint32_t *ns = cm_calloc(nslots, sizeof *ns);
@@ -130,14 +153,21 @@ void cmi_store_rollback(store *s, store_mark m)
         struct kind_store *ks = &s->kinds[k];
         if (ks->count == m.count[k])
             continue;
-        ks->count = m.count[k];
+        size_t added = ks->count - m.count[k];
         ks->version++;
-        /* Clearing and re-inserting needs no memory: keep the table size. */
-        if (ks->nslots) {
+        /* Neither needs memory: keep the table size. A few profiles (a
+         * visitor) come out one by one, the latest first (the records stay
+         * in memory, past the count); a whole file's by clearing the index
+         * and putting the others back. */
+        if (ks->nslots && ks->count > m.count[k] && added <= m.count[k] / 8) {
+            for (size_t i = ks->count; i-- > m.count[k];)
+                index_delete(ks, i);
+        } else if (ks->nslots) {
             memset(ks->slots, 0, ks->nslots * sizeof *ks->slots);
-            for (size_t i = 0; i < ks->count; i++)
+            for (size_t i = 0; i < m.count[k]; i++)
                 index_insert(ks, i);
         }
+        ks->count = m.count[k];
     }
 }
 
@@ -177,6 +207,22 @@ void cmi_store_expect(store *s, store_mark since, double arrays, double tables)
     }
 #undef MORE
 #undef ADD
+}
+
+void cmi_store_room(store *s, size_t profiles)
+{
+    size_t bytes = profiles * 1024;   /* a profile's strings and lists, with room */
+    cmi_strpool_reserve(&s->strings, bytes, profiles * 64);
+    expect_room((void **)&s->text, &s->text_cap, s->text_len, bytes, 1);
+    expect_room((void **)&s->u16, &s->u16_cap, s->u16_len, profiles * 64, sizeof *s->u16);
+    expect_room((void **)&s->refs, &s->refs_cap, s->refs_len, profiles * 64, sizeof *s->refs);
+    expect_room((void **)&s->attrs, &s->attrs_cap, s->attrs_len, profiles * 16,
+                sizeof *s->attrs);
+    for (int kind = 0; kind < 2; kind++) {
+        struct kind_store *k = &s->kinds[kind];
+        expect_room(&k->items, &k->cap, k->count, profiles, k->item_size);
+        index_fit(k, k->count + profiles);
+    }
 }
 
 /* Down to len elements (a failure keeps the larger block: harmless). */

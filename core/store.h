@@ -131,6 +131,9 @@ void cmi_store_rollback_pools(store *s, store_mark m);
  * appends without moving or rehashing anything. A hint: when memory is
  * short it does less, and nothing else changes. */
 void cmi_store_expect(store *s, store_mark since, double arrays, double tables);
+/* Room for `profiles` more of each kind (a hint: may fail), so that visitors
+ * put in and taken out of a large store move none of its arrays. */
+void cmi_store_room(store *s, size_t profiles);
 /* Give back the pools' unused room (after a load). */
 void cmi_store_trim(store *s);
 

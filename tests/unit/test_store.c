@@ -73,11 +73,44 @@ static void test_rollback(void **state)
     cmi_store_free(&s);
 }
 
+/* A few profiles rolled back (a visitor) come out of the id index one by
+ * one; every other profile is still found, in its place, round after round. */
+static void test_rollback_few(void **state)
+{
+    (void)state;
+    store s;
+    assert_int_equal(cmi_store_init(&s), 0);
+    char id[32];
+    static str_ref refs[4000];
+    for (int i = 0; i < 4000; i++) {
+        snprintf(id, sizeof id, "r-%d", i);
+        refs[i] = add_region(&s, id);
+    }
+    for (int round = 0; round < 300; round++) {
+        store_mark m = cmi_store_mark_now(&s);
+        str_ref v[3];
+        int n = 1 + round % 3;
+        for (int k = 0; k < n; k++) {
+            snprintf(id, sizeof id, "visitor-%d-%d", round, k);
+            v[k] = add_region(&s, id);
+            assert_int_equal(cmi_store_find(&s, 0, v[k]), (size_t)(4000 + k));
+        }
+        cmi_store_rollback(&s, m);
+        assert_int_equal(s.kinds[0].count, 4000);
+        for (int k = 0; k < n; k++)
+            assert_int_equal(cmi_store_find(&s, 0, v[k]), SIZE_MAX);
+    }
+    for (int i = 0; i < 4000; i++)
+        assert_int_equal(cmi_store_find(&s, 0, refs[i]), (size_t)i);
+    cmi_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_find),
         cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_rollback_few),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
