@@ -79,6 +79,23 @@ for th in 1 2; do
             "$(diff "$TMP/mix-all" "$TMP/out" | head -5)"; fi
 done
 
+# and with fewer enterprises than regions (a sample of the registry, a
+# programme's shortlist), for the shipped and the benchmark policy
+python3 tests/cli/mix_profiles.py "$ENT" enterprises 60 3 "$TMP/few-e.json"
+for pol in rules/default.lua tests/policies/bench_declarative.lua; do
+    run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/few-e.json" \
+        --policy $pol --top 3 --format jsonl --explain --no-prune
+    cp "$TMP/out" "$TMP/few-all"
+    for th in 1 2; do
+        run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/few-e.json" \
+            --policy $pol --top 3 --format jsonl --explain --threads $th
+        if [ "$RC" -eq 0 ] && [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/few-all"; then
+            ok "bound pass $pol --threads $th: 60 x 400 mixed profiles, as --no-prune"; else
+            not_ok "bound pass $pol --threads $th: 60 x 400 mixed profiles, as --no-prune" \
+                "exit $RC" "$(diff "$TMP/few-all" "$TMP/out" | head -5)"; fi
+    done
+done
+
 # derive on several threads: the first failing profile, whatever the threads
 awk 'BEGIN { printf "{\"enterprises\":["; for (i = 0; i < 600; i++) printf "%s{\"id\":\"e-%d\",\"name\":\"E %d\",\"country\":\"CN\",\"sector\":\"2826\"}", i ? "," : "", i, i; print "]}" }' > "$TMP/many.json"
 for th in 1 2 4; do
