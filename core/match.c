@@ -1059,6 +1059,12 @@ static int make_bound(job *j)
      * left out, and the look-ups cost more than they spare) */
     if (nb == 0 || j->rank_rest[nb] > BOUND_REST_MAX * j->rank_rest[0])
         return 0;
+    /* and some rule must be left to skip: when the bound takes them all,
+     * the plain path reads the same class tables and is as fast, and scales
+     * better on threads (bench_declarative.lua, 20,000 x 10,000, 2 threads:
+     * 17.8 ns/pair against 19.5 with the pass) */
+    if (nb == j->nrank)
+        return 0;
     j->bparts = cm_calloc(nparts, sizeof *j->bparts);
     j->fparts = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *j->fparts);
     j->fbparts = cm_calloc(p->nfilters ? p->nfilters : 1, sizeof *j->fbparts);
