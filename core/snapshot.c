@@ -111,19 +111,23 @@ CM_API cm_status cm_snapshot_add_copy(cm_snapshot *s, cm_engine *e, cm_policy *c
         free_given(e, policies, n);
         return cmi_err_set(CM_EUSAGE, "no snapshot to add a copy to");
     }
+    copy c;
+    cm_status st = copy_make(&c, e, policies, n);   /* prepared outside the lock */
+    if (st != CM_OK)
+        return st;
     pthread_mutex_lock(&s->lock);
-    cm_status st = CM_OK;
     copy *grown = cm_realloc(s->copies, (s->ncopies + 1) * sizeof *grown);
-    if (grown == NULL) {
-        free_given(e, policies, n);
-        st = cmi_err_set(CM_ENOMEM, "out of memory");
-    } else {
+    if (grown != NULL) {
         s->copies = grown;
-        if ((st = copy_make(&s->copies[s->ncopies], e, policies, n)) == CM_OK)
-            s->ncopies++;
+        s->copies[s->ncopies++] = c;
     }
     pthread_mutex_unlock(&s->lock);
-    return st;
+    if (grown == NULL) {
+        free_given(c.engine, c.idle, c.nidle);
+        cm_free(c.idle);
+        return cmi_err_set(CM_ENOMEM, "out of memory");
+    }
+    return CM_OK;
 }
 
 CM_API size_t cm_snapshot_copies(const cm_snapshot *s) { return s ? s->ncopies : 0; }
