@@ -507,6 +507,14 @@ local CAPITAL_ITEMS = {
   seeks = { "offers 1" },
 }
 
+-- The neutral items of a list: its words and "*" ("?" too when empty).
+local function neutral_of(v)
+  local out = list(v)
+  out[#out + 1] = "*"
+  if #out == 1 then out[2] = "?" end
+  return out
+end
+
 -- The enterprise's side of each comparison.
 local function enterprise_items(e, params)
   local E = enterprise_facts(e)
@@ -536,14 +544,8 @@ local function enterprise_items(e, params)
   local function missing(v) return v == nil or #v == 0 end
   -- what it offers and seeks, with the neutral marks: any one item in
   -- common, or data missing on either side, is worth half
-  local function plus(v)
-    local out = list(v)
-    out[#out + 1] = "*"
-    if #out == 1 then out[2] = "?" end
-    return out
-  end
-  t.offers_neutral = plus(e.offers)
-  t.seeks_neutral = plus(e.seeks)
+  t.offers_neutral = neutral_of(e.offers)
+  t.seeks_neutral = neutral_of(e.seeks)
   -- one list per rule for best_product: "NAME value", "* 0.5" where the
   -- enterprise's data is missing (met by the region's "* 1"), "? 0.5"
   -- always (met by "? 1" where the region's data is missing)
@@ -637,14 +639,6 @@ local memo = ind.memo
 local function vals_of(v, value, out)
   out = out or {}
   for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
-  return out
-end
-
--- The neutral items of a list: its words and "*" ("?" too when empty).
-local function neutral_of(v)
-  local out = list(v)
-  out[#out + 1] = "*"
-  if #out == 1 then out[2] = "?" end
   return out
 end
 
