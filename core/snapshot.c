@@ -23,7 +23,7 @@ typedef struct copy {
     cm_engine *engine;
     cm_policy *first;         /* for the name, hash and text, which never change */
     cm_policy **idle;         /* its policies no call holds */
-    size_t nidle, npolicies;
+    size_t nidle;
     unsigned readers;         /* calls using it shared */
     int writer;               /* a call using it exclusive */
 } copy;
@@ -73,7 +73,7 @@ static cm_status copy_make(copy *c, cm_engine *e, cm_policy *const *policies, si
         c->idle[i] = policies[i];
     c->engine = e;
     c->first = policies[0];
-    c->nidle = c->npolicies = n;
+    c->nidle = n;
     c->readers = 0;
     c->writer = 0;
     return CM_OK;
