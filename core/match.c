@@ -37,9 +37,11 @@
 #define BOUND_SEEDS 16             /* (at most BOUND_SEEDS_MORE more than k) */
 #define BOUND_SEEDS_MORE 1024
 #define BOUND_SEED_AFTER 2
-#define BOUND_REST_MAX 0.25        /* the weight share the rules after it may keep */
+#define BOUND_REST_MAX 0.34        /* the weight share the rules after it may keep
+                                      (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
 #define BOUND_OUTER_MIN 16        /* outer profiles (default.lua, 10k regions: 20 gain, 1 loses) */
+#define CLASS_CHEAP 4              /* a class look-up is cheap: inner profiles per class */
 #define ERRORS_KEPT 20
 #define DIV_REASON_MAX 512        /* a diversity reason, with its NUL (at most) */
 
@@ -116,6 +118,7 @@ typedef struct job {
     } *ptable;
     size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
+    unsigned char looked_up[1024];   /* ... whose every part is a class look-up that mostly hits */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
     /* the scoring pass's plan when every ranked rule is a built-in that
      * cannot fail: its parts in rank order, read from one array */
@@ -944,9 +947,17 @@ static void rank_rules(job *j)
             const builtin *b = cmi_part_builtin(p, n, k);
             double u = b->kind == B_LUA ? 1 : cmi_builtin_upper(b);
             most[n] = u > most[n] ? (isfinite(u) ? u : 1) : most[n];
-            looked_up &= j->icache && j->icache[j->part_base[n] + k].cls != NULL;
+            size_t at = j->part_base[n] + k;
+            /* a look-up that mostly misses costs what the plain path does:
+             * classes many against the inner profiles, none shared by outer
+             * classes (by region in default.lua, the sector rule's 10,000+
+             * classes of 20,000 enterprises) */
+            looked_up &= j->icache && j->icache[at].cls != NULL &&
+                         ((j->ptable && j->ptable[at].table) ||
+                          j->icache[at].ncls * CLASS_CHEAP <= j->ninner);
         }
         cost[n] = r->cost == 0 ? !looked_up : r->cost + 1;
+        j->looked_up[n] = (unsigned char)(r->cost == 0 && looked_up);
     }
     j->nrank = 0;
     for (int c = 0; c <= 3; c++)
@@ -1025,7 +1036,8 @@ static int bound_part_make(const job *j, const uint32_t *cls, struct bound_part 
 /* The bound pass (bound_pass) of a job with a plan that ranks at least
  * BOUND_OUTER_MIN outer profiles (then rows of class scores are met again
  * and again; for a visitor alone the rows cost what its pairs do):
- * its leading rules whose every part is a class look-up, when they carry all but BOUND_REST_MAX of
+ * its leading rules whose every part is a class look-up that mostly hits
+ * (job.looked_up), when they carry all but BOUND_REST_MAX of
  * the ranked weight; and for each of their parts, a profile of each inner class (to
  * score the class with). Only when the filters cannot fail, since pairs
  * left out by it never meet them. 0, or -1 out of memory. */
@@ -1047,10 +1059,7 @@ static int make_bound(job *j)
     size_t nb = 0, nparts = 0;
     while (nb < j->nrank && j->rank_rest[nb] > 0) {
         const struct plan_rule *pr = &j->plan[nb];
-        int classed = pr->nparts <= BOUND_PARTS_MAX;
-        for (size_t k = 0; k < pr->nparts; k++)
-            classed &= j->plan_parts[pr->part + k].c.cls != NULL;
-        if (!classed)
+        if (pr->nparts > BOUND_PARTS_MAX || !j->looked_up[pr->rule])
             break;
         nparts = pr->part + pr->nparts;
         nb++;

@@ -218,7 +218,7 @@ struct trace {
 /* prep.c: what a match prepares of the side it ranks partners among, kept
  * in the policy until that side changes. */
 typedef struct posting { uint32_t item, inner; } posting;
-typedef struct icache { uint32_t *cls; size_t off; } icache;
+typedef struct icache { uint32_t *cls; size_t off, ncls; } icache;   /* ncls: classes */
 typedef struct match_prep {
     unsigned long generation, version;   /* the engine's and the side's, when made */
     size_t count;             /* the side's profiles */

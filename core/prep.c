@@ -142,6 +142,7 @@ static int class_caches(const cm_policy *p, match_prep *m, int inner_side)
                 continue;
             m->icache[part].cls = cls;
             m->icache[part].off = m->icache_total;
+            m->icache[part].ncls = (size_t)ncls;
             m->icache_total += (size_t)ncls;
             cls = cm_malloc((m->count ? m->count : 1) * sizeof *cls);
             if (cls == NULL)
