@@ -119,6 +119,7 @@ typedef struct job {
     size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     unsigned char looked_up[1024];   /* ... whose every part is a class look-up that mostly hits */
+    int twin[1024];           /* a rule of the other view scoring as ranked rule twin[n] does, or -1 */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
     /* the scoring pass's plan when every ranked rule is a built-in that
      * cannot fail: its parts in rank order, read from one array */
@@ -635,10 +636,14 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             cmi_mstats_pair(w->stats, p, sc);
         return 1;
     }
-    for (size_t n = 0; n < p->nrules; n++)
-        if (p->rules[n].region_side != rank_region &&
-            rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
+    for (size_t n = 0; n < p->nrules; n++) {
+        if (p->rules[n].region_side == rank_region)
+            continue;
+        if (n < 1024 && j->twin[n] >= 0)
+            sc[n] = sc[j->twin[n]];   /* every ranked rule was scored above */
+        else if (rule_score(j, w, n, ei, ri, outer, inner, &sc[n]) < 0)
             return -1;
+    }
     *other = side_score(p, sc, !rank_region);
     if (w->stats)
         cmi_mstats_pair(w->stats, p, sc);
@@ -977,6 +982,28 @@ static void rank_rules(job *j)
     for (size_t i = j->nrank; i-- > 0;) {
         int n = j->rank_order[i];
         j->rank_rest[i] = j->rank_rest[i + 1] + p->rules[n].weight * most[n];
+    }
+}
+
+/* The rules of the other view that score as a ranked rule does (the same
+ * built-ins, part for part): default.lua's region view repeats six of the
+ * enterprise's rules, so a kept pair's other view costs the rest only. */
+static void find_twins(job *j)
+{
+    const cm_policy *p = j->p;
+    for (size_t n = 0; n < p->nrules && n < 1024; n++) {
+        const prule *r = &p->rules[n];
+        j->twin[n] = -1;
+        if (r->region_side == j->by_region_view || r->cost != 0)
+            continue;
+        for (size_t m = 0; m < p->nrules && m < 1024 && j->twin[n] < 0; m++) {
+            const prule *q = &p->rules[m];
+            int same = q->region_side == j->by_region_view && q->cost == 0 && q->nmore == r->nmore;
+            for (size_t k = 0; same && k <= r->nmore; k++)
+                same = cmi_builtin_same(cmi_part_builtin(p, n, k), cmi_part_builtin(p, m, k));
+            if (same)
+                j->twin[n] = (int)m;
+        }
     }
 }
 
@@ -1831,6 +1858,7 @@ static cm_status run_job(cm_engine *e, cm_policy *p, const cm_match_options *o, 
         goto done;
     }
     rank_rules(&j);
+    find_twins(&j);
     if (make_plan(&j) < 0 || make_bound(&j) < 0) {
         status = cmi_engine_fail(e, CM_ENOMEM, "out of memory");
         goto done;

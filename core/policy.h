@@ -371,6 +371,9 @@ size_t cmi_part_count(const cm_policy *p);
 long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* The most prepared built-in b can score, or INFINITY when not known. */
 double cmi_builtin_upper(const builtin *b);
+/* 1 when built-ins x and y score every pair alike (same kind, fields and
+ * parameters; never Lua or regex), else 0. */
+int cmi_builtin_same(const builtin *x, const builtin *y);
 /* Resolve a field name of a side ("sectors", "attrs.x", a derived name). */
 int cmi_fref_resolve(cm_policy *p, fref *r, int side, const char *path, char *err, size_t errlen);
 void cmi_fref_free(fref *r);

@@ -1270,6 +1270,39 @@ long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_
     return ncls;
 }
 
+static int same_text(const char *x, const char *y)
+{
+    return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+static int same_fref(const fref *x, const fref *y)
+{
+    return x->side == y->side && x->f == y->f && x->derived == y->derived &&
+           same_text(x->attr, y->attr);
+}
+
+int cmi_builtin_same(const builtin *x, const builtin *y)
+{
+    if (x->kind != y->kind || x->kind == B_LUA || x->kind == B_REGEX ||
+        !same_fref(&x->a, &y->a) || x->has_b != y->has_b || (x->has_b && !same_fref(&x->b, &y->b)))
+        return 0;
+    if (x->scale != y->scale || x->lo != y->lo || x->hi != y->hi ||
+        x->tolerance != y->tolerance || x->currency != y->currency ||
+        x->empty_passes != y->empty_passes || x->jaccard != y->jaccard ||
+        !same_text(x->constant, y->constant) || x->constant_is_num != y->constant_is_num ||
+        (x->constant_is_num && x->constant_num != y->constant_num) ||
+        x->broader != y->broader || x->factor != y->factor || x->of_a != y->of_a ||
+        x->nabroad != y->nabroad)
+        return 0;
+    for (int l = 0; l < 4; l++)
+        if (x->levels[l] != y->levels[l])
+            return 0;
+    for (size_t i = 0; i < x->nabroad; i++)
+        if (x->abroad[i] != y->abroad[i])
+            return 0;
+    return 1;
+}
+
 /* The most a prepared built-in can score for any pair (its factor applied as
  * cmi_scorer_eval applies it), or INFINITY when not known: a rule of several
  * scorers stops once its best so far reaches what the rest could give. */
