@@ -856,7 +856,7 @@ local function enterprise_items_fast(e, params)
   end
   t.langs = langs
   t.capital = CAPITAL_ITEMS[OF.brings and "brings" or (SK.wants and "seeks" or "neither")]
-  local _, _, is_sme = sme.classify(e)
+  local _, is_sme = sme.status(e)
   local status
   if is_sme == true then
     if e.subsidiary_of_large or e.listed then status = "excluded" else status = "sme" end

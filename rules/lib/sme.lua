@@ -146,9 +146,15 @@ local function group3(digits)
   return sign .. out
 end
 
+-- Words off (M.status): the classification never reads the words it puts
+-- together, only whether a part is there, so the same code run with every
+-- number worded "" decides the same class and is_sme without the
+-- formatting, which is most of its time.
+local quiet = false
+
 -- 2000 -> "2,000"; 0.8 -> "0.8"; 12.345 -> "12.35"; 2.999999999 -> "2.999999999"
 -- (two decimals, unless rounding would make a fraction look whole)
-local function fmt(x)
+local function fmt_words(x)
   if x == math.floor(x) and math.abs(x) < 1e15 then
     return group3(string.format("%d", math.floor(x)))
   end
@@ -159,11 +165,17 @@ local function fmt(x)
   if int then return group3(int) .. frac end
   return s
 end
-M.fmt = fmt
+M.fmt = fmt_words
+
+local function fmt(x)
+  if quiet then return "" end
+  return fmt_words(x)
+end
 
 -- x formatted so that it reads differently from the threshold t it is
 -- compared with: 2,999,999,999 VND is "2.999999999 bn", not "3 bn".
 local function fmt_near(x, t)
+  if quiet then return "" end
   local s = fmt(x)
   if t ~= nil and x ~= t and s == fmt(t) then
     s = string.format("%.12f", x):gsub("0+$", ""):gsub("%.$", "")
@@ -670,8 +682,7 @@ M.countries = { "CN", "MY", "TH", "VN", "PH", "ID", "SG" }
 
 function M.country_name(c) return country_name(c) end
 
--- class, reason, is_sme
-function M.classify(e)
+local function classify(e)
   local c = e.country
   local f = BY_COUNTRY[c]
   if f == nil then
@@ -680,6 +691,21 @@ function M.classify(e)
   end
   if e.sector == nil then return unknown(country_name(c), "no sector given") end
   return f(e)
+end
+
+-- class, reason, is_sme
+function M.classify(e)
+  quiet = false
+  return classify(e)
+end
+
+-- class, is_sme: classify's, without the reason (what derive needs for every
+-- enterprise of a registry).
+function M.status(e)
+  quiet = true
+  local class, _, is_sme = classify(e)
+  quiet = false
+  return class, is_sme
 end
 
 -- True for the classes that are SMEs.
