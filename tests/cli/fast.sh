@@ -50,6 +50,19 @@ check_load "declarations: a list's scorer that fails half-made (no leak under AS
 check_load "declarations: best_product needs derived lists" fast_product_fields.lua \
     "fast_product_fields.lua:2: rule 'p': enterprise and region must name derived lists of \"NAME value\" items"
 
+# the other view reads a rule it repeats from the ranked view, and only that
+for by in enterprise region; do
+    m --policy $P/fast_twins.lua --by $by --format jsonl --top 20
+    bad=$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if "region_score" in l]
+bad = [r for r in rows if abs(r["region_score"] - 0.75 * r["score"]) > 1e-12]
+print(len(rows) if not rows or bad else "")' "$TMP/out")
+    if [ "$RC" -eq 0 ] && [ -z "$bad" ]; then ok "twins by $by: a repeated rule read, a differing one scored"; else
+        not_ok "twins by $by: a repeated rule read, a differing one scored" "exit $RC, rows: ${bad:-?}"
+    fi
+done
+
 # pruning skips only what cannot change the output
 for pol in default sector_fit financing_funds sme_support; do
     for by in enterprise region; do
