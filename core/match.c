@@ -33,10 +33,11 @@
 #define TABLE_ALL_MAX ((size_t)1 << 23)
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
-/* the bound pass: seeds per kept pair, and the rules scored before them */
-#define BOUND_SEEDS 16             /* (at most BOUND_SEEDS_MORE more than k) */
+/* the bound pass: seeds per kept pair, and the rules scored before them
+ * (default.lua, 20,000 x 10,000: 8 after 3 beat 16 after 2 and 4 after 4 both ways) */
+#define BOUND_SEEDS 8             /* (at most BOUND_SEEDS_MORE more than k) */
 #define BOUND_SEEDS_MORE 1024
-#define BOUND_SEED_AFTER 2
+#define BOUND_SEED_AFTER 3
 #define BOUND_REST_MAX 0.34        /* the weight share the rules after it may keep
                                       (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
@@ -119,6 +120,8 @@ typedef struct job {
     size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     unsigned char looked_up[1024];   /* ... whose every part is a class look-up that mostly hits */
+    int defer_other;          /* the other view of kept pairs only, once the top k is known */
+    int bound_visits;         /* the bound pass scores its candidates by bound_visit */
     int twin[1024];           /* a rule of the other view scoring as ranked rule twin[n] does, or -1 */
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
     /* the scoring pass's plan when every ranked rule is a built-in that
@@ -170,6 +173,8 @@ typedef struct worker {
     uint32_t *seed;           /* the candidates it scores first, to raise the bar */
     uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
+    const _Atomic uint64_t **btab;   /* per bound part: o's row in its shared table, */
+    const double **brows;            /* or in brow (part_row) */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -636,6 +641,8 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             cmi_mstats_pair(w->stats, p, sc);
         return 1;
     }
+    if (j->defer_other)
+        return 1;             /* other_views, for the pairs kept */
     for (size_t n = 0; n < p->nrules; n++) {
         if (p->rules[n].region_side == rank_region)
             continue;
@@ -900,6 +907,11 @@ static int prepare_parts(job *j)
         }
         j->fast_rule[n] = (unsigned char)fast;
     }
+    /* the other view can wait for the kept pairs when it cannot fail (an
+     * error of a pair that is not kept would go unreported) */
+    j->defer_other = j->prune && p->has_region_rules && p->nrules <= 1024;
+    for (size_t n = 0; n < p->nrules && j->defer_other; n++)
+        j->defer_other = p->rules[n].region_side == j->by_region_view || j->fast_rule[n];
     return class_tables(j, nparts);
 }
 
@@ -1122,12 +1134,46 @@ static int make_bound(job *j)
     j->nfparts = p->nfilters;
     j->nfilters_classed = p->nfilters == 0 || j->fparts[0].c.cls != NULL;
     j->nbound = nb;
+    j->bound_visits = j->defer_other || !p->has_region_rules;
     j->nseed = j->k * (BOUND_SEEDS - 1) < BOUND_SEEDS_MORE ? j->k * BOUND_SEEDS
                                                            : j->k + BOUND_SEEDS_MORE;
     j->brow_total = cells;
     /* a row costs a look-up per class; a candidate, one per part */
     j->bound_min = 2 * cells / (nparts ? nparts : 1);
     return 0;
+}
+
+/* The other view of outer profile o's kept pairs (top[0..count)), when
+ * the scoring pass leaves it out (job.defer_other): most pairs it scores
+ * are pushed out of the top k later, and their other view was wasted. Its
+ * rules are built-ins that cannot fail, so the scores are the ones the
+ * pass would have given. */
+static void other_views(job *j, worker *w, uint32_t o, size_t outer, kept *top, uint32_t count)
+{
+    const cm_policy *p = j->p;
+    int other_side = !j->by_region_view;
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : top[k].partner;
+        uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? top[k].partner : o;
+        for (size_t n = 0; n < p->nrules; n++)
+            if (p->rules[n].region_side == other_side)
+                (void)rule_score(j, w, n, ei, ri, outer, top[k].partner, &w->scores[n]);
+        top[k].other = side_score(p, w->scores, other_side);
+    }
+}
+
+/* Keep partner in the top k (top, *count) when it enters it. */
+static inline void keep(const job *j, kept *top, uint32_t *count, uint32_t partner, double score,
+                        double other)
+{
+    if (*count == j->k && !better(j, score, partner, top[*count - 1].score, top[*count - 1].partner))
+        return;
+    size_t at = *count < j->k ? (*count)++ : j->k - 1;
+    while (at > 0 && better(j, score, partner, top[at - 1].score, top[at - 1].partner)) {
+        top[at] = top[at - 1];
+        at--;
+    }
+    top[at] = (kept){ partner, score, other };
 }
 
 /* Score the pair of outer profile o and inner profile `inner`, and keep it
@@ -1146,15 +1192,7 @@ static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32
         return -1;
     if (r == 0 || score < j->min_score)
         return 0;
-    uint32_t partner = (uint32_t)inner;
-    if (*count == j->k && !better(j, score, partner, top[*count - 1].score, top[*count - 1].partner))
-        return 0;
-    size_t at = *count < j->k ? (*count)++ : j->k - 1;
-    while (at > 0 && better(j, score, partner, top[at - 1].score, top[at - 1].partner)) {
-        top[at] = top[at - 1];
-        at--;
-    }
-    top[at] = (kept){ partner, score, other };
+    keep(j, top, count, (uint32_t)inner, score, other);
     return 0;
 }
 
@@ -1201,18 +1239,15 @@ static inline double row_value(const _Atomic uint64_t *tab, const double *row, u
 /* Rule i of the plan (a bound rule) for the candidates of outer profile o
  * at positions pos[0..n), added with its weight into w->acc (rank order,
  * as plan_scores sums), from the rows of its parts. */
-static void bound_rule(const job *j, worker *w, uint32_t o, size_t i, const uint32_t *cand,
+static void bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand,
                        const uint32_t *pos, size_t n)
 {
     const struct plan_rule *pr = &j->plan[i];
-    const _Atomic uint64_t *tab[BOUND_PARTS_MAX];
-    const double *row[BOUND_PARTS_MAX];
+    const _Atomic uint64_t *const *tab = w->btab + pr->part;
+    const double *const *row = w->brows + pr->part;
     const uint32_t *cls[BOUND_PARTS_MAX];
-    for (size_t k = 0; k < pr->nparts; k++) {
-        part_row(j, w, o, &j->plan_parts[pr->part + k], &j->bparts[pr->part + k], &tab[k],
-                 &row[k]);
+    for (size_t k = 0; k < pr->nparts; k++)
         cls[k] = j->plan_parts[pr->part + k].c.cls;
-    }
     double *acc = w->acc;
     double weight = pr->weight;
     for (size_t s = 0; s < n; s++) {
@@ -1249,6 +1284,62 @@ static size_t bound_filters(const job *j, worker *w, uint32_t o, size_t from,
         n = m;
     }
     return n;
+}
+
+/* visit() for a candidate `inner` of the bound pass, which has passed the
+ * filters: the bound rules read from o's rows (what plan_scores would look
+ * up), the rest by the plan with its pruning, the other view left to
+ * other_views (job.bound_visits). */
+static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, uint32_t *count)
+{
+    const struct plan_rule *pr = j->plan;
+    double *sc = w->scores;
+    double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
+    double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+    double need = (bar - PRUNE_MARGIN) * wsum, got = 0;
+    uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
+    uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
+    w->pairs++;
+    for (size_t i = 0; i < j->nbound; i++) {
+        double best = 0;
+        for (size_t k = pr[i].part; k < pr[i].part + pr[i].nparts; k++) {
+            double v = row_value(w->btab[k], w->brows[k], j->plan_parts[k].c.cls[inner]);
+            best = v > best ? v : best;
+        }
+        sc[pr[i].rule] = best;
+        got += pr[i].weight * best;
+    }
+    for (size_t i = j->nbound; i < j->nrank; i++) {
+        if (got + j->rank_rest[i] < need) {
+            w->pruned++;
+            return;
+        }
+        const struct plan_part *pp = j->plan_parts + pr[i].part;
+        double best = 0, v = plan_value(j, w, pp, ei, ri);
+        if (v > best)
+            best = v;
+        for (size_t k = 1; k < pr[i].nparts && best < pp[k - 1].rest; k++) {
+            v = plan_value(j, w, pp + k, ei, ri);
+            if (v > best)
+                best = v;
+        }
+        sc[pr[i].rule] = best;
+        got += pr[i].weight * best;
+    }
+    double score = side_score(j->p, sc, j->by_region_view);
+    if (score >= bar - PRUNE_MARGIN && score >= j->min_score)
+        keep(j, top, count, (uint32_t)inner, score, score);
+}
+
+/* A candidate of the bound pass scored in full and kept if it enters the
+ * top k. 0, or -1 stop. */
+static inline int pass_visit(job *j, worker *w, uint32_t o, size_t outer, size_t inner,
+                             int indexed, kept *top, uint32_t *count)
+{
+    if (!j->bound_visits)
+        return visit(j, w, o, outer, inner, indexed, top, count);
+    bound_visit(j, w, o, inner, top, count);
+    return 0;
 }
 
 /* Score first the k candidates at positions pos[0..n) with the highest
@@ -1288,7 +1379,7 @@ static size_t bound_seed(job *j, worker *w, uint32_t o, size_t outer, const uint
         heap[at] = (uint32_t)s;
     }
     for (size_t i = 0; i < h; i++) {
-        if (visit(j, w, o, outer, cand[pos[heap[i]]], indexed, top, count) < 0)
+        if (pass_visit(j, w, o, outer, cand[pos[heap[i]]], indexed, top, count) < 0)
             return SIZE_MAX;
         pos[heap[i]] = UINT32_MAX;     /* scored: taken out below */
     }
@@ -1299,15 +1390,39 @@ static size_t bound_seed(job *j, worker *w, uint32_t o, size_t outer, const uint
     return m;
 }
 
+/* A max-heap of positions by acc, equal ones the lower position first. */
+static inline int acc_before(const double *acc, uint32_t a, uint32_t b)
+{
+    return acc[a] > acc[b] || (acc[a] == acc[b] && a < b);
+}
+
+static void sift_down(const double *acc, uint32_t *heap, size_t at, size_t n)
+{
+    uint32_t x = heap[at];
+    for (;;) {
+        size_t c = 2 * at + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && acc_before(acc, heap[c + 1], heap[c]))
+            c++;
+        if (!acc_before(acc, heap[c], x))
+            break;
+        heap[at] = heap[c];
+        at = c;
+    }
+    heap[at] = x;
+}
+
 /* The candidates of outer profile o (cand[0..n)) through the bound pass:
  * the bound rules are scored rule by rule for the candidates still in
  * (bound_rule), heaviest first; after the first ones, the candidates with
  * the highest partial scores are scored in full to raise the bar
  * (bound_seed), and after each rule a candidate whose partial score plus
  * the most the rules after it can add is below the bar is left out. The
- * others are scored in full. Exact: a pair is left out only when it cannot
- * enter the top k, so the result is the one of scoring every pair.
- * 0, or -1 stop. */
+ * others are scored in full best first (the highest partial score first),
+ * until the next one cannot reach the bar. Exact: a pair is left out only
+ * when it cannot enter the top k, so the result is the one of scoring
+ * every pair. 0, or -1 stop. */
 static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
                       size_t n, int indexed, kept *top, uint32_t *count)
 {
@@ -1317,11 +1432,13 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         acc[s] = 0;
         pos[s] = (uint32_t)s;
     }
+    for (size_t i = 0; i < j->nbparts; i++)
+        part_row(j, w, o, &j->plan_parts[i], &j->bparts[i], &w->btab[i], &w->brows[i]);
     n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
     for (size_t i = 0; i < j->nbound; i++) {
-        bound_rule(j, w, o, i, cand, pos, n);
+        bound_rule(j, w, i, cand, pos, n);
         if (i < seed_after)
             continue;
         if (i == seed_after &&
@@ -1338,9 +1455,23 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         w->pruned += n - m;
         n = m;
     }
-    for (size_t s = 0; s < n; s++)
-        if (visit(j, w, o, outer, cand[pos[s]], indexed, top, count) < 0)
+    /* best first: by partial score, highest first, so the bar rises fastest
+     * and the visits stop at the first candidate that cannot reach it */
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(acc, pos, i, n);
+    while (n > 0) {
+        double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+        uint32_t best = pos[0];
+        if (acc[best] < (bar - PRUNE_MARGIN) * wsum - j->rank_rest[j->nbound]) {
+            w->pairs += n;
+            w->pruned += n;
+            break;
+        }
+        pos[0] = pos[--n];
+        sift_down(acc, pos, 0, n);
+        if (pass_visit(j, w, o, outer, cand[best], indexed, top, count) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -1380,6 +1511,8 @@ static void *work(void *arg)
                               ncand != SIZE_MAX, top, &count) < 0)
                         goto out;
             }
+            if (j->defer_other)
+                other_views(j, w, o, outer, top, count);
             if (j->div && diversify_slot(j, outer, &count) < 0) {
                 atomic_store(&j->nomem, 1);
                 atomic_store(&j->stop_after, 0);
@@ -1653,11 +1786,13 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->brow = cm_malloc((j->brow_total ? j->brow_total : 1) * sizeof *w->brow);
         w->seed = cm_malloc(j->nseed * sizeof *w->seed);
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
+        w->btab = cm_malloc(j->nbparts * sizeof *w->btab);
+        w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
         if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
-            w->pos == NULL)
+            w->pos == NULL || w->btab == NULL || w->brows == NULL)
             return -1;
     }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
@@ -1789,6 +1924,8 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].seed);
         cm_free(workers[i].all);
         cm_free(workers[i].pos);
+        cm_free((void *)workers[i].btab);
+        cm_free((void *)workers[i].brows);
         cmi_mstats_free(workers[i].stats);
     }
     if (j->ptable) {
