@@ -1238,27 +1238,45 @@ static inline double row_value(const _Atomic uint64_t *tab, const double *row, u
 
 /* Rule i of the plan (a bound rule) for the candidates of outer profile o
  * at positions pos[0..n), added with its weight into w->acc (rank order,
- * as plan_scores sums), from the rows of its parts. */
-static void bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand,
-                       const uint32_t *pos, size_t n)
+ * as plan_scores sums), from the rows of its parts; a candidate whose
+ * partial score is then below `need` is taken out of pos (in the same
+ * pass: the candidates are read once per rule). The new count. */
+static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand, uint32_t *pos,
+                         size_t n, double need)
 {
     const struct plan_rule *pr = &j->plan[i];
     const _Atomic uint64_t *const *tab = w->btab + pr->part;
     const double *const *row = w->brows + pr->part;
+    double *acc = w->acc;
+    double weight = pr->weight;
+    size_t m = 0;
+    if (pr->nparts == 1) {    /* most rules: one part, no maximum to take */
+        const uint32_t *cls = j->plan_parts[pr->part].c.cls;
+        for (size_t s = 0; s < n; s++) {
+            uint32_t at = pos[s];
+            double a = acc[at] + weight * row_value(tab[0], row[0], cls[cand[at]]);
+            acc[at] = a;
+            pos[m] = at;
+            m += a >= need;
+        }
+        return m;
+    }
     const uint32_t *cls[BOUND_PARTS_MAX];
     for (size_t k = 0; k < pr->nparts; k++)
         cls[k] = j->plan_parts[pr->part + k].c.cls;
-    double *acc = w->acc;
-    double weight = pr->weight;
     for (size_t s = 0; s < n; s++) {
-        uint32_t c = cand[pos[s]];
+        uint32_t at = pos[s], c = cand[at];
         double best = 0;
         for (size_t k = 0; k < pr->nparts; k++) {
             double v = row_value(tab[k], row[k], cls[k][c]);
             best = v > best ? v : best;
         }
-        acc[pos[s]] += weight * best;
+        double a = acc[at] + weight * best;
+        acc[at] = a;
+        pos[m] = at;
+        m += a >= need;
     }
+    return m;
 }
 
 /* The filters (from `from`, in their order) over the candidates at
@@ -1438,15 +1456,24 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
     for (size_t i = 0; i < j->nbound; i++) {
-        bound_rule(j, w, i, cand, pos, n);
-        if (i < seed_after)
+        /* what a candidate's partial score must reach after rule i, from
+         * the bar the seeds have set (none before them) */
+        double need = -INFINITY;
+        if (i > seed_after) {
+            double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+            need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
+        }
+        size_t m = bound_rule(j, w, i, cand, pos, n, need);
+        w->pairs += n - m;
+        w->pruned += n - m;
+        n = m;
+        if (i != seed_after)
             continue;
-        if (i == seed_after &&
-            (n = bound_seed(j, w, o, outer, cand, pos, n, indexed, top, count)) == SIZE_MAX)
+        if ((n = bound_seed(j, w, o, outer, cand, pos, n, indexed, top, count)) == SIZE_MAX)
             return -1;
         double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-        double need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
-        size_t m = 0;
+        need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
+        m = 0;
         for (size_t s = 0; s < n; s++) {
             pos[m] = pos[s];
             m += acc[pos[s]] >= need;
