@@ -173,8 +173,7 @@ typedef struct worker {
     uint32_t *seed;           /* the candidates it scores first, to raise the bar */
     uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
-    const _Atomic uint64_t **btab;   /* per bound part: o's row in its shared table, */
-    const double **brows;            /* or in brow (part_row) */
+    const double **brows;     /* per bound part: o's row of class scores (part_row) */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -1196,25 +1195,24 @@ static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32
     return 0;
 }
 
-/* Rule i of the plan (a bound rule) for the candidates of outer profile o
- * at positions pos[0..n), added with its weight into w->acc (rank order,
- * as plan_scores sums). Each part's classes are scored once for o first
- * (its row), so a candidate costs a look-up per part. */
-static void part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
-                     const struct bound_part *bp, const _Atomic uint64_t **tab,
-                     const double **row)
+/* Outer profile o's row of class scores for a bound part (in its cells of
+ * w->brow): each inner class scored once for o, so a candidate costs one
+ * plain read. A row already in the part's shared table is copied out of
+ * its marks; else it is scored, and given to the table. */
+static const double *part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
+                              const struct bound_part *bp)
 {
     int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
     const struct ptable *t = &pp->t;
-    *tab = NULL;
-    *row = NULL;
-    if (t->table) {           /* the row of o's class in the shared table, scored once */
-        uint32_t oc = t->ocls[o];
-        *tab = t->table + (size_t)oc * t->ncls;
-        if (atomic_load_explicit(&t->full[oc], memory_order_acquire))
-            return;
-    }
     double *r = w->brow + bp->row;
+    if (t->table && atomic_load_explicit(&t->full[t->ocls[o]], memory_order_acquire)) {
+        const _Atomic uint64_t *tab = t->table + (size_t)t->ocls[o] * t->ncls;
+        for (size_t c = 0; c < bp->ncls; c++) {
+            uint64_t bits = atomic_load_explicit(&tab[c], memory_order_relaxed) & ~MEMO_SET;
+            memcpy(&r[c], &bits, sizeof bits);
+        }
+        return r;
+    }
     for (size_t c = 0; c < bp->ncls; c++) {
         uint32_t in = bp->rep[c];
         r[c] = in == UINT32_MAX ? 0
@@ -1222,18 +1220,7 @@ static void part_row(const job *j, worker *w, uint32_t o, const struct plan_part
     }
     if (t->table)
         atomic_store_explicit(&t->full[t->ocls[o]], 1, memory_order_release);
-    *row = r;
-}
-
-/* A class's score from its row (part_row). */
-static inline double row_value(const _Atomic uint64_t *tab, const double *row, uint32_t cls)
-{
-    if (row)
-        return row[cls];
-    uint64_t bits = atomic_load_explicit(&tab[cls], memory_order_relaxed) & ~MEMO_SET;
-    double v;
-    memcpy(&v, &bits, sizeof v);
-    return v;
+    return r;
 }
 
 /* Rule i of the plan (a bound rule) for the candidates of outer profile o
@@ -1245,7 +1232,6 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
                          size_t n, double need)
 {
     const struct plan_rule *pr = &j->plan[i];
-    const _Atomic uint64_t *const *tab = w->btab + pr->part;
     const double *const *row = w->brows + pr->part;
     double *acc = w->acc;
     double weight = pr->weight;
@@ -1254,7 +1240,7 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
         const uint32_t *cls = j->plan_parts[pr->part].c.cls;
         for (size_t s = 0; s < n; s++) {
             uint32_t at = pos[s];
-            double a = acc[at] + weight * row_value(tab[0], row[0], cls[cand[at]]);
+            double a = acc[at] + weight * row[0][cls[cand[at]]];
             acc[at] = a;
             pos[m] = at;
             m += a >= need;
@@ -1268,7 +1254,7 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
         uint32_t at = pos[s], c = cand[at];
         double best = 0;
         for (size_t k = 0; k < pr->nparts; k++) {
-            double v = row_value(tab[k], row[k], cls[k][c]);
+            double v = row[k][cls[k][c]];
             best = v > best ? v : best;
         }
         double a = acc[at] + weight * best;
@@ -1286,14 +1272,13 @@ static size_t bound_filters(const job *j, worker *w, uint32_t o, size_t from,
                             const uint32_t *cand, uint32_t *pos, size_t n)
 {
     for (size_t f = from; f < j->p->nfilters; f++) {
-        const _Atomic uint64_t *tab;
-        const double *row;
         const struct plan_part *fp = &j->fparts[f];
-        part_row(j, w, o, fp, &j->fbparts[f], &tab, &row);
+        const double *row = part_row(j, w, o, fp, &j->fbparts[f]);
+        const uint32_t *cls = fp->c.cls;
         double threshold = j->p->filters[j->filters_order[f]].threshold;
         size_t m = 0;
         for (size_t s = 0; s < n; s++) {
-            double v = row_value(tab, row, fp->c.cls[cand[pos[s]]]);
+            double v = row[cls[cand[pos[s]]]];
             pos[m] = pos[s];
             m += threshold > 0 ? v >= threshold : v > 0;
         }
@@ -1321,7 +1306,7 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
     for (size_t i = 0; i < j->nbound; i++) {
         double best = 0;
         for (size_t k = pr[i].part; k < pr[i].part + pr[i].nparts; k++) {
-            double v = row_value(w->btab[k], w->brows[k], j->plan_parts[k].c.cls[inner]);
+            double v = w->brows[k][j->plan_parts[k].c.cls[inner]];
             best = v > best ? v : best;
         }
         sc[pr[i].rule] = best;
@@ -1451,7 +1436,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         pos[s] = (uint32_t)s;
     }
     for (size_t i = 0; i < j->nbparts; i++)
-        part_row(j, w, o, &j->plan_parts[i], &j->bparts[i], &w->btab[i], &w->brows[i]);
+        w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i]);
     n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
@@ -1813,13 +1798,12 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->brow = cm_malloc((j->brow_total ? j->brow_total : 1) * sizeof *w->brow);
         w->seed = cm_malloc(j->nseed * sizeof *w->seed);
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
-        w->btab = cm_malloc(j->nbparts * sizeof *w->btab);
         w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
         if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
-            w->pos == NULL || w->btab == NULL || w->brows == NULL)
+            w->pos == NULL || w->brows == NULL)
             return -1;
     }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
@@ -1951,7 +1935,6 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].seed);
         cm_free(workers[i].all);
         cm_free(workers[i].pos);
-        cm_free((void *)workers[i].btab);
         cm_free((void *)workers[i].brows);
         cmi_mstats_free(workers[i].stats);
     }
