@@ -135,6 +135,12 @@ typedef struct job {
     size_t nbound;
     struct bound_part { const uint32_t *rep; size_t ncls, row; } *bparts;   /* plan_parts[i] */
     size_t nbparts;
+    /* per bound rule of several parts, when its inner profiles fall into few
+     * classes of all its parts together: those classes (NULL: none), and a
+     * row of the best of its parts per class (so a candidate costs one read) */
+    uint32_t **jcls;
+    struct bound_part *jparts;
+    size_t njoint;            /* the entries of both: the bound rules */
     struct plan_part *fparts; /* the filters, in their order, read from rows the same way */
     struct bound_part *fbparts;
     size_t nfparts;
@@ -174,6 +180,7 @@ typedef struct worker {
     uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
     const double **brows;     /* per bound part: o's row of class scores (part_row) */
+    const double **jrows;     /* per bound rule with joint classes: its row (joint_row) */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -1071,6 +1078,64 @@ static int bound_part_make(const job *j, const uint32_t *cls, struct bound_part 
     return 0;
 }
 
+/* The joint classes of bound rule i's parts (inner profiles equal in every
+ * part): job.jcls[i] and job.jparts[i], when they are few (a class per
+ * CLASS_CHEAP inner profiles at most); else none. 0, or -1 out of memory. */
+static int joint_classes(job *j, size_t i, size_t *cells)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    const struct plan_part *pp = j->plan_parts + pr->part;
+    size_t most = j->ninner / CLASS_CHEAP, nslots = 16;
+    while (nslots < 2 * most)
+        nslots *= 2;
+    uint32_t *cls = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *cls);
+    uint32_t *slot = cm_malloc(nslots * sizeof *slot);   /* a class's first profile */
+    uint32_t *rep = cm_malloc((most ? most : 1) * sizeof *rep);
+    if (cls == NULL || slot == NULL || rep == NULL) {
+        cm_free(cls);
+        cm_free(slot);
+        cm_free(rep);
+        return -1;
+    }
+    memset(slot, 0xff, nslots * sizeof *slot);
+    size_t ncls = 0, r;
+    for (r = 0; r < j->ninner; r++) {
+        uint64_t h = 0;
+        for (size_t k = 0; k < pr->nparts; k++)
+            h = (h ^ pp[k].c.cls[r]) * 0x9E3779B97F4A7C15u;
+        size_t at = (size_t)(h >> 40) & (nslots - 1);
+        for (;; at = (at + 1) & (nslots - 1)) {
+            uint32_t q = slot[at];
+            if (q == UINT32_MAX)
+                break;
+            int same = 1;
+            for (size_t k = 0; k < pr->nparts && same; k++)
+                same = pp[k].c.cls[q] == pp[k].c.cls[r];
+            if (same)
+                break;
+        }
+        if (slot[at] == UINT32_MAX) {
+            if (ncls == most)
+                break;        /* too many: the parts are read one by one */
+            slot[at] = (uint32_t)r;
+            rep[ncls] = (uint32_t)r;
+            cls[r] = (uint32_t)ncls++;
+        } else {
+            cls[r] = cls[slot[at]];
+        }
+    }
+    cm_free(slot);
+    if (r < j->ninner) {
+        cm_free(cls);
+        cm_free(rep);
+        return 0;
+    }
+    j->jcls[i] = cls;
+    j->jparts[i] = (struct bound_part){ rep, ncls, *cells };
+    *cells += ncls;
+    return 0;
+}
+
 /* The bound pass (bound_pass) of a job with a plan that ranks at least
  * BOUND_OUTER_MIN outer profiles (then rows of class scores are met again
  * and again; for a visitor alone the rows cost what its pairs do):
@@ -1121,6 +1186,14 @@ static int make_bound(job *j)
     size_t cells = 0;
     for (size_t i = 0; i < nparts; i++)
         if (bound_part_make(j, j->plan_parts[i].c.cls, &j->bparts[i], &cells) < 0)
+            return -1;
+    j->jcls = cm_calloc(nb, sizeof *j->jcls);
+    j->jparts = cm_calloc(nb, sizeof *j->jparts);
+    if (j->jcls == NULL || j->jparts == NULL)
+        return -1;
+    j->njoint = nb;
+    for (size_t i = 0; i < nb; i++)
+        if (j->plan[i].nparts > 1 && joint_classes(j, i, &cells) < 0)
             return -1;
     for (size_t f = 0; f < p->nfilters; f++) {
         size_t at = j->part_base[p->nrules + (size_t)j->filters_order[f]];
@@ -1223,6 +1296,25 @@ static const double *part_row(const job *j, worker *w, uint32_t o, const struct 
     return r;
 }
 
+/* The row of bound rule i's joint classes: the best of its parts' rows at
+ * each class's profile (what its parts give every profile of the class). */
+static const double *joint_row(const job *j, worker *w, size_t i)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    const struct bound_part *jp = &j->jparts[i];
+    double *r = w->brow + jp->row;
+    for (size_t c = 0; c < jp->ncls; c++) {
+        uint32_t in = jp->rep[c];
+        double best = 0;
+        for (size_t k = pr->part; k < pr->part + pr->nparts; k++) {
+            double v = w->brows[k][j->plan_parts[k].c.cls[in]];
+            best = v > best ? v : best;
+        }
+        r[c] = best;
+    }
+    return r;
+}
+
 /* Rule i of the plan (a bound rule) for the candidates of outer profile o
  * at positions pos[0..n), added with its weight into w->acc (rank order,
  * as plan_scores sums), from the rows of its parts; a candidate whose
@@ -1236,11 +1328,12 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
     double *acc = w->acc;
     double weight = pr->weight;
     size_t m = 0;
-    if (pr->nparts == 1) {    /* most rules: one part, no maximum to take */
-        const uint32_t *cls = j->plan_parts[pr->part].c.cls;
+    if (pr->nparts == 1 || j->jcls[i]) {   /* one part, or the best of them by class */
+        const uint32_t *cls = pr->nparts == 1 ? j->plan_parts[pr->part].c.cls : j->jcls[i];
+        const double *r = pr->nparts == 1 ? row[0] : w->jrows[i];
         for (size_t s = 0; s < n; s++) {
             uint32_t at = pos[s];
-            double a = acc[at] + weight * row[0][cls[cand[at]]];
+            double a = acc[at] + weight * r[cls[cand[at]]];
             acc[at] = a;
             pos[m] = at;
             m += a >= need;
@@ -1305,6 +1398,12 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
     w->pairs++;
     for (size_t i = 0; i < j->nbound; i++) {
         double best = 0;
+        if (j->jcls[i]) {
+            best = w->jrows[i][j->jcls[i][inner]];
+            sc[pr[i].rule] = best;
+            got += pr[i].weight * best;
+            continue;
+        }
         for (size_t k = pr[i].part; k < pr[i].part + pr[i].nparts; k++) {
             double v = w->brows[k][j->plan_parts[k].c.cls[inner]];
             best = v > best ? v : best;
@@ -1437,6 +1536,9 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
     }
     for (size_t i = 0; i < j->nbparts; i++)
         w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i]);
+    for (size_t i = 0; i < j->nbound; i++)
+        if (j->jcls[i])
+            w->jrows[i] = joint_row(j, w, i);
     n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
@@ -1799,11 +1901,12 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->seed = cm_malloc(j->nseed * sizeof *w->seed);
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
         w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
+        w->jrows = cm_calloc(j->nbound, sizeof *w->jrows);
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
         if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
-            w->pos == NULL || w->brows == NULL)
+            w->pos == NULL || w->brows == NULL || w->jrows == NULL)
             return -1;
     }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
@@ -1936,6 +2039,7 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].all);
         cm_free(workers[i].pos);
         cm_free((void *)workers[i].brows);
+        cm_free((void *)workers[i].jrows);
         cmi_mstats_free(workers[i].stats);
     }
     if (j->ptable) {
@@ -1956,6 +2060,12 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
     cm_free(j->fparts);
     cm_free(j->fbparts);
     cm_free(j->bparts);
+    for (size_t i = 0; i < j->njoint; i++) {
+        cm_free(j->jcls[i]);
+        cm_free((void *)j->jparts[i].rep);
+    }
+    cm_free(j->jcls);
+    cm_free(j->jparts);
     cm_free(j->plan);
     cm_free(j->plan_parts);
     cm_free(j->part_base);

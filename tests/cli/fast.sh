@@ -76,20 +76,22 @@ for pol in default sector_fit financing_funds sme_support; do
 done
 
 # the bound pass (many enterprises, regions whose values repeat, as in a
-# registry): scores, explanations and the totals (pairs vetoed included)
-# the same as scoring every pair, on 1 and 2 threads
+# registry), both ways: scores, explanations and the totals (pairs vetoed
+# included) the same as scoring every pair, on 1 and 2 threads
 python3 tests/cli/mix_profiles.py "$ENT" enterprises 1500 1 "$TMP/mix-e.json"
 python3 tests/cli/mix_profiles.py "$REG" regions 400 2 "$TMP/mix-r.json"
-run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/mix-e.json" \
-    --policy rules/default.lua --top 3 --format jsonl --explain --no-prune
-cp "$TMP/out" "$TMP/mix-all"
-for th in 1 2; do
+for by in enterprise region; do
     run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/mix-e.json" \
-        --policy rules/default.lua --top 3 --format jsonl --explain --threads $th
-    if [ "$RC" -eq 0 ] && [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/mix-all"; then
-        ok "bound pass --threads $th: 1500 x 400 mixed profiles, as --no-prune"; else
-        not_ok "bound pass --threads $th: 1500 x 400 mixed profiles, as --no-prune" "exit $RC" \
-            "$(diff "$TMP/mix-all" "$TMP/out" | head -5)"; fi
+        --policy rules/default.lua --by $by --top 3 --format jsonl --explain --no-prune
+    cp "$TMP/out" "$TMP/mix-all"
+    for th in 1 2; do
+        run "$CAPMATCH" match --regions "$TMP/mix-r.json" --enterprises "$TMP/mix-e.json" \
+            --policy rules/default.lua --by $by --top 3 --format jsonl --explain --threads $th
+        if [ "$RC" -eq 0 ] && [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/mix-all"; then
+            ok "bound pass by $by --threads $th: 1500 x 400 mixed profiles, as --no-prune"; else
+            not_ok "bound pass by $by --threads $th: 1500 x 400 mixed profiles, as --no-prune" \
+                "exit $RC" "$(diff "$TMP/mix-all" "$TMP/out" | head -5)"; fi
+    done
 done
 
 # and with fewer enterprises than regions (a sample of the registry, a
