@@ -41,6 +41,7 @@
 #define BOUND_REST_MAX 0.34        /* the weight share the rules after it may keep
                                       (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
+#define BOUND_HEAD_MAX 8          /* rules before the seeds scored in one pass (bound_head) */
 #define BOUND_OUTER_MIN 16        /* outer profiles (default.lua, 10k regions: 20 gain, 1 loses) */
 #define CLASS_CHEAP 4              /* a class look-up is cheap: inner profiles per class */
 #define ERRORS_KEPT 20
@@ -1358,6 +1359,43 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
     return m;
 }
 
+/* The bound rules 0..last (before the seeds: none takes a candidate out)
+ * in one pass over the candidates at positions pos[0..n), when each reads
+ * one row (one part, or joint classes): a candidate's classes and partial
+ * score are read and written once, not once per rule. 1 done, 0 not. */
+static int bound_head(const job *j, worker *w, size_t last, const uint32_t *cand,
+                      const uint32_t *pos, size_t n)
+{
+    const uint32_t *cls[BOUND_HEAD_MAX];
+    const double *row[BOUND_HEAD_MAX];
+    double weight[BOUND_HEAD_MAX];
+    size_t nh = last + 1;
+    if (nh > BOUND_HEAD_MAX)
+        return 0;
+    for (size_t i = 0; i < nh; i++) {
+        const struct plan_rule *pr = &j->plan[i];
+        if (pr->nparts == 1) {
+            cls[i] = j->plan_parts[pr->part].c.cls;
+            row[i] = w->brows[pr->part];
+        } else if (j->jcls[i]) {
+            cls[i] = j->jcls[i];
+            row[i] = w->jrows[i];
+        } else {
+            return 0;
+        }
+        weight[i] = pr->weight;
+    }
+    double *acc = w->acc;
+    for (size_t s = 0; s < n; s++) {
+        uint32_t at = pos[s], c = cand[at];
+        double a = 0;
+        for (size_t i = 0; i < nh; i++)
+            a += weight[i] * row[i][cls[i][c]];
+        acc[at] = a;
+    }
+    return 1;
+}
+
 /* The filters (from `from`, in their order) over the candidates at
  * positions pos[0..n), from their rows: the vetoed are counted and taken
  * out. The new count. */
@@ -1542,6 +1580,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
     n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
+    int head = bound_head(j, w, seed_after, cand, pos, n);
     for (size_t i = 0; i < j->nbound; i++) {
         /* what a candidate's partial score must reach after rule i, from
          * the bar the seeds have set (none before them) */
@@ -1550,7 +1589,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
             double bar = *count == j->k ? top[*count - 1].score : j->min_score;
             need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
         }
-        size_t m = bound_rule(j, w, i, cand, pos, n, need);
+        size_t m = head && i <= seed_after ? n : bound_rule(j, w, i, cand, pos, n, need);
         w->pairs += n - m;
         w->pruned += n - m;
         n = m;
