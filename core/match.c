@@ -648,8 +648,10 @@ static int score_pair(job *j, worker *w, uint32_t ei, uint32_t ri, size_t outer,
             cmi_mstats_pair(w->stats, p, sc);
         return 1;
     }
-    if (j->defer_other)
-        return 1;             /* other_views, for the pairs kept */
+    if (j->defer_other) {
+        *other = *score;      /* a stand-in: other_views gives it, for the pairs kept */
+        return 1;
+    }
     for (size_t n = 0; n < p->nrules; n++) {
         if (p->rules[n].region_side == rank_region)
             continue;
