@@ -170,8 +170,11 @@ static size_t isic_codes(const cm_policy *p, const struct field_read *o, isic_id
 
 /* Each code's ancestor at every level (itself at its own level and below),
  * and its level: sector fit on every pair is then a few array reads. */
+#define ISIC_WORDS 16                 /* 1024 code ids */
 static isic_id anc[1024][4];
 static signed char lvl[1024];
+/* each code and the codes below it, as a bit set over code ids */
+static uint64_t below[1024][ISIC_WORDS];
 static pthread_once_t anc_once = PTHREAD_ONCE_INIT;
 
 static void anc_init(void);
@@ -189,6 +192,9 @@ static void anc_init(void)
         for (int l = 0; l < 4; l++)
             anc[id][l] = cmi_isic_ancestor((isic_id)id, l);
     }
+    for (size_t id = 1; id <= cmi_isic_count() && id < 1024; id++)
+        for (int l = 0; l <= lvl[id]; l++)
+            below[anc[id][l]][id / 64] |= (uint64_t)1 << (id % 64);
 }
 
 /* By the builtin's levels: one within the other (a broader than b may
@@ -239,7 +245,6 @@ static int slices(const builtin *b, uint32_t ei, uint32_t ri, const uint32_t **x
  * contains it, so that level is the within and broader sets' to score; a
  * shallower level shared with a region code that lies within the
  * enterprise's scores at most broader. */
-#define ISIC_WORDS 16                 /* 1024 code ids */
 #define ISIC_SETS 5                   /* within, broader, group, division, section */
 
 static int isic_sets_usable(const builtin *b)
@@ -285,15 +290,13 @@ static int isic_sets_prepare(builtin *b)
                   c->count ? c->count : 1) < 0)
         return -1;
     memset(b->isic_sets + from * row, 0, (c->count - from) * row * sizeof *b->isic_sets);
-    size_t ncodes = cmi_isic_count();
     for (size_t r = from; r < c->count; r++) {
         uint64_t *set = b->isic_sets + r * row;
         for (size_t k = 0; k < c->n[r]; k++) {
             isic_id code = (isic_id)c->items[c->off[r] + k];
             int l = lvl[code];
-            for (size_t x = 1; x <= ncodes; x++)          /* within: code and below */
-                if (lvl[x] >= l && anc[x][l] == code)
-                    set_bit(set, (unsigned)x);
+            for (size_t w = 0; w < ISIC_WORDS; w++)       /* within: code and below */
+                set[w] |= below[code][w];
             for (int up = 0; up < l; up++)                  /* strictly above it */
                 set_bit(set + ISIC_WORDS, anc[code][up]);
             for (int lv = 0; lv <= 2 && lv <= l; lv++)      /* groups, divisions, sections */
@@ -751,6 +754,28 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
 /* Build field r of every profile into c: ISIC ids (isic) or interned items.
  * Profiles appended since the last call (a visitor) are added to what was
  * built; anything else builds the whole side again. */
+/* A derived list's items are interned in the policy's pool already
+ * (dval_decode): the column takes their references as they are, with no
+ * second look-up (a tenth of the per-profile work on a registry). Not for
+ * an item that interning below would cut at 511 bytes: 0 then, and the
+ * caller does it the long way. 1 done, -1 out of memory. */
+static int derived_items(cm_policy *p, const struct field_read *o, column *c, size_t *len,
+                         size_t row)
+{
+    size_t k = o->count < MAX_CODES ? o->count : MAX_CODES;
+    for (size_t j = 0; j < k; j++)
+        if (strlen(strpool_get(&p->strings, p->ditems[o->off + j])) >= 512)
+            return 0;
+    if (*len + k + 1 > UINT32_MAX ||
+        cm_grow((void **)&c->items, &c->items_cap, *len + k + 1, sizeof *c->items) < 0)
+        return -1;
+    c->off[row] = (uint32_t)*len;
+    for (size_t j = 0; j < k; j++)
+        c->items[(*len)++] = p->ditems[o->off + j];
+    c->n[row] = (uint16_t)k;
+    return 1;
+}
+
 static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
 {
     size_t count = p->st->kinds[r->side].count;
@@ -775,6 +800,13 @@ static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
             for (size_t j = 0; j < k; j++)
                 c->items[len++] = ids[j];
             c->n[i] = (uint16_t)k;
+            c->count = i + 1;
+            continue;
+        }
+        int got = o.type == T_LIST && o.pool == POOL_DERIVED ? derived_items(p, &o, c, &len, i) : 0;
+        if (got < 0)
+            return -1;
+        if (got) {
             c->count = i + 1;
             continue;
         }
