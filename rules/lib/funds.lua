@@ -524,16 +524,21 @@ function M.enterprise_terms(e, opts)
   return out
 end
 
--- enterprise_terms, fast (what derive runs for every enterprise): the
--- factors that depend on a few values are remembered by those values (the
--- sectors' levels by the sectors, the instruments', the wishes'), the size
--- is converted once for all funds, and each item string is made once per
--- value. The products are taken in enterprise_terms' order, so the items
--- are the same strings.
-local memo_by = ind.memo
-local get_levels, put_levels = memo_by(2048)
-local get_inst, put_inst = memo_by(1024)
-local get_wish, put_wish = memo_by(1024)
+-- enterprise_terms, fast (what derive runs for every enterprise of a
+-- registry, a million of them). The same items in the same order, with less
+-- work per profile:
+--   * each fund's level is the best of its codes' levels, worked out once
+--     per code (sector sets are nearly all different, so they are not
+--     remembered as sets);
+--   * instruments and wishes are read item by item (no list copy, no text
+--     key);
+--   * a fund is checked cheapest first: the investor, the instruments, the
+--     size (converted once, only when a fund gets that far), and the
+--     maritime regex last, only for CAMCF when nothing else rules it out;
+--   * each item string is made once per value.
+-- The factors are multiplied in enterprise_terms' order, so the items are
+-- the same strings.
+
 -- Every fund's level for one code, once per code.
 local levels_by_code = {}
 local function code_levels(code)
@@ -545,105 +550,106 @@ local function code_levels(code)
   end
   return l
 end
+-- A fund's index by id, and by instrument the factor for each fund (0 when
+-- the fund does not use it).
+local fund_index, inst_factors = {}, {}
+for i = 1, #M.FUNDS do
+  fund_index[M.FUNDS[i].id] = i
+  for name in pairs(M.FUNDS[i].instruments) do
+    if inst_factors[name] == nil then
+      local t = {}
+      for k = 1, #M.FUNDS do t[k] = M.FUNDS[k].instruments[name] or 0 end
+      inst_factors[name] = t
+    end
+  end
+end
 local log_tol = {}               -- tolerance -> math.log(tolerance)
 local items, nitems = {}, 0     -- per fund: product -> "ID product"
 for i = 1, #M.FUNDS do items[i] = {} end
+local level, finst = {}, {}     -- scratch, per fund (refilled for each profile)
 
-function M.enterprise_terms_fast(e, opts)
-  local tol = (opts and opts.tolerance) or 10
+local function terms_fast(e, tol)
+  local nf = #M.FUNDS
+  for i = 1, nf do level[i] = 0 end
   local sv = e.sectors
-  local skey = tostring(sv)
-  local levels = get_levels(skey)
-  if levels == nil then
-    levels = {}
-    for i = 1, #M.FUNDS do levels[i] = 0 end
-    for j = 1, (sv and #sv or 0) do
-      local cl = code_levels(sv[j])
-      for i = 1, #cl do
-        if cl[i] > levels[i] then levels[i] = cl[i] end
-      end
+  for j = 1, (sv and #sv or 0) do
+    local cl = code_levels(sv[j])
+    for i = 1, nf do
+      if cl[i] > level[i] then level[i] = cl[i] end
     end
-    put_levels(skey, levels)
   end
   local iv = e.instruments
-  local ikey = tostring(iv)
-  local finst = get_inst(ikey)
-  if finst == nil then
-    local inst = ind.list(iv)
-    finst = {}
-    for i = 1, #M.FUNDS do
-      local f_inst = F.no_instruments
-      if #inst > 0 then
-        f_inst = 0
-        for k = 1, #inst do
-          local x = M.FUNDS[i].instruments[inst[k]]
-          if x and x > f_inst then f_inst = x end
-        end
+  local ni = iv and #iv or 0
+  for i = 1, nf do finst[i] = ni == 0 and F.no_instruments or 0 end
+  for k = 1, ni do
+    local t = inst_factors[iv[k]]
+    if t then
+      for i = 1, nf do
+        if t[i] > finst[i] then finst[i] = t[i] end
       end
-      finst[i] = f_inst
     end
-    put_inst(ikey, finst)
   end
   local wv = e.funds_interest
-  local wkey = tostring(wv)
-  local fwish = get_wish(wkey)
-  if fwish == nil then
-    local wish = ind.list(wv)
-    fwish = {}
-    for i = 1, #M.FUNDS do
-      fwish[i] = #wish == 0 and F.wished_none or (ind.has(wish, M.FUNDS[i].id) and 1 or F.wished_others)
-    end
-    put_wish(wkey, fwish)
+  local nw = wv and #wv or 0
+  local wished = 0                -- bit i-1: the enterprise names fund i
+  for k = 1, nw do
+    local i = fund_index[wv[k]]
+    if i then wished = wished | (1 << (i - 1)) end
   end
   local sized, lo, hi = false, nil, nil
   local country = e.country
   local out = {}
-  for i = 1, #M.FUNDS do
+  for i = 1, nf do
     local fund = M.FUNDS[i]
-    local f = levels[i]
-    if fund.maritime and f == 0 then
-      local d = e.description
-      if d and re.match(d, MARITIME, "i") then f = F.maritime_word end
-    end
     local f_inst = finst[i]
-    local f_size = 1
-    if fund.band then
-      if not sized then sized, lo, hi = true, project_usd(e) end
-      if lo == nil then
-        f_size = F.no_size
-      else
-        local ratio = 1
-        if hi < fund.band.min then ratio = fund.band.min / hi
-        elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
-        if ratio > 1 then
-          local lt = log_tol[tol]
-          if lt == nil then
-            lt = math.log(tol)
-            if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+    if f_inst > 0 and (fund.investors == nil or fund.investors[country] == true) then
+      local f = level[i]
+      local f_size = 1
+      if fund.band then
+        if not sized then sized, lo, hi = true, project_usd(e) end
+        if lo == nil then
+          f_size = F.no_size
+        else
+          local ratio = 1
+          if hi < fund.band.min then ratio = fund.band.min / hi
+          elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
+          if ratio > 1 then
+            local lt = log_tol[tol]
+            if lt == nil then
+              lt = math.log(tol)
+              if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+            end
+            f_size = 1 - math.log(ratio) / lt
           end
-          f_size = 1 - math.log(ratio) / lt
         end
       end
-    end
-    local f_wish = fwish[i]
-    if fund.participant then f = f * fund.participant end
-    local investor_ok = fund.investors == nil or fund.investors[country] == true
-    if f > 0 and f_inst > 0 and f_size > 0 and investor_ok then
-      local v = f * f_inst * f_size * f_wish
-      local it = items[i][v]
-      if it == nil then
-        if nitems >= 65536 then
-          for k = 1, #M.FUNDS do items[k] = {} end
-          nitems = 0
-        end
-        it = fund.id .. " " .. num(v)
-        items[i][v] = it
-        nitems = nitems + 1
+      if f_size > 0 and f == 0 and fund.maritime then
+        local d = e.description
+        if d and re.match(d, MARITIME, "i") then f = F.maritime_word end
       end
-      out[#out + 1] = it
+      if f_size > 0 and f > 0 then
+        local f_wish = nw == 0 and F.wished_none or (wished & (1 << (i - 1)) ~= 0 and 1 or F.wished_others)
+        if fund.participant then f = f * fund.participant end
+        local v = f * f_inst * f_size * f_wish
+        local it = items[i][v]
+        if it == nil then
+          if nitems >= 65536 then
+            for k = 1, nf do items[k] = {} end
+            nitems = 0
+          end
+          it = fund.id .. " " .. num(v)
+          items[i][v] = it
+          nitems = nitems + 1
+        end
+        out[#out + 1] = it
+      end
     end
   end
   return out
+end
+
+function M.enterprise_terms_fast(e, opts)
+  return terms_fast(e, (opts and opts.tolerance) or 10)
 end
 
 function M.region_terms(r)
@@ -686,7 +692,7 @@ end
 -- Declare the derived values and return the built-in scoring the best fund.
 function M.declare_derived(tolerance_param)
   derive { name = "fund_terms", side = "enterprise", value = function(e, params)
-    return M.enterprise_terms_fast(e, { tolerance = params[tolerance_param] })
+    return terms_fast(e, params[tolerance_param] or 10)
   end }
   derive { name = "fund_access", side = "region", value = M.region_terms }
   return builtin.best_product { enterprise = "fund_terms", region = "fund_access", abroad = M.ABROAD }
