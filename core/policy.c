@@ -1225,6 +1225,7 @@ void cmi_pstate_close(pstate *ps)
     pcre2_match_data_free(ps->md);
     pcre2_match_context_free(ps->mctx);
     pcre2_jit_stack_free(ps->jit);
+    cm_free(ps->re_key);
     memset(ps, 0, sizeof *ps);
 }
 

@@ -205,6 +205,9 @@ typedef struct pstate {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    char *re_key;             /* the pattern last looked up (flags, NUL, pattern) */
+    size_t re_key_len;
+    pcre2_code *re_code;      /* and its code, owned by the state's regex cache */
     const uses *restrict_to;  /* a memoised rule's scoring call: what it may read */
     struct trace *trace;      /* capmatch check: record what calls read */
 } pstate;

@@ -617,15 +617,39 @@ pcre2_code *cmi_policy_regex_compile(const char *pat, size_t plen, const char *f
     return c;
 }
 
+/* Is (flags, pat) the pattern this state looked up last? */
+static int same_as_last(const pstate *ps, const char *pat, size_t plen, const char *flags, size_t flen)
+{
+    return ps->re_code != NULL && ps->re_key_len == flen + 1 + plen &&
+           memcmp(ps->re_key, flags, flen + 1) == 0 && memcmp(ps->re_key + flen + 1, pat, plen) == 0;
+}
+
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
     cmi_sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
+    /* a rule or derive calls one pattern for profile after profile: the last
+     * one is remembered, by its bytes (its code stays in the cache table as
+     * long as the state) */
+    pstate *ps = pstate_of(L);
+    size_t flen = strlen(flags);
+    if (same_as_last(ps, pat, plen, flags, flen))
+        return ps->re_code;
+    pcre2_code *c = NULL;
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA) {
-        pcre2_code *c = *check_regex(L, -1);
+        c = *check_regex(L, -1);
         lua_pop(L, 3);
+        char *key = cm_malloc(flen + 1 + plen);
+        if (key != NULL) {        /* (without memory, just not remembered) */
+            memcpy(key, flags, flen + 1);
+            memcpy(key + flen + 1, pat, plen);
+            cm_free(ps->re_key);
+            ps->re_key = key;
+            ps->re_key_len = flen + 1 + plen;
+            ps->re_code = c;
+        }
         return c;
     }
     lua_pop(L, 1);
