@@ -887,6 +887,16 @@ local function sme_of(unknown, status, country)
   return out
 end
 
+-- Most descriptions hold none of the AREA_WORDS: one regex (any of them, in
+-- any case) says when to look word by word. It matches wherever word_find
+-- could (lower() changes only A-Z, which "i" matches either way).
+local AREA_WORDS_ANY
+do
+  local keys = {}
+  for i = 1, #AREA_WORDS do keys[i] = AREA_WORDS[i][1]:gsub("[%p%s]", "\\%0") end
+  AREA_WORDS_ANY = table.concat(keys, "|")
+end
+
 local parts = {}            -- the code parts of the profile at hand (scratch)
 
 -- Fill t with the enterprise's items (the fields of enterprise_items).
@@ -933,7 +943,7 @@ local function items_into(t, e, params)
   -- the description's words add areas the sectors do not give
   local d = e.description
   local words, wseen = 0, aseen
-  if d then
+  if d and re.test(d, AREA_WORDS_ANY, "i") then
     local text = d:lower()
     for i = 1, #AREA_WORDS do
       local a = area_no(AREA_WORDS[i][2])
