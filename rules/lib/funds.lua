@@ -539,55 +539,87 @@ end
 -- The factors are multiplied in enterprise_terms' order, so the items are
 -- the same strings.
 
--- Every fund's level for one code, once per code.
-local levels_by_code = {}
-local function code_levels(code)
-  local l = levels_by_code[code]
+-- Every fund's level for one code as two bits per fund (0 none, 1 related,
+-- 3 core), once per code: the best level of several codes is then their
+-- bitwise or (related < core), and the levels of each or-ed set are a
+-- table made once.
+assert(F.related > 0 and F.related < 1 and #M.FUNDS <= 31, "funds: levels as bits")
+local mask_by_code = {}
+local function code_mask(code)
+  local m = mask_by_code[code]
+  if m == nil then
+    m = 0
+    for i = 1, #M.FUNDS do
+      local l = level_of(M.FUNDS[i], code)
+      m = m | ((l == 1 and 3 or l > 0 and 1 or 0) << (2 * (i - 1)))
+    end
+    mask_by_code[code] = m
+  end
+  return m
+end
+local levels_by_mask = {}
+local function levels_of(mask)
+  local l = levels_by_mask[mask]
   if l == nil then
     l = {}
-    for i = 1, #M.FUNDS do l[i] = level_of(M.FUNDS[i], code) end
-    levels_by_code[code] = l
+    for i = 1, #M.FUNDS do
+      local b = (mask >> (2 * (i - 1))) & 3
+      l[i] = b == 3 and 1 or b == 1 and F.related or 0
+    end
+    levels_by_mask[mask] = l
   end
   return l
 end
--- A fund's index by id, and by instrument the factor for each fund (0 when
--- the fund does not use it).
-local fund_index, inst_factors = {}, {}
+-- A fund's index by id; a bit per instrument some fund uses; and the
+-- instruments' factor for each fund by the set of them accepted (the best
+-- of its instruments, 0 for none it uses; none stated: no_instruments).
+local fund_index, inst_bit = {}, {}
 for i = 1, #M.FUNDS do
   fund_index[M.FUNDS[i].id] = i
   for name in pairs(M.FUNDS[i].instruments) do
-    if inst_factors[name] == nil then
-      local t = {}
-      for k = 1, #M.FUNDS do t[k] = M.FUNDS[k].instruments[name] or 0 end
-      inst_factors[name] = t
+    if inst_bit[name] == nil then
+      local n = 0
+      for _ in pairs(inst_bit) do n = n + 1 end
+      inst_bit[name] = 1 << n
     end
   end
+end
+local finst_none = {}
+for i = 1, #M.FUNDS do finst_none[i] = F.no_instruments end
+local finst_by_mask = {}
+local function finst_of(mask)
+  local t = finst_by_mask[mask]
+  if t == nil then
+    t = {}
+    for i = 1, #M.FUNDS do
+      local best = 0
+      for name, bit in pairs(inst_bit) do
+        local x = M.FUNDS[i].instruments[name]
+        if mask & bit ~= 0 and x and x > best then best = x end
+      end
+      t[i] = best
+    end
+    finst_by_mask[mask] = t
+  end
+  return t
 end
 local log_tol = {}               -- tolerance -> math.log(tolerance)
 local items, nitems = {}, 0     -- per fund: product -> "ID product"
 for i = 1, #M.FUNDS do items[i] = {} end
-local level, finst = {}, {}     -- scratch, per fund (refilled for each profile)
 
 local function terms_fast(e, tol)
   local nf = #M.FUNDS
-  for i = 1, nf do level[i] = 0 end
   local sv = e.sectors
-  for j = 1, (sv and #sv or 0) do
-    local cl = code_levels(sv[j])
-    for i = 1, nf do
-      if cl[i] > level[i] then level[i] = cl[i] end
-    end
-  end
+  local lmask = 0
+  for j = 1, (sv and #sv or 0) do lmask = lmask | code_mask(sv[j]) end
+  local level = levels_of(lmask)
   local iv = e.instruments
   local ni = iv and #iv or 0
-  for i = 1, nf do finst[i] = ni == 0 and F.no_instruments or 0 end
-  for k = 1, ni do
-    local t = inst_factors[iv[k]]
-    if t then
-      for i = 1, nf do
-        if t[i] > finst[i] then finst[i] = t[i] end
-      end
-    end
+  local finst = finst_none
+  if ni > 0 then
+    local imask = 0
+    for k = 1, ni do imask = imask | (inst_bit[iv[k]] or 0) end
+    finst = finst_of(imask)
   end
   local wv = e.funds_interest
   local nw = wv and #wv or 0

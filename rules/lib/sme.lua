@@ -199,16 +199,39 @@ end
 -- Figures. Each criterion: value (nil when missing), a note saying why it is
 -- missing, and show(v) for reasons.
 
+local function show_employees(x, t) return fmt_near(x, t) .. (x == 1 and " employee" or " employees") end
 local function employees(e)
-  local v = e.employees
-  return { v = v, miss = "no employees given",
-           show = function(x, t) return fmt_near(x, t) .. (x == 1 and " employee" or " employees") end }
+  return { v = e.employees, miss = "no employees given", show = show_employees }
+end
+
+-- The note and show() of an amount by its label and the words around its
+-- figure, made once (classify runs for every enterprise of a registry).
+local amount_words = {}
+local function words_for(label, before, after)
+  local by_before = amount_words[label]
+  if by_before == nil then
+    by_before = {}
+    amount_words[label] = by_before
+  end
+  local by_after = by_before[before or false]
+  if by_after == nil then
+    by_after = {}
+    by_before[before or false] = by_after
+  end
+  local w = by_after[after or false]
+  if w == nil then
+    w = { miss = "no " .. label .. " given",
+          show = function(x, t) return label .. " " .. (before or "") .. fmt_near(x, t) .. (after or "") end }
+    by_after[after or false] = w
+  end
+  return w
 end
 
 -- An amount converted to currency and divided by unit ("wan" = 1e4 CNY).
 local function money(e, group, label, currency, unit, before, after)
   local v = e:money(group, currency)
-  local miss = "no " .. label .. " given"
+  local w = words_for(label, before, after)
+  local miss = w.miss
   if v == nil then
     local g = e[group]
     if g and g.amount ~= nil then
@@ -217,8 +240,7 @@ local function money(e, group, label, currency, unit, before, after)
   else
     v = v / unit
   end
-  return { v = v, miss = miss,
-           show = function(x, t) return label .. " " .. (before or "") .. fmt_near(x, t) .. (after or "") end }
+  return { v = v, miss = miss, show = w.show }
 end
 
 -- ---------------------------------------------------------------------------
@@ -226,7 +248,7 @@ end
 -- The most specific override containing the code applies, else the section's
 -- row; a code spanning several rows is ambiguous.
 
-local function resolve(map, code)
+local function resolve_once(map, code)
   local sec = ind.section(code)
   if sec == nil then return nil, "sector " .. tostring(code) .. " is not an ISIC code" end
   local letter = code:match("^%a$") ~= nil
@@ -251,6 +273,24 @@ local function resolve(map, code)
                 "); give a more detailed ISIC code"
   end
   return row
+end
+
+-- resolve_once's answer, remembered per map and code (classify runs for
+-- every enterprise of a registry; the codes are few).
+local resolved = {}
+local function resolve(map, code)
+  if type(code) ~= "string" then return resolve_once(map, code) end
+  local by_code = resolved[map]
+  if by_code == nil then
+    by_code = {}
+    resolved[map] = by_code
+  end
+  local r = by_code[code]
+  if r == nil then
+    r = table.pack(resolve_once(map, code))
+    by_code[code] = r
+  end
+  return r[1], r[2]
 end
 M.resolve = resolve
 
