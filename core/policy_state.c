@@ -993,10 +993,20 @@ static int dbuf_put(textbuf *b, const void *data, size_t n)
     return b->nomem ? -1 : 0;
 }
 
+/* A length and the bytes, in one step (derive writes a few dozen per
+ * profile): straight into the buffer when it has room. */
 static int dbuf_str(textbuf *b, const char *s, size_t len)
 {
     uint32_t n = (uint32_t)len;
-    return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
+    char *d = b->s && b->cap - b->len > sizeof n + len ? b->s + b->len
+                                                        : cmi_buf_reserve(b, sizeof n + len);
+    if (d == NULL)
+        return -1;
+    memcpy(d, &n, sizeof n);
+    memcpy(d + sizeof n, s, len);
+    b->len += sizeof n + len;
+    b->s[b->len] = '\0';
+    return 0;
 }
 
 int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
