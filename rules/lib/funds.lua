@@ -611,8 +611,11 @@ local function terms_fast(e, tol)
   local nf = #M.FUNDS
   local sv = e.sectors
   local lmask = 0
-  for j = 1, (sv and #sv or 0) do lmask = lmask | code_mask(sv[j]) end
-  local level = levels_of(lmask)
+  for j = 1, (sv and #sv or 0) do
+    local code = sv[j]
+    lmask = lmask | (mask_by_code[code] or code_mask(code))
+  end
+  local level = levels_by_mask[lmask] or levels_of(lmask)
   local iv = e.instruments
   local ni = iv and #iv or 0
   local finst = finst_none

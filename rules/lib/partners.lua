@@ -698,11 +698,24 @@ local function names_of(key, names, out)
   return out
 end
 
--- A bit set of small indexes (1 to 63) as the ascending list of them.
-local function bits_of(mask, list)
-  local out = {}
-  for k = 1, #list do
-    if mask & (1 << (k - 1)) ~= 0 then out[#out + 1] = k end
+-- The set bits of each byte, ascending (1 to 8): a bit set is read a byte
+-- at a time.
+local BYTE_BITS = {}
+for b = 0, 255 do
+  local l = {}
+  for k = 1, 8 do
+    if b & (1 << (k - 1)) ~= 0 then l[#l + 1] = k end
+  end
+  BYTE_BITS[b] = l
+end
+
+-- strs[k] for each index k (1 to 63) in the bit set, ascending, added to out.
+local function items_of(mask, strs, out)
+  local base = 0
+  while mask ~= 0 do
+    local l = BYTE_BITS[mask & 255]
+    for i = 1, #l do out[#out + 1] = strs[base + l[i]] end
+    mask, base = mask >> 8, base + 8
   end
   return out
 end
@@ -742,18 +755,7 @@ local D_ITEM, U_ITEM, I_ITEM, M_ITEM = strings("d%s 0.8"), strings("u%s 0.8"), s
                                        strings("m%s 0.8")
 local J_ITEM = strings("j%s 0.25")
 
--- Lists of "NAME value" items remembered by an integer key (a bit set, a
--- sequence key): a memo, or a table of memos by a second key.
-local get_dlinks, put_dlinks = memo(4096)
-local get_ulinks, put_ulinks = memo(4096)
 local joint_links = {}     -- Joint Statement groups (a bit set) -> items
-local function items_of(mask, list, strs)
-  local out = {}
-  for k = 1, #list do
-    if mask & (1 << (k - 1)) ~= 0 then out[#out + 1] = strs[k] end
-  end
-  return out
-end
 
 -- The "links" items, as links() in enterprise_items makes them: value-chain
 -- links ("d", ascending), ("u", ascending), resource-link codes ("i", then
@@ -764,21 +766,15 @@ local function links_of(parts, n, inputs, market, down, up, joint)
   if not (inputs or market) then
     local link = joint_links[joint]
     if link == nil then
-      link = items_of(joint, ind.JOINT, J_ITEM)
+      link = items_of(joint, J_ITEM, {})
       link[#link + 1] = "* 0.5"
       joint_links[joint] = link
     end
     return link
   end
   local link = {}
-  if inputs then
-    local l = get_dlinks(down) or put_dlinks(down, items_of(down, ind.CHAIN, D_ITEM))
-    for i = 1, #l do link[#link + 1] = l[i] end
-  end
-  if market then
-    local l = get_ulinks(up) or put_ulinks(up, items_of(up, ind.CHAIN, U_ITEM))
-    for i = 1, #l do link[#link + 1] = l[i] end
-  end
+  if inputs then items_of(down, D_ITEM, link) end
+  if market then items_of(up, U_ITEM, link) end
   local codes, cseen = {}, {}
   for i = 1, n do
     local l = parts[i].lcodes
@@ -786,8 +782,7 @@ local function links_of(parts, n, inputs, market, down, up, joint)
   end
   if inputs then for i = 1, #codes do link[#link + 1] = I_ITEM[codes[i]] end end
   if market then for i = 1, #codes do link[#link + 1] = M_ITEM[codes[i]] end end
-  local j = bits_of(joint, ind.JOINT)
-  for i = 1, #j do link[#link + 1] = J_ITEM[j[i]] end
+  items_of(joint, J_ITEM, link)
   link[#link + 1] = "* 0.5"
   return link
 end
@@ -905,7 +900,10 @@ local function items_into(t, e, params)
   local sv = e.sectors
   local n = sv and #sv or 0
   if n > 0 then
-    for j = 1, n do parts[j] = code_part(sv[j]) end
+    for j = 1, n do
+      local code = sv[j]
+      parts[j] = code_parts[code] or code_part(code)
+    end
   else
     local s = e.sector
     if s then n = 1; parts[1] = code_part(s) end
@@ -955,7 +953,8 @@ local function items_into(t, e, params)
   t.areas = areas_of(areas, words)
   local relocates = plant and (SK.land_labour or e.investment ~= nil)
   t.zones = zones_of(relocates, research, trade, SK.skills)
-  t.infra = infra_of(infra, e.country, e.subdivision)
+  local country = e.country
+  t.infra = infra_of(infra, country, e.subdivision)
   local lv = e.languages
   local lkey = tostring(lv)
   local langs = get_langs(lkey)
@@ -971,7 +970,7 @@ local function items_into(t, e, params)
     if e.subsidiary_of_large or e.listed then status = "excluded" else status = "sme" end
   elseif is_sme == false then status = "large"
   else status = "unknown" end
-  t.sme = sme_of(params.unknown_score, status, e.country)
+  t.sme = sme_of(params.unknown_score, status, country)
   t.border = border_items[params.domestic and true or false]
   return t
 end
