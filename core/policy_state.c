@@ -617,39 +617,63 @@ pcre2_code *cmi_policy_regex_compile(const char *pat, size_t plen, const char *f
     return c;
 }
 
-/* Is (flags, pat) the pattern this state looked up last? */
-static int same_as_last(const pstate *ps, const char *pat, size_t plen, const char *flags, size_t flen)
+#define RE_LAST (sizeof ((pstate *)0)->re_last / sizeof ((pstate *)0)->re_last[0])
+
+/* The code of (flags, pat) if this state looked it up lately (then moved to
+ * the front), else NULL. */
+static pcre2_code *recent_regex(pstate *ps, const char *pat, size_t plen, const char *flags,
+                                size_t flen)
 {
-    return ps->re_code != NULL && ps->re_key_len == flen + 1 + plen &&
-           memcmp(ps->re_key, flags, flen + 1) == 0 && memcmp(ps->re_key + flen + 1, pat, plen) == 0;
+    for (size_t i = 0; i < RE_LAST && ps->re_last[i].code; i++)
+        if (ps->re_last[i].len == flen + 1 + plen && memcmp(ps->re_last[i].key, flags, flen + 1) == 0 &&
+            memcmp(ps->re_last[i].key + flen + 1, pat, plen) == 0) {
+            char *key = ps->re_last[i].key;
+            size_t len = ps->re_last[i].len;
+            pcre2_code *code = ps->re_last[i].code;
+            memmove(&ps->re_last[1], &ps->re_last[0], i * sizeof ps->re_last[0]);
+            ps->re_last[0].key = key;
+            ps->re_last[0].len = len;
+            ps->re_last[0].code = code;
+            return code;
+        }
+    return NULL;
+}
+
+/* Remember (flags, pat) and its code at the front, forgetting the oldest
+ * (without memory, just not remembered). */
+static void remember_regex(pstate *ps, const char *pat, size_t plen, const char *flags, size_t flen,
+                           pcre2_code *code)
+{
+    char *key = cm_malloc(flen + 1 + plen);
+    if (key == NULL)
+        return;
+    memcpy(key, flags, flen + 1);
+    memcpy(key + flen + 1, pat, plen);
+    cm_free(ps->re_last[RE_LAST - 1].key);
+    memmove(&ps->re_last[1], &ps->re_last[0], (RE_LAST - 1) * sizeof ps->re_last[0]);
+    ps->re_last[0].key = key;
+    ps->re_last[0].len = flen + 1 + plen;
+    ps->re_last[0].code = code;
 }
 
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
     cmi_sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
-    /* a rule or derive calls one pattern for profile after profile: the last
-     * one is remembered, by its bytes (its code stays in the cache table as
-     * long as the state) */
+    /* a rule or derive calls a few patterns for profile after profile: the
+     * last ones are remembered by their bytes (their code stays in the cache
+     * table as long as the state) */
     pstate *ps = pstate_of(L);
     size_t flen = strlen(flags);
-    if (same_as_last(ps, pat, plen, flags, flen))
-        return ps->re_code;
-    pcre2_code *c = NULL;
+    pcre2_code *c = recent_regex(ps, pat, plen, flags, flen);
+    if (c != NULL)
+        return c;
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA) {
         c = *check_regex(L, -1);
         lua_pop(L, 3);
-        char *key = cm_malloc(flen + 1 + plen);
-        if (key != NULL) {        /* (without memory, just not remembered) */
-            memcpy(key, flags, flen + 1);
-            memcpy(key + flen + 1, pat, plen);
-            cm_free(ps->re_key);
-            ps->re_key = key;
-            ps->re_key_len = flen + 1 + plen;
-            ps->re_code = c;
-        }
+        remember_regex(ps, pat, plen, flags, flen, c);
         return c;
     }
     lua_pop(L, 1);
