@@ -415,6 +415,25 @@ local function resource_entry(tag)
   return hit or nil
 end
 
+-- A RESOURCES entry's link codes by direction, in the entry's order, once
+-- per entry: machinery (28) is a market, any other code outside farming and
+-- mining (A, B) an input.
+local sides_cache = {}
+local function entry_sides(entry)
+  local s = sides_cache[entry]
+  if s == nil then
+    s = { inputs = {}, markets = {} }
+    for k = 1, #entry.links do
+      local code = entry.links[k][1]
+      local sec = ind.section(code)
+      if ind.within(code, "28") then s.markets[#s.markets + 1] = code
+      elseif sec ~= "A" and sec ~= "B" then s.inputs[#s.inputs + 1] = code end
+    end
+    sides_cache[entry] = s
+  end
+  return s
+end
+
 local function region_facts_of(r)
   local sought, offered, tags = list(r.sectors_sought), list(r.sectors_offered), list(r.resources)
   local f = {}
@@ -427,12 +446,9 @@ local function region_facts_of(r)
   for i = 1, #tags do
     local entry = resource_entry(tags[i])
     if entry then
-      for k = 1, #entry.links do
-        local code = entry.links[k][1]
-        local sec = ind.section(code)
-        if ind.within(code, "28") then add(markets, mseen, code)
-        elseif sec ~= "A" and sec ~= "B" then add(inputs, iseen, code) end
-      end
+      local sides = entry_sides(entry)
+      for k = 1, #sides.markets do add(markets, mseen, sides.markets[k]) end
+      for k = 1, #sides.inputs do add(inputs, iseen, sides.inputs[k]) end
     end
   end
   f.resource_inputs, f.resource_markets = inputs, markets
@@ -489,8 +505,25 @@ local function link_codes_of(code)
   return out
 end
 
+local joint_by_name = {}
 local function joint_index(name)
-  for k = 1, #ind.JOINT do if ind.JOINT[k].name == name then return k end end
+  local k = joint_by_name[name]
+  if k == nil then
+    for i = 1, #ind.JOINT do
+      if ind.JOINT[i].name == name then k = i; break end
+    end
+    joint_by_name[name] = k or false
+  end
+  return k or nil
+end
+
+-- Strings made once per value: strings("d%s 0.8")[k] is "d" .. k .. " 0.8".
+local function strings(fmt)
+  return setmetatable({}, { __index = function(t, k)
+    local v = string.format(fmt, k)
+    t[k] = v
+    return v
+  end })
 end
 
 -- The capital a project needs must come from someone: 1 when one side of
@@ -573,14 +606,20 @@ local function enterprise_items(e, params)
   return t
 end
 
--- The region's side.
+-- The region's side. (Its item strings are made once per value: "d12 1",
+-- "programme 1" ...)
+local REGION_ITEM = { d = strings("d%s 1"), u = strings("u%s 1"), i = strings("i%s 1"),
+                      m = strings("m%s 1"), j = strings("j%s 1") }
+local ONE, FLIGHT_ONE = strings("%s 1"), strings("F:%s 1")
+
 local function region_items(r)
   local R = region_facts_of(r)
   local t = {}
   local link, seen = {}, {}
   local function names(codes, prefix)
+    local item = REGION_ITEM[prefix]
     for i = 1, #codes do
-      local n = prefix .. codes[i]
+      local n = item[codes[i]]
       if not seen[n] then seen[n] = true; link[#link + 1] = n end
     end
   end
@@ -589,7 +628,6 @@ local function region_items(r)
   names(R.resource_inputs, "i")
   names(R.resource_markets, "m")
   for _, g in ipairs(R.joint) do names({ tostring(joint_index(g)) }, "j") end
-  for i = 1, #link do link[i] = link[i] .. " 1" end
   if R.sector_state == "none" then link[#link + 1] = "* 1" end
   t.links = link
   local function missing(v) return v == nil or #v == 0 end
@@ -601,18 +639,18 @@ local function region_items(r)
   end
   t.needs_neutral = plus(r.needs)
   t.offers_neutral = plus(r.offers)
-  local function vals(v, value, out)
+  local function vals(v, out)      -- each "NAME 1"
     out = out or {}
-    for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+    for i = 1, #v do out[#out + 1] = ONE[v[i]] end
     return out
   end
   t.country = { r.country .. " 1", "* 1" }
-  t.areas = missing(r.cooperation_areas) and { "? 1" } or vals(list(r.cooperation_areas), "1")
-  t.programmes = vals(list(r.programmes), "1", { "* 1" })
-  local infra = vals(R.infra, "1", { "* 1" })
-  for _, f in ipairs(R.flights) do infra[#infra + 1] = "F:" .. f .. " 1" end
+  t.areas = missing(r.cooperation_areas) and { "? 1" } or vals(r.cooperation_areas)
+  t.programmes = vals(r.programmes or {}, { "* 1" })
+  local infra = vals(R.infra, { "* 1" })
+  for _, f in ipairs(R.flights) do infra[#infra + 1] = FLIGHT_ONE[f] end
   t.infra = infra
-  t.langs = vals(list(r.languages), "1", { "* 1" })
+  t.langs = vals(r.languages or {}, { "* 1" })
   if missing(r.languages) then t.langs[#t.langs + 1] = "? 1" end
   t.capital = { R.capital .. " 1" }
   if R.sme_access == "open" then t.sme = { "open 1" }
@@ -744,13 +782,6 @@ end
 assert(#ind.CHAIN <= 63 and #ind.JOINT <= 63, "partners: chain links and groups are bit sets")
 
 -- The item strings, made once: "d12 0.8", "i2826 0.8", "j3 0.25" ...
-local function strings(fmt)
-  return setmetatable({}, { __index = function(t, k)
-    local v = string.format(fmt, k)
-    t[k] = v
-    return v
-  end })
-end
 local D_ITEM, U_ITEM, I_ITEM, M_ITEM = strings("d%s 0.8"), strings("u%s 0.8"), strings("i%s 0.8"),
                                        strings("m%s 0.8")
 local J_ITEM = strings("j%s 0.25")
