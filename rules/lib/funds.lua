@@ -253,9 +253,12 @@ end
 -- The project's size in US$: lo, hi (nil when not given or not convertible).
 local function project_usd(e)
   local inv = e.investment
-  if inv == nil or inv.currency == nil then return nil end
-  local hi = e:money("investment", "USD")
-  local lo = inv.min and cm.convert(inv.min, inv.currency, "USD") or nil
+  if inv == nil then return nil end
+  local cur = inv.currency
+  if cur == nil then return nil end
+  local max, min = inv.max, inv.min      -- (hi is e:money("investment", "USD"))
+  local hi = max and cm.convert(max, cur, "USD") or nil
+  local lo = min and cm.convert(min, cur, "USD") or nil
   if hi == nil and lo == nil then return nil end
   return lo or hi, hi or lo
 end
@@ -606,6 +609,21 @@ end
 local log_tol = {}               -- tolerance -> math.log(tolerance)
 local items, nitems = {}, 0     -- per fund: product -> "ID product"
 for i = 1, #M.FUNDS do items[i] = {} end
+local function item_of(i, v)    -- "ID product" for fund i, made once per value
+  local it = items[i][v]
+  if it == nil then
+    if nitems >= 65536 then
+      for k = 1, #M.FUNDS do items[k] = {} end
+      nitems = 0
+    end
+    it = M.FUNDS[i].id .. " " .. num(v)
+    if v == v then              -- (NaN is no key)
+      items[i][v] = it
+      nitems = nitems + 1
+    end
+  end
+  return it
+end
 
 local function terms_fast(e, tol)
   local nf = #M.FUNDS
@@ -666,17 +684,7 @@ local function terms_fast(e, tol)
         local f_wish = nw == 0 and F.wished_none or (wished & (1 << (i - 1)) ~= 0 and 1 or F.wished_others)
         if fund.participant then f = f * fund.participant end
         local v = f * f_inst * f_size * f_wish
-        local it = items[i][v]
-        if it == nil then
-          if nitems >= 65536 then
-            for k = 1, nf do items[k] = {} end
-            nitems = 0
-          end
-          it = fund.id .. " " .. num(v)
-          items[i][v] = it
-          nitems = nitems + 1
-        end
-        out[#out + 1] = it
+        out[#out + 1] = items[i][v] or item_of(i, v)
       end
     end
   end
@@ -697,7 +705,7 @@ function M.region_terms(r)
        not (fund.outside and fund.outside[country]) then
       local f_port = (fund.maritime and port == nil) and F.port_unknown or 1
       local f_listed = #rf == 0 and F.listed_none or (ind.has(rf, fund.id) and 1 or F.listed_others)
-      out[#out + 1] = fund.id .. " " .. num(f_port * f_listed)
+      out[#out + 1] = item_of(i, f_port * f_listed)
     end
   end
   return out
