@@ -819,18 +819,18 @@ local function links_of(parts, n, inputs, market, down, up, joint)
 end
 
 -- The "areas" items: "? 0.5", the sectors' areas (sequence key `codes`),
--- then those the description's words add (sequence key `words`), each "1".
-local area_items = {}       -- codes -> words -> items
-local function areas_of(codes, words)
-  local by_words = area_items[codes]
-  if by_words == nil then
-    by_words = {}
-    area_items[codes] = by_words
+-- then those the description's words add (sequence key `added`), each "1".
+local area_items = {}       -- codes -> added -> items
+local function areas_of(codes, added)
+  local by_added = area_items[codes]
+  if by_added == nil then
+    by_added = {}
+    area_items[codes] = by_added
   end
-  local out = by_words[words]
+  local out = by_added[added]
   if out == nil then
-    out = vals_of(names_of(words, area_names, names_of(codes, area_names, {})), "1", { "? 0.5" })
-    by_words[words] = out
+    out = vals_of(names_of(added, area_names, names_of(codes, area_names, {})), "1", { "? 0.5" })
+    by_added[added] = out
   end
   return out
 end
@@ -971,17 +971,17 @@ local function items_into(t, e, params)
   t.targets = targets
   -- the description's words add areas the sectors do not give
   local d = e.description
-  local words, wseen = 0, aseen
+  local added, wseen = 0, aseen
   if d and re.test(d, AREA_WORDS_ANY, "i") then
     local text = d:lower()
     for i = 1, #AREA_WORDS do
       local a = area_no(AREA_WORDS[i][2])
       if wseen & (1 << a) == 0 and ind.word_find(text, AREA_WORDS[i][1]) then
-        wseen, words = wseen | (1 << a), words * 16 + a
+        wseen, added = wseen | (1 << a), added * 16 + a
       end
     end
   end
-  t.areas = areas_of(areas, words)
+  t.areas = areas_of(areas, added)
   local relocates = plant and (SK.land_labour or e.investment ~= nil)
   t.zones = zones_of(relocates, research, trade, SK.skills)
   local country = e.country

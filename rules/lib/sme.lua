@@ -863,7 +863,8 @@ function M.status(e)
   end
   local figures = spec.figures
   for f = 1, #figures do
-    local fig, v = figures[f], nil
+    local fig = figures[f]
+    local v
     if fig == "employees" then
       v = e.employees
     else
