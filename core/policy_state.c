@@ -433,7 +433,7 @@ static int list_len(lua_State *L)
 
 static int list_tostring(lua_State *L)
 {
-    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    struct lview *lv = lua_touserdata(L, 1);   /* metamethod only (the metatable is hidden) */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addchar(&b, '[');
