@@ -1225,6 +1225,8 @@ void cmi_pstate_close(pstate *ps)
     pcre2_match_data_free(ps->md);
     pcre2_match_context_free(ps->mctx);
     pcre2_jit_stack_free(ps->jit);
+    for (size_t i = 0; i < sizeof ps->re_last / sizeof ps->re_last[0]; i++)
+        cm_free(ps->re_last[i].key);
     memset(ps, 0, sizeof *ps);
 }
 

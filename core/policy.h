@@ -205,6 +205,11 @@ typedef struct pstate {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    struct {                  /* the patterns last looked up, most recent first: */
+        char *key;            /* flags, NUL, pattern */
+        size_t len;
+        pcre2_code *code;     /* owned by the state's regex cache */
+    } re_last[4];
     const uses *restrict_to;  /* a memoised rule's scoring call: what it may read */
     struct trace *trace;      /* capmatch check: record what calls read */
 } pstate;

@@ -433,7 +433,7 @@ static int list_len(lua_State *L)
 
 static int list_tostring(lua_State *L)
 {
-    struct lview *lv = luaL_checkudata(L, 1, LIST_MT);
+    struct lview *lv = lua_touserdata(L, 1);   /* metamethod only (the metatable is hidden) */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addchar(&b, '[');
@@ -617,15 +617,63 @@ pcre2_code *cmi_policy_regex_compile(const char *pat, size_t plen, const char *f
     return c;
 }
 
+#define RE_LAST (sizeof ((pstate *)0)->re_last / sizeof ((pstate *)0)->re_last[0])
+
+/* The code of (flags, pat) if this state looked it up lately (then moved to
+ * the front), else NULL. */
+static pcre2_code *recent_regex(pstate *ps, const char *pat, size_t plen, const char *flags,
+                                size_t flen)
+{
+    for (size_t i = 0; i < RE_LAST && ps->re_last[i].code; i++)
+        if (ps->re_last[i].len == flen + 1 + plen && memcmp(ps->re_last[i].key, flags, flen + 1) == 0 &&
+            memcmp(ps->re_last[i].key + flen + 1, pat, plen) == 0) {
+            char *key = ps->re_last[i].key;
+            size_t len = ps->re_last[i].len;
+            pcre2_code *code = ps->re_last[i].code;
+            memmove(&ps->re_last[1], &ps->re_last[0], i * sizeof ps->re_last[0]);
+            ps->re_last[0].key = key;
+            ps->re_last[0].len = len;
+            ps->re_last[0].code = code;
+            return code;
+        }
+    return NULL;
+}
+
+/* Remember (flags, pat) and its code at the front, forgetting the oldest
+ * (without memory, just not remembered). */
+static void remember_regex(pstate *ps, const char *pat, size_t plen, const char *flags, size_t flen,
+                           pcre2_code *code)
+{
+    char *key = cm_malloc(flen + 1 + plen);
+    if (key == NULL)
+        return;
+    memcpy(key, flags, flen + 1);
+    memcpy(key + flen + 1, pat, plen);
+    cm_free(ps->re_last[RE_LAST - 1].key);
+    memmove(&ps->re_last[1], &ps->re_last[0], (RE_LAST - 1) * sizeof ps->re_last[0]);
+    ps->re_last[0].key = key;
+    ps->re_last[0].len = flen + 1 + plen;
+    ps->re_last[0].code = code;
+}
+
 static pcre2_code *compiled(lua_State *L, const char *pat, size_t plen, const char *flags)
 {
     cmi_sandbox_charge(L, (long)(plen / 16) + 1);   /* the cache key, or the compilation */
+    /* a rule or derive calls a few patterns for profile after profile: the
+     * last ones are remembered by their bytes (their code stays in the cache
+     * table as long as the state) */
+    pstate *ps = pstate_of(L);
+    size_t flen = strlen(flags);
+    pcre2_code *c = recent_regex(ps, pat, plen, flags, flen);
+    if (c != NULL)
+        return c;
     lua_getfield(L, LUA_REGISTRYINDEX, "capmatch.regex_cache");
     lua_pushfstring(L, "%s/%s", flags, pat);
     lua_pushvalue(L, -1);
     if (lua_rawget(L, -3) == LUA_TUSERDATA) {
-        pcre2_code *c = *check_regex(L, -1);
+        c = *check_regex(L, -1);
         lua_pop(L, 3);
+        remember_regex(ps, pat, plen, flags, flen, c);
         return c;
     }
     lua_pop(L, 1);
@@ -969,10 +1017,20 @@ static int dbuf_put(textbuf *b, const void *data, size_t n)
     return b->nomem ? -1 : 0;
 }
 
+/* A length and the bytes, in one step (derive writes a few dozen per
+ * profile): straight into the buffer when it has room. */
 static int dbuf_str(textbuf *b, const char *s, size_t len)
 {
     uint32_t n = (uint32_t)len;
-    return dbuf_put(b, &n, sizeof n) < 0 || dbuf_put(b, s, len) < 0 ? -1 : 0;
+    char *d = b->s && b->cap - b->len > sizeof n + len ? b->s + b->len
+                                                        : cmi_buf_reserve(b, sizeof n + len);
+    if (d == NULL)
+        return -1;
+    memcpy(d, &n, sizeof n);
+    memcpy(d + sizeof n, s, len);
+    b->len += sizeof n + len;
+    b->s[b->len] = '\0';
+    return 0;
 }
 
 int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,

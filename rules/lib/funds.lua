@@ -253,9 +253,12 @@ end
 -- The project's size in US$: lo, hi (nil when not given or not convertible).
 local function project_usd(e)
   local inv = e.investment
-  if inv == nil or inv.currency == nil then return nil end
-  local hi = e:money("investment", "USD")
-  local lo = inv.min and cm.convert(inv.min, inv.currency, "USD") or nil
+  if inv == nil then return nil end
+  local cur = inv.currency
+  if cur == nil then return nil end
+  local max, min = inv.max, inv.min      -- (hi is e:money("investment", "USD"))
+  local hi = max and cm.convert(max, cur, "USD") or nil
+  local lo = min and cm.convert(min, cur, "USD") or nil
   if hi == nil and lo == nil then return nil end
   return lo or hi, hi or lo
 end
@@ -524,126 +527,172 @@ function M.enterprise_terms(e, opts)
   return out
 end
 
--- enterprise_terms, fast (what derive runs for every enterprise): the
--- factors that depend on a few values are remembered by those values (the
--- sectors' levels by the sectors, the instruments', the wishes'), the size
--- is converted once for all funds, and each item string is made once per
--- value. The products are taken in enterprise_terms' order, so the items
--- are the same strings.
-local memo_by = ind.memo
-local get_levels, put_levels = memo_by(2048)
-local get_inst, put_inst = memo_by(1024)
-local get_wish, put_wish = memo_by(1024)
--- Every fund's level for one code, once per code.
-local levels_by_code = {}
-local function code_levels(code)
-  local l = levels_by_code[code]
+-- enterprise_terms, fast (what derive runs for every enterprise of a
+-- registry, a million of them). The same items in the same order, with less
+-- work per profile:
+--   * each fund's level is the best of its codes' levels, worked out once
+--     per code (sector sets are nearly all different, so they are not
+--     remembered as sets);
+--   * instruments and wishes are read item by item (no list copy, no text
+--     key);
+--   * a fund is checked cheapest first: the investor, the instruments, the
+--     size (converted once, only when a fund gets that far), and the
+--     maritime regex last, only for CAMCF when nothing else rules it out;
+--   * each item string is made once per value.
+-- The factors are multiplied in enterprise_terms' order, so the items are
+-- the same strings.
+
+-- Every fund's level for one code as two bits per fund (0 none, 1 related,
+-- 3 core), once per code: the best level of several codes is then their
+-- bitwise or (related < core), and the levels of each or-ed set are a
+-- table made once.
+assert(F.related > 0 and F.related < 1 and #M.FUNDS <= 31, "funds: levels as bits")
+local mask_by_code = {}
+local function code_mask(code)
+  local m = mask_by_code[code]
+  if m == nil then
+    m = 0
+    for i = 1, #M.FUNDS do
+      local l = level_of(M.FUNDS[i], code)
+      m = m | ((l == 1 and 3 or l > 0 and 1 or 0) << (2 * (i - 1)))
+    end
+    mask_by_code[code] = m
+  end
+  return m
+end
+local levels_by_mask = {}
+local function levels_of(mask)
+  local l = levels_by_mask[mask]
   if l == nil then
     l = {}
-    for i = 1, #M.FUNDS do l[i] = level_of(M.FUNDS[i], code) end
-    levels_by_code[code] = l
+    for i = 1, #M.FUNDS do
+      local b = (mask >> (2 * (i - 1))) & 3
+      l[i] = b == 3 and 1 or b == 1 and F.related or 0
+    end
+    levels_by_mask[mask] = l
   end
   return l
+end
+-- A fund's index by id; a bit per instrument some fund uses; and the
+-- instruments' factor for each fund by the set of them accepted (the best
+-- of its instruments, 0 for none it uses; none stated: no_instruments).
+local fund_index, inst_bit = {}, {}
+for i = 1, #M.FUNDS do
+  fund_index[M.FUNDS[i].id] = i
+  for name in pairs(M.FUNDS[i].instruments) do
+    if inst_bit[name] == nil then
+      local n = 0
+      for _ in pairs(inst_bit) do n = n + 1 end
+      inst_bit[name] = 1 << n
+    end
+  end
+end
+local finst_none = {}
+for i = 1, #M.FUNDS do finst_none[i] = F.no_instruments end
+local finst_by_mask = {}
+local function finst_of(mask)
+  local t = finst_by_mask[mask]
+  if t == nil then
+    t = {}
+    for i = 1, #M.FUNDS do
+      local best = 0
+      for name, bit in pairs(inst_bit) do
+        local x = M.FUNDS[i].instruments[name]
+        if mask & bit ~= 0 and x and x > best then best = x end
+      end
+      t[i] = best
+    end
+    finst_by_mask[mask] = t
+  end
+  return t
 end
 local log_tol = {}               -- tolerance -> math.log(tolerance)
 local items, nitems = {}, 0     -- per fund: product -> "ID product"
 for i = 1, #M.FUNDS do items[i] = {} end
-
-function M.enterprise_terms_fast(e, opts)
-  local tol = (opts and opts.tolerance) or 10
-  local sv = e.sectors
-  local skey = tostring(sv)
-  local levels = get_levels(skey)
-  if levels == nil then
-    levels = {}
-    for i = 1, #M.FUNDS do levels[i] = 0 end
-    for j = 1, (sv and #sv or 0) do
-      local cl = code_levels(sv[j])
-      for i = 1, #cl do
-        if cl[i] > levels[i] then levels[i] = cl[i] end
-      end
+local function item_of(i, v)    -- "ID product" for fund i, made once per value
+  local it = items[i][v]
+  if it == nil then
+    if nitems >= 65536 then
+      for k = 1, #M.FUNDS do items[k] = {} end
+      nitems = 0
     end
-    put_levels(skey, levels)
+    it = M.FUNDS[i].id .. " " .. num(v)
+    if v == v then              -- (NaN is no key)
+      items[i][v] = it
+      nitems = nitems + 1
+    end
   end
+  return it
+end
+
+local function terms_fast(e, tol)
+  local nf = #M.FUNDS
+  local sv = e.sectors
+  local lmask = 0
+  for j = 1, (sv and #sv or 0) do
+    local code = sv[j]
+    lmask = lmask | (mask_by_code[code] or code_mask(code))
+  end
+  local level = levels_by_mask[lmask] or levels_of(lmask)
   local iv = e.instruments
-  local ikey = tostring(iv)
-  local finst = get_inst(ikey)
-  if finst == nil then
-    local inst = ind.list(iv)
-    finst = {}
-    for i = 1, #M.FUNDS do
-      local f_inst = F.no_instruments
-      if #inst > 0 then
-        f_inst = 0
-        for k = 1, #inst do
-          local x = M.FUNDS[i].instruments[inst[k]]
-          if x and x > f_inst then f_inst = x end
-        end
-      end
-      finst[i] = f_inst
-    end
-    put_inst(ikey, finst)
+  local ni = iv and #iv or 0
+  local finst = finst_none
+  if ni > 0 then
+    local imask = 0
+    for k = 1, ni do imask = imask | (inst_bit[iv[k]] or 0) end
+    finst = finst_of(imask)
   end
   local wv = e.funds_interest
-  local wkey = tostring(wv)
-  local fwish = get_wish(wkey)
-  if fwish == nil then
-    local wish = ind.list(wv)
-    fwish = {}
-    for i = 1, #M.FUNDS do
-      fwish[i] = #wish == 0 and F.wished_none or (ind.has(wish, M.FUNDS[i].id) and 1 or F.wished_others)
-    end
-    put_wish(wkey, fwish)
+  local nw = wv and #wv or 0
+  local wished = 0                -- bit i-1: the enterprise names fund i
+  for k = 1, nw do
+    local i = fund_index[wv[k]]
+    if i then wished = wished | (1 << (i - 1)) end
   end
   local sized, lo, hi = false, nil, nil
   local country = e.country
   local out = {}
-  for i = 1, #M.FUNDS do
+  for i = 1, nf do
     local fund = M.FUNDS[i]
-    local f = levels[i]
-    if fund.maritime and f == 0 then
-      local d = e.description
-      if d and re.match(d, MARITIME, "i") then f = F.maritime_word end
-    end
     local f_inst = finst[i]
-    local f_size = 1
-    if fund.band then
-      if not sized then sized, lo, hi = true, project_usd(e) end
-      if lo == nil then
-        f_size = F.no_size
-      else
-        local ratio = 1
-        if hi < fund.band.min then ratio = fund.band.min / hi
-        elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
-        if ratio > 1 then
-          local lt = log_tol[tol]
-          if lt == nil then
-            lt = math.log(tol)
-            if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+    if f_inst > 0 and (fund.investors == nil or fund.investors[country] == true) then
+      local f = level[i]
+      local f_size = 1
+      if fund.band then
+        if not sized then sized, lo, hi = true, project_usd(e) end
+        if lo == nil then
+          f_size = F.no_size
+        else
+          local ratio = 1
+          if hi < fund.band.min then ratio = fund.band.min / hi
+          elseif fund.band.max and lo > fund.band.max then ratio = lo / fund.band.max end
+          if ratio > 1 then
+            local lt = log_tol[tol]
+            if lt == nil then
+              lt = math.log(tol)
+              if tol == tol then log_tol[tol] = lt end   -- (NaN is no key)
+            end
+            f_size = 1 - math.log(ratio) / lt
           end
-          f_size = 1 - math.log(ratio) / lt
         end
       end
-    end
-    local f_wish = fwish[i]
-    if fund.participant then f = f * fund.participant end
-    local investor_ok = fund.investors == nil or fund.investors[country] == true
-    if f > 0 and f_inst > 0 and f_size > 0 and investor_ok then
-      local v = f * f_inst * f_size * f_wish
-      local it = items[i][v]
-      if it == nil then
-        if nitems >= 65536 then
-          for k = 1, #M.FUNDS do items[k] = {} end
-          nitems = 0
-        end
-        it = fund.id .. " " .. num(v)
-        items[i][v] = it
-        nitems = nitems + 1
+      if f_size > 0 and f == 0 and fund.maritime then
+        local d = e.description
+        if d and re.match(d, MARITIME, "i") then f = F.maritime_word end
       end
-      out[#out + 1] = it
+      if f_size > 0 and f > 0 then
+        local f_wish = nw == 0 and F.wished_none or (wished & (1 << (i - 1)) ~= 0 and 1 or F.wished_others)
+        if fund.participant then f = f * fund.participant end
+        local v = f * f_inst * f_size * f_wish
+        out[#out + 1] = items[i][v] or item_of(i, v)
+      end
     end
   end
   return out
+end
+
+function M.enterprise_terms_fast(e, opts)
+  return terms_fast(e, (opts and opts.tolerance) or 10)
 end
 
 function M.region_terms(r)
@@ -656,7 +705,7 @@ function M.region_terms(r)
        not (fund.outside and fund.outside[country]) then
       local f_port = (fund.maritime and port == nil) and F.port_unknown or 1
       local f_listed = #rf == 0 and F.listed_none or (ind.has(rf, fund.id) and 1 or F.listed_others)
-      out[#out + 1] = fund.id .. " " .. num(f_port * f_listed)
+      out[#out + 1] = item_of(i, f_port * f_listed)
     end
   end
   return out
@@ -686,7 +735,7 @@ end
 -- Declare the derived values and return the built-in scoring the best fund.
 function M.declare_derived(tolerance_param)
   derive { name = "fund_terms", side = "enterprise", value = function(e, params)
-    return M.enterprise_terms_fast(e, { tolerance = params[tolerance_param] })
+    return terms_fast(e, params[tolerance_param] or 10)
   end }
   derive { name = "fund_access", side = "region", value = M.region_terms }
   return builtin.best_product { enterprise = "fund_terms", region = "fund_access", abroad = M.ABROAD }

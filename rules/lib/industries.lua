@@ -661,23 +661,44 @@ function M.groups_of(codes)
 end
 
 -- The CHAIN links (as "k" strings, k its index) one of whose `side` ends
--- ("up" or "down") is related to one of the codes.
-local code_ends = {}         -- code -> { up = {k = true}, down = {k = true} }, once per code
+-- ("up" or "down") is related to one of the codes. Each code's links are
+-- worked out once, as a bit set per side (bit k-1 for link k); the list is
+-- read off the union of the codes' sets, a byte at a time.
+local code_ends = {}         -- code -> { up = bits, down = bits }, once per code
+local K = {}                 -- k -> tostring(k)
+local BYTE_BITS = {}         -- byte -> its set bits, ascending (1 to 8)
+for b = 0, 255 do
+  local l = {}
+  for k = 1, 8 do
+    if b & (1 << (k - 1)) ~= 0 then l[#l + 1] = k end
+  end
+  BYTE_BITS[b] = l
+end
+assert(#M.CHAIN <= 63, "industries: chain links as bits")
 function M.chain_links(codes, side)
-  local t = {}
+  local mask = 0
   for i = 1, #codes do
     local ends = code_ends[codes[i]]
     if ends == nil then
       local ups, downs = {}, {}
       chain_ends(codes[i], ups, downs)
-      ends = { up = ups, down = downs }
+      ends = { up = 0, down = 0 }
+      for k in pairs(ups) do ends.up = ends.up | (1 << (k - 1)) end
+      for k in pairs(downs) do ends.down = ends.down | (1 << (k - 1)) end
       code_ends[codes[i]] = ends
     end
-    for k in pairs(ends[side]) do t[k] = true end
+    mask = mask | ends[side]
   end
-  local out = {}
-  for k = 1, #M.CHAIN do
-    if t[k] then out[#out + 1] = tostring(k) end
+  local out, base = {}, 0
+  while mask ~= 0 do
+    local l = BYTE_BITS[mask & 255]
+    for i = 1, #l do
+      local k = base + l[i]
+      local s = K[k]
+      if s == nil then s = tostring(k); K[k] = s end
+      out[#out + 1] = s
+    end
+    mask, base = mask >> 8, base + 8
   end
   return out
 end

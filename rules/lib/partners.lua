@@ -415,6 +415,25 @@ local function resource_entry(tag)
   return hit or nil
 end
 
+-- A RESOURCES entry's link codes by direction, in the entry's order, once
+-- per entry: machinery (28) is a market, any other code outside farming and
+-- mining (A, B) an input.
+local sides_cache = {}
+local function entry_sides(entry)
+  local s = sides_cache[entry]
+  if s == nil then
+    s = { inputs = {}, markets = {} }
+    for k = 1, #entry.links do
+      local code = entry.links[k][1]
+      local sec = ind.section(code)
+      if ind.within(code, "28") then s.markets[#s.markets + 1] = code
+      elseif sec ~= "A" and sec ~= "B" then s.inputs[#s.inputs + 1] = code end
+    end
+    sides_cache[entry] = s
+  end
+  return s
+end
+
 local function region_facts_of(r)
   local sought, offered, tags = list(r.sectors_sought), list(r.sectors_offered), list(r.resources)
   local f = {}
@@ -427,12 +446,9 @@ local function region_facts_of(r)
   for i = 1, #tags do
     local entry = resource_entry(tags[i])
     if entry then
-      for k = 1, #entry.links do
-        local code = entry.links[k][1]
-        local sec = ind.section(code)
-        if ind.within(code, "28") then add(markets, mseen, code)
-        elseif sec ~= "A" and sec ~= "B" then add(inputs, iseen, code) end
-      end
+      local sides = entry_sides(entry)
+      for k = 1, #sides.markets do add(markets, mseen, sides.markets[k]) end
+      for k = 1, #sides.inputs do add(inputs, iseen, sides.inputs[k]) end
     end
   end
   f.resource_inputs, f.resource_markets = inputs, markets
@@ -489,8 +505,25 @@ local function link_codes_of(code)
   return out
 end
 
+local joint_by_name = {}
 local function joint_index(name)
-  for k = 1, #ind.JOINT do if ind.JOINT[k].name == name then return k end end
+  local k = joint_by_name[name]
+  if k == nil then
+    for i = 1, #ind.JOINT do
+      if ind.JOINT[i].name == name then k = i; break end
+    end
+    joint_by_name[name] = k or false
+  end
+  return k or nil
+end
+
+-- Strings made once per value: strings("d%s 0.8")[k] is "d" .. k .. " 0.8".
+local function strings(fmt)
+  return setmetatable({}, { __index = function(t, k)
+    local v = string.format(fmt, k)
+    t[k] = v
+    return v
+  end })
 end
 
 -- The capital a project needs must come from someone: 1 when one side of
@@ -573,14 +606,20 @@ local function enterprise_items(e, params)
   return t
 end
 
--- The region's side.
+-- The region's side. (Its item strings are made once per value: "d12 1",
+-- "programme 1" ...)
+local REGION_ITEM = { d = strings("d%s 1"), u = strings("u%s 1"), i = strings("i%s 1"),
+                      m = strings("m%s 1"), j = strings("j%s 1") }
+local ONE, FLIGHT_ONE = strings("%s 1"), strings("F:%s 1")
+
 local function region_items(r)
   local R = region_facts_of(r)
   local t = {}
   local link, seen = {}, {}
   local function names(codes, prefix)
+    local item = REGION_ITEM[prefix]
     for i = 1, #codes do
-      local n = prefix .. codes[i]
+      local n = item[codes[i]]
       if not seen[n] then seen[n] = true; link[#link + 1] = n end
     end
   end
@@ -589,7 +628,6 @@ local function region_items(r)
   names(R.resource_inputs, "i")
   names(R.resource_markets, "m")
   for _, g in ipairs(R.joint) do names({ tostring(joint_index(g)) }, "j") end
-  for i = 1, #link do link[i] = link[i] .. " 1" end
   if R.sector_state == "none" then link[#link + 1] = "* 1" end
   t.links = link
   local function missing(v) return v == nil or #v == 0 end
@@ -601,18 +639,18 @@ local function region_items(r)
   end
   t.needs_neutral = plus(r.needs)
   t.offers_neutral = plus(r.offers)
-  local function vals(v, value, out)
+  local function vals(v, out)      -- each "NAME 1"
     out = out or {}
-    for i = 1, #v do out[#out + 1] = v[i] .. " " .. value end
+    for i = 1, #v do out[#out + 1] = ONE[v[i]] end
     return out
   end
   t.country = { r.country .. " 1", "* 1" }
-  t.areas = missing(r.cooperation_areas) and { "? 1" } or vals(list(r.cooperation_areas), "1")
-  t.programmes = vals(list(r.programmes), "1", { "* 1" })
-  local infra = vals(R.infra, "1", { "* 1" })
-  for _, f in ipairs(R.flights) do infra[#infra + 1] = "F:" .. f .. " 1" end
+  t.areas = missing(r.cooperation_areas) and { "? 1" } or vals(r.cooperation_areas)
+  t.programmes = vals(r.programmes or {}, { "* 1" })
+  local infra = vals(R.infra, { "* 1" })
+  for _, f in ipairs(R.flights) do infra[#infra + 1] = FLIGHT_ONE[f] end
   t.infra = infra
-  t.langs = vals(list(r.languages), "1", { "* 1" })
+  t.langs = vals(r.languages or {}, { "* 1" })
   if missing(r.languages) then t.langs[#t.langs + 1] = "? 1" end
   t.capital = { R.capital .. " 1" }
   if R.sme_access == "open" then t.sme = { "open 1" }
@@ -625,13 +663,18 @@ end
 -- ---------------------------------------------------------------------------
 -- The same items, fast: derive runs once for every profile of a registry
 -- (a million enterprises), so enterprise_items' result is put together from
--- parts remembered by the values they depend on: a sector code's facts,
--- a set of sectors, the things sought or offered, target countries,
--- languages, the home, the size status. Each part is made by the code above
--- (code_facts, ind.chain_links, ind.groups_of, link_codes_of, the same
--- "NAME value" lists), so the items are the same strings in the same order;
--- only the work is not redone. Lists read as keys are codes or vocabulary
--- words (tostring of a list view: "[a, b]"), which hold no ", ".
+-- parts worked out once per value they depend on: a sector code's facts,
+-- the things sought or offered, target countries, languages, the home, the
+-- size status. Each part is made by the code above (code_facts,
+-- ind.chain_links, ind.groups_of, link_codes_of, the same "NAME value"
+-- lists), so the items are the same strings in the same order; only the
+-- work is not redone. Sets of sectors are nearly all different in a large
+-- registry, so they are not remembered as sets: a profile's codes are
+-- folded into small integers (bit sets of links and groups, and the order
+-- in which areas and infrastructure first appear), and those key the
+-- remembered lists, with no text key and no table made per profile. Lists
+-- read as keys are vocabulary words (tostring of a list view: "[a, b]"),
+-- which hold no ", ".
 
 local memo = ind.memo
 
@@ -663,124 +706,165 @@ local function offers_part(key, v)
                            neutral = neutral_of(v) })
 end
 
+-- Small numbers (1 to 15) for the names of areas and infrastructure, in the
+-- order first met: the names a profile's codes give, in order and without
+-- repeats, are then the hexadecimal digits of one integer.
+local function numbering(what)
+  local index, names = {}, {}
+  return function(name)
+    local i = index[name]
+    if i == nil then
+      i = #names + 1
+      if i > 15 then error("partners: more than 15 " .. what .. " names") end
+      names[i] = name
+      index[name] = i
+    end
+    return i
+  end, names
+end
+local area_no, area_names = numbering("area")
+local infra_no, infra_names = numbering("infrastructure")
+
+-- The names of a sequence key, most significant digit first.
+local function names_of(key, names, out)
+  local digits = {}
+  while key > 0 do
+    digits[#digits + 1] = key & 15
+    key = key >> 4
+  end
+  for i = #digits, 1, -1 do out[#out + 1] = names[digits[i]] end
+  return out
+end
+
+-- The set bits of each byte, ascending (1 to 8): a bit set is read a byte
+-- at a time.
+local BYTE_BITS = {}
+for b = 0, 255 do
+  local l = {}
+  for k = 1, 8 do
+    if b & (1 << (k - 1)) ~= 0 then l[#l + 1] = k end
+  end
+  BYTE_BITS[b] = l
+end
+
+-- strs[k] for each index k (1 to 63) in the bit set, ascending, added to out.
+local function items_of(mask, strs, out)
+  local base = 0
+  while mask ~= 0 do
+    local l = BYTE_BITS[mask & 255]
+    for i = 1, #l do out[#out + 1] = strs[base + l[i]] end
+    mask, base = mask >> 8, base + 8
+  end
+  return out
+end
+
 -- What one sector code decides, once per code: its facts (code_facts), the
 -- value-chain links it is the lower or upper end of and its Joint Statement
--- groups (as indexes), the resource-link codes it lies within.
+-- groups (as bit sets of their indexes), the resource-link codes it lies
+-- within.
 local code_parts = {}
 local function code_part(code)
   local c = code_parts[code]
   if c then return c end
   local one = { code }
   local f = code_facts(code)
-  local down, up, joint = {}, {}, {}
-  for _, k in ipairs(ind.chain_links(one, "down")) do down[#down + 1] = tonumber(k) end
-  for _, k in ipairs(ind.chain_links(one, "up")) do up[#up + 1] = tonumber(k) end
-  for _, g in ipairs(ind.groups_of(one)) do joint[#joint + 1] = joint_index(g) end
-  c = { area = f.area, plant = f.plant, research = f.research, trade = f.trade, infra = f.infra,
-        lcodes = link_codes_of(code), down = down, up = up, joint = joint }
+  local down, up, joint = 0, 0, 0
+  for _, k in ipairs(ind.chain_links(one, "down")) do down = down | (1 << (tonumber(k) - 1)) end
+  for _, k in ipairs(ind.chain_links(one, "up")) do up = up | (1 << (tonumber(k) - 1)) end
+  for _, g in ipairs(ind.groups_of(one)) do joint = joint | (1 << (joint_index(g) - 1)) end
+  local infra = {}
+  for k = 1, #f.infra do infra[k] = infra_no(f.infra[k]) end
+  c = { area = area_no(f.area), plant = f.plant, research = f.research, trade = f.trade,
+        infra = infra, lcodes = link_codes_of(code), down = down, up = up, joint = joint }
   code_parts[code] = c
   return c
 end
+assert(#ind.CHAIN <= 63 and #ind.JOINT <= 63, "partners: chain links and groups are bit sets")
 
 -- The item strings, made once: "d12 0.8", "i2826 0.8", "j3 0.25" ...
-local function strings(fmt)
-  return setmetatable({}, { __index = function(t, k)
-    local v = string.format(fmt, k)
-    t[k] = v
-    return v
-  end })
-end
 local D_ITEM, U_ITEM, I_ITEM, M_ITEM = strings("d%s 0.8"), strings("u%s 0.8"), strings("i%s 0.8"),
                                        strings("m%s 0.8")
 local J_ITEM = strings("j%s 0.25")
 
--- The sorted union of the parts' integer lists `field` (a set of links or
--- groups in table order, as ind.chain_links and ind.groups_of give them).
-local function union(parts, field)
-  if #parts == 1 then return parts[1][field] end
-  local out, seen = {}, {}
-  for i = 1, #parts do
-    local l = parts[i][field]
-    for j = 1, #l do
-      local k = l[j]
-      if not seen[k] then seen[k] = true; out[#out + 1] = k end
-    end
-  end
-  table.sort(out)
-  return out
-end
+local joint_links = {}     -- Joint Statement groups (a bit set) -> items
 
--- What a set of sectors decides (key: the sectors as text), in the order
--- enterprise_facts finds it.
-local get_sectors, put_sectors = memo(1024)
-local function sectors_part(key, sectors)
-  local parts = {}
-  for i = 1, #sectors do parts[i] = code_part(sectors[i]) end
-  local areas, seen, infra, iseen = {}, {}, {}, {}
-  local plant, research, trade = false, false, false
-  for i = 1, #parts do
-    local c = parts[i]
-    add(areas, seen, c.area)
-    plant = plant or c.plant
-    research = research or c.research
-    trade = trade or c.trade
-    for k = 1, #c.infra do add(infra, iseen, c.infra[k]) end
-  end
-  return put_sectors(key, {
-    parts = parts, areas = areas, area_seen = seen, areas_key = table.concat(areas, " "),
-    plant = plant, research = research, trade = trade, infra = infra,
-    infra_key = table.concat(infra, " "), links = {} })
-end
-
--- The "links" items of a set of sectors for what the enterprise seeks.
-local function links_of(S, inputs, market)
-  local k = (inputs and 2 or 0) + (market and 1 or 0)
-  local link = S.links[k]
-  if link then return link end
-  link = {}
-  local parts = S.parts
-  if inputs then
-    local l = union(parts, "down")
-    for i = 1, #l do link[#link + 1] = D_ITEM[l[i]] end
-  end
-  if market then
-    local l = union(parts, "up")
-    for i = 1, #l do link[#link + 1] = U_ITEM[l[i]] end
-  end
-  if inputs or market then
-    local codes, cseen = {}, {}
-    for i = 1, #parts do
-      local l = parts[i].lcodes
-      for j = 1, #l do add(codes, cseen, l[j]) end
+-- The "links" items, as links() in enterprise_items makes them: value-chain
+-- links ("d", ascending), ("u", ascending), resource-link codes ("i", then
+-- "m", in the codes' order), Joint Statement groups ("j", ascending), and
+-- "* 0.5". Without raw materials or market access sought, only the groups
+-- count, and the list is remembered by their bit set.
+local function links_of(parts, n, inputs, market, down, up, joint)
+  if not (inputs or market) then
+    local link = joint_links[joint]
+    if link == nil then
+      link = items_of(joint, J_ITEM, {})
+      link[#link + 1] = "* 0.5"
+      joint_links[joint] = link
     end
-    if inputs then for i = 1, #codes do link[#link + 1] = I_ITEM[codes[i]] end end
-    if market then for i = 1, #codes do link[#link + 1] = M_ITEM[codes[i]] end end
+    return link
   end
-  local j = union(parts, "joint")
-  for i = 1, #j do link[#link + 1] = J_ITEM[j[i]] end
+  local link = {}
+  if inputs then items_of(down, D_ITEM, link) end
+  if market then items_of(up, U_ITEM, link) end
+  local codes, cseen = {}, {}
+  for i = 1, n do
+    local l = parts[i].lcodes
+    for j = 1, #l do add(codes, cseen, l[j]) end
+  end
+  if inputs then for i = 1, #codes do link[#link + 1] = I_ITEM[codes[i]] end end
+  if market then for i = 1, #codes do link[#link + 1] = M_ITEM[codes[i]] end end
+  items_of(joint, J_ITEM, link)
   link[#link + 1] = "* 0.5"
-  S.links[k] = link
   return link
 end
 
--- The "areas" items: the sectors' areas, then those the description's words
--- add (AREA_WORDS order).
-local get_areas, put_areas = memo(4096)
-local function areas_of(S, text)
-  local found, fseen = {}, {}
-  for i = 1, #AREA_WORDS do
-    local a = AREA_WORDS[i][2]
-    if not fseen[a] and not S.area_seen[a] and ind.word_find(text, AREA_WORDS[i][1]) then
-      fseen[a] = true
-      found[#found + 1] = a
-    end
+-- The "areas" items: "? 0.5", the sectors' areas (sequence key `codes`),
+-- then those the description's words add (sequence key `added`), each "1".
+local area_items = {}       -- codes -> added -> items
+local function areas_of(codes, added)
+  local by_added = area_items[codes]
+  if by_added == nil then
+    by_added = {}
+    area_items[codes] = by_added
   end
-  local key = S.areas_key .. "|" .. table.concat(found, " ")
-  local out = get_areas(key)
-  if out then return out end
-  out = vals_of(S.areas, "1", { "? 0.5" })
-  vals_of(found, "1", out)
-  return put_areas(key, out)
+  local out = by_added[added]
+  if out == nil then
+    out = vals_of(names_of(added, area_names, names_of(codes, area_names, {})), "1", { "? 0.5" })
+    by_added[added] = out
+  end
+  return out
+end
+
+-- The "infra" items: the sectors' infrastructure (sequence key), "* 0.5"
+-- for none, then a direct flight from the home country and subdivision.
+-- Remembered by key, country and subdivision; all forgotten past 4096.
+local infra_items, n_infra = {}, 0
+local function infra_of(key, country, sub)
+  local by_country = infra_items[key]
+  if by_country == nil then
+    by_country = {}
+    infra_items[key] = by_country
+  end
+  local by_sub = by_country[country or false]
+  if by_sub == nil then
+    by_sub = {}
+    by_country[country or false] = by_sub
+  end
+  local out = by_sub[sub or false]
+  if out == nil then
+    local infra = names_of(key, infra_names, {})
+    out = #infra == 0 and { "* 0.5" } or vals_of(infra, "1")
+    local home = { country }
+    if sub then home[2] = sub end
+    for _, h in ipairs(home) do out[#out + 1] = "F:" .. h .. " 0.7" end
+    if n_infra >= 4096 then
+      infra_items, n_infra = {}, 0
+      return out
+    end
+    n_infra = n_infra + 1
+    by_sub[sub or false] = out
+  end
+  return out
 end
 
 -- The "zones" items by the project's kinds.
@@ -802,26 +886,80 @@ end
 -- Items of a list field as "NAME 1" (targets, languages), by the list's text.
 local get_targets, put_targets = memo(4096)
 local get_langs, put_langs = memo(4096)
-local get_sme, put_sme = memo(4096)
-local get_infra, put_infra = memo(4096)
 local border_items = { [true] = { "X 1", "D 1" }, [false] = { "X 1" } }
 
-local function sectors_of(e)
-  local sv = e.sectors
-  if sv ~= nil and #sv > 0 then return tostring(sv), sv end
-  local s = e.sector
-  if s then return "=" .. s, { s } end
-  return "", {}
+local NO_ITEMS = {}
+
+-- The "sme" items by the unknown score (as given), the status and the
+-- country.
+local sme_items = {}
+local function sme_of(unknown, status, country)
+  local key = unknown
+  if key == nil or key ~= key then key = tostring(unknown) end   -- (nil and NaN are no keys)
+  local by_status = sme_items[key]
+  if by_status == nil then
+    by_status = { sme = {}, unknown = {} }
+    sme_items[key] = by_status
+  end
+  local by_country = by_status[status]
+  if by_country == nil then return NO_ITEMS end  -- large or excluded
+  local out = by_country[country or false]
+  if out == nil then
+    local u = tostring(unknown)
+    if status == "sme" then out = { "open 1", "home:" .. country .. " 1" }
+    else out = { "open " .. u, "home:" .. country .. " " .. u } end
+    by_country[country or false] = out
+  end
+  return out
 end
 
-local function enterprise_items_fast(e, params)
-  local skey, sv = sectors_of(e)
-  local S = get_sectors(skey) or sectors_part(skey, list(sv))
+-- Most descriptions hold none of the AREA_WORDS: one regex (any of them, in
+-- any case) says when to look word by word. It matches wherever word_find
+-- could (lower() changes only A-Z, which "i" matches either way).
+local AREA_WORDS_ANY
+do
+  local keys = {}
+  for i = 1, #AREA_WORDS do keys[i] = AREA_WORDS[i][1]:gsub("[%p%s]", "\\%0") end
+  AREA_WORDS_ANY = table.concat(keys, "|")
+end
+
+local parts = {}            -- the code parts of the profile at hand (scratch)
+
+-- Fill t with the enterprise's items (the fields of enterprise_items).
+local function items_into(t, e, params)
+  -- the sectors (or the one sector), as enterprise_facts reads them
+  local sv = e.sectors
+  local n = sv and #sv or 0
+  if n > 0 then
+    for j = 1, n do
+      local code = sv[j]
+      parts[j] = code_parts[code] or code_part(code)
+    end
+  else
+    local s = e.sector
+    if s then n = 1; parts[1] = code_part(s) end
+  end
+  local areas, aseen, infra, iseen = 0, 0, 0, 0
+  local plant, research, trade = false, false, false
+  local down, up, joint = 0, 0, 0
+  for j = 1, n do
+    local c = parts[j]
+    local a = c.area
+    if aseen & (1 << a) == 0 then aseen, areas = aseen | (1 << a), areas * 16 + a end
+    plant = plant or c.plant
+    research = research or c.research
+    trade = trade or c.trade
+    local ci = c.infra
+    for k = 1, #ci do
+      local x = ci[k]
+      if iseen & (1 << x) == 0 then iseen, infra = iseen | (1 << x), infra * 16 + x end
+    end
+    down, up, joint = down | c.down, up | c.up, joint | c.joint
+  end
   local sv_seeks, sv_offers = e.seeks, e.offers
   local SK = seeks_part(tostring(sv_seeks), sv_seeks)
   local OF = offers_part(tostring(sv_offers), sv_offers)
-  local t = {}
-  t.links = links_of(S, SK.inputs, SK.market)
+  t.links = links_of(parts, n, SK.inputs, SK.market, down, up, joint)
   t.offers_neutral = OF.neutral
   t.seeks_neutral = SK.neutral
   local tc = e.target_countries
@@ -831,22 +969,23 @@ local function enterprise_items_fast(e, params)
     targets = put_targets(tkey, (tc == nil or #tc == 0) and { "* 0.5" } or vals_of(list(tc), "1"))
   end
   t.targets = targets
+  -- the description's words add areas the sectors do not give
   local d = e.description
-  t.areas = areas_of(S, d and d:lower() or "")
-  local relocates = S.plant and (SK.land_labour or e.investment ~= nil)
-  t.zones = zones_of(relocates, S.research, S.trade, SK.skills)
-  local country, sub = e.country, e.subdivision
-  local hkey = tostring(country) .. "|" .. tostring(sub)
-  local ikey = S.infra_key .. "|" .. hkey
-  local infra = get_infra(ikey)
-  if infra == nil then
-    infra = #S.infra == 0 and { "* 0.5" } or vals_of(S.infra, "1")
-    local home = { country }
-    if sub then home[2] = sub end
-    for _, h in ipairs(home) do infra[#infra + 1] = "F:" .. h .. " 0.7" end
-    put_infra(ikey, infra)
+  local added, wseen = 0, aseen
+  if d and re.test(d, AREA_WORDS_ANY, "i") then
+    local text = d:lower()
+    for i = 1, #AREA_WORDS do
+      local a = area_no(AREA_WORDS[i][2])
+      if wseen & (1 << a) == 0 and ind.word_find(text, AREA_WORDS[i][1]) then
+        wseen, added = wseen | (1 << a), added * 16 + a
+      end
+    end
   end
-  t.infra = infra
+  t.areas = areas_of(areas, added)
+  local relocates = plant and (SK.land_labour or e.investment ~= nil)
+  t.zones = zones_of(relocates, research, trade, SK.skills)
+  local country = e.country
+  t.infra = infra_of(infra, country, e.subdivision)
   local lv = e.languages
   local lkey = tostring(lv)
   local langs = get_langs(lkey)
@@ -862,19 +1001,12 @@ local function enterprise_items_fast(e, params)
     if e.subsidiary_of_large or e.listed then status = "excluded" else status = "sme" end
   elseif is_sme == false then status = "large"
   else status = "unknown" end
-  local u = tostring(params.unknown_score)
-  local mkey = status .. "|" .. tostring(country) .. "|" .. u
-  local smei = get_sme(mkey)
-  if smei == nil then
-    if status == "sme" then smei = { "open 1", "home:" .. country .. " 1" }
-    elseif status == "unknown" then smei = { "open " .. u, "home:" .. country .. " " .. u }
-    else smei = {} end
-    put_sme(mkey, smei)
-  end
-  t.sme = smei
+  t.sme = sme_of(params.unknown_score, status, country)
   t.border = border_items[params.domestic and true or false]
   return t
 end
+
+local function enterprise_items_fast(e, params) return items_into({}, e, params) end
 M.enterprise_items_fast = enterprise_items_fast
 M.enterprise_items = enterprise_items
 
@@ -885,10 +1017,10 @@ M.enterprise_items = enterprise_items
 -- one profile to the next by its id (a profile replaced under the same id
 -- is derived afresh).
 function M.declare_derived()
-  local et, rt
+  local et, rt = {}, nil     -- et: one table, refilled for each enterprise
   local function ed(name, f) derive { name = name, side = "enterprise", value = f } end
   local function rd(name, f) derive { name = name, side = "region", value = f } end
-  ed("e_links", function(e, p) et = enterprise_items_fast(e, p); return et.links end)
+  ed("e_links", function(e, p) items_into(et, e, p); return et.links end)
   for _, k in ipairs({ "offers_neutral", "seeks_neutral", "targets", "areas", "zones",
                        "infra", "langs", "capital", "sme", "border" }) do
     ed("e_" .. k, function() return et[k] end)

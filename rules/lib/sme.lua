@@ -199,16 +199,39 @@ end
 -- Figures. Each criterion: value (nil when missing), a note saying why it is
 -- missing, and show(v) for reasons.
 
+local function show_employees(x, t) return fmt_near(x, t) .. (x == 1 and " employee" or " employees") end
 local function employees(e)
-  local v = e.employees
-  return { v = v, miss = "no employees given",
-           show = function(x, t) return fmt_near(x, t) .. (x == 1 and " employee" or " employees") end }
+  return { v = e.employees, miss = "no employees given", show = show_employees }
+end
+
+-- The note and show() of an amount by its label and the words around its
+-- figure, made once (classify runs for every enterprise of a registry).
+local amount_words = {}
+local function words_for(label, before, after)
+  local by_before = amount_words[label]
+  if by_before == nil then
+    by_before = {}
+    amount_words[label] = by_before
+  end
+  local by_after = by_before[before or false]
+  if by_after == nil then
+    by_after = {}
+    by_before[before or false] = by_after
+  end
+  local w = by_after[after or false]
+  if w == nil then
+    w = { miss = "no " .. label .. " given",
+          show = function(x, t) return label .. " " .. (before or "") .. fmt_near(x, t) .. (after or "") end }
+    by_after[after or false] = w
+  end
+  return w
 end
 
 -- An amount converted to currency and divided by unit ("wan" = 1e4 CNY).
 local function money(e, group, label, currency, unit, before, after)
   local v = e:money(group, currency)
-  local miss = "no " .. label .. " given"
+  local w = words_for(label, before, after)
+  local miss = w.miss
   if v == nil then
     local g = e[group]
     if g and g.amount ~= nil then
@@ -217,8 +240,7 @@ local function money(e, group, label, currency, unit, before, after)
   else
     v = v / unit
   end
-  return { v = v, miss = miss,
-           show = function(x, t) return label .. " " .. (before or "") .. fmt_near(x, t) .. (after or "") end }
+  return { v = v, miss = miss, show = w.show }
 end
 
 -- ---------------------------------------------------------------------------
@@ -226,7 +248,7 @@ end
 -- The most specific override containing the code applies, else the section's
 -- row; a code spanning several rows is ambiguous.
 
-local function resolve(map, code)
+local function resolve_once(map, code)
   local sec = ind.section(code)
   if sec == nil then return nil, "sector " .. tostring(code) .. " is not an ISIC code" end
   local letter = code:match("^%a$") ~= nil
@@ -251,6 +273,24 @@ local function resolve(map, code)
                 "); give a more detailed ISIC code"
   end
   return row
+end
+
+-- resolve_once's answer, remembered per map and code (classify runs for
+-- every enterprise of a registry; the codes are few).
+local resolved = {}
+local function resolve(map, code)
+  if type(code) ~= "string" then return resolve_once(map, code) end
+  local by_code = resolved[map]
+  if by_code == nil then
+    by_code = {}
+    resolved[map] = by_code
+  end
+  local r = by_code[code]
+  if r == nil then
+    r = table.pack(resolve_once(map, code))
+    by_code[code] = r
+  end
+  return r[1], r[2]
 end
 M.resolve = resolve
 
@@ -591,6 +631,9 @@ end
 -- ---------------------------------------------------------------------------
 -- Philippines (Magna Carta for MSMEs): assets excluding land, else employees.
 
+local PH_ASSETS = { 3000000, 15000000, 100000000 }   -- PHP: micro, small, medium up to
+local PH_EMPLOYEES = { 9, 99, 199 }
+
 local function philippines(e)
   if e.subsidiary_of_large then
     return "large", "large (Philippines, excluded): a branch, subsidiary or division of a large " ..
@@ -599,9 +642,9 @@ local function philippines(e)
   local assets = money(e, "assets", "assets", "PHP", 1, "PHP ")
   if assets.v ~= nil then
     local v, s, band = assets.v
-    if v <= 3000000 then s, band = "micro", "up to 3,000,000"
-    elseif v <= 15000000 then s, band = "small", "over 3,000,000 and up to 15,000,000"
-    elseif v <= 100000000 then s, band = "medium", "over 15,000,000 and up to 100,000,000"
+    if v <= PH_ASSETS[1] then s, band = "micro", "up to 3,000,000"
+    elseif v <= PH_ASSETS[2] then s, band = "small", "over 3,000,000 and up to 15,000,000"
+    elseif v <= PH_ASSETS[3] then s, band = "medium", "over 15,000,000 and up to 100,000,000"
     else s, band = "large", "over 100,000,000" end
     return s, s .. " (Philippines): " .. assets.show(v) .. ", " .. band ..
               " (total assets excluding land decide)", s ~= "large"
@@ -609,9 +652,9 @@ local function philippines(e)
   local emp = employees(e)
   if emp.v ~= nil then
     local v, s, band = emp.v
-    if v <= 9 then s, band = "micro", "up to 9"
-    elseif v <= 99 then s, band = "small", "10 to 99"
-    elseif v <= 199 then s, band = "medium", "100 to 199"
+    if v <= PH_EMPLOYEES[1] then s, band = "micro", "up to 9"
+    elseif v <= PH_EMPLOYEES[2] then s, band = "small", "10 to 99"
+    elseif v <= PH_EMPLOYEES[3] then s, band = "medium", "100 to 199"
     else s, band = "large", "200 or more" end
     return s, s .. " (Philippines): " .. assets.miss .. ", so employees decide: " .. emp.show(v) ..
               ", " .. band, s ~= "large"
@@ -622,22 +665,25 @@ end
 -- ---------------------------------------------------------------------------
 -- Indonesia (PP 7/2021): annual sales; capital for a firm with no sales.
 
+local ID_SALES = { 2, 15, 50 }        -- bn IDR: micro, small, medium up to
+local ID_CAPITAL = { 1, 5, 10 }
+
 local function indonesia(e)
   local sales = money(e, "revenue", "annual sales", "IDR", 1e9, "Rp ", " bn")
   if sales.v ~= nil then
     local v, s, band = sales.v
-    if v <= 2 then s, band = "micro", "up to Rp 2 bn"
-    elseif v <= 15 then s, band = "small", "over Rp 2 bn and up to 15 bn"
-    elseif v <= 50 then s, band = "medium", "over Rp 15 bn and up to 50 bn"
+    if v <= ID_SALES[1] then s, band = "micro", "up to Rp 2 bn"
+    elseif v <= ID_SALES[2] then s, band = "small", "over Rp 2 bn and up to 15 bn"
+    elseif v <= ID_SALES[3] then s, band = "medium", "over Rp 15 bn and up to 50 bn"
     else s, band = "large", "over Rp 50 bn" end
     return s, s .. " (Indonesia): " .. sales.show(v) .. ", " .. band, s ~= "large"
   end
   local cap = money(e, "capital", "capital", "IDR", 1e9, "Rp ", " bn")
   if cap.v ~= nil then
     local v, s, band = cap.v
-    if v <= 1 then s, band = "micro", "up to Rp 1 bn"
-    elseif v <= 5 then s, band = "small", "over Rp 1 bn and up to 5 bn"
-    elseif v <= 10 then s, band = "medium", "over Rp 5 bn and up to 10 bn"
+    if v <= ID_CAPITAL[1] then s, band = "micro", "up to Rp 1 bn"
+    elseif v <= ID_CAPITAL[2] then s, band = "small", "over Rp 1 bn and up to 5 bn"
+    elseif v <= ID_CAPITAL[3] then s, band = "medium", "over Rp 5 bn and up to 10 bn"
     else s, band = "large", "over Rp 10 bn" end
     return s, s .. " (Indonesia): " .. sales.miss .. ", so capital decides as for a new firm: " ..
               cap.show(v) .. ", " .. band .. " (the law counts capital without land and buildings)",
@@ -649,16 +695,19 @@ end
 -- ---------------------------------------------------------------------------
 -- Singapore: group turnover <= S$100m or group employment <= 200.
 
+local SG_TURNOVER, SG_EMPLOYEES = 100000000, 200   -- an SME within either
+
 local function singapore(e)
   local turnover = money(e, "revenue", "group turnover", "SGD", 1, "S$")
   local emp = employees(e)
   local yes, no, missing = {}, {}, {}
   if turnover.v == nil then missing[#missing + 1] = turnover.miss
-  elseif turnover.v <= 100000000 then yes[#yes + 1] = turnover.show(turnover.v, 100000000) .. " <= S$100,000,000"
-  else no[#no + 1] = turnover.show(turnover.v, 100000000) .. " > S$100,000,000" end
+  elseif turnover.v <= SG_TURNOVER then
+    yes[#yes + 1] = turnover.show(turnover.v, SG_TURNOVER) .. " <= S$100,000,000"
+  else no[#no + 1] = turnover.show(turnover.v, SG_TURNOVER) .. " > S$100,000,000" end
   if emp.v == nil then missing[#missing + 1] = emp.miss
-  elseif emp.v <= 200 then yes[#yes + 1] = emp.show(emp.v, 200) .. " <= 200"
-  else no[#no + 1] = emp.show(emp.v, 200) .. " > 200" end
+  elseif emp.v <= SG_EMPLOYEES then yes[#yes + 1] = emp.show(emp.v, SG_EMPLOYEES) .. " <= 200"
+  else no[#no + 1] = emp.show(emp.v, SG_EMPLOYEES) .. " > 200" end
   if #yes > 0 then
     return "sme", "sme (Singapore): " .. table.concat(yes, " and ") ..
                   " (an SME on either; no micro, small or medium split)", true
@@ -699,13 +748,152 @@ function M.classify(e)
   return classify(e)
 end
 
--- class, is_sme: classify's, without the reason (what derive needs for every
--- enterprise of a registry).
-function M.status(e)
+-- class, is_sme: classify's, without the reason.
+local function status_of(e)
   quiet = true
   local class, _, is_sme = classify(e)
   quiet = false
   return class, is_sme
+end
+
+-- ---------------------------------------------------------------------------
+-- status, remembered (derive asks it for every enterprise of a registry).
+-- A country's rule compares each figure with the thresholds of the
+-- enterprise's row and decides from those comparisons alone (and from the
+-- flags listed and subsidiary_of_large). So enterprises of one country and
+-- row, with the same flags, whose figures fall on the same side of (or
+-- on) each threshold get the same class and is_sme: status works out the
+-- first of them with classify and remembers the answer for the others.
+-- STATUS says, per country, the figures its rule reads (as money() and
+-- employees() read them) and, per row, the thresholds of each, from the
+-- tables above.
+
+local function numbers(list, i)        -- the i-th member of each entry
+  local out = {}
+  for k = 1, #list do out[k] = list[k][i] end
+  return out
+end
+local function cn_cuts(spec, crit)     -- China: a criterion's bounds and floors
+  local out = {}
+  for _, l in ipairs({ spec.bound, spec.medium, spec.small }) do
+    for i = 1, #l do if l[i][1] == crit then out[#out + 1] = l[i][2] end end
+  end
+  return out
+end
+
+local STATUS = {
+  CN = { map = CN_MAP, figures = { "employees", { "revenue", "CNY", 1e4 }, { "assets", "CNY", 1e4 } },
+         cuts = function(row)
+           local spec = CN_ROWS[row]
+           return { cn_cuts(spec, "emp"), cn_cuts(spec, "rev"), cn_cuts(spec, "assets") }
+         end },
+  MY = { map = MY_MAP, flags = true, figures = { { "revenue", "MYR", 1 }, "employees" },
+         cuts = function(row) return { MY_ROWS[row].sales, MY_ROWS[row].emp } end },
+  TH = { map = TH_MAP, figures = { { "revenue", "THB", 1 }, "employees" },
+         cuts = function(row) return { TH_ROWS[row].rev, TH_ROWS[row].emp } end },
+  VN = { map = VN_MAP, figures = { "employees", { "revenue", "VND", 1e9 }, { "capital", "VND", 1e9 } },
+         cuts = function(row)
+           local c = VN_ROWS[row].classes
+           return { numbers(c, 2), numbers(c, 3), numbers(c, 4) }
+         end },
+  PH = { flags = true, figures = { { "assets", "PHP", 1 }, "employees" },
+         cuts = function() return { PH_ASSETS, PH_EMPLOYEES } end },
+  ID = { figures = { { "revenue", "IDR", 1e9 }, { "capital", "IDR", 1e9 } },
+         cuts = function() return { ID_SALES, ID_CAPITAL } end },
+  SG = { figures = { { "revenue", "SGD", 1 }, "employees" },
+         cuts = function() return { { SG_TURNOVER }, { SG_EMPLOYEES } } end },
+}
+
+-- A row's thresholds per figure, sorted and without repeats, once per row.
+local cuts_by_row = {}
+local function row_cuts(country, spec, row)
+  local by_country = cuts_by_row[country]
+  if by_country == nil then
+    by_country = {}
+    cuts_by_row[country] = by_country
+  end
+  local cuts = by_country[row]
+  if cuts == nil then
+    cuts = spec.cuts(row)
+    for f = 1, #cuts do
+      local seen, sorted = {}, {}
+      for _, t in ipairs(cuts[f]) do
+        if not seen[t] then seen[t] = true; sorted[#sorted + 1] = t end
+      end
+      table.sort(sorted)
+      assert(#sorted <= 30, "sme: at most 30 thresholds a figure")
+      cuts[f] = sorted
+    end
+    by_country[row] = cuts
+  end
+  return cuts
+end
+
+-- Where a figure falls among sorted thresholds: 0 below the first, 1 on it,
+-- 2 between it and the next ... 62 for a missing figure, -1 for NaN.
+local function place(v, cuts)
+  if v == nil then return 62 end
+  if v ~= v then return -1 end
+  local b = 0
+  for i = 1, #cuts do
+    local t = cuts[i]
+    if v < t then return b end
+    if v == t then return b + 1 end
+    b = b + 2
+  end
+  return b
+end
+
+local known, n_known = {}, 0   -- country -> row -> key -> { class, is_sme }
+
+function M.status(e)
+  local c = e.country
+  local spec = STATUS[c]
+  local sector = e.sector
+  if spec == nil or BY_COUNTRY[c] == nil or type(sector) ~= "string" then return status_of(e) end
+  local row = "all"
+  if spec.map then
+    row = resolve(spec.map, sector)
+    if row == nil then return status_of(e) end
+  end
+  local cuts = row_cuts(c, spec, row)
+  local key = 0
+  if spec.flags then
+    key = (e.listed and 2 or 0) + (e.subsidiary_of_large and 1 or 0)
+  end
+  local figures = spec.figures
+  for f = 1, #figures do
+    local fig = figures[f]
+    local v
+    if fig == "employees" then
+      v = e.employees
+    else
+      v = e:money(fig[1], fig[2])
+      if v ~= nil then v = v / fig[3] end
+    end
+    local b = place(v, cuts[f])
+    if b < 0 then return status_of(e) end
+    key = key * 64 + b
+  end
+  local by_row = known[c]
+  if by_row == nil then
+    by_row = {}
+    known[c] = by_row
+  end
+  local by_key = by_row[row]
+  if by_key == nil then
+    by_key = {}
+    by_row[row] = by_key
+  end
+  local hit = by_key[key]
+  if hit == nil then
+    local class, is_sme = status_of(e)
+    if n_known >= 65536 then known, n_known = {}, 0 end
+    n_known = n_known + 1
+    hit = { class, is_sme }
+    by_key[key] = hit
+  end
+  return hit[1], hit[2]
 end
 
 -- True for the classes that are SMEs.
