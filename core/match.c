@@ -28,9 +28,11 @@
 #define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
-/* class-pair tables of built-ins (job.ptable): cells of one, of all */
-#define TABLE_PART_MAX ((size_t)1 << 21)
-#define TABLE_ALL_MAX ((size_t)1 << 23)
+/* class-pair tables of built-ins (job.ptable): cells of one, of all (8
+ * bytes each, taken by the page as rows fill; default.lua by enterprise on
+ * 1,000,000 x 10,000: 13.2 -> 11.6 ns per pair against 2^21 and 2^23) */
+#define TABLE_PART_MAX ((size_t)1 << 23)
+#define TABLE_ALL_MAX ((size_t)1 << 25)
 /* pruning compares bounds with a margin far above rounding, far below any score step */
 #define PRUNE_MARGIN 1e-9
 /* the bound pass: seeds per kept pair, and the rules scored before them
