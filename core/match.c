@@ -1301,23 +1301,43 @@ static const double *part_row(const job *j, worker *w, uint32_t o, const struct 
     return r;
 }
 
+/* Bound rule i for inner profile `inner`: the best of its parts' rows. */
+static inline double parts_best(const job *j, const worker *w, size_t i, uint32_t inner)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    double best = 0;
+    for (size_t k = pr->part; k < pr->part + pr->nparts; k++) {
+        double v = w->brows[k][j->plan_parts[k].c.cls[inner]];
+        best = v > best ? v : best;
+    }
+    return best;
+}
+
 /* The row of bound rule i's joint classes: the best of its parts' rows at
  * each class's profile (what its parts give every profile of the class). */
 static const double *joint_row(const job *j, worker *w, size_t i)
 {
-    const struct plan_rule *pr = &j->plan[i];
     const struct bound_part *jp = &j->jparts[i];
     double *r = w->brow + jp->row;
-    for (size_t c = 0; c < jp->ncls; c++) {
-        uint32_t in = jp->rep[c];
-        double best = 0;
-        for (size_t k = pr->part; k < pr->part + pr->nparts; k++) {
-            double v = w->brows[k][j->plan_parts[k].c.cls[in]];
-            best = v > best ? v : best;
-        }
-        r[c] = best;
-    }
+    for (size_t c = 0; c < jp->ncls; c++)
+        r[c] = parts_best(j, w, i, jp->rep[c]);
     return r;
+}
+
+/* The one row bound rule i reads (its part's, or its joint classes'), and
+ * the classes it is read by: 1, or 0 when the rule reads several. */
+static inline int one_row(const job *j, const worker *w, size_t i, const uint32_t **cls,
+                          const double **row)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    if (pr->nparts == 1) {
+        *cls = j->plan_parts[pr->part].c.cls;
+        *row = w->brows[pr->part];
+        return 1;
+    }
+    *cls = j->jcls[i];
+    *row = w->jrows[i];
+    return *cls != NULL;
 }
 
 /* Rule i of the plan (a bound rule) for the candidates of outer profile o
@@ -1328,14 +1348,12 @@ static const double *joint_row(const job *j, worker *w, size_t i)
 static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand, uint32_t *pos,
                          size_t n, double need)
 {
-    const struct plan_rule *pr = &j->plan[i];
-    const double *const *row = w->brows + pr->part;
     double *acc = w->acc;
-    double weight = pr->weight;
+    double weight = j->plan[i].weight;
     size_t m = 0;
-    if (pr->nparts == 1 || j->jcls[i]) {   /* one part, or the best of them by class */
-        const uint32_t *cls = pr->nparts == 1 ? j->plan_parts[pr->part].c.cls : j->jcls[i];
-        const double *r = pr->nparts == 1 ? row[0] : w->jrows[i];
+    const uint32_t *cls;
+    const double *r;
+    if (one_row(j, w, i, &cls, &r)) {
         for (size_t s = 0; s < n; s++) {
             uint32_t at = pos[s];
             double a = acc[at] + weight * r[cls[cand[at]]];
@@ -1345,17 +1363,9 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
         }
         return m;
     }
-    const uint32_t *cls[BOUND_PARTS_MAX];
-    for (size_t k = 0; k < pr->nparts; k++)
-        cls[k] = j->plan_parts[pr->part + k].c.cls;
     for (size_t s = 0; s < n; s++) {
-        uint32_t at = pos[s], c = cand[at];
-        double best = 0;
-        for (size_t k = 0; k < pr->nparts; k++) {
-            double v = row[k][cls[k][c]];
-            best = v > best ? v : best;
-        }
-        double a = acc[at] + weight * best;
+        uint32_t at = pos[s];
+        double a = acc[at] + weight * parts_best(j, w, i, cand[at]);
         acc[at] = a;
         pos[m] = at;
         m += a >= need;
@@ -1377,17 +1387,9 @@ static int bound_head(const job *j, worker *w, size_t last, const uint32_t *cand
     if (nh > BOUND_HEAD_MAX)
         return 0;
     for (size_t i = 0; i < nh; i++) {
-        const struct plan_rule *pr = &j->plan[i];
-        if (pr->nparts == 1) {
-            cls[i] = j->plan_parts[pr->part].c.cls;
-            row[i] = w->brows[pr->part];
-        } else if (j->jcls[i]) {
-            cls[i] = j->jcls[i];
-            row[i] = w->jrows[i];
-        } else {
+        if (!one_row(j, w, i, &cls[i], &row[i]))
             return 0;
-        }
-        weight[i] = pr->weight;
+        weight[i] = j->plan[i].weight;
     }
     double *acc = w->acc;
     for (size_t s = 0; s < n; s++) {
@@ -1439,17 +1441,8 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
     uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
     w->pairs++;
     for (size_t i = 0; i < j->nbound; i++) {
-        double best = 0;
-        if (j->jcls[i]) {
-            best = w->jrows[i][j->jcls[i][inner]];
-            sc[pr[i].rule] = best;
-            got += pr[i].weight * best;
-            continue;
-        }
-        for (size_t k = pr[i].part; k < pr[i].part + pr[i].nparts; k++) {
-            double v = w->brows[k][j->plan_parts[k].c.cls[inner]];
-            best = v > best ? v : best;
-        }
+        double best = j->jcls[i] ? w->jrows[i][j->jcls[i][inner]]
+                                 : parts_best(j, w, i, (uint32_t)inner);
         sc[pr[i].rule] = best;
         got += pr[i].weight * best;
     }
