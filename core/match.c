@@ -578,6 +578,22 @@ static inline double plan_value(const job *j, worker *w, const struct plan_part 
     return cached_score(j, w, &pp->c, &pp->t, pp->b, ei, ri, &error);
 }
 
+/* A plan rule of parts pp[0..nparts) for a pair: the best of its parts,
+ * stopping once none after can give more (what rule_score does). */
+static inline double plan_rule_score(const job *j, worker *w, const struct plan_part *pp,
+                                     size_t nparts, uint32_t ei, uint32_t ri)
+{
+    double best = 0, v = plan_value(j, w, pp, ei, ri);
+    if (v > best)
+        best = v;
+    for (size_t k = 1; k < nparts && best < pp[k - 1].rest; k++) {
+        v = plan_value(j, w, pp + k, ei, ri);
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
+
 /* The ranked rules of a pair by the plan (what rule_score does for each,
  * in rank order): 1 scored, 0 pruned. */
 static int plan_scores(const job *j, worker *w, uint32_t ei, uint32_t ri, double need, double *sc)
@@ -590,15 +606,7 @@ static int plan_scores(const job *j, worker *w, uint32_t ei, uint32_t ri, double
             w->pruned++;
             return 0;
         }
-        const struct plan_part *pp = parts + pr[i].part;
-        double best = 0, v = plan_value(j, w, pp, ei, ri);
-        if (v > best)
-            best = v;
-        for (size_t k = 1; k < pr[i].nparts && best < pp[k - 1].rest; k++) {
-            v = plan_value(j, w, pp + k, ei, ri);
-            if (v > best)
-                best = v;
-        }
+        double best = plan_rule_score(j, w, parts + pr[i].part, pr[i].nparts, ei, ri);
         sc[pr[i].rule] = best;
         got += pr[i].weight * best;
     }
@@ -1451,15 +1459,7 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
             w->pruned++;
             return;
         }
-        const struct plan_part *pp = j->plan_parts + pr[i].part;
-        double best = 0, v = plan_value(j, w, pp, ei, ri);
-        if (v > best)
-            best = v;
-        for (size_t k = 1; k < pr[i].nparts && best < pp[k - 1].rest; k++) {
-            v = plan_value(j, w, pp + k, ei, ri);
-            if (v > best)
-                best = v;
-        }
+        double best = plan_rule_score(j, w, j->plan_parts + pr[i].part, pr[i].nparts, ei, ri);
         sc[pr[i].rule] = best;
         got += pr[i].weight * best;
     }

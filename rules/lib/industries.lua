@@ -666,7 +666,9 @@ end
 -- read off the union of the codes' sets, a byte at a time.
 local code_ends = {}         -- code -> { up = bits, down = bits }, once per code
 local K = {}                 -- k -> tostring(k)
-local BYTE_BITS = {}         -- byte -> its set bits, ascending (1 to 8)
+-- byte -> its set bits, ascending (1 to 8): a bit set is read a byte at a
+-- time (partners.lua reads its sets by it too)
+local BYTE_BITS = {}
 for b = 0, 255 do
   local l = {}
   for k = 1, 8 do
@@ -674,6 +676,7 @@ for b = 0, 255 do
   end
   BYTE_BITS[b] = l
 end
+M.BYTE_BITS = BYTE_BITS
 assert(#M.CHAIN <= 63, "industries: chain links as bits")
 function M.chain_links(codes, side)
   local mask = 0

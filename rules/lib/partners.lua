@@ -738,14 +738,7 @@ end
 
 -- The set bits of each byte, ascending (1 to 8): a bit set is read a byte
 -- at a time.
-local BYTE_BITS = {}
-for b = 0, 255 do
-  local l = {}
-  for k = 1, 8 do
-    if b & (1 << (k - 1)) ~= 0 then l[#l + 1] = k end
-  end
-  BYTE_BITS[b] = l
-end
+local BYTE_BITS = ind.BYTE_BITS
 
 -- strs[k] for each index k (1 to 63) in the bit set, ascending, added to out.
 local function items_of(mask, strs, out)
