@@ -184,6 +184,10 @@ typedef struct worker {
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
     const double **brows;     /* per bound part: o's row of class scores (part_row) */
     const double **jrows;     /* per bound rule with joint classes: its row (joint_row) */
+    double *bmost;            /* per bound part: the highest score in its row */
+    double *rmost;            /* per bound rule: the highest score in o's row */
+    double *rest;             /* per bound rule i: the most rules i.. can add for o
+                               * (rank_rest with the rows' highest scores: tighter) */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -1286,26 +1290,30 @@ static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32
  * plain read. A row already in the part's shared table is copied out of
  * its marks; else it is scored, and given to the table. */
 static const double *part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
-                              const struct bound_part *bp)
+                              const struct bound_part *bp, double *most)
 {
     int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
     const struct ptable *t = &pp->t;
-    double *r = w->brow + bp->row;
+    double *r = w->brow + bp->row, top = 0;
     if (t->table && atomic_load_explicit(&t->full[t->ocls[o]], memory_order_acquire)) {
         const _Atomic uint64_t *tab = t->table + (size_t)t->ocls[o] * t->ncls;
         for (size_t c = 0; c < bp->ncls; c++) {
             uint64_t bits = atomic_load_explicit(&tab[c], memory_order_relaxed) & ~MEMO_SET;
             memcpy(&r[c], &bits, sizeof bits);
+            top = r[c] > top ? r[c] : top;
         }
+        *most = top;
         return r;
     }
     for (size_t c = 0; c < bp->ncls; c++) {
         uint32_t in = bp->rep[c];
         r[c] = in == UINT32_MAX ? 0
              : plan_value(j, w, pp, by_enterprise ? o : in, by_enterprise ? in : o);
+        top = r[c] > top ? r[c] : top;
     }
     if (t->table)
         atomic_store_explicit(&t->full[t->ocls[o]], 1, memory_order_release);
+    *most = top;
     return r;
 }
 
@@ -1323,12 +1331,15 @@ static inline double parts_best(const job *j, const worker *w, size_t i, uint32_
 
 /* The row of bound rule i's joint classes: the best of its parts' rows at
  * each class's profile (what its parts give every profile of the class). */
-static const double *joint_row(const job *j, worker *w, size_t i)
+static const double *joint_row(const job *j, worker *w, size_t i, double *most)
 {
     const struct bound_part *jp = &j->jparts[i];
-    double *r = w->brow + jp->row;
-    for (size_t c = 0; c < jp->ncls; c++)
+    double *r = w->brow + jp->row, top = 0;
+    for (size_t c = 0; c < jp->ncls; c++) {
         r[c] = parts_best(j, w, i, jp->rep[c]);
+        top = r[c] > top ? r[c] : top;
+    }
+    *most = top;
     return r;
 }
 
@@ -1418,7 +1429,8 @@ static size_t bound_filters(const job *j, worker *w, uint32_t o, size_t from,
 {
     for (size_t f = from; f < j->p->nfilters; f++) {
         const struct plan_part *fp = &j->fparts[f];
-        const double *row = part_row(j, w, o, fp, &j->fbparts[f]);
+        double most;
+        const double *row = part_row(j, w, o, fp, &j->fbparts[f], &most);
         const uint32_t *cls = fp->c.cls;
         double threshold = j->p->filters[j->filters_order[f]].threshold;
         size_t m = 0;
@@ -1477,6 +1489,27 @@ static inline int pass_visit(job *j, worker *w, uint32_t o, size_t outer, size_t
         return visit(j, w, o, outer, inner, indexed, top, count);
     bound_visit(j, w, o, inner, top, count);
     return 0;
+}
+
+/* The joint rows of outer profile o (the parts' rows made: w->brows), the
+ * highest score in each bound rule's row (w->rmost), and w->rest: the most
+ * the rules from i on can add for o. rank_rest, from each rule's most
+ * anywhere, leaves far more in: no fund reaches 1 for most enterprises. */
+static void bound_rest(const job *j, worker *w)
+{
+    double *rest = w->rest;
+    rest[j->nbound] = j->rank_rest[j->nbound];
+    for (size_t i = j->nbound; i-- > 0;) {
+        const struct plan_rule *pr = &j->plan[i];
+        double most = 0;
+        if (j->jcls[i])
+            w->jrows[i] = joint_row(j, w, i, &most);
+        else
+            for (size_t k = pr->part; k < pr->part + pr->nparts; k++)
+                most = w->bmost[k] > most ? w->bmost[k] : most;
+        w->rmost[i] = most;
+        rest[i] = rest[i + 1] + pr->weight * most;
+    }
 }
 
 /* Score first the k candidates at positions pos[0..n) with the highest
@@ -1570,21 +1603,23 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         pos[s] = (uint32_t)s;
     }
     for (size_t i = 0; i < j->nbparts; i++)
-        w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i]);
-    for (size_t i = 0; i < j->nbound; i++)
-        if (j->jcls[i])
-            w->jrows[i] = joint_row(j, w, i);
+        w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i], &w->bmost[i]);
+    size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
+    bound_rest(j, w);
+    const double *rest = w->rest;
     n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
-    size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
     int head = bound_head(j, w, seed_after, cand, pos, n);
     for (size_t i = 0; i < j->nbound; i++) {
+        /* a rule that gives o nothing leaves every bound where it was */
+        if (i > seed_after && w->rmost[i] == 0)
+            continue;
         /* what a candidate's partial score must reach after rule i, from
          * the bar the seeds have set (none before them) */
         double need = -INFINITY;
         if (i > seed_after) {
             double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-            need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
+            need = (bar - PRUNE_MARGIN) * wsum - rest[i + 1];
         }
         size_t m = head && i <= seed_after ? n : bound_rule(j, w, i, cand, pos, n, need);
         w->pairs += n - m;
@@ -1595,7 +1630,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         if ((n = bound_seed(j, w, o, outer, cand, pos, n, indexed, top, count)) == SIZE_MAX)
             return -1;
         double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-        need = (bar - PRUNE_MARGIN) * wsum - j->rank_rest[i + 1];
+        need = (bar - PRUNE_MARGIN) * wsum - rest[i + 1];
         m = 0;
         for (size_t s = 0; s < n; s++) {
             pos[m] = pos[s];
@@ -1938,11 +1973,15 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
         w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
         w->jrows = cm_calloc(j->nbound, sizeof *w->jrows);
+        w->bmost = cm_malloc(j->nbparts * sizeof *w->bmost);
+        w->rest = cm_malloc((j->nbound + 1) * sizeof *w->rest);
+        w->rmost = cm_malloc(j->nbound * sizeof *w->rmost);
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
         if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
-            w->pos == NULL || w->brows == NULL || w->jrows == NULL)
+            w->pos == NULL || w->brows == NULL || w->jrows == NULL || w->bmost == NULL ||
+            w->rest == NULL || w->rmost == NULL)
             return -1;
     }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
@@ -2076,6 +2115,9 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].pos);
         cm_free((void *)workers[i].brows);
         cm_free((void *)workers[i].jrows);
+        cm_free(workers[i].bmost);
+        cm_free(workers[i].rest);
+        cm_free(workers[i].rmost);
         cmi_mstats_free(workers[i].stats);
     }
     if (j->ptable) {
