@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "stats.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -43,7 +44,7 @@
 #define BOUND_REST_MAX 0.34        /* the weight share the rules after it may keep
                                       (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
-#define BOUND_HEAD_MAX 8          /* rules before the seeds scored in one pass (bound_head) */
+#define FRONT_FILTERS_MAX 8       /* filters the bound pass reads from rows */
 #define BOUND_OUTER_MIN 16        /* outer profiles (default.lua, 10k regions: 20 gain, 1 loses) */
 #define CLASS_CHEAP 4              /* a class look-up is cheap: inner profiles per class */
 #define ERRORS_KEPT 20
@@ -179,7 +180,9 @@ typedef struct worker {
     mstats *stats;            /* cm_match_options.stats: this worker's counts, or NULL */
     double *acc;              /* the bound pass: partial score of each candidate */
     double *brow;             /* its rows: the bound parts' class scores for one outer profile */
-    uint32_t *seed;           /* the candidates it scores first, to raise the bar */
+    uint32_t *seed;           /* the candidates it scores first, to raise the bar (positions) */
+    size_t nseeded;
+    uint32_t *passed;         /* the candidates that passed the filters (bound_front) */
     uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
     const double **brows;     /* per bound part: o's row of class scores (part_row) */
@@ -1164,7 +1167,8 @@ static int joint_classes(job *j, size_t i, size_t *cells)
 static int make_bound(job *j)
 {
     const cm_policy *p = j->p;
-    if (j->plan == NULL || j->k == 0 || j->nouter < BOUND_OUTER_MIN)
+    if (j->plan == NULL || j->k == 0 || j->nouter < BOUND_OUTER_MIN ||
+        p->nfilters > FRONT_FILTERS_MAX)
         return 0;
     /* the filters are read from rows too: built-ins with classes (those
      * after the candidate filter, which the index checks) */
@@ -1392,58 +1396,119 @@ static size_t bound_rule(const job *j, worker *w, size_t i, const uint32_t *cand
     return m;
 }
 
-/* The bound rules 0..last (before the seeds: none takes a candidate out)
- * in one pass over the candidates at positions pos[0..n), when each reads
- * one row (one part, or joint classes): a candidate's classes and partial
- * score are read and written once, not once per rule. 1 done, 0 not. */
-static int bound_head(const job *j, worker *w, size_t last, const uint32_t *cand,
-                      const uint32_t *pos, size_t n)
+/* What the bound pass's first sweep reads (bound_front): the rows of the
+ * filters left to check and of the rules before the seeds. */
+struct front {
+    const uint32_t *fcls[FRONT_FILTERS_MAX];
+    const double *frow[FRONT_FILTERS_MAX];
+    double fmin[FRONT_FILTERS_MAX];   /* the least score that passes a filter */
+    const uint32_t *cls[BOUND_SEED_AFTER + 1];   /* the rules with one row */
+    const double *row[BOUND_SEED_AFTER + 1];
+    double weight[BOUND_SEED_AFTER + 1];
+};
+
+/* Put position at (partial score acc[at]) among the seeds, a min-heap of
+ * the nseed highest so far (*h of them); equal scores keep the earlier. */
+static void seed_push(const double *acc, uint32_t *heap, size_t *h, size_t nseed, uint32_t at)
 {
-    const uint32_t *cls[BOUND_HEAD_MAX];
-    const double *row[BOUND_HEAD_MAX];
-    double weight[BOUND_HEAD_MAX];
-    size_t nh = last + 1;
-    if (nh > BOUND_HEAD_MAX)
-        return 0;
-    for (size_t i = 0; i < nh; i++) {
-        if (!one_row(j, w, i, &cls[i], &row[i]))
-            return 0;
-        weight[i] = j->plan[i].weight;
+    double v = acc[at];
+    size_t i;
+    if (*h < nseed) {
+        for (i = (*h)++; i > 0 && acc[heap[(i - 1) / 2]] > v; i = (i - 1) / 2)
+            heap[i] = heap[(i - 1) / 2];
+    } else {
+        for (i = 0;;) {
+            size_t c = 2 * i + 1;
+            if (c >= *h)
+                break;
+            if (c + 1 < *h && acc[heap[c + 1]] < acc[heap[c]])
+                c++;
+            if (acc[heap[c]] >= v)
+                break;
+            heap[i] = heap[c];
+            i = c;
+        }
     }
-    double *acc = w->acc;
-    for (size_t s = 0; s < n; s++) {
-        uint32_t at = pos[s], c = cand[at];
-        double a = 0;
-        for (size_t i = 0; i < nh; i++)
-            a += weight[i] * row[i][cls[i][c]];
-        acc[at] = a;
-    }
-    return 1;
+    heap[i] = at;
 }
 
-/* The filters (from `from`, in their order) over the candidates at
- * positions pos[0..n), from their rows: the vetoed are counted and taken
- * out. The new count. */
-static size_t bound_filters(const job *j, worker *w, uint32_t o, size_t from,
-                            const uint32_t *cand, uint32_t *pos, size_t n)
+/* bound_front's sweep, for nh rules and nf filters (constants where it is
+ * called, so that both loops unroll). */
+static inline __attribute__((always_inline)) size_t
+front_sweep(const job *j, worker *w, const struct front *fr, const uint32_t *cand, size_t n,
+            const size_t nh, const size_t nf)
 {
-    for (size_t f = from; f < j->p->nfilters; f++) {
-        const struct plan_part *fp = &j->fparts[f];
-        double most;
-        const double *row = part_row(j, w, o, fp, &j->fbparts[f], &most);
-        const uint32_t *cls = fp->c.cls;
-        double threshold = j->p->filters[j->filters_order[f]].threshold;
-        size_t m = 0;
-        for (size_t s = 0; s < n; s++) {
-            double v = row[cls[cand[pos[s]]]];
-            pos[m] = pos[s];
-            m += threshold > 0 ? v >= threshold : v > 0;
-        }
-        w->pairs += n - m;
-        w->vetoed += n - m;
-        n = m;
+    double *acc = w->acc;
+    uint32_t *passed = w->passed, *pos = w->pos, *heap = w->seed;
+    size_t m = 0, h = 0, nseed = j->nseed;
+    for (size_t s = 0; s < n; s++) {
+        uint32_t c = cand[s];
+        int pass = 1;
+#pragma GCC unroll 4
+        for (size_t f = 0; f < nf; f++)
+            pass &= fr->frow[f][fr->fcls[f][c]] >= fr->fmin[f];
+        double a = 0;
+#pragma GCC unroll 4
+        for (size_t i = 0; i < nh; i++)
+            a += fr->weight[i] * fr->row[i][fr->cls[i][c]];
+        acc[m] = a;
+        passed[m] = c;
+        pos[m] = (uint32_t)m;
+        if (pass && (h < nseed || a > acc[heap[0]]))
+            seed_push(acc, heap, &h, nseed, (uint32_t)m);
+        m += (size_t)pass;
     }
-    return n;
+    w->nseeded = h;
+    return m;
+}
+
+/* The bound pass's first sweep over outer profile o's candidates
+ * cand[0..n), one read of each: the filters from `from` on (from their
+ * rows), the partial score of the rules 0..last (before the seeds, which
+ * take no candidate out) into w->acc, and the seeds: the j->nseed highest
+ * partial scores (w->seed, w->nseeded). The candidates that pass go to
+ * w->passed, their positions to w->pos; their count. A rule of several
+ * rows is added after the sweep, so the seeds are chosen without it (they
+ * only raise the bar: any choice is exact). */
+static size_t bound_front(const job *j, worker *w, uint32_t o, size_t from, const uint32_t *cand,
+                          size_t n, size_t last)
+{
+    struct front fr;
+    size_t nf = j->p->nfilters - from, nh = 0, m = 0;
+    for (size_t f = 0; f < nf; f++) {
+        double most;
+        fr.frow[f] = part_row(j, w, o, &j->fparts[from + f], &j->fbparts[from + f], &most);
+        fr.fcls[f] = j->fparts[from + f].c.cls;
+        double threshold = j->p->filters[j->filters_order[from + f]].threshold;
+        fr.fmin[f] = threshold > 0 ? threshold : DBL_TRUE_MIN;   /* else: above 0 */
+    }
+    for (size_t i = 0; i <= last; i++)
+        if (one_row(j, w, i, &fr.cls[nh], &fr.row[nh]))
+            fr.weight[nh++] = j->plan[i].weight;
+#define FRONT_CASE(NH) \
+    case NH: \
+        m = nf == 0 ? front_sweep(j, w, &fr, cand, n, NH, 0) \
+          : nf == 1 ? front_sweep(j, w, &fr, cand, n, NH, 1) \
+                    : front_sweep(j, w, &fr, cand, n, NH, nf); \
+        break;
+    switch (nh) {
+    FRONT_CASE(0)
+    FRONT_CASE(1)
+    FRONT_CASE(2)
+    FRONT_CASE(3)
+    FRONT_CASE(4)
+    default:
+        m = front_sweep(j, w, &fr, cand, n, nh, nf);
+    }
+#undef FRONT_CASE
+    if (nh <= last)
+        for (size_t i = 0; i <= last; i++) {
+            const uint32_t *cls;
+            const double *row;
+            if (!one_row(j, w, i, &cls, &row))
+                (void)bound_rule(j, w, i, w->passed, w->pos, m, -INFINITY);
+        }
+    return m;
 }
 
 /* visit() for a candidate `inner` of the bound pass, which has passed the
@@ -1512,52 +1577,24 @@ static void bound_rest(const job *j, worker *w)
     }
 }
 
-/* Score first the k candidates at positions pos[0..n) with the highest
- * partial scores (a min-heap of positions), to raise the bar; they are
- * taken out of pos. The new count of pos, or SIZE_MAX to stop. */
-static size_t bound_seed(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
-                         uint32_t *pos, size_t n, int indexed, kept *top, uint32_t *count)
+/* Score the seeds bound_front chose (w->seed: the highest partial scores
+ * after the first rules) in full, to raise the bar. They stay among the
+ * candidates with a partial score of -inf, so the next sweep drops them
+ * (cheaper than taking them out of the middle of pos): their pairs,
+ * counted by the visits, are taken off the counts here for it. 0, or -1
+ * stop. */
+static int seed_visits(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
+                       int indexed, kept *top, uint32_t *count)
 {
-    const double *acc = w->acc;
-    uint32_t *heap = w->seed;
-    size_t nseed = n < j->nseed ? n : j->nseed, h = 0;
-    for (size_t s = 0; s < n; s++) {
-        double v = acc[pos[s]];
-        size_t at;
-        if (h < nseed) {
-            at = h++;
-            while (at > 0 && acc[pos[heap[(at - 1) / 2]]] > v) {
-                heap[at] = heap[(at - 1) / 2];
-                at = (at - 1) / 2;
-            }
-        } else if (v > acc[pos[heap[0]]]) {
-            at = 0;
-            for (;;) {
-                size_t c = 2 * at + 1;
-                if (c >= h)
-                    break;
-                if (c + 1 < h && acc[pos[heap[c + 1]]] < acc[pos[heap[c]]])
-                    c++;
-                if (acc[pos[heap[c]]] >= v)
-                    break;
-                heap[at] = heap[c];
-                at = c;
-            }
-        } else {
-            continue;
-        }
-        heap[at] = (uint32_t)s;
+    const uint32_t *heap = w->seed;
+    for (size_t i = 0; i < w->nseeded; i++) {
+        if (pass_visit(j, w, o, outer, cand[heap[i]], indexed, top, count) < 0)
+            return -1;
+        w->acc[heap[i]] = -INFINITY;
     }
-    for (size_t i = 0; i < h; i++) {
-        if (pass_visit(j, w, o, outer, cand[pos[heap[i]]], indexed, top, count) < 0)
-            return SIZE_MAX;
-        pos[heap[i]] = UINT32_MAX;     /* scored: taken out below */
-    }
-    size_t m = 0;
-    for (size_t s = 0; s < n; s++)
-        if (pos[s] != UINT32_MAX)
-            pos[m++] = pos[s];
-    return m;
+    w->pairs -= w->nseeded;
+    w->pruned -= w->nseeded;
+    return 0;
 }
 
 /* A max-heap of positions by acc, equal ones the lower position first. */
@@ -1584,58 +1621,42 @@ static void sift_down(const double *acc, uint32_t *heap, size_t at, size_t n)
 }
 
 /* The candidates of outer profile o (cand[0..n)) through the bound pass:
- * the bound rules are scored rule by rule for the candidates still in
- * (bound_rule), heaviest first; after the first ones, the candidates with
- * the highest partial scores are scored in full to raise the bar
- * (bound_seed), and after each rule a candidate whose partial score plus
- * the most the rules after it can add is below the bar is left out. The
- * others are scored in full best first (the highest partial score first),
- * until the next one cannot reach the bar. Exact: a pair is left out only
- * when it cannot enter the top k, so the result is the one of scoring
- * every pair. 0, or -1 stop. */
+ * one sweep checks the filters and sums the first rules (bound_front); the
+ * candidates with the highest partial scores then are scored in full to
+ * raise the bar (seed_visits); the other bound rules are scored rule by
+ * rule for the candidates still in (bound_rule), heaviest first, and after
+ * each a candidate whose partial score plus the most the rules after it
+ * can add for o (w->rest) is below the bar is left out. The others are
+ * scored in full best first (the highest partial score first), until the
+ * next one cannot reach the bar. Exact: a pair is left out only when it
+ * cannot enter the top k, so the result is the one of scoring every pair.
+ * 0, or -1 stop. */
 static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
                       size_t n, int indexed, kept *top, uint32_t *count)
 {
     double *acc = w->acc;
     uint32_t *pos = w->pos;
-    for (size_t s = 0; s < n; s++) {
-        acc[s] = 0;
-        pos[s] = (uint32_t)s;
-    }
     for (size_t i = 0; i < j->nbparts; i++)
         w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i], &w->bmost[i]);
-    size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
     bound_rest(j, w);
     const double *rest = w->rest;
-    n = bound_filters(j, w, o, indexed ? 1 : 0, cand, pos, n);
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
-    int head = bound_head(j, w, seed_after, cand, pos, n);
-    for (size_t i = 0; i < j->nbound; i++) {
+    size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
+    size_t m = bound_front(j, w, o, indexed ? 1 : 0, cand, n, seed_after);
+    w->pairs += n - m;
+    w->vetoed += n - m;
+    cand = w->passed;
+    n = m;
+    if (seed_visits(j, w, o, outer, cand, indexed, top, count) < 0)
+        return -1;
+    for (size_t i = seed_after + 1; i < j->nbound; i++) {
         /* a rule that gives o nothing leaves every bound where it was */
-        if (i > seed_after && w->rmost[i] == 0)
+        if (w->rmost[i] == 0)
             continue;
         /* what a candidate's partial score must reach after rule i, from
-         * the bar the seeds have set (none before them) */
-        double need = -INFINITY;
-        if (i > seed_after) {
-            double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-            need = (bar - PRUNE_MARGIN) * wsum - rest[i + 1];
-        }
-        size_t m = head && i <= seed_after ? n : bound_rule(j, w, i, cand, pos, n, need);
-        w->pairs += n - m;
-        w->pruned += n - m;
-        n = m;
-        if (i != seed_after)
-            continue;
-        if ((n = bound_seed(j, w, o, outer, cand, pos, n, indexed, top, count)) == SIZE_MAX)
-            return -1;
+         * the bar the seeds have set */
         double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-        need = (bar - PRUNE_MARGIN) * wsum - rest[i + 1];
-        m = 0;
-        for (size_t s = 0; s < n; s++) {
-            pos[m] = pos[s];
-            m += acc[pos[s]] >= need;
-        }
+        m = bound_rule(j, w, i, cand, pos, n, (bar - PRUNE_MARGIN) * wsum - rest[i + 1]);
         w->pairs += n - m;
         w->pruned += n - m;
         n = m;
@@ -1970,6 +1991,7 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->acc = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->acc);
         w->brow = cm_malloc((j->brow_total ? j->brow_total : 1) * sizeof *w->brow);
         w->seed = cm_malloc(j->nseed * sizeof *w->seed);
+        w->passed = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->passed);
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
         w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
         w->jrows = cm_calloc(j->nbound, sizeof *w->jrows);
@@ -1979,7 +2001,8 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
-        if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->all == NULL ||
+        if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->passed == NULL ||
+            w->all == NULL ||
             w->pos == NULL || w->brows == NULL || w->jrows == NULL || w->bmost == NULL ||
             w->rest == NULL || w->rmost == NULL)
             return -1;
@@ -2111,6 +2134,7 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].acc);
         cm_free(workers[i].brow);
         cm_free(workers[i].seed);
+        cm_free(workers[i].passed);
         cm_free(workers[i].all);
         cm_free(workers[i].pos);
         cm_free((void *)workers[i].brows);
