@@ -29,6 +29,7 @@
 #define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
+enum { ROW_NONE, ROW_CLAIMED, ROW_READY };   /* ptable.state */
 /* class-pair tables of built-ins (job.ptable): cells of one, of all (8
  * bytes each, taken by the page as rows fill; default.lua by enterprise on
  * 1,000,000 x 10,000: 13.2 -> 11.6 ns per pair against 2^21 and 2^23) */
@@ -117,9 +118,13 @@ typedef struct job {
      * pair is scored once in the run instead of once per outer profile */
     struct ptable {
         uint32_t *ocls;
-        size_t ncls;
+        size_t ncls, nocls;   /* inner classes, outer classes */
         _Atomic uint64_t *table;
-        _Atomic unsigned char *full;   /* per outer class: its row is all scored */
+        /* a bound part's rows (part_row), per outer class: its scores as
+         * plain doubles, their highest, and a state (ROW_*): the worker
+         * that claims a row writes it, the others read it once ready */
+        double *rows, *most;
+        _Atomic unsigned char *state;
     } *ptable;
     size_t table_cells;       /* over all parts' tables */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
@@ -846,8 +851,7 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
     size_t cells = (size_t)noc * ncls;
     if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > TABLE_PART_MAX ||
         j->table_cells + cells > TABLE_ALL_MAX ||
-        (t->table = cm_calloc(cells, sizeof *t->table)) == NULL ||
-        (t->full = cm_calloc((size_t)noc, sizeof *t->full)) == NULL) {
+        (t->table = cm_calloc(cells, sizeof *t->table)) == NULL) {
         cm_free((void *)t->table);
         t->table = NULL;
         cm_free(ocls);
@@ -855,6 +859,7 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
     }
     t->ocls = ocls;
     t->ncls = ncls;
+    t->nocls = (size_t)noc;
     j->table_cells += cells;
     return 1;
 }
@@ -876,6 +881,24 @@ static int class_tables(job *j, size_t nparts)
                 class_table(j, &j->ptable[at], j->icache[at].cls, cmi_part_builtin(p, n, k)) < 0)
                 return -1;
         }
+    return 0;
+}
+
+/* Give the shared table of a bound part (job.ptable[at]) room for its rows
+ * (part_row), within the tables' budget; without it the rows are made by
+ * each worker. 0, or -1 out of memory. */
+static int table_rows(job *j, size_t at)
+{
+    struct ptable *t = &j->ptable[at];
+    size_t cells = t->nocls * t->ncls;
+    if (t->table == NULL || t->rows || cells == 0 || j->table_cells + cells > TABLE_ALL_MAX)
+        return 0;
+    t->rows = cm_malloc(cells * sizeof *t->rows);
+    t->most = cm_malloc(t->nocls * sizeof *t->most);
+    t->state = cm_calloc(t->nocls, sizeof *t->state);
+    if (t->rows == NULL || t->most == NULL || t->state == NULL)
+        return -1;
+    j->table_cells += cells;
     return 0;
 }
 
@@ -1067,7 +1090,7 @@ static int make_plan(job *j)
         const prule *r = &j->p->rules[n];
         j->plan[i] = (struct plan_rule){ at, 1 + r->nmore, n, r->weight };
         for (size_t k = 0; k <= r->nmore; k++, at++) {
-            struct ptable none = { NULL, 0, NULL, NULL };
+            struct ptable none = { 0 };
             j->plan_parts[at] = (struct plan_part){ j->icache[base + k],
                                                     j->ptable ? j->ptable[base + k] : none,
                                                     cmi_part_builtin(j->p, n, k),
@@ -1205,9 +1228,18 @@ static int make_bound(job *j)
         return -1;
     j->nbparts = nparts;
     size_t cells = 0;
-    for (size_t i = 0; i < nparts; i++)
-        if (bound_part_make(j, j->plan_parts[i].c.cls, &j->bparts[i], &cells) < 0)
-            return -1;
+    for (size_t i = 0; i < nb; i++) {
+        const struct plan_rule *pr = &j->plan[i];
+        for (size_t k = pr->part; k < pr->part + pr->nparts; k++) {
+            size_t at = j->part_base[pr->rule] + (k - pr->part);
+            if (j->ptable && table_rows(j, at) < 0)
+                return -1;
+            if (j->ptable)
+                j->plan_parts[k].t = j->ptable[at];
+            if (bound_part_make(j, j->plan_parts[k].c.cls, &j->bparts[k], &cells) < 0)
+                return -1;
+        }
+    }
     j->jcls = cm_calloc(nb, sizeof *j->jcls);
     j->jparts = cm_calloc(nb, sizeof *j->jparts);
     if (j->jcls == NULL || j->jparts == NULL)
@@ -1218,7 +1250,9 @@ static int make_bound(job *j)
             return -1;
     for (size_t f = 0; f < p->nfilters; f++) {
         size_t at = j->part_base[p->nrules + (size_t)j->filters_order[f]];
-        struct ptable none = { NULL, 0, NULL, NULL };
+        if (j->ptable && table_rows(j, at) < 0)
+            return -1;
+        struct ptable none = { 0 };
         j->fparts[f] = (struct plan_part){ j->icache[at], j->ptable ? j->ptable[at] : none,
                                            &p->filters[j->filters_order[f]].b, 0 };
         if (bound_part_make(j, j->icache[at].cls, &j->fbparts[f], &cells) < 0)
@@ -1289,25 +1323,33 @@ static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32
     return 0;
 }
 
-/* Outer profile o's row of class scores for a bound part (in its cells of
- * w->brow): each inner class scored once for o, so a candidate costs one
- * plain read. A row already in the part's shared table is copied out of
- * its marks; else it is scored, and given to the table. */
+/* Outer profile o's row of class scores for a bound part, and its highest
+ * score (*most): each inner class scored once for o, so a candidate costs
+ * one plain read. With a shared table, the row of o's class is made once
+ * in the run, by the worker that claims it, and read in place after; else
+ * (and while another worker makes it) it is made in the worker's cells of
+ * w->brow. */
 static const double *part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
                               const struct bound_part *bp, double *most)
 {
     int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
     const struct ptable *t = &pp->t;
     double *r = w->brow + bp->row, top = 0;
-    if (t->table && atomic_load_explicit(&t->full[t->ocls[o]], memory_order_acquire)) {
-        const _Atomic uint64_t *tab = t->table + (size_t)t->ocls[o] * t->ncls;
-        for (size_t c = 0; c < bp->ncls; c++) {
-            uint64_t bits = atomic_load_explicit(&tab[c], memory_order_relaxed) & ~MEMO_SET;
-            memcpy(&r[c], &bits, sizeof bits);
-            top = r[c] > top ? r[c] : top;
+    int mine = 0;
+    size_t oc = t->rows ? t->ocls[o] : 0;
+    if (t->rows) {
+        unsigned char st = atomic_load_explicit(&t->state[oc], memory_order_acquire);
+        if (st == ROW_READY) {
+            *most = t->most[oc];
+            return t->rows + oc * t->ncls;
         }
-        *most = top;
-        return r;
+        unsigned char none = ROW_NONE;
+        mine = st == ROW_NONE &&
+               atomic_compare_exchange_strong_explicit(&t->state[oc], &none, ROW_CLAIMED,
+                                                       memory_order_relaxed,
+                                                       memory_order_relaxed);
+        if (mine)
+            r = t->rows + oc * t->ncls;
     }
     for (size_t c = 0; c < bp->ncls; c++) {
         uint32_t in = bp->rep[c];
@@ -1315,8 +1357,10 @@ static const double *part_row(const job *j, worker *w, uint32_t o, const struct 
              : plan_value(j, w, pp, by_enterprise ? o : in, by_enterprise ? in : o);
         top = r[c] > top ? r[c] : top;
     }
-    if (t->table)
-        atomic_store_explicit(&t->full[t->ocls[o]], 1, memory_order_release);
+    if (mine) {
+        t->most[oc] = top;
+        atomic_store_explicit(&t->state[oc], ROW_READY, memory_order_release);
+    }
     *most = top;
     return r;
 }
@@ -2151,7 +2195,9 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         for (size_t i = 0; i < nparts; i++) {
             cm_free(j->ptable[i].ocls);
             cm_free((void *)j->ptable[i].table);
-            cm_free((void *)j->ptable[i].full);
+            cm_free(j->ptable[i].rows);
+            cm_free(j->ptable[i].most);
+            cm_free((void *)j->ptable[i].state);
         }
         cm_free(j->ptable);
     }
