@@ -143,6 +143,10 @@ typedef struct job {
      * profile from rows of class scores; the rest bounded by rank_rest */
     size_t nbound;
     struct bound_part { const uint32_t *rep; size_t ncls, row; } *bparts;   /* plan_parts[i] */
+    /* per bound part: its row is late (made only when its rule's sweep
+     * needs it, read through the worker's class cache before), and the
+     * ranges its bound per outer profile comes from (see make_bound) */
+    product_range *late;
     size_t nbparts;
     /* per bound rule of several parts, when its inner profiles fall into few
      * classes of all its parts together: those classes (NULL: none), and a
@@ -1179,6 +1183,29 @@ static int joint_classes(job *j, size_t i, size_t *cells)
     return 0;
 }
 
+/* The late bound parts of the nb bound rules (job.late): a best_product
+ * rule after the seeds, of one part whose row has no shared table. Its
+ * row costs a score per inner class for every outer profile (default.lua's
+ * fund rule by enterprise: 339 region classes, too many enterprise classes
+ * for a table), while the candidates that reach its sweep are few, and the
+ * enterprises with no fund (about half) never reach it: the bound of the
+ * rules left takes the most its items can score instead of its row's. */
+static int late_parts(job *j, size_t nb)
+{
+    size_t seed_after = nb <= BOUND_SEED_AFTER ? nb - 1 : BOUND_SEED_AFTER;
+    j->late = cm_calloc(j->nbparts ? j->nbparts : 1, sizeof *j->late);
+    if (j->late == NULL)
+        return -1;
+    int inner_side = j->outer_side == SIDE_ENTERPRISE ? SIDE_REGION : SIDE_ENTERPRISE;
+    for (size_t i = seed_after + 1; i < nb; i++) {
+        const struct plan_part *pp = &j->plan_parts[j->plan[i].part];
+        if (j->plan[i].nparts == 1 && pp->t.rows == NULL && pp->b->kind == B_PRODUCT &&
+            cmi_product_range(pp->b, inner_side, &j->late[j->plan[i].part]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The bound pass (bound_pass) of a job with a plan that ranks at least
  * BOUND_OUTER_MIN outer profiles (then rows of class scores are met again
  * and again; for a visitor alone the rows cost what its pairs do):
@@ -1258,6 +1285,8 @@ static int make_bound(job *j)
         if (bound_part_make(j, j->icache[at].cls, &j->fbparts[f], &cells) < 0)
             return -1;
     }
+    if (late_parts(j, nb) < 0)
+        return -1;
     j->nfparts = p->nfilters;
     j->nfilters_classed = p->nfilters == 0 || j->fparts[0].c.cls != NULL;
     j->nbound = nb;
@@ -1571,7 +1600,8 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
     w->pairs++;
     for (size_t i = 0; i < j->nbound; i++) {
         double best = j->jcls[i] ? w->jrows[i][j->jcls[i][inner]]
-                                 : parts_best(j, w, i, (uint32_t)inner);
+                    : w->brows[pr[i].part] ? parts_best(j, w, i, (uint32_t)inner)
+                    : plan_value(j, w, j->plan_parts + pr[i].part, ei, ri);   /* late */
         sc[pr[i].rule] = best;
         got += pr[i].weight * best;
     }
@@ -1680,8 +1710,14 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
 {
     double *acc = w->acc;
     uint32_t *pos = w->pos;
-    for (size_t i = 0; i < j->nbparts; i++)
+    for (size_t i = 0; i < j->nbparts; i++) {
+        if (j->late[i].slot) {
+            w->brows[i] = NULL;
+            w->bmost[i] = cmi_product_most(j->plan_parts[i].b, &j->late[i], j->outer_side, o);
+            continue;
+        }
         w->brows[i] = part_row(j, w, o, &j->plan_parts[i], &j->bparts[i], &w->bmost[i]);
+    }
     bound_rest(j, w);
     const double *rest = w->rest;
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
@@ -1699,6 +1735,11 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
             continue;
         /* what a candidate's partial score must reach after rule i, from
          * the bar the seeds have set */
+        size_t k = j->plan[i].part;
+        if (j->late[k].slot && n > 0) {    /* the seeds' classes are in the worker's cache */
+            double most;
+            w->brows[k] = part_row(j, w, o, &j->plan_parts[k], &j->bparts[k], &most);
+        }
         double bar = *count == j->k ? top[*count - 1].score : j->min_score;
         m = bound_rule(j, w, i, cand, pos, n, (bar - PRUNE_MARGIN) * wsum - rest[i + 1]);
         w->pairs += n - m;
@@ -2201,8 +2242,12 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         }
         cm_free(j->ptable);
     }
-    for (size_t i = 0; i < j->nbparts; i++)
+    for (size_t i = 0; i < j->nbparts; i++) {
         cm_free((void *)j->bparts[i].rep);
+        if (j->late)
+            cmi_product_range_free(&j->late[i]);
+    }
+    cm_free(j->late);
     for (size_t i = 0; i < j->nfparts; i++)
         cm_free((void *)j->fbparts[i].rep);
     cm_free(j->fparts);

@@ -376,6 +376,16 @@ size_t cmi_part_count(const cm_policy *p);
 long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
 /* The most prepared built-in b can score, or INFINITY when not known. */
 double cmi_builtin_upper(const builtin *b);
+/* best_product's greatest and least value per name over one side's items
+ * (cmi_product_range), for the most a profile of the other side can score
+ * against any of them (cmi_product_most). */
+typedef struct product_range {
+    struct name_range { str_ref name; double lo, hi; } *slot;
+    size_t cap;
+} product_range;
+int cmi_product_range(const builtin *b, int side, product_range *r);
+void cmi_product_range_free(product_range *r);
+double cmi_product_most(const builtin *b, const product_range *r, int side, uint32_t i);
 /* 1 when built-ins x and y score every pair alike (same kind, fields and
  * parameters; never Lua or regex), else 0. */
 int cmi_builtin_same(const builtin *x, const builtin *y);

@@ -1335,6 +1335,77 @@ int cmi_builtin_same(const builtin *x, const builtin *y)
     return 1;
 }
 
+/* The slot of name in r (its own, or the empty one it would take). */
+static struct name_range *range_slot(const product_range *r, str_ref name)
+{
+    size_t mask = r->cap - 1;
+    for (size_t h = (name * 2654435761u) & mask;; h = (h + 1) & mask)
+        if (r->slot[h].name == name || r->slot[h].name == STR_NONE)
+            return &r->slot[h];
+}
+
+/* Fill r with the least and greatest value of each name among the items
+ * side's profiles have for best_product b (prepared). 0, or -1 out of
+ * memory. */
+int cmi_product_range(const builtin *b, int side, product_range *r)
+{
+    const pitems *pi = &b->prod[side];
+    size_t total = pi->n ? pi->off[pi->n - 1] + pi->count[pi->n - 1] : 0;
+    r->cap = 16;
+    while (r->cap < 2 * total && r->cap < ((size_t)1 << 20))
+        r->cap *= 2;
+    for (;;) {
+        if ((r->slot = cm_calloc(r->cap, sizeof *r->slot)) == NULL)
+            return -1;
+        size_t used = 0;
+        for (size_t k = 0; k < total && used * 2 < r->cap; k++) {
+            const struct pitem *it = &pi->items[k];
+            if (it->name == STR_NONE)
+                continue;
+            struct name_range *s = range_slot(r, it->name);
+            if (s->name == STR_NONE) {
+                *s = (struct name_range){ it->name, it->value, it->value };
+                used++;
+            }
+            s->lo = it->value < s->lo ? it->value : s->lo;
+            s->hi = it->value > s->hi ? it->value : s->hi;
+        }
+        if (used * 2 < r->cap)
+            return 0;
+        cm_free(r->slot);    /* more names than room: twice the room */
+        r->cap *= 2;
+    }
+}
+
+void cmi_product_range_free(product_range *r)
+{
+    cm_free(r->slot);
+    r->slot = NULL;
+}
+
+/* The most best_product b can score for profile i of `side` against any
+ * profile of the other side (r: that side's ranges), its factor applied
+ * as cmi_scorer_eval does: each of i's items times the value of its name
+ * that gives the most. At least the score of every pair (items abroad
+ * left out at home only lower it), or INFINITY when not known. */
+double cmi_product_most(const builtin *b, const product_range *r, int side, uint32_t i)
+{
+    const pitems *pi = &b->prod[side];
+    if (i >= pi->n || r->slot == NULL || !(b->factor >= 0))
+        return INFINITY;
+    double best = 0;
+    for (const struct pitem *x = pi->items + pi->off[i], *xe = x + pi->count[i]; x < xe; x++) {
+        if (x->name == STR_NONE)
+            continue;
+        const struct name_range *s = range_slot(r, x->name);
+        if (s->name == STR_NONE)
+            continue;
+        double v = x->value * (x->value >= 0 ? s->hi : s->lo);
+        best = v > best ? v : best;
+    }
+    return b->factor == 1 ? best : best * b->factor;
+}
+
 /* The most a prepared built-in can score for any pair (its factor applied as
  * cmi_scorer_eval applies it), or INFINITY when not known: a rule of several
  * scorers stops once its best so far reaches what the rest could give. */
