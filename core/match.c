@@ -46,6 +46,8 @@ enum { ROW_NONE, ROW_CLAIMED, ROW_READY };   /* ptable.state */
                                       (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
 #define FRONT_FILTERS_MAX 8       /* filters the bound pass reads from rows */
+#define DENY_CLASSES_MAX 64       /* classes of a filter checked by bitmaps (job.deny_bits) */
+#define DENY_WORDS_MAX ((size_t)1 << 22)   /* and the words of their bitmaps, in all */
 #define BOUND_OUTER_MIN 16        /* outer profiles (default.lua, 10k regions: 20 gain, 1 loses) */
 #define CLASS_CHEAP 4              /* a class look-up is cheap: inner profiles per class */
 #define ERRORS_KEPT 20
@@ -105,6 +107,17 @@ typedef struct job {
     size_t npost;
     const uint32_t *always;   /* inner profiles with an empty list that passes */
     size_t nalways;
+    size_t nwords;            /* words of a bitmap of the inner profiles */
+    /* the index's items that many inner profiles list, as bitmaps (an OR
+     * of words instead of a bit per posting): item, then its bitmap */
+    struct item_bits { uint32_t item; const uint64_t *bits; } *ibits;
+    size_t nibits;
+    /* the filters after the candidate filter, when each has few classes
+     * and the bound pass reads them (fparts): a bitmap of the inner
+     * profiles of each class, so the classes an outer profile fails are
+     * taken out of its candidates a word at a time (see candidates) */
+    uint64_t **deny_bits;     /* per filter 1.., per class */
+    size_t ndeny;             /* filters 1..ndeny (0: none) */
     /* class caches: a built-in part whose inner profiles fall into few
      * classes (equal inputs to it) is scored once per class for each outer
      * profile; parts are numbered rules first (part_base[n] + k for part k
@@ -798,8 +811,81 @@ static int aggregate_slot(job *j, worker *w, size_t outer)
     return rc;
 }
 
+/* Outer profile o's row of class scores for a bound part, and its highest
+ * score (*most): each inner class scored once for o, so a candidate costs
+ * one plain read. With a shared table, the row of o's class is made once
+ * in the run, by the worker that claims it, and read in place after; else
+ * (and while another worker makes it) it is made in the worker's cells of
+ * w->brow. */
+static const double *part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
+                              const struct bound_part *bp, double *most)
+{
+    int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
+    const struct ptable *t = &pp->t;
+    double *r = w->brow + bp->row, top = 0;
+    int mine = 0;
+    size_t oc = t->rows ? t->ocls[o] : 0;
+    if (t->rows) {
+        unsigned char st = atomic_load_explicit(&t->state[oc], memory_order_acquire);
+        if (st == ROW_READY) {
+            *most = t->most[oc];
+            return t->rows + oc * t->ncls;
+        }
+        unsigned char none = ROW_NONE;
+        mine = st == ROW_NONE &&
+               atomic_compare_exchange_strong_explicit(&t->state[oc], &none, ROW_CLAIMED,
+                                                       memory_order_relaxed,
+                                                       memory_order_relaxed);
+        if (mine)
+            r = t->rows + oc * t->ncls;
+    }
+    for (size_t c = 0; c < bp->ncls; c++) {
+        uint32_t in = bp->rep[c];
+        r[c] = in == UINT32_MAX ? 0
+             : plan_value(j, w, pp, by_enterprise ? o : in, by_enterprise ? in : o);
+        top = r[c] > top ? r[c] : top;
+    }
+    if (mine) {
+        t->most[oc] = top;
+        atomic_store_explicit(&t->state[oc], ROW_READY, memory_order_release);
+    }
+    *most = top;
+    return r;
+}
+
+/* Set the bits of item's postings (or its bitmap) in w->cbits. */
+static void item_candidates(const job *j, worker *w, uint32_t item)
+{
+    size_t lo = 0, hi = j->nibits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (j->ibits[mid].item < item)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < j->nibits && j->ibits[lo].item == item) {
+        const uint64_t *bits = j->ibits[lo].bits;
+        for (size_t k = 0; k < j->nwords; k++)
+            w->cbits[k] |= bits[k];
+        return;
+    }
+    /* the first posting of the item */
+    lo = 0, hi = j->npost;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (j->post[mid].item < item)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < j->npost && j->post[lo].item == item; lo++)
+        w->cbits[j->post[lo].inner >> 6] |= (uint64_t)1 << (j->post[lo].inner & 63);
+}
+
 /* The inner profiles outer profile o can pass the candidate filter with, in
- * ascending order, into w->cand; SIZE_MAX: all of them. */
+ * ascending order, into w->cand; SIZE_MAX: all of them. The filters after
+ * it that job.deny_bits holds are checked here too, by class. */
 static size_t candidates(const job *j, worker *w, uint32_t o)
 {
     const column *c = j->cand_outer;
@@ -809,22 +895,22 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
         return j->cand_filter->empty_passes ? SIZE_MAX : 0;
     for (size_t k = 0; k < j->nalways; k++)
         w->cbits[j->always[k] >> 6] |= (uint64_t)1 << (j->always[k] & 63);
-    for (size_t i = 0; i < n; i++) {
-        /* the first posting of the item */
-        size_t lo = 0, hi = j->npost;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (j->post[mid].item < items[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < j->npost && j->post[lo].item == items[i]; lo++)
-            w->cbits[j->post[lo].inner >> 6] |= (uint64_t)1 << (j->post[lo].inner & 63);
+    for (size_t i = 0; i < n; i++)
+        item_candidates(j, w, items[i]);
+    /* the classes of the next filters that o fails */
+    for (size_t f = 1; f <= j->ndeny; f++) {
+        double most, threshold = j->p->filters[j->filters_order[f]].threshold;
+        const double *row = part_row(j, w, o, &j->fparts[f], &j->fbparts[f], &most);
+        for (size_t cl = 0; cl < j->fbparts[f].ncls; cl++)
+            if (threshold > 0 ? !(row[cl] >= threshold) : !(row[cl] > 0)) {
+                const uint64_t *bits = j->deny_bits[f - 1] + cl * j->nwords;
+                for (size_t k = 0; k < j->nwords; k++)
+                    w->cbits[k] &= ~bits[k];
+            }
     }
     /* in ascending order, leaving the bitmap zero for the next profile */
     size_t count = 0;
-    for (size_t word = 0; word < (j->ninner + 63) / 64; word++) {
+    for (size_t word = 0; word < j->nwords; word++) {
         uint64_t bits = w->cbits[word];
         w->cbits[word] = 0;
         while (bits) {
@@ -833,6 +919,36 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
         }
     }
     return count;
+}
+
+/* job.ibits: a bitmap for each item of the candidate index with more
+ * postings than a bitmap has words. 0, or -1 out of memory. */
+static int item_bitmaps(job *j)
+{
+    size_t nbig = 0;
+    for (size_t lo = 0, hi; lo < j->npost; lo = hi) {
+        for (hi = lo; hi < j->npost && j->post[hi].item == j->post[lo].item; hi++)
+            ;
+        nbig += hi - lo > j->nwords;
+    }
+    if (nbig == 0)
+        return 0;
+    j->ibits = cm_calloc(nbig, sizeof *j->ibits);
+    if (j->ibits == NULL)
+        return -1;
+    for (size_t lo = 0, hi; lo < j->npost; lo = hi) {
+        for (hi = lo; hi < j->npost && j->post[hi].item == j->post[lo].item; hi++)
+            ;
+        if (hi - lo <= j->nwords)
+            continue;
+        uint64_t *bits = cm_calloc(j->nwords, sizeof *bits);
+        if (bits == NULL)
+            return -1;
+        for (size_t k = lo; k < hi; k++)
+            bits[j->post[k].inner >> 6] |= (uint64_t)1 << (j->post[k].inner & 63);
+        j->ibits[j->nibits++] = (struct item_bits){ j->post[lo].item, bits };
+    }
+    return 0;
 }
 
 /* Give a part with a class cache a class-pair table when the outer profiles
@@ -928,6 +1044,9 @@ static int prepare_parts(job *j)
             j->npost = m->npost;
             j->always = m->always;
             j->nalways = m->nalways;
+            j->nwords = (j->ninner + 63) / 64;
+            if (item_bitmaps(j) < 0)
+                return -1;
         }
     }
     j->part_base = cm_malloc((nall ? nall : 1) * sizeof *j->part_base);
@@ -1183,6 +1302,37 @@ static int joint_classes(job *j, size_t i, size_t *cells)
     return 0;
 }
 
+/* job.deny_bits, when there is a candidate index and each filter after
+ * it has few classes (default.lua's cross-border filter: a class per
+ * country), within DENY_WORDS_MAX. 0, or -1 out of memory. */
+static int deny_bitmaps(job *j)
+{
+    size_t nf = j->p->nfilters, words = 0;
+    if (j->cand_filter == NULL || nf < 2)
+        return 0;
+    for (size_t f = 1; f < nf; f++) {
+        if (j->fparts[f].c.cls == NULL || j->fbparts[f].ncls > DENY_CLASSES_MAX)
+            return 0;
+        words += j->fbparts[f].ncls * j->nwords;
+    }
+    if (words > DENY_WORDS_MAX)
+        return 0;
+    j->deny_bits = cm_calloc(nf - 1, sizeof *j->deny_bits);
+    if (j->deny_bits == NULL)
+        return -1;
+    j->ndeny = nf - 1;   /* freed by how many are set */
+    for (size_t f = 1; f < nf; f++) {
+        uint64_t *bits = cm_calloc(j->fbparts[f].ncls * j->nwords, sizeof *bits);
+        if (bits == NULL)
+            return -1;
+        j->deny_bits[f - 1] = bits;
+        const uint32_t *cls = j->fparts[f].c.cls;
+        for (size_t r = 0; r < j->ninner; r++)
+            bits[cls[r] * j->nwords + (r >> 6)] |= (uint64_t)1 << (r & 63);
+    }
+    return 0;
+}
+
 /* The late bound parts of the nb bound rules (job.late): a best_product
  * rule after the seeds, of one part whose row has no shared table. Its
  * row costs a score per inner class for every outer profile (default.lua's
@@ -1288,6 +1438,8 @@ static int make_bound(job *j)
     if (late_parts(j, nb) < 0)
         return -1;
     j->nfparts = p->nfilters;
+    if (deny_bitmaps(j) < 0)
+        return -1;
     j->nfilters_classed = p->nfilters == 0 || j->fparts[0].c.cls != NULL;
     j->nbound = nb;
     j->bound_visits = j->defer_other || !p->has_region_rules;
@@ -1350,48 +1502,6 @@ static inline __attribute__((always_inline)) int visit(job *j, worker *w, uint32
         return 0;
     keep(j, top, count, (uint32_t)inner, score, other);
     return 0;
-}
-
-/* Outer profile o's row of class scores for a bound part, and its highest
- * score (*most): each inner class scored once for o, so a candidate costs
- * one plain read. With a shared table, the row of o's class is made once
- * in the run, by the worker that claims it, and read in place after; else
- * (and while another worker makes it) it is made in the worker's cells of
- * w->brow. */
-static const double *part_row(const job *j, worker *w, uint32_t o, const struct plan_part *pp,
-                              const struct bound_part *bp, double *most)
-{
-    int by_enterprise = j->outer_side == SIDE_ENTERPRISE;
-    const struct ptable *t = &pp->t;
-    double *r = w->brow + bp->row, top = 0;
-    int mine = 0;
-    size_t oc = t->rows ? t->ocls[o] : 0;
-    if (t->rows) {
-        unsigned char st = atomic_load_explicit(&t->state[oc], memory_order_acquire);
-        if (st == ROW_READY) {
-            *most = t->most[oc];
-            return t->rows + oc * t->ncls;
-        }
-        unsigned char none = ROW_NONE;
-        mine = st == ROW_NONE &&
-               atomic_compare_exchange_strong_explicit(&t->state[oc], &none, ROW_CLAIMED,
-                                                       memory_order_relaxed,
-                                                       memory_order_relaxed);
-        if (mine)
-            r = t->rows + oc * t->ncls;
-    }
-    for (size_t c = 0; c < bp->ncls; c++) {
-        uint32_t in = bp->rep[c];
-        r[c] = in == UINT32_MAX ? 0
-             : plan_value(j, w, pp, by_enterprise ? o : in, by_enterprise ? in : o);
-        top = r[c] > top ? r[c] : top;
-    }
-    if (mine) {
-        t->most[oc] = top;
-        atomic_store_explicit(&t->state[oc], ROW_READY, memory_order_release);
-    }
-    *most = top;
-    return r;
 }
 
 /* Bound rule i for inner profile `inner`: the best of its parts' rows. */
@@ -1722,7 +1832,8 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
     const double *rest = w->rest;
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     size_t seed_after = j->nbound <= BOUND_SEED_AFTER ? j->nbound - 1 : BOUND_SEED_AFTER;
-    size_t m = bound_front(j, w, o, indexed ? 1 : 0, cand, n, seed_after);
+    /* the filters left: all but the index's and those candidates() took */
+    size_t m = bound_front(j, w, o, indexed ? 1 + j->ndeny : 0, cand, n, seed_after);
     w->pairs += n - m;
     w->vetoed += n - m;
     cand = w->passed;
@@ -2248,6 +2359,12 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
             cmi_product_range_free(&j->late[i]);
     }
     cm_free(j->late);
+    for (size_t i = 0; j->deny_bits && i < j->ndeny; i++)
+        cm_free(j->deny_bits[i]);
+    cm_free(j->deny_bits);
+    for (size_t i = 0; i < j->nibits; i++)
+        cm_free((void *)j->ibits[i].bits);
+    cm_free(j->ibits);
     for (size_t i = 0; i < j->nfparts; i++)
         cm_free((void *)j->fbparts[i].rep);
     cm_free(j->fparts);
