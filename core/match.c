@@ -891,9 +891,16 @@ static size_t candidates(const job *j, worker *w, uint32_t o)
     const column *c = j->cand_outer;
     const uint32_t *items = c->items + c->off[o];
     size_t n = c->n[o];
-    if (n == 0)
-        return j->cand_filter->empty_passes ? SIZE_MAX : 0;
-    for (size_t k = 0; k < j->nalways; k++)
+    if (n == 0 && !j->cand_filter->empty_passes)
+        return 0;
+    if (n == 0 && j->ndeny == 0)
+        return SIZE_MAX;
+    if (n == 0) {             /* all pass the index's filter: the next ones decide */
+        memset(w->cbits, 0xff, j->nwords * sizeof *w->cbits);
+        if (j->ninner % 64)
+            w->cbits[j->nwords - 1] = ((uint64_t)1 << (j->ninner % 64)) - 1;
+    }
+    for (size_t k = 0; n && k < j->nalways; k++)
         w->cbits[j->always[k] >> 6] |= (uint64_t)1 << (j->always[k] & 63);
     for (size_t i = 0; i < n; i++)
         item_candidates(j, w, items[i]);
