@@ -1487,13 +1487,18 @@ int cmi_policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 }
 
 /* One worker's share of the derive calls: profiles [from, to) of a side,
- * every derived value of each in order, encoded into out. */
+ * every derived value of each in order, encoded into out, their strings
+ * interned in the worker's own pool (so the policy's thread interns each
+ * distinct string once, not every copy). */
 typedef struct derive_job {
     cm_policy *p;
     pstate ps, *use;
     int side;
     size_t from, to;
     textbuf out;              /* encoded values (see cmi_pstate_call_derive) */
+    strpool strings;          /* their strings */
+    str_ref *global;          /* merging: a ref of strings as a ref of the policy's (0: not yet) */
+    isic_id *isic;            /* and as an ISIC code */
     size_t failed_at;         /* the profile that failed (to when none) */
     int failed_d;
     int running;              /* on a thread of its own, to be joined */
@@ -1510,7 +1515,7 @@ static void *derive_work(void *arg)
             if (p->derived[d].side != j->side)
                 continue;
             if (cmi_pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
-                                   j->err, sizeof j->err) < 0) {
+                                       &j->strings, j->err, sizeof j->err) < 0) {
                 j->failed_at = i;
                 j->failed_d = (int)d;
                 return NULL;
@@ -1519,22 +1524,45 @@ static void *derive_work(void *arg)
     return NULL;
 }
 
-/* Decode one encoded value into out, interning its strings. */
-static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
+/* A job's string (its ref in the job's pool and its length) as a ref in the
+ * policy's pool, and its ISIC code: interned the first time the job names
+ * it. Jobs are merged in profile order, so strings are interned in the
+ * order a serial run meets them: the same refs for any thread count. */
+static int job_string(cm_policy *p, derive_job *j, const unsigned char **cur, str_ref *ref,
+                      isic_id *isic)
+{
+    uint32_t w[2];            /* ref, length */
+    memcpy(w, *cur, sizeof w);
+    *cur += sizeof w;
+    if (w[1] == 0) {
+        *ref = STR_NONE;
+        *isic = ISIC_NONE;
+        return 0;
+    }
+    if (j->global[w[0]] == STR_NONE) {
+        const char *s = strpool_get(&j->strings, w[0]);
+        if (cmi_strpool_intern(&p->strings, s, w[1], &j->global[w[0]]) < 0)
+            return -1;
+        j->isic[w[0]] = cmi_isic_lookup(s, w[1]);
+    }
+    *ref = j->global[w[0]];
+    *isic = j->isic[w[0]];
+    return 0;
+}
+
+/* Decode one encoded value of job j into out. */
+static int dval_decode(cm_policy *p, derive_job *j, const unsigned char **cur, dval *out)
 {
     const unsigned char *c = *cur;
     memset(out, 0, sizeof *out);
     out->type = *c++;
-    uint32_t n;
+    isic_id isic;
     switch (out->type) {
     case T_NUMBER: memcpy(&out->u.num, c, sizeof out->u.num); c += sizeof out->u.num; break;
     case T_BOOL: out->u.num = *c++; break;
     case T_STRING:
-        memcpy(&n, c, sizeof n);
-        c += sizeof n;
-        if (cmi_strpool_intern(&p->strings, (const char *)c, n, &out->str) < 0)
+        if (job_string(p, j, &c, &out->str, &isic) < 0)
             return -1;
-        c += n;
         break;
     case T_LIST: {
         uint32_t count;
@@ -1551,14 +1579,9 @@ static int dval_decode(cm_policy *p, const unsigned char **cur, dval *out)
         out->u.list.off = (uint32_t)p->nditems;
         out->u.list.count = count;
         for (uint32_t i = 0; i < count; i++) {
-            memcpy(&n, c, sizeof n);
-            c += sizeof n;
-            str_ref ref;
-            if (cmi_strpool_intern(&p->strings, (const char *)c, n, &ref) < 0)
+            if (job_string(p, j, &c, &p->ditems[p->nditems], &p->ditems_isic[p->nditems]) < 0)
                 return -1;
-            p->ditems[p->nditems] = ref;
-            p->ditems_isic[p->nditems++] = cmi_isic_lookup((const char *)c, n);
-            c += n;
+            p->nditems++;
         }
         break;
     }
@@ -1589,6 +1612,11 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
     for (int t = 0; t < nt && rc == 0; t++) {
         jobs[t].p = p;
         jobs[t].side = side;
+        if (cmi_strpool_init(&jobs[t].strings) < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
         jobs[t].from = from + todo * (size_t)t / (size_t)nt;
         jobs[t].to = from + todo * (size_t)(t + 1) / (size_t)nt;
         if (t == 0) {
@@ -1614,6 +1642,12 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
     dval *vals = p->dvals[side];
     for (int t = 0; t < nt && rc == 0; t++) {
         const unsigned char *c = (const unsigned char *)jobs[t].out.s;
+        jobs[t].global = cm_calloc(jobs[t].strings.len, sizeof *jobs[t].global);
+        jobs[t].isic = cm_malloc(jobs[t].strings.len * sizeof *jobs[t].isic);
+        if (jobs[t].global == NULL || jobs[t].isic == NULL) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
         for (size_t i = jobs[t].from; i < jobs[t].failed_at && rc == 0; i++)
             for (size_t d = 0; d < p->nderived && rc == 0; d++) {
                 dval *out = &vals[i * p->nderived + d];
@@ -1621,7 +1655,7 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
                     memset(out, 0, sizeof *out);
                     continue;
                 }
-                if (dval_decode(p, &c, out) < 0) {
+                if (dval_decode(p, &jobs[t], &c, out) < 0) {
                     snprintf(err, errlen, "out of memory");
                     rc = -1;
                 }
@@ -1637,6 +1671,9 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
     }
     for (int t = 0; jobs && t < nt; t++) {
         cmi_buf_free(&jobs[t].out);
+        cmi_strpool_free(&jobs[t].strings);
+        cm_free(jobs[t].global);
+        cm_free(jobs[t].isic);
         if (t > 0 && t <= opened)
             cmi_pstate_close(&jobs[t].ps);
     }

@@ -316,9 +316,11 @@ int cmi_pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint3
                         char *reason, size_t reason_len, char *err, size_t errlen);
 int cmi_pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
-/* Derived values of one call, encoded for the policy's thread to intern. */
+/* Derived values of one call, encoded into out for the policy's thread to
+ * merge; their strings interned in `strings`, the caller's own pool, and
+ * written as (ref there, length). */
 int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
-                       char *err, size_t errlen);
+                       strpool *strings, char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
 void cmi_policy_lang_open(cm_policy *p, pstate *ps, int collect);

@@ -1017,24 +1017,20 @@ static int dbuf_put(textbuf *b, const void *data, size_t n)
     return b->nomem ? -1 : 0;
 }
 
-/* A length and the bytes, in one step (derive writes a few dozen per
- * profile): straight into the buffer when it has room. */
-static int dbuf_str(textbuf *b, const char *s, size_t len)
+/* A string as its ref in the caller's own pool and its length: the
+ * policy's thread maps each distinct ref once instead of interning every
+ * copy (see derive_side). */
+static int dbuf_ref(textbuf *b, strpool *strings, const char *s, size_t len)
 {
-    uint32_t n = (uint32_t)len;
-    char *d = b->s && b->cap - b->len > sizeof n + len ? b->s + b->len
-                                                        : cmi_buf_reserve(b, sizeof n + len);
-    if (d == NULL)
+    str_ref ref;
+    if (len > UINT32_MAX || cmi_strpool_intern(strings, s, len, &ref) < 0)
         return -1;
-    memcpy(d, &n, sizeof n);
-    memcpy(d + sizeof n, s, len);
-    b->len += sizeof n + len;
-    b->s[b->len] = '\0';
-    return 0;
+    uint32_t w[2] = { ref, (uint32_t)len };
+    return dbuf_put(b, w, sizeof w);
 }
 
 int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
-                       char *err, size_t errlen)
+                       strpool *strings, char *err, size_t errlen)
 {
     (void)p;
     lua_State *L = cmi_sandbox_lua(ps->sb);
@@ -1065,7 +1061,7 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
         size_t len;
         const char *str = lua_tolstring(L, -1, &len);
         t = T_STRING;
-        rc = dbuf_put(out, &t, 1) < 0 || dbuf_str(out, str, len) < 0 ? -1 : 0;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_ref(out, strings, str, len) < 0 ? -1 : 0;
         break;
     }
     case LUA_TTABLE: {
@@ -1088,7 +1084,7 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
             }
             size_t len;
             const char *str = lua_tolstring(L, -1, &len);
-            rc = dbuf_str(out, str, len);
+            rc = dbuf_ref(out, strings, str, len);
             lua_pop(L, 1);
         }
         break;
