@@ -614,6 +614,65 @@ static int range_value(const cm_policy *p, const builtin *b, uint32_t idx, doubl
     return 0;
 }
 
+/* ---- twins: built-ins that prepare the same values ------------------------- */
+
+/* Two references that read the same values (the path is only for reasons). */
+static int fref_same(const fref *x, const fref *y)
+{
+    if (x->side != y->side || x->f != y->f)
+        return 0;
+    if (x->f)
+        return 1;
+    if ((x->attr == NULL) != (y->attr == NULL))
+        return 0;
+    return x->attr ? strcmp(x->attr, y->attr) == 0 : x->derived == y->derived;
+}
+
+typedef int (*twin_test)(const builtin *b, const void *want);
+
+/* Another built-in of the policy (a filter's, a rule's or one of its
+ * parts) that passes test: policies score one derived list in several
+ * rules (each side's view of it), and what one has prepared the others can
+ * copy rather than read and intern again. */
+static const builtin *find_twin(const cm_policy *p, const builtin *self, twin_test test,
+                                const void *want)
+{
+    for (int list = 0; list < 2; list++) {
+        const prule *r = list ? p->rules : p->filters;
+        size_t n = list ? p->nrules : p->nfilters;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k <= r[i].nmore; k++) {
+                const builtin *b = k ? &r[i].more[k - 1] : &r[i].b;
+                if (b != self && test(b, want))
+                    return b;
+            }
+    }
+    return NULL;
+}
+
+/* Copy a twin's rows: per profile an offset and a count (n of each), and
+ * the items they span (item_size bytes each), into room grown as needed. */
+struct rows { uint32_t **off; uint16_t **count; size_t *rows_cap; void **items; size_t *items_cap; };
+
+static int copy_rows(struct rows to, const uint32_t *off, const uint16_t *count, const void *items,
+                     size_t n, size_t item_size)
+{
+    size_t nitems = n ? off[n - 1] + count[n - 1] : 0;
+    size_t cap = *to.rows_cap;
+    if (cm_grow((void **)to.off, &cap, n ? n : 1, sizeof *off) < 0 ||
+        cm_grow((void **)to.count, to.rows_cap, n ? n : 1, sizeof *count) < 0 ||
+        cm_grow(to.items, to.items_cap, nitems ? nitems : 1, item_size) < 0)
+        return -1;
+    *to.rows_cap = cap < *to.rows_cap ? cap : *to.rows_cap;
+    if (n) {
+        memcpy(*to.off, off, n * sizeof *off);
+        memcpy(*to.count, count, n * sizeof *count);
+    }
+    if (nitems)
+        memcpy(*to.items, items, nitems * item_size);
+    return 0;
+}
+
 /* best_product: one "NAME value" item; a value missing or not a number
  * after the last space counts as 0. The name is copied into buf (NUL-ended,
  * truncated to len - 1 bytes): strings in the pool may move when it grows. */
@@ -630,12 +689,6 @@ static double product_item(const char *s, char *buf, size_t len, size_t *name_le
     buf[nl] = '\0';
     *name_len = nl;
     return v;
-}
-
-static int cmp_pitem(const void *a, const void *b)
-{
-    const struct pitem *x = a, *y = b;
-    return x->name < y->name ? -1 : x->name > y->name;
 }
 
 /* Derived items are interned, and a registry's profiles share few distinct
@@ -696,11 +749,57 @@ static int parse_item(cm_policy *p, parse_memo *m, str_ref item, const char *s, 
  * each profile's items sorted by name, so a pair is one merge of two short
  * sorted lists (the best product does not depend on their order; reasons,
  * which name the first best item, read the lists as written). */
-static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
+/* A product built-in whose items of side want->side, read from the same
+ * field, are parsed for every profile. */
+struct product_want { const fref *r; size_t count; };
+
+static int product_built(const builtin *b, const void *want)
+{
+    const struct product_want *w = want;
+    int side = w->r->side;
+    if (b->kind != B_PRODUCT || b->a.side == b->b.side)
+        return 0;
+    const pitems *pi = &b->prod[side];
+    return fref_same(b->a.side == side ? &b->a : &b->b, w->r) && pi->off && pi->n == w->count;
+}
+
+static int product_copy(pitems *pi, const pitems *from)
+{
+    pi->n = 0;    /* should this fail: build again */
+    struct rows to = { &pi->off, &pi->count, &pi->rows_cap, (void **)&pi->items, &pi->items_cap };
+    if (copy_rows(to, from->off, from->count, from->items, from->n, sizeof *pi->items) < 0)
+        return -1;
+    pi->n = from->n;
+    pi->lo = from->lo;
+    pi->hi = from->hi;
+    pi->base_n = from->base_n;
+    pi->base_lo = from->base_lo;
+    pi->base_hi = from->base_hi;
+    return 0;
+}
+
+/* Items sorted by name, equal names kept in the order written (as qsort,
+ * a merge sort in glibc, keeps them); a profile has a handful. */
+static void sort_pitems(struct pitem *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct pitem v = x[i];
+        size_t j = i;
+        for (; j > 0 && x[j - 1].name > v.name; j--)
+            x[j] = x[j - 1];
+        x[j] = v;
+    }
+}
+
+static int product_prepare(cm_policy *p, const builtin *self, const fref *r, pitems *pi)
 {
     size_t count = p->st->kinds[r->side].count;
     if (pi->off && pi->n == count)
         return 0;
+    struct product_want want = { r, count };
+    const builtin *twin = find_twin(p, self, product_built, &want);
+    if (twin)
+        return product_copy(pi, &twin->prod[r->side]);
     /* profiles appended since the last whole build (a visitor): only theirs */
     size_t from = pi->off && pi->n < count ? pi->n : 0;
     size_t k = from ? pi->off[from - 1] + pi->count[from - 1] : 0;
@@ -734,8 +833,7 @@ static int product_prepare(cm_policy *p, const fref *r, pitems *pi)
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
-        if (n > 1)
-            qsort(pi->items + pi->off[i], n, sizeof *pi->items, cmp_pitem);
+        sort_pitems(pi->items + pi->off[i], n);
         pi->count[i] = (uint16_t)n;
     }
     cm_free(pm.slot);
@@ -776,11 +874,48 @@ static int derived_items(cm_policy *p, const struct field_read *o, column *c, si
     return 1;
 }
 
-static int column_prepare(cm_policy *p, const fref *r, column *c, int isic)
+/* A built-in with a column of the same field, as ISIC ids or not
+ * (want->isic), built for every profile. */
+struct column_want { const fref *r; size_t count; int isic; };
+
+static const column *column_built(const builtin *b, const struct column_want *w)
+{
+    if (b->kind != B_ISIC_FIT && b->kind != B_MEMBER && b->kind != B_OVERLAP)
+        return NULL;
+    if ((b->kind == B_ISIC_FIT) != w->isic)
+        return NULL;
+    for (int k = 0; k < 2; k++) {
+        const column *c = &b->col[k];
+        if (fref_same(k ? &b->b : &b->a, w->r) && c->off && c->count == w->count)
+            return c;
+    }
+    return NULL;
+}
+
+static int column_twin(const builtin *b, const void *want)
+{
+    return column_built(b, want) != NULL;
+}
+
+static int column_copy(column *c, const column *from)
+{
+    c->count = 0;    /* should this fail: build again */
+    struct rows to = { &c->off, &c->n, &c->rows_cap, (void **)&c->items, &c->items_cap };
+    if (copy_rows(to, from->off, from->n, from->items, from->count, sizeof *c->items) < 0)
+        return -1;
+    c->count = from->count;
+    return 0;
+}
+
+static int column_prepare(cm_policy *p, const builtin *self, const fref *r, column *c, int isic)
 {
     size_t count = p->st->kinds[r->side].count;
     if (c->off && c->count == count)
         return 0;
+    struct column_want want = { r, count, isic };
+    const builtin *twin = find_twin(p, self, column_twin, &want);
+    if (twin)
+        return column_copy(c, column_built(twin, &want));
     size_t from = c->off && c->count < count ? c->count : 0;
     size_t len = from ? c->off[from - 1] + c->n[from - 1] : 0;
     c->count = from;    /* what stays valid should this fail */
@@ -862,15 +997,15 @@ int cmi_builtin_prepare(cm_policy *p, builtin *b)
 {
     if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
         int isic = b->kind == B_ISIC_FIT;
-        if (column_prepare(p, &b->a, &b->col[0], isic) < 0 ||
-            column_prepare(p, &b->b, &b->col[1], isic) < 0 ||
+        if (column_prepare(p, b, &b->a, &b->col[0], isic) < 0 ||
+            column_prepare(p, b, &b->b, &b->col[1], isic) < 0 ||
             (isic && isic_sets_prepare(b) < 0))
             return -1;
         return 0;
     }
     if (b->kind == B_PRODUCT)
-        return product_prepare(p, &b->a, &b->prod[b->a.side]) < 0 ||
-               product_prepare(p, &b->b, &b->prod[b->b.side]) < 0 ? -1 : 0;
+        return product_prepare(p, b, &b->a, &b->prod[b->a.side]) < 0 ||
+               product_prepare(p, b, &b->b, &b->prod[b->b.side]) < 0 ? -1 : 0;
     if (b->kind != B_RANGE)
         return 0;
     size_t count = p->st->kinds[b->a.side].count;
