@@ -1487,18 +1487,17 @@ int cmi_policy_derive(cm_policy *p, int threads, char *err, size_t errlen)
 }
 
 /* One worker's share of the derive calls: profiles [from, to) of a side,
- * every derived value of each in order, encoded into out, their strings
- * interned in the worker's own pool (so the policy's thread interns each
- * distinct string once, not every copy). */
+ * every derived value of each in order, written into out; then its part of
+ * the merge. */
 typedef struct derive_job {
     cm_policy *p;
     pstate ps, *use;
     int side;
     size_t from, to;
-    textbuf out;              /* encoded values (see cmi_pstate_call_derive) */
-    strpool strings;          /* their strings */
-    str_ref *global;          /* merging: a ref of strings as a ref of the policy's (0: not yet) */
+    derive_out out;
+    str_ref *global;          /* a ref of out.strings as a ref of the policy's */
     isic_id *isic;            /* and as an ISIC code */
+    size_t item0;             /* where its list items go in policy.ditems */
     size_t failed_at;         /* the profile that failed (to when none) */
     int failed_d;
     int running;              /* on a thread of its own, to be joined */
@@ -1515,7 +1514,7 @@ static void *derive_work(void *arg)
             if (p->derived[d].side != j->side)
                 continue;
             if (cmi_pstate_call_derive(p, j->use, p->derived[d].fn, j->side, (uint32_t)i, &j->out,
-                                       &j->strings, j->err, sizeof j->err) < 0) {
+                                       j->err, sizeof j->err) < 0) {
                 j->failed_at = i;
                 j->failed_d = (int)d;
                 return NULL;
@@ -1524,75 +1523,140 @@ static void *derive_work(void *arg)
     return NULL;
 }
 
-/* A job's string (its ref in the job's pool and its length) as a ref in the
- * policy's pool, and its ISIC code: interned the first time the job names
- * it. Jobs are merged in profile order, so strings are interned in the
- * order a serial run meets them: the same refs for any thread count. */
-static int job_string(cm_policy *p, derive_job *j, const unsigned char **cur, str_ref *ref,
-                      isic_id *isic)
+/* Run fn on every job, jobs 1.. on threads of their own, job 0 here (and
+ * any job no thread could be had for). */
+static void run_jobs(derive_job *jobs, pthread_t *tids, int nt, void *(*fn)(void *))
 {
-    uint32_t w[2];            /* ref, length */
-    memcpy(w, *cur, sizeof w);
-    *cur += sizeof w;
-    if (w[1] == 0) {
-        *ref = STR_NONE;
-        *isic = ISIC_NONE;
-        return 0;
+    for (int t = 1; t < nt; t++)
+        jobs[t].running = pthread_create(&tids[t], NULL, fn, &jobs[t]) == 0;
+    fn(&jobs[0]);
+    for (int t = 1; t < nt; t++) {
+        if (jobs[t].running)
+            pthread_join(tids[t], NULL);
+        else
+            fn(&jobs[t]);
     }
-    if (j->global[w[0]] == STR_NONE) {
-        const char *s = strpool_get(&j->strings, w[0]);
+}
+
+/* Intern the strings job j's pool took, in the order it took them, into the
+ * policy's pool. Jobs go in profile order, so the policy's pool takes its
+ * strings in the order a serial run meets them: the same refs for any
+ * thread count. 0, or -1 out of memory. */
+static int job_intern(cm_policy *p, derive_job *j)
+{
+    j->global = cm_calloc(j->out.strings.len, sizeof *j->global);
+    j->isic = cm_calloc(j->out.strings.len, sizeof *j->isic);
+    if (j->global == NULL || j->isic == NULL)
+        return -1;
+    for (size_t at = 0; at < j->out.fresh_done; at += 2 * sizeof(uint32_t)) {
+        uint32_t w[2];        /* ref, length */
+        memcpy(w, j->out.fresh.s + at, sizeof w);
+        const char *s = strpool_get(&j->out.strings, w[0]);
         if (cmi_strpool_intern(&p->strings, s, w[1], &j->global[w[0]]) < 0)
             return -1;
         j->isic[w[0]] = cmi_isic_lookup(s, w[1]);
     }
-    *ref = j->global[w[0]];
-    *isic = j->isic[w[0]];
     return 0;
 }
 
-/* Decode one encoded value of job j into out. */
-static int dval_decode(cm_policy *p, derive_job *j, const unsigned char **cur, dval *out)
+/* A job's string (ref in its pool, length) as a ref in the policy's pool. */
+static const unsigned char *job_string(const derive_job *j, const unsigned char *c, str_ref *ref,
+                                       isic_id *isic)
 {
-    const unsigned char *c = *cur;
+    uint32_t w[2];
+    memcpy(w, c, sizeof w);
+    *ref = j->global[w[0]];
+    *isic = j->isic[w[0]];
+    return c + sizeof w;
+}
+
+/* Decode one encoded value of job j into out, its list items at j->item0. */
+static const unsigned char *dval_decode(cm_policy *p, derive_job *j, const unsigned char *c,
+                                        dval *out)
+{
     memset(out, 0, sizeof *out);
     out->type = *c++;
     isic_id isic;
     switch (out->type) {
     case T_NUMBER: memcpy(&out->u.num, c, sizeof out->u.num); c += sizeof out->u.num; break;
     case T_BOOL: out->u.num = *c++; break;
-    case T_STRING:
-        if (job_string(p, j, &c, &out->str, &isic) < 0)
-            return -1;
-        break;
+    case T_STRING: c = job_string(j, c, &out->str, &isic); break;
     case T_LIST: {
         uint32_t count;
         memcpy(&count, c, sizeof count);
         c += sizeof count;
-        if (p->nditems + count > UINT32_MAX)
-            return -1;
-        size_t cap = p->ditems_cap, cap2 = p->ditems_cap;
-        if (cm_grow((void **)&p->ditems, &cap, p->nditems + count + 1, sizeof *p->ditems) < 0 ||
-            cm_grow((void **)&p->ditems_isic, &cap2, p->nditems + count + 1,
-                    sizeof *p->ditems_isic) < 0)
-            return -1;
-        p->ditems_cap = cap < cap2 ? cap : cap2;
-        out->u.list.off = (uint32_t)p->nditems;
+        out->u.list.off = (uint32_t)j->item0;
         out->u.list.count = count;
-        for (uint32_t i = 0; i < count; i++) {
-            if (job_string(p, j, &c, &p->ditems[p->nditems], &p->ditems_isic[p->nditems]) < 0)
-                return -1;
-            p->nditems++;
-        }
+        for (uint32_t i = 0; i < count; i++, j->item0++)
+            c = job_string(j, c, &p->ditems[j->item0], &p->ditems_isic[j->item0]);
         break;
     }
     default: break;
     }
-    *cur = c;
-    return 0;
+    return c;
+}
+
+/* The merge's part that threads can share: job j's values into the
+ * policy's (the strings are interned by then). */
+static void *decode_work(void *arg)
+{
+    derive_job *j = arg;
+    cm_policy *p = j->p;
+    dval *vals = p->dvals[j->side];
+    const unsigned char *c = (const unsigned char *)j->out.vals.s;
+    for (size_t i = j->from; i < j->failed_at; i++)
+        for (size_t d = 0; d < p->nderived; d++) {
+            dval *out = &vals[i * p->nderived + d];
+            if (p->derived[d].side != j->side)
+                memset(out, 0, sizeof *out);
+            else
+                c = dval_decode(p, j, c, out);
+        }
+    return NULL;
 }
 
 /* Below this many new profiles a side is derived on the policy's own state. */
 #define DERIVE_PARALLEL_MIN 512
+
+/* Merge the jobs' values in profile order, up to the first that failed
+ * (whose message it writes). 0, or -1. */
+static int merge_jobs(cm_policy *p, derive_job *jobs, pthread_t *tids, int nt, char *err,
+                      size_t errlen)
+{
+    int merged = 0;           /* the jobs merged: up to the first that failed */
+    size_t items = p->nditems;
+    while (merged < nt) {
+        derive_job *j = &jobs[merged++];
+        if (job_intern(p, j) < 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        j->item0 = items;
+        items += j->out.items;
+        if (j->failed_at < j->to)
+            break;
+    }
+    size_t cap = p->ditems_cap, cap2 = p->ditems_cap;
+    if (items > UINT32_MAX ||
+        cm_grow((void **)&p->ditems, &cap, items + 1, sizeof *p->ditems) < 0 ||
+        cm_grow((void **)&p->ditems_isic, &cap2, items + 1, sizeof *p->ditems_isic) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    p->ditems_cap = cap < cap2 ? cap : cap2;
+    run_jobs(jobs, tids, merged, decode_work);
+    p->nditems = items;
+    const derive_job *f = &jobs[merged - 1];
+    if (f->failed_at < f->to) {
+        const derive_def *dd = &p->derived[f->failed_d];
+        const struct common *cc = store_common(p->st, f->side, f->failed_at);
+        snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", cmi_policy_file(p, dd->file),
+                 dd->line, dd->name, f->side ? "enterprise" : "region",
+                 strpool_get(&p->st->strings, cc->id), f->err);
+        return -1;
+    }
+    return 0;
+}
 
 static int derive_side(cm_policy *p, int side, size_t from, size_t count, int threads, char *err,
                        size_t errlen)
@@ -1612,14 +1676,12 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
     for (int t = 0; t < nt && rc == 0; t++) {
         jobs[t].p = p;
         jobs[t].side = side;
-        if (cmi_strpool_init(&jobs[t].strings) < 0) {
-            snprintf(err, errlen, "out of memory");
-            rc = -1;
-            break;
-        }
         jobs[t].from = from + todo * (size_t)t / (size_t)nt;
         jobs[t].to = from + todo * (size_t)(t + 1) / (size_t)nt;
-        if (t == 0) {
+        if (cmi_strpool_init(&jobs[t].out.strings) < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else if (t == 0) {
             jobs[t].use = &p->main;
         } else if (cmi_pstate_open(p, &jobs[t].ps, err, errlen) < 0) {
             rc = -1;
@@ -1628,50 +1690,14 @@ static int derive_side(cm_policy *p, int side, size_t from, size_t count, int th
             opened = t;
         }
     }
-    for (int t = 1; t < nt && rc == 0; t++)
-        jobs[t].running = pthread_create(&tids[t], NULL, derive_work, &jobs[t]) == 0;
-    if (rc == 0)
-        derive_work(&jobs[0]);
-    for (int t = 1; t < nt && rc == 0; t++) {
-        if (jobs[t].running)
-            pthread_join(tids[t], NULL);
-        else
-            derive_work(&jobs[t]);            /* no thread could be had: do it here */
-    }
-    /* merge in profile order: the pools come out as a serial run makes them */
-    dval *vals = p->dvals[side];
-    for (int t = 0; t < nt && rc == 0; t++) {
-        const unsigned char *c = (const unsigned char *)jobs[t].out.s;
-        jobs[t].global = cm_calloc(jobs[t].strings.len, sizeof *jobs[t].global);
-        jobs[t].isic = cm_malloc(jobs[t].strings.len * sizeof *jobs[t].isic);
-        if (jobs[t].global == NULL || jobs[t].isic == NULL) {
-            snprintf(err, errlen, "out of memory");
-            rc = -1;
-        }
-        for (size_t i = jobs[t].from; i < jobs[t].failed_at && rc == 0; i++)
-            for (size_t d = 0; d < p->nderived && rc == 0; d++) {
-                dval *out = &vals[i * p->nderived + d];
-                if (p->derived[d].side != side) {
-                    memset(out, 0, sizeof *out);
-                    continue;
-                }
-                if (dval_decode(p, &jobs[t], &c, out) < 0) {
-                    snprintf(err, errlen, "out of memory");
-                    rc = -1;
-                }
-            }
-        if (rc == 0 && jobs[t].failed_at < jobs[t].to) {
-            const derive_def *dd = &p->derived[jobs[t].failed_d];
-            const struct common *cc = store_common(p->st, side, jobs[t].failed_at);
-            snprintf(err, errlen, "%s:%d: derive '%s' (%s \"%s\"): %s", cmi_policy_file(p, dd->file),
-                     dd->line, dd->name, side ? "enterprise" : "region",
-                     strpool_get(&p->st->strings, cc->id), jobs[t].err);
-            rc = -1;
-        }
+    if (rc == 0) {
+        run_jobs(jobs, tids, nt, derive_work);
+        rc = merge_jobs(p, jobs, tids, nt, err, errlen);
     }
     for (int t = 0; jobs && t < nt; t++) {
-        cmi_buf_free(&jobs[t].out);
-        cmi_strpool_free(&jobs[t].strings);
+        cmi_buf_free(&jobs[t].out.vals);
+        cmi_buf_free(&jobs[t].out.fresh);
+        cmi_strpool_free(&jobs[t].out.strings);
         cm_free(jobs[t].global);
         cm_free(jobs[t].isic);
         if (t > 0 && t <= opened)

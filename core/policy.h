@@ -316,11 +316,21 @@ int cmi_pstate_call_explain(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint3
                         char *reason, size_t reason_len, char *err, size_t errlen);
 int cmi_pstate_call_filter(cm_policy *p, pstate *ps, int fn, uint32_t ei, uint32_t ri, int *pass,
                        char *reason, size_t reason_len, char *err, size_t errlen);
-/* Derived values of one call, encoded into out for the policy's thread to
- * merge; their strings interned in `strings`, the caller's own pool, and
- * written as (ref there, length). */
-int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
-                       strpool *strings, char *err, size_t errlen);
+/* What derive calls write, for the policy's thread to merge: the values
+ * encoded, each string as (its ref in `strings`, a pool of the caller's
+ * own, its length), and the strings that pool took, in the order it took
+ * them, so that the merge interns each distinct one once. The counts cover
+ * the calls that succeeded. */
+typedef struct derive_out {
+    textbuf vals;
+    strpool strings;
+    textbuf fresh;            /* (ref, length) of each string as `strings` first took it */
+    size_t fresh_done;        /* bytes of fresh written by the calls that succeeded */
+    size_t items;             /* list items written by the calls that succeeded */
+} derive_out;
+/* One derive call's value, appended to out. */
+int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index,
+                       derive_out *out, char *err, size_t errlen);
 /* Register the policy language (policy, params, rule, filter, derive,
  * builtin.*) in a state; collect declarations when `collect` is set. */
 void cmi_policy_lang_open(cm_policy *p, pstate *ps, int collect);

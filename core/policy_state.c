@@ -1017,21 +1017,24 @@ static int dbuf_put(textbuf *b, const void *data, size_t n)
     return b->nomem ? -1 : 0;
 }
 
-/* A string as its ref in the caller's own pool and its length: the
- * policy's thread maps each distinct ref once instead of interning every
- * copy (see derive_side). */
-static int dbuf_ref(textbuf *b, strpool *strings, const char *s, size_t len)
+/* A string as its ref in the caller's own pool and its length (see
+ * derive_out). */
+static int dbuf_ref(derive_out *out, const char *s, size_t len)
 {
     str_ref ref;
-    if (len > UINT32_MAX || cmi_strpool_intern(strings, s, len, &ref) < 0)
+    size_t had = out->strings.nentries;
+    if (len > UINT32_MAX || cmi_strpool_intern(&out->strings, s, len, &ref) < 0)
         return -1;
     uint32_t w[2] = { ref, (uint32_t)len };
-    return dbuf_put(b, w, sizeof w);
+    if (out->strings.nentries != had && dbuf_put(&out->fresh, w, sizeof w) < 0)
+        return -1;
+    return dbuf_put(&out->vals, w, sizeof w);
 }
 
-int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index, textbuf *out,
-                       strpool *strings, char *err, size_t errlen)
+int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t index,
+                       derive_out *dout, char *err, size_t errlen)
 {
+    textbuf *out = &dout->vals;
     (void)p;
     lua_State *L = cmi_sandbox_lua(ps->sb);
     push_fn(L, ps, fn);
@@ -1043,6 +1046,7 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
         return -1;
     int rc = 0;
     unsigned char t = T_NONE;
+    uint32_t items = 0;
     switch (lua_type(L, -1)) {
     case LUA_TNIL: rc = dbuf_put(out, &t, 1); break;
     case LUA_TNUMBER: {
@@ -1061,7 +1065,7 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
         size_t len;
         const char *str = lua_tolstring(L, -1, &len);
         t = T_STRING;
-        rc = dbuf_put(out, &t, 1) < 0 || dbuf_ref(out, strings, str, len) < 0 ? -1 : 0;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_ref(dout, str, len) < 0 ? -1 : 0;
         break;
     }
     case LUA_TTABLE: {
@@ -1071,9 +1075,9 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
             lua_pop(L, 1);
             return -1;
         }
-        uint32_t count = (uint32_t)n;
+        items = (uint32_t)n;
         t = T_LIST;
-        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &count, sizeof count) < 0 ? -1 : 0;
+        rc = dbuf_put(out, &t, 1) < 0 || dbuf_put(out, &items, sizeof items) < 0 ? -1 : 0;
         for (lua_Integer i = 1; i <= n && rc == 0; i++) {
             int it = lua_rawgeti(L, -1, i);
             if (it != LUA_TSTRING && it != LUA_TNUMBER) {
@@ -1084,7 +1088,7 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
             }
             size_t len;
             const char *str = lua_tolstring(L, -1, &len);
-            rc = dbuf_ref(out, strings, str, len);
+            rc = dbuf_ref(dout, str, len);
             lua_pop(L, 1);
         }
         break;
@@ -1096,7 +1100,11 @@ int cmi_pstate_call_derive(cm_policy *p, pstate *ps, int fn, int side, uint32_t 
         return -1;
     }
     lua_pop(L, 1);
-    if (rc < 0)
+    if (rc < 0) {
         snprintf(err, errlen, "out of memory");
-    return rc;
+        return -1;
+    }
+    dout->fresh_done = dout->fresh.len;
+    dout->items += items;
+    return 0;
 }
