@@ -853,32 +853,35 @@ static const double *part_row(const job *j, worker *w, uint32_t o, const struct 
     return r;
 }
 
-/* Set the bits of item's postings (or its bitmap) in w->cbits. */
-static void item_candidates(const job *j, worker *w, uint32_t item)
+/* The first of n records of `size` bytes, each an item id first and in
+ * ascending order, whose item is not below item. */
+static size_t first_item(const void *recs, size_t n, size_t size, uint32_t item)
 {
-    size_t lo = 0, hi = j->nibits;
+    const unsigned char *r = recs;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (j->ibits[mid].item < item)
+        uint32_t v;
+        memcpy(&v, r + mid * size, sizeof v);
+        if (v < item)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* Set the bits of item's postings (or its bitmap) in w->cbits. */
+static void item_candidates(const job *j, worker *w, uint32_t item)
+{
+    size_t lo = first_item(j->ibits, j->nibits, sizeof *j->ibits, item);
     if (lo < j->nibits && j->ibits[lo].item == item) {
         const uint64_t *bits = j->ibits[lo].bits;
         for (size_t k = 0; k < j->nwords; k++)
             w->cbits[k] |= bits[k];
         return;
     }
-    /* the first posting of the item */
-    lo = 0, hi = j->npost;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (j->post[mid].item < item)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = first_item(j->post, j->npost, sizeof *j->post, item);   /* its first posting */
     for (; lo < j->npost && j->post[lo].item == item; lo++)
         w->cbits[j->post[lo].inner >> 6] |= (uint64_t)1 << (j->post[lo].inner & 63);
 }
