@@ -140,6 +140,7 @@ typedef struct job {
         _Atomic unsigned char *state;
     } *ptable;
     size_t table_cells;       /* over all parts' tables */
+    size_t table_part_max;    /* cells of one: TABLE_PART_MAX, or less for tests */
     unsigned char fast_rule[1024];   /* built-ins that cannot fail, every part */
     unsigned char looked_up[1024];   /* ... whose every part is a class look-up that mostly hits */
     int defer_other;          /* the other view of kept pairs only, once the top k is known */
@@ -979,7 +980,7 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
     for (size_t i = 0; i < j->ninner; i++)
         ncls = cls[i] >= ncls ? cls[i] + (size_t)1 : ncls;
     size_t cells = (size_t)noc * ncls;
-    if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > TABLE_PART_MAX ||
+    if (noc == 0 || (size_t)noc * 2 > j->nouter || cells > j->table_part_max ||
         j->table_cells + cells > TABLE_ALL_MAX ||
         (t->table = cm_calloc(cells, sizeof *t->table)) == NULL) {
         cm_free((void *)t->table);
@@ -998,6 +999,12 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
  * job.ptable). 0, or -1 out of memory. */
 static int class_tables(job *j, size_t nparts)
 {
+    /* CAPMATCH_TABLE_CELLS (tests): smaller tables, or none at 0, so that
+     * small inputs take the paths of a registry's parts without a table */
+    const char *cells = getenv("CAPMATCH_TABLE_CELLS");
+    j->table_part_max = TABLE_PART_MAX;
+    if (cells && strtoull(cells, NULL, 10) < TABLE_PART_MAX)
+        j->table_part_max = (size_t)strtoull(cells, NULL, 10);
     if (j->icache == NULL || j->nouter < 256)
         return 0;
     j->ptable = cm_calloc(nparts ? nparts : 1, sizeof *j->ptable);
