@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define CHUNK_MAX 64
+#define OROW_MAX ((size_t)1 << 16)   /* regions of an outer row (worker.orow): cache-sized */
 #define REASON_MAX (CM_REASON_MAX + 1)
 #define MCACHE_SLOTS ((size_t)1 << 15)   /* a worker's memo cache, when the table is too big */
 #define MEMO_SET ((uint64_t)1 << 63)      /* a score in the memo table (scores are >= 0) */
@@ -149,8 +150,11 @@ typedef struct job {
     double *rest_upper;       /* per part: the most the parts after it in its rule can give */
     /* the scoring pass's plan when every ranked rule is a built-in that
      * cannot fail: its parts in rank order, read from one array */
-    struct plan_part { icache c; struct ptable t; const builtin *b; double rest; } *plan_parts;
+    /* orow: an isic_fit without classes scored from the outer enterprise's
+     * row against every region (worker.orow), made at its first pair */
+    struct plan_part { icache c; struct ptable t; const builtin *b; double rest; int orow; } *plan_parts;
     struct plan_rule { size_t part, nparts, rule; double weight; } *plan;
+    size_t nplan_parts, norow;
     int reference;            /* check mode: built-ins by their plain (reason) path */
     /* the bound pass (see bound_pass): the first nbound rules of the plan,
      * every part a class look-up, scored for all candidates of an outer
@@ -214,6 +218,8 @@ typedef struct worker {
     double *rmost;            /* per bound rule: the highest score in o's row */
     double *rest;             /* per bound rule i: the most rules i.. can add for o
                                * (rank_rest with the rows' highest scores: tighter) */
+    unsigned char **orow;     /* per plan part with job's orow: its row (ranks) ... */
+    uint32_t *orow_of;        /* ... for this enterprise (UINT32_MAX: none yet) */
 } worker;
 
 static int better(const job *j, double s1, uint32_t p1, double s2, uint32_t p2)
@@ -599,12 +605,26 @@ static __attribute__((noinline)) double plain_part(const job *j, worker *w, cons
     return cmi_scorer_eval(j->p, w->use, b, ei, ri, NULL, 0, &error);
 }
 
+/* A plan part with an outer row (plan_part.orow): the pair's score read
+ * from enterprise ei's row, made when ei changes. */
+static inline double row_value(const job *j, worker *w, const struct plan_part *pp,
+                               uint32_t ei, uint32_t ri)
+{
+    size_t k = (size_t)(pp - j->plan_parts);
+    if (w->orow_of[k] != ei) {
+        cmi_isic_fit_row(pp->b, ei, w->orow[k], j->ninner);
+        w->orow_of[k] = ei;
+    }
+    double s = pp->b->isic_vals[w->orow[k][ri]];
+    return pp->b->factor == 1 ? s : s * pp->b->factor;
+}
+
 static inline double plan_value(const job *j, worker *w, const struct plan_part *pp,
                                 uint32_t ei, uint32_t ri)
 {
     int error = 0;
     if (pp->c.cls == NULL)
-        return plain_part(j, w, pp->b, ei, ri);
+        return pp->orow ? row_value(j, w, pp, ei, ri) : plain_part(j, w, pp->b, ei, ri);
     return cached_score(j, w, &pp->c, &pp->t, pp->b, ei, ri, &error);
 }
 
@@ -1224,6 +1244,7 @@ static int make_plan(job *j)
     j->plan_parts = cm_malloc(nparts * sizeof *j->plan_parts);
     if (j->plan == NULL || j->plan_parts == NULL)
         return -1;
+    j->nplan_parts = nparts;
     size_t at = 0;
     for (size_t i = 0; i < j->nrank; i++) {
         size_t n = (size_t)j->rank_order[i], base = j->part_base[n];
@@ -1231,10 +1252,15 @@ static int make_plan(job *j)
         j->plan[i] = (struct plan_rule){ at, 1 + r->nmore, n, r->weight };
         for (size_t k = 0; k <= r->nmore; k++, at++) {
             struct ptable none = { 0 };
+            const builtin *b = cmi_part_builtin(j->p, n, k);
+            /* an outer row costs a pass over the regions: for an
+             * enterprise's many pairs, never one region's */
+            int orow = j->icache[base + k].cls == NULL && j->outer_side == SIDE_ENTERPRISE &&
+                       j->ninner <= OROW_MAX && cmi_isic_fit_rows(b, j->ninner);
             j->plan_parts[at] = (struct plan_part){ j->icache[base + k],
                                                     j->ptable ? j->ptable[base + k] : none,
-                                                    cmi_part_builtin(j->p, n, k),
-                                                    j->rest_upper[base + k] };
+                                                    b, j->rest_upper[base + k], orow };
+            j->norow += (size_t)orow;
         }
     }
     return 0;
@@ -2200,6 +2226,18 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->cval = cm_malloc(j->icache_total * sizeof *w->cval);
         w->cstamp = cm_calloc(j->icache_total, sizeof *w->cstamp);
     }
+    if (j->norow) {
+        w->orow = cm_calloc(j->nplan_parts, sizeof *w->orow);
+        w->orow_of = cm_malloc(j->nplan_parts * sizeof *w->orow_of);
+        if (w->orow == NULL || w->orow_of == NULL)
+            return -1;
+        for (size_t k = 0; k < j->nplan_parts; k++) {
+            w->orow_of[k] = UINT32_MAX;
+            if (j->plan_parts[k].orow &&
+                (w->orow[k] = cm_malloc(j->ninner ? j->ninner : 1)) == NULL)
+                return -1;
+        }
+    }
     if (j->nbound) {
         w->acc = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->acc);
         w->brow = cm_malloc((j->brow_total ? j->brow_total : 1) * sizeof *w->brow);
@@ -2339,6 +2377,10 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
     cm_free(j->notes);
     for (int i = 0; workers && i < nthreads; i++) {
         cm_free(workers[i].scores);
+        for (size_t k = 0; workers[i].orow && k < j->nplan_parts; k++)
+            cm_free(workers[i].orow[k]);
+        cm_free(workers[i].orow);
+        cm_free(workers[i].orow_of);
         cm_free(workers[i].mcache);
         cm_free(workers[i].cand);
         cm_free(workers[i].cbits);

@@ -106,6 +106,10 @@ typedef struct builtin {
     column col[2];            /* isic_fit, member, overlap: fields a and b */
     uint64_t *isic_sets;      /* isic_fit: per region, ISIC_SETS bitsets over code ids */
     size_t isic_sets_n, isic_sets_cap;
+    unsigned char *isic_fits; /* isic_fit: per code, a byte per region (see isic_fits_prepare) */
+    size_t isic_fits_cap;
+    double isic_vals[6];      /* the scores the bytes rank, ascending */
+    size_t isic_nvals;
 } builtin;
 
 /* What a memoised rule reads (`uses`): the fields of each side whose values
@@ -367,6 +371,11 @@ const char *cmi_fref_list_item(const cm_policy *p, const struct field_read *o, s
 /* scorer.c: evaluate a built-in for a pair; reason may be NULL. */
 double cmi_scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error);
+/* Whether isic_fit b can give an enterprise's row against regions 0..n-1
+ * (its byte table is built: see isic_fits_prepare); then the row, as
+ * ranks into b->isic_vals (the score before b->factor). */
+int cmi_isic_fit_rows(const builtin *b, size_t n);
+void cmi_isic_fit_row(const builtin *b, uint32_t ei, unsigned char *restrict row, size_t n);
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
 int cmi_builtin_prepare(cm_policy *p, builtin *b);

@@ -92,6 +92,10 @@ void cmi_builtin_free(builtin *b)
     cm_free(b->isic_sets);
     b->isic_sets = NULL;
     b->isic_sets_n = b->isic_sets_cap = 0;
+    cm_free(b->isic_fits);
+    b->isic_fits = NULL;
+    b->isic_fits_cap = 0;
+    b->isic_nvals = 0;
     b->abroad = NULL;
     b->nabroad = 0;
     b->constant = b->pattern = NULL;
@@ -278,6 +282,116 @@ static int grow_rows(void **x, size_t xsize, void **y, size_t ysize, size_t *cap
     return 0;
 }
 
+/* One enterprise code a against a region's sets: what isic_pair gives
+ * its best region code. */
+static inline double isic_code_fit(const builtin *b, const uint64_t *set, isic_id a)
+{
+    int la = lvl[a];
+    double s = 0;
+    if (has_bit(set, a))
+        s = b->levels[3];
+    if (has_bit(set + ISIC_WORDS, a) && b->broader > s)
+        s = b->broader;
+    for (int lv = la <= 2 ? la - 1 : 2; lv >= 0; lv--)
+        if (has_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[a][lv])) {
+            if (b->levels[lv] > s)
+                s = b->levels[lv];
+            break;
+        }
+    return s;
+}
+
+/* The same as one byte per code and region (b->isic_fits, a column of
+ * isic_fits_cap regions per code id): the rank of its score among the
+ * builtin's few (isic_vals, ascending, 0 first), so the best of an
+ * enterprise's codes is the highest byte. An enterprise's row against every
+ * region is then the bytewise maximum of a few columns, read in order
+ * (cmi_isic_fit_row): the scoring pass reads the regions of one enterprise
+ * in no order, and each region's sets cost it a cache miss. Kept under
+ * ISIC_FITS_MAX bytes (else the sets alone serve). */
+#define ISIC_FITS_MAX ((size_t)256 << 20)
+
+static unsigned char isic_rank(const builtin *b, double s)
+{
+    unsigned char r = 0;
+    while ((size_t)r + 1 < b->isic_nvals && b->isic_vals[r] < s)
+        r++;
+    return r;
+}
+
+static int isic_fits_prepare(builtin *b, size_t from)
+{
+    const column *c = &b->col[1];
+    size_t ncodes = cmi_isic_count() + 1;
+    if (c->count > ISIC_FITS_MAX / ncodes) {
+        cm_free(b->isic_fits);
+        b->isic_fits = NULL;
+        b->isic_fits_cap = 0;
+        return 0;
+    }
+    if (b->isic_fits == NULL)
+        from = 0;
+    if (c->count > b->isic_fits_cap) {   /* columns longer: copy what is kept */
+        size_t cap = c->count + c->count / 64 + 8;
+        unsigned char *nf = cm_malloc(cap * ncodes);
+        if (nf == NULL)
+            return -1;
+        for (size_t a = 0; a < ncodes && from > 0; a++)
+            memcpy(nf + a * cap, b->isic_fits + a * b->isic_fits_cap, from);
+        cm_free(b->isic_fits);
+        b->isic_fits = nf;
+        b->isic_fits_cap = cap;
+    }
+    if (b->isic_nvals == 0) {   /* the distinct scores, ascending (0 the least) */
+        double v[6] = { 0, b->levels[0], b->levels[1], b->levels[2], b->levels[3], b->broader };
+        for (size_t i = 0; i < 6; i++) {
+            size_t at = b->isic_nvals;
+            int seen = 0;
+            for (size_t k = 0; k < b->isic_nvals; k++)
+                seen |= b->isic_vals[k] == v[i];
+            if (seen)
+                continue;
+            while (at > 0 && b->isic_vals[at - 1] > v[i]) {
+                b->isic_vals[at] = b->isic_vals[at - 1];
+                at--;
+            }
+            b->isic_vals[at] = v[i];
+            b->isic_nvals++;
+        }
+    }
+    const size_t row = ISIC_SETS * ISIC_WORDS, cap = b->isic_fits_cap;
+    for (size_t r = from; r < c->count; r++) {
+        const uint64_t *set = b->isic_sets + r * row;
+        b->isic_fits[r] = 0;
+        for (size_t a = 1; a < ncodes; a++)
+            b->isic_fits[a * cap + r] = isic_rank(b, isic_code_fit(b, set, (isic_id)a));
+    }
+    return 0;
+}
+
+int cmi_isic_fit_rows(const builtin *b, size_t n)
+{
+    return b->kind == B_ISIC_FIT && b->isic_fits && b->a.side == SIDE_ENTERPRISE &&
+           b->b.side == SIDE_REGION && n <= b->isic_sets_n && b->isic_vals[0] == 0;
+}
+
+void cmi_isic_fit_row(const builtin *b, uint32_t ei, unsigned char *restrict row, size_t n)
+{
+    memset(row, 0, n);
+    if (ei >= b->col[0].count)
+        return;
+    const uint32_t *xs = b->col[0].items + b->col[0].off[ei];
+    for (size_t i = 0; i < b->col[0].n[ei]; i++) {
+        const unsigned char *restrict fit = b->isic_fits + (size_t)xs[i] * b->isic_fits_cap;
+        size_t r = 0;
+        for (; r + 64 <= n; r += 64)     /* blocks of a known length: vector code at -O2 */
+            for (size_t k = r; k < r + 64; k++)
+                row[k] = fit[k] > row[k] ? fit[k] : row[k];
+        for (; r < n; r++)
+            row[r] = fit[r] > row[r] ? fit[r] : row[r];
+    }
+}
+
 static int isic_sets_prepare(builtin *b)
 {
     const column *c = &b->col[1];
@@ -303,28 +417,26 @@ static int isic_sets_prepare(builtin *b)
                 set_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[code][lv]);
         }
     }
+    if (isic_fits_prepare(b, from) < 0)
+        return -1;
     b->isic_sets_n = c->count;
     return 0;
 }
 
 static double isic_fit_sets(const builtin *b, const uint32_t *xs, size_t nx, uint32_t ri)
 {
+    if (b->isic_fits) {
+        unsigned char best = 0;
+        for (size_t i = 0; i < nx; i++) {
+            unsigned char f = b->isic_fits[(size_t)xs[i] * b->isic_fits_cap + ri];
+            best = f > best ? f : best;
+        }
+        return b->isic_vals[best];
+    }
     const uint64_t *set = b->isic_sets + (size_t)ri * ISIC_SETS * ISIC_WORDS;
     double best = 0;
     for (size_t i = 0; i < nx; i++) {
-        isic_id a = (isic_id)xs[i];
-        int la = lvl[a];
-        double s = 0;
-        if (has_bit(set, a))
-            s = b->levels[3];
-        if (has_bit(set + ISIC_WORDS, a) && b->broader > s)
-            s = b->broader;
-        for (int lv = la <= 2 ? la - 1 : 2; lv >= 0; lv--)
-            if (has_bit(set + (size_t)(4 - lv) * ISIC_WORDS, anc[a][lv])) {
-                if (b->levels[lv] > s)
-                    s = b->levels[lv];
-                break;
-            }
+        double s = isic_code_fit(b, set, (isic_id)xs[i]);
         if (s > best)
             best = s;
     }
