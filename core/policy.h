@@ -66,6 +66,8 @@ typedef struct pitems {
     struct pitem *items;
     uint32_t *off;            /* per profile: its items start here, count[i] of them */
     uint16_t *count;
+    iso_id *country;          /* per profile, with abroad: its country (the
+                                 store's record is a cache miss a pair) */
     size_t n;                 /* profiles parsed */
     size_t rows_cap, items_cap;
     double lo, hi;            /* the least and greatest value of all items (the

@@ -81,6 +81,7 @@ void cmi_builtin_free(builtin *b)
         cm_free(b->prod[side].items);
         cm_free(b->prod[side].off);
         cm_free(b->prod[side].count);
+        cm_free(b->prod[side].country);
     }
     memset(b->prod, 0, sizeof b->prod);
     for (int k = 0; k < 2; k++) {
@@ -903,6 +904,22 @@ static void sort_pitems(struct pitem *x, size_t n)
     }
 }
 
+/* Each profile's country, for a product with abroad (read by every pair). */
+static int product_countries(const cm_policy *p, const builtin *self, int side, pitems *pi,
+                             size_t from)
+{
+    if (self->nabroad == 0)
+        return 0;
+    size_t count = p->st->kinds[side].count;
+    iso_id *c = cm_realloc(pi->country, (count ? count : 1) * sizeof *c);
+    if (c == NULL)
+        return -1;
+    pi->country = c;
+    for (size_t i = from; i < count; i++)
+        c[i] = store_common(p->st, side, i)->country;
+    return 0;
+}
+
 static int product_prepare(cm_policy *p, const builtin *self, const fref *r, pitems *pi)
 {
     size_t count = p->st->kinds[r->side].count;
@@ -911,7 +928,8 @@ static int product_prepare(cm_policy *p, const builtin *self, const fref *r, pit
     struct product_want want = { r, count };
     const builtin *twin = find_twin(p, self, product_built, &want);
     if (twin)
-        return product_copy(pi, &twin->prod[r->side]);
+        return product_copy(pi, &twin->prod[r->side]) < 0 ||
+               product_countries(p, self, r->side, pi, 0) < 0 ? -1 : 0;
     /* profiles appended since the last whole build (a visitor): only theirs */
     size_t from = pi->off && pi->n < count ? pi->n : 0;
     size_t k = from ? pi->off[from - 1] + pi->count[from - 1] : 0;
@@ -949,6 +967,8 @@ static int product_prepare(cm_policy *p, const builtin *self, const fref *r, pit
         pi->count[i] = (uint16_t)n;
     }
     cm_free(pm.slot);
+    if (product_countries(p, self, r->side, pi, from) < 0)
+        return -1;
     pi->n = count;
     pi->lo = lo;
     pi->hi = hi;
@@ -1381,8 +1401,7 @@ static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, ui
             snprintf(reason, n, "not prepared");
         return 0;
     }
-    int home = b->nabroad && store_common(p->st, SIDE_ENTERPRISE, ei)->country ==
-                                 store_common(p->st, SIDE_REGION, ri)->country;
+    int home = b->nabroad && pe->country[ei] == pr->country[ri];
     if (reason)
         return product_reason(p, b, ei, ri, home, reason, n);
     /* both sorted by name: one merge; equal names may repeat on either side */
