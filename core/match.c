@@ -615,7 +615,7 @@ static inline double row_value(const job *j, worker *w, const struct plan_part *
         cmi_isic_fit_row(pp->b, ei, w->orow[k], j->ninner);
         w->orow_of[k] = ei;
     }
-    double s = pp->b->isic_vals[w->orow[k][ri]];
+    double s = cmi_builtin_data(pp->b)->isic_vals[w->orow[k][ri]];
     return pp->b->factor == 1 ? s : s * pp->b->factor;
 }
 

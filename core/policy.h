@@ -80,6 +80,9 @@ typedef struct pitems {
 
 typedef struct builtin {
     enum builtin_kind kind;
+    const struct builtin *same;   /* an earlier built-in of the policy the same as
+                                     this one (cmi_builtin_same): its preparation
+                                     serves both, this one has none of its own */
     int fn;                   /* B_LUA: index of its function in every state */
     fref a, b;                /* the fields compared; b unused by some kinds */
     int has_b;
@@ -373,6 +376,12 @@ const char *cmi_fref_list_item(const cm_policy *p, const struct field_read *o, s
 /* scorer.c: evaluate a built-in for a pair; reason may be NULL. */
 double cmi_scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error);
+/* The built-in whose prepared data b scores by: itself, or the earlier one
+ * it is the same as (default.lua's region view repeats six rules). */
+static inline const struct builtin *cmi_builtin_data(const struct builtin *b)
+{
+    return b->same ? b->same : b;
+}
 /* Whether isic_fit b can give an enterprise's row against regions 0..n-1
  * (its byte table is built: see isic_fits_prepare); then the row, as
  * ranks into b->isic_vals (the score before b->factor). */

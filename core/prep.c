@@ -89,7 +89,7 @@ static int index_candidates(const cm_policy *p, match_prep *m, int inner_side)
     if (p->nfilters == 0)
         return 0;
     const prule *f = &p->filters[first];
-    const builtin *b = &f->b;
+    const builtin *b = cmi_builtin_data(&f->b);
     if (b->kind != B_MEMBER || f->nmore || !(b->factor > 0) || f->threshold > b->factor)
         return 0;
     int ci = b->a.side == inner_side ? 0 : 1;

@@ -372,12 +372,14 @@ static int isic_fits_prepare(builtin *b, size_t from)
 
 int cmi_isic_fit_rows(const builtin *b, size_t n)
 {
+    b = cmi_builtin_data(b);
     return b->kind == B_ISIC_FIT && b->isic_fits && b->a.side == SIDE_ENTERPRISE &&
            b->b.side == SIDE_REGION && n <= b->isic_sets_n && b->isic_vals[0] == 0;
 }
 
 void cmi_isic_fit_row(const builtin *b, uint32_t ei, unsigned char *restrict row, size_t n)
 {
+    b = cmi_builtin_data(b);
     memset(row, 0, n);
     if (ei >= b->col[0].count)
         return;
@@ -1127,6 +1129,8 @@ void cmi_builtin_forget(builtin *b, int side, size_t from)
 
 int cmi_builtin_prepare(cm_policy *p, builtin *b)
 {
+    if (b->same)
+        return 0;             /* the one it is the same as is prepared in its turn */
     if (b->kind == B_ISIC_FIT || b->kind == B_MEMBER || b->kind == B_OVERLAP) {
         int isic = b->kind == B_ISIC_FIT;
         if (column_prepare(p, b, &b->a, &b->col[0], isic) < 0 ||
@@ -1450,6 +1454,7 @@ static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32
 double cmi_scorer_eval(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                    char *reason, size_t reason_len, int *error)
 {
+    b = cmi_builtin_data(b);
     double s = eval_kind(p, ps, b, ei, ri, reason, reason_len, error);
     return b->factor == 1 ? s : s * b->factor;
 }
@@ -1526,6 +1531,7 @@ static int view_equal(const struct cls_view *x, const struct cls_view *y)
 
 long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls)
 {
+    b = cmi_builtin_data(b);
     if (b->kind != B_MEMBER && b->kind != B_OVERLAP && b->kind != B_ISIC_FIT &&
         b->kind != B_PRODUCT)
         return 0;
@@ -1615,6 +1621,7 @@ static struct name_range *range_slot(const product_range *r, str_ref name)
  * memory. */
 int cmi_product_range(const builtin *b, int side, product_range *r)
 {
+    b = cmi_builtin_data(b);
     const pitems *pi = &b->prod[side];
     size_t total = pi->n ? pi->off[pi->n - 1] + pi->count[pi->n - 1] : 0;
     r->cap = 16;
@@ -1656,6 +1663,7 @@ void cmi_product_range_free(product_range *r)
  * left out at home only lower it), or INFINITY when not known. */
 double cmi_product_most(const builtin *b, const product_range *r, int side, uint32_t i)
 {
+    b = cmi_builtin_data(b);
     const pitems *pi = &b->prod[side];
     if (i >= pi->n || r->slot == NULL || !(b->factor >= 0))
         return INFINITY;
@@ -1677,6 +1685,7 @@ double cmi_product_most(const builtin *b, const product_range *r, int side, uint
  * scorers stops once its best so far reaches what the rest could give. */
 double cmi_builtin_upper(const builtin *b)
 {
+    b = cmi_builtin_data(b);
     double top;
     switch (b->kind) {
     case B_ISIC_FIT:
