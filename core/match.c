@@ -1737,27 +1737,37 @@ static size_t bound_front(const job *j, worker *w, uint32_t o, size_t from, cons
     return m;
 }
 
+/* Bound rule i's score of candidate `inner` of outer profile o: from o's
+ * rows, or (a late row not made yet) by the plan. */
+static inline double bound_value(const job *j, worker *w, size_t i, uint32_t inner,
+                                 uint32_t ei, uint32_t ri)
+{
+    const struct plan_rule *pr = &j->plan[i];
+    return j->jcls[i] ? w->jrows[i][j->jcls[i][inner]]
+         : w->brows[pr->part] ? parts_best(j, w, i, inner)
+         : plan_value(j, w, j->plan_parts + pr->part, ei, ri);   /* late */
+}
+
 /* visit() for a candidate `inner` of the bound pass, which has passed the
- * filters: the bound rules read from o's rows (what plan_scores would look
- * up), the rest by the plan with its pruning, the other view left to
- * other_views (job.bound_visits). */
-static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, uint32_t *count)
+ * filters; `got` is its partial score from the bound rules before `from`
+ * (rank order, as the sweeps sum). The bound rules from `from` on are read
+ * from o's rows, the rest scored by the plan with its pruning; a pair that
+ * then cannot reach the bar stops there, one that can is scored exactly
+ * (every rule's score, summed as side_score sums). The other view is left
+ * to other_views (job.bound_visits). */
+static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, size_t from, double got,
+                        kept *top, uint32_t *count)
 {
     const struct plan_rule *pr = j->plan;
     double *sc = w->scores;
     double wsum = j->by_region_view ? j->p->region_weight_sum : j->p->weight_sum;
     double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-    double need = (bar - PRUNE_MARGIN) * wsum, got = 0;
+    double need = (bar - PRUNE_MARGIN) * wsum;
     uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
     uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
     w->pairs++;
-    for (size_t i = 0; i < j->nbound; i++) {
-        double best = j->jcls[i] ? w->jrows[i][j->jcls[i][inner]]
-                    : w->brows[pr[i].part] ? parts_best(j, w, i, (uint32_t)inner)
-                    : plan_value(j, w, j->plan_parts + pr[i].part, ei, ri);   /* late */
-        sc[pr[i].rule] = best;
-        got += pr[i].weight * best;
-    }
+    for (size_t i = from; i < j->nbound; i++)
+        got += pr[i].weight * bound_value(j, w, i, (uint32_t)inner, ei, ri);
     for (size_t i = j->nbound; i < j->nrank; i++) {
         if (got + j->rank_rest[i] < need) {
             w->pruned++;
@@ -1767,19 +1777,24 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, kept *top, 
         sc[pr[i].rule] = best;
         got += pr[i].weight * best;
     }
+    if (got < need)
+        return;               /* scored, and below the bar (the margin dwarfs the rounding) */
+    for (size_t i = 0; i < j->nbound; i++)
+        sc[pr[i].rule] = bound_value(j, w, i, (uint32_t)inner, ei, ri);
     double score = side_score(j->p, sc, j->by_region_view);
     if (score >= bar - PRUNE_MARGIN && score >= j->min_score)
         keep(j, top, count, (uint32_t)inner, score, score);
 }
 
-/* A candidate of the bound pass scored in full and kept if it enters the
- * top k. 0, or -1 stop. */
-static inline int pass_visit(job *j, worker *w, uint32_t o, size_t outer, size_t inner,
-                             int indexed, kept *top, uint32_t *count)
+/* A candidate of the bound pass (at position `at` of w->acc, which holds
+ * its partial score from the bound rules before `from`) scored in full and
+ * kept if it enters the top k. 0, or -1 stop. */
+static inline int pass_visit(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
+                             uint32_t at, size_t from, int indexed, kept *top, uint32_t *count)
 {
     if (!j->bound_visits)
-        return visit(j, w, o, outer, inner, indexed, top, count);
-    bound_visit(j, w, o, inner, top, count);
+        return visit(j, w, o, outer, cand[at], indexed, top, count);
+    bound_visit(j, w, o, cand[at], from, w->acc[at], top, count);
     return 0;
 }
 
@@ -1811,11 +1826,11 @@ static void bound_rest(const job *j, worker *w)
  * counted by the visits, are taken off the counts here for it. 0, or -1
  * stop. */
 static int seed_visits(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
-                       int indexed, kept *top, uint32_t *count)
+                       size_t from, int indexed, kept *top, uint32_t *count)
 {
     const uint32_t *heap = w->seed;
     for (size_t i = 0; i < w->nseeded; i++) {
-        if (pass_visit(j, w, o, outer, cand[heap[i]], indexed, top, count) < 0)
+        if (pass_visit(j, w, o, outer, cand, heap[i], from, indexed, top, count) < 0)
             return -1;
         w->acc[heap[i]] = -INFINITY;
     }
@@ -1881,7 +1896,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
     w->vetoed += n - m;
     cand = w->passed;
     n = m;
-    if (seed_visits(j, w, o, outer, cand, indexed, top, count) < 0)
+    if (seed_visits(j, w, o, outer, cand, seed_after + 1, indexed, top, count) < 0)
         return -1;
     for (size_t i = seed_after + 1; i < j->nbound; i++) {
         /* a rule that gives o nothing leaves every bound where it was */
@@ -1914,7 +1929,7 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         }
         pos[0] = pos[--n];
         sift_down(acc, pos, 0, n);
-        if (pass_visit(j, w, o, outer, cand[best], indexed, top, count) < 0)
+        if (pass_visit(j, w, o, outer, cand, best, j->nbound, indexed, top, count) < 0)
             return -1;
     }
     return 0;
