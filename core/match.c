@@ -1667,21 +1667,39 @@ front_sweep(const job *j, worker *w, const struct front *fr, const uint32_t *can
     double *acc = w->acc;
     uint32_t *passed = w->passed, *pos = w->pos, *heap = w->seed;
     size_t m = 0, h = 0, nseed = j->nseed;
+    /* in locals: the stores below may alias fr for all the compiler knows,
+     * and it would read each pointer again for every candidate */
+    const uint32_t *fcls[FRONT_FILTERS_MAX], *cls[BOUND_SEED_AFTER + 1];
+    const double *frow[FRONT_FILTERS_MAX], *row[BOUND_SEED_AFTER + 1];
+    double fmin[FRONT_FILTERS_MAX], weight[BOUND_SEED_AFTER + 1];
+    for (size_t f = 0; f < nf; f++) {
+        fcls[f] = fr->fcls[f];
+        frow[f] = fr->frow[f];
+        fmin[f] = fr->fmin[f];
+    }
+    for (size_t i = 0; i < nh; i++) {
+        cls[i] = fr->cls[i];
+        row[i] = fr->row[i];
+        weight[i] = fr->weight[i];
+    }
+    double least = -INFINITY;   /* what a candidate must beat to be a seed */
     for (size_t s = 0; s < n; s++) {
         uint32_t c = cand[s];
         int pass = 1;
 #pragma GCC unroll 4
         for (size_t f = 0; f < nf; f++)
-            pass &= fr->frow[f][fr->fcls[f][c]] >= fr->fmin[f];
+            pass &= frow[f][fcls[f][c]] >= fmin[f];
         double a = 0;
 #pragma GCC unroll 4
         for (size_t i = 0; i < nh; i++)
-            a += fr->weight[i] * fr->row[i][fr->cls[i][c]];
+            a += weight[i] * row[i][cls[i][c]];
         acc[m] = a;
         passed[m] = c;
         pos[m] = (uint32_t)m;
-        if (pass && (h < nseed || a > acc[heap[0]]))
+        if (pass && a > least) {
             seed_push(acc, heap, &h, nseed, (uint32_t)m);
+            least = h < nseed ? -INFINITY : acc[heap[0]];
+        }
         m += (size_t)pass;
     }
     w->nseeded = h;
