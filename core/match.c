@@ -170,6 +170,7 @@ typedef struct job {
      * classes of all its parts together: those classes (NULL: none), and a
      * row of the best of its parts per class (so a candidate costs one read) */
     uint32_t **jcls;
+    uint32_t **jpcls;         /* ... and each joint class's class in each part (see joint_classes) */
     struct bound_part *jparts;
     size_t njoint;            /* the entries of both: the bound rules */
     struct plan_part *fparts; /* the filters, in their order, read from rows the same way */
@@ -1339,7 +1340,20 @@ static int joint_classes(job *j, size_t i, size_t *cells)
         cm_free(rep);
         return 0;
     }
+    /* each class's class in every part, read in order when o's joint row
+     * is made (its profile's classes are far apart in the parts' arrays) */
+    size_t npcls = pr->nparts * ncls;
+    uint32_t *pcls = cm_malloc((npcls ? npcls : 1) * sizeof *pcls);
+    if (pcls == NULL) {
+        cm_free(cls);
+        cm_free(rep);
+        return -1;
+    }
+    for (size_t k = 0; k < pr->nparts; k++)
+        for (size_t c = 0; c < ncls; c++)
+            pcls[k * ncls + c] = pp[k].c.cls[rep[c]];
     j->jcls[i] = cls;
+    j->jpcls[i] = pcls;
     j->jparts[i] = (struct bound_part){ rep, ncls, *cells };
     *cells += ncls;
     return 0;
@@ -1461,8 +1475,9 @@ static int make_bound(job *j)
         }
     }
     j->jcls = cm_calloc(nb, sizeof *j->jcls);
+    j->jpcls = cm_calloc(nb, sizeof *j->jpcls);
     j->jparts = cm_calloc(nb, sizeof *j->jparts);
-    if (j->jcls == NULL || j->jparts == NULL)
+    if (j->jcls == NULL || j->jpcls == NULL || j->jparts == NULL)
         return -1;
     j->njoint = nb;
     for (size_t i = 0; i < nb; i++)
@@ -1564,11 +1579,21 @@ static inline double parts_best(const job *j, const worker *w, size_t i, uint32_
 static const double *joint_row(const job *j, worker *w, size_t i, double *most)
 {
     const struct bound_part *jp = &j->jparts[i];
+    const struct plan_rule *pr = &j->plan[i];
     double *r = w->brow + jp->row, top = 0;
-    for (size_t c = 0; c < jp->ncls; c++) {
-        r[c] = parts_best(j, w, i, jp->rep[c]);
-        top = r[c] > top ? r[c] : top;
+    size_t n = jp->ncls;
+    for (size_t c = 0; c < n; c++)
+        r[c] = 0;
+    for (size_t k = 0; k < pr->nparts; k++) {   /* parts_best, part by part */
+        const double *row = w->brows[pr->part + k];
+        const uint32_t *pc = j->jpcls[i] + k * n;
+        for (size_t c = 0; c < n; c++) {
+            double v = row[pc[c]];
+            r[c] = v > r[c] ? v : r[c];
+        }
     }
+    for (size_t c = 0; c < n; c++)
+        top = r[c] > top ? r[c] : top;
     *most = top;
     return r;
 }
@@ -2465,8 +2490,11 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
     for (size_t i = 0; i < j->njoint; i++) {
         cm_free(j->jcls[i]);
         cm_free((void *)j->jparts[i].rep);
+        if (j->jpcls)
+            cm_free(j->jpcls[i]);
     }
     cm_free(j->jcls);
+    cm_free(j->jpcls);
     cm_free(j->jparts);
     cm_free(j->plan);
     cm_free(j->plan_parts);
