@@ -43,6 +43,7 @@ enum { ROW_NONE, ROW_CLAIMED, ROW_READY };   /* ptable.state */
 #define BOUND_SEEDS 8             /* (at most BOUND_SEEDS_MORE more than k) */
 #define BOUND_SEEDS_MORE 1024
 #define BOUND_SEED_AFTER 3
+#define VISITS_AHEAD 4            /* seeds fetched ahead of the one scored (prefetch_pair) */
 #define BOUND_REST_MAX 0.34        /* the weight share the rules after it may keep
                                       (default.lua by region: the sector rule, 4 of 12) */
 #define BOUND_PARTS_MAX 8         /* parts of a rule the bound pass takes */
@@ -1862,6 +1863,19 @@ static void bound_rest(const job *j, worker *w)
     }
 }
 
+/* Have the memory fetch what the rules after the bound read first for the
+ * pair (o, inner) (a best_product's items: a region's lie anywhere in the
+ * registry's), while the visits before it are scored. */
+static inline void prefetch_pair(const job *j, uint32_t o, uint32_t inner)
+{
+    uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : inner;
+    uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? inner : o;
+    for (size_t i = j->nbound; i < j->nrank; i++)
+        for (size_t k = j->plan[i].part; k < j->plan[i].part + j->plan[i].nparts; k++)
+            if (!j->plan_parts[k].orow)
+                cmi_scorer_prefetch(j->plan_parts[k].b, ei, ri);
+}
+
 /* Score the seeds bound_front chose (w->seed: the highest partial scores
  * after the first rules) in full, to raise the bar. They stay among the
  * candidates with a partial score of -inf, so the next sweep drops them
@@ -1872,7 +1886,11 @@ static int seed_visits(job *j, worker *w, uint32_t o, size_t outer, const uint32
                        size_t from, int indexed, kept *top, uint32_t *count)
 {
     const uint32_t *heap = w->seed;
+    for (size_t i = 0; i < w->nseeded && i < VISITS_AHEAD; i++)
+        prefetch_pair(j, o, cand[heap[i]]);
     for (size_t i = 0; i < w->nseeded; i++) {
+        if (i + VISITS_AHEAD < w->nseeded)
+            prefetch_pair(j, o, cand[heap[i + VISITS_AHEAD]]);
         if (pass_visit(j, w, o, outer, cand, heap[i], from, indexed, top, count) < 0)
             return -1;
         w->acc[heap[i]] = -INFINITY;
@@ -1972,6 +1990,8 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         }
         pos[0] = pos[--n];
         sift_down(acc, pos, 0, n);
+        if (n > 0)            /* the next to visit, fetched while this one is */
+            prefetch_pair(j, o, cand[pos[0]]);
         if (pass_visit(j, w, o, outer, cand, best, j->nbound, indexed, top, count) < 0)
             return -1;
     }

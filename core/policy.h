@@ -387,6 +387,10 @@ static inline const struct builtin *cmi_builtin_data(const struct builtin *b)
  * ranks into b->isic_vals (the score before b->factor). */
 int cmi_isic_fit_rows(const builtin *b, size_t n);
 void cmi_isic_fit_row(const builtin *b, uint32_t ei, unsigned char *restrict row, size_t n);
+/* Ask the memory for what cmi_scorer_eval(b, ei, ri) will read first (a
+ * best_product's items): the caller knows its next pairs, the cache does
+ * not, and a pair far in the registry waits for memory. */
+void cmi_scorer_prefetch(const builtin *b, uint32_t ei, uint32_t ri);
 /* Compute what a built-in can know of each profile alone (range values),
  * for profiles loaded since the last call. Single-threaded, before matching. */
 int cmi_builtin_prepare(cm_policy *p, builtin *b);

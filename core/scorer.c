@@ -1434,6 +1434,18 @@ static double best_product(const cm_policy *p, const builtin *b, uint32_t ei, ui
     return best;
 }
 
+void cmi_scorer_prefetch(const builtin *b, uint32_t ei, uint32_t ri)
+{
+    b = cmi_builtin_data(b);
+    if (b->kind == B_PRODUCT) {
+        const pitems *pr = &b->prod[SIDE_REGION], *pe = &b->prod[SIDE_ENTERPRISE];
+        if (ri < pr->n && ei < pe->n) {
+            __builtin_prefetch(pr->items + pr->off[ri]);
+            __builtin_prefetch(pe->items + pe->off[ei]);
+        }
+    }
+}
+
 static double eval_kind(const cm_policy *p, pstate *ps, const builtin *b, uint32_t ei, uint32_t ri,
                         char *reason, size_t reason_len, int *error)
 {
