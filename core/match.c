@@ -1024,9 +1024,9 @@ static int class_tables(job *j, size_t nparts)
     /* CAPMATCH_TABLE_CELLS (tests): smaller tables, or none at 0, so that
      * small inputs take the paths of a registry's parts without a table */
     const char *cells = getenv("CAPMATCH_TABLE_CELLS");
-    j->table_part_max = TABLE_PART_MAX;
-    if (cells && strtoull(cells, NULL, 10) < TABLE_PART_MAX)
-        j->table_part_max = (size_t)strtoull(cells, NULL, 10);
+    char *end = NULL;
+    unsigned long long max = cells ? strtoull(cells, &end, 10) : TABLE_PART_MAX;
+    j->table_part_max = end != cells && max < TABLE_PART_MAX ? (size_t)max : TABLE_PART_MAX;
     if (j->icache == NULL || j->nouter < 256)
         return 0;
     j->ptable = cm_calloc(nparts ? nparts : 1, sizeof *j->ptable);
