@@ -167,6 +167,12 @@ typedef struct job {
      * ranges its bound per outer profile comes from (see make_bound) */
     product_range *late;
     size_t nbparts;
+    /* the rules after the bound, bounded pair by pair before their visits
+     * (after_bound): per plan part from plan[nbound].part on, a
+     * best_product's ranges of the inner side (its most for an outer
+     * profile), or none (slot NULL) */
+    product_range *after;     /* (a plan with a bound always has rules after it) */
+    size_t nafter;            /* its entries */
     /* per bound rule of several parts, when its inner profiles fall into few
      * classes of all its parts together: those classes (NULL: none), and a
      * row of the best of its parts per class (so a candidate costs one read) */
@@ -190,6 +196,11 @@ typedef struct job {
 
 struct mslot { uint64_t key; uint32_t rule; double score; };
 
+/* A candidate of the bound pass in a heap: its position and its partial
+ * score beside it, so that a comparison reads the entry, not acc through it
+ * (a load that waits on a load, at every level). */
+struct ranked { double v; uint32_t at; };
+
 typedef struct worker {
     job *j;
     int reports;              /* call the progress callback (the calling thread) */
@@ -209,15 +220,18 @@ typedef struct worker {
     mstats *stats;            /* cm_match_options.stats: this worker's counts, or NULL */
     double *acc;              /* the bound pass: partial score of each candidate */
     double *brow;             /* its rows: the bound parts' class scores for one outer profile */
-    uint32_t *seed;           /* the candidates it scores first, to raise the bar (positions) */
+    struct ranked *seed;      /* the candidates it scores first, to raise the bar */
     size_t nseeded;
     uint32_t *passed;         /* the candidates that passed the filters (bound_front) */
     uint32_t *all;            /* 0..ninner-1: the candidates when there is no candidate filter */
     uint32_t *pos;            /* the bound pass: positions of the candidates still in */
+    struct ranked *best;      /* ... and those left after the bound rules, best first */
     const double **brows;     /* per bound part: o's row of class scores (part_row) */
     const double **jrows;     /* per bound rule with joint classes: its row (joint_row) */
     double *bmost;            /* per bound part: the highest score in its row */
     double *rmost;            /* per bound rule: the highest score in o's row */
+    double *amost;            /* per part of the rules after the bound (job.after): the
+                               * most it can give o (after_most) */
     double *rest;             /* per bound rule i: the most rules i.. can add for o
                                * (rank_rest with the rows' highest scores: tighter) */
     unsigned char **orow;     /* per plan part with job's orow: its row (ranks) ... */
@@ -1414,6 +1428,27 @@ static int late_parts(job *j, size_t nb)
     return 0;
 }
 
+/* The ranges behind after_bound's bound of the rules after the bound (the
+ * first nb rules of the plan, whose rules are all built-ins): for each
+ * best_product among their parts, the inner side's. 0, or -1 out of
+ * memory. */
+static int after_parts(job *j, size_t nb)
+{
+    if (nb >= j->nrank)
+        return 0;
+    size_t first = j->plan[nb].part, last = j->nplan_parts;
+    j->after = cm_calloc(last - first, sizeof *j->after);
+    if (j->after == NULL)
+        return -1;
+    j->nafter = last - first;
+    int inner_side = j->outer_side == SIDE_ENTERPRISE ? SIDE_REGION : SIDE_ENTERPRISE;
+    for (size_t k = first; k < last; k++)
+        if (!j->plan_parts[k].orow && j->plan_parts[k].b->kind == B_PRODUCT &&
+            cmi_product_range(j->plan_parts[k].b, inner_side, &j->after[k - first]) < 0)
+            return -1;
+    return 0;
+}
+
 /* The bound pass (bound_pass) of a job with a plan that ranks at least
  * BOUND_OUTER_MIN outer profiles (then rows of class scores are met again
  * and again; for a visitor alone the rows cost what its pairs do):
@@ -1494,7 +1529,7 @@ static int make_bound(job *j)
         if (bound_part_make(j, j->icache[at].cls, &j->fbparts[f], &cells) < 0)
             return -1;
     }
-    if (late_parts(j, nb) < 0)
+    if (late_parts(j, nb) < 0 || after_parts(j, nb) < 0)
         return -1;
     j->nfparts = p->nfilters;
     if (deny_bitmaps(j) < 0)
@@ -1659,29 +1694,28 @@ struct front {
     double weight[BOUND_SEED_AFTER + 1];
 };
 
-/* Put position at (partial score acc[at]) among the seeds, a min-heap of
- * the nseed highest so far (*h of them); equal scores keep the earlier. */
-static void seed_push(const double *acc, uint32_t *heap, size_t *h, size_t nseed, uint32_t at)
+/* Put position at (partial score v) among the seeds, a min-heap of the
+ * nseed highest so far (*h of them); equal scores keep the earlier. */
+static void seed_push(struct ranked *heap, size_t *h, size_t nseed, double v, uint32_t at)
 {
-    double v = acc[at];
     size_t i;
     if (*h < nseed) {
-        for (i = (*h)++; i > 0 && acc[heap[(i - 1) / 2]] > v; i = (i - 1) / 2)
+        for (i = (*h)++; i > 0 && heap[(i - 1) / 2].v > v; i = (i - 1) / 2)
             heap[i] = heap[(i - 1) / 2];
     } else {
         for (i = 0;;) {
             size_t c = 2 * i + 1;
             if (c >= *h)
                 break;
-            if (c + 1 < *h && acc[heap[c + 1]] < acc[heap[c]])
+            if (c + 1 < *h && heap[c + 1].v < heap[c].v)
                 c++;
-            if (acc[heap[c]] >= v)
+            if (heap[c].v >= v)
                 break;
             heap[i] = heap[c];
             i = c;
         }
     }
-    heap[i] = at;
+    heap[i] = (struct ranked){ v, at };
 }
 
 /* bound_front's sweep, for nh rules and nf filters (constants where it is
@@ -1691,7 +1725,8 @@ front_sweep(const job *j, worker *w, const struct front *fr, const uint32_t *can
             const size_t nh, const size_t nf)
 {
     double *acc = w->acc;
-    uint32_t *passed = w->passed, *pos = w->pos, *heap = w->seed;
+    uint32_t *passed = w->passed, *pos = w->pos;
+    struct ranked *heap = w->seed;
     size_t m = 0, h = 0, nseed = j->nseed;
     /* in locals: the stores below may alias fr for all the compiler knows,
      * and it would read each pointer again for every candidate */
@@ -1723,8 +1758,8 @@ front_sweep(const job *j, worker *w, const struct front *fr, const uint32_t *can
         passed[m] = c;
         pos[m] = (uint32_t)m;
         if (pass && a > least) {
-            seed_push(acc, heap, &h, nseed, (uint32_t)m);
-            least = h < nseed ? -INFINITY : acc[heap[0]];
+            seed_push(heap, &h, nseed, a, (uint32_t)m);
+            least = h < nseed ? -INFINITY : heap[0].v;
         }
         m += (size_t)pass;
     }
@@ -1842,6 +1877,48 @@ static inline int pass_visit(job *j, worker *w, uint32_t o, size_t outer, const 
     return 0;
 }
 
+/* The most each part of the rules after the bound can give outer profile
+ * o against any inner profile (w->amost): a best_product its most for o,
+ * any other part its most anywhere (as rank_rules takes it). A part with
+ * an outer row is read pair by pair instead (after_bound). */
+static void after_most(const job *j, worker *w, uint32_t o)
+{
+    size_t first = j->plan[j->nbound].part;
+    for (size_t k = first; k < j->nplan_parts; k++) {
+        const struct plan_part *pp = &j->plan_parts[k];
+        double u = cmi_builtin_upper(pp->b);
+        u = isfinite(u) ? u : 1;
+        if (j->after[k - first].slot) {
+            double most = cmi_product_most(pp->b, &j->after[k - first], j->outer_side, o);
+            u = most < u ? most : u;
+        }
+        w->amost[k - first] = u;
+    }
+}
+
+/* The most the rules after the bound can add to the pair (o, inner): each
+ * rule's weight times the best of its parts, a part with an outer row read
+ * for the pair (its score), the others at their most for o (after_most).
+ * Pair by pair, this leaves out most candidates that the bound rules'
+ * scores alone leave in (default.lua by enterprise: a sector rule that
+ * gives most regions nothing). */
+static inline double after_bound(const job *j, worker *w, uint32_t o, uint32_t inner)
+{
+    size_t first = j->plan[j->nbound].part;
+    double sum = 0;
+    for (size_t i = j->nbound; i < j->nrank; i++) {
+        const struct plan_rule *pr = &j->plan[i];
+        double most = 0;
+        for (size_t k = pr->part; k < pr->part + pr->nparts; k++) {
+            const struct plan_part *pp = &j->plan_parts[k];
+            double v = pp->orow ? row_value(j, w, pp, o, inner) : w->amost[k - first];
+            most = v > most ? v : most;
+        }
+        sum += pr->weight * most;
+    }
+    return sum;
+}
+
 /* The joint rows of outer profile o (the parts' rows made: w->brows), the
  * highest score in each bound rule's row (w->rmost), and w->rest: the most
  * the rules from i on can add for o. rank_rest, from each rule's most
@@ -1885,37 +1962,38 @@ static inline void prefetch_pair(const job *j, uint32_t o, uint32_t inner)
 static int seed_visits(job *j, worker *w, uint32_t o, size_t outer, const uint32_t *cand,
                        size_t from, int indexed, kept *top, uint32_t *count)
 {
-    const uint32_t *heap = w->seed;
+    const struct ranked *heap = w->seed;
     for (size_t i = 0; i < w->nseeded && i < VISITS_AHEAD; i++)
-        prefetch_pair(j, o, cand[heap[i]]);
+        prefetch_pair(j, o, cand[heap[i].at]);
     for (size_t i = 0; i < w->nseeded; i++) {
         if (i + VISITS_AHEAD < w->nseeded)
-            prefetch_pair(j, o, cand[heap[i + VISITS_AHEAD]]);
-        if (pass_visit(j, w, o, outer, cand, heap[i], from, indexed, top, count) < 0)
+            prefetch_pair(j, o, cand[heap[i + VISITS_AHEAD].at]);
+        if (pass_visit(j, w, o, outer, cand, heap[i].at, from, indexed, top, count) < 0)
             return -1;
-        w->acc[heap[i]] = -INFINITY;
+        w->acc[heap[i].at] = -INFINITY;
     }
     w->pairs -= w->nseeded;
     w->pruned -= w->nseeded;
     return 0;
 }
 
-/* A max-heap of positions by acc, equal ones the lower position first. */
-static inline int acc_before(const double *acc, uint32_t a, uint32_t b)
+/* A max-heap of candidates by partial score, equal ones the lower position
+ * first. */
+static inline int ranked_before(struct ranked a, struct ranked b)
 {
-    return acc[a] > acc[b] || (acc[a] == acc[b] && a < b);
+    return a.v > b.v || (a.v == b.v && a.at < b.at);
 }
 
-static void sift_down(const double *acc, uint32_t *heap, size_t at, size_t n)
+static void sift_down(struct ranked *heap, size_t at, size_t n)
 {
-    uint32_t x = heap[at];
+    struct ranked x = heap[at];
     for (;;) {
         size_t c = 2 * at + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && acc_before(acc, heap[c + 1], heap[c]))
+        if (c + 1 < n && ranked_before(heap[c + 1], heap[c]))
             c++;
-        if (!acc_before(acc, heap[c], x))
+        if (!ranked_before(heap[c], x))
             break;
         heap[at] = heap[c];
         at = c;
@@ -1976,23 +2054,37 @@ static int bound_pass(job *j, worker *w, uint32_t o, size_t outer, const uint32_
         w->pruned += n - m;
         n = m;
     }
-    /* best first: by partial score, highest first, so the bar rises fastest
-     * and the visits stop at the first candidate that cannot reach it */
+    /* best first: by the most each one's full score can be (its partial
+     * score and after_bound), highest first, so the bar rises fastest and
+     * the visits stop at the first candidate that cannot reach it */
+    struct ranked *heap = w->best;
+    double bar = *count == j->k ? top[*count - 1].score : j->min_score;
+    double need = (bar - PRUNE_MARGIN) * wsum;
+    after_most(j, w, o);
+    m = 0;
+    for (size_t s = 0; s < n; s++) {
+        double v = acc[pos[s]] + after_bound(j, w, o, cand[pos[s]]);
+        heap[m] = (struct ranked){ v, pos[s] };
+        m += v >= need;
+    }
+    w->pairs += n - m;
+    w->pruned += n - m;
+    n = m;
     for (size_t i = n / 2; i-- > 0;)
-        sift_down(acc, pos, i, n);
+        sift_down(heap, i, n);
     while (n > 0) {
-        double bar = *count == j->k ? top[*count - 1].score : j->min_score;
-        uint32_t best = pos[0];
-        if (acc[best] < (bar - PRUNE_MARGIN) * wsum - j->rank_rest[j->nbound]) {
+        bar = *count == j->k ? top[*count - 1].score : j->min_score;
+        struct ranked best = heap[0];
+        if (best.v < (bar - PRUNE_MARGIN) * wsum) {
             w->pairs += n;
             w->pruned += n;
             break;
         }
-        pos[0] = pos[--n];
-        sift_down(acc, pos, 0, n);
+        heap[0] = heap[--n];
+        sift_down(heap, 0, n);
         if (n > 0)            /* the next to visit, fetched while this one is */
-            prefetch_pair(j, o, cand[pos[0]]);
-        if (pass_visit(j, w, o, outer, cand, best, j->nbound, indexed, top, count) < 0)
+            prefetch_pair(j, o, cand[heap[0].at]);
+        if (pass_visit(j, w, o, outer, cand, best.at, j->nbound, indexed, top, count) < 0)
             return -1;
     }
     return 0;
@@ -2322,18 +2414,21 @@ static int open_worker(job *j, worker *w, int nthreads, char *err, size_t errlen
         w->seed = cm_malloc(j->nseed * sizeof *w->seed);
         w->passed = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->passed);
         w->pos = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->pos);
+        w->best = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->best);
         w->brows = cm_malloc(j->nbparts * sizeof *w->brows);
         w->jrows = cm_calloc(j->nbound, sizeof *w->jrows);
         w->bmost = cm_malloc(j->nbparts * sizeof *w->bmost);
         w->rest = cm_malloc((j->nbound + 1) * sizeof *w->rest);
         w->rmost = cm_malloc(j->nbound * sizeof *w->rmost);
+        w->amost = cm_malloc((j->nafter ? j->nafter : 1) * sizeof *w->amost);
         if ((w->all = cm_malloc((j->ninner ? j->ninner : 1) * sizeof *w->all)) != NULL)
             for (size_t i = 0; i < j->ninner; i++)
                 w->all[i] = (uint32_t)i;
         if (w->acc == NULL || w->brow == NULL || w->seed == NULL || w->passed == NULL ||
             w->all == NULL ||
-            w->pos == NULL || w->brows == NULL || w->jrows == NULL || w->bmost == NULL ||
-            w->rest == NULL || w->rmost == NULL)
+            w->pos == NULL || w->best == NULL || w->brows == NULL || w->jrows == NULL ||
+            w->bmost == NULL ||
+            w->rest == NULL || w->rmost == NULL || w->amost == NULL)
             return -1;
     }
     if (w->scores == NULL || (stats && w->stats == NULL) ||
@@ -2470,11 +2565,13 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
         cm_free(workers[i].passed);
         cm_free(workers[i].all);
         cm_free(workers[i].pos);
+        cm_free(workers[i].best);
         cm_free((void *)workers[i].brows);
         cm_free((void *)workers[i].jrows);
         cm_free(workers[i].bmost);
         cm_free(workers[i].rest);
         cm_free(workers[i].rmost);
+        cm_free(workers[i].amost);
         cmi_mstats_free(workers[i].stats);
     }
     if (j->ptable) {
@@ -2496,6 +2593,9 @@ static void job_free(job *j, worker *workers, int nthreads, pthread_t *tids)
             cmi_product_range_free(&j->late[i]);
     }
     cm_free(j->late);
+    for (size_t i = 0; j->after && i < j->nafter; i++)
+        cmi_product_range_free(&j->after[i]);
+    cm_free(j->after);
     for (size_t i = 0; j->deny_bits && i < j->ndeny; i++)
         cm_free(j->deny_bits[i]);
     cm_free(j->deny_bits);
