@@ -999,19 +999,11 @@ static int item_bitmaps(job *j)
 }
 
 /* Give a part with a class cache a class-pair table when the outer profiles
- * fall into few classes too and the job meets each class several times:
- * 1 given, 0 not (the worker's cache then), -1 out of memory. */
-static int class_table(job *j, struct ptable *t, const uint32_t *cls, const builtin *b)
+ * fall into few classes too (noc classes, ocls: class_tables) and the job
+ * meets each class several times. The table takes ocls, else it is freed.
+ * 1 given, 0 not (the worker's cache then). */
+static int class_table(job *j, struct ptable *t, const uint32_t *cls, uint32_t *ocls, long noc)
 {
-    size_t nout = j->st->kinds[j->outer_side].count;
-    uint32_t *ocls = cm_malloc((nout ? nout : 1) * sizeof *ocls);
-    if (ocls == NULL)
-        return -1;
-    long noc = cmi_builtin_classes(j->p, b, j->outer_side, ocls);
-    if (noc < 0) {
-        cm_free(ocls);
-        return -1;
-    }
     size_t ncls = 0;
     for (size_t i = 0; i < j->ninner; i++)
         ncls = cls[i] >= ncls ? cls[i] + (size_t)1 : ncls;
@@ -1031,6 +1023,42 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, const buil
     return 1;
 }
 
+/* The outer profiles' classes of the parts with class caches, for their
+ * class-pair tables (class_tables): a part's classes are a pass over a
+ * registry, so the parts are shared among threads, and a part the same as
+ * an earlier one (cmi_builtin_same: default.lua's region view) takes a
+ * copy of its classes. */
+struct outer_cls {
+    const builtin *b;         /* the part's preparation (cmi_builtin_data) */
+    size_t at;                /* its index in job.ptable */
+    int same_as;              /* an earlier entry of the same preparation, or -1 */
+    uint32_t *cls;            /* per outer profile, or NULL (out of memory) */
+    long n;                   /* classes; 0 none, -1 out of memory */
+};
+
+struct outer_cls_job {
+    const job *j;
+    struct outer_cls *oc;
+    size_t n;
+    _Atomic size_t next;
+};
+
+static void *outer_cls_work(void *arg)
+{
+    struct outer_cls_job *q = arg;
+    size_t nout = q->j->st->kinds[q->j->outer_side].count;
+    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
+        struct outer_cls *c = &q->oc[i];
+        if (c->same_as >= 0)
+            continue;
+        c->cls = cm_malloc((nout ? nout : 1) * sizeof *c->cls);
+        c->n = c->cls ? cmi_builtin_classes(q->j->p, c->b, q->j->outer_side, c->cls) : -1;
+    }
+    return NULL;
+}
+
+static int cpu_count(void);
+
 /* The class-pair tables of a job that ranks many outer profiles (see
  * job.ptable). 0, or -1 out of memory. */
 static int class_tables(job *j, size_t nparts)
@@ -1047,14 +1075,60 @@ static int class_tables(job *j, size_t nparts)
     if (j->ptable == NULL)
         return -1;
     const cm_policy *p = j->p;
+    struct outer_cls *oc = cm_calloc(nparts ? nparts : 1, sizeof *oc);
+    if (oc == NULL)
+        return -1;
+    size_t noc = 0;
     for (size_t n = 0; n < p->nrules + p->nfilters; n++)
         for (size_t k = 0; k <= (n < p->nrules ? p->rules[n].nmore : 0); k++) {
             size_t at = j->part_base[n] + k;
-            if (j->icache[at].cls &&
-                class_table(j, &j->ptable[at], j->icache[at].cls, cmi_part_builtin(p, n, k)) < 0)
-                return -1;
+            if (j->icache[at].cls == NULL)
+                continue;
+            oc[noc] = (struct outer_cls){ cmi_builtin_data(cmi_part_builtin(p, n, k)), at, -1,
+                                          NULL, 0 };
+            for (size_t e = 0; e < noc && oc[noc].same_as < 0; e++)
+                if (oc[e].b == oc[noc].b)
+                    oc[noc].same_as = (int)e;
+            noc++;
         }
-    return 0;
+    struct outer_cls_job q = { j, oc, noc, 0 };
+    int nt = j->o->threads > 0 ? j->o->threads : cpu_count();
+    nt = nt < 1 ? 1 : (size_t)nt > noc ? (int)noc : nt > 64 ? 64 : nt;
+    pthread_t tids[64];
+    int started[64] = { 0 };
+    for (int t = 1; t < nt; t++)
+        started[t] = pthread_create(&tids[t], NULL, outer_cls_work, &q) == 0;
+    outer_cls_work(&q);
+    for (int t = 1; t < nt; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+    size_t nout = j->st->kinds[j->outer_side].count;
+    int rc = 0;
+    for (size_t e = 0; e < noc; e++) {
+        struct outer_cls *c = &oc[e];
+        if (c->same_as < 0)
+            continue;
+        const struct outer_cls *s = &oc[c->same_as];
+        c->n = s->n;
+        if (s->n > 0 && (c->cls = cm_malloc(nout * sizeof *c->cls)) != NULL)
+            memcpy(c->cls, s->cls, nout * sizeof *c->cls);
+        else if (s->n > 0)
+            c->n = -1;
+    }
+    /* in part order, as one thread would: the tables' budget goes first come */
+    for (size_t e = 0; e < noc && rc == 0; e++) {
+        struct outer_cls *c = &oc[e];
+        if (c->n < 0) {
+            rc = -1;
+            break;
+        }
+        (void)class_table(j, &j->ptable[c->at], j->icache[c->at].cls, c->cls, c->n);
+        c->cls = NULL;        /* the table's now, or freed */
+    }
+    for (size_t e = 0; e < noc; e++)
+        cm_free(oc[e].cls);
+    cm_free(oc);
+    return rc;
 }
 
 /* Give the shared table of a bound part (job.ptable[at]) room for its rows
