@@ -1023,40 +1023,6 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, uint32_t *
     return 1;
 }
 
-/* The outer profiles' classes of the parts with class caches, for their
- * class-pair tables (class_tables): a part's classes are a pass over a
- * registry, so the parts are shared among threads, and a part the same as
- * an earlier one (cmi_builtin_same: default.lua's region view) takes a
- * copy of its classes. */
-struct outer_cls {
-    const builtin *b;         /* the part's preparation (cmi_builtin_data) */
-    size_t at;                /* its index in job.ptable */
-    int same_as;              /* an earlier entry of the same preparation, or -1 */
-    uint32_t *cls;            /* per outer profile, or NULL (out of memory) */
-    long n;                   /* classes; 0 none, -1 out of memory */
-};
-
-struct outer_cls_job {
-    const job *j;
-    struct outer_cls *oc;
-    size_t n;
-    _Atomic size_t next;
-};
-
-static void *outer_cls_work(void *arg)
-{
-    struct outer_cls_job *q = arg;
-    size_t nout = q->j->st->kinds[q->j->outer_side].count;
-    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
-        struct outer_cls *c = &q->oc[i];
-        if (c->same_as >= 0)
-            continue;
-        c->cls = cm_malloc((nout ? nout : 1) * sizeof *c->cls);
-        c->n = c->cls ? cmi_builtin_classes(q->j->p, c->b, q->j->outer_side, c->cls) : -1;
-    }
-    return NULL;
-}
-
 static int cpu_count(void);
 
 /* The class-pair tables of a job that ranks many outer profiles (see
@@ -1074,60 +1040,31 @@ static int class_tables(job *j, size_t nparts)
     j->ptable = cm_calloc(nparts ? nparts : 1, sizeof *j->ptable);
     if (j->ptable == NULL)
         return -1;
+    /* the outer profiles' classes of the parts with class caches: a pass
+     * over a registry each, shared among the threads (prep.c) */
     const cm_policy *p = j->p;
-    struct outer_cls *oc = cm_calloc(nparts ? nparts : 1, sizeof *oc);
-    if (oc == NULL)
-        return -1;
-    size_t noc = 0;
-    for (size_t n = 0; n < p->nrules + p->nfilters; n++)
-        for (size_t k = 0; k <= (n < p->nrules ? p->rules[n].nmore : 0); k++) {
-            size_t at = j->part_base[n] + k;
-            if (j->icache[at].cls == NULL)
-                continue;
-            oc[noc] = (struct outer_cls){ cmi_builtin_data(cmi_part_builtin(p, n, k)), at, -1,
-                                          NULL, 0 };
-            for (size_t e = 0; e < noc && oc[noc].same_as < 0; e++)
-                if (oc[e].b == oc[noc].b)
-                    oc[noc].same_as = (int)e;
-            noc++;
-        }
-    struct outer_cls_job q = { j, oc, noc, 0 };
-    int nt = j->o->threads > 0 ? j->o->threads : cpu_count();
-    nt = nt < 1 ? 1 : (size_t)nt > noc ? (int)noc : nt > 64 ? 64 : nt;
-    pthread_t tids[64];
-    int started[64] = { 0 };
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tids[t], NULL, outer_cls_work, &q) == 0;
-    outer_cls_work(&q);
-    for (int t = 1; t < nt; t++)
-        if (started[t])
-            pthread_join(tids[t], NULL);
-    size_t nout = j->st->kinds[j->outer_side].count;
-    int rc = 0;
-    for (size_t e = 0; e < noc; e++) {
-        struct outer_cls *c = &oc[e];
-        if (c->same_as < 0)
-            continue;
-        const struct outer_cls *s = &oc[c->same_as];
-        c->n = s->n;
-        if (s->n > 0 && (c->cls = cm_malloc(nout * sizeof *c->cls)) != NULL)
-            memcpy(c->cls, s->cls, nout * sizeof *c->cls);
-        else if (s->n > 0)
-            c->n = -1;
-    }
-    /* in part order, as one thread would: the tables' budget goes first come */
-    for (size_t e = 0; e < noc && rc == 0; e++) {
-        struct outer_cls *c = &oc[e];
-        if (c->n < 0) {
-            rc = -1;
-            break;
-        }
-        (void)class_table(j, &j->ptable[c->at], j->icache[c->at].cls, c->cls, c->n);
-        c->cls = NULL;        /* the table's now, or freed */
-    }
-    for (size_t e = 0; e < noc; e++)
-        cm_free(oc[e].cls);
-    cm_free(oc);
+    const builtin **b = cm_malloc((nparts ? nparts : 1) * sizeof *b);
+    size_t *at = cm_malloc((nparts ? nparts : 1) * sizeof *at);
+    uint32_t **ocls = cm_malloc((nparts ? nparts : 1) * sizeof *ocls);
+    long *noc = cm_malloc((nparts ? nparts : 1) * sizeof *noc);
+    int rc = b && at && ocls && noc ? 0 : -1;
+    size_t n = 0;
+    for (size_t r = 0; r < p->nrules + p->nfilters && rc == 0; r++)
+        for (size_t k = 0; k <= (r < p->nrules ? p->rules[r].nmore : 0); k++)
+            if (j->icache[j->part_base[r] + k].cls) {
+                at[n] = j->part_base[r] + k;
+                b[n++] = cmi_part_builtin(p, r, k);
+            }
+    if (rc == 0)
+        rc = cmi_builtin_classes_of(p, b, n, j->outer_side,
+                                    j->o->threads > 0 ? j->o->threads : cpu_count(), ocls, noc);
+    /* in part order: the tables' budget goes first come */
+    for (size_t i = 0; i < n && rc == 0; i++)
+        (void)class_table(j, &j->ptable[at[i]], j->icache[at[i]].cls, ocls[i], noc[i]);
+    cm_free(b);
+    cm_free(at);
+    cm_free(ocls);
+    cm_free(noc);
     return rc;
 }
 
@@ -1157,7 +1094,8 @@ static int prepare_parts(job *j)
 {
     cm_policy *p = j->p;
     size_t nparts = 0, nall = p->nrules + p->nfilters;
-    const match_prep *m = cmi_match_prep(p, !j->outer_side, j->prune);
+    const match_prep *m = cmi_match_prep(p, !j->outer_side, j->prune,
+                                         j->o->threads > 0 ? j->o->threads : cpu_count());
     if (m == NULL)
         return -1;
     j->rank = m->rank;

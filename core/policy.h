@@ -397,19 +397,25 @@ int cmi_builtin_prepare(cm_policy *p, builtin *b);
 /* Drop what was computed for profiles of a side from index `from` on (they
  * were taken out of the store): the next cmi_builtin_prepare computes it again. */
 void cmi_builtin_forget(builtin *b, int side, size_t from);
-/* Class of each profile of `side` for prepared built-in b (cls: one per
- * profile): equal inputs, equal class. The number of classes; 0 when the
- * kind has none (its score reads more than its columns); -1 out of memory. */
 /* prep.c: the preparations of inner side `side` for a match (the index and
- * class caches too when `prune`), made again when the side changed; NULL out
- * of memory. */
-const match_prep *cmi_match_prep(cm_policy *p, int side, int prune);
+ * class caches too when `prune`, their passes shared among `threads`), made
+ * again when the side changed; NULL out of memory. */
+const match_prep *cmi_match_prep(cm_policy *p, int side, int prune, int threads);
 void cmi_match_prep_free(match_prep *m);
 /* The built-in of part k of rule n (n >= nrules: filter n - nrules), and the
  * parts of all rules and filters. */
 const builtin *cmi_part_builtin(const cm_policy *p, size_t n, size_t k);
 size_t cmi_part_count(const cm_policy *p);
+/* Class of each profile of `side` for prepared built-in b (cls: one per
+ * profile): equal inputs, equal class. The number of classes; 0 when the
+ * kind has none (its score reads more than its columns); -1 out of memory. */
 long cmi_builtin_classes(const cm_policy *p, const builtin *b, int side, uint32_t *cls);
+/* prep.c: the same for n built-ins b[i], on up to `threads` threads: cls[i]
+ * (made here, one per profile; NULL when ncls[i] is 0) and ncls[i]. One with
+ * the same preparation as an earlier one (cmi_builtin_data) takes a copy of
+ * its classes. 0, or -1 out of memory (with nothing made). */
+int cmi_builtin_classes_of(const cm_policy *p, const builtin *const *b, size_t n, int side,
+                           int threads, uint32_t **cls, long *ncls);
 /* The most prepared built-in b can score, or INFINITY when not known. */
 double cmi_builtin_upper(const builtin *b);
 /* best_product's greatest and least value per name over one side's items

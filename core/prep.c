@@ -8,13 +8,16 @@
  * otherwise sort and hash all of them again for every request. Keyed by the
  * engine's generation and the side's version and count (store.c bumps the
  * version on every change), so a profile added, replaced or taken out makes
- * it all again. Knows nothing of the scoring loop (match.c) or of threads:
- * a policy is used by one call at a time.
+ * it all again. Knows nothing of the scoring loop (match.c); a policy is
+ * used by one call at a time, which may share its passes over a registry
+ * among threads (cmi_builtin_classes_of: a million profiles per part).
  */
 #include "policy.h"
 #include "alloc.h"
 #include "engine.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,44 +116,119 @@ static int index_candidates(const cm_policy *p, match_prep *m, int inner_side)
     return 0;
 }
 
+/* ---- classes of many built-ins ------------------------------------------------ */
+
+struct classes_job {
+    const cm_policy *p;
+    const builtin *const *b;  /* each one's preparation (cmi_builtin_data) */
+    const int *same_as;       /* an earlier entry of the same preparation, or -1 */
+    size_t n, count;
+    int side;
+    uint32_t **cls;
+    long *ncls;
+    _Atomic size_t next;
+};
+
+static void *classes_work(void *arg)
+{
+    struct classes_job *q = arg;
+    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->n;) {
+        if (q->same_as[i] >= 0)
+            continue;
+        q->cls[i] = cm_malloc((q->count ? q->count : 1) * sizeof *q->cls[i]);
+        q->ncls[i] = q->cls[i] ? cmi_builtin_classes(q->p, q->b[i], q->side, q->cls[i]) : -1;
+    }
+    return NULL;
+}
+
+int cmi_builtin_classes_of(const cm_policy *p, const builtin *const *b, size_t n, int side,
+                           int threads, uint32_t **cls, long *ncls)
+{
+    size_t count = p->st->kinds[side].count;
+    const builtin **data = cm_malloc((n ? n : 1) * sizeof *data);
+    int *same_as = cm_malloc((n ? n : 1) * sizeof *same_as);
+    int rc = data && same_as ? 0 : -1;
+    for (size_t i = 0; i < n; i++) {
+        cls[i] = NULL;
+        ncls[i] = 0;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        data[i] = cmi_builtin_data(b[i]);
+        same_as[i] = -1;
+        for (size_t e = 0; e < i && same_as[i] < 0; e++)
+            if (data[e] == data[i])
+                same_as[i] = (int)e;
+    }
+    if (rc == 0) {
+        struct classes_job q = { p, data, same_as, n, count, side, cls, ncls, 0 };
+        int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+        nt = (size_t)nt > n ? (int)n : nt;
+        pthread_t tids[64];
+        int started[64] = { 0 };
+        for (int t = 1; t < nt; t++)
+            started[t] = pthread_create(&tids[t], NULL, classes_work, &q) == 0;
+        classes_work(&q);
+        for (int t = 1; t < nt; t++)
+            if (started[t])
+                pthread_join(tids[t], NULL);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (same_as[i] >= 0 && ncls[same_as[i]] > 0) {
+            ncls[i] = ncls[same_as[i]];
+            if ((cls[i] = cm_malloc(count * sizeof *cls[i])) != NULL)
+                memcpy(cls[i], cls[same_as[i]], count * sizeof *cls[i]);
+        }
+        if (ncls[i] < 0 || (ncls[i] > 0 && cls[i] == NULL))
+            rc = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rc < 0 || ncls[i] <= 0) {
+            cm_free(cls[i]);
+            cls[i] = NULL;
+            ncls[i] = rc < 0 ? -1 : 0;
+        }
+    cm_free(data);
+    cm_free(same_as);
+    return rc;
+}
+
 /* ---- class caches ---------------------------------------------------------- */
 
 /* A class cache for each built-in part whose inner profiles fall into fewer
  * classes than there are profiles, by a quarter (a class is scored when
  * first met, so a cache never scores more than the plain path; a look-up
  * that rarely hits costs more than it spares). 0, -1 out of memory. */
-static int class_caches(const cm_policy *p, match_prep *m, int inner_side)
+static int class_caches(const cm_policy *p, match_prep *m, int inner_side, int threads)
 {
     size_t nall = p->nrules + p->nfilters;
     m->nparts = cmi_part_count(p);
     m->icache = cm_calloc(m->nparts ? m->nparts : 1, sizeof *m->icache);
-    uint32_t *cls = cm_malloc((m->count ? m->count : 1) * sizeof *cls);
-    if (m->icache == NULL || cls == NULL) {
-        cm_free(cls);
-        return -1;
-    }
+    const builtin **b = cm_malloc((m->nparts ? m->nparts : 1) * sizeof *b);
+    uint32_t **cls = cm_malloc((m->nparts ? m->nparts : 1) * sizeof *cls);
+    long *ncls = cm_malloc((m->nparts ? m->nparts : 1) * sizeof *ncls);
+    int rc = m->icache && b && cls && ncls ? 0 : -1;
     size_t part = 0;
-    for (size_t n = 0; n < nall; n++) {
+    for (size_t n = 0; n < nall && rc == 0; n++) {
         size_t nk = 1 + (n < p->nrules ? p->rules[n].nmore : 0);
-        for (size_t k = 0; k < nk; k++, part++) {
-            long ncls = cmi_builtin_classes(p, cmi_part_builtin(p, n, k), inner_side, cls);
-            if (ncls < 0) {
-                cm_free(cls);
-                return -1;
-            }
-            if (ncls == 0 || (size_t)ncls * 4 > m->count * 3)
-                continue;
-            m->icache[part].cls = cls;
-            m->icache[part].off = m->icache_total;
-            m->icache[part].ncls = (size_t)ncls;
-            m->icache_total += (size_t)ncls;
-            cls = cm_malloc((m->count ? m->count : 1) * sizeof *cls);
-            if (cls == NULL)
-                return -1;
-        }
+        for (size_t k = 0; k < nk; k++)
+            b[part++] = cmi_part_builtin(p, n, k);
     }
+    if (rc == 0)
+        rc = cmi_builtin_classes_of(p, b, m->nparts, inner_side, threads, cls, ncls);
+    for (part = 0; part < m->nparts && rc == 0; part++) {
+        if (ncls[part] == 0 || (size_t)ncls[part] * 4 > m->count * 3) {
+            cm_free(cls[part]);
+            continue;
+        }
+        m->icache[part].cls = cls[part];
+        m->icache[part].off = m->icache_total;
+        m->icache[part].ncls = (size_t)ncls[part];
+        m->icache_total += (size_t)ncls[part];
+    }
+    cm_free(b);
     cm_free(cls);
-    return 0;
+    cm_free(ncls);
+    return rc;
 }
 
 /* ---- kept from one match to the next ------------------------------------------ */
@@ -174,7 +252,7 @@ void cmi_match_prep_free(match_prep *m)
     cm_free(m);
 }
 
-const match_prep *cmi_match_prep(cm_policy *p, int inner_side, int prune)
+const match_prep *cmi_match_prep(cm_policy *p, int inner_side, int prune, int threads)
 {
     const store *st = p->st;
     const struct kind_store *ks = &st->kinds[inner_side];
@@ -192,7 +270,7 @@ const match_prep *cmi_match_prep(cm_policy *p, int inner_side, int prune)
             return NULL;
     }
     if (prune && !m->pruned) {
-        if (index_candidates(p, m, inner_side) < 0 || class_caches(p, m, inner_side) < 0) {
+        if (index_candidates(p, m, inner_side) < 0 || class_caches(p, m, inner_side, threads) < 0) {
             prep_clear(m);   /* nothing half made is kept */
             return NULL;
         }

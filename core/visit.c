@@ -199,7 +199,7 @@ CM_API cm_status cm_policy_prepare(cm_policy *p, int threads)
         return cmi_engine_fail(p->engine, CM_EINPUT, "%s", err);
     /* and what a match prepares of the side it ranks among (prep.c) */
     for (int side = 0; side < 2; side++)
-        if (cmi_match_prep(p, side, 1) == NULL)
+        if (cmi_match_prep(p, side, 1, threads) == NULL)
             return cmi_engine_fail(p->engine, CM_ENOMEM, "out of memory");
     return CM_OK;
 }
