@@ -1862,8 +1862,11 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, size_t from
     uint32_t ei = j->outer_side == SIDE_ENTERPRISE ? o : (uint32_t)inner;
     uint32_t ri = j->outer_side == SIDE_ENTERPRISE ? (uint32_t)inner : o;
     w->pairs++;
-    for (size_t i = from; i < j->nbound; i++)
-        got += pr[i].weight * bound_value(j, w, i, (uint32_t)inner, ei, ri);
+    for (size_t i = from; i < j->nbound; i++) {
+        double v = bound_value(j, w, i, (uint32_t)inner, ei, ri);
+        sc[pr[i].rule] = v;
+        got += pr[i].weight * v;
+    }
     for (size_t i = j->nbound; i < j->nrank; i++) {
         if (got + j->rank_rest[i] < need) {
             w->pruned++;
@@ -1875,7 +1878,7 @@ static void bound_visit(job *j, worker *w, uint32_t o, size_t inner, size_t from
     }
     if (got < need)
         return;               /* scored, and below the bar (the margin dwarfs the rounding) */
-    for (size_t i = 0; i < j->nbound; i++)
+    for (size_t i = 0; i < from; i++)   /* (those from `from` on are in sc) */
         sc[pr[i].rule] = bound_value(j, w, i, (uint32_t)inner, ei, ri);
     double score = side_score(j->p, sc, j->by_region_view);
     if (score >= bar - PRUNE_MARGIN && score >= j->min_score)
