@@ -850,7 +850,8 @@ function M.status(e)
   local c = e.country
   local spec = STATUS[c]
   local sector = e.sector
-  if spec == nil or BY_COUNTRY[c] == nil or type(sector) ~= "string" then return status_of(e) end
+  if BY_COUNTRY[c] == nil then return "unknown", nil end   -- classify's, without wording its reason
+  if spec == nil or type(sector) ~= "string" then return status_of(e) end
   local row = "all"
   if spec.map then
     row = resolve(spec.map, sector)
