@@ -1000,9 +1000,9 @@ static int item_bitmaps(job *j)
 
 /* Give a part with a class cache a class-pair table when the outer profiles
  * fall into few classes too (noc classes, ocls: class_tables) and the job
- * meets each class several times. The table takes ocls, else it is freed.
- * 1 given, 0 not (the worker's cache then). */
-static int class_table(job *j, struct ptable *t, const uint32_t *cls, uint32_t *ocls, long noc)
+ * meets each class several times. The table takes ocls, else it is freed
+ * (the worker's cache serves the part then). */
+static void class_table(job *j, struct ptable *t, const uint32_t *cls, uint32_t *ocls, long noc)
 {
     size_t ncls = 0;
     for (size_t i = 0; i < j->ninner; i++)
@@ -1014,13 +1014,12 @@ static int class_table(job *j, struct ptable *t, const uint32_t *cls, uint32_t *
         cm_free((void *)t->table);
         t->table = NULL;
         cm_free(ocls);
-        return 0;             /* out of memory here only loses the table */
+        return;               /* out of memory here only loses the table */
     }
     t->ocls = ocls;
     t->ncls = ncls;
     t->nocls = (size_t)noc;
     j->table_cells += cells;
-    return 1;
 }
 
 static int cpu_count(void);
@@ -1060,7 +1059,7 @@ static int class_tables(job *j, size_t nparts)
                                     j->o->threads > 0 ? j->o->threads : cpu_count(), ocls, noc);
     /* in part order: the tables' budget goes first come */
     for (size_t i = 0; i < n && rc == 0; i++)
-        (void)class_table(j, &j->ptable[at[i]], j->icache[at[i]].cls, ocls[i], noc[i]);
+        class_table(j, &j->ptable[at[i]], j->icache[at[i]].cls, ocls[i], noc[i]);
     cm_free(b);
     cm_free(at);
     cm_free(ocls);
